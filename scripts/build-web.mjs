@@ -1,0 +1,20 @@
+// Builds the browser client into dist/web: web/app.ts bundled by esbuild (types were
+// checked by `npm run typecheck`), next to the page's static files.
+import fs from 'node:fs';
+import { build } from 'esbuild';
+
+const out = new URL('../dist/web/', import.meta.url);
+fs.mkdirSync(out, { recursive: true });
+await build({
+  entryPoints: [new URL('../web/app.ts', import.meta.url).pathname],
+  outfile: new URL('app.js', out).pathname,
+  bundle: true,
+  format: 'esm',
+  target: 'es2022',
+  minify: true,
+  sourcemap: true,
+  logLevel: 'warning',
+});
+for (const name of ['index.html', 'style.css', 'favicon.svg']) {
+  fs.copyFileSync(new URL(`../web/${name}`, import.meta.url), new URL(name, out));
+}

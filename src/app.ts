@@ -1,0 +1,126 @@
+import type { Server as HttpServer } from 'node:http';
+import { Server } from 'socket.io';
+import { identifySockets, lastSeenOffset } from './auth/handshake.js';
+import { issueSessionCookies } from './auth/session-cookie.js';
+import { registerChatHandlers } from './chat/index.js';
+import { InFlight } from './chat/in-flight.js';
+import { RateLimit } from './chat/rate-limit.js';
+import type { Config } from './config.js';
+import { Delivery, roomKey } from './delivery/delivery.js';
+import { tutorialWire } from './delivery/tutorial-wire.js';
+import { observeEngine } from './http/engine-events.js';
+import { originAllowed } from './http/origins.js';
+import { createRequestHandler } from './http/routes.js';
+import { DEFAULT_WEB_ROOT } from './http/static-files.js';
+import type { Logger } from './log.js';
+import { createStore } from './store/index.js';
+import { DEFAULT_ROOM, type Store } from './store/store.js';
+import type { ParleyServer } from './types.js';
+import type { AdapterChoice } from './adapter.js';
+
+export interface AppOptions {
+  readonly config: Config;
+  readonly httpServer: HttpServer;
+  readonly log: Logger;
+  /** From adapter.ts: how this process reaches the other Socket.IO servers, if any. */
+  readonly adapter: AdapterChoice;
+  /** Makes engine.io session ids; cluster workers encode their index for sticky routing. */
+  readonly generateId?: () => string;
+  /** Where the built web client is. @default dist/web */
+  readonly webRoot?: string;
+}
+
+export interface App {
+  readonly io: ParleyServer;
+  readonly store: Store;
+  /** Stops taking messages, stores and acknowledges those in flight, closes everything. Idempotent. */
+  close(): Promise<void>;
+}
+
+/**
+ * The composition root: builds the store, the Socket.IO server and the delivery path on
+ * an HTTP server it does not own (the caller listens, or hands it connections).
+ */
+export async function createApp(options: AppOptions): Promise<App> {
+  const { config, httpServer, log } = options;
+  const store = await createStore(config.databaseUrl);
+  const generalRoom = await store.roomByName(DEFAULT_ROOM);
+  if (!generalRoom) throw new Error(`the store has no '${DEFAULT_ROOM}' room`);
+
+  let ready = false;
+  httpServer.on('request', createRequestHandler({ webRoot: options.webRoot ?? DEFAULT_WEB_ROOT, isReady: () => ready }));
+
+  const io: ParleyServer = new Server(httpServer, {
+    adapter: options.adapter.factory,
+    connectionStateRecovery: {
+      maxDisconnectionDuration: config.recoveryWindowMs,
+      // Recovered connections pass through every middleware, like new ones.
+      skipMiddlewares: false,
+    },
+    // Large enough for the longest message in UTF-8 plus framing; larger packets are refused.
+    maxHttpBufferSize: Math.max(64 * 1024, config.maxMessageLength * 4 + 1024),
+    allowRequest: (request, callback) => {
+      const allowed = originAllowed(request, config.allowedOrigins);
+      callback(allowed ? null : 'origin not allowed', allowed);
+    },
+    cors: config.allowedOrigins.length > 0 ? { origin: [...config.allowedOrigins], credentials: true } : undefined,
+  });
+  if (options.generateId) io.engine.generateId = options.generateId;
+  issueSessionCookies(io, () => false);
+  observeEngine(io, log.child({ module: 'engine' }), { closeKeepAliveOnPolling: options.adapter.spansProcesses });
+  identifySockets(io);
+
+  const delivery = new Delivery(io, store, tutorialWire, log.child({ module: 'delivery' }), {
+    clustered: options.adapter.spansProcesses,
+    catchUpBatchSize: config.catchUpBatchSize,
+  });
+  await delivery.feed(generalRoom.id).ready;
+  const inFlight = new InFlight();
+  const chatLog = log.child({ module: 'chat' });
+
+  io.on('connection', (socket) => {
+    registerChatHandlers({
+      io,
+      socket,
+      store,
+      delivery,
+      config,
+      log: chatLog,
+      generalRoom,
+      rateLimit: new RateLimit(config.rateLimitPerSecond, config.rateLimitBurst),
+      inFlight,
+    });
+    // A recovered connection is back in its rooms and Socket.IO replayed what it missed;
+    // any other connection is caught up from the store.
+    if (socket.recovered && socket.rooms.has(roomKey(generalRoom.id))) return;
+    delivery.catchUp(socket, generalRoom.id, lastSeenOffset(socket.handshake.auth)).catch((error: unknown) => {
+      chatLog.warn({ err: error, socketId: socket.id }, 'catch-up failed; disconnecting so the client retries');
+      socket.disconnect(true);
+    });
+  });
+  ready = true;
+
+  let closing: Promise<void> | undefined;
+  const close = async (): Promise<void> => {
+    ready = false;
+    await withTimeout(inFlight.close(), config.shutdownTimeoutMs);
+    io.disconnectSockets(true);
+    await new Promise<void>((resolve) => io.close(() => resolve()));
+    await store.close();
+  };
+  return {
+    io,
+    store,
+    close: () => (closing ??= close()),
+  };
+}
+
+function withTimeout(work: Promise<void>, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    void work.finally(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}

@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { ErrorCode, fail, ok, type Ack } from '../shared/errors.js';
+import type { SentMessage } from '../shared/events.js';
+import { StoreUnavailableError } from '../store/store.js';
+import type { HandlerContext } from './context.js';
+import { idempotencyKey } from './idempotency.js';
+
+const clientOffsetSchema = z.union([z.string().max(256), z.null(), z.undefined()]);
+
+/**
+ * `chat message` (text, clientOffset, ack): the tutorial's event. Stores the text in the
+ * default room, announces it, then acknowledges with its offset. A repeat of a stored
+ * message is acknowledged again and neither stored nor broadcast again.
+ *
+ * The tutorial's client takes any acknowledgement as success, so a failure that a retry
+ * could fix (storage busy or down, server shutting down) is left unacknowledged: the
+ * client's `retries` sends it again. Failures no retry can fix get an error ack.
+ */
+export function chatMessage(context: HandlerContext) {
+  const { socket, store, delivery, config, log, generalRoom, rateLimit, inFlight } = context;
+  const textSchema = z.string().min(1).max(config.maxMessageLength);
+
+  return (text: unknown, clientOffset: unknown, ack?: unknown): void => {
+    const respond = (result: Ack<SentMessage>): void => {
+      if (typeof ack === 'function') ack(result);
+    };
+    const refuse = (error: ErrorCode, message: string): void => {
+      log.info({ socketId: socket.id, error }, `chat message refused: ${message}`);
+      respond(fail(error, message));
+    };
+
+    if (!inFlight.accepting) return; // shutting down: the client retries on another worker
+    if (typeof text !== 'string') return refuse(ErrorCode.INVALID_PAYLOAD, 'text must be a string');
+    const parsedText = textSchema.safeParse(text);
+    if (!parsedText.success) {
+      return text.length === 0
+        ? refuse(ErrorCode.INVALID_PAYLOAD, 'text must not be empty')
+        : refuse(ErrorCode.MESSAGE_TOO_LONG, `text is longer than ${config.maxMessageLength} characters`);
+    }
+    const parsedOffset = clientOffsetSchema.safeParse(clientOffset);
+    if (!parsedOffset.success) return refuse(ErrorCode.INVALID_PAYLOAD, 'clientOffset must be a string of at most 256 characters');
+    if (!rateLimit.take()) return refuse(ErrorCode.RATE_LIMITED, 'too many messages; slow down');
+
+    const draft = {
+      roomId: generalRoom.id,
+      author: socket.data.nickname,
+      text: parsedText.data,
+      idempotencyKey: idempotencyKey(socket.data.senderKey, parsedOffset.data ?? undefined, parsedText.data),
+    };
+    void inFlight.track(
+      store.appendMessage(draft).then(
+        ({ message, duplicate }) => {
+          if (duplicate) delivery.announceHead(message.roomId, message.offset);
+          else delivery.announce(message);
+          respond(ok({ serverOffset: message.offset, duplicate }));
+        },
+        (error: unknown) => {
+          if (error instanceof StoreUnavailableError) {
+            log.warn({ err: error, socketId: socket.id }, 'chat message not stored; left unacknowledged for a retry');
+          } else {
+            log.error({ err: error, socketId: socket.id }, 'chat message not stored; left unacknowledged for a retry');
+          }
+        },
+      ),
+    );
+  };
+}

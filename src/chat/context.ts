@@ -1,0 +1,20 @@
+import type { Config } from '../config.js';
+import type { Delivery } from '../delivery/delivery.js';
+import type { Logger } from '../log.js';
+import type { Room, Store } from '../store/store.js';
+import type { ParleyServer, ParleySocket } from '../types.js';
+import type { RateLimit } from './rate-limit.js';
+import type { InFlight } from './in-flight.js';
+
+/** What every event handler is given: the shared services and its own connection. */
+export interface HandlerContext {
+  readonly io: ParleyServer;
+  readonly socket: ParleySocket;
+  readonly store: Store;
+  readonly delivery: Delivery;
+  readonly config: Config;
+  readonly log: Logger;
+  readonly generalRoom: Room;
+  readonly rateLimit: RateLimit;
+  readonly inFlight: InFlight;
+}

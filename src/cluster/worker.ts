@@ -1,0 +1,51 @@
+import http from 'node:http';
+import type { Socket } from 'node:net';
+import { chooseAdapter } from '../adapter.js';
+import { createApp } from '../app.js';
+import type { Config } from '../config.js';
+import type { Logger } from '../log.js';
+import { isParleyMessage, type WorkerToPrimary } from './messages.js';
+import { sessionIdFor } from './session-id.js';
+
+/**
+ * A cluster worker: the whole app on an HTTP server that never listens; the primary hands
+ * it TCP connections (with the bytes it read to route them). Exits 0 after a graceful stop.
+ */
+export async function runWorker(config: Config, workerIndex: number, log: Logger): Promise<void> {
+  const httpServer = http.createServer();
+  const app = await createApp({
+    config,
+    httpServer,
+    log,
+    adapter: chooseAdapter(),
+    generateId: () => sessionIdFor(workerIndex),
+  });
+
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> =>
+    (stopping ??= app.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log.error({ err: error }, 'unclean shutdown');
+        process.exit(1);
+      },
+    ));
+
+  process.on('message', (message: unknown, handle: unknown) => {
+    if (!isParleyMessage(message)) return;
+    if (message.parley === 'shutdown') void stop();
+    if (message.parley === 'connection' && 'head' in message && typeof message.head === 'string' && handle) {
+      const connection = handle as Socket;
+      httpServer.emit('connection', connection);
+      connection.unshift(Buffer.from(message.head, 'base64'));
+      connection.resume();
+    }
+  });
+  // The primary coordinates shutdown; a signal sent to the whole process group (Ctrl-C)
+  // must not make workers exit before it tells them to.
+  process.on('SIGINT', () => undefined);
+  process.on('SIGTERM', () => void stop());
+
+  const ready: WorkerToPrimary = { parley: 'ready' };
+  process.send?.(ready);
+}

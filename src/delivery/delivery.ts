@@ -1,0 +1,109 @@
+import type { Logger } from '../log.js';
+import type { MessageEnvelope } from '../shared/events.js';
+import type { Store } from '../store/store.js';
+import type { ParleyServer, ParleySocket } from '../types.js';
+import { RoomFeed } from './room-feed.js';
+import { waitUntilWritable } from './writable.js';
+
+/** How a room's messages are put on the wire: to a whole room at once, or to one socket. */
+export interface Wire {
+  toRoom(io: ParleyServer, roomKey: string, message: MessageEnvelope): void;
+  toSocket(socket: ParleySocket, message: MessageEnvelope): void;
+}
+
+export interface DeliveryOptions {
+  /** Other servers exist: stored messages must be announced to them. */
+  readonly clustered: boolean;
+  /** Messages sent to one catching-up socket before yielding to the others. */
+  readonly catchUpBatchSize: number;
+}
+
+/** The Socket.IO room that holds a chat room's live (caught-up) sockets. */
+export const roomKey = (roomId: number): string => `room:${roomId}`;
+
+/**
+ * Gets every stored message to every socket that follows its room: exactly once, in offset
+ * order, with no gap, whatever the timing. Owns one RoomFeed per room followed here, the
+ * announcements between servers, and the catch-up of (re)connecting sockets.
+ */
+export class Delivery {
+  private readonly feeds = new Map<number, RoomFeed>();
+
+  constructor(
+    private readonly io: ParleyServer,
+    private readonly store: Store,
+    private readonly wire: Wire,
+    private readonly log: Logger,
+    private readonly options: DeliveryOptions,
+  ) {
+    io.on('message:stored', (message) => this.feeds.get(message.roomId)?.offer(message));
+    io.on('room:head', (roomId, offset) => this.feeds.get(roomId)?.hint(offset));
+  }
+
+  /** The feed of a room, opened on first use. */
+  feed(roomId: number): RoomFeed {
+    let feed = this.feeds.get(roomId);
+    if (!feed) {
+      const key = roomKey(roomId);
+      feed = new RoomFeed(roomId, this.store, (message) => this.wire.toRoom(this.io, key, message), this.log);
+      this.feeds.set(roomId, feed);
+    }
+    return feed;
+  }
+
+  /** A message was just stored here: deliver it locally and tell the other servers. */
+  announce(message: MessageEnvelope): void {
+    this.feeds.get(message.roomId)?.offer(message);
+    if (this.options.clustered) this.io.serverSideEmit('message:stored', message);
+  }
+
+  /**
+   * A retry found its message stored already. It is not broadcast again, but if the first
+   * attempt's server died between storing and announcing, servers may lack it: this lets
+   * them fetch it.
+   */
+  announceHead(roomId: number, offset: number): void {
+    this.feeds.get(roomId)?.hint(offset);
+    if (this.options.clustered) this.io.serverSideEmit('room:head', roomId, offset);
+  }
+
+  /**
+   * Sends `socket` every message of the room after `fromOffset`, in bounded batches, then
+   * joins it to the live room at the exact offset the feed has reached, so that nothing is
+   * missed or repeated at the seam. Returns false if the socket left first.
+   */
+  async catchUp(socket: ParleySocket, roomId: number, fromOffset: number): Promise<boolean> {
+    const feed = this.feed(roomId);
+    await feed.ready;
+    let cursor = fromOffset;
+    const { catchUpBatchSize } = this.options;
+    while (socket.connected) {
+      if (cursor > feed.head) {
+        // The client saw more than this server has delivered: either this feed lags a
+        // moment behind another server, or the client's offset is not from this history.
+        const stored = await this.store.roomHead(roomId);
+        if (cursor > stored) {
+          this.log.info({ roomId, claimed: cursor, stored }, 'client offset beyond history; using the history head');
+          cursor = stored;
+        }
+        await feed.reach(cursor);
+        continue;
+      }
+      if (cursor === feed.head) {
+        // Synchronous with the check above: no emit to the room can fall in between.
+        await socket.join(roomKey(roomId));
+        return true;
+      }
+      const batch =
+        feed.recentAfter(cursor, catchUpBatchSize) ?? (await this.store.messagesAfter(roomId, cursor, catchUpBatchSize));
+      for (const message of batch) {
+        if (message.offset <= cursor) continue;
+        if (message.offset !== cursor + 1) break;
+        this.wire.toSocket(socket, message);
+        cursor = message.offset;
+      }
+      await waitUntilWritable(socket);
+    }
+    return false;
+  }
+}

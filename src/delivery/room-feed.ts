@@ -1,0 +1,150 @@
+import type { Logger } from '../log.js';
+import type { MessageEnvelope } from '../shared/events.js';
+import type { Store } from '../store/store.js';
+
+/** Emits one message to every local socket in the feed's Socket.IO room, encoded once. */
+export type RoomEmitter = (message: MessageEnvelope) => void;
+
+/**
+ * The one path by which a room's messages reach this process's sockets, in offset order,
+ * each once. Messages stored anywhere in the deployment are offered to it in whatever
+ * order the network brings them; it delivers offset `head + 1` and nothing else, holding
+ * early arrivals back and fetching a gap from the store (offsets commit in order, so a gap
+ * below a stored offset is always readable).
+ *
+ * A socket joins the Socket.IO room only at the instant its own catch-up has reached
+ * `head` (see catch-up.ts); since `head` moves and the room is emitted to in the same
+ * synchronous step, a joined socket sees every later offset exactly once.
+ */
+export class RoomFeed {
+  /** The last offset emitted to the room; -1 until the starting head is read. */
+  private headOffset = -1;
+  private readonly early = new Map<number, MessageEnvelope>();
+  /** Recent messages by offset, for catch-up without a store read. */
+  private readonly recent: (MessageEnvelope | undefined)[];
+  private wantedHead = 0;
+  private filling: Promise<void> | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private readonly waiters: { offset: number; resolve: () => void }[] = [];
+
+  /** Resolves once the starting head is known. */
+  readonly ready: Promise<void>;
+
+  constructor(
+    readonly roomId: number,
+    private readonly store: Store,
+    private readonly emit: RoomEmitter,
+    private readonly log: Logger,
+    recentCapacity = 2048,
+  ) {
+    this.recent = new Array<MessageEnvelope | undefined>(recentCapacity);
+    this.ready = store.roomHead(roomId).then((head) => {
+      this.headOffset = head;
+      this.wantedHead = Math.max(this.wantedHead, head);
+      this.advance();
+    });
+  }
+
+  /** The last offset delivered to this process's sockets in the room. */
+  get head(): number {
+    return this.headOffset;
+  }
+
+  /** A message was stored (here or on another server): deliver it in its turn. */
+  offer(message: MessageEnvelope): void {
+    if (this.headOffset >= 0 && message.offset <= this.headOffset) return;
+    this.early.set(message.offset, message);
+    this.wantedHead = Math.max(this.wantedHead, message.offset);
+    this.advance();
+  }
+
+  /** The room's history reaches at least `offset`: fetch whatever this process lacks. */
+  hint(offset: number): void {
+    if (offset <= this.wantedHead) return;
+    this.wantedHead = offset;
+    this.advance();
+  }
+
+  /** Resolves once `head >= offset` (the caller made sure `offset` is stored). */
+  reach(offset: number): Promise<void> {
+    if (this.headOffset >= offset) return Promise.resolve();
+    this.hint(offset);
+    return new Promise((resolve) => this.waiters.push({ offset, resolve }));
+  }
+
+  /**
+   * Messages after `offset` from memory, at most `limit`, or undefined when memory no
+   * longer holds `offset + 1` (the caller reads the store instead).
+   */
+  recentAfter(offset: number, limit: number): MessageEnvelope[] | undefined {
+    const last = Math.min(this.headOffset, offset + limit);
+    if (last <= offset) return [];
+    if (this.headOffset - offset > this.recent.length) return undefined;
+    const messages: MessageEnvelope[] = [];
+    for (let next = offset + 1; next <= last; next++) {
+      const message = this.recent[next % this.recent.length];
+      if (message?.offset !== next) return undefined;
+      messages.push(message);
+    }
+    return messages;
+  }
+
+  private deliver(message: MessageEnvelope): void {
+    this.headOffset = message.offset;
+    this.recent[message.offset % this.recent.length] = message;
+    this.emit(message);
+  }
+
+  /** Delivers what is in order, then fetches the gap up to `wantedHead` if one remains. */
+  private advance(): void {
+    if (this.headOffset < 0) return;
+    for (let next = this.early.get(this.headOffset + 1); next; next = this.early.get(this.headOffset + 1)) {
+      this.early.delete(next.offset);
+      this.deliver(next);
+    }
+    for (const stale of this.early.keys()) if (stale <= this.headOffset) this.early.delete(stale);
+    this.wakeWaiters();
+    if (this.headOffset < this.wantedHead) this.fillGap();
+  }
+
+  private fillGap(): void {
+    if (this.filling) return;
+    this.filling = this.fetchMissing()
+      .catch((error: unknown) => {
+        // The store is down: the next offer or hint tries again.
+        this.log.warn({ err: error, roomId: this.roomId }, 'could not fetch missing messages');
+      })
+      .finally(() => {
+        this.filling = undefined;
+        // Something arrived between the last read and now, or the store failed: look again soon.
+        if (this.headOffset < this.wantedHead && !this.retryTimer) {
+          this.retryTimer = setTimeout(() => {
+            this.retryTimer = undefined;
+            this.advance();
+          }, 250);
+          this.retryTimer.unref();
+        }
+      });
+  }
+
+  private async fetchMissing(): Promise<void> {
+    while (this.headOffset < this.wantedHead) {
+      const missing = await this.store.messagesAfter(this.roomId, this.headOffset, Math.min(this.wantedHead - this.headOffset, 500));
+      if (missing.length === 0) return;
+      for (const message of missing) this.early.set(message.offset, message);
+      const before = this.headOffset;
+      this.advance();
+      if (this.headOffset === before) return;
+    }
+  }
+
+  private wakeWaiters(): void {
+    for (let i = this.waiters.length - 1; i >= 0; i--) {
+      const waiter = this.waiters[i];
+      if (waiter && waiter.offset <= this.headOffset) {
+        this.waiters.splice(i, 1);
+        waiter.resolve();
+      }
+    }
+  }
+}

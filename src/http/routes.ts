@@ -1,0 +1,39 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { serveWebFile } from './static-files.js';
+
+export interface RouteOptions {
+  readonly webRoot: string;
+  /** True once this process accepts Socket.IO connections. */
+  readonly isReady: () => boolean;
+}
+
+const WEB_FILES = new Set(['/app.js', '/style.css', '/favicon.svg']);
+
+/**
+ * The plain HTTP surface beside Socket.IO (which answers `/socket.io/` itself, client
+ * bundle included): the chat page and its files, and the health check.
+ */
+export function createRequestHandler(options: RouteOptions) {
+  return (request: IncomingMessage, response: ServerResponse): void => {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      response.writeHead(405, { allow: 'GET, HEAD' }).end();
+      return;
+    }
+    if (url.pathname === '/healthz') {
+      const ready = options.isReady();
+      response.writeHead(ready ? 200 : 503, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ status: ready ? 'ok' : 'starting' }));
+      return;
+    }
+    if (url.pathname === '/' || url.pathname === '/index.html') {
+      void serveWebFile(response, options.webRoot, 'index.html');
+      return;
+    }
+    if (WEB_FILES.has(url.pathname)) {
+      void serveWebFile(response, options.webRoot, url.pathname);
+      return;
+    }
+    response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('not found\n');
+  };
+}

@@ -1,0 +1,72 @@
+/**
+ * The storage seam. Everything Parley keeps lives behind this interface, spoken in the
+ * chat's own words; SQLite and PostgreSQL implement it and pass the same contract suite
+ * (test/store/contract.ts). `createStore` in ./index.ts is the one place a backend is picked.
+ */
+
+/** A room's id and unique name. `general` always exists: it is the tutorial's room. */
+export interface Room {
+  readonly id: number;
+  readonly name: string;
+}
+
+/** A message as stored: its offset is its position in its room's history. */
+export interface StoredMessage {
+  readonly roomId: number;
+  /** 1, 2, 3, … per room: gap-free, assigned in the transaction that stores the message. */
+  readonly offset: number;
+  readonly author: string;
+  readonly text: string;
+  /** Milliseconds since the epoch, from the server that stored it. */
+  readonly createdAt: number;
+}
+
+/** A message about to be stored. */
+export interface MessageDraft {
+  readonly roomId: number;
+  readonly author: string;
+  readonly text: string;
+  /**
+   * Makes a retry idempotent: a second draft with the same key in the same room is not
+   * stored again; the first one is returned. `null` stores unconditionally.
+   */
+  readonly idempotencyKey: string | null;
+}
+
+/** The outcome of `appendMessage`. */
+export interface AppendResult {
+  readonly message: StoredMessage;
+  /** True when the idempotency key had been stored before: nothing new was written. */
+  readonly duplicate: boolean;
+}
+
+export interface Store {
+  /**
+   * Stores a message with its room's next offset, durably, before resolving. Appends that
+   * arrive together are committed in one transaction (group commit).
+   * Rejects with `StoreUnavailableError` when a retry later may succeed, and with
+   * `UnknownRoomError` when the room does not exist.
+   */
+  appendMessage(draft: MessageDraft): Promise<AppendResult>;
+  /** Up to `limit` messages of a room with offset > `afterOffset`, in offset order. */
+  messagesAfter(roomId: number, afterOffset: number, limit: number): Promise<StoredMessage[]>;
+  /** The highest offset stored in a room; 0 when it has none. */
+  roomHead(roomId: number): Promise<number>;
+  /** The room with this name, if it exists. */
+  roomByName(name: string): Promise<Room | undefined>;
+  /** Finishes pending appends, then releases the connection. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Storage is busy or down: the operation may succeed if tried again later. */
+export class StoreUnavailableError extends Error {
+  override readonly name = 'StoreUnavailableError';
+}
+
+/** The draft names a room that does not exist. */
+export class UnknownRoomError extends Error {
+  override readonly name = 'UnknownRoomError';
+}
+
+/** The name of the room every connection is in: the tutorial's only room. */
+export const DEFAULT_ROOM = 'general';
