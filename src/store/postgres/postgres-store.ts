@@ -1,0 +1,159 @@
+import pg from 'pg';
+import { GroupCommit } from '../group-commit.js';
+import {
+  StoreUnavailableError,
+  UnknownRoomError,
+  type AppendResult,
+  type MessageDraft,
+  type Room,
+  type Store,
+  type StoredMessage,
+} from '../store.js';
+import { appendBatch, MESSAGE_COLUMNS, toMessage, type MessageRow } from './append-batch.js';
+import { sqlState, toStoreError, UNIQUE_VIOLATION } from './errors.js';
+import { migrate } from './migrations.js';
+
+/**
+ * Connections per process. Appends use one at a time (one batch is written at a time); the
+ * rest serve catch-up reads. Small on purpose: every worker of every node opens its own
+ * pool, and PostgreSQL's default `max_connections` is 100.
+ */
+const POOL_SIZE = 5;
+/** How long an operation waits for a free connection or a new one before it is unavailable. */
+const CONNECT_TIMEOUT_MS = 5000;
+/**
+ * Server-side limits. A statement waiting on a room lock longer than this fails (retryable)
+ * instead of holding its client's acknowledgement forever; a process frozen mid-transaction
+ * (SIGSTOP, a debugger) loses its transaction and so its room lock. A killed process needs
+ * neither: the server rolls back when the socket closes.
+ */
+const STATEMENT_TIMEOUT_MS = 10_000;
+const IDLE_IN_TRANSACTION_TIMEOUT_MS = 10_000;
+/** Whole-batch retries after PostgreSQL rolled the batch back (deadlock, serialization, key race). */
+const CONFLICT_RETRIES = 3;
+/** SQLSTATEs after which the batch's transaction is known to be rolled back and is safe to rerun. */
+const RERUNNABLE = new Set(['40001', '40P01', UNIQUE_VIOLATION]);
+/** `rooms.id` is a PostgreSQL `integer`: anything else can name no room. */
+const MAX_ROOM_ID = 2 ** 31 - 1;
+
+/**
+ * The backend for more than one machine: every worker of every node opens a small pool to
+ * one PostgreSQL database.
+ *
+ * Durability: an append resolves after its transaction's COMMIT returned, which with the
+ * server's default `synchronous_commit = on` means the WAL record is flushed to disk.
+ *
+ * Ordering: offsets are assigned under the room row's lock (see `appendBatch`), so they are
+ * gap-free per room and commit in offset order across any number of processes.
+ *
+ * Errors: anything a retry may fix (connection refused or lost, server restarting,
+ * deadlock, timeouts) rejects with `StoreUnavailableError`; messages carry only the
+ * SQLSTATE, never PostgreSQL's text (it can quote data), which stays in `cause` for logs.
+ * A connection lost during COMMIT is reported as unavailable without a rerun: the commit
+ * may have happened, and the client's retry with the same idempotency key is what resolves
+ * that safely.
+ */
+export class PostgresStore implements Store {
+  private readonly appends: GroupCommit<MessageDraft, AppendResult>;
+  private closing: Promise<void> | undefined;
+
+  private constructor(private readonly pool: pg.Pool) {
+    this.appends = new GroupCommit((drafts) => this.writeWithRetry(drafts));
+  }
+
+  /** Connects to `connectionString` (a `postgres://` URL) and applies missing migrations. */
+  static async open(connectionString: string): Promise<PostgresStore> {
+    const pool = new pg.Pool({
+      connectionString,
+      max: POOL_SIZE,
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+      statement_timeout: STATEMENT_TIMEOUT_MS,
+      idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_TIMEOUT_MS,
+    });
+    // An idle connection that breaks (server restart) is dropped by the pool; without a
+    // listener the 'error' event would crash the process. The next query reconnects or
+    // reports StoreUnavailableError itself.
+    pool.on('error', () => undefined);
+    try {
+      await migrate(pool);
+    } catch (error) {
+      await pool.end().catch(() => undefined);
+      throw toStoreError(error, 'migration');
+    }
+    return new PostgresStore(pool);
+  }
+
+  appendMessage(draft: MessageDraft): Promise<AppendResult> {
+    if (this.closing) return Promise.reject(new StoreUnavailableError('store is closing'));
+    if (!isRoomId(draft.roomId)) return Promise.reject(new UnknownRoomError(`no room ${draft.roomId}`));
+    // Refused here, alone: inside the batch PostgreSQL would fail every draft with it.
+    if (hasNul(draft)) return Promise.reject(new RangeError('PostgreSQL text cannot hold U+0000'));
+    return this.appends.submit(draft);
+  }
+
+  async messagesAfter(roomId: number, afterOffset: number, limit: number): Promise<StoredMessage[]> {
+    if (!isRoomId(roomId)) return [];
+    const { rows } = await this.query<MessageRow>(
+      'messagesAfter',
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE room_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
+      [roomId, Math.floor(afterOffset), Math.max(0, Math.floor(limit))],
+    );
+    return rows.map(toMessage);
+  }
+
+  async roomHead(roomId: number): Promise<number> {
+    const row = isRoomId(roomId)
+      ? (await this.query<{ head: string }>('roomHead', 'SELECT head FROM rooms WHERE id = $1', [roomId])).rows[0]
+      : undefined;
+    if (!row) throw new UnknownRoomError(`no room ${roomId}`);
+    return Number(row.head);
+  }
+
+  async roomByName(name: string): Promise<Room | undefined> {
+    const { rows } = await this.query<Room>('roomByName', 'SELECT id, name FROM rooms WHERE name = $1', [name]);
+    return rows[0];
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.appends.drain().then(() => this.pool.end());
+    return this.closing;
+  }
+
+  private async query<Row extends pg.QueryResultRow>(operation: string, text: string, values: unknown[]): Promise<pg.QueryResult<Row>> {
+    if (this.closing) throw new StoreUnavailableError('store is closing');
+    try {
+      return await this.pool.query<Row>(text, values);
+    } catch (error) {
+      throw toStoreError(error, operation);
+    }
+  }
+
+  private async writeWithRetry(drafts: MessageDraft[]): Promise<(AppendResult | Error)[]> {
+    for (let attempt = 0; ; attempt++) {
+      let client: pg.PoolClient;
+      try {
+        client = await this.pool.connect();
+      } catch (error) {
+        throw toStoreError(error, 'append');
+      }
+      try {
+        const outcomes = await appendBatch(client, drafts);
+        client.release();
+        return outcomes;
+      } catch (error) {
+        const code = sqlState(error);
+        // A client whose connection failed must not go back into the pool.
+        client.release(code === undefined ? asError(error) : undefined);
+        if (code === undefined || !RERUNNABLE.has(code) || attempt >= CONFLICT_RETRIES) throw toStoreError(error, 'append');
+        await new Promise((resolve) => setTimeout(resolve, 10 * 2 ** attempt));
+      }
+    }
+  }
+}
+
+const isRoomId = (roomId: number): boolean => Number.isInteger(roomId) && roomId > 0 && roomId <= MAX_ROOM_ID;
+
+const hasNul = (draft: MessageDraft): boolean =>
+  draft.text.includes('\u0000') || draft.author.includes('\u0000') || (draft.idempotencyKey?.includes('\u0000') ?? false);
+
+const asError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));

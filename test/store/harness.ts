@@ -1,0 +1,102 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import pg from 'pg';
+import { createStore } from '../../src/store/index.js';
+import type { Store } from '../../src/store/store.js';
+import { tempDir } from '../helpers/server.js';
+
+/**
+ * One fresh, private database for one test. The contract suite sees backends only through
+ * this, so every backend runs the very same tests.
+ */
+export interface StoreHarness {
+  /** The `PARLEY_DATABASE_URL` of this database, for child processes. */
+  readonly databaseUrl: string;
+  /** Opens a Store on this database; again after a close, or several at once (like workers). */
+  open(): Promise<Store>;
+  /** Adds a room straight in the database: the Store interface has no verb for it (yet). */
+  addRoom(name: string): Promise<number>;
+  /** Removes the database. */
+  dispose(): Promise<void>;
+}
+
+export type HarnessFactory = () => Promise<StoreHarness>;
+
+let sqliteRoot: string | undefined;
+
+/** A SQLite file in a fresh folder, under one temporary folder removed when the process exits. */
+export const sqliteHarness: HarnessFactory = async () => {
+  sqliteRoot ??= tempDir('parley-store-');
+  const file = path.join(fs.mkdtempSync(path.join(sqliteRoot, 'db-')), 'parley.db');
+  return {
+    databaseUrl: `sqlite:${file}`,
+    open: () => createStore(`sqlite:${file}`),
+    addRoom: async (name) => {
+      // Opened after a Store has migrated the file; a second connection, like another worker.
+      const db = new Database(file, { timeout: 5000 });
+      try {
+        const row = db.prepare<[string, number], { id: number }>('INSERT INTO rooms (name, created_at) VALUES (?, ?) RETURNING id').get(name, Date.now());
+        if (!row) throw new Error('room insert returned nothing');
+        return row.id;
+      } finally {
+        db.close();
+      }
+    },
+    dispose: async () => fs.rmSync(path.dirname(file), { recursive: true, force: true }),
+  };
+};
+
+/** Where the PostgreSQL tests connect: PARLEY_TEST_POSTGRES_URL, else the local trust-auth server. */
+export const postgresUrl = process.env['PARLEY_TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+/** Whether PostgreSQL answers at `postgresUrl`; false (never a throw) when it does not. */
+export async function postgresReachable(): Promise<boolean> {
+  const client = new pg.Client({ connectionString: postgresUrl, connectionTimeoutMillis: 2000 });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+let schemaCounter = 0;
+
+/**
+ * A fresh schema in the test database, selected through the connection's `search_path`, so
+ * concurrent runs and tests never see each other's tables; dropped by `dispose`.
+ */
+export const postgresHarness: HarnessFactory = async () => {
+  const schema = `parley_test_${process.pid}_${Date.now().toString(36)}_${schemaCounter++}`;
+  const admin = new pg.Pool({ connectionString: postgresUrl, max: 2 });
+  admin.on('error', () => undefined);
+  const quoted = pg.escapeIdentifier(schema);
+  await admin.query(`CREATE SCHEMA ${quoted}`);
+  const url = new URL(postgresUrl);
+  url.searchParams.set('options', `-c search_path=${schema}`);
+  return {
+    databaseUrl: url.href,
+    open: () => createStore(url.href),
+    addRoom: async (name) => {
+      const { rows } = await admin.query<{ id: number }>(`INSERT INTO ${quoted}.rooms (name, created_at) VALUES ($1, $2) RETURNING id`, [
+        name,
+        Date.now(),
+      ]);
+      const row = rows[0];
+      if (!row) throw new Error('room insert returned nothing');
+      return row.id;
+    },
+    dispose: async () => {
+      try {
+        await admin.query(`DROP SCHEMA IF EXISTS ${quoted} CASCADE`);
+      } finally {
+        await admin.end();
+      }
+    },
+  };
+};
