@@ -231,7 +231,7 @@ export function storeContract(name: string, factory: HarnessFactory, skip: strin
         assert.equal((await reopened.appendMessage(draft(general, 'm11'))).message.offset, 11);
       }));
 
-    test('close waits for pending appends, is idempotent, and later appends are refused', () =>
+    test('close waits for pending appends, is idempotent, and later calls are refused as unavailable', () =>
       withStore(async ({ store, open, general }) => {
         const pending = Array.from({ length: 50 }, (_, index) => store.appendMessage(draft(general, `m${index}`)));
         let settled = 0;
@@ -240,6 +240,9 @@ export function storeContract(name: string, factory: HarnessFactory, skip: strin
         assert.equal(settled, 50, 'every pending append resolved before close did');
         await store.close();
         await assert.rejects(store.appendMessage(draft(general, 'too late')), StoreUnavailableError);
+        await assert.rejects(store.messagesAfter(general, 0, 10), StoreUnavailableError);
+        await assert.rejects(store.roomHead(general), StoreUnavailableError);
+        await assert.rejects(store.roomByName(DEFAULT_ROOM), StoreUnavailableError);
         const reopened = await open();
         assert.equal(await reopened.roomHead(general), 50);
       }));

@@ -10,6 +10,7 @@ import {
   type StoredMessage,
 } from '../store.js';
 import { appendBatch, MESSAGE_COLUMNS, toMessage, type MessageRow } from './append-batch.js';
+import { withClient } from './checkout.js';
 import { sqlState, toStoreError, UNIQUE_VIOLATION } from './errors.js';
 import { migrate } from './migrations.js';
 
@@ -120,7 +121,8 @@ export class PostgresStore implements Store {
   }
 
   private async query<Row extends pg.QueryResultRow>(operation: string, text: string, values: unknown[]): Promise<pg.QueryResult<Row>> {
-    if (this.closing) throw new StoreUnavailableError('store is closing');
+    // Reads still run while close() drains appends; after it, the ended pool refuses them
+    // and that becomes StoreUnavailableError like any other client-side failure.
     try {
       return await this.pool.query<Row>(text, values);
     } catch (error) {
@@ -130,20 +132,10 @@ export class PostgresStore implements Store {
 
   private async writeWithRetry(drafts: MessageDraft[]): Promise<(AppendResult | Error)[]> {
     for (let attempt = 0; ; attempt++) {
-      let client: pg.PoolClient;
       try {
-        client = await this.pool.connect();
-      } catch (error) {
-        throw toStoreError(error, 'append');
-      }
-      try {
-        const outcomes = await appendBatch(client, drafts);
-        client.release();
-        return outcomes;
+        return await withClient(this.pool, (client) => appendBatch(client, drafts));
       } catch (error) {
         const code = sqlState(error);
-        // A client whose connection failed must not go back into the pool.
-        client.release(code === undefined ? asError(error) : undefined);
         if (code === undefined || !RERUNNABLE.has(code) || attempt >= CONFLICT_RETRIES) throw toStoreError(error, 'append');
         await new Promise((resolve) => setTimeout(resolve, 10 * 2 ** attempt));
       }
@@ -155,5 +147,3 @@ const isRoomId = (roomId: number): boolean => Number.isInteger(roomId) && roomId
 
 const hasNul = (draft: MessageDraft): boolean =>
   draft.text.includes('\u0000') || draft.author.includes('\u0000') || (draft.idempotencyKey?.includes('\u0000') ?? false);
-
-const asError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));

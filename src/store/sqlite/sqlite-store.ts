@@ -84,17 +84,17 @@ export class SqliteStore implements Store {
   }
 
   async messagesAfter(roomId: number, afterOffset: number, limit: number): Promise<StoredMessage[]> {
-    return this.statements.after.all(roomId, afterOffset, limit).map(toMessage);
+    return this.read(() => this.statements.after.all(roomId, afterOffset, limit).map(toMessage));
   }
 
   async roomHead(roomId: number): Promise<number> {
-    const row = this.statements.roomHead.get(roomId);
+    const row = this.read(() => this.statements.roomHead.get(roomId));
     if (!row) throw new UnknownRoomError(`no room ${roomId}`);
     return row.head;
   }
 
   async roomByName(name: string): Promise<Room | undefined> {
-    return this.statements.roomByName.get(name);
+    return this.read(() => this.statements.roomByName.get(name));
   }
 
   close(): Promise<void> {
@@ -102,6 +102,21 @@ export class SqliteStore implements Store {
       this.db.close();
     });
     return this.closing;
+  }
+
+  /**
+   * Runs a read the way callers expect failures: after close(), better-sqlite3 throws a
+   * TypeError, and a read can still meet SQLITE_BUSY (WAL recovery by another process);
+   * both may pass if tried later, so both are StoreUnavailableError.
+   */
+  private read<T>(query: () => T): T {
+    if (!this.db.open) throw new StoreUnavailableError('store is closed');
+    try {
+      return query();
+    } catch (error) {
+      if (isBusy(error)) throw new StoreUnavailableError('database is busy', { cause: error });
+      throw error;
+    }
   }
 
   private async writeWithRetry(drafts: MessageDraft[]): Promise<(AppendResult | Error)[]> {

@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import pg from 'pg';
+import { createStore } from '../../src/store/index.js';
+import { DEFAULT_ROOM, StoreUnavailableError, type AppendResult } from '../../src/store/store.js';
+import { skipUnlessAvailable } from '../helpers/services.js';
+import { postgresHarness, postgresReachable, postgresUrl } from './harness.js';
+import { assertRoomIntact, type Ack } from './writers.js';
+
+const skip = skipUnlessAvailable('PostgreSQL', await postgresReachable(), `at ${new URL(postgresUrl).host}`);
+
+/** Words of PostgreSQL's own error text that must never reach an error message we produce. */
+const SERVER_TEXT = /terminating connection|administrator command|relation|violates|syntax/i;
+
+describe('PostgreSQL store under faults', { skip }, () => {
+  test('a server that refuses connections makes open fail as unavailable', async () => {
+    // Port 1 on loopback: nothing listens there, so the connection is refused at once.
+    const url = new URL(postgresUrl);
+    url.port = '1';
+    await assert.rejects(createStore(url.href), StoreUnavailableError);
+  });
+
+  test('connections killed mid-stream: appends succeed or fail as unavailable, and nothing acknowledged is lost', async (t) => {
+    const harness = await postgresHarness();
+    const applicationName = `parley_faults_${process.pid}`;
+    const url = new URL(harness.databaseUrl);
+    url.searchParams.set('application_name', applicationName);
+    const store = await createStore(url.href);
+    const admin = new pg.Client({ connectionString: postgresUrl });
+    await admin.connect();
+    try {
+      const general = (await store.roomByName(DEFAULT_ROOM))?.id ?? -1;
+      const acks: Ack[] = [];
+      const failures: unknown[] = [];
+      for (let round = 0; round < 10; round++) {
+        const appends = Array.from({ length: 100 }, (_, index) => {
+          const text = `r${round}:${index}`;
+          return store.appendMessage({ roomId: general, author: 'test', text, idempotencyKey: text }).then(
+            (result: AppendResult) => void acks.push({ text, roomId: general, offset: result.message.offset }),
+            (error: unknown) => void failures.push(error),
+          );
+        });
+        // Kill the store's connections while its batches are in flight.
+        await new Promise((resolve) => setTimeout(resolve, round % 3));
+        await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [applicationName]);
+        await Promise.all(appends);
+      }
+      for (const failure of failures) {
+        assert.ok(failure instanceof StoreUnavailableError, `unexpected ${String(failure)}`);
+        assert.doesNotMatch(failure.message, SERVER_TEXT);
+      }
+      assert.ok(acks.length > 0, 'some appends got through');
+      // The pool recovers by itself once the server takes connections again.
+      const after = await store.appendMessage({ roomId: general, author: 'test', text: 'after', idempotencyKey: null });
+      const head = await assertRoomIntact(store, general, acks);
+      assert.equal(after.message.offset, head);
+      t.diagnostic(`${acks.length} acknowledged, ${failures.length} unavailable across 10 connection kills`);
+    } finally {
+      await admin.end();
+      await store.close();
+      await harness.dispose();
+    }
+  });
+});
