@@ -12,15 +12,15 @@ const skip = skipUnlessAvailable('PostgreSQL', await postgresReachable(), `at ${
 /** Words of PostgreSQL's own error text that must never reach an error message we produce. */
 const SERVER_TEXT = /terminating connection|administrator command|relation|violates|syntax/i;
 
-describe('PostgreSQL store under faults', { skip }, () => {
-  test('a server that refuses connections makes open fail as unavailable', async () => {
+describe('PostgreSQL store under faults', () => {
+  test('a server that refuses connections makes open fail as unavailable', { skip }, async () => {
     // Port 1 on loopback: nothing listens there, so the connection is refused at once.
     const url = new URL(postgresUrl);
     url.port = '1';
     await assert.rejects(createStore(url.href), StoreUnavailableError);
   });
 
-  test('connections killed mid-stream: appends succeed or fail as unavailable, and nothing acknowledged is lost', async (t) => {
+  test('connections killed mid-stream: appends succeed or fail as unavailable, and nothing acknowledged is lost', { skip }, async (t) => {
     const harness = await postgresHarness();
     const applicationName = `parley_faults_${process.pid}`;
     const url = new URL(harness.databaseUrl);
