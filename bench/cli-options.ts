@@ -1,0 +1,74 @@
+import { parseArgs } from 'node:util';
+import type { BenchOptions } from './scenarios/scenario.js';
+
+export const SCENARIO_NAMES = ['busy-room', 'durable-writes', 'fan-out', 'idle-memory', 'catch-up'] as const;
+export type ScenarioName = (typeof SCENARIO_NAMES)[number];
+
+export interface CliOptions extends BenchOptions {
+  readonly scenarios: readonly ScenarioName[];
+  /** Also write the report, as Markdown, to this file. */
+  readonly out: string | undefined;
+}
+
+export const USAGE = `npm run bench -- [options]
+
+  --scenario <name>        run only this scenario (repeatable, or comma-separated):
+                           ${SCENARIO_NAMES.join(', ')}  (default: all)
+  --target <url>           drive a running Parley at http://127.0.0.1:<port> instead of
+                           starting one per scenario (its CPU and memory are read from
+                           /proc when its processes are visible)
+  --duration <seconds>     sending phase of each traffic scenario (default 10)
+  --client-processes <n>   processes the simulated clients are spread over (default 1)
+  --workers <n>            Parley workers when the benchmark starts the server (default 2)
+  --out <file>             also write the report as Markdown to <file>
+  --help`;
+
+/** Parses the command line; throws an Error with a message fit for the user. */
+export function parseCli(argv: readonly string[]): CliOptions | 'help' {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      scenario: { type: 'string', multiple: true },
+      target: { type: 'string' },
+      duration: { type: 'string', default: '10' },
+      'client-processes': { type: 'string', default: '1' },
+      workers: { type: 'string', default: '2' },
+      out: { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) return 'help';
+  const scenarios = (values.scenario ?? [...SCENARIO_NAMES]).flatMap((value) => value.split(',')).map((name) => name.trim());
+  for (const name of scenarios) {
+    if (!(SCENARIO_NAMES as readonly string[]).includes(name)) throw new Error(`unknown scenario '${name}'; one of: ${SCENARIO_NAMES.join(', ')}`);
+  }
+  return {
+    scenarios: scenarios as ScenarioName[],
+    target: values.target === undefined ? undefined : localTarget(values.target),
+    durationSeconds: number('--duration', values.duration, 1, 600),
+    clientProcesses: number('--client-processes', values['client-processes'], 1, 16),
+    workers: number('--workers', values.workers, 1, 64),
+    out: values.out,
+  };
+}
+
+function number(flag: string, text: string | undefined, min: number, max: number): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${flag} must be a whole number from ${min} to ${max}`);
+  return value;
+}
+
+/** The benchmark only ever sends traffic to this machine. */
+function localTarget(text: string): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new Error(`--target must be a URL such as http://127.0.0.1:3000, not '${text}'`);
+  }
+  if (url.protocol !== 'http:' || !['127.0.0.1', 'localhost'].includes(url.hostname) || url.port === '') {
+    throw new Error('--target must be http://127.0.0.1:<port>: the benchmark only drives a server on this machine');
+  }
+  return `http://127.0.0.1:${url.port}`;
+}

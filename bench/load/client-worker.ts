@@ -1,0 +1,98 @@
+import { LatencyHistogram } from '../stats.js';
+import type { BenchClient, BenchClientOptions } from './bench-client.js';
+import { DeliveryLog } from './delivery-log.js';
+import { now, type AwaitCommand, type Command, type ConnectCommand, type ConnectedReply, type Reply } from './protocol.js';
+import { rawClient } from './raw-client.js';
+import { runSenders, sleep } from './senders.js';
+import { socketIoClient } from './socketio-client.js';
+
+/**
+ * A client process of the benchmark (forked by client-pool.ts): it holds many simulated
+ * users and runs the commands of protocol.ts one at a time. It exits on `close`, when the
+ * runner goes away, or after MAX_LIFETIME_MS whatever happens, so it never outlives a run.
+ */
+const MAX_LIFETIME_MS = 15 * 60_000;
+
+const clients: BenchClient[] = [];
+const deliveries = new DeliveryLog();
+
+function reply(message: Reply): void {
+  process.send?.(message);
+}
+
+async function connect(command: ConnectCommand): Promise<ConnectedReply> {
+  const connectMs = new LatencyHistogram();
+  const create = command.kind === 'raw' ? rawClient : socketIoClient;
+  if (command.expectThroughOffset !== undefined) deliveries.want(command.expectThroughOffset);
+  const startedAt = now();
+  let failed = 0;
+  let next = 0;
+  // A fixed number of handshakes in flight: each lane opens clients one after the other.
+  const lane = async (): Promise<void> => {
+    while (next < command.clients) {
+      next += 1;
+      const options: BenchClientOptions = {
+        url: command.url,
+        startOffset: command.startOffset,
+        connectTimeoutMs: command.timeoutMs,
+        onMessage: deliveries.addClient(),
+      };
+      const begunAt = now();
+      const client = create(options);
+      clients.push(client);
+      try {
+        await client.ready;
+        connectMs.record(now() - begunAt);
+      } catch {
+        failed += 1;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, command.concurrency) }, lane));
+  return {
+    type: 'connected',
+    connectMs: connectMs.toData(),
+    connected: command.clients - failed,
+    failed,
+    startedAt,
+    finishedAt: now(),
+  };
+}
+
+async function awaitDeliveries(command: AwaitCommand): Promise<Reply> {
+  deliveries.want(command.throughOffset);
+  const deadline = now() + command.timeoutMs;
+  while (!deliveries.allReached() && now() < deadline) await sleep(5);
+  const disconnects = clients.reduce((sum, client) => sum + client.disconnects, 0);
+  return deliveries.summary(disconnects);
+}
+
+async function run(command: Command): Promise<Reply> {
+  switch (command.type) {
+    case 'connect':
+      return connect(command);
+    case 'send':
+      return runSenders(clients, command);
+    case 'await':
+      return awaitDeliveries(command);
+    case 'close':
+      for (const client of clients) client.close();
+      return { type: 'closed' };
+  }
+}
+
+let queue = Promise.resolve();
+process.on('message', (message: unknown) => {
+  const command = message as Command;
+  queue = queue.then(async () => {
+    try {
+      reply(await run(command));
+    } catch (error) {
+      reply({ type: 'error', message: error instanceof Error ? error.message : String(error) });
+    }
+    // Give the closes a moment to reach the server, then leave.
+    if (command.type === 'close') setTimeout(() => process.exit(0), 200);
+  });
+});
+process.on('disconnect', () => process.exit(0));
+setTimeout(() => process.exit(0), MAX_LIFETIME_MS).unref();

@@ -1,0 +1,122 @@
+import type { HistogramData } from '../stats.js';
+
+/**
+ * The messages between the benchmark runner and its client processes (client-worker.ts).
+ * Each command gets exactly one reply of the matching type. Times are epoch milliseconds
+ * with sub-millisecond precision (`performance.timeOrigin + performance.now()`), comparable
+ * across the processes of one machine.
+ */
+
+/** Which server the clients speak to: Parley (socket.io-client) or the raw ws ceiling. */
+export type ClientKind = 'socketio' | 'raw';
+
+export interface ConnectCommand {
+  readonly type: 'connect';
+  readonly url: string;
+  readonly kind: ClientKind;
+  /** Clients this process opens. */
+  readonly clients: number;
+  /** `auth.serverOffset` of every new client. */
+  readonly startOffset: number;
+  /** Handshakes in progress at once, so the server's accept backlog is not overrun. */
+  readonly concurrency: number;
+  readonly timeoutMs: number;
+  /** If set, each client's time to receive this offset is recorded (catch-up). */
+  readonly expectThroughOffset?: number;
+}
+
+export interface SendCommand {
+  readonly type: 'send';
+  /** The first `senders` clients of this process send. */
+  readonly senders: number;
+  /** `open`: at `ratePerSender` per second whatever the acks; `closed`: next send on ack. */
+  readonly mode: 'open' | 'closed';
+  readonly ratePerSender: number;
+  readonly durationMs: number;
+  /** No sender sends more than this. */
+  readonly maxPerSender: number;
+  /** Length of each message's text. */
+  readonly textLength: number;
+  /** When to start, so that every process starts together. */
+  readonly startAt: number;
+  /** How long to wait for outstanding acknowledgements after the last send. */
+  readonly settleTimeoutMs: number;
+}
+
+export interface AwaitCommand {
+  readonly type: 'await';
+  /** Wait until every client has received this offset (or the timeout). */
+  readonly throughOffset: number;
+  readonly timeoutMs: number;
+}
+
+export interface CloseCommand {
+  readonly type: 'close';
+}
+
+export type Command = ConnectCommand | SendCommand | AwaitCommand | CloseCommand;
+
+export interface ConnectedReply {
+  readonly type: 'connected';
+  readonly connectMs: HistogramData;
+  readonly connected: number;
+  readonly failed: number;
+  readonly startedAt: number;
+  readonly finishedAt: number;
+}
+
+export interface SentReply {
+  readonly type: 'sent';
+  readonly sent: number;
+  /** Offsets acknowledged with ok: true (a retry's duplicate ack repeats an offset). */
+  readonly ackedOffsets: Int32Array;
+  readonly duplicateAcks: number;
+  /** Failed sends by reason: an error code from the ack, or TIMEOUT, or UNSETTLED. */
+  readonly failures: Readonly<Record<string, number>>;
+  readonly ackMs: HistogramData;
+  readonly firstSendAt: number;
+  readonly lastSendAt: number;
+  readonly lastAckAt: number;
+}
+
+export interface AwaitedReply {
+  readonly type: 'awaited';
+  /** Per client, when it first held `throughOffset` (NaN if it never did). */
+  readonly reachedAt: Float64Array;
+  /** Every client's received offsets in arrival order, concatenated; `logLengths` splits them. */
+  readonly logs: Int32Array;
+  readonly logLengths: Int32Array;
+  /** Send-to-receive latency of every delivery whose text carries its send time. */
+  readonly endToEndMs: HistogramData;
+  readonly deliveries: number;
+  readonly firstDeliveryAt: number;
+  readonly lastDeliveryAt: number;
+  readonly disconnects: number;
+}
+
+export interface ClosedReply {
+  readonly type: 'closed';
+}
+
+export interface ErrorReply {
+  readonly type: 'error';
+  readonly message: string;
+}
+
+export type Reply = ConnectedReply | SentReply | AwaitedReply | ClosedReply | ErrorReply;
+
+/** Epoch milliseconds with sub-millisecond precision. */
+export const now = (): number => performance.timeOrigin + performance.now();
+
+/** A message text that carries its send time, padded to `length` characters. */
+export function stampedText(sentAt: number, length: number): string {
+  const stamp = `t=${sentAt.toFixed(3)};`;
+  return stamp.length >= length ? stamp : stamp.padEnd(length, 'x');
+}
+
+/** The send time in a text made by `stampedText`, or undefined. */
+export function sendTimeOf(text: string): number | undefined {
+  if (!text.startsWith('t=')) return undefined;
+  const sentAt = Number.parseFloat(text.slice(2));
+  return Number.isFinite(sentAt) ? sentAt : undefined;
+}

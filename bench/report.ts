@@ -1,0 +1,79 @@
+import type { Row, ScenarioReport } from './scenarios/scenario.js';
+
+/** Number formatting and the printed tables (plain text that is also a Markdown table). */
+
+export function ms(value: number): string {
+  if (!Number.isFinite(value)) return 'n/a';
+  return `${value < 10 ? value.toFixed(2) : value < 100 ? value.toFixed(1) : Math.round(value).toLocaleString('en-US')} ms`;
+}
+
+export function triple(values: readonly [number, number, number]): string {
+  return values.every((value) => Number.isFinite(value)) ? `${values.map((value) => ms(value).replace(' ms', '')).join(' / ')} ms` : 'n/a';
+}
+
+export function count(value: number): string {
+  return Number.isFinite(value) ? Math.round(value).toLocaleString('en-US') : 'n/a';
+}
+
+export function perSecond(value: number): string {
+  return Number.isFinite(value) ? `${count(value)}/s` : 'n/a';
+}
+
+export function micros(value: number): string {
+  return Number.isFinite(value) ? `${value.toFixed(value < 10 ? 2 : 1)} µs` : 'n/a';
+}
+
+export function seconds(value: number): string {
+  return Number.isFinite(value) ? `${value.toFixed(2)} s` : 'n/a';
+}
+
+export function bytes(value: number): string {
+  if (!Number.isFinite(value)) return 'n/a';
+  const abs = Math.abs(value);
+  if (abs >= 1024 * 1024) return `${(value / (1024 * 1024)).toFixed(1)} MB`;
+  if (abs >= 1024) return `${(value / 1024).toFixed(1)} KB`;
+  return `${Math.round(value)} B`;
+}
+
+export function percent(fraction: number): string {
+  return Number.isFinite(fraction) ? `${Math.round(fraction * 100)} %` : 'n/a';
+}
+
+/** Parley's figure over raw ws's, e.g. `1.42x`. */
+export function ratio(parley: number, raw: number): string {
+  return Number.isFinite(parley) && Number.isFinite(raw) && raw !== 0 ? `${(parley / raw).toFixed(2)}x` : '';
+}
+
+function verdict(row: Row): string {
+  if (row.met === undefined) return '';
+  return row.met ? 'met' : 'MISSED';
+}
+
+/** A scenario as a Markdown table, with its notes below. */
+export function renderScenario(report: ScenarioReport): string {
+  const header = ['Metric', 'Parley', 'raw ws', 'Parley/raw', 'Target', 'Result'];
+  const cells = report.rows.map((row) => [row.metric, row.parley, row.raw ?? '', row.ratio ?? '', row.target ?? '', verdict(row)]);
+  const widths = header.map((title, column) => Math.max(title.length, ...cells.map((line) => (line[column] ?? '').length)));
+  const line = (values: readonly string[]): string =>
+    `| ${values.map((value, column) => value.padEnd(widths[column] ?? 0)).join(' | ')} |`;
+  return [
+    `### ${report.name}: ${report.title}`,
+    '',
+    line(header),
+    line(widths.map((width) => '-'.repeat(width))),
+    ...cells.map(line),
+    '',
+    ...report.notes.map((note) => `- ${note}`),
+    '',
+  ].join('\n');
+}
+
+/** One line per target across all scenarios. */
+export function renderTargets(reports: readonly ScenarioReport[]): string {
+  const lines = reports.flatMap((report) =>
+    report.rows
+      .filter((row) => row.met !== undefined)
+      .map((row) => `| ${report.name} | ${row.metric} | ${row.parley} | ${row.target ?? ''} | ${verdict(row)} |`),
+  );
+  return ['### Targets', '', '| Scenario | Metric | Measured | Target | Result |', '| --- | --- | --- | --- | --- |', ...lines, ''].join('\n');
+}

@@ -1,0 +1,47 @@
+import { percentiles } from '../stats.js';
+import { openParley, openRawWs, using, type Scenario } from './scenario.js';
+import { ackedPerSecond, runTraffic, type TrafficPlan } from './traffic.js';
+import { intact, trafficRows } from './traffic-rows.js';
+
+const CLIENTS = 100;
+const SENDERS = 10;
+const RATE_PER_SENDER = 50;
+
+/**
+ * A busy room: 100 clients, 10 of them sending 50 messages/s each with the tutorial
+ * client's settings (one message in flight, ackTimeout 10 s, 3 retries), open loop.
+ */
+export const busyRoom: Scenario = {
+  name: 'busy-room',
+  async run(options) {
+    const durationMs = options.durationSeconds * 1000;
+    const plan: TrafficPlan = {
+      clients: CLIENTS,
+      senders: SENDERS,
+      mode: 'open',
+      ratePerSender: RATE_PER_SENDER,
+      durationMs,
+      maxPerSender: Math.round(RATE_PER_SENDER * options.durationSeconds),
+      textLength: 64,
+      connectConcurrency: 50,
+    };
+    const parley = await using(openParley(options), (server) => runTraffic(server, 'socketio', plan, options));
+    const raw = await using(openRawWs(), (server) => runTraffic(server, 'raw', plan, options));
+    const offered = SENDERS * RATE_PER_SENDER;
+    return {
+      name: this.name,
+      title: `${CLIENTS} clients, ${SENDERS} send ${RATE_PER_SENDER} msg/s each for ${options.durationSeconds} s`,
+      rows: trafficRows(parley, raw, { messagesPerSecond: offered, deliveriesPerSecond: offered * CLIENTS }, {
+        acked: { text: 'all', met: (run) => run.send.ackedOffsets.length === run.send.sent },
+        ackedPerSecond: { text: `>= ${offered}/s (98 %)`, met: (run) => ackedPerSecond(run) >= offered * 0.98 },
+        ackP95: { text: '<= 20 ms', met: (run) => percentiles(run.send.ackMs).p95 <= 20 },
+        ackP99: { text: '<= 100 ms', met: (run) => percentiles(run.send.ackMs).p99 <= 100 },
+        integrity: intact,
+      }),
+      notes: [
+        'Acknowledgement latency runs from the send call, so time a message waits in its client\'s one-in-flight queue counts.',
+        'acked msgs/s is acknowledged messages over the time from the first send to the last acknowledgement.',
+      ],
+    };
+  },
+};

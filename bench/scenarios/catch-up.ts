@@ -1,0 +1,121 @@
+import { ClientPool } from '../load/client-pool.js';
+import { checkDeliveries } from '../load/verify.js';
+import { measure } from '../measure.js';
+import { historyHead } from '../probe.js';
+import { bytes, count, ms, percent, perSecond, seconds, triple } from '../report.js';
+import type { ServerUnderTest } from '../server-process.js';
+import { LatencyHistogram, percentiles } from '../stats.js';
+import { openParley, using, type Row, type Scenario } from './scenario.js';
+
+const HISTORY = 2_000;
+const CLIENTS = 500;
+/** Seeding stays under the default flood guard (100/s per connection). */
+const SEEDERS = 10;
+const SEED_RATE_PER_SENDER = 80;
+const TARGET_MS = 3_000;
+const TARGET_GROWTH_BYTES = 150 * 1024 * 1024;
+const CATCH_UP_TIMEOUT_MS = 30_000;
+
+async function storeHistory(server: ServerUnderTest, startOffset: number): Promise<number[]> {
+  const seeders = ClientPool.start(1);
+  try {
+    await seeders.connect({ url: server.url, kind: 'socketio', clients: SEEDERS, startOffset, concurrency: SEEDERS, timeoutMs: 20_000 });
+    const perSender = HISTORY / SEEDERS;
+    const sent = await seeders.send({
+      senders: SEEDERS,
+      mode: 'open',
+      ratePerSender: SEED_RATE_PER_SENDER,
+      durationMs: (perSender / SEED_RATE_PER_SENDER) * 1000 * 4,
+      maxPerSender: perSender,
+      textLength: 64,
+      settleTimeoutMs: 45_000,
+    });
+    if (sent.ackedOffsets.length !== HISTORY) {
+      throw new Error(`catch-up: stored ${sent.ackedOffsets.length} of ${HISTORY} history messages (${JSON.stringify(sent.failures)})`);
+    }
+    return sent.ackedOffsets;
+  } finally {
+    await seeders.close();
+  }
+}
+
+/**
+ * Catch-up: 2,000 messages stored, then 500 new clients connect from serverOffset 0 at
+ * once. Measures the time until every client is connected and holds all 2,000, in order,
+ * once each, and how much server memory that costs at its peak.
+ */
+export const catchUp: Scenario = {
+  name: 'catch-up',
+  async run(options) {
+    return using(openParley(options), async (server) => {
+      // A fresh server's history is empty; on a --target, new clients start where history stood.
+      const startOffset = options.target === undefined ? 0 : await historyHead(server.url);
+      const history = await storeHistory(server, startOffset);
+      const newest = Math.max(...history);
+      const pool = ClientPool.start(options.clientProcesses);
+      try {
+        const { result, usage } = await measure(
+          () => server.pids(),
+          pool.pids,
+          async () => {
+            const connect = await pool.connect({
+              url: server.url,
+              kind: 'socketio',
+              clients: CLIENTS,
+              startOffset,
+              concurrency: CLIENTS,
+              timeoutMs: 20_000,
+              expectThroughOffset: newest,
+            });
+            const delivery = await pool.deliveries(newest, CATCH_UP_TIMEOUT_MS);
+            return { connect, delivery };
+          },
+        );
+        const { connect, delivery } = result;
+        const check = checkDeliveries(delivery.logs, history, startOffset);
+        const done = delivery.reachedAt.filter((at) => Number.isFinite(at));
+        const allDoneMs = done.length === CLIENTS ? Math.max(...done) - connect.startedAt : Number.NaN;
+        const perClient = new LatencyHistogram();
+        for (const at of done) perClient.record(at - connect.startedAt);
+        const caughtUp = percentiles(perClient);
+        const connectMs = percentiles(connect.connectMs);
+        const growth = usage.rssPeak - usage.rssBefore;
+        const rows: Row[] = [
+          { metric: 'history stored', parley: count(history.length) },
+          { metric: 'clients connected (failed)', parley: `${count(connect.connected)} (${count(connect.failed)})` },
+          { metric: 'connect p50 / p95 / p99', parley: triple([connectMs.p50, connectMs.p95, connectMs.p99]) },
+          { metric: 'connect, all clients', parley: ms(connect.wallMs) },
+          { metric: 'all connected and caught up', parley: ms(allDoneMs), target: `<= ${count(TARGET_MS)} ms`, met: allDoneMs <= TARGET_MS },
+          { metric: 'per client caught up p50 / p95 / p99', parley: triple([caughtUp.p50, caughtUp.p95, caughtUp.p99]) },
+          { metric: `deliveries (expected ${count(CLIENTS * HISTORY)})`, parley: count(delivery.deliveries) },
+          { metric: 'deliveries/s', parley: perSecond(delivery.deliveries / ((delivery.lastDeliveryAt - connect.startedAt) / 1000)) },
+          {
+            metric: 'lost / duplicated / out-of-order',
+            parley: `${count(check.lost)} / ${count(check.duplicated)} / ${count(check.outOfOrder)}`,
+            target: '0 / 0 / 0',
+            met: check.lost === 0 && check.duplicated === 0 && check.outOfOrder === 0,
+          },
+          { metric: 'server CPU', parley: seconds(usage.serverCpuSeconds) },
+          { metric: 'server RSS before', parley: bytes(usage.rssBefore) },
+          { metric: 'server RSS peak', parley: bytes(usage.rssPeak) },
+          { metric: 'server RSS growth (peak)', parley: bytes(growth), target: '<= 150.0 MB', met: usage.serverVisible && growth <= TARGET_GROWTH_BYTES },
+          { metric: 'client CPU', parley: seconds(usage.clientCpuSeconds) },
+          { metric: 'other CPU on the machine', parley: seconds(usage.otherCpuSeconds) },
+          { metric: 'machine busy', parley: percent(usage.machineBusy) },
+        ];
+        return {
+          name: 'catch-up',
+          title: `${count(HISTORY)} stored messages, then ${CLIENTS} new clients connect from serverOffset ${startOffset}`,
+          rows,
+          notes: [
+            'Time runs from the first handshake begun to the last client holding the newest stored offset.',
+            'RSS peak is sampled every 100 ms over all server processes; growth is peak minus the reading before the clients connect.',
+            'raw ws has no history to catch up from, so this scenario has no ceiling column.',
+          ],
+        };
+      } finally {
+        await pool.close();
+      }
+    });
+  },
+};

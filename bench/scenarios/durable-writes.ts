@@ -1,0 +1,51 @@
+import { openParley, openRawWs, using, type Scenario } from './scenario.js';
+import { ackedPerSecond, runTraffic, type TrafficPlan } from './traffic.js';
+import { intact, trafficRows } from './traffic-rows.js';
+
+const CLIENTS = 10;
+const TARGET_PER_SECOND = 3_500;
+
+/**
+ * The durable write path: 10 clients, each sending its next message as soon as the
+ * previous one is acknowledged (closed loop), so throughput is bounded by the latency of
+ * a durable write, not by the offered load.
+ */
+export const durableWrites: Scenario = {
+  name: 'durable-writes',
+  async run(options) {
+    const durationMs = options.durationSeconds * 1000;
+    const plan: TrafficPlan = {
+      clients: CLIENTS,
+      senders: CLIENTS,
+      mode: 'closed',
+      ratePerSender: 0,
+      durationMs,
+      maxPerSender: 1_000_000,
+      textLength: 64,
+      connectConcurrency: CLIENTS,
+    };
+    // The per-connection flood guard (PARLEY_RATE_LIMIT, default 100/s per connection)
+    // would cap 10 connections at ~1,000/s; this scenario measures the write path behind it.
+    const floodGuardOff = { PARLEY_RATE_LIMIT: '1000000', PARLEY_RATE_BURST: '1000000' };
+    const parley = await using(openParley(options, floodGuardOff), (server) => runTraffic(server, 'socketio', plan, options));
+    const raw = await using(openRawWs(), (server) => runTraffic(server, 'raw', plan, options));
+    const notes = [
+      'Closed loop: each client has exactly one message in flight, so acked msgs/s = clients / round-trip time.',
+      'The raw ws column stores nothing: it is the round trip without a database.',
+    ];
+    notes.push(
+      options.target === undefined
+        ? 'Parley ran with PARLEY_RATE_LIMIT and PARLEY_RATE_BURST raised to 1,000,000 for this scenario only; at the default 100/s per connection, 10 connections are refused above ~1,000 msgs/s.'
+        : 'The --target server runs with its own PARLEY_RATE_LIMIT; RATE_LIMITED failures above mean its flood guard, not its write path, set the figure.',
+    );
+    return {
+      name: this.name,
+      title: `${CLIENTS} clients, closed loop (next send on ack) for ${options.durationSeconds} s`,
+      rows: trafficRows(parley, raw, { messagesPerSecond: Number.NaN, deliveriesPerSecond: Number.NaN }, {
+        ackedPerSecond: { text: `>= ${TARGET_PER_SECOND.toLocaleString('en-US')}/s`, met: (run) => ackedPerSecond(run) >= TARGET_PER_SECOND },
+        integrity: intact,
+      }),
+      notes,
+    };
+  },
+};

@@ -1,0 +1,62 @@
+import path from 'node:path';
+import { attachTarget, startParley, startRawWs, tempDir, type ServerUnderTest } from '../server-process.js';
+
+/** What the command line chose, for every scenario. */
+export interface BenchOptions {
+  /** An already running Parley to drive instead of starting one per scenario. */
+  readonly target: string | undefined;
+  /** Parley worker processes when the benchmark starts the server. */
+  readonly workers: number;
+  /** Length of each scenario's sending phase, in seconds. */
+  readonly durationSeconds: number;
+  /** Processes the simulated clients are spread over. */
+  readonly clientProcesses: number;
+}
+
+/** One line of a scenario's table. Empty strings are blank cells. */
+export interface Row {
+  readonly metric: string;
+  readonly parley: string;
+  readonly raw?: string;
+  readonly ratio?: string;
+  readonly target?: string;
+  /** Whether the target is met; undefined when the row has no target. */
+  readonly met?: boolean;
+}
+
+export interface ScenarioReport {
+  readonly name: string;
+  readonly title: string;
+  readonly rows: readonly Row[];
+  readonly notes: readonly string[];
+}
+
+export interface Scenario {
+  readonly name: string;
+  readonly run: (options: BenchOptions) => Promise<ScenarioReport>;
+}
+
+/**
+ * The Parley server of one scenario: the `--target`, or a fresh cluster with a fresh
+ * SQLite file in a temporary folder. `env` adds server settings (ignored for a target).
+ */
+export function openParley(options: BenchOptions, env: Readonly<Record<string, string>> = {}): Promise<ServerUnderTest> {
+  if (options.target !== undefined) return Promise.resolve(attachTarget(options.target));
+  const databaseFile = path.join(tempDir('parley-bench-'), 'parley.db');
+  return startParley({ workers: options.workers, databaseFile, env });
+}
+
+/** The raw ws ceiling of one scenario, always a fresh local process. */
+export function openRawWs(): Promise<ServerUnderTest> {
+  return startRawWs();
+}
+
+/** Runs `work` against `server`, and stops the server whatever happens. */
+export async function using<T>(server: Promise<ServerUnderTest>, work: (server: ServerUnderTest) => Promise<T>): Promise<T> {
+  const running = await server;
+  try {
+    return await work(running);
+  } finally {
+    await running.stop();
+  }
+}

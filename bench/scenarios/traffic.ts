@@ -1,0 +1,99 @@
+import { ClientPool, type ConnectResult, type DeliveryResult, type SendResult } from '../load/client-pool.js';
+import type { ClientKind } from '../load/protocol.js';
+import { checkDeliveries, type DeliveryCheck } from '../load/verify.js';
+import { measure, type Usage } from '../measure.js';
+import { historyHead } from '../probe.js';
+import type { ServerUnderTest } from '../server-process.js';
+import type { BenchOptions } from './scenario.js';
+
+/** Bounds on the phases around sending, so a broken server cannot hang the run. */
+const CONNECT_TIMEOUT_MS = 20_000;
+const SETTLE_TIMEOUT_MS = 45_000;
+const DELIVERY_TIMEOUT_MS = 20_000;
+
+/** A traffic shape: who connects, who sends, how fast, for how long. */
+export interface TrafficPlan {
+  readonly clients: number;
+  /** The first `senders` clients send (they receive too). */
+  readonly senders: number;
+  readonly mode: 'open' | 'closed';
+  /** Per sender, per second (open loop only). */
+  readonly ratePerSender: number;
+  readonly durationMs: number;
+  readonly maxPerSender: number;
+  readonly textLength: number;
+  readonly connectConcurrency: number;
+}
+
+export interface TrafficRun {
+  readonly connect: ConnectResult;
+  readonly send: SendResult;
+  readonly delivery: DeliveryResult;
+  readonly check: DeliveryCheck;
+  /** Measured from the first send until every client received the last acknowledged offset. */
+  readonly usage: Usage;
+}
+
+/**
+ * Connects `plan.clients` clients, lets the senders send, waits until every client has
+ * received the newest acknowledged offset (or the bound), and checks every client's
+ * deliveries against the acknowledged offsets.
+ */
+export async function runTraffic(server: ServerUnderTest, kind: ClientKind, plan: TrafficPlan, options: BenchOptions): Promise<TrafficRun> {
+  const startOffset = kind === 'socketio' && options.target !== undefined ? await historyHead(server.url) : 0;
+  const pool = ClientPool.start(Math.min(options.clientProcesses, plan.clients));
+  try {
+    const connect = await pool.connect({
+      url: server.url,
+      kind,
+      clients: plan.clients,
+      startOffset,
+      concurrency: plan.connectConcurrency,
+      timeoutMs: CONNECT_TIMEOUT_MS,
+    });
+    const { result, usage } = await measure(
+      () => server.pids(),
+      pool.pids,
+      async () => {
+        const send = await pool.send({
+          senders: plan.senders,
+          mode: plan.mode,
+          ratePerSender: plan.ratePerSender,
+          durationMs: plan.durationMs,
+          maxPerSender: plan.maxPerSender,
+          textLength: plan.textLength,
+          settleTimeoutMs: SETTLE_TIMEOUT_MS,
+        });
+        const newest = Math.max(startOffset, ...send.ackedOffsets);
+        const delivery = await pool.deliveries(newest, DELIVERY_TIMEOUT_MS);
+        return { send, delivery };
+      },
+    );
+    const check = checkDeliveries(result.delivery.logs, result.send.ackedOffsets, startOffset);
+    return { connect, send: result.send, delivery: result.delivery, check, usage };
+  } finally {
+    await pool.close();
+  }
+}
+
+/** Acknowledged messages per second, from the first send to the last acknowledgement. */
+export function ackedPerSecond(run: TrafficRun): number {
+  return run.send.ackedOffsets.length / ((run.send.lastAckAt - run.send.firstSendAt) / 1000);
+}
+
+/** Messages received by clients per second, from the first send to the last delivery. */
+export function deliveriesPerSecond(run: TrafficRun): number {
+  return run.delivery.deliveries / ((run.delivery.lastDeliveryAt - run.send.firstSendAt) / 1000);
+}
+
+/** Server CPU microseconds per delivery (NaN when the server's processes are not visible). */
+export function cpuPerDelivery(run: TrafficRun): number {
+  if (!run.usage.serverVisible) return Number.NaN;
+  return (run.usage.serverCpuSeconds * 1e6) / run.delivery.deliveries;
+}
+
+/** Sends that did not end in a success acknowledgement, by reason, e.g. `TIMEOUT: 3`. */
+export function failureSummary(send: SendResult): string {
+  const entries = Object.entries(send.failures).filter(([, count]) => count > 0);
+  return entries.length === 0 ? '0' : entries.map(([reason, count]) => `${reason}: ${count}`).join(', ');
+}

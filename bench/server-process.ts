@@ -1,0 +1,140 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { listeningPid, processTree } from './process-usage.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+/** How long a server may take to listen, and to exit after SIGTERM before it is killed. */
+const START_TIMEOUT_MS = 30_000;
+const STOP_TIMEOUT_MS = 20_000;
+
+/** A server the benchmark drives and whose processes it measures. */
+export interface ServerUnderTest {
+  readonly url: string;
+  /** The server's processes now (primary and workers); empty when they cannot be seen. */
+  pids(): number[];
+  /** Stops it if this run started it; a `--target` server is left alone. */
+  stop(): Promise<void>;
+}
+
+/** A fresh temporary folder, removed when the benchmark exits. */
+export function tempDir(prefix: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** Starts the built Parley cluster (`npm run build` first) on an ephemeral port of 127.0.0.1. */
+export function startParley(options: {
+  workers: number;
+  databaseFile: string;
+  env?: Readonly<Record<string, string>>;
+}): Promise<ServerUnderTest> {
+  return startLogged(process.execPath, [path.join(root, 'dist', 'cluster.js')], {
+    PARLEY_WORKERS: String(options.workers),
+    PARLEY_DATABASE_URL: `sqlite:${options.databaseFile}`,
+    PARLEY_LOG_LEVEL: 'info',
+    ...options.env,
+  });
+}
+
+/**
+ * Starts raw-ws-server.ts as plain JavaScript (bundled once with esbuild), so that neither
+ * a TypeScript loader nor its helper process is counted in the ceiling's CPU and memory.
+ */
+export async function startRawWs(): Promise<ServerUnderTest> {
+  const outfile = path.join(tempDir('parley-bench-raw-'), 'raw-ws-server.cjs');
+  await build({
+    entryPoints: [path.join(root, 'bench', 'raw-ws-server.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    // ws loads these native helpers only if installed.
+    external: ['bufferutil', 'utf-8-validate'],
+    logLevel: 'warning',
+  });
+  return startLogged(process.execPath, [outfile], {});
+}
+
+/** A server started by someone else: measured if its processes are visible on this machine. */
+export function attachTarget(url: string): ServerUnderTest {
+  const port = Number(new URL(url).port || '80');
+  const rootPid = listeningPid(port);
+  return {
+    url,
+    pids: () => (rootPid === undefined ? [] : processTree(rootPid)),
+    stop: () => Promise.resolve(),
+  };
+}
+
+async function startLogged(command: string, args: string[], env: Record<string, string>): Promise<ServerUnderTest> {
+  const child = spawn(command, args, {
+    cwd: root,
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const recent: string[] = [];
+  const remember = (line: string): void => {
+    recent.push(line);
+    if (recent.length > 20) recent.shift();
+  };
+  const killOnExit = (): void => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  };
+  process.once('exit', killOnExit);
+
+  const port = await new Promise<number>((resolve, reject) => {
+    let buffered = '';
+    const timer = setTimeout(() => reject(new Error(`server did not listen in ${START_TIMEOUT_MS} ms: ${recent.join('\n')}`)), START_TIMEOUT_MS);
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      buffered += chunk;
+      for (let newline = buffered.indexOf('\n'); newline >= 0; newline = buffered.indexOf('\n')) {
+        const line = buffered.slice(0, newline);
+        buffered = buffered.slice(newline + 1);
+        remember(line);
+        const listening = parseListening(line);
+        if (listening !== undefined) {
+          clearTimeout(timer);
+          resolve(listening);
+        }
+      }
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => remember(chunk));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited (${code}) before listening: ${recent.join('\n')}`));
+    });
+  });
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    pids: () => (child.pid === undefined ? [] : processTree(child.pid)),
+    stop: async () => {
+      await stopChild(child);
+      process.off('exit', killOnExit);
+    },
+  };
+}
+
+function parseListening(line: string): number | undefined {
+  try {
+    const parsed = JSON.parse(line) as { msg?: unknown; address?: { port?: unknown } };
+    return parsed.msg === 'listening' && typeof parsed.address?.port === 'number' ? parsed.address.port : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const killer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+  await exited;
+  clearTimeout(killer);
+}
