@@ -1,0 +1,145 @@
+import type { Browser, BrowserContext, Page, Response } from 'playwright-core';
+
+/** A message as the page shows it. */
+export interface ShownMessage {
+  readonly text: string;
+  /** `delivered`, `pending` or `failed` (the item's data-state). */
+  readonly state: string;
+  /** Its offset in the room, once the page knows it. */
+  readonly offset: number | undefined;
+  /** Marked as sent from this page. */
+  readonly own: boolean;
+}
+
+const TIMEOUT_MS = 20_000;
+
+/**
+ * One user with the chat page open in a browser context of their own (own cookies, so
+ * their own browser session), driven the way a person would: type, press Enter, read.
+ */
+export class ChatPage {
+  /** Content Security Policy violations and uncaught errors seen on the page. */
+  readonly problems: string[] = [];
+
+  private constructor(
+    readonly context: BrowserContext,
+    readonly page: Page,
+  ) {
+    page.on('console', (message) => {
+      if (message.text().includes('Content Security Policy')) this.problems.push(message.text());
+    });
+    page.on('pageerror', (error) => this.problems.push(`page error: ${error.message}`));
+  }
+
+  /** Opens the page at `url` in a new context and waits until it is online. */
+  static async open(browser: Browser, url: string): Promise<{ chat: ChatPage; response: Response | null }> {
+    const context = await browser.newContext({ viewport: { width: 900, height: 600 } });
+    const chat = new ChatPage(context, await context.newPage());
+    const response = await chat.page.goto(url);
+    await chat.waitForStatus('online');
+    return { chat, response };
+  }
+
+  /** Types `text` into the message box and presses Enter. */
+  async send(text: string): Promise<void> {
+    await this.page.fill('#input', text);
+    await this.page.press('#input', 'Enter');
+  }
+
+  /** Every message shown, top to bottom. */
+  messages(): Promise<ShownMessage[]> {
+    return this.page.$$eval('#messages > li', (items) =>
+      items.map((item) => ({
+        text: item.querySelector('.text')?.textContent ?? '',
+        state: item.dataset.state ?? '',
+        offset: item.dataset.offset === undefined ? undefined : Number(item.dataset.offset),
+        own: item.dataset.own === 'true',
+      })),
+    );
+  }
+
+  /** Polls the shown messages until `done` holds; fails with what the page shows. */
+  async waitForMessages(what: string, done: (messages: ShownMessage[]) => boolean): Promise<ShownMessage[]> {
+    const deadline = Date.now() + TIMEOUT_MS;
+    for (;;) {
+      const messages = await this.messages();
+      if (done(messages)) return messages;
+      if (Date.now() > deadline) throw new Error(`timed out: ${what}; the page shows ${JSON.stringify(messages.slice(-12))}`);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+
+  /** Waits until every text of `texts` is shown and delivered. */
+  waitForDelivered(texts: readonly string[]): Promise<ShownMessage[]> {
+    return this.waitForMessages(`${JSON.stringify(texts)} delivered`, (messages) =>
+      texts.every((text) => messages.some((message) => message.text === text && message.state === 'delivered')),
+    );
+  }
+
+  /** The status line's state (`online`, `offline`, …) and text. */
+  async status(): Promise<{ state: string; text: string }> {
+    return this.page.$eval('#status', (element) => ({ state: element.dataset.state ?? '', text: element.textContent ?? '' }));
+  }
+
+  waitForStatus(state: string): Promise<unknown> {
+    return this.page.waitForSelector(`#status[data-state="${state}"]`, { timeout: TIMEOUT_MS });
+  }
+
+  /**
+   * Cuts the network: new requests fail (offline emulation) and the open connection is
+   * closed, since offline emulation alone leaves an open WebSocket alone.
+   */
+  async goOffline(): Promise<void> {
+    await this.context.setOffline(true);
+    await this.page.evaluate(() => window.parley?.socket.io.engine.close());
+    await this.waitForStatus('offline');
+  }
+
+  /** Restores the network and waits for the page to reconnect on its own. */
+  async goOnline(): Promise<void> {
+    await this.context.setOffline(false);
+    await this.waitForStatus('online');
+  }
+
+  /**
+   * Records, for every message item, each state it shows (`pending`, `delivered`, …), to
+   * check transitions too quick to poll. Read with `stateHistory`.
+   */
+  async recordStates(): Promise<void> {
+    // No named functions in here: tsx would wrap them in a helper the page lacks.
+    await this.page.evaluate(() => {
+      const history: Record<string, string[]> = {};
+      new MutationObserver((records) => {
+        for (const record of records) {
+          const items = record.type === 'attributes' ? [record.target] : Array.from(record.addedNodes);
+          for (const item of items) {
+            if (!(item instanceof HTMLLIElement)) continue;
+            const states = (history[item.querySelector('.text')?.textContent ?? ''] ??= []);
+            const state = item.dataset.state ?? '';
+            if (states.at(-1) !== state) states.push(state);
+          }
+        }
+      }).observe(document.getElementById('messages') as HTMLElement, { childList: true, subtree: true, attributes: true, attributeFilter: ['data-state'] });
+      Object.assign(window, { stateHistory: history });
+    });
+  }
+
+  /** The states the item of `text` went through since `recordStates`. */
+  stateHistory(text: string): Promise<string[]> {
+    return this.page.evaluate((wanted) => (window as unknown as { stateHistory: Record<string, string[]> }).stateHistory[wanted] ?? [], text);
+  }
+
+  close(): Promise<void> {
+    return this.context.close();
+  }
+}
+
+/** Texts of the delivered messages in page order, with their offsets. */
+export function deliveredLog(messages: readonly ShownMessage[]): [number | undefined, string][] {
+  return messages.filter((message) => message.state === 'delivered').map((message) => [message.offset, message.text]);
+}
+
+/** How many times `text` is shown. */
+export function countOf(messages: readonly ShownMessage[], text: string): number {
+  return messages.filter((message) => message.text === text).length;
+}

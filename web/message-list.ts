@@ -1,0 +1,145 @@
+/** How a message shows: stored (`delivered`), on its way (`pending`), or refused (`failed`). */
+export type MessageState = 'delivered' | 'pending' | 'failed';
+
+/** A button shown on a message, e.g. "Retry" on a failed one. */
+export interface MessageAction {
+  readonly label: string;
+  readonly run: () => void;
+}
+
+/** Distance from the bottom, in pixels, within which the log keeps following new messages. */
+const FOLLOW_THRESHOLD_PX = 48;
+
+/**
+ * The chat log on the page: delivered messages in offset order, then this page's messages
+ * still on their way, oldest first. Everything received is set as text, never parsed as
+ * HTML, so a message can show `<b>` or `<img onerror>` but never run or render them.
+ *
+ * An item belongs to the ordered (delivered) part exactly when it has `data-offset`; it may
+ * still be marked pending there, when its echo came before its acknowledgement.
+ */
+export class MessageList {
+  private readonly byOffset = new Map<number, HTMLLIElement>();
+  /** True while the reader is at the bottom; then new messages scroll into view. */
+  private following = true;
+  private scrollScheduled = false;
+
+  constructor(private readonly list: HTMLOListElement) {
+    // Measured on scroll only, so rendering a long history never forces a layout per item.
+    list.addEventListener(
+      'scroll',
+      () => {
+        this.following = list.scrollHeight - list.scrollTop - list.clientHeight < FOLLOW_THRESHOLD_PX;
+      },
+      { passive: true },
+    );
+  }
+
+  /** The item shown at `offset`, if any. */
+  at(offset: number): HTMLLIElement | undefined {
+    return this.byOffset.get(offset);
+  }
+
+  /** Shows a stored message at its place in offset order. */
+  addDelivered(text: string, offset: number): HTMLLIElement {
+    const item = createItem(text);
+    this.setState(item, 'delivered');
+    this.place(item, offset);
+    return item;
+  }
+
+  /** Shows a message of this page at the bottom, marked pending. */
+  addPending(text: string): HTMLLIElement {
+    const item = createItem(text);
+    item.dataset.own = 'true';
+    this.setState(item, 'pending');
+    this.list.append(item);
+    this.followBottom();
+    return item;
+  }
+
+  /** Moves `item` to the place of `offset` among the delivered messages. */
+  place(item: HTMLLIElement, offset: number): void {
+    this.detach(item);
+    item.dataset.offset = String(offset);
+    this.byOffset.set(offset, item);
+    // Walk back past the pending items and any later offsets. Messages nearly always come
+    // in order, so this stops at the first step.
+    let before: Element | null = null;
+    let cursor = this.list.lastElementChild;
+    while (cursor instanceof HTMLLIElement && (cursor.dataset.offset === undefined || Number(cursor.dataset.offset) > offset)) {
+      before = cursor;
+      cursor = cursor.previousElementSibling;
+    }
+    this.list.insertBefore(item, before);
+    this.followBottom();
+  }
+
+  /**
+   * Marks `item` with its state. `note` says more to the reader (why it failed, that it is
+   * still being retried); `actions` become buttons on it. Both are cleared when omitted.
+   */
+  setState(item: HTMLLIElement, state: MessageState, note = defaultNote(state, item), actions: readonly MessageAction[] = []): void {
+    item.dataset.state = state;
+    const noteElement = item.querySelector('.note');
+    if (noteElement) noteElement.textContent = note;
+    item.querySelector('.actions')?.remove();
+    if (actions.length === 0) return;
+    const group = document.createElement('span');
+    group.className = 'actions';
+    for (const action of actions) {
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.textContent = action.label;
+      button.addEventListener('click', action.run, { once: true });
+      group.append(button);
+    }
+    item.append(group);
+  }
+
+  /** Marks `item` as this page's own message, or as someone else's. */
+  setOwn(item: HTMLLIElement, own: boolean): void {
+    if (own) item.dataset.own = 'true';
+    else delete item.dataset.own;
+    if (item.dataset.state === 'delivered') this.setState(item, 'delivered');
+  }
+
+  /** Takes `item` off the page. */
+  remove(item: HTMLLIElement): void {
+    this.detach(item);
+    item.remove();
+  }
+
+  private detach(item: HTMLLIElement): void {
+    const offset = item.dataset.offset;
+    if (offset !== undefined && this.byOffset.get(Number(offset)) === item) this.byOffset.delete(Number(offset));
+    delete item.dataset.offset;
+  }
+
+  /** Keeps the newest message in view if the reader was at the bottom; once per frame. */
+  private followBottom(): void {
+    if (!this.following || this.scrollScheduled) return;
+    this.scrollScheduled = true;
+    requestAnimationFrame(() => {
+      this.scrollScheduled = false;
+      this.list.scrollTop = this.list.scrollHeight;
+    });
+  }
+}
+
+function createItem(text: string): HTMLLIElement {
+  const item = document.createElement('li');
+  const body = document.createElement('span');
+  body.className = 'text';
+  body.textContent = text;
+  const note = document.createElement('span');
+  note.className = 'note';
+  item.append(body, note);
+  return item;
+}
+
+function defaultNote(state: MessageState, item: HTMLLIElement): string {
+  if (state === 'pending') return 'Sending…';
+  if (state === 'failed') return 'Not sent';
+  return item.dataset.own === 'true' ? 'Delivered' : '';
+}
