@@ -21,6 +21,14 @@ export const toMessage = (row: MessageRow): StoredMessage => ({
   createdAt: Number(row.created_at),
 });
 
+/**
+ * Opens the batch's transaction. An acknowledged message must survive a server crash, and
+ * `synchronous_commit = off` (which an operator may set for the server, database or role)
+ * acknowledges a commit before it is flushed; so it is raised to `on` for this transaction
+ * when off, and stricter settings are left alone. Both statements travel in one round trip.
+ */
+const BEGIN_DURABLE = `BEGIN; SELECT set_config('synchronous_commit', 'on', true) WHERE current_setting('synchronous_commit') = 'off'`;
+
 /** What one draft of the batch turns into, decided before offsets are known. */
 type Plan =
   | { kind: 'unknown-room' }
@@ -48,7 +56,7 @@ type Plan =
  * the caller retries the batch, and step 2 finds the key.
  */
 export async function appendBatch(client: pg.PoolClient, drafts: readonly MessageDraft[]): Promise<(AppendResult | Error)[]> {
-  await client.query('BEGIN');
+  await client.query(BEGIN_DURABLE);
   try {
     const outcomes = await writeInTransaction(client, drafts);
     await client.query('COMMIT');

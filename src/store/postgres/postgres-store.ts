@@ -41,8 +41,9 @@ const MAX_ROOM_ID = 2 ** 31 - 1;
  * The backend for more than one machine: every worker of every node opens a small pool to
  * one PostgreSQL database.
  *
- * Durability: an append resolves after its transaction's COMMIT returned, which with the
- * server's default `synchronous_commit = on` means the WAL record is flushed to disk.
+ * Durability: an append resolves after its transaction's COMMIT returned, and that
+ * transaction never runs with `synchronous_commit = off` (see `appendBatch`), so its WAL
+ * record is flushed to disk by then.
  *
  * Ordering: offsets are assigned under the room row's lock (see `appendBatch`), so they are
  * gap-free per room and commit in offset order across any number of processes.
