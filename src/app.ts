@@ -104,7 +104,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const close = async (): Promise<void> => {
     ready = false;
     await withTimeout(inFlight.close(), config.shutdownTimeoutMs);
-    io.disconnectSockets(true);
+    // Closing the transports (not disconnectSockets) lets clients reconnect elsewhere.
     await new Promise<void>((resolve) => io.close(() => resolve()));
     await store.close();
   };

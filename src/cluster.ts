@@ -12,16 +12,20 @@ const config = loadConfig();
 
 if (cluster.isPrimary) {
   const log = createLogger(config.logLevel, { role: 'primary' });
-  const { stop } = await runPrimary(config, log).catch((error: unknown) => {
+  const started = runPrimary(config, log).catch((error: unknown) => {
     log.fatal({ err: error }, 'could not start');
     process.exit(1);
   });
+  // Installed before start-up finishes, so an early signal also stops gracefully.
+  let stopping: Promise<void> | undefined;
   const onSignal = (signal: NodeJS.Signals): void => {
-    log.info({ signal }, 'shutting down');
-    void stop().then(() => {
-      log.info('stopped');
-      process.exit(0);
-    });
+    log.info({ signal }, stopping ? 'already shutting down' : 'shutting down');
+    stopping ??= started
+      .then(({ stop }) => stop())
+      .then(() => {
+        log.info('stopped');
+        process.exit(0);
+      });
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);

@@ -12,14 +12,18 @@ import { createLogger } from './log.js';
 const config = loadConfig();
 const log = createLogger(config.logLevel, { role: 'single' });
 const httpServer = http.createServer();
-const app = await createApp({ config, httpServer, log, adapter: chooseAdapter() });
-httpServer.listen(config.port, config.host);
-await once(httpServer, 'listening');
-log.info({ address: httpServer.address() }, 'listening');
+const started = createApp({ config, httpServer, log, adapter: chooseAdapter() });
 
+// Installed before start-up finishes, so an early signal also stops gracefully.
+let stopping: Promise<void> | undefined;
 const onSignal = (signal: NodeJS.Signals): void => {
   log.info({ signal }, 'shutting down');
-  void app.close().then(() => process.exit(0));
+  stopping ??= started.then((app) => app.close()).then(() => process.exit(0));
 };
 process.on('SIGTERM', onSignal);
 process.on('SIGINT', onSignal);
+
+await started;
+httpServer.listen(config.port, config.host);
+await once(httpServer, 'listening');
+log.info({ address: httpServer.address() }, 'listening');

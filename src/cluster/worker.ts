@@ -13,7 +13,7 @@ import { sessionIdFor } from './session-id.js';
  */
 export async function runWorker(config: Config, workerIndex: number, log: Logger): Promise<void> {
   const httpServer = http.createServer();
-  const app = await createApp({
+  const started = createApp({
     config,
     httpServer,
     log,
@@ -23,7 +23,7 @@ export async function runWorker(config: Config, workerIndex: number, log: Logger
 
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> =>
-    (stopping ??= app.close().then(
+    (stopping ??= started.then((app) => app.close()).then(
       () => process.exit(0),
       (error: unknown) => {
         log.error({ err: error }, 'unclean shutdown');
@@ -46,6 +46,7 @@ export async function runWorker(config: Config, workerIndex: number, log: Logger
   process.on('SIGINT', () => undefined);
   process.on('SIGTERM', () => void stop());
 
+  await started;
   const ready: WorkerToPrimary = { parley: 'ready' };
   process.send?.(ready);
 }
