@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { BenchOptions } from './scenarios/scenario.js';
 
@@ -8,6 +9,8 @@ export interface CliOptions extends BenchOptions {
   readonly scenarios: readonly ScenarioName[];
   /** Also write the report, as Markdown, to this file. */
   readonly out: string | undefined;
+  /** Longest wait, before each scenario, for the machine to be quiet. */
+  readonly waitQuietSeconds: number;
 }
 
 export const USAGE = `npm run bench -- [options]
@@ -20,7 +23,11 @@ export const USAGE = `npm run bench -- [options]
   --duration <seconds>     sending phase of each traffic scenario (default 10)
   --client-processes <n>   processes the simulated clients are spread over (default 1)
   --workers <n>            Parley workers when the benchmark starts the server (default 2)
+  --wait-quiet <seconds>   before each scenario, wait up to this long for the machine to
+                           be under 15 % busy for 2 s (default 60; 0 = do not wait)
   --out <file>             also write the report as Markdown to <file>
+  --profile <dir>          write a V8 CPU profile of each Parley process (primary and
+                           workers) into <dir> when it stops (node --cpu-prof)
   --help`;
 
 /** Parses the command line; throws an Error with a message fit for the user. */
@@ -34,6 +41,8 @@ export function parseCli(argv: readonly string[]): CliOptions | 'help' {
       'client-processes': { type: 'string', default: '1' },
       workers: { type: 'string', default: '2' },
       out: { type: 'string' },
+      profile: { type: 'string' },
+      'wait-quiet': { type: 'string', default: '60' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -50,6 +59,8 @@ export function parseCli(argv: readonly string[]): CliOptions | 'help' {
     clientProcesses: number('--client-processes', values['client-processes'], 1, 16),
     workers: number('--workers', values.workers, 1, 64),
     out: values.out,
+    waitQuietSeconds: number('--wait-quiet', values['wait-quiet'], 0, 3600),
+    profileDir: values.profile === undefined ? undefined : path.resolve(values.profile),
   };
 }
 

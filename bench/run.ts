@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { parseCli, USAGE, type ScenarioName } from './cli-options.js';
 import { openFileLimit } from './process-usage.js';
+import { waitForQuiet } from './quiet.js';
 import { renderScenario, renderTargets } from './report.js';
 import { busyRoom } from './scenarios/busy-room.js';
 import { catchUp } from './scenarios/catch-up.js';
@@ -64,7 +65,8 @@ async function main(): Promise<number> {
   let failed = 0;
   for (const name of cli.scenarios) {
     const startedAt = performance.now();
-    console.log(`(running ${name}...)`);
+    const busy = cli.waitQuietSeconds > 0 ? await waitForQuiet(cli.waitQuietSeconds * 1000) : Number.NaN;
+    console.log(`(running ${name}; machine ${Number.isFinite(busy) ? `${Math.round(busy * 100)} % busy` : 'not checked'} just before)`);
     try {
       const report = await scenarios[name].run(cli);
       reports.push(report);

@@ -27,13 +27,17 @@ export function tempDir(prefix: string): string {
   return dir;
 }
 
-/** Starts the built Parley cluster (`npm run build` first) on an ephemeral port of 127.0.0.1. */
+/**
+ * Starts the built Parley cluster (`npm run build` first) on an ephemeral port of 127.0.0.1.
+ * `nodeArgs` go to the primary, and node:cluster passes them on to the workers.
+ */
 export function startParley(options: {
   workers: number;
   databaseFile: string;
   env?: Readonly<Record<string, string>>;
+  nodeArgs?: readonly string[];
 }): Promise<ServerUnderTest> {
-  return startLogged(process.execPath, [path.join(root, 'dist', 'cluster.js')], {
+  return startLogged(process.execPath, [...(options.nodeArgs ?? []), path.join(root, 'dist', 'cluster.js')], {
     PARLEY_WORKERS: String(options.workers),
     PARLEY_DATABASE_URL: `sqlite:${options.databaseFile}`,
     PARLEY_LOG_LEVEL: 'info',

@@ -11,6 +11,8 @@ export interface BenchOptions {
   readonly durationSeconds: number;
   /** Processes the simulated clients are spread over. */
   readonly clientProcesses: number;
+  /** If set, Parley servers started here write V8 CPU profiles into this folder. */
+  readonly profileDir: string | undefined;
 }
 
 /** One line of a scenario's table. Empty strings are blank cells. */
@@ -43,7 +45,8 @@ export interface Scenario {
 export function openParley(options: BenchOptions, env: Readonly<Record<string, string>> = {}): Promise<ServerUnderTest> {
   if (options.target !== undefined) return Promise.resolve(attachTarget(options.target));
   const databaseFile = path.join(tempDir('parley-bench-'), 'parley.db');
-  return startParley({ workers: options.workers, databaseFile, env });
+  const nodeArgs = options.profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`];
+  return startParley({ workers: options.workers, databaseFile, env, nodeArgs });
 }
 
 /** The raw ws ceiling of one scenario, always a fresh local process. */
