@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ErrorCode, fail, ok, type Ack } from '../shared/errors.js';
 import type { SentMessage } from '../shared/events.js';
-import { StoreUnavailableError } from '../store/store.js';
+import { StoreUnavailableError, UnknownRoomError } from '../store/store.js';
 import type { HandlerContext } from './context.js';
 import { idempotencyKey } from './idempotency.js';
 
@@ -18,7 +18,8 @@ const clientOffsetSchema = z.union([z.string().max(256), z.null(), z.undefined()
  */
 export function chatMessage(context: HandlerContext) {
   const { socket, store, delivery, config, log, generalRoom, rateLimit, inFlight } = context;
-  const textSchema = z.string().min(1).max(config.maxMessageLength);
+  // NUL is refused here so every backend stores the same texts (PostgreSQL cannot hold it).
+  const textSchema = z.string().min(1).max(config.maxMessageLength).refine((value) => !value.includes('\u0000'));
 
   return (text: unknown, clientOffset: unknown, ack?: unknown): void => {
     const respond = (result: Ack<SentMessage>): void => {
@@ -33,9 +34,11 @@ export function chatMessage(context: HandlerContext) {
     if (typeof text !== 'string') return refuse(ErrorCode.INVALID_PAYLOAD, 'text must be a string');
     const parsedText = textSchema.safeParse(text);
     if (!parsedText.success) {
-      return text.length === 0
-        ? refuse(ErrorCode.INVALID_PAYLOAD, 'text must not be empty')
-        : refuse(ErrorCode.MESSAGE_TOO_LONG, `text is longer than ${config.maxMessageLength} characters`);
+      if (text.length === 0) return refuse(ErrorCode.INVALID_PAYLOAD, 'text must not be empty');
+      if (text.length > config.maxMessageLength) {
+        return refuse(ErrorCode.MESSAGE_TOO_LONG, `text is longer than ${config.maxMessageLength} characters`);
+      }
+      return refuse(ErrorCode.INVALID_PAYLOAD, 'text must not contain NUL characters');
     }
     const parsedOffset = clientOffsetSchema.safeParse(clientOffset);
     if (!parsedOffset.success) return refuse(ErrorCode.INVALID_PAYLOAD, 'clientOffset must be a string of at most 256 characters');
@@ -55,7 +58,9 @@ export function chatMessage(context: HandlerContext) {
           respond(ok({ serverOffset: message.offset, duplicate }));
         },
         (error: unknown) => {
-          if (error instanceof StoreUnavailableError) {
+          if (error instanceof UnknownRoomError) {
+            refuse(ErrorCode.UNKNOWN_ROOM, 'the room does not exist');
+          } else if (error instanceof StoreUnavailableError) {
             log.warn({ err: error, socketId: socket.id }, 'chat message not stored; left unacknowledged for a retry');
           } else {
             log.error({ err: error, socketId: socket.id }, 'chat message not stored; left unacknowledged for a retry');
