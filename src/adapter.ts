@@ -14,7 +14,10 @@ export interface AdapterChoice {
  * The one place the Socket.IO adapter is picked: the node:cluster adapter inside a
  * cluster worker, the in-memory adapter in a lone process.
  */
-export function chooseAdapter(): AdapterChoice {
+export function chooseAdapter(redisUrl: string | undefined): AdapterChoice {
+  if (redisUrl !== undefined) {
+    throw new Error('PARLEY_REDIS_URL is set, but the Redis adapter is not built yet; unset it to run on one machine');
+  }
   if (cluster.isWorker) return { factory: createClusterAdapter(), spansProcesses: true };
   return { factory: undefined, spansProcesses: false };
 }

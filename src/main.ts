@@ -12,7 +12,7 @@ import { createLogger } from './log.js';
 const config = loadConfig();
 const log = createLogger(config.logLevel, { role: 'single' });
 const httpServer = http.createServer();
-const started = createApp({ config, httpServer, log, adapter: chooseAdapter() });
+const started = createApp({ config, httpServer, log, adapter: chooseAdapter(config.redisUrl) });
 
 // Installed before start-up finishes, so an early signal also stops gracefully.
 let stopping: Promise<void> | undefined;

@@ -1,6 +1,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import { once } from 'node:events';
 import { setupPrimary } from '@socket.io/cluster-adapter';
+import { chooseAdapter } from '../adapter.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import { createStore } from '../store/index.js';
@@ -16,6 +17,8 @@ const QUICK_DEATH_MS = 5000;
  * forks a replacement for a worker that dies. `stop()` shuts everything down gracefully.
  */
 export async function runPrimary(config: Config, log: Logger): Promise<{ stop: () => Promise<void> }> {
+  // Refuse an adapter configuration the workers cannot honour before forking any of them.
+  chooseAdapter(config.redisUrl);
   // Migrations run once here, before any worker opens the database.
   await (await createStore(config.databaseUrl)).close();
   setupPrimary();

@@ -17,7 +17,7 @@ export async function runWorker(config: Config, workerIndex: number, log: Logger
     config,
     httpServer,
     log,
-    adapter: chooseAdapter(),
+    adapter: chooseAdapter(config.redisUrl),
     generateId: () => sessionIdFor(workerIndex),
   });
 
