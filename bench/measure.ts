@@ -18,10 +18,13 @@ export interface Usage {
   /** Fraction of all cores' time that was busy in the window. */
   readonly machineBusy: number;
   /**
-   * Busy CPU seconds of everything else on the machine in the window (the runner itself,
-   * and whatever else runs there: on a shared box, other people's work).
+   * CPU seconds of every other process on the machine in the window: whatever else runs
+   * there (on a shared box, other people's work). The runner's own CPU is not included.
    */
   readonly otherCpuSeconds: number;
+  /** Interrupt (mostly loopback network) and steal seconds of the machine in the window. */
+  readonly interruptSeconds: number;
+  readonly stealSeconds: number;
   readonly wallSeconds: number;
   /** Server RSS (all processes) at the start, at the end, and the highest sample. */
   readonly rssBefore: number;
@@ -43,6 +46,7 @@ export async function measure<T>(
   const serverBefore = snapshot(serverPids());
   const clientsBefore = snapshot(clientPids);
   const machineBefore = machineCpu();
+  const runnerBefore = process.cpuUsage();
   const startedAt = performance.now();
   let rssPeak = serverBefore.rssBytes;
   const sampler = setInterval(() => {
@@ -57,13 +61,20 @@ export async function measure<T>(
   const serverAfter: UsageSnapshot = snapshot(serverPids());
   const clientsAfter = snapshot(clientPids);
   const machineAfter = machineCpu();
+  const runner = process.cpuUsage(runnerBefore);
+  const runnerSeconds = (runner.user + runner.system) / 1e6;
   const serverCpuSeconds = cpuSecondsBetween(serverBefore, serverAfter);
   const clientCpuSeconds = cpuSecondsBetween(clientsBefore, clientsAfter);
   const usage: Usage = {
     serverCpuSeconds,
     clientCpuSeconds,
     machineBusy: machineBusyBetween(machineBefore, machineAfter),
-    otherCpuSeconds: Math.max(0, machineAfter.busySeconds - machineBefore.busySeconds - serverCpuSeconds - clientCpuSeconds),
+    otherCpuSeconds: Math.max(
+      0,
+      machineAfter.processSeconds - machineBefore.processSeconds - serverCpuSeconds - clientCpuSeconds - runnerSeconds,
+    ),
+    interruptSeconds: machineAfter.interruptSeconds - machineBefore.interruptSeconds,
+    stealSeconds: machineAfter.stealSeconds - machineBefore.stealSeconds,
     wallSeconds: (performance.now() - startedAt) / 1000,
     rssBefore: serverBefore.rssBytes,
     rssAfter: serverAfter.rssBytes,

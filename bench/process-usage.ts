@@ -88,18 +88,34 @@ export function cpuSecondsBetween(before: UsageSnapshot, after: UsageSnapshot): 
   return total;
 }
 
-/** Busy and total CPU time of the whole machine (all cores), in seconds. */
+/** CPU time of the whole machine (all cores) since boot, in seconds, by kind. */
 export interface MachineCpu {
+  /** user + nice + system: time in processes. */
+  readonly processSeconds: number;
+  /** irq + softirq: interrupt work, on loopback mostly the network stack. */
+  readonly interruptSeconds: number;
+  /** Time this virtual machine was ready to run but the host ran something else. */
+  readonly stealSeconds: number;
   readonly busySeconds: number;
   readonly totalSeconds: number;
 }
 
 export function machineCpu(): MachineCpu {
   const line = fs.readFileSync('/proc/stat', 'utf8').split('\n', 1)[0] ?? '';
-  const ticks = line.trim().split(/\s+/).slice(1, 9).map(Number);
-  const total = ticks.reduce((sum, value) => sum + value, 0);
-  const idle = (ticks[3] ?? 0) + (ticks[4] ?? 0); // idle + iowait
-  return { busySeconds: (total - idle) / TICKS_PER_SECOND, totalSeconds: total / TICKS_PER_SECOND };
+  // cpu  user nice system idle iowait irq softirq steal (guest time is already in user)
+  const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = line
+    .trim()
+    .split(/\s+/)
+    .slice(1, 9)
+    .map(Number);
+  const busy = user + nice + system + irq + softirq + steal;
+  return {
+    processSeconds: (user + nice + system) / TICKS_PER_SECOND,
+    interruptSeconds: (irq + softirq) / TICKS_PER_SECOND,
+    stealSeconds: steal / TICKS_PER_SECOND,
+    busySeconds: busy / TICKS_PER_SECOND,
+    totalSeconds: (busy + idle + iowait) / TICKS_PER_SECOND,
+  };
 }
 
 /** Fraction (0..1) of all cores' time that was busy between two readings. */

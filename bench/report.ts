@@ -1,3 +1,4 @@
+import type { Usage } from './measure.js';
 import type { Row, ScenarioReport } from './scenarios/scenario.js';
 
 /** Number formatting and the printed tables (plain text that is also a Markdown table). */
@@ -37,6 +38,11 @@ export function bytes(value: number): string {
 
 export function percent(fraction: number): string {
   return Number.isFinite(fraction) ? `${Math.round(fraction * 100)} %` : 'n/a';
+}
+
+/** The machine's load besides the server and the clients, e.g. `3.10 / 0.21 / 0.02 s`. */
+export function otherLoad(usage: Usage): string {
+  return `${[usage.otherCpuSeconds, usage.interruptSeconds, usage.stealSeconds].map((value) => value.toFixed(2)).join(' / ')} s`;
 }
 
 /** Parley's figure over raw ws's, e.g. `1.42x`. */

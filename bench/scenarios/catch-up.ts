@@ -2,7 +2,7 @@ import { ClientPool } from '../load/client-pool.js';
 import { checkDeliveries } from '../load/verify.js';
 import { measure } from '../measure.js';
 import { historyHead } from '../probe.js';
-import { bytes, count, ms, percent, perSecond, seconds, triple } from '../report.js';
+import { bytes, count, ms, otherLoad, percent, perSecond, seconds, triple } from '../report.js';
 import type { ServerUnderTest } from '../server-process.js';
 import { LatencyHistogram, percentiles } from '../stats.js';
 import { openParley, using, type Row, type Scenario } from './scenario.js';
@@ -95,12 +95,13 @@ export const catchUp: Scenario = {
             target: '0 / 0 / 0',
             met: check.lost === 0 && check.duplicated === 0 && check.outOfOrder === 0,
           },
+          { metric: 'clients with every message, once, in order', parley: `${count(check.perfectClients)} of ${count(check.clients)}` },
           { metric: 'server CPU', parley: seconds(usage.serverCpuSeconds) },
           { metric: 'server RSS before', parley: bytes(usage.rssBefore) },
           { metric: 'server RSS peak', parley: bytes(usage.rssPeak) },
           { metric: 'server RSS growth (peak)', parley: bytes(growth), target: '<= 150.0 MB', met: usage.serverVisible && growth <= TARGET_GROWTH_BYTES },
           { metric: 'client CPU', parley: seconds(usage.clientCpuSeconds) },
-          { metric: 'other CPU on the machine', parley: seconds(usage.otherCpuSeconds) },
+          { metric: 'other processes / irq / steal CPU', parley: otherLoad(usage) },
           { metric: 'machine busy', parley: percent(usage.machineBusy) },
         ];
         return {

@@ -2,6 +2,7 @@ import os from 'node:os';
 import { count, micros, percent, perSecond, ratio, seconds, bytes, triple, ms } from '../report.js';
 import { percentiles } from '../stats.js';
 import type { Row } from './scenario.js';
+import { otherLoad } from '../report.js';
 import { ackedPerSecond, cpuPerDelivery, deliveriesPerSecond, failureSummary, type TrafficRun } from './traffic.js';
 
 /** The figures of a traffic run that a scenario may put a target on. */
@@ -74,7 +75,7 @@ export function trafficRows(
     both('server CPU per delivery', cpuPerDelivery, micros, 'cpuPerDelivery'),
     both('server RSS (all processes)', (run) => run.usage.rssAfter, bytes),
     both('client CPU', (run) => run.usage.clientCpuSeconds, seconds),
-    text('other CPU on the machine', (run) => seconds(run.usage.otherCpuSeconds)),
+    text('other processes / irq / steal CPU', (run) => otherLoad(run.usage)),
     text(`machine busy (${os.availableParallelism()} cores)`, (run) => percent(run.usage.machineBusy)),
   ];
 }
