@@ -34,7 +34,7 @@ const socket: ChatSocket = io({ auth: { serverOffset: 0 }, ackTimeout: 10_000, r
 window.parley = { socket };
 
 const conversation = new Conversation(
-  new MessageList(byId('messages', HTMLOListElement)),
+  new MessageList(byId('messages', HTMLOListElement), byId('log', HTMLElement)),
   {
     send: (text, clientOffset) => socket.emitWithAck('chat message', text, clientOffset),
     connected: () => (socket.connected ? Promise.resolve() : new Promise((resolve) => socket.once('connect', () => resolve()))),

@@ -24,12 +24,16 @@ export class MessageList {
   private following = true;
   private scrollScheduled = false;
 
-  constructor(private readonly list: HTMLOListElement) {
+  /** `scroller` is the element that scrolls the list (the log region around it). */
+  constructor(
+    private readonly list: HTMLOListElement,
+    private readonly scroller: HTMLElement,
+  ) {
     // Measured on scroll only, so rendering a long history never forces a layout per item.
-    list.addEventListener(
+    scroller.addEventListener(
       'scroll',
       () => {
-        this.following = list.scrollHeight - list.scrollTop - list.clientHeight < FOLLOW_THRESHOLD_PX;
+        this.following = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < FOLLOW_THRESHOLD_PX;
       },
       { passive: true },
     );
@@ -61,6 +65,7 @@ export class MessageList {
   /** Moves `item` to the place of `offset` among the delivered messages. */
   place(item: HTMLLIElement, offset: number): void {
     this.detach(item);
+    item.remove(); // else the walk below could stop at the item itself
     item.dataset.offset = String(offset);
     this.byOffset.set(offset, item);
     // Walk back past the pending items and any later offsets. Messages nearly always come
@@ -122,7 +127,7 @@ export class MessageList {
     this.scrollScheduled = true;
     requestAnimationFrame(() => {
       this.scrollScheduled = false;
-      this.list.scrollTop = this.list.scrollHeight;
+      this.scroller.scrollTop = this.scroller.scrollHeight;
     });
   }
 }
