@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { ErrorCode, fail, ok, type Ack } from '../shared/errors.js';
+import { ErrorCode, fail, ok } from '../shared/errors.js';
 import type { SentMessage } from '../shared/events.js';
 import { StoreUnavailableError, UnknownRoomError } from '../store/store.js';
+import { splitArguments } from './arguments.js';
 import type { HandlerContext } from './context.js';
 import { idempotencyKey } from './idempotency.js';
 
@@ -21,10 +22,9 @@ export function chatMessage(context: HandlerContext) {
   // NUL is refused here so every backend stores the same texts (PostgreSQL cannot hold it).
   const textSchema = z.string().min(1).max(config.maxMessageLength).refine((value) => !value.includes('\u0000'));
 
-  return (text: unknown, clientOffset: unknown, ack?: unknown): void => {
-    const respond = (result: Ack<SentMessage>): void => {
-      if (typeof ack === 'function') ack(result);
-    };
+  return (...args: unknown[]): void => {
+    const { payload, respond } = splitArguments<SentMessage>(args);
+    const [text, clientOffset] = payload;
     const refuse = (error: ErrorCode, message: string): void => {
       log.info({ socketId: socket.id, error }, `chat message refused: ${message}`);
       respond(fail(error, message));

@@ -1,8 +1,22 @@
+import { ErrorCode, fail } from '../shared/errors.js';
+import type { ClientToServerEvents } from '../shared/events.js';
 import { chatMessage } from './chat-message.js';
 import type { HandlerContext } from './context.js';
 
 /** The table of client events: one line per event, each handler in its own file. */
 export function registerChatHandlers(context: HandlerContext): void {
-  const { socket } = context;
-  socket.on('chat message', chatMessage(context));
+  const { socket, log } = context;
+  const handlers: { [Event in keyof ClientToServerEvents]: ClientToServerEvents[Event] } = {
+    'chat message': chatMessage(context),
+  };
+  for (const [event, handler] of Object.entries(handlers)) socket.on(event as keyof ClientToServerEvents, handler);
+
+  // Every event gets an answer: one the server does not know is refused, so a client
+  // with `retries` does not resend it until it gives up.
+  socket.onAny((event: unknown, ...args: unknown[]) => {
+    if (typeof event === 'string' && Object.hasOwn(handlers, event)) return;
+    log.info({ socketId: socket.id, event: String(event).slice(0, 100) }, 'unknown event refused');
+    const ack = args.at(-1);
+    if (typeof ack === 'function') ack(fail(ErrorCode.UNKNOWN_EVENT, 'no such event'));
+  });
 }

@@ -7,6 +7,8 @@ export const ErrorCode = {
   INVALID_PAYLOAD: 'INVALID_PAYLOAD',
   /** The text is longer than the server accepts. */
   MESSAGE_TOO_LONG: 'MESSAGE_TOO_LONG',
+  /** The server has no such event. */
+  UNKNOWN_EVENT: 'UNKNOWN_EVENT',
   /** The room does not exist. */
   UNKNOWN_ROOM: 'UNKNOWN_ROOM',
   /** The connection sent faster than its rate limit allows; wait and retry. */

@@ -52,9 +52,12 @@ describe('bad input', () => {
     await connected(client);
     client.emit('chat message', 'no ack wanted', `${client.id}-1`);
     (client.emit as (...args: unknown[]) => void)('chat message');
-    (client.emit as (...args: unknown[]) => void)('no such event', 1, 2, 3);
+    const unknown = await (client.emitWithAck as (...args: unknown[]) => Promise<unknown>)('no such event', 1, 2, 3);
+    assert.deepEqual(unknown, { ok: false, error: 'UNKNOWN_EVENT', message: 'no such event' });
+    const started = Date.now();
     const ack = await client.emitWithAck('chat message', 'after', `${client.id}-2`);
     assert.ok(ack.ok);
+    assert.ok(Date.now() - started < 5000, 'nothing left waiting for a retry');
   });
 
   test('a flood is refused with RATE_LIMITED and the connection stays usable', async (t) => {
