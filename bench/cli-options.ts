@@ -25,6 +25,8 @@ export const USAGE = `npm run bench -- [options]
   --workers <n>            Parley workers when the benchmark starts the server (default 2)
   --wait-quiet <seconds>   before each scenario, wait up to this long for the machine to
                            be under 15 % busy for 2 s (default 60; 0 = do not wait)
+  --socketio-baseline      also measure a bare Socket.IO server (one process, no storage)
+                           on the same load, as a third column
   --out <file>             also write the report as Markdown to <file>
   --profile <dir>          write a V8 CPU profile of each Parley process (primary and
                            workers) into <dir> when it stops (node --cpu-prof)
@@ -43,6 +45,7 @@ export function parseCli(argv: readonly string[]): CliOptions | 'help' {
       out: { type: 'string' },
       profile: { type: 'string' },
       'wait-quiet': { type: 'string', default: '60' },
+      'socketio-baseline': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -59,6 +62,7 @@ export function parseCli(argv: readonly string[]): CliOptions | 'help' {
     clientProcesses: number('--client-processes', values['client-processes'], 1, 16),
     workers: number('--workers', values.workers, 1, 64),
     out: values.out,
+    socketioBaseline: values['socketio-baseline'] ?? false,
     waitQuietSeconds: number('--wait-quiet', values['wait-quiet'], 0, 3600),
     profileDir: values.profile === undefined ? undefined : path.resolve(values.profile),
   };

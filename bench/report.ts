@@ -57,8 +57,15 @@ function verdict(row: Row): string {
 
 /** A scenario as a Markdown table, with its notes below. */
 export function renderScenario(report: ScenarioReport): string {
-  const header = ['Metric', 'Parley', 'raw ws', 'Parley/raw', 'Target', 'Result'];
-  const cells = report.rows.map((row) => [row.metric, row.parley, row.raw ?? '', row.ratio ?? '', row.target ?? '', verdict(row)]);
+  const withBaseline = report.rows.some((row) => row.socketio !== undefined && row.socketio !== '');
+  const header = withBaseline
+    ? ['Metric', 'Parley', 'Socket.IO', 'raw ws', 'Parley/Socket.IO', 'Parley/raw', 'Target', 'Result']
+    : ['Metric', 'Parley', 'raw ws', 'Parley/raw', 'Target', 'Result'];
+  const cells = report.rows.map((row) =>
+    withBaseline
+      ? [row.metric, row.parley, row.socketio ?? '', row.raw ?? '', row.socketioRatio ?? '', row.ratio ?? '', row.target ?? '', verdict(row)]
+      : [row.metric, row.parley, row.raw ?? '', row.ratio ?? '', row.target ?? '', verdict(row)],
+  );
   const widths = header.map((title, column) => Math.max(title.length, ...cells.map((line) => (line[column] ?? '').length)));
   const line = (values: readonly string[]): string =>
     `| ${values.map((value, column) => value.padEnd(widths[column] ?? 0)).join(' | ')} |`;

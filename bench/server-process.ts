@@ -14,6 +14,8 @@ const STOP_TIMEOUT_MS = 20_000;
 /** A server the benchmark drives and whose processes it measures. */
 export interface ServerUnderTest {
   readonly url: string;
+  /** True when this run started it, so its history is empty. */
+  readonly fresh: boolean;
   /** The server's processes now (primary and workers); empty when they cannot be seen. */
   pids(): number[];
   /** Stops it if this run started it; a `--target` server is left alone. */
@@ -46,23 +48,39 @@ export function startParley(options: {
 }
 
 /**
- * Starts raw-ws-server.ts as plain JavaScript (bundled once with esbuild), so that neither
- * a TypeScript loader nor its helper process is counted in the ceiling's CPU and memory.
+ * Starts one of the benchmark's own servers (raw-ws-server.ts, socketio-server.ts) as
+ * plain JavaScript, compiled once with esbuild into bench/out/, so that neither a
+ * TypeScript loader nor its helper process is counted in the server's CPU and memory.
  */
-export async function startRawWs(): Promise<ServerUnderTest> {
-  const outfile = path.join(tempDir('parley-bench-raw-'), 'raw-ws-server.cjs');
+async function startCompiled(name: 'raw-ws-server' | 'socketio-server'): Promise<ServerUnderTest> {
+  const outDir = path.join(root, 'bench', 'out', `build-${process.pid}`);
+  if (!fs.existsSync(outDir)) {
+    fs.mkdirSync(outDir, { recursive: true });
+    process.once('exit', () => fs.rmSync(outDir, { recursive: true, force: true }));
+  }
+  const outfile = path.join(outDir, `${name}.mjs`);
   await build({
-    entryPoints: [path.join(root, 'bench', 'raw-ws-server.ts')],
+    entryPoints: [path.join(root, 'bench', `${name}.ts`)],
     outfile,
     bundle: true,
+    // Dependencies are loaded from node_modules as they are, not bundled.
+    packages: 'external',
     platform: 'node',
-    format: 'cjs',
+    format: 'esm',
     target: 'node20',
-    // ws loads these native helpers only if installed.
-    external: ['bufferutil', 'utf-8-validate'],
     logLevel: 'warning',
   });
   return startLogged(process.execPath, [outfile], {});
+}
+
+/** The raw ws ceiling: one process, bare `ws`, no persistence. */
+export function startRawWs(): Promise<ServerUnderTest> {
+  return startCompiled('raw-ws-server');
+}
+
+/** The bare Socket.IO baseline: one process, no persistence, no cluster. */
+export function startBareSocketIo(): Promise<ServerUnderTest> {
+  return startCompiled('socketio-server');
 }
 
 /** A server started by someone else: measured if its processes are visible on this machine. */
@@ -71,6 +89,7 @@ export function attachTarget(url: string): ServerUnderTest {
   const rootPid = listeningPid(port);
   return {
     url,
+    fresh: false,
     pids: () => (rootPid === undefined ? [] : processTree(rootPid)),
     stop: () => Promise.resolve(),
   };
@@ -117,6 +136,7 @@ async function startLogged(command: string, args: string[], env: Record<string, 
 
   return {
     url: `http://127.0.0.1:${port}`,
+    fresh: true,
     pids: () => (child.pid === undefined ? [] : processTree(child.pid)),
     stop: async () => {
       await stopChild(child);

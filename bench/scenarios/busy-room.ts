@@ -1,6 +1,6 @@
 import { percentiles } from '../stats.js';
-import { openParley, openRawWs, using, type Scenario } from './scenario.js';
-import { ackedPerSecond, runTraffic, type TrafficPlan } from './traffic.js';
+import type { Scenario } from './scenario.js';
+import { ackedPerSecond, runOnEveryServer, type TrafficPlan } from './traffic.js';
 import { intact, trafficRows } from './traffic-rows.js';
 
 const CLIENTS = 100;
@@ -25,13 +25,12 @@ export const busyRoom: Scenario = {
       textLength: 64,
       connectConcurrency: 50,
     };
-    const parley = await using(openParley(options), (server) => runTraffic(server, 'socketio', plan, options));
-    const raw = await using(openRawWs(), (server) => runTraffic(server, 'raw', plan, options));
+    const runs = await runOnEveryServer(plan, options);
     const offered = SENDERS * RATE_PER_SENDER;
     return {
       name: this.name,
       title: `${CLIENTS} clients, ${SENDERS} send ${RATE_PER_SENDER} msg/s each for ${options.durationSeconds} s`,
-      rows: trafficRows(parley, raw, { messagesPerSecond: offered, deliveriesPerSecond: offered * CLIENTS }, {
+      rows: trafficRows(runs, { messagesPerSecond: offered, deliveriesPerSecond: offered * CLIENTS }, {
         acked: { text: 'all', met: (run) => run.send.ackedOffsets.length === run.send.sent },
         ackedPerSecond: { text: `>= ${offered}/s (98 %)`, met: (run) => ackedPerSecond(run) >= offered * 0.98 },
         ackP95: { text: '<= 20 ms', met: (run) => percentiles(run.send.ackMs).p95 <= 20 },

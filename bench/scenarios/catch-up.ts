@@ -49,7 +49,7 @@ export const catchUp: Scenario = {
   async run(options) {
     return using(openParley(options), async (server) => {
       // A fresh server's history is empty; on a --target, new clients start where history stood.
-      const startOffset = options.target === undefined ? 0 : await historyHead(server.url);
+      const startOffset = server.fresh ? 0 : await historyHead(server.url);
       const history = await storeHistory(server, startOffset);
       const newest = Math.max(...history);
       const pool = ClientPool.start(options.clientProcesses);

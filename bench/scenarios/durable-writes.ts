@@ -1,5 +1,5 @@
-import { openParley, openRawWs, using, type Scenario } from './scenario.js';
-import { ackedPerSecond, runTraffic, type TrafficPlan } from './traffic.js';
+import type { Scenario } from './scenario.js';
+import { ackedPerSecond, runOnEveryServer, type TrafficPlan } from './traffic.js';
 import { intact, trafficRows } from './traffic-rows.js';
 
 const CLIENTS = 10;
@@ -27,8 +27,7 @@ export const durableWrites: Scenario = {
     // The per-connection flood guard (PARLEY_RATE_LIMIT, default 100/s per connection)
     // would cap 10 connections at ~1,000/s; this scenario measures the write path behind it.
     const floodGuardOff = { PARLEY_RATE_LIMIT: '1000000', PARLEY_RATE_BURST: '1000000' };
-    const parley = await using(openParley(options, floodGuardOff), (server) => runTraffic(server, 'socketio', plan, options));
-    const raw = await using(openRawWs(), (server) => runTraffic(server, 'raw', plan, options));
+    const runs = await runOnEveryServer(plan, options, floodGuardOff);
     const notes = [
       'Closed loop: each client has exactly one message in flight, so acked msgs/s = clients / round-trip time.',
       'The raw ws column stores nothing: it is the round trip without a database.',
@@ -41,7 +40,7 @@ export const durableWrites: Scenario = {
     return {
       name: this.name,
       title: `${CLIENTS} clients, closed loop (next send on ack) for ${options.durationSeconds} s`,
-      rows: trafficRows(parley, raw, { messagesPerSecond: Number.NaN, deliveriesPerSecond: Number.NaN }, {
+      rows: trafficRows(runs, { messagesPerSecond: Number.NaN, deliveriesPerSecond: Number.NaN }, {
         ackedPerSecond: { text: `>= ${TARGET_PER_SECOND.toLocaleString('en-US')}/s`, met: (run) => ackedPerSecond(run) >= TARGET_PER_SECOND },
         integrity: intact,
       }),

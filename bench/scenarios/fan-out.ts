@@ -1,5 +1,5 @@
-import { openParley, openRawWs, using, type Scenario } from './scenario.js';
-import { cpuPerDelivery, deliveriesPerSecond, runTraffic, type TrafficPlan } from './traffic.js';
+import type { Scenario } from './scenario.js';
+import { cpuPerDelivery, deliveriesPerSecond, runOnEveryServer, type TrafficPlan } from './traffic.js';
 import { intact, trafficRows } from './traffic-rows.js';
 
 const CLIENTS = 1_000;
@@ -24,13 +24,12 @@ export const fanOut: Scenario = {
       textLength: 64,
       connectConcurrency: 50,
     };
-    const parley = await using(openParley(options), (server) => runTraffic(server, 'socketio', plan, options));
-    const raw = await using(openRawWs(), (server) => runTraffic(server, 'raw', plan, options));
+    const runs = await runOnEveryServer(plan, options);
     const offered = SENDERS * RATE_PER_SENDER;
     return {
       name: this.name,
       title: `${CLIENTS.toLocaleString('en-US')} clients, ${SENDERS} send ${RATE_PER_SENDER} msg/s each for ${options.durationSeconds} s`,
-      rows: trafficRows(parley, raw, { messagesPerSecond: offered, deliveriesPerSecond: offered * CLIENTS }, {
+      rows: trafficRows(runs, { messagesPerSecond: offered, deliveriesPerSecond: offered * CLIENTS }, {
         deliveriesPerSecond: {
           text: '>= 0.70x raw',
           met: (run, ceiling) => ceiling !== undefined && deliveriesPerSecond(run) >= 0.7 * deliveriesPerSecond(ceiling),

@@ -5,7 +5,7 @@ import { openFileLimit, rssBytes, snapshot } from '../process-usage.js';
 import { bytes, count, ms, ratio, triple } from '../report.js';
 import type { ServerUnderTest } from '../server-process.js';
 import { percentiles } from '../stats.js';
-import { openParley, openRawWs, using, type BenchOptions, type Row, type Scenario } from './scenario.js';
+import { openBareSocketIo, openParley, openRawWs, using, type BenchOptions, type Row, type Scenario } from './scenario.js';
 
 const CONNECTIONS = 5_000;
 const WARM_UP_CONNECTIONS = 20;
@@ -68,20 +68,34 @@ export const idleMemory: Scenario = {
       );
     }
     const parley = await using(openParley(options), (server) => runIdle(server, 'socketio', options));
+    const socketio = options.socketioBaseline
+      ? await using(openBareSocketIo(), (server) => runIdle(server, 'socketio', options))
+      : undefined;
     const raw = await using(openRawWs(), (server) => runIdle(server, 'raw', options));
     const perConnection = (run: IdleRun): number => (run.rssAfter - run.rssBefore) / run.connect.connected;
     const connectMs = (run: IdleRun) => percentiles(run.connect.connectMs);
+    const row = (metric: string, value: (run: IdleRun) => number, format: (value: number) => string): Row => ({
+      metric,
+      parley: format(value(parley)),
+      socketio: socketio ? format(value(socketio)) : '',
+      raw: format(value(raw)),
+      socketioRatio: socketio ? ratio(value(parley), value(socketio)) : '',
+      ratio: ratio(value(parley), value(raw)),
+    });
+    const text = (metric: string, value: (run: IdleRun) => string): Row => ({
+      metric,
+      parley: value(parley),
+      socketio: socketio ? value(socketio) : '',
+      raw: value(raw),
+    });
     const rows: Row[] = [
-      { metric: 'connections (failed)', parley: `${count(parley.connect.connected)} (${count(parley.connect.failed)})`, raw: `${count(raw.connect.connected)} (${count(raw.connect.failed)})` },
-      { metric: 'connect p50 / p95 / p99', parley: triple([connectMs(parley).p50, connectMs(parley).p95, connectMs(parley).p99]), raw: triple([connectMs(raw).p50, connectMs(raw).p95, connectMs(raw).p99]) },
-      { metric: 'connect, all clients', parley: ms(parley.connect.wallMs), raw: ms(raw.connect.wallMs), ratio: ratio(parley.connect.wallMs, raw.connect.wallMs) },
-      { metric: 'server RSS before', parley: bytes(parley.rssBefore), raw: bytes(raw.rssBefore) },
-      { metric: 'server RSS with all connected', parley: bytes(parley.rssAfter), raw: bytes(raw.rssAfter) },
+      text('connections (failed)', (run) => `${count(run.connect.connected)} (${count(run.connect.failed)})`),
+      text('connect p50 / p95 / p99', (run) => triple([connectMs(run).p50, connectMs(run).p95, connectMs(run).p99])),
+      row('connect, all clients', (run) => run.connect.wallMs, ms),
+      row('server RSS before', (run) => run.rssBefore, bytes),
+      row('server RSS with all connected', (run) => run.rssAfter, bytes),
       {
-        metric: 'RSS growth per connection',
-        parley: bytes(perConnection(parley)),
-        raw: bytes(perConnection(raw)),
-        ratio: ratio(perConnection(parley), perConnection(raw)),
+        ...row('RSS growth per connection', perConnection, bytes),
         target: '<= 20.0 KB',
         met: perConnection(parley) <= TARGET_BYTES_PER_CONNECTION,
       },

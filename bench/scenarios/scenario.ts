@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { attachTarget, startParley, startRawWs, tempDir, type ServerUnderTest } from '../server-process.js';
+import { attachTarget, startBareSocketIo, startParley, startRawWs, tempDir, type ServerUnderTest } from '../server-process.js';
 
 /** What the command line chose, for every scenario. */
 export interface BenchOptions {
@@ -13,14 +13,21 @@ export interface BenchOptions {
   readonly clientProcesses: number;
   /** If set, Parley servers started here write V8 CPU profiles into this folder. */
   readonly profileDir: string | undefined;
+  /** Also measure the bare Socket.IO baseline (socketio-server.ts) on the same load. */
+  readonly socketioBaseline: boolean;
 }
 
 /** One line of a scenario's table. Empty strings are blank cells. */
 export interface Row {
   readonly metric: string;
   readonly parley: string;
+  /** The bare Socket.IO baseline, when measured. */
+  readonly socketio?: string;
   readonly raw?: string;
+  /** Parley over raw ws. */
   readonly ratio?: string;
+  /** Parley over bare Socket.IO. */
+  readonly socketioRatio?: string;
   readonly target?: string;
   /** Whether the target is met; undefined when the row has no target. */
   readonly met?: boolean;
@@ -52,6 +59,11 @@ export function openParley(options: BenchOptions, env: Readonly<Record<string, s
 /** The raw ws ceiling of one scenario, always a fresh local process. */
 export function openRawWs(): Promise<ServerUnderTest> {
   return startRawWs();
+}
+
+/** The bare Socket.IO baseline of one scenario, always a fresh local process. */
+export function openBareSocketIo(): Promise<ServerUnderTest> {
+  return startBareSocketIo();
 }
 
 /** Runs `work` against `server`, and stops the server whatever happens. */

@@ -1,8 +1,7 @@
 import os from 'node:os';
-import { count, micros, percent, perSecond, ratio, seconds, bytes, triple, ms } from '../report.js';
+import { bytes, count, micros, ms, otherLoad, percent, perSecond, ratio, seconds, triple } from '../report.js';
 import { percentiles } from '../stats.js';
 import type { Row } from './scenario.js';
-import { otherLoad } from '../report.js';
 import { ackedPerSecond, cpuPerDelivery, deliveriesPerSecond, failureSummary, type TrafficRun } from './traffic.js';
 
 /** The figures of a traffic run that a scenario may put a target on. */
@@ -20,35 +19,43 @@ export interface Target {
   readonly met: (parley: TrafficRun, raw: TrafficRun | undefined) => boolean;
 }
 
+/** One scenario's runs on the same load: Parley, and the baselines that were measured. */
+export interface TrafficRuns {
+  readonly parley: TrafficRun;
+  readonly raw?: TrafficRun;
+  readonly socketio?: TrafficRun;
+}
+
 /**
  * The standard table of a traffic scenario: connection, throughput, latency, the delivery
- * check and the cost, Parley beside raw ws when the scenario ran both.
+ * check and the cost, Parley beside the baselines the scenario ran.
  */
 export function trafficRows(
-  parley: TrafficRun,
-  raw: TrafficRun | undefined,
+  runs: TrafficRuns,
   offered: { messagesPerSecond: number; deliveriesPerSecond: number },
   targets: Partial<Record<TrafficMetric, Target>>,
 ): Row[] {
-  const both = (metric: string, value: (run: TrafficRun) => number, format: (value: number) => string, key?: TrafficMetric): Row => {
+  const { parley, raw, socketio } = runs;
+  const verdict = (key: TrafficMetric | undefined) => {
     const target = key === undefined ? undefined : targets[key];
-    return {
-      metric,
-      parley: format(value(parley)),
-      raw: raw ? format(value(raw)) : '',
-      ratio: raw ? ratio(value(parley), value(raw)) : '',
-      ...(target ? { target: target.text, met: target.met(parley, raw) } : {}),
-    };
+    return target ? { target: target.text, met: target.met(parley, raw) } : {};
   };
-  const text = (metric: string, value: (run: TrafficRun) => string, key?: TrafficMetric): Row => {
-    const target = key === undefined ? undefined : targets[key];
-    return {
-      metric,
-      parley: value(parley),
-      raw: raw ? value(raw) : '',
-      ...(target ? { target: target.text, met: target.met(parley, raw) } : {}),
-    };
-  };
+  const both = (metric: string, value: (run: TrafficRun) => number, format: (value: number) => string, key?: TrafficMetric): Row => ({
+    metric,
+    parley: format(value(parley)),
+    socketio: socketio ? format(value(socketio)) : '',
+    raw: raw ? format(value(raw)) : '',
+    socketioRatio: socketio ? ratio(value(parley), value(socketio)) : '',
+    ratio: raw ? ratio(value(parley), value(raw)) : '',
+    ...verdict(key),
+  });
+  const text = (metric: string, value: (run: TrafficRun) => string, key?: TrafficMetric): Row => ({
+    metric,
+    parley: value(parley),
+    socketio: socketio ? value(socketio) : '',
+    raw: raw ? value(raw) : '',
+    ...verdict(key),
+  });
   const ack = (run: TrafficRun) => percentiles(run.send.ackMs);
   const e2e = (run: TrafficRun) => percentiles(run.delivery.endToEndMs);
   const connectMs = (run: TrafficRun) => percentiles(run.connect.connectMs);

@@ -4,7 +4,8 @@ import { checkDeliveries, type DeliveryCheck } from '../load/verify.js';
 import { measure, type Usage } from '../measure.js';
 import { historyHead } from '../probe.js';
 import type { ServerUnderTest } from '../server-process.js';
-import type { BenchOptions } from './scenario.js';
+import { openBareSocketIo, openParley, openRawWs, using, type BenchOptions } from './scenario.js';
+import type { TrafficRuns } from './traffic-rows.js';
 
 /** Bounds on the phases around sending, so a broken server cannot hang the run. */
 const CONNECT_TIMEOUT_MS = 20_000;
@@ -40,7 +41,7 @@ export interface TrafficRun {
  * deliveries against the acknowledged offsets.
  */
 export async function runTraffic(server: ServerUnderTest, kind: ClientKind, plan: TrafficPlan, options: BenchOptions): Promise<TrafficRun> {
-  const startOffset = kind === 'socketio' && options.target !== undefined ? await historyHead(server.url) : 0;
+  const startOffset = server.fresh ? 0 : await historyHead(server.url);
   const pool = ClientPool.start(Math.min(options.clientProcesses, plan.clients));
   try {
     const connect = await pool.connect({
@@ -96,4 +97,21 @@ export function cpuPerDelivery(run: TrafficRun): number {
 export function failureSummary(send: SendResult): string {
   const entries = Object.entries(send.failures).filter(([, count]) => count > 0);
   return entries.length === 0 ? '0' : entries.map(([reason, count]) => `${reason}: ${count}`).join(', ');
+}
+
+/**
+ * Runs one plan on Parley, then on each baseline the options ask for (raw ws always, bare
+ * Socket.IO with --socketio-baseline), one server at a time. `parleyEnv` adds Parley settings.
+ */
+export async function runOnEveryServer(
+  plan: TrafficPlan,
+  options: BenchOptions,
+  parleyEnv: Readonly<Record<string, string>> = {},
+): Promise<TrafficRuns> {
+  const parley = await using(openParley(options, parleyEnv), (server) => runTraffic(server, 'socketio', plan, options));
+  const socketio = options.socketioBaseline
+    ? await using(openBareSocketIo(), (server) => runTraffic(server, 'socketio', plan, options))
+    : undefined;
+  const raw = await using(openRawWs(), (server) => runTraffic(server, 'raw', plan, options));
+  return socketio ? { parley, raw, socketio } : { parley, raw };
 }
