@@ -67,7 +67,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   });
   if (options.generateId) io.engine.generateId = options.generateId;
   issueSessionCookies(io, () => false);
-  observeEngine(io, log.child({ module: 'engine' }), { closeKeepAliveOnPolling: options.adapter.spansProcesses });
+  observeEngine(io, log.child({ module: 'engine' }));
   identifySockets(io);
 
   const delivery = new Delivery(io, store, tutorialWire, log.child({ module: 'delivery' }), {

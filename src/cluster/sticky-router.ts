@@ -48,6 +48,7 @@ export function createStickyRouter(options: StickyRouterOptions): net.Server {
       if (lineEnd < 0 && length < MAX_HEAD_BYTES) return;
       connection.off('data', onData);
       connection.pause();
+      stopReading(connection);
       connection.setTimeout(0);
       const worker = pick(head.subarray(0, lineEnd < 0 ? length : lineEnd).toString('latin1'));
       if (!worker) {
@@ -64,4 +65,17 @@ export function createStickyRouter(options: StickyRouterOptions): net.Server {
     };
     connection.on('data', onData);
   });
+}
+
+/**
+ * `socket.pause()` only pauses the stream: the handle goes on reading from the kernel, and
+ * once the handle is handed to a worker, child_process discards whatever it still reads
+ * (its onread becomes a no-op) until it is closed. A client that sends right after its
+ * request line (a WebSocket frame after the upgrade, a POST body) would lose those bytes.
+ * Stopping the handle leaves them in the kernel for the worker to read.
+ */
+function stopReading(connection: net.Socket): void {
+  // `reading` stays true on purpose: net.Socket#_read restarts a handle it believes stopped,
+  // and the stream still schedules a read after the chunk it just delivered.
+  (connection as unknown as { _handle?: { readStop?: () => number } })._handle?.readStop?.();
 }

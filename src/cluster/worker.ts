@@ -13,6 +13,10 @@ import { sessionIdFor } from './session-id.js';
  */
 export async function runWorker(config: Config, workerIndex: number, log: Logger): Promise<void> {
   const httpServer = http.createServer();
+  // The primary routes each TCP connection by its first request line only, so a kept-alive
+  // connection must not carry a second request: it may belong to a session on another
+  // worker (a browser reuses connections across tabs, Node's agent across clients).
+  httpServer.maxRequestsPerSocket = 1;
   const started = createApp({
     config,
     httpServer,

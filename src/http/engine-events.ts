@@ -22,17 +22,8 @@ interface EngineConnectionError {
 /** Counts of refused engine.io connections by code, for this process. */
 export const connectionErrorCounts = new Map<number, number>();
 
-export interface EngineObserverOptions {
-  /**
-   * Answer long-polling requests with `Connection: close`: behind the sticky router each
-   * TCP connection is pinned to one worker, and a browser reusing a kept-alive connection
-   * for another tab's session would reach the wrong worker.
-   */
-  readonly closeKeepAliveOnPolling: boolean;
-}
-
-/** Logs and counts engine.io connection errors; adds the headers the deployment needs. */
-export function observeEngine(io: ParleyServer, log: Logger, options: EngineObserverOptions): void {
+/** Logs and counts engine.io connection errors; adds the headers every response needs. */
+export function observeEngine(io: ParleyServer, log: Logger): void {
   io.engine.on('connection_error', (error: EngineConnectionError) => {
     connectionErrorCounts.set(error.code, (connectionErrorCounts.get(error.code) ?? 0) + 1);
     log.info(
@@ -40,9 +31,9 @@ export function observeEngine(io: ParleyServer, log: Logger, options: EngineObse
       'connection refused',
     );
   });
-  if (options.closeKeepAliveOnPolling) {
-    io.engine.on('headers', (headers: Record<string, string>, request: IncomingMessage) => {
-      if (request.url?.includes('transport=polling')) headers['connection'] = 'close';
-    });
-  }
+  // Long-polling responses carry live messages: no cache or proxy may keep them.
+  io.engine.on('headers', (headers: Record<string, string>) => {
+    headers['cache-control'] = 'no-store';
+    headers['x-content-type-options'] = 'nosniff';
+  });
 }
