@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { ParleyServer } from '../types.js';
 import { browserSessionOf } from './session-cookie.js';
@@ -28,6 +29,7 @@ export function identifySockets(io: ParleyServer): void {
     const browserSession = browserSessionOf(socket.request);
     socket.data.senderKey = browserSession ? `browser:${browserSession}` : `socket:${socket.id}`;
     socket.data.nickname ??= `guest-${socket.id.slice(0, 6)}`;
+    socket.data.user ??= { id: `g:${createHash('sha256').update(socket.data.senderKey).digest('base64url').slice(0, 16)}`, name: socket.data.nickname, kind: 'guest' };
     next();
   });
 }

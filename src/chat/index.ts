@@ -6,10 +6,13 @@ import type { HandlerContext } from './context.js';
 /** The table of client events: one line per event, each handler in its own file. */
 export function registerChatHandlers(context: HandlerContext): void {
   const { socket, log } = context;
-  const handlers: { [Event in keyof ClientToServerEvents]: ClientToServerEvents[Event] } = {
+  // Events without a handler yet are answered UNKNOWN_EVENT below.
+  const handlers: { [Event in keyof ClientToServerEvents]?: ClientToServerEvents[Event] } = {
     'chat message': chatMessage(context),
   };
-  for (const [event, handler] of Object.entries(handlers)) socket.on(event as keyof ClientToServerEvents, handler);
+  for (const [event, handler] of Object.entries(handlers)) {
+    if (handler) socket.on(event as keyof ClientToServerEvents, handler as (...args: unknown[]) => void);
+  }
 
   // Every event gets an answer: one the server does not know is refused, so a client
   // with `retries` does not resend it until it gives up.

@@ -12,6 +12,68 @@ export interface SentMessage {
   readonly duplicate: boolean;
 }
 
+/** A person as other people see them. One user is one identity across all of their tabs. */
+export interface PublicUser {
+  /** Stable id: `a:<n>` for accounts, `g:<random>` for guests. */
+  readonly id: string;
+  /** The nickname (guests) or username (accounts); unique among online users and accounts. */
+  readonly name: string;
+  readonly kind: 'guest' | 'account';
+}
+
+/** A room as listed to a user. Offsets are per room; `readOffset` is the user's read marker. */
+export interface RoomSummary {
+  readonly id: number;
+  /** Public rooms: their unique name. Direct rooms: `dm:<userId>:<userId>`. */
+  readonly name: string;
+  readonly kind: 'public' | 'direct';
+  /** Direct rooms: the two participants. */
+  readonly participants?: readonly PublicUser[];
+  /** The highest offset in the room. */
+  readonly head: number;
+  /** The user's read marker: every event at or below it has been read. */
+  readonly readOffset: number;
+  /** Messages (not edits or deletions) above the read marker, not written by the user. */
+  readonly unread: number;
+  /** Whether the user is a member (follows the room). */
+  readonly member: boolean;
+}
+
+/**
+ * One entry of a room's history. Edits and deletions are events of their own, at their
+ * own offsets, naming the message they change (`target`), so a client that replays the
+ * history in order converges to the same state.
+ */
+export interface RoomEvent {
+  readonly roomId: number;
+  readonly offset: number;
+  readonly kind: 'message' | 'edit' | 'delete';
+  readonly author: PublicUser;
+  /** The text (message, edit); empty for a deletion. */
+  readonly text: string;
+  /** The offset of the message an edit or deletion changes. */
+  readonly target?: number;
+  readonly createdAt: number;
+  /** The sender's id for this event (`clientId` of message:send), so its tab can match it. */
+  readonly clientId?: string;
+}
+
+/** Someone joined or left a room, or came online or went offline (room null). */
+export interface PresenceNotice {
+  readonly roomId: number | null;
+  readonly user: PublicUser;
+  readonly status: 'joined' | 'left' | 'online' | 'offline';
+}
+
+/** What an account request answers. */
+export interface Session {
+  readonly user: PublicUser;
+  /** Send as `auth.token` on later handshakes (the browser also gets an HttpOnly cookie). */
+  readonly token: string;
+}
+
+type Answer<T> = (result: Ack<T>) => void;
+
 /**
  * Events a client sends. Arguments are typed `unknown` on purpose: they come off the wire
  * and every handler validates them before use.
@@ -19,12 +81,66 @@ export interface SentMessage {
 export interface ClientToServerEvents {
   /** The tutorial's event: store `text` in the default room, then broadcast it. */
   'chat message': (text: unknown, clientOffset: unknown, ack?: (result: Ack<SentMessage>) => void) => void;
+
+  /** Create an account ({ username, password }) and sign this connection in. */
+  'account:register': (payload: unknown, ack: Answer<Session>) => void;
+  /** Sign in ({ username, password }); every tab of this browser session follows. */
+  'account:login': (payload: unknown, ack: Answer<Session>) => void;
+  /** Sign out: the token stops working; the connection becomes a guest again. */
+  'account:logout': (payload: unknown, ack: Answer<PublicUser>) => void;
+  /** Pick a guest nickname ({ nickname }). */
+  'guest:nickname': (payload: unknown, ack: Answer<PublicUser>) => void;
+
+  /** Public rooms and the user's direct rooms, with unread counts. */
+  'room:list': (payload: unknown, ack: Answer<RoomSummary[]>) => void;
+  /** Create a public room ({ name }) and join it. */
+  'room:create': (payload: unknown, ack: Answer<RoomSummary>) => void;
+  /**
+   * Join (or re-follow after a reconnect) a room ({ roomId, after }): the server sends
+   * every event above `after` once, in order, then the live stream.
+   */
+  'room:join': (payload: unknown, ack: Answer<RoomSummary>) => void;
+  /** Leave a room ({ roomId }): membership ends, its events stop. */
+  'room:leave': (payload: unknown, ack: Answer<null>) => void;
+  /** Open (or find) the direct room with another user ({ userId }) and join it. */
+  'dm:open': (payload: unknown, ack: Answer<RoomSummary>) => void;
+
+  /** Send a message ({ roomId, text, clientId }); a repeat of `clientId` is stored once. */
+  'message:send': (payload: unknown, ack: Answer<SentMessage>) => void;
+  /** Edit one's own message ({ roomId, target, text, clientId }). */
+  'message:edit': (payload: unknown, ack: Answer<SentMessage>) => void;
+  /** Delete one's own message ({ roomId, target, clientId }). */
+  'message:delete': (payload: unknown, ack: Answer<SentMessage>) => void;
+  /** Older history ({ roomId, before, limit }): events with offset < before, oldest first. */
+  'history:before': (payload: unknown, ack: Answer<RoomEvent[]>) => void;
+  /** Move the read marker ({ roomId, offset }); it never moves backwards. */
+  'read:mark': (payload: unknown, ack: Answer<RoomSummary>) => void;
+
+  /** The user is typing in a room, or stopped ({ roomId, typing }). Never stored. */
+  typing: (payload: unknown, ack?: Answer<null>) => void;
+  /** Who is online: in one room ({ roomId }) or overall ({}). One entry per user. */
+  'presence:list': (payload: unknown, ack: Answer<PublicUser[]>) => void;
 }
 
 /** Events the server sends. */
 export interface ServerToClientEvents {
   /** The tutorial's event: a message of the default room and its offset there. */
   'chat message': (text: string, serverOffset: number) => void;
+
+  /** A room event, to every follower except the tab that sent it (which has its ack). */
+  'room:event': (event: RoomEvent) => void;
+  /** A room appeared for this user (created, joined in another tab, a DM opened to them). */
+  'room:added': (room: RoomSummary) => void;
+  /** This user left a room (in another tab, or was removed). */
+  'room:removed': (roomId: number) => void;
+  /** A read marker moved (in another tab). */
+  'room:read': (room: RoomSummary) => void;
+  /** Someone joined or left a room, came online or went offline. */
+  presence: (notice: PresenceNotice) => void;
+  /** `user` is typing in `roomId`, or stopped; expires by itself after a few seconds. */
+  typing: (roomId: number, user: PublicUser, typing: boolean) => void;
+  /** This connection's identity changed (signed in, out, renamed). */
+  'session:user': (user: PublicUser) => void;
 }
 
 /** A stored message as it travels between the servers of a deployment. */
@@ -50,4 +166,6 @@ export interface SocketData {
   senderKey: string;
   /** Shown as the author of this connection's messages. */
   nickname: string;
+  /** Who this connection is: the same user on every tab of a browser session or account. */
+  user: PublicUser;
 }
