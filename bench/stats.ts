@@ -90,6 +90,13 @@ function upperEdgeOf(bucket: number): number {
   return MIN_MS * GROWTH ** bucket;
 }
 
+/** The largest value (`fallback` when there is none); unlike Math.max(...values), any count. */
+export function maxOf(values: Iterable<number>, fallback = Number.NEGATIVE_INFINITY): number {
+  let largest = fallback;
+  for (const value of values) if (value > largest) largest = value;
+  return largest;
+}
+
 /** p50/p95/p99 and max of a histogram, in milliseconds. */
 export interface Percentiles {
   readonly samples: number;

@@ -4,6 +4,8 @@ import { now, stampedText, type SendCommand, type SentReply } from './protocol.j
 
 /** How often the open-loop scheduler looks at the clock. */
 const TICK_MS = 2;
+/** An open loop whose event loop lags may finish its due sends this long after the duration. */
+const LATE_GRACE_MS = 5_000;
 
 /**
  * Drives the first `command.senders` clients: open loop (a fixed rate per sender, however
@@ -49,9 +51,12 @@ export async function runSenders(clients: readonly BenchClient[], command: SendC
   const startedAt = now();
   const deadline = startedAt + command.durationMs;
   if (command.mode === 'open') {
+    // A sender's n-th message is due n / rate seconds after the start; those due within
+    // the duration are all sent, even if the loop runs a little late.
+    const total = Math.min(command.maxPerSender, Math.ceil((command.durationMs / 1000) * command.ratePerSender));
     const counts = senders.map(() => 0);
-    while (now() < deadline && counts.some((count) => count < command.maxPerSender)) {
-      const due = Math.min(command.maxPerSender, Math.floor(((now() - startedAt) / 1000) * command.ratePerSender) + 1);
+    while (now() < deadline + LATE_GRACE_MS && counts.some((count) => count < total)) {
+      const due = Math.min(total, Math.floor(((now() - startedAt) / 1000) * command.ratePerSender) + 1);
       senders.forEach((client, index) => {
         while ((counts[index] ?? 0) < due) {
           counts[index] = (counts[index] ?? 0) + 1;

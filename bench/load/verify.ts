@@ -1,3 +1,5 @@
+import { maxOf } from '../stats.js';
+
 /**
  * The delivery guarantee, checked per client: every acknowledged offset received exactly
  * once and in offset order. Offsets received that nobody acknowledged in this run (the
@@ -20,7 +22,7 @@ export interface DeliveryCheck {
 
 export function checkDeliveries(logs: readonly Int32Array[], acknowledged: Iterable<number>, startOffset: number): DeliveryCheck {
   const expected = [...new Set(acknowledged)].filter((offset) => offset > startOffset).sort((a, b) => a - b);
-  const top = Math.max(expected.at(-1) ?? startOffset, ...logs.map((log) => max(log)));
+  const top = maxOf(logs.map((log) => maxOf(log)), expected.at(-1) ?? startOffset);
   const isExpected = new Uint8Array(top - startOffset + 1);
   for (const offset of expected) isExpected[offset - startOffset] = 1;
 
@@ -64,10 +66,4 @@ export function checkDeliveries(logs: readonly Int32Array[], acknowledged: Itera
     if (clientErrors === 0) perfectClients += 1;
   }
   return { clients: logs.length, perfectClients, lost, duplicated, outOfOrder, unacknowledged };
-}
-
-function max(log: Int32Array): number {
-  let highest = Number.NEGATIVE_INFINITY;
-  for (const offset of log) if (offset > highest) highest = offset;
-  return highest;
 }

@@ -4,7 +4,7 @@ import { measure } from '../measure.js';
 import { historyHead } from '../probe.js';
 import { bytes, count, ms, otherLoad, percent, perSecond, seconds, triple } from '../report.js';
 import type { ServerUnderTest } from '../server-process.js';
-import { LatencyHistogram, percentiles } from '../stats.js';
+import { LatencyHistogram, maxOf, percentiles } from '../stats.js';
 import { openParley, using, type Row, type Scenario } from './scenario.js';
 
 const HISTORY = 2_000;
@@ -51,7 +51,7 @@ export const catchUp: Scenario = {
       // A fresh server's history is empty; on a --target, new clients start where history stood.
       const startOffset = server.fresh ? 0 : await historyHead(server.url);
       const history = await storeHistory(server, startOffset);
-      const newest = Math.max(...history);
+      const newest = maxOf(history);
       const pool = ClientPool.start(options.clientProcesses);
       try {
         const { result, usage } = await measure(
@@ -74,7 +74,7 @@ export const catchUp: Scenario = {
         const { connect, delivery } = result;
         const check = checkDeliveries(delivery.logs, history, startOffset);
         const done = delivery.reachedAt.filter((at) => Number.isFinite(at));
-        const allDoneMs = done.length === CLIENTS ? Math.max(...done) - connect.startedAt : Number.NaN;
+        const allDoneMs = done.length === CLIENTS ? maxOf(done) - connect.startedAt : Number.NaN;
         const perClient = new LatencyHistogram();
         for (const at of done) perClient.record(at - connect.startedAt);
         const caughtUp = percentiles(perClient);

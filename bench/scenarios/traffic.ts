@@ -3,6 +3,7 @@ import type { ClientKind } from '../load/protocol.js';
 import { checkDeliveries, type DeliveryCheck } from '../load/verify.js';
 import { measure, type Usage } from '../measure.js';
 import { historyHead } from '../probe.js';
+import { maxOf } from '../stats.js';
 import type { ServerUnderTest } from '../server-process.js';
 import { openBareSocketIo, openParley, openRawWs, using, type BenchOptions } from './scenario.js';
 import type { TrafficRuns } from './traffic-rows.js';
@@ -65,7 +66,7 @@ export async function runTraffic(server: ServerUnderTest, kind: ClientKind, plan
           textLength: plan.textLength,
           settleTimeoutMs: SETTLE_TIMEOUT_MS,
         });
-        const newest = Math.max(startOffset, ...send.ackedOffsets);
+        const newest = maxOf(send.ackedOffsets, startOffset);
         const delivery = await pool.deliveries(newest, DELIVERY_TIMEOUT_MS);
         return { send, delivery };
       },
