@@ -3,6 +3,7 @@
  * chat's own words; SQLite and PostgreSQL implement it and pass the same contract suite
  * (test/store/contract.ts). `createStore` in ./index.ts is the one place a backend is picked.
  */
+import type { AccountStore } from './accounts.js';
 
 /** A room's id and unique name. `general` always exists: it is the tutorial's room. */
 export interface Room {
@@ -40,7 +41,7 @@ export interface AppendResult {
   readonly duplicate: boolean;
 }
 
-export interface Store {
+export interface Store extends AccountStore {
   /**
    * Stores a message with its room's next offset, durably, before resolving. Appends that
    * arrive together are committed in one transaction (group commit).

@@ -8,6 +8,7 @@ import {
   type MessageDraft,
   type Store,
 } from '../../src/store/store.js';
+import { accountsContract } from './accounts-contract.js';
 import type { HarnessFactory, StoreHarness } from './harness.js';
 
 interface Context {
@@ -297,4 +298,5 @@ export function storeContract(name: string, factory: HarnessFactory, skip: strin
         assert.equal(stored.length, nul.status === 'fulfilled' ? 3 : 2);
       }));
   });
+  accountsContract(name, factory, skip);
 }

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import type { Account, AccountCredentials, AccountDraft, BrowserSession, SessionDraft } from '../accounts.js';
 import { GroupCommit } from '../group-commit.js';
 import {
   StoreUnavailableError,
@@ -10,6 +11,7 @@ import {
   type StoredMessage,
 } from '../store.js';
 import { appendBatch, MESSAGE_COLUMNS, toMessage, type MessageRow } from './append-batch.js';
+import { PostgresAccounts } from './accounts.js';
 import { withClient } from './checkout.js';
 import { sqlState, toStoreError, UNIQUE_VIOLATION } from './errors.js';
 import { migrate } from './migrations.js';
@@ -58,9 +60,12 @@ const MAX_ROOM_ID = 2 ** 31 - 1;
 export class PostgresStore implements Store {
   private readonly appends: GroupCommit<MessageDraft, AppendResult>;
   private closing: Promise<void> | undefined;
+  /** Accounts, sessions and names: ./accounts.ts, on this pool. */
+  private readonly accounts: PostgresAccounts;
 
   private constructor(private readonly pool: pg.Pool) {
     this.appends = new GroupCommit((drafts) => this.writeWithRetry(drafts));
+    this.accounts = new PostgresAccounts(pool, (operation, text, values) => this.query(operation, text, values));
   }
 
   /** Connects to `connectionString` (a `postgres://` URL) and applies missing migrations. */
@@ -114,6 +119,46 @@ export class PostgresStore implements Store {
   async roomByName(name: string): Promise<Room | undefined> {
     const { rows } = await this.query<Room>('roomByName', 'SELECT id, name FROM rooms WHERE name = $1', [name]);
     return rows[0];
+  }
+
+  createAccount(draft: AccountDraft, now: number): Promise<Account> {
+    return this.accounts.createAccount(draft, now);
+  }
+
+  accountByName(username: string): Promise<AccountCredentials | undefined> {
+    return this.accounts.accountByName(username);
+  }
+
+  createSession(session: SessionDraft, now: number): Promise<void> {
+    return this.accounts.createSession(session, now);
+  }
+
+  accountBySession(tokenHash: string, now: number): Promise<Account | undefined> {
+    return this.accounts.accountBySession(tokenHash, now);
+  }
+
+  accountByBrowser(browserHash: string, now: number): Promise<BrowserSession | undefined> {
+    return this.accounts.accountByBrowser(browserHash, now);
+  }
+
+  deleteSession(tokenHash: string): Promise<void> {
+    return this.accounts.deleteSession(tokenHash);
+  }
+
+  claimGuestName(name: string, holder: string, expiresAt: number, now: number): Promise<boolean> {
+    return this.accounts.claimGuestName(name, holder, expiresAt, now);
+  }
+
+  guestNameOf(holder: string): Promise<string | undefined> {
+    return this.accounts.guestNameOf(holder);
+  }
+
+  renewGuestNames(holders: readonly string[], expiresAt: number, now: number): Promise<void> {
+    return this.accounts.renewGuestNames(holders, expiresAt, now);
+  }
+
+  releaseGuestName(holder: string, now: number, since: number): Promise<void> {
+    return this.accounts.releaseGuestName(holder, now, since);
   }
 
   close(): Promise<void> {

@@ -34,4 +34,38 @@ export const migrations: readonly Migration[] = [
       INSERT INTO rooms (name, created_at) VALUES ('general', CAST(unixepoch('subsec') * 1000 AS INTEGER));
     `,
   },
+  {
+    version: 2,
+    name: 'accounts, sessions and names',
+    sql: `
+      CREATE TABLE accounts (
+        id            INTEGER PRIMARY KEY,
+        username      TEXT    NOT NULL,
+        username_key  TEXT    NOT NULL UNIQUE,
+        password_hash TEXT    NOT NULL,
+        created_at    INTEGER NOT NULL
+      );
+      -- one namespace for usernames and guest nicknames; expires_at NULL: an account's, forever
+      CREATE TABLE names (
+        name_key   TEXT    PRIMARY KEY,
+        name       TEXT    NOT NULL,
+        holder     TEXT    NOT NULL,
+        expires_at INTEGER,
+        renewed_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX names_holder ON names (holder);
+      -- session tokens and browser session ids are stored as SHA-256 hashes only
+      CREATE TABLE sessions (
+        token_hash TEXT    PRIMARY KEY,
+        account_id INTEGER NOT NULL REFERENCES accounts (id),
+        expires_at INTEGER NOT NULL,
+        created_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE TABLE browser_sessions (
+        browser_hash TEXT PRIMARY KEY,
+        token_hash   TEXT NOT NULL REFERENCES sessions (token_hash) ON DELETE CASCADE
+      ) WITHOUT ROWID;
+      CREATE INDEX browser_sessions_token ON browser_sessions (token_hash);
+    `,
+  },
 ];

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import type { Account, AccountCredentials, AccountDraft, BrowserSession, SessionDraft } from '../accounts.js';
 import { GroupCommit } from '../group-commit.js';
 import {
   StoreUnavailableError,
@@ -11,6 +12,7 @@ import {
   type Store,
   type StoredMessage,
 } from '../store.js';
+import { SqliteAccounts } from './accounts.js';
 import { migrations } from './migrations.js';
 
 interface MessageRow {
@@ -53,6 +55,8 @@ export class SqliteStore implements Store {
   private closing: Promise<void> | undefined;
 
   private readonly statements;
+  /** Accounts, sessions and names: ./accounts.ts, on this connection. */
+  private readonly accounts: SqliteAccounts;
 
   constructor(file: string) {
     if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
@@ -76,6 +80,7 @@ export class SqliteStore implements Store {
       ),
     };
     this.appends = new GroupCommit((drafts) => this.writeWithRetry(drafts));
+    this.accounts = new SqliteAccounts(this.db, (query) => this.read(query));
   }
 
   appendMessage(draft: MessageDraft): Promise<AppendResult> {
@@ -95,6 +100,46 @@ export class SqliteStore implements Store {
 
   async roomByName(name: string): Promise<Room | undefined> {
     return this.read(() => this.statements.roomByName.get(name));
+  }
+
+  createAccount(draft: AccountDraft, now: number): Promise<Account> {
+    return this.accounts.createAccount(draft, now);
+  }
+
+  accountByName(username: string): Promise<AccountCredentials | undefined> {
+    return this.accounts.accountByName(username);
+  }
+
+  createSession(session: SessionDraft, now: number): Promise<void> {
+    return this.accounts.createSession(session, now);
+  }
+
+  accountBySession(tokenHash: string, now: number): Promise<Account | undefined> {
+    return this.accounts.accountBySession(tokenHash, now);
+  }
+
+  accountByBrowser(browserHash: string, now: number): Promise<BrowserSession | undefined> {
+    return this.accounts.accountByBrowser(browserHash, now);
+  }
+
+  deleteSession(tokenHash: string): Promise<void> {
+    return this.accounts.deleteSession(tokenHash);
+  }
+
+  claimGuestName(name: string, holder: string, expiresAt: number, now: number): Promise<boolean> {
+    return this.accounts.claimGuestName(name, holder, expiresAt, now);
+  }
+
+  guestNameOf(holder: string): Promise<string | undefined> {
+    return this.accounts.guestNameOf(holder);
+  }
+
+  renewGuestNames(holders: readonly string[], expiresAt: number, now: number): Promise<void> {
+    return this.accounts.renewGuestNames(holders, expiresAt, now);
+  }
+
+  releaseGuestName(holder: string, now: number, since: number): Promise<void> {
+    return this.accounts.releaseGuestName(holder, now, since);
   }
 
   close(): Promise<void> {

@@ -1,0 +1,102 @@
+/**
+ * The identity part of the storage seam: accounts, their session tokens, the browser
+ * sessions bound to them, and the names people go by.
+ *
+ * Names are one namespace. Every account's username and every guest's nickname is a row
+ * keyed by its case-folded form (`nameKey`), so "Alice" the account and "alice" the guest
+ * can never both exist, on any worker or machine: the database's primary key decides.
+ * An account's claim never expires; a guest's claim is a lease the guest's server renews
+ * while the guest is connected, so a crashed server's guests free their names by themselves.
+ *
+ * Secrets never reach the store in clear: callers pass password hashes and the SHA-256 of
+ * session tokens and browser session ids.
+ */
+
+/** An account as the rest of the server sees it. */
+export interface Account {
+  readonly id: number;
+  /** As the user typed it when registering; unique case-insensitively among all names. */
+  readonly username: string;
+}
+
+/** An account with what login checks it against. */
+export interface AccountCredentials extends Account {
+  /** `scrypt$N$r$p$salt$hash` (see src/accounts/passwords.ts). */
+  readonly passwordHash: string;
+}
+
+/** A new account. */
+export interface AccountDraft {
+  readonly username: string;
+  readonly passwordHash: string;
+  /** The guest registering: its own lease on this very name does not count as taken. */
+  readonly guest?: string;
+}
+
+/** A new session: what a login hands out, stored by the hash of its token. */
+export interface SessionDraft {
+  readonly tokenHash: string;
+  readonly accountId: number;
+  /** Milliseconds since the epoch after which the token is refused. */
+  readonly expiresAt: number;
+  /** The hashed browser session (cookie) to bind to it: that browser is then this account. */
+  readonly browserHash?: string;
+}
+
+/** A live session found for a browser. */
+export interface BrowserSession {
+  readonly account: Account;
+  readonly tokenHash: string;
+}
+
+export interface AccountStore {
+  /**
+   * Creates an account and claims its name for good, atomically. Rejects with
+   * `NameTakenError` when another account or a live guest lease (other than `draft.guest`'s)
+   * holds the name in any letter case; a lease of `draft.guest` on any name is ended.
+   */
+  createAccount(draft: AccountDraft, now: number): Promise<Account>;
+  /** The account with this username in any letter case. */
+  accountByName(username: string): Promise<AccountCredentials | undefined>;
+  /**
+   * Stores a session (and binds the browser to it, replacing an earlier binding), and
+   * forgets sessions expired before `now`.
+   */
+  createSession(session: SessionDraft, now: number): Promise<void>;
+  /** The account of an unexpired session token. */
+  accountBySession(tokenHash: string, now: number): Promise<Account | undefined>;
+  /** The account a browser session is bound to, while that session is unexpired. */
+  accountByBrowser(browserHash: string, now: number): Promise<BrowserSession | undefined>;
+  /** Ends a session: its token is refused and the browsers bound to it become guests. Idempotent. */
+  deleteSession(tokenHash: string): Promise<void>;
+
+  /**
+   * Leases `name` to the guest `holder` until `expiresAt`, if no account holds it and no
+   * other guest's lease is live at `now`; true when leased. A holder has one name: its
+   * other leases are deleted.
+   */
+  claimGuestName(name: string, holder: string, expiresAt: number, now: number): Promise<boolean>;
+  /** The name `holder` last leased, even if the lease ended, as long as nobody took it since. */
+  guestNameOf(holder: string): Promise<string | undefined>;
+  /**
+   * Extends the leases of connected guests to `expiresAt` (also one that a racing release
+   * ended, if nobody took the name since), and forgets leases ended long ago.
+   */
+  renewGuestNames(holders: readonly string[], expiresAt: number, now: number): Promise<void>;
+  /**
+   * Ends `holder`'s lease at `now` unless it was claimed or renewed at or after `since`
+   * (then another connection of the guest is alive somewhere).
+   */
+  releaseGuestName(holder: string, now: number, since: number): Promise<void>;
+}
+
+/** The name is held by an account or by a guest who is online. */
+export class NameTakenError extends Error {
+  override readonly name = 'NameTakenError';
+}
+
+/** The key names are unique by: Unicode-normalised and case-folded. */
+export const nameKey = (name: string): string => name.normalize('NFKC').toLowerCase();
+
+/** How long an ended guest lease row is kept so the guest can get its name back. */
+export const ENDED_LEASE_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;

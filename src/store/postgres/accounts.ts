@@ -1,0 +1,171 @@
+import type pg from 'pg';
+import {
+  ENDED_LEASE_RETENTION_MS,
+  NameTakenError,
+  nameKey,
+  type Account,
+  type AccountCredentials,
+  type AccountDraft,
+  type AccountStore,
+  type BrowserSession,
+  type SessionDraft,
+} from '../accounts.js';
+import { withClient } from './checkout.js';
+import { sqlState, toStoreError, UNIQUE_VIOLATION } from './errors.js';
+
+/** Runs one statement on the pool with the store's error mapping. */
+export type Query = <Row extends pg.QueryResultRow>(operation: string, text: string, values: unknown[]) => Promise<pg.QueryResult<Row>>;
+
+/**
+ * A guest lease is taken when the name is free, its lease has ended, or it is already the
+ * holder's (a change of letter case). An account's row (expires_at NULL) is never taken.
+ * Under READ COMMITTED, `ON CONFLICT DO UPDATE` waits for a concurrent claimer of the same
+ * key and then judges the committed row, so two processes can never both win a name.
+ * $1 key, $2 name, $3 holder, $4 expires_at, $5 now, $6 a guest whose own lease counts as free.
+ */
+const CLAIM_NAME = `
+  INSERT INTO names (name_key, name, holder, expires_at, renewed_at) VALUES ($1, $2, $3, $4, $5)
+  ON CONFLICT (name_key) DO UPDATE SET
+    name = excluded.name, holder = excluded.holder, expires_at = excluded.expires_at, renewed_at = excluded.renewed_at
+  WHERE names.expires_at IS NOT NULL AND (names.expires_at <= $5 OR names.holder = $3 OR names.holder = $6)
+  RETURNING name_key`;
+
+/** The identity half of the PostgreSQL store, on the store's pool. */
+export class PostgresAccounts implements AccountStore {
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly query: Query,
+  ) {}
+
+  async createAccount(draft: AccountDraft, now: number): Promise<Account> {
+    const key = nameKey(draft.username);
+    return this.transaction('createAccount', async (client) => {
+      const { rows } = await client.query<{ id: number }>(
+        'INSERT INTO accounts (username, username_key, password_hash, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (username_key) DO NOTHING RETURNING id',
+        [draft.username, key, draft.passwordHash, now],
+      );
+      const id = rows[0]?.id;
+      if (id === undefined) throw new NameTakenError(`the name ${draft.username} is taken`);
+      const claimed = await client.query(CLAIM_NAME, [key, draft.username, `a:${id}`, null, now, draft.guest ?? null]);
+      // Throwing rolls the account back: the name belongs to a guest who is online.
+      if (claimed.rowCount === 0) throw new NameTakenError(`the name ${draft.username} is taken`);
+      if (draft.guest !== undefined) {
+        await client.query('UPDATE names SET expires_at = least(expires_at, $1) WHERE holder = $2 AND expires_at IS NOT NULL', [now, draft.guest]);
+      }
+      return { id, username: draft.username };
+    });
+  }
+
+  async accountByName(username: string): Promise<AccountCredentials | undefined> {
+    const { rows } = await this.query<{ id: number; username: string; password_hash: string }>(
+      'accountByName',
+      'SELECT id, username, password_hash FROM accounts WHERE username_key = $1',
+      [nameKey(username)],
+    );
+    const row = rows[0];
+    return row && { id: row.id, username: row.username, passwordHash: row.password_hash };
+  }
+
+  async createSession(session: SessionDraft, now: number): Promise<void> {
+    await this.transaction('createSession', async (client) => {
+      await client.query('DELETE FROM sessions WHERE expires_at <= $1', [now]);
+      await client.query('INSERT INTO sessions (token_hash, account_id, expires_at, created_at) VALUES ($1, $2, $3, $4)', [
+        session.tokenHash,
+        session.accountId,
+        session.expiresAt,
+        now,
+      ]);
+      if (session.browserHash !== undefined) {
+        await client.query(
+          'INSERT INTO browser_sessions (browser_hash, token_hash) VALUES ($1, $2) ON CONFLICT (browser_hash) DO UPDATE SET token_hash = excluded.token_hash',
+          [session.browserHash, session.tokenHash],
+        );
+      }
+    });
+  }
+
+  async accountBySession(tokenHash: string, now: number): Promise<Account | undefined> {
+    const { rows } = await this.query<Account>(
+      'accountBySession',
+      'SELECT a.id, a.username FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.token_hash = $1 AND s.expires_at > $2',
+      [tokenHash, now],
+    );
+    return rows[0];
+  }
+
+  async accountByBrowser(browserHash: string, now: number): Promise<BrowserSession | undefined> {
+    const { rows } = await this.query<Account & { token_hash: string }>(
+      'accountByBrowser',
+      `SELECT a.id, a.username, s.token_hash FROM browser_sessions b
+         JOIN sessions s ON s.token_hash = b.token_hash JOIN accounts a ON a.id = s.account_id
+        WHERE b.browser_hash = $1 AND s.expires_at > $2`,
+      [browserHash, now],
+    );
+    const row = rows[0];
+    return row && { account: { id: row.id, username: row.username }, tokenHash: row.token_hash };
+  }
+
+  async deleteSession(tokenHash: string): Promise<void> {
+    await this.query('deleteSession', 'DELETE FROM sessions WHERE token_hash = $1', [tokenHash]);
+  }
+
+  async claimGuestName(name: string, holder: string, expiresAt: number, now: number): Promise<boolean> {
+    const key = nameKey(name);
+    return this.transaction('claimGuestName', async (client) => {
+      const claimed = await client.query(CLAIM_NAME, [key, name, holder, expiresAt, now, null]);
+      if (claimed.rowCount === 0) return false;
+      await client.query('DELETE FROM names WHERE holder = $1 AND name_key <> $2 AND expires_at IS NOT NULL', [holder, key]);
+      return true;
+    });
+  }
+
+  async guestNameOf(holder: string): Promise<string | undefined> {
+    const { rows } = await this.query<{ name: string }>(
+      'guestNameOf',
+      'SELECT name FROM names WHERE holder = $1 AND expires_at IS NOT NULL ORDER BY renewed_at DESC LIMIT 1',
+      [holder],
+    );
+    return rows[0]?.name;
+  }
+
+  async renewGuestNames(holders: readonly string[], expiresAt: number, now: number): Promise<void> {
+    if (holders.length > 0) {
+      await this.query(
+        'renewGuestNames',
+        'UPDATE names SET expires_at = $1, renewed_at = $2 WHERE holder = ANY($3::text[]) AND expires_at IS NOT NULL',
+        [expiresAt, now, [...holders]],
+      );
+    }
+    await this.query('renewGuestNames', 'DELETE FROM names WHERE expires_at IS NOT NULL AND expires_at < $1', [now - ENDED_LEASE_RETENTION_MS]);
+  }
+
+  async releaseGuestName(holder: string, now: number, since: number): Promise<void> {
+    await this.query(
+      'releaseGuestName',
+      'UPDATE names SET expires_at = $1 WHERE holder = $2 AND expires_at IS NOT NULL AND expires_at > $1 AND renewed_at < $3',
+      [now, holder, since],
+    );
+  }
+
+  /** Runs `work` in one transaction; domain errors pass through, the rest become store errors. */
+  private async transaction<T>(operation: string, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    try {
+      return await withClient(this.pool, async (client) => {
+        await client.query('BEGIN');
+        try {
+          const result = await work(client);
+          await client.query('COMMIT');
+          return result;
+        } catch (error) {
+          await client.query('ROLLBACK').catch(() => undefined);
+          throw error;
+        }
+      });
+    } catch (error) {
+      if (error instanceof NameTakenError) throw error;
+      // A racing registration of the same name surfaces as a unique violation at COMMIT or insert.
+      if (sqlState(error) === UNIQUE_VIOLATION && operation === 'createAccount') throw new NameTakenError('the name is taken');
+      throw toStoreError(error, operation);
+    }
+  }
+}

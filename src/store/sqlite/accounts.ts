@@ -1,0 +1,157 @@
+import type Database from 'better-sqlite3';
+import {
+  ENDED_LEASE_RETENTION_MS,
+  NameTakenError,
+  nameKey,
+  type Account,
+  type AccountCredentials,
+  type AccountDraft,
+  type AccountStore,
+  type BrowserSession,
+  type SessionDraft,
+} from '../accounts.js';
+
+/** Runs a statement with the store's error mapping (closed store, busy database). */
+export type Guard = <T>(query: () => T) => T;
+
+interface AccountRow {
+  id: number;
+  username: string;
+  password_hash: string;
+}
+
+/**
+ * A guest lease is taken when the name is free, its lease has ended, or it is already the
+ * holder's (a change of letter case). An account's row (expires_at NULL) is never taken.
+ */
+const CLAIM_NAME = `
+  INSERT INTO names (name_key, name, holder, expires_at, renewed_at) VALUES (@key, @name, @holder, @expiresAt, @now)
+  ON CONFLICT (name_key) DO UPDATE SET
+    name = excluded.name, holder = excluded.holder, expires_at = excluded.expires_at, renewed_at = excluded.renewed_at
+  WHERE names.expires_at IS NOT NULL AND (names.expires_at <= @now OR names.holder = @holder OR names.holder = @guest)
+  RETURNING name_key`;
+
+/** The identity half of the SQLite store; the same file and connection as the messages. */
+export class SqliteAccounts implements AccountStore {
+  private readonly statements;
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly guard: Guard,
+  ) {
+    this.statements = {
+      insertAccount: db.prepare<[string, string, string, number], { id: number }>(
+        'INSERT INTO accounts (username, username_key, password_hash, created_at) VALUES (?, ?, ?, ?) RETURNING id',
+      ),
+      claimName: db.prepare<{ key: string; name: string; holder: string; expiresAt: number | null; now: number; guest: string | null }, { name_key: string }>(
+        CLAIM_NAME,
+      ),
+      endLeases: db.prepare<[number, string]>('UPDATE names SET expires_at = min(expires_at, ?) WHERE holder = ? AND expires_at IS NOT NULL'),
+      accountByName: db.prepare<[string], AccountRow>('SELECT id, username, password_hash FROM accounts WHERE username_key = ?'),
+      insertSession: db.prepare('INSERT INTO sessions (token_hash, account_id, expires_at, created_at) VALUES (?, ?, ?, ?)'),
+      bindBrowser: db.prepare(
+        'INSERT INTO browser_sessions (browser_hash, token_hash) VALUES (?, ?) ON CONFLICT (browser_hash) DO UPDATE SET token_hash = excluded.token_hash',
+      ),
+      forgetSessions: db.prepare('DELETE FROM sessions WHERE expires_at <= ?'),
+      bySession: db.prepare<[string, number], Account>(
+        'SELECT a.id, a.username FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.token_hash = ? AND s.expires_at > ?',
+      ),
+      byBrowser: db.prepare<[string, number], Account & { token_hash: string }>(
+        `SELECT a.id, a.username, s.token_hash FROM browser_sessions b
+           JOIN sessions s ON s.token_hash = b.token_hash JOIN accounts a ON a.id = s.account_id
+          WHERE b.browser_hash = ? AND s.expires_at > ?`,
+      ),
+      deleteSession: db.prepare('DELETE FROM sessions WHERE token_hash = ?'),
+      dropOtherLeases: db.prepare('DELETE FROM names WHERE holder = ? AND name_key <> ? AND expires_at IS NOT NULL'),
+      nameOf: db.prepare<[string], { name: string }>(
+        'SELECT name FROM names WHERE holder = ? AND expires_at IS NOT NULL ORDER BY renewed_at DESC LIMIT 1',
+      ),
+      renew: db.prepare('UPDATE names SET expires_at = ?, renewed_at = ? WHERE holder = ? AND expires_at IS NOT NULL'),
+      forgetLeases: db.prepare('DELETE FROM names WHERE expires_at IS NOT NULL AND expires_at < ?'),
+      release: db.prepare(
+        'UPDATE names SET expires_at = ? WHERE holder = ? AND expires_at IS NOT NULL AND expires_at > ? AND renewed_at < ?',
+      ),
+    };
+  }
+
+  async createAccount(draft: AccountDraft, now: number): Promise<Account> {
+    const { insertAccount, claimName, endLeases } = this.statements;
+    const key = nameKey(draft.username);
+    const create = this.db.transaction((): Account => {
+      let row: { id: number } | undefined;
+      try {
+        row = insertAccount.get(draft.username, key, draft.passwordHash, now);
+      } catch (error) {
+        if (isUniqueViolation(error)) throw new NameTakenError(`the name ${draft.username} is taken`);
+        throw error;
+      }
+      if (!row) throw new Error('account insert returned nothing');
+      const claimed = claimName.get({ key, name: draft.username, holder: `a:${row.id}`, expiresAt: null, now, guest: draft.guest ?? null });
+      // Throwing rolls the account back: the name belongs to a guest who is online.
+      if (!claimed) throw new NameTakenError(`the name ${draft.username} is taken`);
+      if (draft.guest !== undefined) endLeases.run(now, draft.guest);
+      return { id: row.id, username: draft.username };
+    });
+    return this.guard(() => create.immediate());
+  }
+
+  async accountByName(username: string): Promise<AccountCredentials | undefined> {
+    const row = this.guard(() => this.statements.accountByName.get(nameKey(username)));
+    return row && { id: row.id, username: row.username, passwordHash: row.password_hash };
+  }
+
+  async createSession(session: SessionDraft, now: number): Promise<void> {
+    const { insertSession, bindBrowser, forgetSessions } = this.statements;
+    const create = this.db.transaction(() => {
+      forgetSessions.run(now);
+      insertSession.run(session.tokenHash, session.accountId, session.expiresAt, now);
+      if (session.browserHash !== undefined) bindBrowser.run(session.browserHash, session.tokenHash);
+    });
+    this.guard(() => create.immediate());
+  }
+
+  async accountBySession(tokenHash: string, now: number): Promise<Account | undefined> {
+    return this.guard(() => this.statements.bySession.get(tokenHash, now));
+  }
+
+  async accountByBrowser(browserHash: string, now: number): Promise<BrowserSession | undefined> {
+    const row = this.guard(() => this.statements.byBrowser.get(browserHash, now));
+    return row && { account: { id: row.id, username: row.username }, tokenHash: row.token_hash };
+  }
+
+  async deleteSession(tokenHash: string): Promise<void> {
+    this.guard(() => this.statements.deleteSession.run(tokenHash));
+  }
+
+  async claimGuestName(name: string, holder: string, expiresAt: number, now: number): Promise<boolean> {
+    const { claimName, dropOtherLeases } = this.statements;
+    const key = nameKey(name);
+    const claim = this.db.transaction((): boolean => {
+      if (!claimName.get({ key, name, holder, expiresAt, now, guest: null })) return false;
+      dropOtherLeases.run(holder, key);
+      return true;
+    });
+    return this.guard(() => claim.immediate());
+  }
+
+  async guestNameOf(holder: string): Promise<string | undefined> {
+    return this.guard(() => this.statements.nameOf.get(holder)?.name);
+  }
+
+  async renewGuestNames(holders: readonly string[], expiresAt: number, now: number): Promise<void> {
+    const { renew, forgetLeases } = this.statements;
+    const renewAll = this.db.transaction(() => {
+      for (const holder of holders) renew.run(expiresAt, now, holder);
+      forgetLeases.run(now - ENDED_LEASE_RETENTION_MS);
+    });
+    this.guard(() => renewAll.immediate());
+  }
+
+  async releaseGuestName(holder: string, now: number, since: number): Promise<void> {
+    this.guard(() => this.statements.release.run(now, holder, now, since));
+  }
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return error instanceof Error && 'code' in error && error.code === 'SQLITE_CONSTRAINT_UNIQUE';
+}

@@ -1,0 +1,143 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { NameTakenError } from '../../src/store/accounts.js';
+import type { Store } from '../../src/store/store.js';
+import type { HarnessFactory } from './harness.js';
+
+interface Context {
+  readonly store: Store;
+  /** Opens another store on the same database (another worker); closed after the test. */
+  readonly open: () => Promise<Store>;
+}
+
+const T0 = 1_700_000_000_000;
+const MINUTE = 60_000;
+
+/**
+ * The identity part of the Store contract (src/store/accounts.ts): accounts, sessions,
+ * browser bindings and the one namespace of names. Called by `storeContract`, so every
+ * backend runs it.
+ */
+export function accountsContract(name: string, factory: HarnessFactory, skip: string | false): void {
+  const withStore = async (body: (context: Context) => Promise<void>): Promise<void> => {
+    const harness = await factory();
+    const opened: Store[] = [];
+    const open = async (): Promise<Store> => {
+      const store = await harness.open();
+      opened.push(store);
+      return store;
+    };
+    try {
+      await body({ store: await open(), open });
+    } finally {
+      await Promise.all(opened.map((store) => store.close()));
+      await harness.dispose();
+    }
+  };
+
+  describe(`Store contract, identity: ${name}`, () => {
+    test('an account is found by its name in any letter case, with its hash', { skip }, () =>
+      withStore(async ({ store }) => {
+        const created = await store.createAccount({ username: 'Alice', passwordHash: 'scrypt$hash' }, T0);
+        assert.equal(created.username, 'Alice');
+        assert.deepEqual(await store.accountByName('aLICE'), { ...created, passwordHash: 'scrypt$hash' });
+        assert.equal(await store.accountByName('bob'), undefined);
+      }));
+
+    test('a name is taken by an account in any letter case, and by a live guest lease', { skip }, () =>
+      withStore(async ({ store }) => {
+        await store.createAccount({ username: 'alice', passwordHash: 'h' }, T0);
+        await assert.rejects(store.createAccount({ username: 'ALICE', passwordHash: 'h' }, T0), NameTakenError);
+        assert.equal(await store.claimGuestName('Alice', 'g:1', T0 + MINUTE, T0), false, 'a guest cannot take an account name');
+        assert.equal(await store.claimGuestName('bob', 'g:1', T0 + MINUTE, T0), true);
+        await assert.rejects(store.createAccount({ username: 'Bob', passwordHash: 'h' }, T0), NameTakenError);
+        assert.equal(await store.accountByName('bob'), undefined, 'the refused account was not stored');
+        assert.equal(await store.claimGuestName('BOB', 'g:2', T0 + MINUTE, T0), false, 'another guest cannot take a live lease');
+      }));
+
+    test('a guest may register the name it holds; its lease ends but stays remembered', { skip }, () =>
+      withStore(async ({ store }) => {
+        assert.equal(await store.claimGuestName('carol', 'g:1', T0 + MINUTE, T0), true);
+        const account = await store.createAccount({ username: 'Carol', passwordHash: 'h', guest: 'g:1' }, T0);
+        assert.equal(account.username, 'Carol');
+        assert.equal(await store.claimGuestName('carol', 'g:1', T0 + MINUTE, T0), false, 'now the account holds it');
+        assert.equal(await store.claimGuestName('dave', 'g:2', T0 + MINUTE, T0), true);
+        await store.createAccount({ username: 'erin', passwordHash: 'h', guest: 'g:2' }, T0 + 1);
+        assert.equal(await store.guestNameOf('g:2'), 'dave', 'the ended lease is remembered');
+        assert.equal(await store.claimGuestName('dave', 'g:3', T0 + MINUTE, T0 + 2), true, 'and free for others');
+        assert.equal(await store.guestNameOf('g:2'), undefined);
+      }));
+
+    test('leases expire, renew, change letter case, and a holder has one name', { skip }, () =>
+      withStore(async ({ store }) => {
+        assert.equal(await store.claimGuestName('frank', 'g:1', T0 + MINUTE, T0), true);
+        assert.equal(await store.claimGuestName('Frank', 'g:1', T0 + MINUTE, T0), true, 'the holder may change case');
+        assert.equal(await store.guestNameOf('g:1'), 'Frank');
+        await store.renewGuestNames(['g:1'], T0 + 3 * MINUTE, T0 + MINUTE / 2);
+        assert.equal(await store.claimGuestName('frank', 'g:2', T0 + 3 * MINUTE, T0 + 2 * MINUTE), false, 'renewed');
+        assert.equal(await store.claimGuestName('frank', 'g:2', T0 + 5 * MINUTE, T0 + 3 * MINUTE), true, 'expired');
+        assert.equal(await store.guestNameOf('g:1'), undefined);
+        assert.equal(await store.claimGuestName('gina', 'g:2', T0 + 5 * MINUTE, T0 + 3 * MINUTE), true);
+        assert.equal(await store.guestNameOf('g:2'), 'gina', 'a rename drops the old name');
+        assert.equal(await store.claimGuestName('frank', 'g:3', T0 + 5 * MINUTE, T0 + 3 * MINUTE), true, 'which is free');
+      }));
+
+    test('a release frees the name at once, unless renewed since', { skip }, () =>
+      withStore(async ({ store }) => {
+        await store.claimGuestName('hank', 'g:1', T0 + MINUTE, T0);
+        await store.releaseGuestName('g:1', T0 + 10, T0 - 1);
+        assert.equal(await store.claimGuestName('hank', 'g:2', T0 + MINUTE, T0 + 10), false, 'renewed at T0, not before T0-1');
+        await store.releaseGuestName('g:1', T0 + 20, T0 + 15);
+        assert.equal(await store.guestNameOf('g:1'), 'hank', 'remembered after release');
+        assert.equal(await store.claimGuestName('hank', 'g:1', T0 + MINUTE, T0 + 30), true, 'its holder gets it back');
+        await store.releaseGuestName('g:1', T0 + 40, T0 + 35);
+        assert.equal(await store.claimGuestName('HANK', 'g:2', T0 + MINUTE, T0 + 50), true, 'another guest takes it');
+      }));
+
+    test('sessions: found while unexpired, bound browsers follow, deleting ends both', { skip }, () =>
+      withStore(async ({ store }) => {
+        const account = await store.createAccount({ username: 'ivy', passwordHash: 'h' }, T0);
+        await store.createSession({ tokenHash: 't1', accountId: account.id, expiresAt: T0 + MINUTE, browserHash: 'b1' }, T0);
+        await store.createSession({ tokenHash: 't2', accountId: account.id, expiresAt: T0 + MINUTE }, T0);
+        assert.deepEqual(await store.accountBySession('t1', T0), account);
+        assert.deepEqual(await store.accountByBrowser('b1', T0), { account, tokenHash: 't1' });
+        assert.equal(await store.accountBySession('t1', T0 + MINUTE), undefined, 'expired');
+        assert.equal(await store.accountByBrowser('b1', T0 + MINUTE), undefined, 'expired');
+        assert.equal(await store.accountBySession('nope', T0), undefined);
+        await store.deleteSession('t1');
+        await store.deleteSession('t1');
+        assert.equal(await store.accountBySession('t1', T0), undefined);
+        assert.equal(await store.accountByBrowser('b1', T0), undefined);
+        assert.deepEqual(await store.accountBySession('t2', T0), account, 'other sessions live on');
+      }));
+
+    test('a browser binds to its latest login; expired sessions are forgotten', { skip }, () =>
+      withStore(async ({ store }) => {
+        const first = await store.createAccount({ username: 'jack', passwordHash: 'h' }, T0);
+        const second = await store.createAccount({ username: 'kim', passwordHash: 'h' }, T0);
+        await store.createSession({ tokenHash: 't1', accountId: first.id, expiresAt: T0 + MINUTE, browserHash: 'b' }, T0);
+        await store.createSession({ tokenHash: 't2', accountId: second.id, expiresAt: T0 + 3 * MINUTE, browserHash: 'b' }, T0);
+        assert.deepEqual(await store.accountByBrowser('b', T0), { account: second, tokenHash: 't2' });
+        await store.createSession({ tokenHash: 't3', accountId: first.id, expiresAt: T0 + 3 * MINUTE }, T0 + 2 * MINUTE);
+        assert.equal(await store.accountBySession('t1', T0), undefined, 't1 expired before t3 was made, and was deleted');
+      }));
+
+    test('two stores racing for one name: exactly one wins', { skip }, () =>
+      withStore(async ({ store, open }) => {
+        const other = await open();
+        for (let round = 0; round < 10; round++) {
+          const results = await Promise.allSettled([
+            store.createAccount({ username: `race${round}`, passwordHash: 'h' }, T0),
+            other.createAccount({ username: `RACE${round}`, passwordHash: 'h' }, T0),
+            store.claimGuestName(`Race${round}`, 'g:a', T0 + MINUTE, T0),
+            other.claimGuestName(`rAce${round}`, 'g:b', T0 + MINUTE, T0),
+          ]);
+          const winners = results.filter((result) => result.status === 'fulfilled' && result.value !== false);
+          assert.equal(winners.length, 1, `round ${round}: one winner`);
+          for (const result of results) {
+            if (result.status === 'rejected') assert.ok(result.reason instanceof NameTakenError, String(result.reason));
+          }
+        }
+      }));
+  });
+}
