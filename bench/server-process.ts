@@ -22,6 +22,29 @@ export interface ServerUnderTest {
   stop(): Promise<void>;
 }
 
+/**
+ * This run's folder under bench/out/ (inside the repository, so that code there resolves
+ * node_modules), removed when the benchmark exits.
+ */
+function runDir(): string {
+  const dir = path.join(root, 'bench', 'out', `build-${process.pid}`);
+  if (!fs.existsSync(dir)) {
+    fs.mkdirSync(dir, { recursive: true });
+    process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  }
+  return dir;
+}
+
+/**
+ * A copy of dist/ taken the first time a Parley server starts, so that every scenario of
+ * a run measures the same build even if dist/ is rebuilt meanwhile.
+ */
+function parleyEntry(): string {
+  const copy = path.join(runDir(), 'dist');
+  if (!fs.existsSync(copy)) fs.cpSync(path.join(root, 'dist'), copy, { recursive: true });
+  return path.join(copy, 'cluster.js');
+}
+
 /** A fresh temporary folder, removed when the benchmark exits. */
 export function tempDir(prefix: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
@@ -30,7 +53,8 @@ export function tempDir(prefix: string): string {
 }
 
 /**
- * Starts the built Parley cluster (`npm run build` first) on an ephemeral port of 127.0.0.1.
+ * Starts the built Parley cluster (`npm run build` first; see parleyEntry) on an
+ * ephemeral port of 127.0.0.1.
  * `nodeArgs` go to the primary, and node:cluster passes them on to the workers.
  */
 export function startParley(options: {
@@ -39,7 +63,7 @@ export function startParley(options: {
   env?: Readonly<Record<string, string>>;
   nodeArgs?: readonly string[];
 }): Promise<ServerUnderTest> {
-  return startLogged(process.execPath, [...(options.nodeArgs ?? []), path.join(root, 'dist', 'cluster.js')], {
+  return startLogged(process.execPath, [...(options.nodeArgs ?? []), parleyEntry()], {
     PARLEY_WORKERS: String(options.workers),
     PARLEY_DATABASE_URL: `sqlite:${options.databaseFile}`,
     PARLEY_LOG_LEVEL: 'info',
@@ -53,12 +77,7 @@ export function startParley(options: {
  * TypeScript loader nor its helper process is counted in the server's CPU and memory.
  */
 async function startCompiled(name: 'raw-ws-server' | 'socketio-server'): Promise<ServerUnderTest> {
-  const outDir = path.join(root, 'bench', 'out', `build-${process.pid}`);
-  if (!fs.existsSync(outDir)) {
-    fs.mkdirSync(outDir, { recursive: true });
-    process.once('exit', () => fs.rmSync(outDir, { recursive: true, force: true }));
-  }
-  const outfile = path.join(outDir, `${name}.mjs`);
+  const outfile = path.join(runDir(), `${name}.mjs`);
   await build({
     entryPoints: [path.join(root, 'bench', `${name}.ts`)],
     outfile,
