@@ -6,11 +6,13 @@ import { registerChatHandlers } from './chat/index.js';
 import { InFlight } from './chat/in-flight.js';
 import { RateLimit } from './chat/rate-limit.js';
 import type { Config } from './config.js';
-import { Delivery, roomKey } from './delivery/delivery.js';
+import { Delivery } from './delivery/delivery.js';
+import { roomWire } from './delivery/room-wire.js';
 import { tutorialWire } from './delivery/tutorial-wire.js';
 import { observeEngine } from './http/engine-events.js';
 import { originAllowed } from './http/origins.js';
 import { createRequestHandler } from './http/routes.js';
+import { checkHandshakeRooms, speaksRoomProtocol } from './rooms/index.js';
 import { DEFAULT_WEB_ROOT } from './http/static-files.js';
 import type { Logger } from './log.js';
 import { createStore } from './store/index.js';
@@ -69,8 +71,9 @@ export async function createApp(options: AppOptions): Promise<App> {
   issueSessionCookies(io, () => false);
   observeEngine(io, log.child({ module: 'engine' }));
   identifySockets(io);
+  checkHandshakeRooms(io);
 
-  const delivery = new Delivery(io, store, tutorialWire, log.child({ module: 'delivery' }), {
+  const delivery = new Delivery(io, store, [tutorialWire, roomWire], log.child({ module: 'delivery' }), {
     clustered: options.adapter.spansProcesses,
     catchUpBatchSize: config.catchUpBatchSize,
   });
@@ -92,8 +95,10 @@ export async function createApp(options: AppOptions): Promise<App> {
     });
     // A recovered connection is back in its rooms and Socket.IO replayed what it missed;
     // any other connection is caught up from the store.
-    if (socket.recovered && socket.rooms.has(roomKey(generalRoom.id))) return;
-    delivery.catchUp(socket, generalRoom.id, lastSeenOffset(socket.handshake.auth)).catch((error: unknown) => {
+    // Room-protocol clients (auth.rooms) follow their rooms instead (src/rooms/).
+    if (speaksRoomProtocol(socket.handshake.auth)) return;
+    if (socket.recovered && socket.rooms.has(tutorialWire.key(generalRoom.id))) return;
+    delivery.catchUp(socket, generalRoom.id, lastSeenOffset(socket.handshake.auth), tutorialWire).catch((error: unknown) => {
       chatLog.warn({ err: error, socketId: socket.id }, 'catch-up failed; disconnecting so the client retries');
       socket.disconnect(true);
     });

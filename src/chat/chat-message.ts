@@ -47,6 +47,8 @@ export function chatMessage(context: HandlerContext) {
     const draft = {
       roomId: generalRoom.id,
       author: socket.data.nickname,
+      // So the room protocol shows who wrote it, and its author may edit it there.
+      authorId: socket.data.user.id,
       text: parsedText.data,
       idempotencyKey: idempotencyKey(socket.data.senderKey, parsedOffset.data ?? undefined, parsedText.data),
     };

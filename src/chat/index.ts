@@ -1,3 +1,4 @@
+import { roomProtocol } from '../rooms/index.js';
 import { ErrorCode, fail } from '../shared/errors.js';
 import type { ClientToServerEvents } from '../shared/events.js';
 import { chatMessage } from './chat-message.js';
@@ -9,6 +10,7 @@ export function registerChatHandlers(context: HandlerContext): void {
   // Events without a handler yet are answered UNKNOWN_EVENT below.
   const handlers: { [Event in keyof ClientToServerEvents]?: ClientToServerEvents[Event] } = {
     'chat message': chatMessage(context),
+    ...roomProtocol(context),
   };
   for (const [event, handler] of Object.entries(handlers)) {
     if (handler) socket.on(event as keyof ClientToServerEvents, handler as (...args: unknown[]) => void);

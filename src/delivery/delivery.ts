@@ -5,8 +5,14 @@ import type { ParleyServer, ParleySocket } from '../types.js';
 import { RoomFeed } from './room-feed.js';
 import { waitUntilWritable } from './writable.js';
 
-/** How a room's messages are put on the wire: to a whole room at once, or to one socket. */
+/**
+ * How a room's messages are put on the wire: to a whole room at once, or to one socket.
+ * Each wire has its own Socket.IO room per chat room (`key`), so one feed can serve
+ * clients of different protocols from the same offsets.
+ */
 export interface Wire {
+  /** The Socket.IO room that holds this wire's live (caught-up) sockets of a chat room. */
+  key(roomId: number): string;
   toRoom(io: ParleyServer, roomKey: string, message: MessageEnvelope): void;
   toSocket(socket: ParleySocket, message: MessageEnvelope): void;
 }
@@ -18,7 +24,7 @@ export interface DeliveryOptions {
   readonly catchUpBatchSize: number;
 }
 
-/** The Socket.IO room that holds a chat room's live (caught-up) sockets. */
+/** The Socket.IO room that holds a chat room's live (caught-up) room-protocol sockets. */
 export const roomKey = (roomId: number): string => `room:${roomId}`;
 
 /**
@@ -32,7 +38,7 @@ export class Delivery {
   constructor(
     private readonly io: ParleyServer,
     private readonly store: Store,
-    private readonly wire: Wire,
+    private readonly wires: readonly Wire[],
     private readonly log: Logger,
     private readonly options: DeliveryOptions,
   ) {
@@ -44,8 +50,15 @@ export class Delivery {
   feed(roomId: number): RoomFeed {
     let feed = this.feeds.get(roomId);
     if (!feed) {
-      const key = roomKey(roomId);
-      feed = new RoomFeed(roomId, this.store, (message) => this.wire.toRoom(this.io, key, message), this.log);
+      const targets = this.wires.map((wire) => ({ wire, key: wire.key(roomId) }));
+      feed = new RoomFeed(
+        roomId,
+        this.store,
+        (message) => {
+          for (const { wire, key } of targets) wire.toRoom(this.io, key, message);
+        },
+        this.log,
+      );
       this.feeds.set(roomId, feed);
     }
     return feed;
@@ -69,15 +82,22 @@ export class Delivery {
 
   /**
    * Sends `socket` every message of the room after `fromOffset`, in bounded batches, then
-   * joins it to the live room at the exact offset the feed has reached, so that nothing is
-   * missed or repeated at the seam. Returns false if the socket left first.
+   * joins it to `wire`'s live room at the exact offset the feed has reached, so that
+   * nothing is missed or repeated at the seam. Returns false if the socket left first, or
+   * `wanted` turned false (it stopped following the room).
    */
-  async catchUp(socket: ParleySocket, roomId: number, fromOffset: number): Promise<boolean> {
+  async catchUp(
+    socket: ParleySocket,
+    roomId: number,
+    fromOffset: number,
+    wire: Wire,
+    wanted: () => boolean = () => true,
+  ): Promise<boolean> {
     const feed = this.feed(roomId);
     await feed.ready;
     let cursor = fromOffset;
     const { catchUpBatchSize } = this.options;
-    while (socket.connected) {
+    while (socket.connected && wanted()) {
       if (cursor > feed.head) {
         // The client saw more than this server has delivered: either this feed lags a
         // moment behind another server, or the client's offset is not from this history.
@@ -91,7 +111,7 @@ export class Delivery {
       }
       if (cursor === feed.head) {
         // Synchronous with the check above: no emit to the room can fall in between.
-        await socket.join(roomKey(roomId));
+        await socket.join(wire.key(roomId));
         return true;
       }
       const batch =
@@ -99,7 +119,7 @@ export class Delivery {
       for (const message of batch) {
         if (message.offset <= cursor) continue;
         if (message.offset !== cursor + 1) break;
-        this.wire.toSocket(socket, message);
+        wire.toSocket(socket, message);
         cursor = message.offset;
       }
       await waitUntilWritable(socket);

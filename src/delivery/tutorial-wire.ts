@@ -1,11 +1,18 @@
 import type { Wire } from './delivery.js';
 
-/** The tutorial's wire format: `chat message` (text, serverOffset). */
+/**
+ * The tutorial's wire format: `chat message` (text, serverOffset), to the sockets that
+ * speak the tutorial's protocol. Edits and deletions are not sent (the tutorial's page
+ * would show them as messages); their offsets are skipped, so `serverOffset` still only grows.
+ */
 export const tutorialWire: Wire = {
+  key: (roomId) => `tutorial:${roomId}`,
   toRoom(io, roomKey, message) {
-    io.local.to(roomKey).emit('chat message', message.text, message.offset);
+    if (isMessage(message.kind)) io.local.to(roomKey).emit('chat message', message.text, message.offset);
   },
   toSocket(socket, message) {
-    socket.emit('chat message', message.text, message.offset);
+    if (isMessage(message.kind)) socket.emit('chat message', message.text, message.offset);
   },
 };
+
+const isMessage = (kind: string | undefined): boolean => kind === undefined || kind === 'message';

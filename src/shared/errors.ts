@@ -11,6 +11,18 @@ export const ErrorCode = {
   UNKNOWN_EVENT: 'UNKNOWN_EVENT',
   /** The room does not exist. */
   UNKNOWN_ROOM: 'UNKNOWN_ROOM',
+  /** The user is not a member of the room, or this connection does not follow it (room:join first). */
+  NOT_MEMBER: 'NOT_MEMBER',
+  /** Only a message's author may edit or delete it. */
+  NOT_AUTHOR: 'NOT_AUTHOR',
+  /** A direct room of two other users: nobody else may read, join or send to it. */
+  FORBIDDEN: 'FORBIDDEN',
+  /** A public room with this name exists already. */
+  ROOM_EXISTS: 'ROOM_EXISTS',
+  /** No such user is online or known (dm:open). */
+  UNKNOWN_USER: 'UNKNOWN_USER',
+  /** The edited or deleted offset is not a message of the room, or that message was deleted. */
+  UNKNOWN_MESSAGE: 'UNKNOWN_MESSAGE',
   /** The connection sent faster than its rate limit allows; wait and retry. */
   RATE_LIMITED: 'RATE_LIMITED',
   /** Storage is busy or down; the same request may succeed later. */

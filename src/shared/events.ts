@@ -150,6 +150,19 @@ export interface MessageEnvelope {
   readonly author: string;
   readonly text: string;
   readonly createdAt: number;
+  /** Absent on the tutorial's messages: 'message'. */
+  readonly kind?: 'message' | 'edit' | 'delete';
+  /** Edits and deletions: the offset of the message they change. */
+  readonly target?: number | null;
+  /** The author's user id. */
+  readonly authorId?: string | null;
+  /** The sender's `clientId` (room protocol). */
+  readonly clientId?: string | null;
+  /**
+   * The socket that sent it through the room protocol: it has its acknowledgement, so the
+   * live broadcast leaves it out (`except`). Not stored: catch-up reads lack it.
+   */
+  readonly origin?: string;
 }
 
 /** Events between the Parley servers (workers and nodes) of one deployment. */

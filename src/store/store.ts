@@ -4,12 +4,16 @@
  * (test/store/contract.ts). `createStore` in ./index.ts is the one place a backend is picked.
  */
 import type { AccountStore } from './accounts.js';
+import type { RoomStore } from './rooms.js';
 
 /** A room's id and unique name. `general` always exists: it is the tutorial's room. */
 export interface Room {
   readonly id: number;
   readonly name: string;
 }
+
+/** What a room event is: a message, or an edit or deletion of an earlier message. */
+export type EventKind = 'message' | 'edit' | 'delete';
 
 /** A message as stored: its offset is its position in its room's history. */
 export interface StoredMessage {
@@ -20,6 +24,14 @@ export interface StoredMessage {
   readonly text: string;
   /** Milliseconds since the epoch, from the server that stored it. */
   readonly createdAt: number;
+  /** 'message' for everything the tutorial's event stores. */
+  readonly kind: EventKind;
+  /** The offset of the message an edit or deletion changes; null for messages. */
+  readonly target: number | null;
+  /** The author's user id (`socket.data.user.id`); null for rows older than user ids. */
+  readonly authorId: string | null;
+  /** The sender's `clientId` (room protocol), so its tabs can match the event. */
+  readonly clientId: string | null;
 }
 
 /** A message about to be stored. */
@@ -32,6 +44,12 @@ export interface MessageDraft {
    * stored again; the first one is returned. `null` stores unconditionally.
    */
   readonly idempotencyKey: string | null;
+  /** @default 'message' */
+  readonly kind?: EventKind;
+  /** Edits and deletions: the offset of the message they change. */
+  readonly target?: number | null;
+  readonly authorId?: string | null;
+  readonly clientId?: string | null;
 }
 
 /** The outcome of `appendMessage`. */
@@ -41,7 +59,8 @@ export interface AppendResult {
   readonly duplicate: boolean;
 }
 
-export interface Store extends AccountStore {
+/** Everything Parley keeps: messages (below), rooms and membership (RoomStore), identity (AccountStore). */
+export interface Store extends RoomStore, AccountStore {
   /**
    * Stores a message with its room's next offset, durably, before resolving. Appends that
    * arrive together are committed in one transaction (group commit).

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { UnknownRoomError, type AppendResult, type MessageDraft, type StoredMessage } from '../store.js';
+import { UnknownRoomError, type AppendResult, type EventKind, type MessageDraft, type StoredMessage } from '../store.js';
 
 /** A `messages` row as node-postgres returns it: `bigint` columns arrive as strings. */
 export interface MessageRow {
@@ -9,9 +9,13 @@ export interface MessageRow {
   author: string;
   content: string;
   created_at: string;
+  kind: EventKind;
+  target: string | null;
+  author_id: string | null;
+  client_id: string | null;
 }
 
-export const MESSAGE_COLUMNS = 'room_id, seq, idempotency_key, author, content, created_at';
+export const MESSAGE_COLUMNS = 'room_id, seq, idempotency_key, author, content, created_at, kind, target, author_id, client_id';
 
 export const toMessage = (row: MessageRow): StoredMessage => ({
   roomId: row.room_id,
@@ -19,6 +23,10 @@ export const toMessage = (row: MessageRow): StoredMessage => ({
   author: row.author,
   text: row.content,
   createdAt: Number(row.created_at),
+  kind: row.kind,
+  target: row.target === null ? null : Number(row.target),
+  authorId: row.author_id,
+  clientId: row.client_id,
 });
 
 /**
@@ -98,7 +106,17 @@ async function writeInTransaction(client: pg.PoolClient, drafts: readonly Messag
     const plan = plans[index];
     if (plan?.kind !== 'new') return undefined;
     const first = firstOffsets.get(draft.roomId) ?? 0;
-    return { roomId: draft.roomId, offset: first + plan.indexInRoom, author: draft.author, text: draft.text, createdAt };
+    return {
+      roomId: draft.roomId,
+      offset: first + plan.indexInRoom,
+      author: draft.author,
+      text: draft.text,
+      createdAt,
+      kind: draft.kind ?? 'message',
+      target: draft.target ?? null,
+      authorId: draft.authorId ?? null,
+      clientId: draft.clientId ?? null,
+    };
   });
   await insertMessages(client, drafts, messages);
 
@@ -170,7 +188,8 @@ async function insertMessages(
   if (rows.length === 0) return;
   await client.query(
     `INSERT INTO messages (${MESSAGE_COLUMNS})
-     SELECT * FROM unnest($1::integer[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::bigint[])`,
+     SELECT * FROM unnest($1::integer[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::bigint[],
+                          $7::text[], $8::bigint[], $9::text[], $10::text[])`,
     [
       rows.map(({ message }) => message.roomId),
       rows.map(({ message }) => message.offset),
@@ -178,6 +197,10 @@ async function insertMessages(
       rows.map(({ message }) => message.author),
       rows.map(({ message }) => message.text),
       rows.map(({ message }) => message.createdAt),
+      rows.map(({ message }) => message.kind),
+      rows.map(({ message }) => message.target),
+      rows.map(({ message }) => message.authorId),
+      rows.map(({ message }) => message.clientId),
     ],
   );
 }

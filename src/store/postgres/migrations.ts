@@ -74,6 +74,34 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX browser_sessions_token ON browser_sessions (token_hash);
     `,
   },
+  {
+    version: 3,
+    name: 'room kinds, members, read markers, edits and deletions',
+    sql: `
+      ALTER TABLE rooms ADD COLUMN kind text NOT NULL DEFAULT 'public';
+      -- edits and deletions are rows of their own, naming the message they change
+      ALTER TABLE messages ADD COLUMN kind text NOT NULL DEFAULT 'message';
+      ALTER TABLE messages ADD COLUMN target bigint;
+      ALTER TABLE messages ADD COLUMN author_id text;
+      ALTER TABLE messages ADD COLUMN client_id text;
+      CREATE INDEX messages_target ON messages (room_id, target) WHERE target IS NOT NULL;
+      -- user ids are strings of guests and accounts alike: no foreign key to accounts
+      CREATE TABLE room_members (
+        room_id   integer NOT NULL REFERENCES rooms (id),
+        user_id   text    NOT NULL,
+        user_name text    NOT NULL,
+        joined_at bigint  NOT NULL,
+        PRIMARY KEY (room_id, user_id)
+      );
+      CREATE INDEX room_members_user ON room_members (user_id);
+      CREATE TABLE read_markers (
+        room_id     integer NOT NULL REFERENCES rooms (id),
+        user_id     text    NOT NULL,
+        read_offset bigint  NOT NULL,
+        PRIMARY KEY (room_id, user_id)
+      );
+    `,
+  },
 ];
 
 /**

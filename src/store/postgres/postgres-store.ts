@@ -10,8 +10,10 @@ import {
   type Store,
   type StoredMessage,
 } from '../store.js';
+import type { Member, RoomListing, RoomRecord } from '../rooms.js';
 import { appendBatch, MESSAGE_COLUMNS, toMessage, type MessageRow } from './append-batch.js';
 import { PostgresAccounts } from './accounts.js';
+import { PostgresRooms } from './rooms.js';
 import { withClient } from './checkout.js';
 import { sqlState, toStoreError, UNIQUE_VIOLATION } from './errors.js';
 import { migrate } from './migrations.js';
@@ -62,10 +64,13 @@ export class PostgresStore implements Store {
   private closing: Promise<void> | undefined;
   /** Accounts, sessions and names: ./accounts.ts, on this pool. */
   private readonly accounts: PostgresAccounts;
+  /** Rooms, members and read markers: ./rooms.ts, on this pool. */
+  private readonly rooms: PostgresRooms;
 
   private constructor(private readonly pool: pg.Pool) {
     this.appends = new GroupCommit((drafts) => this.writeWithRetry(drafts));
     this.accounts = new PostgresAccounts(pool, (operation, text, values) => this.query(operation, text, values));
+    this.rooms = new PostgresRooms(pool, (operation, text, values) => this.query(operation, text, values));
   }
 
   /** Connects to `connectionString` (a `postgres://` URL) and applies missing migrations. */
@@ -159,6 +164,59 @@ export class PostgresStore implements Store {
 
   releaseGuestName(holder: string, now: number, since: number): Promise<void> {
     return this.accounts.releaseGuestName(holder, now, since);
+  }
+
+  // RoomStore: thin wrappers, the queries live in ./rooms.ts.
+  createRoom(name: string, creator: Member): Promise<RoomRecord | undefined> {
+    return this.rooms.createRoom(name, creator);
+  }
+
+  openDirectRoom(opener: Member, other: Member): Promise<RoomRecord> {
+    return this.rooms.openDirectRoom(opener, other);
+  }
+
+  roomById(roomId: number): Promise<RoomRecord | undefined> {
+    return this.rooms.roomById(roomId);
+  }
+
+  addMember(roomId: number, member: Member): Promise<boolean> {
+    return this.rooms.addMember(roomId, member);
+  }
+
+  removeMember(roomId: number, userId: string): Promise<boolean> {
+    return this.rooms.removeMember(roomId, userId);
+  }
+
+  isMember(roomId: number, userId: string): Promise<boolean> {
+    return this.rooms.isMember(roomId, userId);
+  }
+
+  memberRoomIds(userId: string): Promise<number[]> {
+    return this.rooms.memberRoomIds(userId);
+  }
+
+  knownUserName(userId: string): Promise<string | undefined> {
+    return this.rooms.knownUserName(userId);
+  }
+
+  listRooms(userId: string): Promise<RoomListing[]> {
+    return this.rooms.listRooms(userId);
+  }
+
+  roomListing(roomId: number, userId: string): Promise<RoomListing | undefined> {
+    return this.rooms.roomListing(roomId, userId);
+  }
+
+  messagesBefore(roomId: number, beforeOffset: number, limit: number): Promise<StoredMessage[]> {
+    return this.rooms.messagesBefore(roomId, beforeOffset, limit);
+  }
+
+  liveMessage(roomId: number, offset: number): Promise<StoredMessage | undefined> {
+    return this.rooms.liveMessage(roomId, offset);
+  }
+
+  markRead(roomId: number, userId: string, offset: number): Promise<number> {
+    return this.rooms.markRead(roomId, userId, offset);
   }
 
   close(): Promise<void> {

@@ -68,4 +68,32 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX browser_sessions_token ON browser_sessions (token_hash);
     `,
   },
+  {
+    version: 3,
+    name: 'room kinds, members, read markers, edits and deletions',
+    sql: `
+      ALTER TABLE rooms ADD COLUMN kind TEXT NOT NULL DEFAULT 'public';
+      -- edits and deletions are rows of their own, naming the message they change
+      ALTER TABLE messages ADD COLUMN kind TEXT NOT NULL DEFAULT 'message';
+      ALTER TABLE messages ADD COLUMN target INTEGER;
+      ALTER TABLE messages ADD COLUMN author_id TEXT;
+      ALTER TABLE messages ADD COLUMN client_id TEXT;
+      CREATE INDEX messages_target ON messages (room_id, target) WHERE target IS NOT NULL;
+      -- user ids are strings of guests and accounts alike: no foreign key to accounts
+      CREATE TABLE room_members (
+        room_id   INTEGER NOT NULL REFERENCES rooms (id),
+        user_id   TEXT    NOT NULL,
+        user_name TEXT    NOT NULL,
+        joined_at INTEGER NOT NULL,
+        PRIMARY KEY (room_id, user_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX room_members_user ON room_members (user_id);
+      CREATE TABLE read_markers (
+        room_id     INTEGER NOT NULL REFERENCES rooms (id),
+        user_id     TEXT    NOT NULL,
+        read_offset INTEGER NOT NULL,
+        PRIMARY KEY (room_id, user_id)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

@@ -12,24 +12,11 @@ import {
   type Store,
   type StoredMessage,
 } from '../store.js';
+import type { Member, RoomListing, RoomRecord } from '../rooms.js';
+import { MESSAGE_COLUMNS, toMessage, type MessageRow } from './message-row.js';
 import { SqliteAccounts } from './accounts.js';
 import { migrations } from './migrations.js';
-
-interface MessageRow {
-  room_id: number;
-  seq: number;
-  author: string;
-  content: string;
-  created_at: number;
-}
-
-const toMessage = (row: MessageRow): StoredMessage => ({
-  roomId: row.room_id,
-  offset: row.seq,
-  author: row.author,
-  text: row.content,
-  createdAt: row.created_at,
-});
+import { SqliteRooms } from './rooms.js';
 
 /** How long one connection waits for another process's write lock before giving up. */
 const BUSY_TIMEOUT_MS = 5000;
@@ -55,6 +42,7 @@ export class SqliteStore implements Store {
   private closing: Promise<void> | undefined;
 
   private readonly statements;
+  private readonly rooms: SqliteRooms;
   /** Accounts, sessions and names: ./accounts.ts, on this connection. */
   private readonly accounts: SqliteAccounts;
 
@@ -69,18 +57,20 @@ export class SqliteStore implements Store {
       roomHead: this.db.prepare<[number], { head: number }>('SELECT head FROM rooms WHERE id = ?'),
       roomByName: this.db.prepare<[string], Room>('SELECT id, name FROM rooms WHERE name = ?'),
       byKey: this.db.prepare<[number, string], MessageRow>(
-        'SELECT room_id, seq, author, content, created_at FROM messages WHERE room_id = ? AND idempotency_key = ?',
+        `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE room_id = ? AND idempotency_key = ?`,
       ),
       insert: this.db.prepare(
-        'INSERT INTO messages (room_id, seq, idempotency_key, author, content, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+        `INSERT INTO messages (room_id, seq, idempotency_key, author, content, created_at, kind, target, author_id, client_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       setHead: this.db.prepare('UPDATE rooms SET head = ? WHERE id = ?'),
       after: this.db.prepare<[number, number, number], MessageRow>(
-        'SELECT room_id, seq, author, content, created_at FROM messages WHERE room_id = ? AND seq > ? ORDER BY seq LIMIT ?',
+        `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE room_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
       ),
     };
     this.appends = new GroupCommit((drafts) => this.writeWithRetry(drafts));
     this.accounts = new SqliteAccounts(this.db, (query) => this.read(query));
+    this.rooms = new SqliteRooms(this.db);
   }
 
   appendMessage(draft: MessageDraft): Promise<AppendResult> {
@@ -142,6 +132,59 @@ export class SqliteStore implements Store {
     return this.accounts.releaseGuestName(holder, now, since);
   }
 
+  // RoomStore: thin wrappers, the statements live in ./rooms.ts.
+  async createRoom(name: string, creator: Member): Promise<RoomRecord | undefined> {
+    return this.read(() => this.rooms.createRoom(name, creator));
+  }
+
+  async openDirectRoom(opener: Member, other: Member): Promise<RoomRecord> {
+    return this.read(() => this.rooms.openDirectRoom(opener, other));
+  }
+
+  async roomById(roomId: number): Promise<RoomRecord | undefined> {
+    return this.read(() => this.rooms.roomById(roomId));
+  }
+
+  async addMember(roomId: number, member: Member): Promise<boolean> {
+    return this.read(() => this.rooms.addMember(roomId, member));
+  }
+
+  async removeMember(roomId: number, userId: string): Promise<boolean> {
+    return this.read(() => this.rooms.removeMember(roomId, userId));
+  }
+
+  async isMember(roomId: number, userId: string): Promise<boolean> {
+    return this.read(() => this.rooms.isMember(roomId, userId));
+  }
+
+  async memberRoomIds(userId: string): Promise<number[]> {
+    return this.read(() => this.rooms.memberRoomIds(userId));
+  }
+
+  async knownUserName(userId: string): Promise<string | undefined> {
+    return this.read(() => this.rooms.knownUserName(userId));
+  }
+
+  async listRooms(userId: string): Promise<RoomListing[]> {
+    return this.read(() => this.rooms.listRooms(userId));
+  }
+
+  async roomListing(roomId: number, userId: string): Promise<RoomListing | undefined> {
+    return this.read(() => this.rooms.roomListing(roomId, userId));
+  }
+
+  async messagesBefore(roomId: number, beforeOffset: number, limit: number): Promise<StoredMessage[]> {
+    return this.read(() => this.rooms.messagesBefore(roomId, beforeOffset, limit));
+  }
+
+  async liveMessage(roomId: number, offset: number): Promise<StoredMessage | undefined> {
+    return this.read(() => this.rooms.liveMessage(roomId, offset));
+  }
+
+  async markRead(roomId: number, userId: string, offset: number): Promise<number> {
+    return this.read(() => this.rooms.markRead(roomId, userId, offset));
+  }
+
   close(): Promise<void> {
     this.closing ??= this.appends.drain().then(() => {
       this.db.close();
@@ -193,8 +236,23 @@ export class SqliteStore implements Store {
           author: draft.author,
           text: draft.text,
           createdAt: Date.now(),
+          kind: draft.kind ?? 'message',
+          target: draft.target ?? null,
+          authorId: draft.authorId ?? null,
+          clientId: draft.clientId ?? null,
         };
-        insert.run(message.roomId, message.offset, draft.idempotencyKey, message.author, message.text, message.createdAt);
+        insert.run(
+          message.roomId,
+          message.offset,
+          draft.idempotencyKey,
+          message.author,
+          message.text,
+          message.createdAt,
+          message.kind,
+          message.target,
+          message.authorId,
+          message.clientId,
+        );
         heads.set(draft.roomId, message.offset);
         return { message, duplicate: false };
       });

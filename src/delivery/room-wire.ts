@@ -1,0 +1,37 @@
+import type { MessageEnvelope, PublicUser, RoomEvent } from '../shared/events.js';
+import { roomKey, type Wire } from './delivery.js';
+
+/** Account ids start with `a:` (see PublicUser); everything else is a guest. */
+export const userKind = (userId: string): PublicUser['kind'] => (userId.startsWith('a:') ? 'account' : 'guest');
+
+/** A stored message as the room protocol shows it. */
+export function toRoomEvent(message: MessageEnvelope): RoomEvent {
+  const authorId = message.authorId ?? '';
+  return {
+    roomId: message.roomId,
+    offset: message.offset,
+    kind: message.kind ?? 'message',
+    author: { id: authorId, name: message.author, kind: userKind(authorId) },
+    text: message.text,
+    createdAt: message.createdAt,
+    ...(message.target != null ? { target: message.target } : {}),
+    ...(message.clientId != null ? { clientId: message.clientId } : {}),
+  };
+}
+
+/**
+ * The room protocol's wire format: `room:event`, to every follower except the socket that
+ * sent the event (it has its acknowledgement instead). The broadcast is still encoded once:
+ * `except` only filters the sockets it is written to.
+ */
+export const roomWire: Wire = {
+  key: roomKey,
+  toRoom(io, key, message) {
+    const followers = io.local.to(key);
+    (message.origin ? followers.except(message.origin) : followers).emit('room:event', toRoomEvent(message));
+  },
+  toSocket(socket, message) {
+    if (message.origin === socket.id) return;
+    socket.emit('room:event', toRoomEvent(message));
+  },
+};

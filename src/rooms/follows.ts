@@ -1,0 +1,59 @@
+import { roomKey, type Delivery } from '../delivery/delivery.js';
+import { roomWire } from '../delivery/room-wire.js';
+import type { Logger } from '../log.js';
+import type { ParleySocket } from '../types.js';
+
+/**
+ * The rooms one socket follows through the room protocol. Following a room means: caught
+ * up from an offset, then in the room's live Socket.IO room (Delivery.catchUp does both,
+ * exactly once and in order). A socket follows a room at most once at a time, so a second
+ * join never doubles its deliveries.
+ */
+export class Follows {
+  private readonly following = new Map<number, Promise<boolean>>();
+
+  constructor(
+    private readonly socket: ParleySocket,
+    private readonly delivery: Delivery,
+    private readonly log: Logger,
+  ) {
+    // A connection that state recovery restored is back in its live rooms already.
+    for (const key of socket.rooms) {
+      const roomId = /^room:(\d+)$/.exec(key)?.[1];
+      if (roomId !== undefined) this.following.set(Number(roomId), Promise.resolve(true));
+    }
+  }
+
+  /**
+   * Follows `roomId` from `afterOffset` unless the socket follows it already; resolves
+   * with true once the socket is live in the room (false when it disconnected first).
+   */
+  async follow(roomId: number, afterOffset: number): Promise<boolean> {
+    const current = this.following.get(roomId);
+    // Already following and still live: nothing to do. (Another tab's room:leave takes a
+    // socket out of the live room, so a later join must follow again.)
+    if (current && (await current) && this.following.get(roomId) === current && this.socket.rooms.has(roomKey(roomId))) return true;
+    if (!this.socket.connected) return false;
+    const attempt: Promise<boolean> = this.delivery
+      .catchUp(this.socket, roomId, afterOffset, roomWire, () => this.following.get(roomId) === attempt)
+      .catch((error: unknown) => {
+        this.log.warn({ err: error, socketId: this.socket.id, roomId }, 'room catch-up failed; disconnecting so the client retries');
+        this.socket.disconnect(true);
+        return false;
+      });
+    this.following.set(roomId, attempt);
+    return attempt;
+  }
+
+  /** Whether the socket is live in the room, after waiting for a catch-up in progress. */
+  async isLive(roomId: number): Promise<boolean> {
+    const current = this.following.get(roomId);
+    return current !== undefined && (await current) && this.socket.rooms.has(roomKey(roomId));
+  }
+
+  /** Stops following: a catch-up in progress stops before joining, a live socket leaves. */
+  async unfollow(roomId: number): Promise<void> {
+    this.following.delete(roomId);
+    await this.socket.leave(roomKey(roomId));
+  }
+}

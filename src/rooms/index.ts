@@ -1,0 +1,67 @@
+import type { HandlerContext } from '../chat/context.js';
+import type { ClientToServerEvents } from '../shared/events.js';
+import { userKey, type RoomContext } from './context.js';
+import { dmOpen } from './dm-open.js';
+import { Follows } from './follows.js';
+import { handshakeRooms, speaksRoomProtocol } from './handshake.js';
+import { historyBefore } from './history-before.js';
+import { messageDelete } from './message-delete.js';
+import { messageEdit } from './message-edit.js';
+import { messageSend } from './message-send.js';
+import { readMark } from './read-mark.js';
+import { roomCreate } from './room-create.js';
+import { roomJoin } from './room-join.js';
+import { roomLeave } from './room-leave.js';
+import { roomList } from './room-list.js';
+
+export { checkHandshakeRooms, speaksRoomProtocol } from './handshake.js';
+
+type RoomEvents = Pick<
+  ClientToServerEvents,
+  | 'room:list'
+  | 'room:create'
+  | 'room:join'
+  | 'room:leave'
+  | 'dm:open'
+  | 'message:send'
+  | 'message:edit'
+  | 'message:delete'
+  | 'history:before'
+  | 'read:mark'
+>;
+
+/**
+ * This connection's side of the room protocol: puts the socket in its user's Socket.IO
+ * room (how the other tabs hear of rooms added, left and read), re-follows the rooms the
+ * handshake names (`auth.rooms`: { [roomId]: lastOffsetSeen }, the user's member rooms
+ * only), and returns the handlers of the room events, one file each.
+ */
+export function roomProtocol(chat: HandlerContext): RoomEvents {
+  const { socket, store, delivery, log } = chat;
+  const context: RoomContext = { ...chat, follows: new Follows(socket, delivery, log) };
+  void socket.join(userKey(socket.data.user.id));
+  if (speaksRoomProtocol(socket.handshake.auth)) void refollow(context);
+  return {
+    'room:list': roomList(context),
+    'room:create': roomCreate(context),
+    'room:join': roomJoin(context),
+    'room:leave': roomLeave(context),
+    'dm:open': dmOpen(context),
+    'message:send': messageSend(context),
+    'message:edit': messageEdit(context),
+    'message:delete': messageDelete(context),
+    'history:before': historyBefore(context),
+    'read:mark': readMark(context),
+  };
+
+  async function refollow({ follows }: RoomContext): Promise<void> {
+    try {
+      const wanted = handshakeRooms(socket.handshake.auth);
+      const memberOf = new Set(await store.memberRoomIds(socket.data.user.id));
+      await Promise.all([...wanted].filter(([roomId]) => memberOf.has(roomId)).map(([roomId, after]) => follows.follow(roomId, after)));
+    } catch (error) {
+      log.warn({ err: error, socketId: socket.id }, 'could not re-follow rooms; disconnecting so the client retries');
+      socket.disconnect(true);
+    }
+  }
+}

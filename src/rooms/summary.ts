@@ -1,0 +1,27 @@
+import { userKind } from '../delivery/room-wire.js';
+import type { RoomSummary } from '../shared/events.js';
+import type { RoomListing } from '../store/rooms.js';
+import type { Store } from '../store/store.js';
+
+/** A room listing as the room protocol shows it. */
+export function toSummary(listing: RoomListing): RoomSummary {
+  return {
+    id: listing.id,
+    name: listing.name,
+    kind: listing.kind,
+    ...(listing.kind === 'direct'
+      ? { participants: listing.participants.map((member) => ({ id: member.userId, name: member.name, kind: userKind(member.userId) })) }
+      : {}),
+    head: listing.head,
+    readOffset: listing.readOffset,
+    unread: listing.unread,
+    member: listing.member,
+  };
+}
+
+/** The summary of one room for one user; throws when the room vanished (rooms are never deleted). */
+export async function summaryOf(store: Store, roomId: number, userId: string): Promise<RoomSummary> {
+  const listing = await store.roomListing(roomId, userId);
+  if (!listing) throw new Error(`room ${roomId} not found after use`);
+  return toSummary(listing);
+}

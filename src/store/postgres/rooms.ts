@@ -1,0 +1,214 @@
+import type pg from 'pg';
+import { directRoomName, type Member, type RoomListing, type RoomRecord } from '../rooms.js';
+import type { StoredMessage } from '../store.js';
+import { MESSAGE_COLUMNS, toMessage, type MessageRow } from './append-batch.js';
+import { withClient } from './checkout.js';
+import { toStoreError } from './errors.js';
+
+/** Runs one statement on the pool, turning failures into the store's errors. */
+export type Query = <Row extends pg.QueryResultRow>(operation: string, text: string, values: unknown[]) => Promise<pg.QueryResult<Row>>;
+
+/** `bigint` columns arrive as strings. */
+interface RoomRow {
+  id: number;
+  name: string;
+  kind: RoomRecord['kind'];
+  head: string;
+}
+
+interface ListingRow extends RoomRow {
+  read_offset: string;
+  unread: string;
+  member: boolean;
+}
+
+const ROOM_COLUMNS = 'id, name, kind, head';
+/** `rooms.id` is a PostgreSQL `integer`: anything else can name no room. */
+const isRoomId = (roomId: number): boolean => Number.isInteger(roomId) && roomId > 0 && roomId <= 2 ** 31 - 1;
+
+const toRoom = (row: RoomRow): RoomRecord => ({ id: row.id, name: row.name, kind: row.kind, head: Number(row.head) });
+
+const UPSERT_MEMBER = `INSERT INTO room_members (room_id, user_id, user_name, joined_at) VALUES ($1, $2, $3, $4)
+  ON CONFLICT (room_id, user_id) DO UPDATE SET user_name = excluded.user_name`;
+
+/** The PostgreSQL side of RoomStore; PostgresStore delegates to it. */
+export class PostgresRooms {
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly query: Query,
+  ) {}
+
+  createRoom(name: string, creator: Member): Promise<RoomRecord | undefined> {
+    return this.transaction('createRoom', async (client) => {
+      const { rows } = await client.query<RoomRow>(
+        `INSERT INTO rooms (name, kind, created_at) VALUES ($1, 'public', $2) ON CONFLICT (name) DO NOTHING RETURNING ${ROOM_COLUMNS}`,
+        [name, Date.now()],
+      );
+      const row = rows[0];
+      if (!row) return undefined;
+      await client.query(UPSERT_MEMBER, [row.id, creator.userId, creator.name, Date.now()]);
+      return toRoom(row);
+    });
+  }
+
+  openDirectRoom(opener: Member, other: Member): Promise<RoomRecord> {
+    const name = directRoomName(opener.userId, other.userId);
+    return this.transaction('openDirectRoom', async (client) => {
+      // DO UPDATE (a no-op) rather than DO NOTHING: it returns the row, and it waits for a
+      // concurrent insert of the same name to commit, so two openers get one room.
+      const { rows } = await client.query<RoomRow>(
+        `INSERT INTO rooms (name, kind, created_at) VALUES ($1, 'direct', $2)
+         ON CONFLICT (name) DO UPDATE SET kind = rooms.kind RETURNING ${ROOM_COLUMNS}`,
+        [name, Date.now()],
+      );
+      const row = rows[0];
+      if (!row) throw new Error('direct room upsert returned nothing');
+      for (const member of [opener, other]) await client.query(UPSERT_MEMBER, [row.id, member.userId, member.name, Date.now()]);
+      return toRoom(row);
+    });
+  }
+
+  async roomById(roomId: number): Promise<RoomRecord | undefined> {
+    if (!isRoomId(roomId)) return undefined;
+    const { rows } = await this.query<RoomRow>('roomById', `SELECT ${ROOM_COLUMNS} FROM rooms WHERE id = $1`, [roomId]);
+    return rows[0] && toRoom(rows[0]);
+  }
+
+  async addMember(roomId: number, member: Member): Promise<boolean> {
+    // xmax = 0 only on a freshly inserted row: it tells an insert from the update of a conflict.
+    const { rows } = await this.query<{ inserted: boolean }>('addMember', `${UPSERT_MEMBER} RETURNING (xmax = 0) AS inserted`, [
+      roomId,
+      member.userId,
+      member.name,
+      Date.now(),
+    ]);
+    return rows[0]?.inserted ?? false;
+  }
+
+  async removeMember(roomId: number, userId: string): Promise<boolean> {
+    if (!isRoomId(roomId)) return false;
+    const result = await this.query('removeMember', 'DELETE FROM room_members WHERE room_id = $1 AND user_id = $2', [roomId, userId]);
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  async isMember(roomId: number, userId: string): Promise<boolean> {
+    if (!isRoomId(roomId)) return false;
+    const { rows } = await this.query('isMember', 'SELECT 1 FROM room_members WHERE room_id = $1 AND user_id = $2', [roomId, userId]);
+    return rows.length > 0;
+  }
+
+  async memberRoomIds(userId: string): Promise<number[]> {
+    const { rows } = await this.query<{ room_id: number }>(
+      'memberRoomIds',
+      'SELECT room_id FROM room_members WHERE user_id = $1 ORDER BY room_id',
+      [userId],
+    );
+    return rows.map((row) => row.room_id);
+  }
+
+  async knownUserName(userId: string): Promise<string | undefined> {
+    const { rows } = await this.query<{ user_name: string }>(
+      'knownUserName',
+      'SELECT user_name FROM room_members WHERE user_id = $1 ORDER BY joined_at DESC LIMIT 1',
+      [userId],
+    );
+    return rows[0]?.user_name;
+  }
+
+  listRooms(userId: string): Promise<RoomListing[]> {
+    return this.listings(userId, null);
+  }
+
+  async roomListing(roomId: number, userId: string): Promise<RoomListing | undefined> {
+    if (!isRoomId(roomId)) return undefined;
+    return (await this.listings(userId, roomId))[0];
+  }
+
+  async messagesBefore(roomId: number, beforeOffset: number, limit: number): Promise<StoredMessage[]> {
+    if (!isRoomId(roomId)) return [];
+    const { rows } = await this.query<MessageRow>(
+      'messagesBefore',
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE room_id = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3`,
+      [roomId, Math.floor(beforeOffset), Math.max(0, Math.floor(limit))],
+    );
+    return rows.map(toMessage).reverse();
+  }
+
+  async liveMessage(roomId: number, offset: number): Promise<StoredMessage | undefined> {
+    if (!isRoomId(roomId)) return undefined;
+    const { rows } = await this.query<MessageRow>(
+      'liveMessage',
+      `SELECT ${MESSAGE_COLUMNS} FROM messages
+        WHERE room_id = $1 AND seq = $2 AND kind = 'message'
+          AND NOT EXISTS (SELECT 1 FROM messages d WHERE d.room_id = $1 AND d.target = $2 AND d.kind = 'delete')`,
+      [roomId, Math.floor(offset)],
+    );
+    return rows[0] && toMessage(rows[0]);
+  }
+
+  async markRead(roomId: number, userId: string, offset: number): Promise<number> {
+    const { rows } = await this.query<{ read_offset: string }>(
+      'markRead',
+      `INSERT INTO read_markers (room_id, user_id, read_offset) VALUES ($1, $2, $3)
+       ON CONFLICT (room_id, user_id) DO UPDATE SET read_offset = GREATEST(read_markers.read_offset, excluded.read_offset)
+       RETURNING read_offset`,
+      [roomId, userId, Math.floor(offset)],
+    );
+    return Number(rows[0]?.read_offset ?? offset);
+  }
+
+  private async listings(userId: string, roomId: number | null): Promise<RoomListing[]> {
+    const { rows } = await this.query<ListingRow>(
+      'listRooms',
+      `SELECT r.id, r.name, r.kind, r.head,
+              COALESCE(rm.read_offset, 0) AS read_offset,
+              (m.user_id IS NOT NULL) AS member,
+              (SELECT COUNT(*) FROM messages x
+                WHERE x.room_id = r.id AND x.seq > COALESCE(rm.read_offset, 0) AND x.kind = 'message'
+                  AND x.author_id IS DISTINCT FROM $1) AS unread
+         FROM rooms r
+         LEFT JOIN room_members m ON m.room_id = r.id AND m.user_id = $1
+         LEFT JOIN read_markers rm ON rm.room_id = r.id AND rm.user_id = $1
+        WHERE ($2::integer IS NULL AND (r.kind = 'public' OR m.user_id IS NOT NULL)) OR r.id = $2::integer
+        ORDER BY r.id`,
+      [userId, roomId],
+    );
+    const direct = rows.filter((row) => row.kind === 'direct').map((row) => row.id);
+    const participants = new Map<number, Member[]>();
+    if (direct.length > 0) {
+      const members = await this.query<{ room_id: number; user_id: string; user_name: string }>(
+        'listRooms',
+        'SELECT room_id, user_id, user_name FROM room_members WHERE room_id = ANY($1::integer[]) ORDER BY user_id',
+        [direct],
+      );
+      for (const row of members.rows) {
+        participants.set(row.room_id, [...(participants.get(row.room_id) ?? []), { userId: row.user_id, name: row.user_name }]);
+      }
+    }
+    return rows.map((row) => ({
+      ...toRoom(row),
+      readOffset: Number(row.read_offset),
+      unread: Number(row.unread),
+      member: row.member,
+      participants: participants.get(row.id) ?? [],
+    }));
+  }
+
+  private async transaction<T>(operation: string, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    try {
+      return await withClient(this.pool, async (client) => {
+        await client.query('BEGIN');
+        try {
+          const result = await work(client);
+          await client.query('COMMIT');
+          return result;
+        } catch (error) {
+          await client.query('ROLLBACK').catch(() => undefined);
+          throw error;
+        }
+      });
+    } catch (error) {
+      throw toStoreError(error, operation);
+    }
+  }
+}

@@ -1,0 +1,29 @@
+import type { EventKind, StoredMessage } from '../store.js';
+
+/** A `messages` row as better-sqlite3 returns it. */
+export interface MessageRow {
+  room_id: number;
+  seq: number;
+  author: string;
+  content: string;
+  created_at: number;
+  kind: EventKind;
+  target: number | null;
+  author_id: string | null;
+  client_id: string | null;
+}
+
+/** The columns every message read selects, in `MessageRow`'s shape. */
+export const MESSAGE_COLUMNS = 'room_id, seq, author, content, created_at, kind, target, author_id, client_id';
+
+export const toMessage = (row: MessageRow): StoredMessage => ({
+  roomId: row.room_id,
+  offset: row.seq,
+  author: row.author,
+  text: row.content,
+  createdAt: row.created_at,
+  kind: row.kind,
+  target: row.target,
+  authorId: row.author_id,
+  clientId: row.client_id,
+});
