@@ -12,6 +12,7 @@ import { tutorialWire } from './delivery/tutorial-wire.js';
 import { observeEngine } from './http/engine-events.js';
 import { originAllowed } from './http/origins.js';
 import { createRequestHandler } from './http/routes.js';
+import { createPresence } from './presence/presence.js';
 import { checkHandshakeRooms, speaksRoomProtocol } from './rooms/index.js';
 import { DEFAULT_WEB_ROOT } from './http/static-files.js';
 import type { Logger } from './log.js';
@@ -79,6 +80,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   });
   await delivery.feed(generalRoom.id).ready;
   const inFlight = new InFlight();
+  const presence = createPresence(io, { clustered: options.adapter.spansProcesses, log: log.child({ module: 'presence' }) });
   const chatLog = log.child({ module: 'chat' });
 
   io.on('connection', (socket) => {
@@ -92,6 +94,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       generalRoom,
       rateLimit: new RateLimit(config.rateLimitPerSecond, config.rateLimitBurst),
       inFlight,
+      presence,
     });
     // A recovered connection is back in its rooms and Socket.IO replayed what it missed;
     // any other connection is caught up from the store.
@@ -111,6 +114,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     await withTimeout(inFlight.close(), config.shutdownTimeoutMs);
     // Closing the transports (not disconnectSockets) lets clients reconnect elsewhere.
     await new Promise<void>((resolve) => io.close(() => resolve()));
+    presence.close();
     await store.close();
   };
   return {

@@ -1,6 +1,7 @@
 import type { Config } from '../config.js';
 import type { Delivery } from '../delivery/delivery.js';
 import type { Logger } from '../log.js';
+import type { Presence } from '../presence/presence.js';
 import type { Room, Store } from '../store/store.js';
 import type { ParleyServer, ParleySocket } from '../types.js';
 import type { RateLimit } from './rate-limit.js';
@@ -17,4 +18,6 @@ export interface HandlerContext {
   readonly generalRoom: Room;
   readonly rateLimit: RateLimit;
   readonly inFlight: InFlight;
+  /** Who is online, join/leave notices and typing (src/presence/). */
+  readonly presence: Presence;
 }

@@ -2,6 +2,8 @@ import { roomProtocol } from '../rooms/index.js';
 import { ErrorCode, fail } from '../shared/errors.js';
 import type { ClientToServerEvents } from '../shared/events.js';
 import { chatMessage } from './chat-message.js';
+import { presenceList } from './presence-list.js';
+import { typing } from './typing.js';
 import type { HandlerContext } from './context.js';
 
 /** The table of client events: one line per event, each handler in its own file. */
@@ -10,6 +12,8 @@ export function registerChatHandlers(context: HandlerContext): void {
   // Events without a handler yet are answered UNKNOWN_EVENT below.
   const handlers: { [Event in keyof ClientToServerEvents]?: ClientToServerEvents[Event] } = {
     'chat message': chatMessage(context),
+    typing: typing(context),
+    'presence:list': presenceList(context),
     ...roomProtocol(context),
   };
   for (const [event, handler] of Object.entries(handlers)) {

@@ -171,6 +171,35 @@ export interface InterServerEvents {
   'message:stored': (message: MessageEnvelope) => void;
   /** A room's history reaches at least `offset`; servers behind it fetch what they lack. */
   'room:head': (roomId: number, offset: number) => void;
+
+  /** Presence: every server answers with its own connections' users (src/presence/). */
+  'presence:collect': (query: PresenceQuery, answer: (report: NodePresence) => void) => void;
+  /** Presence: connections joined or left rooms on the sending server; the coordinator looks again. */
+  'presence:changed': () => void;
+  /** Presence: the coordinator announced these notices; every server records them to take over. */
+  'presence:announced': (notices: PresenceNotice[]) => void;
+  /** Presence: a starting server asks what has been announced so far. */
+  'presence:state': (answer: (report: NodePresence) => void) => void;
+}
+
+/** What `presence:collect` asks: one chat room's users, or every user with their rooms (null). */
+export interface PresenceQuery {
+  /** The asking server's presence id; hearing it proves that server is alive. */
+  readonly from: string;
+  readonly roomId: number | null;
+}
+
+/** One user as seen by one server: the chat rooms that user's connections follow there. */
+export interface UserPresence {
+  readonly user: PublicUser;
+  readonly rooms: readonly number[];
+}
+
+/** One server's answer to `presence:collect` or `presence:state`: each user once. */
+export interface NodePresence {
+  /** The answering server's presence id: its start time first, so older servers sort first. */
+  readonly node: string;
+  readonly users: readonly UserPresence[];
 }
 
 /** What `socket.data` carries for each connection, across servers (fetchSockets). */

@@ -1,0 +1,142 @@
+import { randomBytes } from 'node:crypto';
+import type { Logger } from '../log.js';
+import type { NodePresence, PresenceNotice } from '../shared/events.js';
+import type { ParleyServer } from '../types.js';
+import { AnnouncedState } from './announced-state.js';
+import { collectPresence } from './collect.js';
+import { followerKeys } from './keys.js';
+import { localPresence } from './local-report.js';
+import type { PresenceTimings } from './timings.js';
+
+/**
+ * Decides every join/leave and online/offline notice of the deployment, on exactly one
+ * server at a time, so that two tabs closing at once on two workers make one `left`.
+ *
+ * The coordinator is the oldest live server: every server has an id that starts with its
+ * start time, and a server leads while it has heard nothing from an older one for
+ * `leaderTimeoutMs` (the leader's own sweeps, every `sweepIntervalMs`, are what the others
+ * hear). The leader looks at the whole cluster (collectPresence) after every change and
+ * every interval, and announces the difference from what was announced before. A server
+ * killed with kill -9 simply stops answering: its users are missing from the next look,
+ * and announced as gone after the grace; if it was the leader, the next oldest takes over
+ * with its copy of the announced state.
+ */
+export class PresenceCoordinator {
+  /** This server's presence id: start time first, so that older servers sort first. */
+  readonly node = `${Date.now().toString(36).padStart(10, '0')}.${randomBytes(6).toString('base64url')}`;
+  private readonly state = new AnnouncedState();
+  private readonly startedAt = Date.now();
+  private lastHeardFromOlder = Number.NEGATIVE_INFINITY;
+  private sweeping = false;
+  private sweepAgain = false;
+  private pending: NodeJS.Timeout | undefined;
+  private readonly ticker: NodeJS.Timeout;
+  private catchingUp: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly io: ParleyServer,
+    private readonly clustered: boolean,
+    private readonly timings: PresenceTimings,
+    private readonly log: Logger,
+  ) {
+    io.on('presence:collect', (query, answer) => {
+      this.heardFrom(query.from);
+      answer(localPresence(io, this.node, query.roomId));
+    });
+    io.on('presence:changed', () => {
+      if (this.leading()) this.schedule();
+    });
+    // Applied even by a server that believes it leads: if two briefly do, each then knows
+    // what the other announced and does not announce it again.
+    io.on('presence:announced', (notices) => this.state.apply(notices));
+    io.on('presence:state', (answer) => answer({ node: this.node, users: this.state.users() }));
+    this.ticker = setInterval(() => {
+      if (this.leading()) this.schedule(0);
+    }, timings.sweepIntervalMs);
+    // Other servers are known once the adapter's first heartbeats are answered.
+    if (clustered) this.catchingUp = setTimeout(() => this.catchUpState(), timings.leaderTimeoutMs / 2);
+  }
+
+  /** Something changed on this server: the leader looks at the cluster again shortly. */
+  changed(): void {
+    if (this.closed) return;
+    if (this.leading()) this.schedule();
+    else if (this.pending === undefined) {
+      // Coalesce a burst of local changes (a reconnect joins several rooms) into one hint.
+      this.pending = setTimeout(() => {
+        this.pending = undefined;
+        if (!this.closed) this.io.serverSideEmit('presence:changed');
+      }, this.timings.changeDelayMs);
+    }
+  }
+
+  /** Stops the timers; announces nothing more. */
+  close(): void {
+    this.closed = true;
+    clearInterval(this.ticker);
+    clearTimeout(this.pending);
+    clearTimeout(this.catchingUp);
+  }
+
+  private leading(): boolean {
+    if (!this.clustered) return true;
+    const now = Date.now();
+    // A starting server first waits to hear whether an older one leads already.
+    return now - this.startedAt >= this.timings.leaderTimeoutMs && now - this.lastHeardFromOlder > this.timings.leaderTimeoutMs;
+  }
+
+  private heardFrom(node: string): void {
+    if (node < this.node) this.lastHeardFromOlder = Date.now();
+  }
+
+  private schedule(delayMs = this.timings.changeDelayMs): void {
+    if (this.closed || this.pending !== undefined) return;
+    this.pending = setTimeout(() => {
+      this.pending = undefined;
+      void this.sweep();
+    }, delayMs);
+  }
+
+  private async sweep(): Promise<void> {
+    if (this.sweeping) {
+      this.sweepAgain = true;
+      return;
+    }
+    this.sweeping = true;
+    try {
+      const current = await collectPresence(this.io, this.clustered, this.node, null);
+      // Leadership may have moved while the answers came in.
+      if (this.closed || !this.leading()) return;
+      const notices = this.state.advance(current, Date.now(), this.timings.leaveGraceMs);
+      if (notices.length > 0) this.announce(notices);
+    } catch (error: unknown) {
+      this.log.error({ err: error }, 'presence sweep failed');
+    } finally {
+      this.sweeping = false;
+      if (this.sweepAgain) {
+        this.sweepAgain = false;
+        this.schedule();
+      }
+    }
+  }
+
+  private announce(notices: PresenceNotice[]): void {
+    for (const notice of notices) {
+      if (notice.roomId === null) this.io.emit('presence', notice);
+      else this.io.to(followerKeys(notice.roomId)).emit('presence', notice);
+    }
+    if (this.clustered) this.io.serverSideEmit('presence:announced', notices);
+    this.log.debug({ notices: notices.length }, 'presence announced');
+  }
+
+  /** A starting server copies the announced state from the oldest server that answers. */
+  private catchUpState(): void {
+    this.io.serverSideEmit('presence:state', (_timeout: Error | null, reports: NodePresence[]) => {
+      const oldest = reports.filter((report) => report.node < this.node).sort((a, b) => (a.node < b.node ? -1 : 1))[0];
+      if (!oldest || this.closed) return;
+      this.heardFrom(oldest.node);
+      this.state.load(oldest.users);
+    });
+  }
+}

@@ -1,0 +1,38 @@
+import type { NodePresence, PublicUser } from '../shared/events.js';
+import type { ParleyServer, ParleySocket } from '../types.js';
+import { chatRoomOf, followerKeys } from './keys.js';
+
+/**
+ * This server's own connections as presence sees them: each user once, with the chat rooms
+ * any of that user's connections here follows live. `roomId` narrows it to one room (and
+ * keeps the answer small); null reports every connected user.
+ */
+export function localPresence(io: ParleyServer, node: string, roomId: number | null): NodePresence {
+  const namespace = io.of('/');
+  const users = new Map<string, { user: PublicUser; rooms: Set<number> }>();
+  const add = (socket: ParleySocket): void => {
+    const user = socket.data.user as PublicUser | undefined;
+    if (!user) return; // not identified yet: the handshake middleware has not run
+    let entry = users.get(user.id);
+    if (!entry) users.set(user.id, (entry = { user, rooms: new Set() }));
+    if (roomId !== null) {
+      entry.rooms.add(roomId);
+      return;
+    }
+    for (const room of socket.rooms) {
+      const chatRoom = chatRoomOf(room);
+      if (chatRoom !== undefined) entry.rooms.add(chatRoom);
+    }
+  };
+
+  if (roomId === null) {
+    for (const socket of namespace.sockets.values()) add(socket);
+  } else {
+    const followers = new Set(followerKeys(roomId).flatMap((key) => [...(namespace.adapter.rooms.get(key) ?? [])]));
+    for (const socketId of followers) {
+      const socket = namespace.sockets.get(socketId);
+      if (socket) add(socket);
+    }
+  }
+  return { node, users: [...users.values()].map(({ user, rooms }) => ({ user, rooms: [...rooms] })) };
+}

@@ -1,0 +1,40 @@
+/**
+ * How fast presence reacts, and therefore how long a crashed server can leave ghosts.
+ * The bound is documented in the README ("Who is online"); change both together.
+ */
+export interface PresenceTimings {
+  /** The coordinator compares the cluster with what it announced this often. */
+  readonly sweepIntervalMs: number;
+  /** A change on some server is looked at after this delay, so a burst costs one sweep. */
+  readonly changeDelayMs: number;
+  /**
+   * A user must be absent this long before `left`/`offline` is announced, so a page reload
+   * or a reconnect to another worker is not announced as leaving and joining again.
+   */
+  readonly leaveGraceMs: number;
+  /**
+   * A server that has heard nothing from an older server for this long takes over as the
+   * coordinator; a starting server waits this long before it may lead.
+   */
+  readonly leaderTimeoutMs: number;
+}
+
+export const DEFAULT_PRESENCE_TIMINGS: PresenceTimings = Object.freeze({
+  sweepIntervalMs: 1000,
+  changeDelayMs: 50,
+  leaveGraceMs: 1500,
+  leaderTimeoutMs: 3000,
+});
+
+/** Typing indicators: never stored, so they must expire on their own. */
+export interface TypingTimings {
+  /** A typist who sends nothing for this long is announced as stopped. */
+  readonly expireMs: number;
+  /** A continuing typist is re-announced at most this often (receivers expire it too). */
+  readonly rebroadcastMs: number;
+}
+
+export const DEFAULT_TYPING_TIMINGS: TypingTimings = Object.freeze({
+  expireMs: 5000,
+  rebroadcastMs: 1000,
+});

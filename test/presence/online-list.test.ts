@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { startServer, type RunningServer } from '../helpers/server.js';
+import { GENERAL, following, listEventually, newBrowser, onlineIds, openTab, userIdOf, type Tab } from './tabs.js';
+
+let server: RunningServer;
+const tabs: Tab[] = [];
+const open = async (browser: string, worker: number): Promise<Tab> => {
+  const tab = await openTab(server.url, browser, worker);
+  tabs.push(tab);
+  await following(tab);
+  return tab;
+};
+
+before(async () => {
+  server = await startServer({ workers: 2 });
+});
+after(async () => {
+  for (const tab of tabs) tab.close();
+  await server.stop();
+});
+
+test('a user with tabs on both workers is one online user, overall and in the room', async () => {
+  const alice = newBrowser();
+  const bob = newBrowser();
+  const aliceTabs = await Promise.all([open(alice, 0), open(alice, 1), open(alice, 0), open(alice, 1)]);
+  const bobTab = await open(bob, 1);
+  assert.deepEqual(new Set(aliceTabs.map((tab) => tab.worker)), new Set([0, 1]));
+
+  for (const asker of [aliceTabs[0], bobTab]) {
+    for (const roomId of [undefined, GENERAL]) {
+      const ids = await onlineIds(asker!.socket, roomId);
+      assert.equal(ids.filter((id) => id === userIdOf(alice)).length, 1, 'alice is listed once');
+      assert.ok(ids.includes(userIdOf(bob)), 'bob is listed');
+      assert.equal(new Set(ids).size, ids.length, 'one entry per user');
+    }
+  }
+});
+
+test('closing some tabs keeps the user online; closing the last one takes them off the list', async () => {
+  const carol = newBrowser();
+  const observer = await open(newBrowser(), 0);
+  const carolTabs = await Promise.all([open(carol, 0), open(carol, 1), open(carol, 1)]);
+  await listEventually(observer.socket, GENERAL, (ids) => ids.includes(userIdOf(carol)), 'carol listed');
+
+  carolTabs[1]!.close();
+  carolTabs[2]!.close();
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  assert.ok((await onlineIds(observer.socket, GENERAL)).includes(userIdOf(carol)), 'one tab left: still online');
+
+  carolTabs[0]!.close();
+  await listEventually(observer.socket, undefined, (ids) => !ids.includes(userIdOf(carol)), 'carol gone overall');
+  assert.ok(!(await onlineIds(observer.socket, GENERAL)).includes(userIdOf(carol)), 'carol gone from the room');
+});

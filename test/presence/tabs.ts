@@ -1,0 +1,91 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { io } from 'socket.io-client';
+import type { PresenceNotice, PublicUser } from '../../src/shared/events.js';
+import type { Ack } from '../../src/shared/errors.js';
+import { connected, type ChatSocket } from '../helpers/clients.js';
+
+/** The tutorial's room: created first by the migrations, so its id is 1. */
+export const GENERAL = 1;
+
+/** A browser session: every tab opened with it is the same user (the session cookie). */
+export const newBrowser = (): string => randomBytes(24).toString('base64url');
+
+/** A tab: what it has been told about presence and typing, in order. */
+export interface Tab {
+  readonly socket: ChatSocket;
+  readonly notices: PresenceNotice[];
+  readonly typing: { roomId: number; user: PublicUser; typing: boolean }[];
+  /** The worker that holds the session: engine ids start with the worker index. */
+  readonly worker: number;
+  close(): void;
+}
+
+/**
+ * Opens a tab of `browser` on worker `worker` (new sessions go round-robin, so it opens
+ * until one lands there, closing the others), follows the general room, and resolves once
+ * it is live there (it is then counted by presence:list { roomId: GENERAL }).
+ */
+export async function openTab(url: string, browser: string, worker: number, options: { reconnection?: boolean } = {}): Promise<Tab> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const socket: ChatSocket = io(url, {
+      auth: { serverOffset: 0 },
+      transports: ['websocket'],
+      forceNew: true,
+      reconnection: options.reconnection ?? true,
+      reconnectionDelay: 50,
+      reconnectionDelayMax: 200,
+      extraHeaders: { cookie: `parley_session=${browser}` },
+    });
+    await connected(socket);
+    const engineId = socket.io.engine.id ?? '';
+    if (!engineId.startsWith(`${worker}.`)) {
+      socket.disconnect();
+      continue;
+    }
+    const tab: Tab = { socket, notices: [], typing: [], worker, close: () => socket.disconnect() };
+    socket.on('presence', (notice) => tab.notices.push(notice));
+    socket.on('typing', (roomId, user, typing) => tab.typing.push({ roomId, user, typing }));
+    return tab;
+  }
+  throw new Error(`no session landed on worker ${worker} in 20 attempts`);
+}
+
+/** Asks with an acknowledgement and resolves with it. */
+export function ask<T>(socket: ChatSocket, event: 'presence:list' | 'typing', payload: unknown, timeoutMs = 15_000): Promise<Ack<T>> {
+  return socket.timeout(timeoutMs).emitWithAck(event as 'presence:list', payload) as unknown as Promise<Ack<T>>;
+}
+
+/** The ids presence:list answers (throws on an error ack). */
+export async function onlineIds(socket: ChatSocket, roomId?: number): Promise<string[]> {
+  const answer = await ask<PublicUser[]>(socket, 'presence:list', roomId === undefined ? {} : { roomId });
+  if (!answer.ok) throw new Error(`presence:list refused: ${answer.error} ${answer.message}`);
+  return answer.data.map((user) => user.id);
+}
+
+/** Polls presence:list until `condition` holds for its ids; rejects after `timeoutMs`. */
+export async function listEventually(socket: ChatSocket, roomId: number | undefined, condition: (ids: string[]) => boolean, what: string, timeoutMs = 15_000): Promise<string[]> {
+  const deadline = Date.now() + timeoutMs;
+  let last: string[] = [];
+  while (Date.now() < deadline) {
+    last = await onlineIds(socket, roomId);
+    if (condition(last)) return last;
+    await sleep(200);
+  }
+  throw new Error(`timed out: ${what}; last list: ${JSON.stringify(last)}`);
+}
+
+/** The guest user id of a browser session: a hash of its cookie (src/accounts/identities.ts). */
+export const userIdOf = (browser: string): string => `g:${createHash('sha256').update(`browser:${browser}`).digest('base64url').slice(0, 16)}`;
+
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Resolves once the general room is followed live by this tab (catch-up finished). */
+export async function following(tab: Tab, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const answer = await ask<PublicUser[]>(tab.socket, 'presence:list', { roomId: GENERAL });
+    if (answer.ok) return;
+    await sleep(50);
+  }
+  throw new Error('the tab never followed the general room');
+}
