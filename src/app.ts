@@ -1,5 +1,7 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
+import { Identities } from './accounts/identities.js';
+import { authenticateSockets } from './auth/authenticate.js';
 import { identifySockets, lastSeenOffset } from './auth/handshake.js';
 import { issueSessionCookies } from './auth/session-cookie.js';
 import { registerChatHandlers } from './chat/index.js';
@@ -72,6 +74,8 @@ export async function createApp(options: AppOptions): Promise<App> {
   issueSessionCookies(io, () => false);
   observeEngine(io, log.child({ module: 'engine' }));
   identifySockets(io);
+  const identities = new Identities(io, store, log.child({ module: 'identity' }), options.adapter.spansProcesses);
+  authenticateSockets(io, store, identities, log.child({ module: 'auth' }));
   checkHandshakeRooms(io);
 
   const delivery = new Delivery(io, store, [tutorialWire, roomWire], log.child({ module: 'delivery' }), {
@@ -94,6 +98,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       generalRoom,
       rateLimit: new RateLimit(config.rateLimitPerSecond, config.rateLimitBurst),
       inFlight,
+      identities,
       presence,
     });
     // A recovered connection is back in its rooms and Socket.IO replayed what it missed;
@@ -114,6 +119,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     await withTimeout(inFlight.close(), config.shutdownTimeoutMs);
     // Closing the transports (not disconnectSockets) lets clients reconnect elsewhere.
     await new Promise<void>((resolve) => io.close(() => resolve()));
+    identities.close();
     presence.close();
     await store.close();
   };

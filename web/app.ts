@@ -1,12 +1,14 @@
-// The chat page: the tutorial's page, made to show every message once, in order, whatever
-// the network does. It speaks the tutorial's protocol (src/shared/events.ts).
-import type { io as socketIoClient, Socket } from 'socket.io-client';
-import type { ClientToServerEvents, ServerToClientEvents } from '../src/shared/events.js';
+// The chat page. On a server that speaks the room protocol (src/shared/events.ts) it is the
+// full client: identity, rooms, direct messages, presence, typing, history, edits. On a
+// server that speaks only the tutorial's protocol it is the tutorial's page, made to show
+// every message once, in order, whatever the network does.
+import type { io as socketIoClient } from 'socket.io-client';
+import type { RoomSummary } from '../src/shared/events.js';
 import { ConnectionStatus } from './connection-status.js';
-import { Conversation } from './conversation.js';
-import { MessageList } from './message-list.js';
-
-type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+import { Identity } from './identity.js';
+import { RoomsClient } from './rooms-client.js';
+import { request, type ChatSocket } from './rpc.js';
+import { startTutorialMode } from './tutorial-mode.js';
 
 /** Set by /socket.io/socket.io.js, the client bundle the server serves next to the page. */
 declare const io: typeof socketIoClient;
@@ -14,7 +16,7 @@ declare const io: typeof socketIoClient;
 declare global {
   interface Window {
     /** The page's socket, for tests that drive the page (e.g. cut its connection). */
-    parley?: { readonly socket: ChatSocket };
+    parley?: { readonly socket: ChatSocket; mode?: 'rooms' | 'tutorial' };
   }
 }
 
@@ -27,47 +29,125 @@ function byId<T extends HTMLElement>(id: string, type: new () => T): T {
 const status = new ConnectionStatus(byId('status', HTMLElement));
 const form = byId('form', HTMLFormElement);
 const input = byId('input', HTMLInputElement);
+const scroller = byId('log', HTMLElement);
 
-// A fresh page has seen nothing: the server sends it the whole history first.
-// ackTimeout and retries resend a message whose acknowledgement does not come.
-const socket: ChatSocket = io({ auth: { serverOffset: 0 }, ackTimeout: 10_000, retries: 3 });
+// Until the page knows the server speaks only the tutorial's protocol, it asks for no old
+// `chat message` events: an offset beyond the history means "from now on". The room
+// protocol brings its own history; tutorial mode reconnects from 0.
+const token = Identity.token();
+const socket: ChatSocket = io({ auth: { serverOffset: Number.MAX_SAFE_INTEGER, ...(token ? { token } : {}) } });
 window.parley = { socket };
 
-const conversation = new Conversation(
-  new MessageList(byId('messages', HTMLOListElement), byId('log', HTMLElement)),
-  {
-    send: (text, clientOffset) => socket.emitWithAck('chat message', text, clientOffset),
-    connected: () => (socket.connected ? Promise.resolve() : new Promise((resolve) => socket.once('connect', () => resolve()))),
-  },
-  {
-    // Read at every (re)connection's handshake, so the server resumes after what is shown.
-    onProgress: (offset) => {
-      socket.auth = { serverOffset: offset };
-    },
-    onWaitingChange: (waiting) => status.setWaiting(waiting),
-  },
-);
+let mode: 'rooms' | 'tutorial' | undefined;
+let rooms: RoomsClient | undefined;
+let sendTutorial: ((text: string) => void) | undefined;
+const typedEarly: string[] = [];
 
-socket.on('chat message', (text, serverOffset) => conversation.received(text, serverOffset));
-socket.on('connect', () => status.show('online'));
+const identity = new Identity(
+  socket,
+  {
+    name: byId('me', HTMLElement),
+    button: byId('identity-button', HTMLButtonElement),
+    dialog: byId('identity-dialog', HTMLDialogElement),
+    guestForm: byId('guest-form', HTMLFormElement),
+    accountForm: byId('account-form', HTMLFormElement),
+    error: byId('identity-error', HTMLElement),
+  },
+  (user) => rooms?.identify(user),
+);
+socket.on('session:user', (user) => identity.set(user));
+
+/** Which protocol the server speaks: the room list answers, or the event is unknown. */
+async function chooseMode(): Promise<void> {
+  const answer = await request(socket, 'room:list', {});
+  if (mode) return;
+  if (answer.ok) startRooms(answer.data);
+  else if (answer.error === 'UNKNOWN_EVENT') startTutorial();
+  else return; // no answer: asked again on the next connection
+  document.body.dataset.mode = mode;
+  if (window.parley) window.parley.mode = mode;
+  status.show(socket.connected ? 'online' : 'offline');
+  for (const text of typedEarly.splice(0)) submit(text);
+}
+
+function startRooms(list: readonly RoomSummary[]): void {
+  mode = 'rooms';
+  rooms = new RoomsClient(
+    socket,
+    {
+      scroller,
+      title: byId('room-title', HTMLElement),
+      leave: byId('leave-room', HTMLButtonElement),
+      historyState: byId('history-state', HTMLElement),
+      typing: byId('typing', HTMLElement),
+      alert: byId('alert', HTMLElement),
+      rooms: { joined: byId('joined-rooms', HTMLUListElement), direct: byId('direct-rooms', HTMLUListElement), others: byId('other-rooms', HTMLUListElement) },
+      online: byId('online', HTMLUListElement),
+      createRoom: byId('create-room', HTMLFormElement),
+      composer: { form, input, editBanner: byId('edit-banner', HTMLElement), editCancel: byId('edit-cancel', HTMLButtonElement) },
+    },
+    status,
+  );
+  if (identity.user) rooms.identify(identity.user);
+  rooms.start(list);
+  void identity.connected();
+}
+
+function startTutorial(): void {
+  mode = 'tutorial';
+  sendTutorial = startTutorialMode(socket, status, byId('messages', HTMLOListElement), scroller);
+  // The first handshake asked for no history; this one asks for all of it.
+  socket.auth = { serverOffset: 0 };
+  socket.disconnect().connect();
+}
+
+function submit(text: string): void {
+  if (mode === 'tutorial') sendTutorial?.(text);
+  else if (mode === 'rooms') input.value ||= text; // the composer sends it once a room is open
+  else typedEarly.push(text);
+}
+
+// In room mode the composer owns the form; until the mode is known, typed text waits here.
+form.addEventListener('submit', (event) => {
+  event.preventDefault();
+  if (mode === 'rooms') return;
+  const text = input.value.trim();
+  if (!text) return;
+  submit(text);
+  input.value = '';
+  input.focus();
+});
+
+socket.on('connect', () => {
+  if (!mode) {
+    void chooseMode();
+    return;
+  }
+  status.show('online');
+  if (mode === 'rooms') {
+    void rooms?.reconnected();
+    void identity.connected();
+  }
+});
 socket.on('disconnect', (reason) => {
   // Only a disconnect the server asked for stops the client's automatic reconnection.
   if (reason === 'io server disconnect') status.show('refused', 'The server closed the connection; reload to rejoin.');
   else status.show('offline');
 });
 socket.on('connect_error', (error) => {
-  if (socket.active) status.show('offline');
-  else status.show('refused', `The server refused the connection: ${error.message}`);
+  if (socket.active) {
+    status.show('offline');
+    return;
+  }
+  const auth = socket.auth as Record<string, unknown>;
+  if (auth['token'] !== undefined) {
+    // The stored session ended (signed out elsewhere, expired): continue as a guest.
+    Identity.forgetToken();
+    const { token: _expired, ...rest } = auth;
+    socket.auth = rest;
+    socket.connect();
+    return;
+  }
+  status.show('refused', `The server refused the connection: ${error.message}`);
 });
 socket.io.on('reconnect_attempt', () => status.show('offline'));
-
-form.addEventListener('submit', (event) => {
-  event.preventDefault();
-  const text = input.value.trim();
-  if (!text) return;
-  conversation.send(text);
-  input.value = '';
-  input.focus();
-});
-
-conversation.restore();

@@ -24,9 +24,9 @@ export class MessageList {
   private following = true;
   private scrollScheduled = false;
 
-  /** `scroller` is the element that scrolls the list (the log region around it). */
+  /** `list` is the ordered list shown; `scroller` is the element that scrolls it (the log region around it). */
   constructor(
-    private readonly list: HTMLOListElement,
+    readonly list: HTMLOListElement,
     private readonly scroller: HTMLElement,
   ) {
     // Measured on scroll only, so rendering a long history never forces a layout per item.
@@ -44,20 +44,40 @@ export class MessageList {
     return this.byOffset.get(offset);
   }
 
-  /** Shows a stored message at its place in offset order. */
-  addDelivered(text: string, offset: number): HTMLLIElement {
-    const item = createItem(text);
+  /** Shows a stored message at its place in offset order; `author` names who wrote it. */
+  addDelivered(text: string, offset: number, author?: string): HTMLLIElement {
+    const item = createItem(text, author);
     this.setState(item, 'delivered');
     this.place(item, offset);
     return item;
   }
 
   /** Shows a message of this page at the bottom, marked pending. */
-  addPending(text: string): HTMLLIElement {
-    const item = createItem(text);
+  addPending(text: string, author?: string): HTMLLIElement {
+    const item = createItem(text, author);
     item.dataset.own = 'true';
     this.setState(item, 'pending');
     this.list.append(item);
+    this.followBottom();
+    return item;
+  }
+
+  /**
+   * Shows a line about the room (someone joined or left) after the message at `after`,
+   * so later messages still come below it.
+   */
+  addNotice(text: string, after: number): HTMLLIElement {
+    const item = document.createElement('li');
+    item.className = 'notice';
+    item.textContent = text;
+    item.dataset.after = String(after);
+    let before: Element | null = null;
+    let cursor = this.list.lastElementChild;
+    while (cursor instanceof HTMLLIElement && rank(cursor) > after + 0.5) {
+      before = cursor;
+      cursor = cursor.previousElementSibling;
+    }
+    this.list.insertBefore(item, before);
     this.followBottom();
     return item;
   }
@@ -72,7 +92,7 @@ export class MessageList {
     // in order, so this stops at the first step.
     let before: Element | null = null;
     let cursor = this.list.lastElementChild;
-    while (cursor instanceof HTMLLIElement && (cursor.dataset.offset === undefined || Number(cursor.dataset.offset) > offset)) {
+    while (cursor instanceof HTMLLIElement && rank(cursor) > offset) {
       before = cursor;
       cursor = cursor.previousElementSibling;
     }
@@ -132,8 +152,22 @@ export class MessageList {
   }
 }
 
-function createItem(text: string): HTMLLIElement {
+/** Where an item sorts: its offset, just after the offset a notice follows, or last when pending. */
+function rank(item: HTMLLIElement): number {
+  if (item.dataset.offset !== undefined) return Number(item.dataset.offset);
+  if (item.dataset.after !== undefined) return Number(item.dataset.after) + 0.5;
+  return Infinity;
+}
+
+function createItem(text: string, author?: string): HTMLLIElement {
   const item = document.createElement('li');
+  item.className = 'message';
+  if (author !== undefined) {
+    const name = document.createElement('span');
+    name.className = 'author';
+    name.textContent = author;
+    item.append(name);
+  }
   const body = document.createElement('span');
   body.className = 'text';
   body.textContent = text;

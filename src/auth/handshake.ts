@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { ParleyServer } from '../types.js';
 import { browserSessionOf } from './session-cookie.js';
@@ -15,7 +14,9 @@ export function lastSeenOffset(auth: Record<string, unknown>): number {
 }
 
 /**
- * Who is this socket: fills `socket.data`, or refuses the connection with a reason.
+ * The handshake's first check: fills `socket.data.senderKey`, or refuses the connection
+ * with a reason. Who the socket is (`socket.data.user`) is decided next, by
+ * authenticateSockets (./authenticate.ts).
  * Runs on recovered connections too (`skipMiddlewares` is off), so a check added here can
  * never be bypassed by connection state recovery.
  */
@@ -28,8 +29,6 @@ export function identifySockets(io: ParleyServer): void {
     }
     const browserSession = browserSessionOf(socket.request);
     socket.data.senderKey = browserSession ? `browser:${browserSession}` : `socket:${socket.id}`;
-    socket.data.nickname ??= `guest-${socket.id.slice(0, 6)}`;
-    socket.data.user ??= { id: `g:${createHash('sha256').update(socket.data.senderKey).digest('base64url').slice(0, 16)}`, name: socket.data.nickname, kind: 'guest' };
     next();
   });
 }

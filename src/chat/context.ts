@@ -1,3 +1,4 @@
+import type { Identities } from '../accounts/identities.js';
 import type { Config } from '../config.js';
 import type { Delivery } from '../delivery/delivery.js';
 import type { Logger } from '../log.js';
@@ -18,6 +19,8 @@ export interface HandlerContext {
   readonly generalRoom: Room;
   readonly rateLimit: RateLimit;
   readonly inFlight: InFlight;
+  /** Who connections are: sign-in, sign-out and guest names (src/accounts/). */
+  readonly identities: Identities;
   /** Who is online, join/leave notices and typing (src/presence/). */
   readonly presence: Presence;
 }

@@ -23,6 +23,14 @@ export const ErrorCode = {
   UNKNOWN_USER: 'UNKNOWN_USER',
   /** The edited or deleted offset is not a message of the room, or that message was deleted. */
   UNKNOWN_MESSAGE: 'UNKNOWN_MESSAGE',
+  /** The name is an account's, or a guest's who is online, in any letter case. */
+  NAME_TAKEN: 'NAME_TAKEN',
+  /** Unknown username or wrong password (deliberately not saying which). */
+  INVALID_CREDENTIALS: 'INVALID_CREDENTIALS',
+  /** The event needs a signed-in account (e.g. account:logout on a guest connection). */
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  /** The event is for guests (guest:nickname) and this connection is signed in to an account. */
+  ALREADY_SIGNED_IN: 'ALREADY_SIGNED_IN',
   /** The connection sent faster than its rate limit allows; wait and retry. */
   RATE_LIMITED: 'RATE_LIMITED',
   /** Storage is busy or down; the same request may succeed later. */

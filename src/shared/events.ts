@@ -171,6 +171,11 @@ export interface InterServerEvents {
   'message:stored': (message: MessageEnvelope) => void;
   /** A room's history reaches at least `offset`; servers behind it fetch what they lack. */
   'room:head': (roomId: number, offset: number) => void;
+  /**
+   * The identity of the sockets in `rooms` changed (sign-in, sign-out, rename): every server
+   * applies it to its own sockets there and tells them with `session:user`.
+   */
+  'identity:changed': (rooms: string[], user: PublicUser, session: string | null) => void;
 
   /** Presence: every server answers with its own connections' users (src/presence/). */
   'presence:collect': (query: PresenceQuery, answer: (report: NodePresence) => void) => void;
@@ -210,4 +215,6 @@ export interface SocketData {
   nickname: string;
   /** Who this connection is: the same user on every tab of a browser session or account. */
   user: PublicUser;
+  /** The account session this connection is signed in with: its token's SHA-256, never the token. */
+  session?: string;
 }

@@ -48,7 +48,7 @@ export class ChatPage {
 
   /** Every message shown, top to bottom. */
   messages(): Promise<ShownMessage[]> {
-    return this.page.$$eval('#messages > li', (items) =>
+    return this.page.$$eval('#messages > li.message', (items) =>
       items.map((item) => ({
         text: item.querySelector('.text')?.textContent ?? '',
         state: item.dataset.state ?? '',

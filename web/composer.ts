@@ -1,0 +1,81 @@
+import type { TypingNotifier } from './typing.js';
+
+/** The message box's elements. */
+export interface ComposerElements {
+  readonly form: HTMLFormElement;
+  readonly input: HTMLInputElement;
+  /** Says that the box edits a message, with a Cancel button. */
+  readonly editBanner: HTMLElement;
+  readonly editCancel: HTMLButtonElement;
+}
+
+/**
+ * The message box of the room on screen: sends new messages, or the new text of a message
+ * being edited, and tells the typing notifier about keystrokes, sends and blurs.
+ */
+export class Composer {
+  private editing: { readonly roomId: number; readonly target: number } | undefined;
+
+  constructor(
+    private readonly elements: ComposerElements,
+    private readonly typing: TypingNotifier,
+    private readonly actions: {
+      /** The room on screen, if any. */
+      readonly roomId: () => number | undefined;
+      readonly send: (roomId: number, text: string) => void;
+      readonly edit: (roomId: number, target: number, text: string) => void;
+    },
+  ) {
+    const { form, input, editCancel } = elements;
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      this.submit();
+    });
+    input.addEventListener('input', () => {
+      const roomId = actions.roomId();
+      if (roomId !== undefined && !this.editing) typing.input(roomId, input.value.trim().length > 0);
+    });
+    input.addEventListener('blur', () => typing.stop());
+    input.addEventListener('keydown', (event) => {
+      if (event.key === 'Escape' && this.editing) this.cancelEdit();
+    });
+    editCancel.addEventListener('click', () => this.cancelEdit());
+  }
+
+  /** Puts `text` of the message at `target` into the box to be edited. */
+  startEdit(roomId: number, target: number, text: string): void {
+    this.typing.stop();
+    this.editing = { roomId, target };
+    this.elements.input.value = text;
+    this.elements.editBanner.hidden = false;
+    this.elements.input.focus();
+    this.elements.input.select();
+  }
+
+  /** The room on screen changed: an edit of another room's message ends. */
+  roomChanged(): void {
+    this.typing.stop();
+    if (this.editing && this.editing.roomId !== this.actions.roomId()) this.cancelEdit();
+  }
+
+  private submit(): void {
+    const roomId = this.actions.roomId();
+    const text = this.elements.input.value.trim();
+    if (roomId === undefined || !text) return;
+    this.typing.stop();
+    if (this.editing) {
+      this.actions.edit(this.editing.roomId, this.editing.target, text);
+      this.cancelEdit();
+    } else {
+      this.actions.send(roomId, text);
+      this.elements.input.value = '';
+    }
+    this.elements.input.focus();
+  }
+
+  private cancelEdit(): void {
+    this.editing = undefined;
+    this.elements.editBanner.hidden = true;
+    this.elements.input.value = '';
+  }
+}

@@ -1,0 +1,81 @@
+/** A room as the sidebar shows it. */
+export interface RoomEntry {
+  readonly id: number;
+  /** Public rooms: their name; direct rooms: the other person's name. */
+  readonly label: string;
+  readonly kind: 'public' | 'direct';
+  readonly member: boolean;
+  readonly unread: number;
+}
+
+/**
+ * The sidebar's room lists: the public rooms this person follows and their direct
+ * conversations (each a button that opens it, with its unread count), and the other public
+ * rooms (each with a Join button). Redrawn whole on every change: there are few rooms, and
+ * focus is put back on the button that had it.
+ */
+export class RoomListView {
+  constructor(
+    private readonly lists: { readonly joined: HTMLUListElement; readonly direct: HTMLUListElement; readonly others: HTMLUListElement },
+    private readonly actions: { open(roomId: number): void; join(roomId: number): void },
+  ) {}
+
+  render(entries: readonly RoomEntry[], activeId: number | undefined): void {
+    const focused = document.activeElement instanceof HTMLElement && this.contains(document.activeElement) ? document.activeElement.dataset.roomId : undefined;
+    const sorted = [...entries].sort((a, b) => a.label.localeCompare(b.label));
+    this.lists.joined.replaceChildren(...sorted.filter((room) => room.kind === 'public' && room.member).map((room) => this.openItem(room, activeId)));
+    this.lists.direct.replaceChildren(...sorted.filter((room) => room.kind === 'direct').map((room) => this.openItem(room, activeId)));
+    this.lists.others.replaceChildren(...sorted.filter((room) => room.kind === 'public' && !room.member).map((room) => this.joinItem(room)));
+    if (focused) this.find(focused)?.focus();
+  }
+
+  private openItem(room: RoomEntry, activeId: number | undefined): HTMLLIElement {
+    const item = document.createElement('li');
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'room';
+    button.dataset.roomId = String(room.id);
+    if (room.id === activeId) button.setAttribute('aria-current', 'true');
+    const name = document.createElement('span');
+    name.className = 'name';
+    name.textContent = room.kind === 'public' ? `# ${room.label}` : room.label;
+    button.append(name);
+    if (room.unread > 0) {
+      const badge = document.createElement('span');
+      badge.className = 'unread';
+      badge.textContent = String(room.unread);
+      button.append(badge);
+      button.setAttribute('aria-label', `${room.label}, ${room.unread} unread`);
+    }
+    button.addEventListener('click', () => this.actions.open(room.id));
+    item.append(button);
+    return item;
+  }
+
+  private joinItem(room: RoomEntry): HTMLLIElement {
+    const item = document.createElement('li');
+    const name = document.createElement('span');
+    name.className = 'name';
+    name.textContent = `# ${room.label}`;
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.textContent = 'Join';
+    button.dataset.roomId = String(room.id);
+    button.setAttribute('aria-label', `Join ${room.label}`);
+    button.addEventListener('click', () => this.actions.join(room.id));
+    item.append(name, button);
+    return item;
+  }
+
+  private contains(element: Element): boolean {
+    return Object.values(this.lists).some((list) => list.contains(element));
+  }
+
+  private find(roomId: string): HTMLElement | undefined {
+    for (const list of Object.values(this.lists)) {
+      const found = list.querySelector<HTMLElement>(`button[data-room-id="${CSS.escape(roomId)}"]`);
+      if (found) return found;
+    }
+    return undefined;
+  }
+}

@@ -1,0 +1,51 @@
+import type { PublicUser, RoomEvent, RoomSummary } from '../src/shared/events.js';
+import type { RoomProgress } from './room-progress.js';
+import type { RoomTimeline } from './room-timeline.js';
+
+/**
+ * Everything the page holds about one room: the server's last summary of it, its log, and
+ * how far this tab follows it (once it does).
+ *
+ * Unread counts stay exact without asking the server again: the summary counts every
+ * unread message up to its `head`; the page adds the messages of others it has received
+ * above that head, and forgets them once a newer summary covers them.
+ */
+export class RoomState {
+  progress: RoomProgress | undefined;
+  private readonly unreadAboveHead = new Set<number>();
+
+  constructor(
+    public summary: RoomSummary,
+    readonly timeline: RoomTimeline,
+  ) {}
+
+  /** A newer summary (room list, read marker moved, room added again). */
+  update(summary: RoomSummary): void {
+    this.summary = summary;
+    for (const offset of this.unreadAboveHead) if (offset <= summary.head) this.unreadAboveHead.delete(offset);
+  }
+
+  /** A live or replayed event: counts when it is someone else's message the summary lacks. */
+  received(event: RoomEvent, me: PublicUser | undefined): void {
+    if (event.kind === 'message' && event.author.id !== me?.id && event.offset > this.summary.head && event.offset > this.summary.readOffset) {
+      this.unreadAboveHead.add(event.offset);
+    }
+  }
+
+  get unread(): number {
+    return this.summary.unread + this.unreadAboveHead.size;
+  }
+
+  /** The offset to mark read, when this tab has seen past the read marker. */
+  get readTarget(): number | undefined {
+    const seen = Math.max(this.progress?.contiguous ?? 0, this.summary.head);
+    return seen > this.summary.readOffset ? seen : undefined;
+  }
+
+  /** The name to show: a public room's name, or the other person of a direct room. */
+  label(me: PublicUser | undefined): string {
+    if (this.summary.kind === 'public') return this.summary.name;
+    const other = this.summary.participants?.find((user) => user.id !== me?.id) ?? this.summary.participants?.[0];
+    return other ? other.name : this.summary.name;
+  }
+}

@@ -1,0 +1,128 @@
+import type { PublicUser, RoomEvent } from '../src/shared/events.js';
+import type { MessageList } from './message-list.js';
+
+/** What the reader can do to a message of their own. */
+export interface OwnMessageActions {
+  edit(target: number, currentText: string): void;
+  delete(target: number): void;
+}
+
+interface StoredMessage {
+  readonly author: PublicUser;
+  readonly text: string;
+}
+
+/**
+ * One room's log as this tab sees it. Messages, edits and deletions are kept apart and the
+ * shown text is derived from all three (the latest edit by offset wins, a deletion wins over
+ * everything), so events applied in any order — live, replayed after a reconnect, or loaded
+ * page by page from older history — converge to the state the room's history describes.
+ */
+export class RoomTimeline {
+  private readonly messages = new Map<number, StoredMessage>();
+  private readonly edits = new Map<number, { readonly offset: number; readonly text: string }>();
+  private readonly deleted = new Set<number>();
+  /** The lowest offset loaded so far; older history is asked for below it. */
+  oldestLoaded: number | undefined;
+  /** No history older than `oldestLoaded` is left to load. */
+  historyComplete = false;
+
+  constructor(
+    readonly list: MessageList,
+    private readonly me: () => PublicUser | undefined,
+    private readonly actions: OwnMessageActions,
+  ) {}
+
+  /**
+   * Applies one event of the room. `pending` is this tab's own item for it, when the event
+   * is this tab's message coming back (a replay after its acknowledgement was lost).
+   */
+  apply(event: RoomEvent, pending?: HTMLLIElement): void {
+    if (this.oldestLoaded === undefined || event.offset < this.oldestLoaded) this.oldestLoaded = event.offset;
+    if (event.kind === 'message') {
+      if (this.messages.has(event.offset)) return;
+      this.messages.set(event.offset, { author: event.author, text: event.text });
+      if (!this.list.at(event.offset)) {
+        if (pending) this.list.place(pending, event.offset);
+        else this.list.addDelivered(event.text, event.offset, event.author.name);
+      }
+      this.render(event.offset);
+      return;
+    }
+    if (event.target === undefined) return;
+    if (event.kind === 'edit') {
+      const previous = this.edits.get(event.target);
+      if (!previous || previous.offset < event.offset) this.edits.set(event.target, { offset: event.offset, text: event.text });
+    } else {
+      this.deleted.add(event.target);
+    }
+    this.render(event.target);
+  }
+
+  /** Shows a message of this tab at the bottom, pending. */
+  addPending(text: string): HTMLLIElement {
+    return this.list.addPending(text, this.me()?.name ?? 'you');
+  }
+
+  /**
+   * The server stored this tab's message at `offset`: show it there, once, delivered. If the
+   * room already shows that offset (replayed after a reconnect), the pending item goes.
+   */
+  confirm(item: HTMLLIElement, offset: number, text: string): void {
+    const shown = this.list.at(offset);
+    if (shown && shown !== item) this.list.remove(item);
+    const author = this.me();
+    if (author && !this.messages.has(offset)) this.messages.set(offset, { author, text });
+    if (!shown) this.list.place(item, offset);
+    const placed = this.list.at(offset);
+    if (!placed) return;
+    this.list.setOwn(placed, true);
+    this.list.setState(placed, 'delivered');
+    this.render(offset);
+  }
+
+  /** Says who joined or left, below what the room had reached. */
+  notice(text: string, after: number): void {
+    this.list.addNotice(text, after);
+  }
+
+  /** Redraws every message, e.g. once this tab knows who it is (own messages get tools). */
+  renderAll(): void {
+    for (const offset of this.messages.keys()) this.render(offset);
+  }
+
+  private render(offset: number): void {
+    const item = this.list.at(offset);
+    const message = this.messages.get(offset);
+    if (!item || !message) return;
+    const deleted = this.deleted.has(offset);
+    const edit = this.edits.get(offset);
+    const text = deleted ? 'message deleted' : (edit?.text ?? message.text);
+    const body = item.querySelector('.text');
+    if (body && body.textContent !== text) body.textContent = text;
+    if (deleted) item.dataset.deleted = 'true';
+    if (edit && !deleted) item.dataset.edited = 'true';
+    else delete item.dataset.edited;
+    const own = message.author.id === this.me()?.id;
+    if (own !== (item.dataset.own === 'true')) this.list.setOwn(item, own);
+    item.querySelector('.tools')?.remove();
+    if (own && !deleted && item.dataset.state === 'delivered') item.append(this.tools(offset, text));
+  }
+
+  private tools(offset: number, text: string): HTMLElement {
+    const group = document.createElement('span');
+    group.className = 'tools';
+    const edit = document.createElement('button');
+    edit.type = 'button';
+    edit.textContent = 'Edit';
+    edit.setAttribute('aria-label', `Edit message: ${text.slice(0, 40)}`);
+    edit.addEventListener('click', () => this.actions.edit(offset, text));
+    const remove = document.createElement('button');
+    remove.type = 'button';
+    remove.textContent = 'Delete';
+    remove.setAttribute('aria-label', `Delete message: ${text.slice(0, 40)}`);
+    remove.addEventListener('click', () => this.actions.delete(offset));
+    group.append(edit, remove);
+    return group;
+  }
+}

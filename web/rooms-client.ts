@@ -1,0 +1,367 @@
+import type { PublicUser, RoomEvent, RoomSummary } from '../src/shared/events.js';
+import { Composer, type ComposerElements } from './composer.js';
+import type { ConnectionStatus } from './connection-status.js';
+import { HistoryLoader } from './history-loader.js';
+import { MessageList } from './message-list.js';
+import { PresenceList } from './presence-list.js';
+import { RoomListView } from './room-list-view.js';
+import { RoomOutbox, type RoomRequest } from './room-outbox.js';
+import { RoomProgress } from './room-progress.js';
+import { RoomState } from './room-state.js';
+import { RoomTimeline } from './room-timeline.js';
+import { request, type ChatSocket } from './rpc.js';
+import { TypingLine, TypingNotifier } from './typing.js';
+
+/** The page's elements that the room protocol drives. */
+export interface RoomsElements {
+  /** Scrolls the log of the room on screen. */
+  readonly scroller: HTMLElement;
+  readonly title: HTMLElement;
+  readonly leave: HTMLButtonElement;
+  /** Says when older history loads, or that there is none. */
+  readonly historyState: HTMLElement;
+  readonly typing: HTMLElement;
+  /** Refusals that belong to no message (an edit not saved, a room not created). */
+  readonly alert: HTMLElement;
+  readonly rooms: { readonly joined: HTMLUListElement; readonly direct: HTMLUListElement; readonly others: HTMLUListElement };
+  readonly online: HTMLUListElement;
+  readonly createRoom: HTMLFormElement;
+  readonly composer: ComposerElements;
+}
+
+const DEFAULT_ROOM = 'general';
+const ACTIVE_KEY = 'parley.active-room';
+/** How long a visible room waits before moving its read marker, so a burst makes one request. */
+const READ_MARK_DELAY_MS = 300;
+
+/**
+ * The page in the room protocol: the rooms this person follows, each followed from the
+ * offset its events reached (sent as `auth.rooms` on every handshake, so a reconnect
+ * resumes each room exactly after what this tab has), the room on screen, and this tab's
+ * pending requests.
+ */
+export class RoomsClient {
+  private readonly rooms = new Map<number, RoomState>();
+  private activeId: number | undefined;
+  /** This tab's messages not yet acknowledged, by their clientId. */
+  private readonly pendingItems = new Map<string, HTMLLIElement>();
+  private readonly outbox: RoomOutbox;
+  private readonly view: RoomListView;
+  private readonly presence: PresenceList;
+  private readonly typingLine: TypingLine;
+  private readonly composer: Composer;
+  private readonly history: HistoryLoader;
+  private me: PublicUser | undefined;
+  private readTimer: ReturnType<typeof setTimeout> | undefined;
+  private sidebarScheduled = false;
+
+  constructor(
+    private readonly socket: ChatSocket,
+    private readonly elements: RoomsElements,
+    status: ConnectionStatus,
+  ) {
+    const user = (): PublicUser | undefined => this.me;
+    this.view = new RoomListView(elements.rooms, { open: (id) => this.open(id), join: (id) => void this.join(id) });
+    this.presence = new PresenceList(elements.online, user, (other) => void this.openDirect(other));
+    this.typingLine = new TypingLine(elements.typing, user);
+    this.history = new HistoryLoader(socket, elements.scroller, elements.historyState, () => this.active());
+    this.composer = new Composer(elements.composer, new TypingNotifier((roomId, typing) => socket.emit('typing', { roomId, typing })), {
+      roomId: () => this.activeId,
+      send: (roomId, text) => this.send(RoomOutbox.create('message', roomId, text)),
+      edit: (roomId, target, text) => this.send(RoomOutbox.create('edit', roomId, text, target)),
+    });
+    this.outbox = new RoomOutbox({
+      send: (req) => {
+        const { roomId, clientId, text, target } = req;
+        if (req.kind === 'message') return request(socket, 'message:send', { roomId, text, clientId });
+        if (req.kind === 'edit') return request(socket, 'message:edit', { roomId, target, text, clientId });
+        return request(socket, 'message:delete', { roomId, target, clientId });
+      },
+      connected: () => (socket.connected ? Promise.resolve() : new Promise((resolve) => socket.once('connect', () => resolve()))),
+      waiting: (req, why) => {
+        const item = this.pendingItems.get(req.clientId);
+        if (item && item.dataset.state !== 'delivered') this.timelineOf(req.roomId)?.list.setState(item, 'pending', why);
+      },
+      stored: (req, offset) => this.stored(req, offset),
+      refused: (req, reason, retry) => this.refused(req, reason, retry),
+      waitingCount: (count) => status.setWaiting(count),
+    });
+
+    socket.on('room:event', (event) => this.received(event));
+    socket.on('room:added', (summary) => this.upsert(summary));
+    socket.on('room:removed', (roomId) => this.removed(roomId));
+    socket.on('room:read', (summary) => {
+      this.rooms.get(summary.id)?.update(summary);
+      this.renderSidebar();
+    });
+    socket.on('presence', (notice) => {
+      if (notice.roomId === null) this.presence.update(notice.user, notice.status !== 'offline');
+      else this.notice(notice.roomId, notice.user, notice.status);
+    });
+    socket.on('typing', (roomId, typist, typing) => this.typingLine.received(roomId, typist, typing));
+    elements.createRoom.addEventListener('submit', (event) => {
+      event.preventDefault();
+      void this.create(new FormData(elements.createRoom).get('name'));
+    });
+    elements.leave.addEventListener('click', () => void this.leave());
+    document.addEventListener('visibilitychange', () => this.scheduleRead());
+  }
+
+  /** Starts from the first room list: follows the rooms, opens one, resends what a reload left. */
+  start(list: readonly RoomSummary[]): void {
+    this.reconcile(list);
+    const stored = Number(sessionStorage.getItem(ACTIVE_KEY));
+    const general = [...this.rooms.values()].find((room) => room.summary.kind === 'public' && room.summary.name === DEFAULT_ROOM);
+    const first = this.rooms.get(stored)?.progress ? stored : general?.summary.id;
+    if (first !== undefined && !this.rooms.get(first)?.progress) void this.join(first);
+    else if (first !== undefined) this.open(first);
+    for (const req of RoomOutbox.restore()) this.send(req);
+    void this.refreshPresence();
+  }
+
+  /** A reconnect: the server resumed every followed room from `auth.rooms`; refresh the rest. */
+  async reconnected(): Promise<void> {
+    const list = await request(this.socket, 'room:list', {});
+    if (list.ok) this.reconcile(list.data);
+    await this.refreshPresence();
+  }
+
+  /** This tab's identity changed (or became known): own messages, names and lists follow. */
+  identify(user: PublicUser): void {
+    this.me = user;
+    for (const room of this.rooms.values()) room.timeline.renderAll();
+    this.presence.render();
+    this.renderSidebar();
+  }
+
+  private active(): RoomState | undefined {
+    return this.activeId === undefined ? undefined : this.rooms.get(this.activeId);
+  }
+
+  private timelineOf(roomId: number): RoomTimeline | undefined {
+    return this.rooms.get(roomId)?.timeline;
+  }
+
+  private reconcile(list: readonly RoomSummary[]): void {
+    for (const summary of list) this.upsert(summary);
+  }
+
+  private upsert(summary: RoomSummary): RoomState {
+    let room = this.rooms.get(summary.id);
+    if (room) room.update(summary);
+    else {
+      const list = new MessageList(document.createElement('ol'), this.elements.scroller);
+      const timeline = new RoomTimeline(list, () => this.me, {
+        edit: (target, text) => this.composer.startEdit(summary.id, target, text),
+        delete: (target) => this.send(RoomOutbox.create('delete', summary.id, '', target)),
+      });
+      room = new RoomState(summary, timeline);
+      this.rooms.set(summary.id, room);
+    }
+    if (summary.member && !room.progress) this.follow(room);
+    this.renderSidebar();
+    return room;
+  }
+
+  /** Follows `room` from its head: the server sends what comes after, once, in order. */
+  private follow(room: RoomState): void {
+    room.progress = new RoomProgress(room.summary.head);
+    this.progressed();
+    void request(this.socket, 'room:join', { roomId: room.summary.id, after: room.summary.head }).then((answer) => {
+      if (answer.ok) room.update(answer.data);
+      else if (answer.error !== 'NO_ANSWER') {
+        // A reconnect resumes a room whose join got no answer; a refusal is final.
+        room.progress = undefined;
+        this.progressed();
+      }
+      this.renderSidebar();
+    });
+  }
+
+  /** Tells the next handshake where each followed room stopped. */
+  private progressed(): void {
+    const rooms: Record<string, number> = {};
+    let general: number | undefined;
+    for (const room of this.rooms.values()) {
+      if (!room.progress) continue;
+      rooms[room.summary.id] = room.progress.contiguous;
+      if (room.summary.name === DEFAULT_ROOM && room.summary.kind === 'public') general = room.progress.contiguous;
+    }
+    // The tutorial's stream of the default room is not shown here: ask it for nothing old.
+    this.socket.auth = { ...(this.socket.auth as Record<string, unknown>), rooms, ...(general === undefined ? {} : { serverOffset: general }) };
+  }
+
+  private received(event: RoomEvent): void {
+    const room = this.rooms.get(event.roomId);
+    if (!room?.progress?.take(event.offset)) return; // not followed, or a replay already shown
+    room.timeline.apply(event, event.clientId === undefined ? undefined : this.pendingItems.get(event.clientId));
+    room.received(event, this.me);
+    if (event.kind === 'message') this.typingLine.spoke(event.roomId, event.author);
+    this.progressed();
+    if (event.roomId === this.activeId) this.scheduleRead();
+    this.renderSidebar();
+  }
+
+  private send(req: RoomRequest): void {
+    const timeline = this.timelineOf(req.roomId);
+    if (req.kind === 'message' && timeline) this.pendingItems.set(req.clientId, timeline.addPending(req.text));
+    this.outbox.add(req);
+  }
+
+  private stored(req: RoomRequest, offset: number): void {
+    const room = this.rooms.get(req.roomId);
+    const item = this.pendingItems.get(req.clientId);
+    this.pendingItems.delete(req.clientId);
+    if (!room) return;
+    if (room.progress?.take(offset)) this.progressed();
+    if (req.kind === 'message' && item) room.timeline.confirm(item, offset, req.text);
+    else if (req.kind !== 'message' && this.me && req.target !== undefined) {
+      room.timeline.apply({ roomId: req.roomId, offset, kind: req.kind, author: this.me, text: req.text, target: req.target, createdAt: Date.now() });
+    }
+  }
+
+  private refused(req: RoomRequest, reason: string, retry: (() => void) | undefined): void {
+    const timeline = this.timelineOf(req.roomId);
+    const item = this.pendingItems.get(req.clientId);
+    this.pendingItems.delete(req.clientId);
+    if (req.kind !== 'message' || !timeline || !item) {
+      this.elements.alert.textContent = `${req.kind === 'edit' ? 'Edit' : req.kind === 'delete' ? 'Deletion' : 'Message'} not saved: ${reason}`;
+      return;
+    }
+    const dismiss = { label: 'Dismiss', run: () => timeline.list.remove(item) };
+    const again = retry && {
+      label: 'Retry',
+      run: () => {
+        timeline.list.remove(item);
+        this.pendingItems.set(req.clientId, timeline.addPending(req.text));
+        retry();
+      },
+    };
+    timeline.list.setState(item, 'failed', `Not sent: ${reason}`, again ? [again, dismiss] : [dismiss]);
+  }
+
+  private notice(roomId: number, user: PublicUser, status: string): void {
+    const room = this.rooms.get(roomId);
+    if (!room?.progress || (status !== 'joined' && status !== 'left')) return;
+    room.timeline.notice(`${user.name} ${status === 'joined' ? 'joined' : 'left'}`, room.progress.contiguous);
+  }
+
+  /** Puts `roomId` on screen: its log, its typing line, its older history, its read marker. */
+  private open(roomId: number): void {
+    const room = this.rooms.get(roomId);
+    if (!room) return;
+    this.activeId = roomId;
+    try {
+      sessionStorage.setItem(ACTIVE_KEY, String(roomId));
+    } catch {
+      // Not remembered across reloads; nothing else depends on it.
+    }
+    const shown = this.elements.scroller.querySelector('ol');
+    if (shown !== room.timeline.list.list) {
+      shown?.removeAttribute('id');
+      shown?.remove();
+      room.timeline.list.list.id = 'messages';
+      this.elements.scroller.append(room.timeline.list.list);
+      this.elements.scroller.scrollTop = this.elements.scroller.scrollHeight;
+    }
+    this.elements.title.textContent = room.summary.kind === 'public' ? `# ${room.label(this.me)}` : room.label(this.me);
+    this.elements.leave.hidden = room.summary.kind !== 'public' || room.summary.name === DEFAULT_ROOM;
+    this.elements.alert.textContent = '';
+    this.typingLine.show(roomId);
+    this.composer.roomChanged();
+    this.history.opened();
+    this.scheduleRead();
+    this.renderSidebar();
+  }
+
+  private async join(roomId: number): Promise<void> {
+    const answer = await request(this.socket, 'room:join', { roomId, after: this.rooms.get(roomId)?.summary.head ?? 0 });
+    if (!answer.ok) {
+      this.elements.alert.textContent = `Could not join: ${answer.message}`;
+      return;
+    }
+    this.upsert(answer.data);
+    this.open(roomId);
+  }
+
+  private async create(name: FormDataEntryValue | null): Promise<void> {
+    const answer = await request(this.socket, 'room:create', { name: String(name ?? '').trim() });
+    if (!answer.ok) {
+      this.elements.alert.textContent = `Could not create the room: ${answer.message}`;
+      return;
+    }
+    this.elements.createRoom.reset();
+    this.upsert(answer.data);
+    this.open(answer.data.id);
+  }
+
+  private async openDirect(user: PublicUser): Promise<void> {
+    const answer = await request(this.socket, 'dm:open', { userId: user.id });
+    if (!answer.ok) {
+      this.elements.alert.textContent = `Could not open a conversation with ${user.name}: ${answer.message}`;
+      return;
+    }
+    this.upsert(answer.data);
+    this.open(answer.data.id);
+    this.elements.composer.input.focus();
+  }
+
+  private async leave(): Promise<void> {
+    const room = this.active();
+    if (!room) return;
+    const answer = await request(this.socket, 'room:leave', { roomId: room.summary.id });
+    if (answer.ok) this.removed(room.summary.id);
+    else this.elements.alert.textContent = `Could not leave: ${answer.message}`;
+  }
+
+  private removed(roomId: number): void {
+    const room = this.rooms.get(roomId);
+    if (!room) return;
+    room.progress = undefined;
+    if (room.summary.kind === 'direct') this.rooms.delete(roomId);
+    else room.update({ ...room.summary, member: false });
+    this.progressed();
+    if (roomId === this.activeId) {
+      const general = [...this.rooms.values()].find((other) => other.summary.name === DEFAULT_ROOM && other.progress);
+      if (general) this.open(general.summary.id);
+    }
+    this.renderSidebar();
+  }
+
+  private async refreshPresence(): Promise<void> {
+    const answer = await request(this.socket, 'presence:list', {});
+    if (answer.ok) this.presence.reset(answer.data);
+  }
+
+  /** Moves the read marker of the room on screen, while the page is visible. */
+  private scheduleRead(): void {
+    if (this.readTimer !== undefined || document.visibilityState !== 'visible') return;
+    this.readTimer = setTimeout(() => {
+      this.readTimer = undefined;
+      const room = this.active();
+      const offset = room?.readTarget;
+      if (!room || offset === undefined || document.visibilityState !== 'visible') return;
+      void request(this.socket, 'read:mark', { roomId: room.summary.id, offset }).then((answer) => {
+        if (answer.ok) room.update(answer.data);
+        this.renderSidebar();
+      });
+    }, READ_MARK_DELAY_MS);
+  }
+
+  /** Redraws the room lists once per frame, however many events arrive in it. */
+  private renderSidebar(): void {
+    if (this.sidebarScheduled) return;
+    this.sidebarScheduled = true;
+    requestAnimationFrame(() => {
+      this.sidebarScheduled = false;
+      const entries = [...this.rooms.values()].map((room) => ({
+        id: room.summary.id,
+        label: room.label(this.me),
+        kind: room.summary.kind,
+        member: room.summary.member && room.progress !== undefined,
+        unread: room.unread,
+      }));
+      this.view.render(entries, this.activeId);
+    });
+  }
+}

@@ -1,0 +1,33 @@
+import type { ConnectionStatus } from './connection-status.js';
+import { Conversation } from './conversation.js';
+import { MessageList } from './message-list.js';
+import type { ChatSocket } from './rpc.js';
+
+/** How long a `chat message` waits for its acknowledgement before the page sends it again. */
+const ACK_TIMEOUT_MS = 10_000;
+
+/**
+ * The page on a server that speaks only the tutorial's protocol: one room, `chat message`
+ * events, `auth.serverOffset`. Returns what sends a typed message.
+ */
+export function startTutorialMode(socket: ChatSocket, status: ConnectionStatus, list: HTMLOListElement, scroller: HTMLElement): (text: string) => void {
+  const conversation = new Conversation(
+    new MessageList(list, scroller),
+    {
+      // A rejection (timeout, disconnect) makes the conversation send again with the same
+      // client offset, which the server stores once: the tutorial's `retries`, unbounded.
+      send: (text, clientOffset) => socket.timeout(ACK_TIMEOUT_MS).emitWithAck('chat message', text, clientOffset),
+      connected: () => (socket.connected ? Promise.resolve() : new Promise((resolve) => socket.once('connect', () => resolve()))),
+    },
+    {
+      // Read at every (re)connection's handshake, so the server resumes after what is shown.
+      onProgress: (offset) => {
+        socket.auth = { ...(socket.auth as Record<string, unknown>), serverOffset: offset };
+      },
+      onWaitingChange: (waiting) => status.setWaiting(waiting),
+    },
+  );
+  socket.on('chat message', (text, serverOffset) => conversation.received(text, serverOffset));
+  conversation.restore();
+  return (text) => conversation.send(text);
+}
