@@ -1,0 +1,15 @@
+import { z } from 'zod';
+
+/**
+ * Nicknames and usernames: 2 to 32 letters, digits, `_`, `.` or `-` in any script.
+ * No spaces or symbols, so a name is easy to mention and hard to impersonate with
+ * look-alike punctuation; uniqueness is case-insensitive (see nameKey in the store).
+ */
+export const nameSchema = z
+  .string()
+  .min(2, 'must be at least 2 characters')
+  .max(32, 'must be at most 32 characters')
+  .regex(/^[\p{L}\p{N}_.-]+$/u, 'may contain only letters, digits, _ . and -');
+
+/** The name a new guest gets until it picks one: `guest-` and six random digits. */
+export const automaticGuestName = (): string => `guest-${String(Math.floor(Math.random() * 1e6)).padStart(6, '0')}`;
