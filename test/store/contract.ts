@@ -9,6 +9,7 @@ import {
   type Store,
 } from '../../src/store/store.js';
 import { accountsContract } from './accounts-contract.js';
+import { roomsContract } from './rooms-contract.js';
 import type { HarnessFactory, StoreHarness } from './harness.js';
 
 interface Context {
@@ -299,4 +300,5 @@ export function storeContract(name: string, factory: HarnessFactory, skip: strin
       }));
   });
   accountsContract(name, factory, skip);
+  roomsContract(name, factory, skip);
 }

@@ -1,0 +1,142 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { directRoomName } from '../../src/store/rooms.js';
+import { DEFAULT_ROOM, type MessageDraft, type Store } from '../../src/store/store.js';
+import type { HarnessFactory } from './harness.js';
+
+const alice = { userId: 'g:alice', name: 'alice' };
+const bob = { userId: 'a:7', name: 'bob' };
+const carol = { userId: 'g:carol', name: 'carol' };
+
+const event = (roomId: number, author: { userId: string; name: string }, text: string, extra: Partial<MessageDraft> = {}): MessageDraft => ({
+  roomId,
+  author: author.name,
+  authorId: author.userId,
+  text,
+  idempotencyKey: null,
+  ...extra,
+});
+
+/**
+ * The RoomStore part of the Store contract: rooms, membership, read markers, history
+ * pages and the event columns. Registered by storeContract, so it runs on every backend.
+ */
+export function roomsContract(name: string, factory: HarnessFactory, skip: string | false): void {
+  const withStore = async (body: (store: Store, open: () => Promise<Store>) => Promise<void>): Promise<void> => {
+    const harness = await factory();
+    const opened: Store[] = [];
+    const open = async (): Promise<Store> => {
+      const store = await harness.open();
+      opened.push(store);
+      return store;
+    };
+    try {
+      await body(await open(), open);
+    } finally {
+      await Promise.all(opened.map((store) => store.close()));
+      await harness.dispose();
+    }
+  };
+
+  describe(`Store contract, rooms: ${name}`, () => {
+    test('a created room has its creator as member; a taken name is refused', { skip }, () =>
+      withStore(async (store) => {
+        const room = await store.createRoom('lobby', alice);
+        assert.ok(room);
+        assert.deepEqual({ ...room, id: 0 }, { id: 0, name: 'lobby', kind: 'public', head: 0 });
+        assert.equal(await store.createRoom('lobby', bob), undefined);
+        assert.equal(await store.isMember(room.id, alice.userId), true);
+        assert.equal(await store.isMember(room.id, bob.userId), false);
+        assert.deepEqual(await store.roomById(room.id), room);
+        assert.equal(await store.roomById(999_999), undefined);
+      }));
+
+    test('membership is added once, removed, and listed per user', { skip }, () =>
+      withStore(async (store) => {
+        const room = await store.createRoom('lobby', alice);
+        assert.ok(room);
+        assert.equal(await store.addMember(room.id, bob), true);
+        assert.equal(await store.addMember(room.id, { ...bob, name: 'bobby' }), false);
+        assert.equal(await store.knownUserName(bob.userId), 'bobby');
+        assert.deepEqual(await store.memberRoomIds(bob.userId), [room.id]);
+        assert.equal(await store.removeMember(room.id, bob.userId), true);
+        assert.equal(await store.removeMember(room.id, bob.userId), false);
+        assert.deepEqual(await store.memberRoomIds(bob.userId), []);
+      }));
+
+    test('one direct room per pair, whoever opens it, also when both open it at once', { skip }, () =>
+      withStore(async (store, open) => {
+        const other = await open();
+        const [first, second] = await Promise.all([store.openDirectRoom(alice, bob), other.openDirectRoom(bob, alice)]);
+        assert.equal(first.id, second.id);
+        assert.equal(first.kind, 'direct');
+        assert.equal(first.name, directRoomName(alice.userId, bob.userId));
+        assert.equal(await store.isMember(first.id, alice.userId), true);
+        assert.equal(await store.isMember(first.id, bob.userId), true);
+        assert.equal(await store.isMember(first.id, carol.userId), false);
+        const listing = await store.roomListing(first.id, alice.userId);
+        assert.deepEqual(listing?.participants.map((member) => member.userId).sort(), [alice.userId, bob.userId].sort());
+      }));
+
+    test('lists show public rooms and own direct rooms, with heads, markers and unread counts', { skip }, () =>
+      withStore(async (store) => {
+        const lobby = await store.createRoom('lobby', alice);
+        assert.ok(lobby);
+        const direct = await store.openDirectRoom(alice, bob);
+        await store.appendMessage(event(lobby.id, alice, 'mine'));
+        const second = await store.appendMessage(event(lobby.id, bob, 'theirs 1'));
+        await store.appendMessage(event(lobby.id, bob, 'theirs 2'));
+        await store.appendMessage(event(lobby.id, bob, '', { kind: 'delete', target: second.message.offset }));
+        await store.appendMessage(event(direct.id, bob, 'psst'));
+
+        const forCarol = await store.listRooms(carol.userId);
+        assert.deepEqual(forCarol.map((room) => room.name), [DEFAULT_ROOM, 'lobby'], 'no direct rooms of others');
+        const forAlice = new Map((await store.listRooms(alice.userId)).map((room) => [room.name, room]));
+        assert.deepEqual([...forAlice.keys()].sort(), [DEFAULT_ROOM, 'lobby', direct.name].sort());
+        const lobbyForAlice = forAlice.get('lobby');
+        assert.equal(lobbyForAlice?.head, 4);
+        assert.equal(lobbyForAlice?.member, true);
+        assert.equal(lobbyForAlice?.unread, 2, "two messages by someone else; own messages and deletions don't count");
+        assert.equal(forAlice.get(DEFAULT_ROOM)?.member, false);
+        assert.equal(forAlice.get(direct.name)?.unread, 1);
+
+        assert.equal(await store.markRead(lobby.id, alice.userId, 2), 2);
+        assert.equal(await store.markRead(lobby.id, alice.userId, 1), 2, 'markers never move backwards');
+        const marked = await store.roomListing(lobby.id, alice.userId);
+        assert.deepEqual([marked?.readOffset, marked?.unread], [2, 1]);
+      }));
+
+    test('events keep kind, target, author id and client id; pages before an offset', { skip }, () =>
+      withStore(async (store) => {
+        const lobby = await store.createRoom('lobby', alice);
+        assert.ok(lobby);
+        for (let index = 1; index <= 12; index++) await store.appendMessage(event(lobby.id, alice, `m${index}`, { clientId: `c${index}` }));
+        const edit = await store.appendMessage(event(lobby.id, alice, 'm3, edited', { kind: 'edit', target: 3, clientId: 'e1' }));
+        assert.deepEqual(
+          [edit.message.kind, edit.message.target, edit.message.authorId, edit.message.clientId],
+          ['edit', 3, alice.userId, 'e1'],
+        );
+        const page = await store.messagesBefore(lobby.id, 13, 5);
+        assert.deepEqual(page.map((message) => message.offset), [8, 9, 10, 11, 12]);
+        assert.deepEqual((await store.messagesBefore(lobby.id, 3, 5)).map((message) => message.text), ['m1', 'm2']);
+        assert.deepEqual((await store.messagesAfter(lobby.id, 12, 5)).map((message) => [message.kind, message.target]), [['edit', 3]]);
+        const plain = await store.appendMessage({ roomId: lobby.id, author: 'tutorial', text: 'no ids', idempotencyKey: null });
+        assert.deepEqual([plain.message.kind, plain.message.target, plain.message.authorId, plain.message.clientId], ['message', null, null, null]);
+      }));
+
+    test('a deleted message, an edit or a missing offset is no live message', { skip }, () =>
+      withStore(async (store) => {
+        const lobby = await store.createRoom('lobby', alice);
+        assert.ok(lobby);
+        await store.appendMessage(event(lobby.id, alice, 'one'));
+        await store.appendMessage(event(lobby.id, alice, 'two'));
+        await store.appendMessage(event(lobby.id, alice, 'two, edited', { kind: 'edit', target: 2 }));
+        assert.equal((await store.liveMessage(lobby.id, 1))?.text, 'one');
+        assert.equal(await store.liveMessage(lobby.id, 3), undefined, 'an edit is not a message');
+        assert.equal(await store.liveMessage(lobby.id, 9), undefined);
+        await store.appendMessage(event(lobby.id, alice, '', { kind: 'delete', target: 1 }));
+        assert.equal(await store.liveMessage(lobby.id, 1), undefined);
+        assert.equal((await store.liveMessage(lobby.id, 2))?.authorId, alice.userId);
+      }));
+  });
+}
