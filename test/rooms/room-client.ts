@@ -1,0 +1,117 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { io } from 'socket.io-client';
+import type { Ack } from '../../src/shared/errors.js';
+import type { PublicUser, RoomEvent, RoomSummary, SentMessage } from '../../src/shared/events.js';
+import { connected, eventually, type ChatSocket } from '../helpers/clients.js';
+
+/** A browser session: tabs opened with the same one are the same user. */
+export const newBrowser = (): string => randomBytes(24).toString('base64url');
+
+export interface TabOptions {
+  /** The browser session cookie; tabs sharing it are one user. */
+  readonly browser: string;
+  /** `auth.rooms`: { [roomId]: lastOffsetSeen }. @default {} */
+  readonly rooms?: Record<string, number>;
+  readonly transports?: ('polling' | 'websocket')[];
+}
+
+/** Client events of the room protocol, with the type their acknowledgement carries. */
+export interface RoomCalls {
+  'room:list': RoomSummary[];
+  'room:create': RoomSummary;
+  'room:join': RoomSummary;
+  'room:leave': null;
+  'dm:open': RoomSummary;
+  'message:send': SentMessage;
+  'message:edit': SentMessage;
+  'message:delete': SentMessage;
+  'history:before': RoomEvent[];
+  'read:mark': RoomSummary;
+}
+
+/**
+ * One browser tab speaking the room protocol. Records everything the server pushes, and
+ * keeps `auth.rooms` up to date the way a client should: the highest offset seen per
+ * room, from `room:event`s and its own acknowledgements.
+ */
+export class Tab {
+  readonly socket: ChatSocket;
+  readonly events: RoomEvent[] = [];
+  readonly added: RoomSummary[] = [];
+  readonly removed: number[] = [];
+  readonly reads: RoomSummary[] = [];
+  readonly tutorialMessages: { text: string; serverOffset: number }[] = [];
+  readonly rooms: Record<string, number>;
+
+  constructor(url: string, options: TabOptions) {
+    this.rooms = { ...(options.rooms ?? {}) };
+    this.socket = io(url, {
+      auth: { rooms: this.rooms },
+      transports: options.transports ?? ['websocket'],
+      forceNew: true,
+      reconnectionDelay: 50,
+      reconnectionDelayMax: 200,
+      extraHeaders: { cookie: `parley_session=${options.browser}` },
+    }) as ChatSocket;
+    this.socket.on('room:event', (event) => {
+      this.events.push(event);
+      this.saw(event.roomId, event.offset);
+    });
+    this.socket.on('room:added', (room) => this.added.push(room));
+    this.socket.on('room:removed', (roomId) => this.removed.push(roomId));
+    this.socket.on('room:read', (room) => this.reads.push(room));
+    this.socket.on('chat message', (text, serverOffset) => this.tutorialMessages.push({ text, serverOffset }));
+  }
+
+  static async open(url: string, options: TabOptions): Promise<Tab> {
+    const tab = new Tab(url, options);
+    await connected(tab.socket);
+    return tab;
+  }
+
+  /** Sends a room-protocol event and resolves with its acknowledgement. */
+  async call<Event extends keyof RoomCalls>(event: Event, payload: unknown): Promise<Ack<RoomCalls[Event]>> {
+    const emit = this.socket.timeout(15_000).emitWithAck as unknown as (event: string, payload: unknown) => Promise<Ack<RoomCalls[Event]>>;
+    return emit.call(this.socket.timeout(15_000), event, payload);
+  }
+
+  /** Like `call`, but fails the test unless the acknowledgement is a success. */
+  async must<Event extends keyof RoomCalls>(event: Event, payload: unknown): Promise<RoomCalls[Event]> {
+    const ack = await this.call(event, payload);
+    if (!ack.ok) throw new Error(`${event} refused: ${ack.error} ${ack.message}`);
+    return ack.data;
+  }
+
+  /** Sends a message; counts its acknowledged offset as seen. */
+  async send(roomId: number, text: string, clientId: string = randomUUID()): Promise<SentMessage> {
+    const sent = await this.must('message:send', { roomId, text, clientId });
+    this.saw(roomId, sent.serverOffset);
+    return sent;
+  }
+
+  /** Who this tab is, as others see it: the author of a message it writes in a room of its own. */
+  async whoAmI(): Promise<PublicUser> {
+    const room = await this.must('room:create', { name: `me-${randomUUID()}` });
+    await this.send(room.id, 'who am I');
+    const [event] = await this.must('history:before', { roomId: room.id });
+    if (!event) throw new Error('no event in a room just written to');
+    return event.author;
+  }
+
+  /** The events of one room this tab received, in order. */
+  eventsOf(roomId: number): RoomEvent[] {
+    return this.events.filter((event) => event.roomId === roomId);
+  }
+
+  async waitFor(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+    await eventually(condition, what, timeoutMs);
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+
+  private saw(roomId: number, offset: number): void {
+    this.rooms[String(roomId)] = Math.max(this.rooms[String(roomId)] ?? 0, offset);
+  }
+}
