@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { startServer, type RunningServer } from '../helpers/server.js';
+import { becomes, connectClient, currentUser, newCookie, workerOf, type IdentityClient, type IdentityClientOptions } from './clients.js';
+
+const PASSWORD = 'correct horse battery';
+
+/** The HttpOnly `parley_session` cookie: every tab of one browser is one user, on any worker. */
+describe('browser sessions', () => {
+  let server: RunningServer;
+  const open: IdentityClient[] = [];
+  const client = async (options: IdentityClientOptions): Promise<IdentityClient> => {
+    const socket = await connectClient(server.url, options);
+    open.push(socket);
+    return socket;
+  };
+  before(async () => {
+    server = await startServer({ workers: 2 });
+  });
+  after(async () => {
+    for (const socket of open) socket.close();
+    assert.equal(await server.stop(), 0);
+  });
+
+  test('two tabs with one cookie on two workers are one guest, and a rename reaches both', async () => {
+    const cookie = newCookie();
+    const [first, second] = [await client({ cookie, worker: 0 }), await client({ cookie, worker: 1 })];
+    assert.notEqual(workerOf(first), workerOf(second));
+    assert.deepEqual(currentUser(first), currentUser(second), 'same id, same name');
+    const stranger = await client({ cookie: newCookie() });
+    assert.notEqual(currentUser(stranger)?.id, currentUser(first)?.id);
+
+    const ack = await first.emitWithAck('guest:nickname', { nickname: 'Tabby' });
+    assert.ok(ack.ok, JSON.stringify(ack));
+    assert.deepEqual(ack.data, { ...currentUser(second), name: 'Tabby' });
+    await becomes(second, 'Tabby');
+    const third = await client({ cookie });
+    assert.equal(currentUser(third)?.name, 'Tabby', 'a new tab of the browser keeps the nickname');
+  });
+
+  test('login binds the browser: every tab, on every worker, and every new tab is the account; logout unbinds', async () => {
+    const cookie = newCookie();
+    const [first, second] = [await client({ cookie, worker: 0 }), await client({ cookie, worker: 1 })];
+    const guest = currentUser(first);
+    const registrar = await client({ cookie: newCookie() });
+    assert.ok((await registrar.emitWithAck('account:register', { username: 'Hopper', password: PASSWORD })).ok);
+
+    const login = await second.emitWithAck('account:login', { username: 'hopper', password: PASSWORD });
+    assert.ok(login.ok, JSON.stringify(login));
+    await becomes(first, 'Hopper');
+    assert.deepEqual(currentUser(first), login.data.user);
+    const reconnected = await client({ cookie, worker: 0 });
+    assert.deepEqual(currentUser(reconnected), login.data.user, 'a new connection of the browser is signed in');
+
+    const logout = await first.emitWithAck('account:logout', {});
+    assert.ok(logout.ok, JSON.stringify(logout));
+    assert.deepEqual(logout.data, guest, 'back to the guest it was, with its name');
+    await Promise.all([second, reconnected].map((socket) => becomes(socket, guest?.name ?? '')));
+    const after = await client({ cookie, worker: 1 });
+    assert.deepEqual(currentUser(after), guest, 'the browser is a guest again');
+  });
+
+  test('a token overrides the cookie; a connection without either is its own guest', async () => {
+    const registrar = await client({ cookie: newCookie() });
+    const registered = await registrar.emitWithAck('account:register', { username: 'Turing', password: PASSWORD });
+    assert.ok(registered.ok);
+    const withToken = await client({ cookie: newCookie(), token: registered.data.token });
+    assert.deepEqual(currentUser(withToken), registered.data.user);
+    const [a, b] = [await client({}), await client({})];
+    assert.notEqual(currentUser(a)?.id, currentUser(b)?.id);
+    assert.notEqual(currentUser(a)?.name, currentUser(b)?.name);
+  });
+});
