@@ -33,6 +33,7 @@ export class PresenceCoordinator {
   private readonly ticker: NodeJS.Timeout;
   private catchingUp: NodeJS.Timeout | undefined;
   private closed = false;
+  private wasLeading = false;
 
   constructor(
     private readonly io: ParleyServer,
@@ -52,7 +53,13 @@ export class PresenceCoordinator {
     io.on('presence:announced', (notices) => this.state.apply(notices));
     io.on('presence:state', (answer) => answer({ node: this.node, users: this.state.users() }));
     this.ticker = setInterval(() => {
-      if (this.leading()) this.schedule(0);
+      const leading = this.leading();
+      if (leading !== this.wasLeading) {
+        // Operators (and the crash tests) see which server decides the notices.
+        this.log.info({ node: this.node }, leading ? 'presence: coordinating' : 'presence: an older server coordinates');
+        this.wasLeading = leading;
+      }
+      if (leading) this.schedule(0);
     }, timings.sweepIntervalMs);
     // Other servers are known once the adapter's first heartbeats are answered.
     if (clustered) this.catchingUp = setTimeout(() => this.catchUpState(), timings.leaderTimeoutMs / 2);

@@ -89,3 +89,17 @@ export async function following(tab: Tab, timeoutMs = 10_000): Promise<void> {
   }
   throw new Error('the tab never followed the general room');
 }
+
+/** The notices a tab was told about one user, as `status@room` strings in order. */
+export const noticesAbout = (tab: Tab, userId: string): string[] =>
+  tab.notices.filter((notice) => notice.user.id === userId).map((notice) => `${notice.status}@${notice.roomId ?? 'all'}`);
+
+/** Polls until `condition` holds; rejects after `timeoutMs` with `what`. */
+export async function until(condition: () => boolean, what: string, timeoutMs = 15_000): Promise<number> {
+  const started = Date.now();
+  while (!condition()) {
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out: ${what}`);
+    await sleep(25);
+  }
+  return Date.now() - started;
+}
