@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { PublicUser } from '../shared/events.js';
 import type { Logger } from '../log.js';
+import { joinUserRoom } from '../presence/keys.js';
 import type { Account } from '../store/accounts.js';
 import type { Store } from '../store/store.js';
 import type { ParleyServer, ParleySocket } from '../types.js';
@@ -106,6 +107,8 @@ export class Identities {
       if (!socket) continue;
       if (socket.data.session !== undefined && socket.data.session !== session) void socket.leave(sessionRoom(socket.data.session));
       this.assign(socket, { user, session });
+      // Presence counts users by their `user:<id>` room: move the socket to its new user's.
+      joinUserRoom(socket);
       if (session !== undefined) void socket.join(sessionRoom(session));
       this.tell(socket);
     }

@@ -4,6 +4,7 @@ import { ErrorCode, fail, ok } from '../shared/errors.js';
 import type { Session } from '../shared/events.js';
 import { credentialsSchema } from './credentials.js';
 import { decoyHash, verifyPassword } from './passwords.js';
+import { passwordAttempts } from './password-attempts.js';
 import { failure, firstIssue } from './respond.js';
 import { signIn } from './sign-in.js';
 
@@ -14,11 +15,13 @@ import { signIn } from './sign-in.js';
  */
 export function login(context: HandlerContext) {
   const { socket, store, log } = context;
+  const attempts = passwordAttempts();
   return async (...args: unknown[]): Promise<void> => {
     const { payload, respond } = splitArguments<Session>(args);
     const parsed = credentialsSchema.safeParse(payload[0]);
     if (!parsed.success) return respond(fail(ErrorCode.INVALID_PAYLOAD, firstIssue(parsed.error.issues)));
     const { username, password } = parsed.data;
+    if (!attempts.take()) return respond(fail(ErrorCode.RATE_LIMITED, 'too many attempts; wait a second'));
     try {
       const account = await store.accountByName(username);
       const matches = await verifyPassword(password, account?.passwordHash ?? (await decoyHash));

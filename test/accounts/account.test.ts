@@ -92,6 +92,16 @@ describe('accounts', () => {
     assert.equal(currentUser(socket)?.kind, 'guest');
   });
 
+  test('password attempts are rate limited per connection', async () => {
+    const socket = await client();
+    const answers = await Promise.all(
+      Array.from({ length: 7 }, () => socket.emitWithAck('account:login', { username: 'nobody', password: 'wrong password' })),
+    );
+    const errors = answers.map((ack) => !ack.ok && ack.error);
+    assert.deepEqual(errors.slice(0, 5), Array(5).fill('INVALID_CREDENTIALS'));
+    assert.ok(errors.slice(5).every((error) => error === 'RATE_LIMITED'), JSON.stringify(errors));
+  });
+
   test('logout: the connection is a guest again and the token is refused at the handshake', async () => {
     const guest = await client();
     const notSignedIn = await guest.emitWithAck('account:logout', {});
