@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { follows } from '../presence/keys.js';
+import { follows, ONLINE_WATCHERS } from '../presence/keys.js';
 import { ErrorCode, fail, ok } from '../shared/errors.js';
 import type { PublicUser } from '../shared/events.js';
 import { splitArguments } from './arguments.js';
@@ -14,7 +14,8 @@ const LIST_BURST = 10;
 
 /**
  * `presence:list` ({ roomId? }, ack): who is online, overall or following one room, one
- * entry per user however many tabs, across every server. Errors: INVALID_PAYLOAD,
+ * entry per user however many tabs, across every server. The overall list also subscribes
+ * the connection to `online`/`offline` notices. Errors: INVALID_PAYLOAD,
  * NOT_MEMBER (a room this connection does not follow), RATE_LIMITED, INTERNAL.
  */
 export function presenceList(context: HandlerContext) {
@@ -38,6 +39,9 @@ export function presenceList(context: HandlerContext) {
       respond(fail(ErrorCode.RATE_LIMITED, 'too many presence requests; slow down'));
       return;
     }
+    // Asking for everyone online subscribes to `online`/`offline` notices; joined before
+    // the look, so that no change after it is missed.
+    if (roomId === null) void socket.join(ONLINE_WATCHERS);
     presence.list(roomId).then(
       (users) => respond(ok(users)),
       (error: unknown) => {

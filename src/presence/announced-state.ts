@@ -22,6 +22,8 @@ export class AnnouncedState {
     const notices: PresenceNotice[] = [];
     for (const [userId, seen] of current) {
       const known = this.announced.get(userId);
+      // A rename keeps the id: later notices carry the new name, nothing is announced.
+      if (known && known.user.name !== seen.user.name) known.user = seen.user;
       this.missingSince.delete(`u|${userId}`);
       if (!known) notices.push({ roomId: null, user: seen.user, status: 'online' });
       for (const roomId of seen.rooms) {
@@ -43,6 +45,11 @@ export class AnnouncedState {
     }
     this.apply(notices);
     return notices;
+  }
+
+  /** Whether someone announced is missing but still within the grace: look again after it. */
+  departuresPending(): boolean {
+    return this.missingSince.size > 0;
   }
 
   /** Records notices announced elsewhere (by the coordinator) or here. */

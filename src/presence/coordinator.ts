@@ -4,7 +4,7 @@ import type { NodePresence, PresenceNotice } from '../shared/events.js';
 import type { ParleyServer } from '../types.js';
 import { AnnouncedState } from './announced-state.js';
 import { collectPresence } from './collect.js';
-import { followerKeys } from './keys.js';
+import { ONLINE_WATCHERS, roomKey } from './keys.js';
 import { localPresence } from './local-report.js';
 import type { PresenceTimings } from './timings.js';
 
@@ -14,12 +14,12 @@ import type { PresenceTimings } from './timings.js';
  *
  * The coordinator is the oldest live server: every server has an id that starts with its
  * start time, and a server leads while it has heard nothing from an older one for
- * `leaderTimeoutMs` (the leader's own sweeps, every `sweepIntervalMs`, are what the others
- * hear). The leader looks at the whole cluster (collectPresence) after every change and
- * every interval, and announces the difference from what was announced before. A server
- * killed with kill -9 simply stops answering: its users are missing from the next look,
- * and announced as gone after the grace; if it was the leader, the next oldest takes over
- * with its copy of the announced state.
+ * `leaderTimeoutMs` (the leader says it leads every `tickMs`). The leader looks at the
+ * whole cluster (collectPresence) shortly after any change, when the adapter's count of
+ * servers changes, and every `idleSweepMs`, and announces the difference from what was
+ * announced before. A server killed with kill -9 stops answering: once the adapter drops
+ * it, its users are missing from the next look and announced as gone after the grace; if
+ * it was the leader, the next oldest takes over with its copy of the announced state.
  */
 export class PresenceCoordinator {
   /** This server's presence id: start time first, so that older servers sort first. */
@@ -27,13 +27,16 @@ export class PresenceCoordinator {
   private readonly state = new AnnouncedState();
   private readonly startedAt = Date.now();
   private lastHeardFromOlder = Number.NEGATIVE_INFINITY;
+  private lastSweepAt = Number.NEGATIVE_INFINITY;
+  private serverCount = 0;
+  private wasLeading = false;
   private sweeping = false;
   private sweepAgain = false;
+  /** A sweep (leader) or a change hint (follower) waiting to start. */
   private pending: NodeJS.Timeout | undefined;
-  private readonly ticker: NodeJS.Timeout;
   private catchingUp: NodeJS.Timeout | undefined;
+  private readonly ticker: NodeJS.Timeout;
   private closed = false;
-  private wasLeading = false;
 
   constructor(
     private readonly io: ParleyServer,
@@ -45,6 +48,7 @@ export class PresenceCoordinator {
       this.heardFrom(query.from);
       answer(localPresence(io, this.node, query.roomId));
     });
+    io.on('presence:leader', (node) => this.heardFrom(node));
     io.on('presence:changed', () => {
       if (this.leading()) this.schedule();
     });
@@ -52,15 +56,7 @@ export class PresenceCoordinator {
     // what the other announced and does not announce it again.
     io.on('presence:announced', (notices) => this.state.apply(notices));
     io.on('presence:state', (answer) => answer({ node: this.node, users: this.state.users() }));
-    this.ticker = setInterval(() => {
-      const leading = this.leading();
-      if (leading !== this.wasLeading) {
-        // Operators (and the crash tests) see which server decides the notices.
-        this.log.info({ node: this.node }, leading ? 'presence: coordinating' : 'presence: an older server coordinates');
-        this.wasLeading = leading;
-      }
-      if (leading) this.schedule(0);
-    }, timings.sweepIntervalMs);
+    this.ticker = setInterval(() => void this.tick(), timings.tickMs);
     // Other servers are known once the adapter's first heartbeats are answered.
     if (clustered) this.catchingUp = setTimeout(() => this.catchUpState(), timings.leaderTimeoutMs / 2);
   }
@@ -86,6 +82,21 @@ export class PresenceCoordinator {
     clearTimeout(this.catchingUp);
   }
 
+  private async tick(): Promise<void> {
+    const leading = this.leading();
+    if (leading !== this.wasLeading) {
+      // Operators (and the crash tests) see which server decides the notices.
+      this.log.info({ node: this.node }, leading ? 'presence: coordinating' : 'presence: an older server coordinates');
+      this.wasLeading = leading;
+    }
+    if (!leading) return;
+    if (this.clustered) this.io.serverSideEmit('presence:leader', this.node);
+    const servers = await this.io.of('/').adapter.serverCount();
+    const serversChanged = servers !== this.serverCount;
+    this.serverCount = servers;
+    if (serversChanged || Date.now() - this.lastSweepAt >= this.timings.idleSweepMs) this.schedule(0);
+  }
+
   private leading(): boolean {
     if (!this.clustered) return true;
     const now = Date.now();
@@ -99,10 +110,11 @@ export class PresenceCoordinator {
 
   private schedule(delayMs = this.timings.changeDelayMs): void {
     if (this.closed || this.pending !== undefined) return;
+    const gap = this.lastSweepAt + this.timings.minSweepGapMs - Date.now();
     this.pending = setTimeout(() => {
       this.pending = undefined;
       void this.sweep();
-    }, delayMs);
+    }, Math.max(delayMs, gap));
   }
 
   private async sweep(): Promise<void> {
@@ -111,6 +123,7 @@ export class PresenceCoordinator {
       return;
     }
     this.sweeping = true;
+    this.lastSweepAt = Date.now();
     try {
       const current = await collectPresence(this.io, this.clustered, this.node, null);
       // Leadership may have moved while the answers came in.
@@ -124,14 +137,18 @@ export class PresenceCoordinator {
       if (this.sweepAgain) {
         this.sweepAgain = false;
         this.schedule();
+      } else if (this.state.departuresPending()) {
+        // Someone is missing but within the grace: look again when it runs out.
+        this.schedule(this.timings.leaveGraceMs);
       }
     }
   }
 
   private announce(notices: PresenceNotice[]): void {
     for (const notice of notices) {
-      if (notice.roomId === null) this.io.emit('presence', notice);
-      else this.io.to(followerKeys(notice.roomId)).emit('presence', notice);
+      // Room notices go to the room protocol's followers (tutorial pages have no use for
+      // them); online/offline to the connections that asked for the online list.
+      this.io.to(notice.roomId === null ? ONLINE_WATCHERS : roomKey(notice.roomId)).emit('presence', notice);
     }
     if (this.clustered) this.io.serverSideEmit('presence:announced', notices);
     this.log.debug({ notices: notices.length }, 'presence announced');

@@ -8,7 +8,13 @@
 import type { ParleySocket } from '../types.js';
 
 /** The Socket.IO rooms holding a chat room's live followers, one per protocol. */
-export const followerKeys = (roomId: number): string[] => [`room:${roomId}`, `tutorial:${roomId}`];
+export const followerKeys = (roomId: number): string[] => [roomKey(roomId), `tutorial:${roomId}`];
+
+/** The Socket.IO room of a chat room's room-protocol followers: they get its notices and typing. */
+export const roomKey = (roomId: number): string => `room:${roomId}`;
+
+/** Connections that asked for the online list (presence:list {}): they get online/offline. */
+export const ONLINE_WATCHERS = 'presence:online';
 
 /** The Socket.IO room holding every connection of one user, on every server. */
 export const userKey = (userId: string): string => `user:${userId}`;

@@ -3,10 +3,17 @@
  * The bound is documented in the README ("Who is online"); change both together.
  */
 export interface PresenceTimings {
-  /** The coordinator compares the cluster with what it announced this often. */
-  readonly sweepIntervalMs: number;
-  /** A change on some server is looked at after this delay, so a burst costs one sweep. */
+  /**
+   * The coordinator's clock: it tells the others it leads, and sweeps at once when the
+   * adapter's count of servers changes (a dead server was dropped, one joined).
+   */
+  readonly tickMs: number;
+  /** With no change seen, the coordinator still compares the cluster with what it announced this often. */
+  readonly idleSweepMs: number;
+  /** A change is looked at after this delay, so that a burst costs one sweep. */
   readonly changeDelayMs: number;
+  /** Sweeps ask every server for every user: under churn they start at most this often. */
+  readonly minSweepGapMs: number;
   /**
    * A user must be absent this long before `left`/`offline` is announced, so a page reload
    * or a reconnect to another worker is not announced as leaving and joining again.
@@ -20,8 +27,10 @@ export interface PresenceTimings {
 }
 
 export const DEFAULT_PRESENCE_TIMINGS: PresenceTimings = Object.freeze({
-  sweepIntervalMs: 1000,
+  tickMs: 1000,
+  idleSweepMs: 3000,
   changeDelayMs: 50,
+  minSweepGapMs: 500,
   leaveGraceMs: 1500,
   leaderTimeoutMs: 3000,
 });

@@ -179,6 +179,8 @@ export interface InterServerEvents {
 
   /** Presence: every server answers with its own connections' users (src/presence/). */
   'presence:collect': (query: PresenceQuery, answer: (report: NodePresence) => void) => void;
+  /** Presence: the sending server coordinates presence (said every second while it does). */
+  'presence:leader': (node: string) => void;
   /** Presence: connections joined or left rooms on the sending server; the coordinator looks again. */
   'presence:changed': () => void;
   /** Presence: the coordinator announced these notices; every server records them to take over. */

@@ -5,8 +5,8 @@ import { GENERAL, following, listEventually, newBrowser, onlineIds, openTab, use
 
 let server: RunningServer;
 const tabs: Tab[] = [];
-const open = async (browser: string, worker: number): Promise<Tab> => {
-  const tab = await openTab(server.url, browser, worker);
+const open = async (browser: string, worker: number, protocol: 'room' | 'tutorial' = 'room'): Promise<Tab> => {
+  const tab = await openTab(server.url, browser, worker, { protocol });
   tabs.push(tab);
   await following(tab);
   return tab;
@@ -23,8 +23,9 @@ after(async () => {
 test('a user with tabs on both workers is one online user, overall and in the room', async () => {
   const alice = newBrowser();
   const bob = newBrowser();
-  const aliceTabs = await Promise.all([open(alice, 0), open(alice, 1), open(alice, 0), open(alice, 1)]);
-  const bobTab = await open(bob, 1);
+  // Tutorial pages count as much as room-protocol tabs: both follow the room.
+  const aliceTabs = await Promise.all([open(alice, 0), open(alice, 1), open(alice, 0, 'tutorial'), open(alice, 1, 'tutorial')]);
+  const bobTab = await open(bob, 1, 'tutorial');
   assert.deepEqual(new Set(aliceTabs.map((tab) => tab.worker)), new Set([0, 1]));
 
   for (const asker of [aliceTabs[0], bobTab]) {
@@ -51,4 +52,13 @@ test('closing some tabs keeps the user online; closing the last one takes them o
   carolTabs[0]!.close();
   await listEventually(observer.socket, undefined, (ids) => !ids.includes(userIdOf(carol)), 'carol gone overall');
   assert.ok(!(await onlineIds(observer.socket, GENERAL)).includes(userIdOf(carol)), 'carol gone from the room');
+});
+
+test('a tutorial page is listed but sent no presence notices (it has no use for them)', async () => {
+  const watcher = await open(newBrowser(), 1, 'tutorial');
+  const hal = newBrowser();
+  await open(hal, 0);
+  await listEventually(watcher.socket, GENERAL, (ids) => ids.includes(userIdOf(hal)), 'hal listed');
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  assert.deepEqual(watcher.notices, []);
 });

@@ -20,15 +20,27 @@ export interface Tab {
   close(): void;
 }
 
+export interface TabOptions {
+  /** Do not come back after a disconnect (as if the browser went away). @default true */
+  readonly reconnection?: boolean;
+  /**
+   * `room`: the room protocol (auth.rooms, room:join general, presence:list {} so that it
+   * gets online/offline too). `tutorial`: the tutorial's page, which follows general by
+   * itself. @default room
+   */
+  readonly protocol?: 'room' | 'tutorial';
+}
+
 /**
  * Opens a tab of `browser` on worker `worker` (new sessions go round-robin, so it opens
- * until one lands there, closing the others), follows the general room, and resolves once
- * it is live there (it is then counted by presence:list { roomId: GENERAL }).
+ * until one lands there, closing the others) and follows the general room; call
+ * `following` to wait until it is live there.
  */
-export async function openTab(url: string, browser: string, worker: number, options: { reconnection?: boolean } = {}): Promise<Tab> {
+export async function openTab(url: string, browser: string, worker: number, options: TabOptions = {}): Promise<Tab> {
+  const roomProtocol = (options.protocol ?? 'room') === 'room';
   for (let attempt = 0; attempt < 20; attempt++) {
     const socket: ChatSocket = io(url, {
-      auth: { serverOffset: 0 },
+      auth: roomProtocol ? { rooms: {} } : { serverOffset: 0 },
       transports: ['websocket'],
       forceNew: true,
       reconnection: options.reconnection ?? true,
@@ -45,6 +57,12 @@ export async function openTab(url: string, browser: string, worker: number, opti
     const tab: Tab = { socket, notices: [], typing: [], worker, close: () => socket.disconnect() };
     socket.on('presence', (notice) => tab.notices.push(notice));
     socket.on('typing', (roomId, user, typing) => tab.typing.push({ roomId, user, typing }));
+    if (roomProtocol) {
+      const joined = (await socket.timeout(10_000).emitWithAck('room:join', { roomId: GENERAL, after: 0 })) as Ack<unknown>;
+      if (!joined.ok) throw new Error(`room:join refused: ${joined.error} ${joined.message}`);
+      const listed = (await socket.timeout(10_000).emitWithAck('presence:list', {})) as Ack<unknown>;
+      if (!listed.ok) throw new Error(`presence:list refused: ${listed.error} ${listed.message}`);
+    }
     return tab;
   }
   throw new Error(`no session landed on worker ${worker} in 20 attempts`);
