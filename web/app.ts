@@ -31,17 +31,22 @@ const form = byId('form', HTMLFormElement);
 const input = byId('input', HTMLInputElement);
 const scroller = byId('log', HTMLElement);
 
-// Until the page knows the server speaks only the tutorial's protocol, it asks for no old
-// `chat message` events: an offset beyond the history means "from now on". The room
-// protocol brings its own history; tutorial mode reconnects from 0.
-const token = Identity.token();
-const socket: ChatSocket = io({ auth: { serverOffset: Number.MAX_SAFE_INTEGER, ...(token ? { token } : {}) } });
-window.parley = { socket };
-
+// `auth.rooms` marks a room-protocol client, which the server does not send the tutorial's
+// `chat message` history; a server that speaks only the tutorial's protocol ignores it and
+// sends that history from `serverOffset`, kept below until the page knows which it is.
 let mode: 'rooms' | 'tutorial' | undefined;
 let rooms: RoomsClient | undefined;
-let sendTutorial: ((text: string) => void) | undefined;
+/** Typed before the page knew its mode. */
 const typedEarly: string[] = [];
+const token = Identity.token();
+const socket: ChatSocket = io({ auth: { serverOffset: 0, rooms: {}, ...(token ? { token } : {}) } });
+window.parley = { socket };
+const earlyTutorialEvents: [string, number][] = [];
+let tutorial: ReturnType<typeof startTutorialMode> | undefined;
+socket.on('chat message', (text, serverOffset) => {
+  if (tutorial) tutorial.received(text, serverOffset);
+  else if (!mode) earlyTutorialEvents.push([text, serverOffset]);
+});
 
 const identity = new Identity(
   socket,
@@ -61,7 +66,7 @@ socket.on('session:user', (user) => identity.set(user));
 async function chooseMode(): Promise<void> {
   const answer = await request(socket, 'room:list', {});
   if (mode) return;
-  if (answer.ok) startRooms(answer.data);
+  if (answer.ok) await startRooms(answer.data);
   else if (answer.error === 'UNKNOWN_EVENT') startTutorial();
   else return; // no answer: asked again on the next connection
   document.body.dataset.mode = mode;
@@ -70,8 +75,9 @@ async function chooseMode(): Promise<void> {
   for (const text of typedEarly.splice(0)) submit(text);
 }
 
-function startRooms(list: readonly RoomSummary[]): void {
+async function startRooms(list: readonly RoomSummary[]): Promise<void> {
   mode = 'rooms';
+  earlyTutorialEvents.length = 0;
   rooms = new RoomsClient(
     socket,
     {
@@ -89,20 +95,18 @@ function startRooms(list: readonly RoomSummary[]): void {
     status,
   );
   if (identity.user) rooms.identify(identity.user);
-  rooms.start(list);
   void identity.connected();
+  await rooms.start(list);
 }
 
 function startTutorial(): void {
   mode = 'tutorial';
-  sendTutorial = startTutorialMode(socket, status, byId('messages', HTMLOListElement), scroller);
-  // The first handshake asked for no history; this one asks for all of it.
-  socket.auth = { serverOffset: 0 };
-  socket.disconnect().connect();
+  tutorial = startTutorialMode(socket, status, byId('messages', HTMLOListElement), scroller);
+  for (const [text, serverOffset] of earlyTutorialEvents.splice(0)) tutorial.received(text, serverOffset);
 }
 
 function submit(text: string): void {
-  if (mode === 'tutorial') sendTutorial?.(text);
+  if (mode === 'tutorial') tutorial?.send(text);
   else if (mode === 'rooms') input.value ||= text; // the composer sends it once a room is open
   else typedEarly.push(text);
 }

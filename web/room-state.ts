@@ -12,6 +12,10 @@ import type { RoomTimeline } from './room-timeline.js';
  */
 export class RoomState {
   progress: RoomProgress | undefined;
+  /** Settles when this connection follows the room live (the server refuses writes before). */
+  joined: Promise<unknown> = Promise.resolve();
+  /** Where this tab stopped when it last stopped following: a rejoin resumes there, leaving no gap in the log. */
+  resumeAfter: number | undefined;
   private readonly unreadAboveHead = new Set<number>();
 
   constructor(

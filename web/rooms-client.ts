@@ -5,12 +5,20 @@ import { HistoryLoader } from './history-loader.js';
 import { MessageList } from './message-list.js';
 import { PresenceList } from './presence-list.js';
 import { RoomListView } from './room-list-view.js';
-import { RoomOutbox, type RoomRequest } from './room-outbox.js';
+import { RoomOutbox, type OutboxHooks, type RoomRequest } from './room-outbox.js';
 import { RoomProgress } from './room-progress.js';
 import { RoomState } from './room-state.js';
 import { RoomTimeline } from './room-timeline.js';
 import { request, type ChatSocket } from './rpc.js';
 import { TypingLine, TypingNotifier } from './typing.js';
+
+/** Sends one request of the outbox as its event. */
+function sendRequest(socket: ChatSocket, req: RoomRequest): ReturnType<OutboxHooks['send']> {
+  const { roomId, clientId, text, target } = req;
+  if (req.kind === 'message') return request(socket, 'message:send', { roomId, text, clientId });
+  if (req.kind === 'edit') return request(socket, 'message:edit', { roomId, target, text, clientId });
+  return request(socket, 'message:delete', { roomId, target, clientId });
+}
 
 /** The page's elements that the room protocol drives. */
 export interface RoomsElements {
@@ -71,11 +79,15 @@ export class RoomsClient {
       edit: (roomId, target, text) => this.send(RoomOutbox.create('edit', roomId, text, target)),
     });
     this.outbox = new RoomOutbox({
-      send: (req) => {
-        const { roomId, clientId, text, target } = req;
-        if (req.kind === 'message') return request(socket, 'message:send', { roomId, text, clientId });
-        if (req.kind === 'edit') return request(socket, 'message:edit', { roomId, target, text, clientId });
-        return request(socket, 'message:delete', { roomId, target, clientId });
+      send: async (req) => {
+        const room = this.rooms.get(req.roomId);
+        await room?.joined;
+        const answer = await sendRequest(socket, req);
+        // After a reconnect the server re-follows the rooms of `auth.rooms` while requests
+        // already arrive: follow again from where this tab stopped, then send once more.
+        if (answer.ok || answer.error !== 'NOT_MEMBER' || !room?.progress) return answer;
+        await this.follow(room, room.progress.contiguous);
+        return sendRequest(socket, req);
       },
       connected: () => (socket.connected ? Promise.resolve() : new Promise((resolve) => socket.once('connect', () => resolve()))),
       waiting: (req, why) => {
@@ -107,13 +119,16 @@ export class RoomsClient {
     document.addEventListener('visibilitychange', () => this.scheduleRead());
   }
 
-  /** Starts from the first room list: follows the rooms, opens one, resends what a reload left. */
-  start(list: readonly RoomSummary[]): void {
+  /**
+   * Starts from the first room list: follows the rooms, opens one (resolving once it is on
+   * screen, so nothing typed finds no room), resends what a reload left.
+   */
+  async start(list: readonly RoomSummary[]): Promise<void> {
     this.reconcile(list);
     const stored = Number(sessionStorage.getItem(ACTIVE_KEY));
     const general = [...this.rooms.values()].find((room) => room.summary.kind === 'public' && room.summary.name === DEFAULT_ROOM);
     const first = this.rooms.get(stored)?.progress ? stored : general?.summary.id;
-    if (first !== undefined && !this.rooms.get(first)?.progress) void this.join(first);
+    if (first !== undefined && !this.rooms.get(first)?.progress) await this.join(first, false);
     else if (first !== undefined) this.open(first);
     for (const req of RoomOutbox.restore()) this.send(req);
     void this.refreshPresence();
@@ -158,16 +173,19 @@ export class RoomsClient {
       room = new RoomState(summary, timeline);
       this.rooms.set(summary.id, room);
     }
-    if (summary.member && !room.progress) this.follow(room);
+    if (summary.member && !room.progress) void this.follow(room);
     this.renderSidebar();
     return room;
   }
 
-  /** Follows `room` from its head: the server sends what comes after, once, in order. */
-  private follow(room: RoomState): void {
-    room.progress = new RoomProgress(room.summary.head);
+  /**
+   * Follows `room` after `after` (its head when first followed: older history is loaded
+   * page by page when shown): the server sends what comes after, once, in order.
+   */
+  private follow(room: RoomState, after = room.resumeAfter ?? room.summary.head): Promise<unknown> {
+    room.progress ??= new RoomProgress(after);
     this.progressed();
-    void request(this.socket, 'room:join', { roomId: room.summary.id, after: room.summary.head }).then((answer) => {
+    room.joined = request(this.socket, 'room:join', { roomId: room.summary.id, after }).then((answer) => {
       if (answer.ok) room.update(answer.data);
       else if (answer.error !== 'NO_ANSWER') {
         // A reconnect resumes a room whose join got no answer; a refusal is final.
@@ -176,6 +194,7 @@ export class RoomsClient {
       }
       this.renderSidebar();
     });
+    return room.joined;
   }
 
   /** Tells the next handshake where each followed room stopped. */
@@ -274,14 +293,17 @@ export class RoomsClient {
     this.renderSidebar();
   }
 
-  private async join(roomId: number): Promise<void> {
-    const answer = await request(this.socket, 'room:join', { roomId, after: this.rooms.get(roomId)?.summary.head ?? 0 });
-    if (!answer.ok) {
-      this.elements.alert.textContent = `Could not join: ${answer.message}`;
+  /** Joins a public room this person is not a member of, and shows it. */
+  private async join(roomId: number, focus = true): Promise<void> {
+    const room = this.rooms.get(roomId);
+    if (!room) return;
+    await this.follow(room);
+    if (!room.progress) {
+      this.elements.alert.textContent = 'Could not join the room.';
       return;
     }
-    this.upsert(answer.data);
     this.open(roomId);
+    if (focus) this.elements.composer.input.focus();
   }
 
   private async create(name: FormDataEntryValue | null): Promise<void> {
@@ -317,6 +339,7 @@ export class RoomsClient {
   private removed(roomId: number): void {
     const room = this.rooms.get(roomId);
     if (!room) return;
+    room.resumeAfter = room.progress?.contiguous;
     room.progress = undefined;
     if (room.summary.kind === 'direct') this.rooms.delete(roomId);
     else room.update({ ...room.summary, member: false });

@@ -8,9 +8,15 @@ const ACK_TIMEOUT_MS = 10_000;
 
 /**
  * The page on a server that speaks only the tutorial's protocol: one room, `chat message`
- * events, `auth.serverOffset`. Returns what sends a typed message.
+ * events, `auth.serverOffset`. Returns what sends a typed message and what takes a
+ * `chat message` event (app.ts buffers those that came before the page knew its mode).
  */
-export function startTutorialMode(socket: ChatSocket, status: ConnectionStatus, list: HTMLOListElement, scroller: HTMLElement): (text: string) => void {
+export function startTutorialMode(
+  socket: ChatSocket,
+  status: ConnectionStatus,
+  list: HTMLOListElement,
+  scroller: HTMLElement,
+): { send: (text: string) => void; received: (text: string, serverOffset: number) => void } {
   const conversation = new Conversation(
     new MessageList(list, scroller),
     {
@@ -22,12 +28,11 @@ export function startTutorialMode(socket: ChatSocket, status: ConnectionStatus, 
     {
       // Read at every (re)connection's handshake, so the server resumes after what is shown.
       onProgress: (offset) => {
-        socket.auth = { ...(socket.auth as Record<string, unknown>), serverOffset: offset };
+        socket.auth = { serverOffset: offset };
       },
       onWaitingChange: (waiting) => status.setWaiting(waiting),
     },
   );
-  socket.on('chat message', (text, serverOffset) => conversation.received(text, serverOffset));
   conversation.restore();
-  return (text) => conversation.send(text);
+  return { send: (text) => conversation.send(text), received: (text, serverOffset) => conversation.received(text, serverOffset) };
 }

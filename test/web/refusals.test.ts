@@ -37,7 +37,7 @@ describe('the chat page, when the server refuses', () => {
         messages.some((message) => message.text === tooLong && message.state === 'failed') &&
         messages.some((message) => message.text === next && message.state === 'delivered'),
       );
-      assert.equal(shown.at(-1)?.text, tooLong, 'the refused message stays below the delivered ones');
+      assert.equal(shown.at(-1)?.text, tooLong, `the refused message stays below the delivered ones: ${JSON.stringify(shown)}`);
       const item = alice.page.locator('#messages > li[data-state="failed"]');
       assert.match((await item.locator('.note').textContent()) ?? '', /Not sent: .*longer than 40/);
       assert.deepEqual(await item.locator('button').allTextContents(), ['Dismiss'], 'no retry for what cannot succeed');
