@@ -9,7 +9,7 @@ import { InFlight } from './chat/in-flight.js';
 import { RateLimit } from './chat/rate-limit.js';
 import type { Config } from './config.js';
 import { Delivery } from './delivery/delivery.js';
-import { roomWire } from './delivery/room-wire.js';
+import { createRoomWire } from './delivery/room-wire.js';
 import { tutorialWire } from './delivery/tutorial-wire.js';
 import { observeEngine } from './http/engine-events.js';
 import { originAllowed } from './http/origins.js';
@@ -78,6 +78,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   authenticateSockets(io, store, identities, log.child({ module: 'auth' }));
   checkHandshakeRooms(io);
 
+  const roomWire = createRoomWire();
   const delivery = new Delivery(io, store, [tutorialWire, roomWire], log.child({ module: 'delivery' }), {
     clustered: options.adapter.spansProcesses,
     catchUpBatchSize: config.catchUpBatchSize,
@@ -93,6 +94,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       socket,
       store,
       delivery,
+      roomWire,
       config,
       log: chatLog,
       generalRoom,

@@ -1,6 +1,7 @@
 import type { Identities } from '../accounts/identities.js';
 import type { Config } from '../config.js';
 import type { Delivery } from '../delivery/delivery.js';
+import type { RoomWire } from '../delivery/room-wire.js';
 import type { Logger } from '../log.js';
 import type { Presence } from '../presence/presence.js';
 import type { Room, Store } from '../store/store.js';
@@ -14,6 +15,8 @@ export interface HandlerContext {
   readonly socket: ParleySocket;
   readonly store: Store;
   readonly delivery: Delivery;
+  /** The room protocol's wire (src/rooms/ follows rooms and sends through it). */
+  readonly roomWire: RoomWire;
   readonly config: Config;
   readonly log: Logger;
   readonly generalRoom: Room;

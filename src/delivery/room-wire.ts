@@ -1,5 +1,6 @@
 import type { MessageEnvelope, PublicUser, RoomEvent } from '../shared/events.js';
 import { roomKey, type Wire } from './delivery.js';
+import { Origins } from './origins.js';
 
 /** Account ids start with `a:` (see PublicUser); everything else is a guest. */
 export const userKind = (userId: string): PublicUser['kind'] => (userId.startsWith('a:') ? 'account' : 'guest');
@@ -14,9 +15,14 @@ export function toRoomEvent(message: MessageEnvelope): RoomEvent {
     author: { id: authorId, name: message.author, kind: userKind(authorId) },
     text: message.text,
     createdAt: message.createdAt,
-    ...(message.target != null ? { target: message.target } : {}),
-    ...(message.clientId != null ? { clientId: message.clientId } : {}),
+    ...(message.target !== undefined && message.target !== null ? { target: message.target } : {}),
+    ...(message.clientId !== undefined && message.clientId !== null ? { clientId: message.clientId } : {}),
   };
+}
+
+/** The room protocol's wire, with the table of the sockets it leaves out. */
+export interface RoomWire extends Wire {
+  readonly origins: Origins;
 }
 
 /**
@@ -24,14 +30,18 @@ export function toRoomEvent(message: MessageEnvelope): RoomEvent {
  * sent the event (it has its acknowledgement instead). The broadcast is still encoded once:
  * `except` only filters the sockets it is written to.
  */
-export const roomWire: Wire = {
-  key: roomKey,
-  toRoom(io, key, message) {
-    const followers = io.local.to(key);
-    (message.origin ? followers.except(message.origin) : followers).emit('room:event', toRoomEvent(message));
-  },
-  toSocket(socket, message) {
-    if (message.origin === socket.id) return;
-    socket.emit('room:event', toRoomEvent(message));
-  },
-};
+export function createRoomWire(origins = new Origins()): RoomWire {
+  return {
+    origins,
+    key: roomKey,
+    toRoom(io, key, message) {
+      const except = origins.of(message);
+      const followers = io.local.to(key);
+      (except.length > 0 ? followers.except(except) : followers).emit('room:event', toRoomEvent(message));
+    },
+    toSocket(socket, message) {
+      if (origins.of(message).includes(socket.id)) return;
+      socket.emit('room:event', toRoomEvent(message));
+    },
+  };
+}

@@ -21,10 +21,13 @@ export interface EventDraft {
  * seen.
  */
 export async function appendEvent(context: RoomContext, event: EventDraft): Promise<Ack<SentMessage>> {
-  const { socket, store, delivery, inFlight } = context;
+  const { socket, store, delivery, inFlight, roomWire } = context;
   const { user } = socket.data;
   if (!inFlight.accepting) return fail(ErrorCode.UNAVAILABLE, 'the server is shutting down; retry');
   const idempotencyKey = createHash('sha256').update('room-protocol\0').update(user.id).update('\0').update(event.clientId).digest('base64url');
+  // Until the acknowledgement is sent, this socket is left out of the event's delivery
+  // whichever way this server's feed gets it (announcement or store read).
+  const forget = roomWire.origins.register(event.roomId, user.id, event.clientId, socket.id);
   try {
     const { message, duplicate } = await inFlight.track(
       store.appendMessage({ ...event, author: user.name, authorId: user.id, idempotencyKey }),
@@ -36,6 +39,8 @@ export async function appendEvent(context: RoomContext, event: EventDraft): Prom
   } catch (error) {
     if (error instanceof UnknownRoomError) return fail(ErrorCode.UNKNOWN_ROOM, 'the room does not exist');
     throw error;
+  } finally {
+    forget();
   }
 }
 

@@ -1,5 +1,5 @@
 import { roomKey, type Delivery } from '../delivery/delivery.js';
-import { roomWire } from '../delivery/room-wire.js';
+import type { RoomWire } from '../delivery/room-wire.js';
 import type { Logger } from '../log.js';
 import type { ParleySocket } from '../types.js';
 
@@ -11,10 +11,13 @@ import type { ParleySocket } from '../types.js';
  */
 export class Follows {
   private readonly following = new Map<number, Promise<boolean>>();
+  /** The handshake's re-follow: until it has started every follow, isLive waits for it. */
+  private restoring: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly socket: ParleySocket,
     private readonly delivery: Delivery,
+    private readonly wire: RoomWire,
     private readonly log: Logger,
   ) {
     // A connection that state recovery restored is back in its live rooms already.
@@ -35,18 +38,28 @@ export class Follows {
     if (current && (await current) && this.following.get(roomId) === current && this.socket.rooms.has(roomKey(roomId))) return true;
     if (!this.socket.connected) return false;
     const attempt: Promise<boolean> = this.delivery
-      .catchUp(this.socket, roomId, afterOffset, roomWire, () => this.following.get(roomId) === attempt)
+      .catchUp(this.socket, roomId, afterOffset, this.wire, () => this.following.get(roomId) === attempt)
       .catch((error: unknown) => {
-        this.log.warn({ err: error, socketId: this.socket.id, roomId }, 'room catch-up failed; disconnecting so the client retries');
-        this.socket.disconnect(true);
+        this.log.warn({ err: error, socketId: this.socket.id, roomId }, 'room catch-up failed; closing the connection so the client reconnects');
+        // Closing the transport, not disconnect(): a client reconnects by itself only after a transport loss.
+        this.socket.conn.close();
         return false;
       });
     this.following.set(roomId, attempt);
     return attempt;
   }
 
+  /**
+   * Runs the handshake's re-follow; until `work` settles, isLive waits, so an event sent
+   * right after connecting is not refused for a follow that is about to start.
+   */
+  restore(work: Promise<void>): void {
+    this.restoring = work.catch(() => undefined);
+  }
+
   /** Whether the socket is live in the room, after waiting for a catch-up in progress. */
   async isLive(roomId: number): Promise<boolean> {
+    await this.restoring;
     const current = this.following.get(roomId);
     return current !== undefined && (await current) && this.socket.rooms.has(roomKey(roomId));
   }

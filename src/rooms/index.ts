@@ -37,10 +37,10 @@ type RoomEvents = Pick<
  * only), and returns the handlers of the room events, one file each.
  */
 export function roomProtocol(chat: HandlerContext): RoomEvents {
-  const { socket, store, delivery, log } = chat;
-  const context: RoomContext = { ...chat, follows: new Follows(socket, delivery, log) };
+  const { socket, store, delivery, roomWire, log } = chat;
+  const context: RoomContext = { ...chat, follows: new Follows(socket, delivery, roomWire, log) };
   void socket.join(userKey(socket.data.user.id));
-  if (speaksRoomProtocol(socket.handshake.auth)) void refollow(context);
+  if (speaksRoomProtocol(socket.handshake.auth)) context.follows.restore(refollow(context));
   return {
     'room:list': roomList(context),
     'room:create': roomCreate(context),
@@ -58,10 +58,12 @@ export function roomProtocol(chat: HandlerContext): RoomEvents {
     try {
       const wanted = handshakeRooms(socket.handshake.auth);
       const memberOf = new Set(await store.memberRoomIds(socket.data.user.id));
-      await Promise.all([...wanted].filter(([roomId]) => memberOf.has(roomId)).map(([roomId, after]) => follows.follow(roomId, after)));
+      // Started, not awaited: isLive awaits each follow itself.
+      for (const [roomId, after] of wanted) if (memberOf.has(roomId)) void follows.follow(roomId, after);
     } catch (error) {
-      log.warn({ err: error, socketId: socket.id }, 'could not re-follow rooms; disconnecting so the client retries');
-      socket.disconnect(true);
+      log.warn({ err: error, socketId: socket.id }, 'could not re-follow rooms; closing the connection so the client reconnects');
+      // Closing the transport, not disconnect(): a client reconnects by itself only after a transport loss.
+      socket.conn.close();
     }
   }
 }

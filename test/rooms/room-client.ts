@@ -13,6 +13,8 @@ export interface TabOptions {
   /** `auth.rooms`: { [roomId]: lastOffsetSeen }. @default {} */
   readonly rooms?: Record<string, number>;
   readonly transports?: ('polling' | 'websocket')[];
+  /** Resend unacknowledged events after a short timeout (socket.io-client `retries`), as a real client would. */
+  readonly retries?: boolean;
 }
 
 /** Client events of the room protocol, with the type their acknowledgement carries. */
@@ -37,16 +39,21 @@ export interface RoomCalls {
 export class Tab {
   readonly socket: ChatSocket;
   readonly events: RoomEvent[] = [];
+  /** The socket id each of `events` arrived on. */
+  readonly eventSockets: string[] = [];
   readonly added: RoomSummary[] = [];
   readonly removed: number[] = [];
   readonly reads: RoomSummary[] = [];
   readonly tutorialMessages: { text: string; serverOffset: number }[] = [];
   readonly rooms: Record<string, number>;
+  private readonly retries: boolean;
 
   constructor(url: string, options: TabOptions) {
     this.rooms = { ...(options.rooms ?? {}) };
+    this.retries = options.retries ?? false;
     this.socket = io(url, {
       auth: { rooms: this.rooms },
+      ...(this.retries ? { ackTimeout: 3000, retries: 10 } : {}),
       transports: options.transports ?? ['websocket'],
       forceNew: true,
       reconnectionDelay: 50,
@@ -55,6 +62,7 @@ export class Tab {
     }) as ChatSocket;
     this.socket.on('room:event', (event) => {
       this.events.push(event);
+      this.eventSockets.push(this.socket.id ?? '');
       this.saw(event.roomId, event.offset);
     });
     this.socket.on('room:added', (room) => this.added.push(room));
@@ -71,8 +79,12 @@ export class Tab {
 
   /** Sends a room-protocol event and resolves with its acknowledgement. */
   async call<Event extends keyof RoomCalls>(event: Event, payload: unknown): Promise<Ack<RoomCalls[Event]>> {
-    const emit = this.socket.timeout(15_000).emitWithAck as unknown as (event: string, payload: unknown) => Promise<Ack<RoomCalls[Event]>>;
-    return emit.call(this.socket.timeout(15_000), event, payload);
+    // With `retries`, socket.io-client resends until acknowledged; without, give up after 15 s.
+    const target = this.retries ? this.socket : this.socket.timeout(15_000);
+    const emit = target.emitWithAck as unknown as (event: string, payload: unknown) => Promise<Ack<RoomCalls[Event]>>;
+    const ack = await emit.call(target, event, payload);
+    this.track(event, payload, ack);
+    return ack;
   }
 
   /** Like `call`, but fails the test unless the acknowledgement is a success. */
@@ -109,6 +121,17 @@ export class Tab {
 
   close(): void {
     this.socket.close();
+  }
+
+  /** A client lists every room it follows in `auth.rooms`, so a reconnect follows it again. */
+  private track(event: keyof RoomCalls, payload: unknown, ack: Ack<unknown>): void {
+    if (!ack.ok) return;
+    if (event === 'room:join' || event === 'room:create' || event === 'dm:open') {
+      const { id } = ack.data as RoomSummary;
+      const after = event === 'room:join' ? ((payload as { after?: number }).after ?? 0) : 0;
+      this.rooms[String(id)] = Math.max(this.rooms[String(id)] ?? 0, after);
+    }
+    if (event === 'room:leave') delete this.rooms[String((payload as { roomId: number }).roomId)];
   }
 
   private saw(roomId: number, offset: number): void {
