@@ -92,8 +92,8 @@ export class Identities {
   /**
    * `session:user` to one socket, sent at once: with connection state recovery on, a plain
    * `socket.emit` goes through the cluster adapter asynchronously and would reach the client
-   * after the acknowledgement of the request that changed the identity. Not kept for
-   * recovery, and needs not be: a recovered connection is told again on connect.
+   * after the acknowledgement of the request that changed the identity. A local broadcast
+   * to the socket's own room is written at once (and still kept for recovery).
    */
   private tell(socket: ParleySocket): void {
     this.io.local.to(socket.id).emit('session:user', socket.data.user);
