@@ -41,6 +41,8 @@ const DEFAULT_ROOM = 'general';
 const ACTIVE_KEY = 'parley.active-room';
 /** How long a visible room waits before moving its read marker, so a burst makes one request. */
 const READ_MARK_DELAY_MS = 300;
+/** How often a visible page asks for the room list again, for rooms others created. */
+const ROOM_LIST_REFRESH_MS = 30_000;
 
 /**
  * The page in the room protocol: the rooms this person follows, each followed from the
@@ -117,6 +119,13 @@ export class RoomsClient {
     });
     elements.leave.addEventListener('click', () => void this.leave());
     document.addEventListener('visibilitychange', () => this.scheduleRead());
+    // Public rooms that others create (and names others change) reach this page only
+    // through the lists: ask again when the person comes back to the window, and now and
+    // then while they look.
+    window.addEventListener('focus', () => void this.reconnected());
+    setInterval(() => {
+      if (document.visibilityState === 'visible' && socket.connected) void this.refreshRooms();
+    }, ROOM_LIST_REFRESH_MS);
   }
 
   /**
@@ -136,14 +145,37 @@ export class RoomsClient {
 
   /** A reconnect: the server resumed every followed room from `auth.rooms`; refresh the rest. */
   async reconnected(): Promise<void> {
+    await Promise.all([this.refreshRooms(), this.refreshPresence()]);
+  }
+
+  /**
+   * Signed in or out: another user, with other memberships and read markers. The default
+   * room is followed by everyone, so it is joined again; other rooms the new user is not a
+   * member of stop.
+   */
+  private async resync(): Promise<void> {
+    const list = await request(this.socket, 'room:list', {});
+    if (!list.ok) return;
+    this.reconcile(list.data);
+    for (const summary of list.data) {
+      const room = this.rooms.get(summary.id);
+      if (summary.member || !room?.progress) continue;
+      if (summary.kind === 'public' && summary.name === DEFAULT_ROOM) void this.follow(room, room.progress.contiguous);
+      else this.removed(summary.id);
+    }
+    await this.refreshPresence();
+  }
+
+  private async refreshRooms(): Promise<void> {
     const list = await request(this.socket, 'room:list', {});
     if (list.ok) this.reconcile(list.data);
-    await this.refreshPresence();
   }
 
   /** This tab's identity changed (or became known): own messages, names and lists follow. */
   identify(user: PublicUser): void {
+    const switched = this.me !== undefined && this.me.id !== user.id;
     this.me = user;
+    if (switched) void this.resync();
     for (const room of this.rooms.values()) room.timeline.renderAll();
     this.presence.render();
     this.renderSidebar();

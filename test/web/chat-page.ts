@@ -9,6 +9,12 @@ export interface ShownMessage {
   readonly offset: number | undefined;
   /** Marked as sent from this page. */
   readonly own: boolean;
+  /** Who wrote it (room protocol only). */
+  readonly author?: string | undefined;
+  /** Changed by its author since it was sent. */
+  readonly edited?: boolean;
+  /** Deleted by its author (then its text says so). */
+  readonly deleted?: boolean;
 }
 
 const TIMEOUT_MS = 20_000;
@@ -54,6 +60,9 @@ export class ChatPage {
         state: item.dataset.state ?? '',
         offset: item.dataset.offset === undefined ? undefined : Number(item.dataset.offset),
         own: item.dataset.own === 'true',
+        author: item.querySelector('.author')?.textContent ?? undefined,
+        edited: item.dataset.edited === 'true',
+        deleted: item.dataset.deleted === 'true',
       })),
     );
   }
@@ -132,6 +141,117 @@ export class ChatPage {
   close(): Promise<void> {
     return this.context.close();
   }
+
+  /** The protocol the page chose: `rooms` when the server speaks the room protocol. */
+  mode(): Promise<string | undefined> {
+    return this.page.evaluate(() => window.parley?.mode);
+  }
+
+  /** The index of the cluster worker that holds this page's connection (from its session id). */
+  worker(): Promise<string | undefined> {
+    return this.page.evaluate(() => window.parley?.socket.io.engine.id.split('.')[0]);
+  }
+
+  /** Waits until `selector`'s text is `text` exactly. */
+  async waitForText(selector: string, text: string): Promise<void> {
+    await this.page.waitForFunction(
+      ([wanted, expected]) => document.querySelector(wanted)?.textContent === expected,
+      [selector, text] as const,
+      { timeout: TIMEOUT_MS },
+    );
+  }
+
+  /** Creates an account through the identity dialog and waits until signed in. */
+  async register(username: string, password: string): Promise<void> {
+    await this.page.click('#identity-button');
+    await this.page.fill('#username', username);
+    await this.page.fill('#password', password);
+    await this.page.click('#account-form button[value="register"]');
+    await this.waitForText('#me', `Signed in as ${username}`);
+  }
+
+  /** Picks a guest nickname through the identity dialog and waits until it is taken. */
+  async pickNickname(nickname: string): Promise<void> {
+    await this.page.click('#identity-button');
+    await this.page.fill('#nickname', nickname);
+    await this.page.click('#guest-form button[type="submit"]');
+    await this.waitForText('#me', `Guest: ${nickname}`);
+  }
+
+  /** Creates a public room from the sidebar; it opens. */
+  async createRoom(name: string): Promise<void> {
+    await this.page.fill('#room-name', name);
+    await this.page.press('#room-name', 'Enter');
+    await this.waitForText('#room-title', `# ${name}`);
+  }
+
+  /** Joins a public room listed under "Other rooms"; it opens. */
+  async joinRoom(name: string): Promise<void> {
+    await this.page.click(`#other-rooms button[aria-label="Join ${name}"]`, { timeout: TIMEOUT_MS });
+    await this.waitForText('#room-title', `# ${name}`);
+  }
+
+  /** Opens a followed room or direct conversation by the name the sidebar shows. */
+  async openRoom(label: string, kind: 'public' | 'direct' = 'public'): Promise<void> {
+    const shown = kind === 'public' ? `# ${label}` : label;
+    const list = kind === 'public' ? '#joined-rooms' : '#direct-rooms';
+    await this.page.locator(`${list} button.room`).filter({ has: this.page.locator('.name', { hasText: new RegExp(`^${escapeRegExp(shown)}$`) }) }).click({ timeout: TIMEOUT_MS });
+    await this.waitForText('#room-title', shown);
+  }
+
+  /** Opens the direct conversation with `name` from the online list. */
+  async messagePerson(name: string): Promise<void> {
+    await this.page.click(`#online button[aria-label="Send a direct message to ${name}"]`, { timeout: TIMEOUT_MS });
+    await this.waitForText('#room-title', name);
+  }
+
+  /** The sidebar's rooms and direct conversations with their unread counts, by shown name. */
+  unreadCounts(): Promise<Record<string, number>> {
+    return this.page.$$eval('#sidebar button.room', (buttons) =>
+      Object.fromEntries(buttons.map((button) => [button.querySelector('.name')?.textContent ?? '', Number(button.querySelector('.unread')?.textContent ?? 0)])),
+    );
+  }
+
+  /** Polls the sidebar until `done` holds for its unread counts. */
+  async waitForUnread(what: string, done: (counts: Record<string, number>) => boolean): Promise<Record<string, number>> {
+    const deadline = Date.now() + TIMEOUT_MS;
+    for (;;) {
+      const counts = await this.unreadCounts();
+      if (done(counts)) return counts;
+      if (Date.now() > deadline) throw new Error(`timed out: ${what}; the sidebar shows ${JSON.stringify(counts)}`);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+
+  /** Names in the online list. */
+  online(): Promise<string[]> {
+    return this.page.$$eval('#online li .name', (names) => names.map((name) => name.textContent ?? ''));
+  }
+
+  /** The join and leave notices of the room on screen, top to bottom. */
+  notices(): Promise<string[]> {
+    return this.page.$$eval('#messages > li.notice', (items) => items.map((item) => item.textContent ?? ''));
+  }
+
+  /** Edits this person's message `text` to `newText` with its Edit button. */
+  async edit(text: string, newText: string): Promise<void> {
+    await this.ownMessage(text).getByRole('button', { name: /^Edit message/ }).click();
+    await this.page.fill('#input', newText);
+    await this.page.press('#input', 'Enter');
+  }
+
+  /** Deletes this person's message `text` with its Delete button. */
+  async delete(text: string): Promise<void> {
+    await this.ownMessage(text).getByRole('button', { name: /^Delete message/ }).click();
+  }
+
+  private ownMessage(text: string) {
+    return this.page.locator('#messages > li.message[data-own]').filter({ has: this.page.locator('.text', { hasText: new RegExp(`^${escapeRegExp(text)}$`) }) });
+  }
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** Texts of the delivered messages in page order, with their offsets. */
