@@ -35,6 +35,9 @@ export function createRoomWire(origins = new Origins()): RoomWire {
     origins,
     key: roomKey,
     toRoom(io, key, message) {
+      // Socket.IO encodes a broadcast before looking for recipients: skip rooms nobody here
+      // follows (e.g. general when only tutorial pages are connected).
+      if (!io.of('/').adapter.rooms.has(key)) return;
       const except = origins.of(message);
       const followers = io.local.to(key);
       (except.length > 0 ? followers.except(except) : followers).emit('room:event', toRoomEvent(message));
