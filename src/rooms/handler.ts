@@ -6,8 +6,9 @@ import type { RoomContext } from './context.js';
 
 /**
  * Wraps one room-protocol event: splits off the acknowledgement, validates the payload
- * with `schema`, runs `work`, and always answers: bad payloads with INVALID_PAYLOAD, storage
- * trouble with UNAVAILABLE (the client may retry), anything else with INTERNAL (logged).
+ * with `schema`, takes a token of the connection's rate limit, runs `work`, and always
+ * answers: bad payloads with INVALID_PAYLOAD, floods with RATE_LIMITED, storage trouble with
+ * UNAVAILABLE (the client may retry), anything else with INTERNAL (logged).
  */
 export function roomHandler<Schema extends z.ZodType, Output>(
   context: RoomContext,
@@ -22,6 +23,11 @@ export function roomHandler<Schema extends z.ZodType, Output>(
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       respond(fail(ErrorCode.INVALID_PAYLOAD, `${event}: ${issue ? `${issue.path.join('.') || 'payload'}: ${issue.message}` : 'bad payload'}`));
+      return;
+    }
+    // Every room event reads or writes the store: one token of the connection's rate limit each.
+    if (!context.rateLimit.take()) {
+      respond(fail(ErrorCode.RATE_LIMITED, 'too many requests; slow down'));
       return;
     }
     work(parsed.data).then(respond, (error: unknown) => {

@@ -18,7 +18,6 @@ export interface ChangeDraft {
  * message of the room, not deleted, and written by this user (NOT_AUTHOR otherwise).
  */
 export async function changeMessage(context: RoomContext, change: ChangeDraft): Promise<Ack<SentMessage>> {
-  if (!context.rateLimit.take()) return fail(ErrorCode.RATE_LIMITED, 'too many events; slow down');
   const refusal = await writableRoom(context, change.roomId);
   if (refusal) return refusal;
   const target = await context.store.liveMessage(change.roomId, change.target);

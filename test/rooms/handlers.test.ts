@@ -118,6 +118,16 @@ describe('room protocol handlers', () => {
     refusedWith(await stranger.call('message:send', { roomId: room.id, text: 'x', clientId: 'c5' }), 'NOT_MEMBER');
   });
 
+  test('a flood of room events is refused with RATE_LIMITED and the connection stays usable', async () => {
+    const alice = await open();
+    const room = await alice.must('room:create', { name: unique('flood') });
+    const answers = await Promise.all(Array.from({ length: 260 }, () => alice.call('history:before', { roomId: room.id })));
+    const refused = answers.filter((ack) => !ack.ok && ack.error === 'RATE_LIMITED').length;
+    assert.ok(refused > 0 && refused < 260, `some refused (${refused})`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    assert.equal((await alice.call('history:before', { roomId: room.id })).ok, true);
+  });
+
   test('message:edit and message:delete: author only, live messages only', async () => {
     const alice = await open();
     const bob = await open();
