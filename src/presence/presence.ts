@@ -37,11 +37,16 @@ export function createPresence(io: ParleyServer, options: PresenceOptions): Pres
 
   io.on('connection', (socket) => joinUserRoom(socket));
   const adapter = io.of('/').adapter;
-  adapter.on('join-room', () => coordinator.changed());
+  // A connection enters and leaves its own id's room first and last; other rooms (the
+  // user's, the online watchers') change nothing presence shows.
+  const matters = (room: string, socketId: string): boolean => room === socketId || chatRoomOf(room) !== undefined;
+  adapter.on('join-room', (room: string, socketId: string) => {
+    if (matters(room, socketId)) coordinator.changed();
+  });
   adapter.on('leave-room', (room: string, socketId: string) => {
     const roomId = chatRoomOf(room);
     if (roomId !== undefined) typing.left(socketId, roomId);
-    coordinator.changed();
+    if (matters(room, socketId)) coordinator.changed();
   });
 
   return {

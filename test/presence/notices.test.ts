@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { startServer, type RunningServer } from '../helpers/server.js';
-import { following, newBrowser, noticesAbout, openTab, sleep, until, userIdOf, type Tab } from './tabs.js';
+import type { Ack } from '../../src/shared/errors.js';
+import type { RoomSummary } from '../../src/shared/events.js';
+import { following, listEventually, newBrowser, noticesAbout, onlineIds, openTab, sleep, until, userIdOf, type Tab } from './tabs.js';
 
 let server: RunningServer;
 let observer: Tab;
@@ -68,4 +70,31 @@ test('a page reload (close and reopen within the grace) is neither a leave nor a
   await open(fay, 0);
   await sleep(SETTLE_MS);
   assert.deepEqual(noticesAbout(observer, fayId), ['online@all', 'joined@1']);
+});
+
+test('room:leave in one tab takes the user out of the room on every worker: one left there, still online', async () => {
+  const ivy = newBrowser();
+  const ivyId = userIdOf(ivy);
+  const [creator, other] = await Promise.all([open(ivy, 0), open(ivy, 1)]);
+  const created = (await creator.socket.timeout(10_000).emitWithAck('room:create', { name: `presence-${ivyId.slice(2, 10)}` })) as Ack<RoomSummary>;
+  assert.ok(created.ok, JSON.stringify(created));
+  const roomId = created.data.id;
+  for (const tab of [other, observer]) {
+    const joined = (await tab.socket.timeout(10_000).emitWithAck('room:join', { roomId, after: 0 })) as Ack<RoomSummary>;
+    assert.ok(joined.ok, JSON.stringify(joined));
+  }
+  await listEventually(observer.socket, roomId, (ids) => ids.includes(ivyId), 'ivy listed in the new room');
+  // Presence is sampled (a sweep at most every 500 ms): a stay shorter than that may go
+  // unannounced altogether, so the leave comes after the join was announced.
+  await until(() => noticesAbout(creator, ivyId).includes(`joined@${roomId}`), 'ivy announced in the new room');
+
+  const left = (await creator.socket.timeout(10_000).emitWithAck('room:leave', { roomId })) as Ack<null>;
+  assert.ok(left.ok, JSON.stringify(left));
+  await until(() => noticesAbout(observer, ivyId).includes(`left@${roomId}`), 'ivy left the room');
+  await sleep(SETTLE_MS);
+  const about = noticesAbout(observer, ivyId);
+  assert.equal(about.filter((notice) => notice === `left@${roomId}`).length, 1, 'one left');
+  assert.ok(!about.includes('offline@all') && !about.includes('left@1'), 'still online, still in general');
+  assert.ok(!(await onlineIds(observer.socket, roomId)).includes(ivyId));
+  assert.ok((await onlineIds(observer.socket)).includes(ivyId));
 });

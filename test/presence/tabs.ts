@@ -15,8 +15,8 @@ export interface Tab {
   readonly socket: ChatSocket;
   readonly notices: PresenceNotice[];
   readonly typing: { roomId: number; user: PublicUser; typing: boolean }[];
-  /** The worker that holds the session: engine ids start with the worker index. */
-  readonly worker: number;
+  /** The worker that holds the session (engine ids start with the worker index); 'any' outside a cluster. */
+  readonly worker: number | 'any';
   close(): void;
 }
 
@@ -33,10 +33,10 @@ export interface TabOptions {
 
 /**
  * Opens a tab of `browser` on worker `worker` (new sessions go round-robin, so it opens
- * until one lands there, closing the others) and follows the general room; call
+ * until one lands there, closing the others; 'any' takes the first) and follows the general room; call
  * `following` to wait until it is live there.
  */
-export async function openTab(url: string, browser: string, worker: number, options: TabOptions = {}): Promise<Tab> {
+export async function openTab(url: string, browser: string, worker: number | 'any', options: TabOptions = {}): Promise<Tab> {
   const roomProtocol = (options.protocol ?? 'room') === 'room';
   for (let attempt = 0; attempt < 20; attempt++) {
     const socket: ChatSocket = io(url, {
@@ -50,7 +50,7 @@ export async function openTab(url: string, browser: string, worker: number, opti
     });
     await connected(socket);
     const engineId = socket.io.engine.id ?? '';
-    if (!engineId.startsWith(`${worker}.`)) {
+    if (worker !== 'any' && !engineId.startsWith(`${worker}.`)) {
       socket.disconnect();
       continue;
     }
