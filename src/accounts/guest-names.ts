@@ -8,8 +8,8 @@ import { automaticGuestName } from './names.js';
  * guests every RENEW_INTERVAL_MS; a server that crashes stops renewing, so its guests'
  * names free themselves within LEASE_MS.
  */
-export const LEASE_MS = 30_000;
-const RENEW_INTERVAL_MS = 10_000;
+export const LEASE_MS = 15_000;
+const RENEW_INTERVAL_MS = 5_000;
 /** Attempts at a random automatic name before giving up (a million names, few online). */
 const AUTOMATIC_ATTEMPTS = 20;
 
