@@ -80,6 +80,7 @@ describe('room protocol handlers', () => {
     const [alice, bobTab1, bobTab2] = [await open(), await open(browser), await open(browser)];
     const room = await alice.must('room:create', { name: unique('leave') });
     await bobTab1.must('room:join', { roomId: room.id });
+    await bobTab2.waitFor(() => bobTab2.added.some((added) => added.id === room.id), 'tab 2 hears of the new membership');
     await bobTab2.must('room:join', { roomId: room.id });
     await alice.send(room.id, 'before');
     await bobTab2.waitFor(() => bobTab2.eventsOf(room.id).length === 1, 'tab 2 follows');
