@@ -5,20 +5,13 @@ import { HistoryLoader } from './history-loader.js';
 import { MessageList } from './message-list.js';
 import { PresenceList } from './presence-list.js';
 import { RoomListView } from './room-list-view.js';
-import { RoomOutbox, type OutboxHooks, type RoomRequest } from './room-outbox.js';
+import { ReadMarker } from './read-marker.js';
 import { RoomProgress } from './room-progress.js';
 import { RoomState } from './room-state.js';
 import { RoomTimeline } from './room-timeline.js';
+import { RoomWriter } from './room-writer.js';
 import { request, type ChatSocket } from './rpc.js';
 import { TypingLine, TypingNotifier } from './typing.js';
-
-/** Sends one request of the outbox as its event. */
-function sendRequest(socket: ChatSocket, req: RoomRequest): ReturnType<OutboxHooks['send']> {
-  const { roomId, clientId, text, target } = req;
-  if (req.kind === 'message') return request(socket, 'message:send', { roomId, text, clientId });
-  if (req.kind === 'edit') return request(socket, 'message:edit', { roomId, target, text, clientId });
-  return request(socket, 'message:delete', { roomId, target, clientId });
-}
 
 /** The page's elements that the room protocol drives. */
 export interface RoomsElements {
@@ -39,8 +32,6 @@ export interface RoomsElements {
 
 const DEFAULT_ROOM = 'general';
 const ACTIVE_KEY = 'parley.active-room';
-/** How long a visible room waits before moving its read marker, so a burst makes one request. */
-const READ_MARK_DELAY_MS = 300;
 /** How often a visible page asks for the room list again, for rooms others created. */
 const ROOM_LIST_REFRESH_MS = 30_000;
 
@@ -53,16 +44,14 @@ const ROOM_LIST_REFRESH_MS = 30_000;
 export class RoomsClient {
   private readonly rooms = new Map<number, RoomState>();
   private activeId: number | undefined;
-  /** This tab's messages not yet acknowledged, by their clientId. */
-  private readonly pendingItems = new Map<string, HTMLLIElement>();
-  private readonly outbox: RoomOutbox;
+  private readonly writer: RoomWriter;
+  private readonly readMarker: ReadMarker;
   private readonly view: RoomListView;
   private readonly presence: PresenceList;
   private readonly typingLine: TypingLine;
   private readonly composer: Composer;
   private readonly history: HistoryLoader;
   private me: PublicUser | undefined;
-  private readTimer: ReturnType<typeof setTimeout> | undefined;
   private sidebarScheduled = false;
 
   constructor(
@@ -77,29 +66,21 @@ export class RoomsClient {
     this.history = new HistoryLoader(socket, elements.scroller, elements.historyState, () => this.active());
     this.composer = new Composer(elements.composer, new TypingNotifier((roomId, typing) => socket.emit('typing', { roomId, typing })), {
       roomId: () => this.activeId,
-      send: (roomId, text) => this.send(RoomOutbox.create('message', roomId, text)),
-      edit: (roomId, target, text) => this.send(RoomOutbox.create('edit', roomId, text, target)),
+      send: (roomId, text) => this.writer.message(roomId, text),
+      edit: (roomId, target, text) => this.writer.edit(roomId, target, text),
     });
-    this.outbox = new RoomOutbox({
-      send: async (req) => {
-        const room = this.rooms.get(req.roomId);
-        await room?.joined;
-        const answer = await sendRequest(socket, req);
-        // After a reconnect the server re-follows the rooms of `auth.rooms` while requests
-        // already arrive: follow again from where this tab stopped, then send once more.
-        if (answer.ok || answer.error !== 'NOT_MEMBER' || !room?.progress) return answer;
-        await this.follow(room, room.progress.contiguous);
-        return sendRequest(socket, req);
+    this.writer = new RoomWriter(
+      socket,
+      {
+        get: (roomId) => this.rooms.get(roomId),
+        follow: (room, after) => this.follow(room, after),
+        progressed: () => this.progressed(),
+        me: user,
+        alert: (text) => (elements.alert.textContent = text),
       },
-      connected: () => (socket.connected ? Promise.resolve() : new Promise((resolve) => socket.once('connect', () => resolve()))),
-      waiting: (req, why) => {
-        const item = this.pendingItems.get(req.clientId);
-        if (item && item.dataset.state !== 'delivered') this.timelineOf(req.roomId)?.list.setState(item, 'pending', why);
-      },
-      stored: (req, offset) => this.stored(req, offset),
-      refused: (req, reason, retry) => this.refused(req, reason, retry),
-      waitingCount: (count) => status.setWaiting(count),
-    });
+      status,
+    );
+    this.readMarker = new ReadMarker(socket, () => this.active(), () => this.renderSidebar());
 
     socket.on('room:event', (event) => this.received(event));
     socket.on('room:added', (summary) => this.upsert(summary));
@@ -118,7 +99,6 @@ export class RoomsClient {
       void this.create(new FormData(elements.createRoom).get('name'));
     });
     elements.leave.addEventListener('click', () => void this.leave());
-    document.addEventListener('visibilitychange', () => this.scheduleRead());
     // Public rooms that others create (and names others change) reach this page only
     // through the lists: ask again when the person comes back to the window, and now and
     // then while they look.
@@ -139,7 +119,7 @@ export class RoomsClient {
     const first = this.rooms.get(stored)?.progress ? stored : general?.summary.id;
     if (first !== undefined && !this.rooms.get(first)?.progress) await this.join(first, false);
     else if (first !== undefined) this.open(first);
-    for (const req of RoomOutbox.restore()) this.send(req);
+    this.writer.restore();
     void this.refreshPresence();
   }
 
@@ -185,10 +165,6 @@ export class RoomsClient {
     return this.activeId === undefined ? undefined : this.rooms.get(this.activeId);
   }
 
-  private timelineOf(roomId: number): RoomTimeline | undefined {
-    return this.rooms.get(roomId)?.timeline;
-  }
-
   private reconcile(list: readonly RoomSummary[]): void {
     for (const summary of list) this.upsert(summary);
   }
@@ -200,7 +176,7 @@ export class RoomsClient {
       const list = new MessageList(document.createElement('ol'), this.elements.scroller);
       const timeline = new RoomTimeline(list, () => this.me, {
         edit: (target, text) => this.composer.startEdit(summary.id, target, text),
-        delete: (target) => this.send(RoomOutbox.create('delete', summary.id, '', target)),
+        delete: (target) => this.writer.delete(summary.id, target),
       });
       room = new RoomState(summary, timeline);
       this.rooms.set(summary.id, room);
@@ -245,50 +221,12 @@ export class RoomsClient {
   private received(event: RoomEvent): void {
     const room = this.rooms.get(event.roomId);
     if (!room?.progress?.take(event.offset)) return; // not followed, or a replay already shown
-    room.timeline.apply(event, event.clientId === undefined ? undefined : this.pendingItems.get(event.clientId));
+    room.timeline.apply(event, this.writer.pendingItem(event.clientId));
     room.received(event, this.me);
     if (event.kind === 'message') this.typingLine.spoke(event.roomId, event.author);
     this.progressed();
-    if (event.roomId === this.activeId) this.scheduleRead();
+    if (event.roomId === this.activeId) this.readMarker.schedule();
     this.renderSidebar();
-  }
-
-  private send(req: RoomRequest): void {
-    const timeline = this.timelineOf(req.roomId);
-    if (req.kind === 'message' && timeline) this.pendingItems.set(req.clientId, timeline.addPending(req.text));
-    this.outbox.add(req);
-  }
-
-  private stored(req: RoomRequest, offset: number): void {
-    const room = this.rooms.get(req.roomId);
-    const item = this.pendingItems.get(req.clientId);
-    this.pendingItems.delete(req.clientId);
-    if (!room) return;
-    if (room.progress?.take(offset)) this.progressed();
-    if (req.kind === 'message' && item) room.timeline.confirm(item, offset, req.text);
-    else if (req.kind !== 'message' && this.me && req.target !== undefined) {
-      room.timeline.apply({ roomId: req.roomId, offset, kind: req.kind, author: this.me, text: req.text, target: req.target, createdAt: Date.now() });
-    }
-  }
-
-  private refused(req: RoomRequest, reason: string, retry: (() => void) | undefined): void {
-    const timeline = this.timelineOf(req.roomId);
-    const item = this.pendingItems.get(req.clientId);
-    this.pendingItems.delete(req.clientId);
-    if (req.kind !== 'message' || !timeline || !item) {
-      this.elements.alert.textContent = `${req.kind === 'edit' ? 'Edit' : req.kind === 'delete' ? 'Deletion' : 'Message'} not saved: ${reason}`;
-      return;
-    }
-    const dismiss = { label: 'Dismiss', run: () => timeline.list.remove(item) };
-    const again = retry && {
-      label: 'Retry',
-      run: () => {
-        timeline.list.remove(item);
-        this.pendingItems.set(req.clientId, timeline.addPending(req.text));
-        retry();
-      },
-    };
-    timeline.list.setState(item, 'failed', `Not sent: ${reason}`, again ? [again, dismiss] : [dismiss]);
   }
 
   private notice(roomId: number, user: PublicUser, status: string): void {
@@ -321,7 +259,7 @@ export class RoomsClient {
     this.typingLine.show(roomId);
     this.composer.roomChanged();
     this.history.opened();
-    this.scheduleRead();
+    this.readMarker.schedule();
     this.renderSidebar();
   }
 
@@ -386,21 +324,6 @@ export class RoomsClient {
   private async refreshPresence(): Promise<void> {
     const answer = await request(this.socket, 'presence:list', {});
     if (answer.ok) this.presence.reset(answer.data);
-  }
-
-  /** Moves the read marker of the room on screen, while the page is visible. */
-  private scheduleRead(): void {
-    if (this.readTimer !== undefined || document.visibilityState !== 'visible') return;
-    this.readTimer = setTimeout(() => {
-      this.readTimer = undefined;
-      const room = this.active();
-      const offset = room?.readTarget;
-      if (!room || offset === undefined || document.visibilityState !== 'visible') return;
-      void request(this.socket, 'read:mark', { roomId: room.summary.id, offset }).then((answer) => {
-        if (answer.ok) room.update(answer.data);
-        this.renderSidebar();
-      });
-    }, READ_MARK_DELAY_MS);
   }
 
   /** Redraws the room lists once per frame, however many events arrive in it. */

@@ -1,0 +1,37 @@
+import type { RoomState } from './room-state.js';
+import { request, type ChatSocket } from './rpc.js';
+
+/** How long a visible room waits before moving its read marker, so a burst makes one request. */
+const READ_MARK_DELAY_MS = 300;
+
+/**
+ * Moves the read marker of the room on screen up to what this tab has seen, while the
+ * page is visible (a room in a hidden tab is not read); the answer's summary clears the
+ * room's unread count, here and, through `room:read`, in the person's other tabs.
+ */
+export class ReadMarker {
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly socket: ChatSocket,
+    private readonly active: () => RoomState | undefined,
+    private readonly marked: () => void,
+  ) {
+    document.addEventListener('visibilitychange', () => this.schedule());
+  }
+
+  /** The room on screen got events, or came on screen. */
+  schedule(): void {
+    if (this.timer !== undefined || document.visibilityState !== 'visible') return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      const room = this.active();
+      const offset = room?.readTarget;
+      if (!room || offset === undefined || document.visibilityState !== 'visible') return;
+      void request(this.socket, 'read:mark', { roomId: room.summary.id, offset }).then((answer) => {
+        if (answer.ok) room.update(answer.data);
+        this.marked();
+      });
+    }, READ_MARK_DELAY_MS);
+  }
+}

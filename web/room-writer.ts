@@ -1,0 +1,125 @@
+import type { PublicUser } from '../src/shared/events.js';
+import type { ConnectionStatus } from './connection-status.js';
+import { RoomOutbox, type OutboxHooks, type RoomRequest } from './room-outbox.js';
+import type { RoomState } from './room-state.js';
+import { request, type ChatSocket } from './rpc.js';
+
+/** What the writer needs of the rooms this tab follows. */
+export interface WriterRooms {
+  get(roomId: number): RoomState | undefined;
+  /** Follows the room again from `after` (resolves when the server answered). */
+  follow(room: RoomState, after: number): Promise<unknown>;
+  /** A room's progress moved: the next handshake must say so. */
+  progressed(): void;
+  me(): PublicUser | undefined;
+  /** Says a refusal that belongs to no message on screen. */
+  alert(text: string): void;
+}
+
+/**
+ * This tab's writes to rooms (messages, edits, deletions) from the moment they are made to
+ * their acknowledgement: a new message shows at once, pending, and becomes delivered at the
+ * offset the acknowledgement gives (the room protocol sends no echo to the sending tab);
+ * edits and deletions apply when acknowledged; refusals say why.
+ */
+export class RoomWriter {
+  /** This tab's messages not yet acknowledged, by clientId. */
+  private readonly pendingItems = new Map<string, HTMLLIElement>();
+  private readonly outbox: RoomOutbox;
+
+  constructor(
+    socket: ChatSocket,
+    private readonly rooms: WriterRooms,
+    status: ConnectionStatus,
+  ) {
+    this.outbox = new RoomOutbox({
+      send: async (req) => {
+        const room = rooms.get(req.roomId);
+        await room?.joined;
+        const answer = await sendRequest(socket, req);
+        // After a reconnect the server re-follows the rooms of `auth.rooms` while requests
+        // already arrive: follow again from where this tab stopped, then send once more.
+        if (answer.ok || answer.error !== 'NOT_MEMBER' || !room?.progress) return answer;
+        await rooms.follow(room, room.progress.contiguous);
+        return sendRequest(socket, req);
+      },
+      connected: () => (socket.connected ? Promise.resolve() : new Promise((resolve) => socket.once('connect', () => resolve()))),
+      waiting: (req, why) => {
+        const item = this.pendingItems.get(req.clientId);
+        if (item && item.dataset.state !== 'delivered') rooms.get(req.roomId)?.timeline.list.setState(item, 'pending', why);
+      },
+      stored: (req, offset) => this.stored(req, offset),
+      refused: (req, reason, retry) => this.refused(req, reason, retry),
+      waitingCount: (count) => status.setWaiting(count),
+    });
+  }
+
+  /** Sends again what a previous load of this tab left unacknowledged. */
+  restore(): void {
+    for (const req of RoomOutbox.restore()) this.write(req);
+  }
+
+  message(roomId: number, text: string): void {
+    this.write(RoomOutbox.create('message', roomId, text));
+  }
+
+  edit(roomId: number, target: number, text: string): void {
+    this.write(RoomOutbox.create('edit', roomId, text, target));
+  }
+
+  delete(roomId: number, target: number): void {
+    this.write(RoomOutbox.create('delete', roomId, '', target));
+  }
+
+  /** The pending item of this tab's message `clientId`, when its event comes back (a replay). */
+  pendingItem(clientId: string | undefined): HTMLLIElement | undefined {
+    return clientId === undefined ? undefined : this.pendingItems.get(clientId);
+  }
+
+  private write(req: RoomRequest): void {
+    const timeline = this.rooms.get(req.roomId)?.timeline;
+    if (req.kind === 'message' && timeline) this.pendingItems.set(req.clientId, timeline.addPending(req.text));
+    this.outbox.add(req);
+  }
+
+  private stored(req: RoomRequest, offset: number): void {
+    const room = this.rooms.get(req.roomId);
+    const item = this.pendingItems.get(req.clientId);
+    this.pendingItems.delete(req.clientId);
+    if (!room) return;
+    if (room.progress?.take(offset)) this.rooms.progressed();
+    const me = this.rooms.me();
+    if (req.kind === 'message' && item) room.timeline.confirm(item, offset, req.text);
+    else if (req.kind !== 'message' && me && req.target !== undefined) {
+      room.timeline.apply({ roomId: req.roomId, offset, kind: req.kind, author: me, text: req.text, target: req.target, createdAt: Date.now() });
+    }
+  }
+
+  private refused(req: RoomRequest, reason: string, retry: (() => void) | undefined): void {
+    const timeline = this.rooms.get(req.roomId)?.timeline;
+    const item = this.pendingItems.get(req.clientId);
+    this.pendingItems.delete(req.clientId);
+    if (req.kind !== 'message' || !timeline || !item) {
+      this.rooms.alert(`${req.kind === 'edit' ? 'Edit' : req.kind === 'delete' ? 'Deletion' : 'Message'} not saved: ${reason}`);
+      return;
+    }
+    const dismiss = { label: 'Dismiss', run: () => timeline.list.remove(item) };
+    const again = retry && {
+      label: 'Retry',
+      run: () => {
+        timeline.list.remove(item);
+        this.pendingItems.set(req.clientId, timeline.addPending(req.text));
+        retry();
+      },
+    };
+    timeline.list.setState(item, 'failed', `Not sent: ${reason}`, again ? [again, dismiss] : [dismiss]);
+  }
+}
+
+/** Sends one request of the outbox as its event, with exactly the fields the event takes. */
+function sendRequest(socket: ChatSocket, req: RoomRequest): ReturnType<OutboxHooks['send']> {
+  const { roomId, clientId, text, target } = req;
+  if (req.kind === 'message') return request(socket, 'message:send', { roomId, text, clientId });
+  if (req.kind === 'edit') return request(socket, 'message:edit', { roomId, target, text, clientId });
+  return request(socket, 'message:delete', { roomId, target, clientId });
+}
