@@ -46,6 +46,14 @@ export class ChatPage {
     return { chat, response };
   }
 
+  /** Opens the page again in another tab of the same context (the same browser session). */
+  async openTab(): Promise<ChatPage> {
+    const tab = new ChatPage(this.context, await this.context.newPage());
+    await tab.page.goto(this.page.url());
+    await tab.waitForStatus('online');
+    return tab;
+  }
+
   /** Types `text` into the message box and presses Enter. */
   async send(text: string): Promise<void> {
     await this.page.fill('#input', text);
