@@ -78,6 +78,30 @@ describe('one person, several tabs, the room protocol', () => {
     }
   });
 
+  test('an account stays signed in across a reload and signs out to a guest', { skip }, async (t) => {
+    const ida = await open();
+    try {
+      if (!(await roomProtocolOrSkip(t, ida))) return;
+      await ida.register('ida', 'a long enough password');
+      await ida.send('ida: signed in');
+      await ida.waitForDelivered(['ida: signed in']);
+      await ida.page.reload();
+      await ida.waitForStatus('online');
+      await ida.waitForText('#me', 'Signed in as ida');
+      const shown = await ida.waitForDelivered(['ida: signed in']);
+      assert.equal(shown.find((message) => message.text === 'ida: signed in')?.own, true, 'still hers after the reload');
+      await ida.page.click('#identity-button'); // "Sign out"
+      await ida.page.waitForFunction(() => document.getElementById('me')?.textContent?.startsWith('Guest: '), undefined, { timeout: 20_000 });
+      await ida.page.reload();
+      await ida.waitForStatus('online');
+      await ida.page.waitForFunction(() => document.getElementById('me')?.textContent?.startsWith('Guest: '), undefined, { timeout: 20_000 });
+      const afterSignOut = await ida.waitForDelivered(['ida: signed in']);
+      assert.equal(afterSignOut.find((message) => message.text === 'ida: signed in')?.own, false, 'a guest does not own the account’s messages');
+    } finally {
+      await ida.close();
+    }
+  });
+
   test('leaving a room: the others see the notice, the room moves to the other rooms', { skip }, async (t) => {
     const [gus, hal] = await Promise.all([open(), open()]);
     try {
