@@ -83,7 +83,7 @@ describe('room protocol handlers', () => {
     await bobTab2.waitFor(() => bobTab2.added.some((added) => added.id === room.id), 'tab 2 hears of the new membership');
     await bobTab2.must('room:join', { roomId: room.id });
     await alice.send(room.id, 'before');
-    await bobTab2.waitFor(() => bobTab2.eventsOf(room.id).length === 1, 'tab 2 follows');
+    for (const tab of [bobTab1, bobTab2]) await tab.waitFor(() => tab.eventsOf(room.id).length === 1, 'both tabs follow');
     assert.equal((await bobTab1.call('room:leave', { roomId: room.id })).ok, true);
     await bobTab2.waitFor(() => bobTab2.removed.includes(room.id), 'tab 2 hears of the leave');
     await alice.send(room.id, 'after');
