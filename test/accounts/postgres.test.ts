@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { eventually } from '../helpers/clients.js';
 import { skipUnlessAvailable } from '../helpers/services.js';
 import { startServer, type RunningServer } from '../helpers/server.js';
 import { postgresHarness, postgresReachable, postgresUrl, type StoreHarness } from '../store/harness.js';
@@ -41,7 +42,7 @@ describe('accounts on PostgreSQL', { skip }, () => {
 
     const registered = await tab0.emitWithAck('account:register', { username: 'Noether', password: PASSWORD });
     assert.ok(registered.ok, JSON.stringify(registered));
-    await becomes(tab1, 'Noether');
+    await eventually(() => currentUser(tab1)?.kind === 'account', 'the other tab is signed in');
     assert.deepEqual(currentUser(tab1), registered.data.user);
     const viaToken = await client({ worker: 1, token: registered.data.token });
     assert.deepEqual(currentUser(viaToken), registered.data.user);
