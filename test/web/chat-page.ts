@@ -60,10 +60,14 @@ export class ChatPage {
     await this.page.press('#input', 'Enter');
   }
 
-  /** Every message shown, top to bottom. */
+  /**
+   * Every message shown, top to bottom. Queried and read in one evaluation: `$$eval` finds
+   * the elements first and reads them in a second round trip, so an item moved in between
+   * (a pending message placed at its offset) would be read in its old position.
+   */
   messages(): Promise<ShownMessage[]> {
-    return this.page.$$eval('#messages > li.message', (items) =>
-      items.map((item) => ({
+    return this.page.evaluate(() =>
+      Array.from(document.querySelectorAll<HTMLLIElement>('#messages > li.message'), (item) => ({
         text: item.querySelector('.text')?.textContent ?? '',
         state: item.dataset.state ?? '',
         offset: item.dataset.offset === undefined ? undefined : Number(item.dataset.offset),
@@ -215,8 +219,8 @@ export class ChatPage {
 
   /** The sidebar's rooms and direct conversations with their unread counts, by shown name. */
   unreadCounts(): Promise<Record<string, number>> {
-    return this.page.$$eval('#sidebar button.room', (buttons) =>
-      Object.fromEntries(buttons.map((button) => [button.querySelector('.name')?.textContent ?? '', Number(button.querySelector('.unread')?.textContent ?? 0)])),
+    return this.page.evaluate(() =>
+      Object.fromEntries(Array.from(document.querySelectorAll('#sidebar button.room')).map((button) => [button.querySelector('.name')?.textContent ?? '', Number(button.querySelector('.unread')?.textContent ?? 0)])),
     );
   }
 
@@ -233,12 +237,12 @@ export class ChatPage {
 
   /** Names in the online list. */
   online(): Promise<string[]> {
-    return this.page.$$eval('#online li .name', (names) => names.map((name) => name.textContent ?? ''));
+    return this.page.evaluate(() => Array.from(document.querySelectorAll('#online li .name'), (name) => name.textContent ?? ''));
   }
 
   /** The join and leave notices of the room on screen, top to bottom. */
   notices(): Promise<string[]> {
-    return this.page.$$eval('#messages > li.notice', (items) => items.map((item) => item.textContent ?? ''));
+    return this.page.evaluate(() => Array.from(document.querySelectorAll('#messages > li.notice'), (item) => item.textContent ?? ''));
   }
 
   /** Edits this person's message `text` to `newText` with its Edit button. */
