@@ -77,6 +77,9 @@ export async function createApp(options: AppOptions): Promise<App> {
   const identities = new Identities(io, store, log.child({ module: 'identity' }), options.adapter.spansProcesses);
   authenticateSockets(io, store, identities, log.child({ module: 'auth' }));
   checkHandshakeRooms(io);
+  // Before the first await: other servers ask this one about presence as soon as its
+  // adapter has said hello, and an unanswered request holds theirs up for 5 s.
+  const presence = createPresence(io, { clustered: options.adapter.spansProcesses, log: log.child({ module: 'presence' }) });
 
   const roomWire = createRoomWire();
   const delivery = new Delivery(io, store, [tutorialWire, roomWire], log.child({ module: 'delivery' }), {
@@ -85,7 +88,6 @@ export async function createApp(options: AppOptions): Promise<App> {
   });
   await delivery.feed(generalRoom.id).ready;
   const inFlight = new InFlight();
-  const presence = createPresence(io, { clustered: options.adapter.spansProcesses, log: log.child({ module: 'presence' }) });
   const chatLog = log.child({ module: 'chat' });
 
   io.on('connection', (socket) => {

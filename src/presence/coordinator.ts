@@ -56,9 +56,10 @@ export class PresenceCoordinator {
     // what the other announced and does not announce it again.
     io.on('presence:announced', (notices) => this.state.apply(notices));
     io.on('presence:state', (answer) => answer({ node: this.node, users: this.state.users() }));
-    this.ticker = setInterval(() => void this.tick(), timings.tickMs);
+    // Unref'd: presence never keeps a process alive that is otherwise done (a failed start).
+    this.ticker = setInterval(() => void this.tick(), timings.tickMs).unref();
     // Other servers are known once the adapter's first heartbeats are answered.
-    if (clustered) this.catchingUp = setTimeout(() => this.catchUpState(), timings.leaderTimeoutMs / 2);
+    if (clustered) this.catchingUp = setTimeout(() => this.catchUpState(), timings.leaderTimeoutMs / 2).unref();
   }
 
   /** Something changed on this server: the leader looks at the cluster again shortly. */
