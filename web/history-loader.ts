@@ -62,6 +62,7 @@ export class HistoryLoader {
     const onScreen = this.active() === room;
     const fromBottom = this.scroller.scrollHeight - this.scroller.scrollTop;
     for (const event of answer.data) timeline.apply(event);
+    timeline.markFirstUnread();
     if (answer.data.length < PAGE_SIZE || (timeline.oldestLoaded ?? before) >= before || timeline.oldestLoaded === 1) timeline.historyComplete = true;
     // Keeps the reader's place: what was on screen stays where it was.
     if (onScreen) this.scroller.scrollTop = this.scroller.scrollHeight - fromBottom;

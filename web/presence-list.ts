@@ -33,7 +33,11 @@ export class PresenceList {
 
   render(): void {
     const focused = document.activeElement instanceof HTMLElement ? document.activeElement.dataset.userId : undefined;
-    const items = [...this.online.values()]
+    // This person's own entry shows their name as they just chose it.
+    const me = this.me();
+    const online = new Map(this.online);
+    if (me && online.has(me.id)) online.set(me.id, me);
+    const items = [...online.values()]
       .sort((a, b) => a.name.localeCompare(b.name))
       .map((user) => {
         const item = document.createElement('li');

@@ -26,6 +26,8 @@ export class RoomTimeline {
   oldestLoaded: number | undefined;
   /** No history older than `oldestLoaded` is left to load. */
   historyComplete = false;
+  /** The read marker when the room last came on screen: messages above it are new. */
+  private unreadAfter: number | undefined;
 
   constructor(
     readonly list: MessageList,
@@ -79,6 +81,20 @@ export class RoomTimeline {
     this.list.setOwn(placed, true);
     this.list.setState(placed, 'delivered');
     this.render(offset);
+  }
+
+  /**
+   * Marks the first message of someone else above `readOffset` as where the unread part
+   * begins (a "New messages" line), as it was when the room came on screen; called again
+   * as older pages load, since that message may come with them.
+   */
+  markFirstUnread(readOffset = this.unreadAfter): void {
+    this.unreadAfter = readOffset;
+    const first = Array.from(this.list.list.querySelectorAll<HTMLLIElement>('li.message[data-offset]')).find(
+      (item) => readOffset !== undefined && Number(item.dataset.offset) > readOffset && item.dataset.own !== 'true',
+    );
+    for (const marked of Array.from(this.list.list.querySelectorAll<HTMLLIElement>('li[data-first-unread]'))) if (marked !== first) delete marked.dataset.firstUnread;
+    if (first) first.dataset.firstUnread = 'true';
   }
 
   /** Says who joined or left, below what the room had reached. */

@@ -256,6 +256,7 @@ export class RoomsClient {
     this.elements.title.textContent = room.summary.kind === 'public' ? `# ${room.label(this.me)}` : room.label(this.me);
     this.elements.leave.hidden = room.summary.kind !== 'public' || room.summary.name === DEFAULT_ROOM;
     this.elements.alert.textContent = '';
+    room.timeline.markFirstUnread(room.summary.readOffset);
     this.typingLine.show(roomId);
     this.composer.roomChanged();
     this.history.opened();
@@ -285,6 +286,7 @@ export class RoomsClient {
     this.elements.createRoom.reset();
     this.upsert(answer.data);
     this.open(answer.data.id);
+    this.elements.composer.input.focus();
   }
 
   private async openDirect(user: PublicUser): Promise<void> {
