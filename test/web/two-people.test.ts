@@ -91,6 +91,7 @@ describe('two people, two browsers, the room protocol', () => {
       await alice.openRoom('general');
       await alice.waitForDelivered(['bob: over in general']);
       await alice.waitForUnread('general read', (counts) => counts['# general'] === 0);
+      await alice.waitForText('#messages > li[data-first-unread] .text', 'bob: over in general'); // the "New messages" line
 
       // A direct conversation, from the online list; bob sees it appear, unread.
       await alice.messagePerson('bob');
