@@ -8,6 +8,22 @@ import { idempotencyKey } from './idempotency.js';
 
 const clientOffsetSchema = z.union([z.string().max(256), z.null(), z.undefined()]);
 
+const textSchemas = new Map<number, z.ZodType<string>>();
+
+/**
+ * The text schema for a length limit, built once per process rather than per connection
+ * (a schema costs kilobytes; a worker holds thousands of connections). NUL is refused so
+ * every backend stores the same texts (PostgreSQL cannot hold it).
+ */
+function textSchemaFor(maxLength: number): z.ZodType<string> {
+  let schema = textSchemas.get(maxLength);
+  if (!schema) {
+    schema = z.string().min(1).max(maxLength).refine((value) => !value.includes('\u0000'));
+    textSchemas.set(maxLength, schema);
+  }
+  return schema;
+}
+
 /**
  * `chat message` (text, clientOffset, ack): the tutorial's event. Stores the text in the
  * default room, announces it, then acknowledges with its offset. A repeat of a stored
@@ -19,8 +35,7 @@ const clientOffsetSchema = z.union([z.string().max(256), z.null(), z.undefined()
  */
 export function chatMessage(context: HandlerContext) {
   const { socket, store, delivery, config, log, generalRoom, rateLimit, inFlight } = context;
-  // NUL is refused here so every backend stores the same texts (PostgreSQL cannot hold it).
-  const textSchema = z.string().min(1).max(config.maxMessageLength).refine((value) => !value.includes('\u0000'));
+  const textSchema = textSchemaFor(config.maxMessageLength);
 
   return (...args: unknown[]): void => {
     const { payload, respond } = splitArguments<SentMessage>(args);
