@@ -1,8 +1,8 @@
-import { roomProtocol } from '../rooms/index.js';
 import { guestNickname } from '../accounts/guest-nickname.js';
 import { login } from '../accounts/login.js';
 import { logout } from '../accounts/logout.js';
 import { register } from '../accounts/register.js';
+import { roomProtocol } from '../rooms/index.js';
 import { ErrorCode, fail } from '../shared/errors.js';
 import type { ClientToServerEvents } from '../shared/events.js';
 import { chatMessage } from './chat-message.js';
@@ -16,13 +16,13 @@ export function registerChatHandlers(context: HandlerContext): void {
   // Events without a handler yet are answered UNKNOWN_EVENT below.
   const handlers: { [Event in keyof ClientToServerEvents]?: ClientToServerEvents[Event] } = {
     'chat message': chatMessage(context),
+    ...roomProtocol(context),
+    typing: typing(context),
+    'presence:list': presenceList(context),
     'account:register': register(context),
     'account:login': login(context),
     'account:logout': logout(context),
     'guest:nickname': guestNickname(context),
-    typing: typing(context),
-    'presence:list': presenceList(context),
-    ...roomProtocol(context),
   };
   for (const [event, handler] of Object.entries(handlers)) {
     if (handler) socket.on(event as keyof ClientToServerEvents, handler as (...args: unknown[]) => void);
