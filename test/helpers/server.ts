@@ -34,6 +34,20 @@ export interface RunningServer {
 export type LogLine = Record<string, unknown> & { msg?: string };
 
 const tempDirs: string[] = [];
+
+/** Servers this test process started: never left running when it ends, however it ends. */
+const startedServers = new Set<ChildProcess>();
+const killStartedServers = (): void => {
+  for (const child of startedServers) child.kill('SIGKILL');
+};
+process.once('exit', killStartedServers);
+// The test runner ends a file that overran its timeout with a signal, which skips 'exit'.
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.once(signal, () => {
+    killStartedServers();
+    process.exit(128 + (signal === 'SIGTERM' ? 15 : 2));
+  });
+}
 process.once('exit', () => {
   for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
 });
@@ -87,7 +101,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     stderr += chunk;
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  process.once('exit', () => child.kill('SIGKILL'));
+  startedServers.add(child);
+  child.once('exit', () => startedServers.delete(child));
 
   const waitForLog = (predicate: (line: LogLine) => boolean, timeoutMs = 15_000): Promise<LogLine> =>
     new Promise((resolve, reject) => {
