@@ -111,6 +111,7 @@ export const catchUp: Scenario = {
           notes: [
             'Time runs from the first handshake begun to the last client holding the newest stored offset.',
             'RSS peak is sampled every 100 ms over all server processes; growth is peak minus the reading before the clients connect.',
+            'lost counts (client, message) pairs not yet received when the bounds ran out (20 s to connect, then 30 s to catch up): with a slow server, late rather than proven dropped.',
             'raw ws has no history to catch up from, so this scenario has no ceiling column.',
           ],
         };
