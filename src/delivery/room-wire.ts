@@ -44,7 +44,8 @@ export function createRoomWire(origins = new Origins()): RoomWire {
     },
     toSocket(socket, message) {
       if (origins.of(message).includes(socket.id)) return;
-      socket.emit('room:event', toRoomEvent(message));
+      // Local: see tutorial-wire.ts (socket.emit would cross every worker under recovery).
+      socket.nsp.local.to(socket.id).emit('room:event', toRoomEvent(message));
     },
   };
 }

@@ -11,7 +11,9 @@ export const tutorialWire: Wire = {
     if (isMessage(message.kind)) io.local.to(roomKey).emit('chat message', message.text, message.offset);
   },
   toSocket(socket, message) {
-    if (isMessage(message.kind)) socket.emit('chat message', message.text, message.offset);
+    // Local on purpose: with connection state recovery on, socket.emit is a broadcast that
+    // the cluster adapter would first forward to every other worker through the primary.
+    if (isMessage(message.kind)) socket.nsp.local.to(socket.id).emit('chat message', message.text, message.offset);
   },
 };
 
