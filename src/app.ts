@@ -18,7 +18,7 @@ import { createPresence } from './presence/presence.js';
 import { checkHandshakeRooms, speaksRoomProtocol } from './rooms/index.js';
 import { DEFAULT_WEB_ROOT } from './http/static-files.js';
 import type { Logger } from './log.js';
-import { createStore } from './store/index.js';
+import { createStore, type WriteChannel } from './store/index.js';
 import { DEFAULT_ROOM, type Store } from './store/store.js';
 import type { ParleyServer } from './types.js';
 import type { AdapterChoice } from './adapter.js';
@@ -31,6 +31,8 @@ export interface AppOptions {
   readonly adapter: AdapterChoice;
   /** Makes engine.io session ids; cluster workers encode their index for sticky routing. */
   readonly generateId?: () => string;
+  /** Cluster workers: how to reach the database's shared writer (see store/index.ts). */
+  readonly writeChannel?: WriteChannel;
   /** Where the built web client is. @default dist/web */
   readonly webRoot?: string;
 }
@@ -48,7 +50,7 @@ export interface App {
  */
 export async function createApp(options: AppOptions): Promise<App> {
   const { config, httpServer, log } = options;
-  const store = await createStore(config.databaseUrl);
+  const store = await createStore(config.databaseUrl, { writeChannel: options.writeChannel });
   const generalRoom = await store.roomByName(DEFAULT_ROOM);
   if (!generalRoom) throw new Error(`the store has no '${DEFAULT_ROOM}' room`);
 

@@ -1,13 +1,19 @@
+import type { WriteBatch, WriteBatchReplies } from '../store/index.js';
+
 /** Messages between the cluster primary and its workers (besides the adapter's own). */
 export type PrimaryToWorker =
-  /** A TCP connection for the worker, with the bytes the primary read to route it. */
+  /** A TCP connection for the worker, with the bytes the primary read to route them. */
   | { readonly parley: 'connection'; readonly head: string }
   /** Finish in-flight messages, close, exit 0. */
-  | { readonly parley: 'shutdown' };
+  | { readonly parley: 'shutdown' }
+  /** The shared writer's replies to a batch of the worker's store writes. */
+  | ({ readonly parley: 'store-replies' } & WriteBatchReplies);
 
 export type WorkerToPrimary =
   /** The worker accepts connections. */
-  { readonly parley: 'ready' };
+  | { readonly parley: 'ready' }
+  /** Store writes for the shared writer (SQLite: one writer per database file). */
+  | ({ readonly parley: 'store-writes' } & WriteBatch);
 
 export function isParleyMessage(message: unknown): message is { parley: string } {
   return typeof message === 'object' && message !== null && typeof (message as { parley?: unknown }).parley === 'string';

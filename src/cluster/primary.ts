@@ -4,8 +4,8 @@ import { setupPrimary } from '@socket.io/cluster-adapter';
 import { chooseAdapter } from '../adapter.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
-import { createStore } from '../store/index.js';
-import { isParleyMessage, type PrimaryToWorker } from './messages.js';
+import { startSharedWriter } from '../store/index.js';
+import { isParleyMessage, type PrimaryToWorker, type WorkerToPrimary } from './messages.js';
 import { createStickyRouter } from './sticky-router.js';
 
 /** A worker that dies sooner than this after its start counts as crash-looping. */
@@ -19,8 +19,9 @@ const QUICK_DEATH_MS = 5000;
 export async function runPrimary(config: Config, log: Logger): Promise<{ stop: () => Promise<void> }> {
   // Refuse an adapter configuration the workers cannot honour before forking any of them.
   chooseAdapter(config.redisUrl);
-  // Migrations run once here, before any worker opens the database.
-  await (await createStore(config.databaseUrl)).close();
+  // Migrations run once here, before any worker opens the database; a SQLite file also
+  // gets its one writer here, which every worker sends its writes to.
+  const writer = await startSharedWriter(config.databaseUrl, log.child({ module: 'store-writer' }));
   setupPrimary();
 
   const workers = new Map<number, Worker>();
@@ -32,9 +33,18 @@ export async function runPrimary(config: Config, log: Logger): Promise<{ stop: (
     const worker = cluster.fork({ PARLEY_WORKER_INDEX: String(index) });
     workers.set(index, worker);
     worker.on('message', (message: unknown) => {
-      if (isParleyMessage(message) && message.parley === 'ready') {
+      if (!isParleyMessage(message)) return;
+      const fromWorker = message as WorkerToPrimary;
+      if (fromWorker.parley === 'ready') {
         ready.add(worker);
         log.info({ worker: index, workerPid: worker.process.pid }, 'worker ready');
+      } else if (fromWorker.parley === 'store-writes' && writer) {
+        void writer.execute(fromWorker).then((replies) => {
+          // A worker that died meanwhile gets nothing; its clients retry their messages.
+          if (!worker.isConnected()) return;
+          const reply: PrimaryToWorker = { parley: 'store-replies', ...replies };
+          worker.send(reply);
+        });
       }
     });
     worker.on('exit', (code, signal) => {
@@ -76,6 +86,8 @@ export async function runPrimary(config: Config, log: Logger): Promise<{ stop: (
       return exited.finally(() => clearTimeout(deadline));
     });
     await Promise.all(exits);
+    // Only now: the workers stored their in-flight messages through the writer as they stopped.
+    await writer?.close();
   };
   return { stop: () => (stopped ??= stop()) };
 }

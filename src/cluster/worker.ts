@@ -4,7 +4,8 @@ import { chooseAdapter } from '../adapter.js';
 import { createApp } from '../app.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
-import { isParleyMessage, type WorkerToPrimary } from './messages.js';
+import type { WriteChannel } from '../store/index.js';
+import { isParleyMessage, type PrimaryToWorker, type WorkerToPrimary } from './messages.js';
 import { sessionIdFor } from './session-id.js';
 
 /**
@@ -23,6 +24,7 @@ export async function runWorker(config: Config, workerIndex: number, log: Logger
     log,
     adapter: chooseAdapter(config.redisUrl),
     generateId: () => sessionIdFor(workerIndex),
+    writeChannel: ipcWriteChannel(),
   });
 
   let stopping: Promise<void> | undefined;
@@ -53,4 +55,24 @@ export async function runWorker(config: Config, workerIndex: number, log: Logger
   await started;
   const ready: WorkerToPrimary = { parley: 'ready' };
   process.send?.(ready);
+}
+
+/** Store writes to the primary's shared writer (SQLite), over this worker's IPC channel. */
+function ipcWriteChannel(): WriteChannel {
+  return {
+    send(batch) {
+      const message: WorkerToPrimary = { parley: 'store-writes', ...batch };
+      if (!process.send) throw new Error('not a cluster worker');
+      process.send(message);
+    },
+    onReplies(listener) {
+      const onMessage = (message: unknown): void => {
+        if (!isParleyMessage(message)) return;
+        const fromPrimary = message as PrimaryToWorker;
+        if (fromPrimary.parley === 'store-replies') listener(fromPrimary);
+      };
+      process.on('message', onMessage);
+      return () => process.off('message', onMessage);
+    },
+  };
 }

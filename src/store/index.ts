@@ -1,21 +1,58 @@
+import type { Logger } from '../log.js';
 import { PostgresStore } from './postgres/postgres-store.js';
+import { SharedWriterSqliteStore } from './sqlite/shared-writer-store.js';
 import { SqliteStore } from './sqlite/sqlite-store.js';
+import { SqliteWriter } from './sqlite/sqlite-writer.js';
+import type { WriteChannel } from './sqlite/writer-client.js';
 import type { Store } from './store.js';
 
 export type { Store } from './store.js';
+export type { WriteChannel } from './sqlite/writer-client.js';
+export type { WriteBatch, WriteBatchReplies } from './sqlite/write-calls.js';
+
+export interface StoreOptions {
+  /**
+   * Set in cluster workers: where the database's one writer is, if the backend needs one
+   * (SQLite, see ./sqlite/sqlite-writer.ts). Backends that take concurrent writers ignore it.
+   */
+  readonly writeChannel?: WriteChannel;
+}
+
+/** The writer a cluster primary runs for its workers; none for backends that need none. */
+export interface SharedWriter {
+  execute: SqliteWriter['execute'];
+  close(): Promise<void>;
+}
 
 /**
  * The one place a storage backend is picked, from `PARLEY_DATABASE_URL`:
  * `sqlite:<file path>`, or a `postgres://` / `postgresql://` URL (node-postgres connection
  * string; e.g. `?options=-c%20search_path%3Dparley` selects a schema).
  */
-export async function createStore(databaseUrl: string): Promise<Store> {
-  if (databaseUrl.startsWith('sqlite:')) {
-    return new SqliteStore(databaseUrl.slice('sqlite:'.length));
+export async function createStore(databaseUrl: string, options: StoreOptions = {}): Promise<Store> {
+  const backend = backendOf(databaseUrl);
+  if (backend.kind === 'sqlite') {
+    return options.writeChannel ? new SharedWriterSqliteStore(backend.file, options.writeChannel) : new SqliteStore(backend.file);
   }
-  if (databaseUrl.startsWith('postgres://') || databaseUrl.startsWith('postgresql://')) {
-    return PostgresStore.open(databaseUrl);
-  }
+  return PostgresStore.open(databaseUrl);
+}
+
+/**
+ * For the cluster primary, before it forks workers: prepares the database (migrations run
+ * once, here) and, for SQLite, starts the one writer every worker sends its writes to
+ * (pass `writeChannel` to `createStore` in the workers). Undefined for PostgreSQL, which
+ * takes writes from every worker itself.
+ */
+export async function startSharedWriter(databaseUrl: string, log: Logger): Promise<SharedWriter | undefined> {
+  const backend = backendOf(databaseUrl);
+  if (backend.kind === 'sqlite') return SqliteWriter.start(backend.file, log);
+  await (await PostgresStore.open(databaseUrl)).close();
+  return undefined;
+}
+
+function backendOf(databaseUrl: string): { kind: 'sqlite'; file: string } | { kind: 'postgres' } {
+  if (databaseUrl.startsWith('sqlite:')) return { kind: 'sqlite', file: databaseUrl.slice('sqlite:'.length) };
+  if (databaseUrl.startsWith('postgres://') || databaseUrl.startsWith('postgresql://')) return { kind: 'postgres' };
   // Only the scheme is quoted: the rest of a URL can hold a password.
   throw new Error(`PARLEY_DATABASE_URL: unsupported scheme ${JSON.stringify(databaseUrl.split(':')[0] ?? '')}; use sqlite: or postgres://`);
 }

@@ -1,8 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import { createStore } from '../../src/store/index.js';
+import { createLogger } from '../../src/log.js';
+import { createStore, type WriteBatch, type WriteBatchReplies, type WriteChannel } from '../../src/store/index.js';
 import type { Store } from '../../src/store/store.js';
 import { tempDir } from '../helpers/server.js';
 
@@ -44,6 +46,47 @@ export const sqliteHarness: HarnessFactory = async () => {
       }
     },
     dispose: async () => fs.rmSync(path.dirname(file), { recursive: true, force: true }),
+  };
+};
+
+/**
+ * A SQLite file written the way `npm start` writes it: one writer thread (the primary's),
+ * and every store `open()` returns reading through its own read-only connection and
+ * sending its writes to that writer, like a cluster worker. Batches and replies go through
+ * JSON on the way, as they do over node:cluster IPC.
+ */
+export const sqliteSharedWriterHarness: HarnessFactory = async () => {
+  const base = await sqliteHarness();
+  // The writer thread runs the compiled code (`npm test` builds first): a worker thread does
+  // not get tsx's loader. Only plain data crosses back, so the errors callers see are src's.
+  const distStore = pathToFileURL(path.join(import.meta.dirname, '..', '..', 'dist', 'store', 'index.js')).href;
+  const { startSharedWriter } = (await import(distStore)) as typeof import('../../src/store/index.js');
+  const writer = await startSharedWriter(base.databaseUrl, createLogger('silent'));
+  if (!writer) throw new Error('SQLite has a shared writer');
+  const channel = (): WriteChannel => {
+    let listener: ((replies: WriteBatchReplies) => void) | undefined;
+    return {
+      send: (batch) => {
+        void writer.execute(JSON.parse(JSON.stringify(batch)) as WriteBatch).then((replies) => {
+          listener?.(JSON.parse(JSON.stringify(replies)) as WriteBatchReplies);
+        });
+      },
+      onReplies: (added) => {
+        listener = added;
+        return () => {
+          listener = undefined;
+        };
+      },
+    };
+  };
+  return {
+    databaseUrl: base.databaseUrl,
+    open: () => createStore(base.databaseUrl, { writeChannel: channel() }),
+    addRoom: base.addRoom,
+    dispose: async () => {
+      await writer.close();
+      await base.dispose();
+    },
   };
 };
 

@@ -31,10 +31,13 @@ const BUSY_RETRIES = 3;
  * process and a power cut. (NORMAL would survive kill -9 only.) Group commit keeps the
  * fsync count low: measured here, one fsync costs about 0.25 ms.
  *
- * Concurrency: each worker opens its own connection; writes take the lock up front
- * (`BEGIN IMMEDIATE`) and wait for each other through SQLite's busy handler, so a writer
- * never fails on a lock it could have waited for; what still fails with SQLITE_BUSY is
- * retried before it is reported as `StoreUnavailableError`.
+ * Concurrency: under `npm start`, one connection writes (the primary's writer thread,
+ * ./sqlite-writer.ts) and each worker reads through its own read-only connection
+ * (./shared-writer-store.ts). Several writing connections on one file are still safe (a
+ * single-process server beside a cluster, the multi-process tests): writes take the lock
+ * up front (`BEGIN IMMEDIATE`) and wait for each other through SQLite's busy handler, so a
+ * writer never fails on a lock it could have waited for; what still fails with
+ * SQLITE_BUSY is retried before it is reported as `StoreUnavailableError`.
  */
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
@@ -46,13 +49,21 @@ export class SqliteStore implements Store {
   /** Accounts, sessions and names: ./accounts.ts, on this connection. */
   private readonly accounts: SqliteAccounts;
 
-  constructor(file: string) {
-    if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-    this.db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
+  /**
+   * @param options.readOnly opens a connection that only reads a database another
+   *   connection created, migrated and writes (./shared-writer-store.ts); a write on it throws.
+   */
+  constructor(file: string, options: { readOnly?: boolean } = {}) {
+    if (options.readOnly) {
+      this.db = new Database(file, { timeout: BUSY_TIMEOUT_MS, readonly: true, fileMustExist: true });
+    } else {
+      if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+      this.db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = FULL');
+      migrate(this.db);
+    }
     this.db.pragma('foreign_keys = ON');
-    migrate(this.db);
     this.statements = {
       roomHead: this.db.prepare<[number], { head: number }>('SELECT head FROM rooms WHERE id = ?'),
       roomByName: this.db.prepare<[string], Room>('SELECT id, name FROM rooms WHERE name = ?'),

@@ -1,0 +1,83 @@
+import type { Account, AccountDraft, SessionDraft } from '../accounts.js';
+import type { Member, RoomRecord } from '../rooms.js';
+import { StoreUnavailableError, type AppendResult, type MessageDraft, type Store } from '../store.js';
+import { SqliteStore } from './sqlite-store.js';
+import type { WriteMethod } from './write-calls.js';
+import { WriterClient, type WriteChannel } from './writer-client.js';
+
+/**
+ * A cluster worker's SQLite store: reads on its own connection, writes sent to the one
+ * writer the primary runs (./sqlite-writer.ts). A write resolves after the writer
+ * committed it, so a read that follows it on this connection sees it (WAL).
+ */
+export class SharedWriterSqliteStore extends SqliteStore {
+  private readonly writer: WriterClient;
+  private writerClosing: Promise<void> | undefined;
+
+  constructor(file: string, channel: WriteChannel) {
+    // Read-only, so that a write method missing from the overrides below fails loudly
+    // instead of quietly taking the write lock beside the writer.
+    super(file, { readOnly: true });
+    this.writer = new WriterClient(channel);
+  }
+
+  override appendMessage(draft: MessageDraft): Promise<AppendResult> {
+    return this.write('appendMessage', [draft]);
+  }
+
+  override createAccount(draft: AccountDraft, now: number): Promise<Account> {
+    return this.write('createAccount', [draft, now]);
+  }
+
+  override createSession(session: SessionDraft, now: number): Promise<void> {
+    return this.write('createSession', [session, now]);
+  }
+
+  override deleteSession(tokenHash: string): Promise<void> {
+    return this.write('deleteSession', [tokenHash]);
+  }
+
+  override claimGuestName(name: string, holder: string, expiresAt: number, now: number): Promise<boolean> {
+    return this.write('claimGuestName', [name, holder, expiresAt, now]);
+  }
+
+  override renewGuestNames(holders: readonly string[], expiresAt: number, now: number): Promise<void> {
+    return this.write('renewGuestNames', [holders, expiresAt, now]);
+  }
+
+  override releaseGuestName(holder: string, now: number, since: number): Promise<void> {
+    return this.write('releaseGuestName', [holder, now, since]);
+  }
+
+  override createRoom(name: string, creator: Member): Promise<RoomRecord | undefined> {
+    return this.write('createRoom', [name, creator]);
+  }
+
+  override openDirectRoom(opener: Member, other: Member): Promise<RoomRecord> {
+    return this.write('openDirectRoom', [opener, other]);
+  }
+
+  override addMember(roomId: number, member: Member): Promise<boolean> {
+    return this.write('addMember', [roomId, member]);
+  }
+
+  override removeMember(roomId: number, userId: string): Promise<boolean> {
+    return this.write('removeMember', [roomId, userId]);
+  }
+
+  override markRead(roomId: number, userId: string, offset: number): Promise<number> {
+    return this.write('markRead', [roomId, userId, offset]);
+  }
+
+  /** Waits for the replies to every write sent, then closes the reading connection. */
+  override close(): Promise<void> {
+    this.writerClosing ??= this.writer.close().then(() => super.close());
+    return this.writerClosing;
+  }
+
+  private write<M extends WriteMethod>(method: M, args: Parameters<Store[M]>): ReturnType<Store[M]> {
+    if (this.writerClosing) return Promise.reject(new StoreUnavailableError('store is closing')) as ReturnType<Store[M]>;
+    // The writer runs Store[method] itself, so its result has that method's type.
+    return this.writer.call({ method, args }) as ReturnType<Store[M]>;
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * The calls a cluster worker sends to the one SQLite writer (./sqlite-writer.ts), and the
+ * replies it gets. Only the Store methods that write cross over; reads stay on the worker's
+ * own connection, which WAL lets read while the writer writes.
+ *
+ * Everything here crosses node:cluster IPC (JSON) and worker_threads (structured clone),
+ * so it is plain data: errors travel as their name and message and are rebuilt on arrival.
+ */
+import { NameTakenError } from '../accounts.js';
+import { StoreUnavailableError, UnknownRoomError, type Store } from '../store.js';
+
+/** The Store methods that write. Every other method is a read. */
+export const WRITE_METHODS = [
+  'appendMessage',
+  'createAccount',
+  'createSession',
+  'deleteSession',
+  'claimGuestName',
+  'renewGuestNames',
+  'releaseGuestName',
+  'createRoom',
+  'openDirectRoom',
+  'addMember',
+  'removeMember',
+  'markRead',
+] as const satisfies readonly (keyof Store)[];
+
+export type WriteMethod = (typeof WRITE_METHODS)[number];
+
+/** One write, as a worker asks for it. */
+export interface WriteCall<M extends WriteMethod = WriteMethod> {
+  readonly method: M;
+  readonly args: Parameters<Store[M]>;
+}
+
+/** What became of one call: its value, or the error it rejected with. */
+export type WriteReply = { readonly ok: true; readonly value?: unknown } | { readonly ok: false; readonly error: WireError };
+
+/** Calls a worker sends together, answered together (one group commit covers them). */
+export interface WriteBatch {
+  readonly batch: number;
+  readonly calls: readonly WriteCall[];
+}
+
+/** The replies to a `WriteBatch`, in the order of its calls. */
+export interface WriteBatchReplies {
+  readonly batch: number;
+  readonly replies: readonly WriteReply[];
+}
+
+interface WireError {
+  readonly name: string;
+  readonly message: string;
+}
+
+export function isWriteMethod(method: unknown): method is WriteMethod {
+  return (WRITE_METHODS as readonly unknown[]).includes(method);
+}
+
+export function toWireError(error: unknown): WireError {
+  if (error instanceof Error) return { name: error.name, message: error.message };
+  return { name: 'Error', message: String(error) };
+}
+
+/** The error a reply carries, as the class callers test for with instanceof. */
+export function fromWireError(error: WireError): Error {
+  switch (error.name) {
+    case 'StoreUnavailableError':
+      return new StoreUnavailableError(error.message);
+    case 'UnknownRoomError':
+      return new UnknownRoomError(error.message);
+    case 'NameTakenError':
+      return new NameTakenError(error.message);
+    default:
+      return new Error(`SQLite writer: ${error.message}`);
+  }
+}

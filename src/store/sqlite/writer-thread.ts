@@ -1,0 +1,53 @@
+/**
+ * The body of the SQLite writer thread (started by ./sqlite-writer.ts in the cluster
+ * primary): the only connection that writes the database file. It runs the write calls
+ * of every worker; appends that arrive together share one group commit, and waiting for
+ * fsync blocks only this thread.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { SqliteStore } from './sqlite-store.js';
+import { isWriteMethod, toWireError, type WriteBatch, type WriteBatchReplies, type WriteCall, type WriteReply } from './write-calls.js';
+
+/** What the primary sends this thread. */
+export type ToWriterThread = { readonly kind: 'batch'; readonly batch: WriteBatch } | { readonly kind: 'close' };
+
+/** What this thread sends the primary. */
+export type FromWriterThread =
+  | { readonly kind: 'ready' }
+  | { readonly kind: 'replies'; readonly replies: WriteBatchReplies }
+  | { readonly kind: 'closed' };
+
+export interface WriterThreadData {
+  readonly file: string;
+}
+
+const port = parentPort;
+if (!port) throw new Error('writer-thread.ts runs as a worker thread');
+const { file } = workerData as WriterThreadData;
+// Opening the store applies the migrations this file lacks, before any worker opens it.
+const store = new SqliteStore(file);
+
+const post = (message: FromWriterThread): void => port.postMessage(message);
+
+async function run(call: WriteCall): Promise<WriteReply> {
+  try {
+    if (!isWriteMethod(call.method)) throw new Error(`not a write: ${String(call.method)}`);
+    // The method and its argument list travel together; the table of WRITE_METHODS
+    // guarantees the method is one of the Store's writes.
+    const method = store[call.method] as (...args: unknown[]) => Promise<unknown>;
+    return { ok: true, value: await method.apply(store, call.args) };
+  } catch (error) {
+    return { ok: false, error: toWireError(error) };
+  }
+}
+
+port.on('message', (message: ToWriterThread) => {
+  if (message.kind === 'close') {
+    void store.close().then(() => post({ kind: 'closed' }));
+    return;
+  }
+  const { batch, calls } = message.batch;
+  // Started in arrival order within this turn, so the appends among them share a commit.
+  void Promise.all(calls.map(run)).then((replies) => post({ kind: 'replies', replies: { batch, replies } }));
+});
+post({ kind: 'ready' });
