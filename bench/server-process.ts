@@ -52,10 +52,19 @@ export function tempDir(prefix: string): string {
   return dir;
 }
 
+/** The node flags of `npm start` (package.json), so the benchmark runs Parley as users do. */
+function startScriptNodeFlags(): string[] {
+  const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts?: { start?: string } };
+  const [command, ...rest] = (manifest.scripts?.start ?? '').split(/\s+/);
+  if (command !== 'node') throw new Error(`npm start is not "node …": ${manifest.scripts?.start ?? '(none)'}`);
+  return rest.filter((word) => word.startsWith('--'));
+}
+
 /**
  * Starts the built Parley cluster (`npm run build` first; see parleyEntry) on an
  * ephemeral port of 127.0.0.1.
- * `nodeArgs` go to the primary, and node:cluster passes them on to the workers.
+ * It runs with the node flags of `npm start`; `nodeArgs` are added. Both go to the
+ * primary, and node:cluster passes them on to the workers.
  */
 export function startParley(options: {
   workers: number;
@@ -63,7 +72,7 @@ export function startParley(options: {
   env?: Readonly<Record<string, string>>;
   nodeArgs?: readonly string[];
 }): Promise<ServerUnderTest> {
-  return startLogged(process.execPath, [...(options.nodeArgs ?? []), parleyEntry()], {
+  return startLogged(process.execPath, [...startScriptNodeFlags(), ...(options.nodeArgs ?? []), parleyEntry()], {
     PARLEY_WORKERS: String(options.workers),
     PARLEY_DATABASE_URL: `sqlite:${options.databaseFile}`,
     PARLEY_LOG_LEVEL: 'info',

@@ -6,6 +6,7 @@ import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import { startSharedWriter } from '../store/index.js';
 import { isParleyMessage, type PrimaryToWorker, type WorkerToPrimary } from './messages.js';
+import { NODE_HEAP_FLAGS } from './heap-flags.js';
 import { createStickyRouter } from './sticky-router.js';
 
 /** A worker that dies sooner than this after its start counts as crash-looping. */
@@ -23,6 +24,7 @@ export async function runPrimary(config: Config, log: Logger): Promise<{ stop: (
   // gets its one writer here, which every worker sends its writes to.
   const writer = await startSharedWriter(config.databaseUrl, log.child({ module: 'store-writer' }));
   setupPrimary();
+  cluster.setupPrimary({ execArgv: [...process.execArgv, ...NODE_HEAP_FLAGS.filter((flag) => !process.execArgv.includes(flag))] });
 
   const workers = new Map<number, Worker>();
   const ready = new Set<Worker>();
