@@ -30,29 +30,32 @@ type RoomEvents = Pick<
   | 'read:mark'
 >;
 
+/** The room events' handlers, one file each, made for a connection on its first use. */
+export const roomHandlers: { readonly [Event in keyof RoomEvents]: (context: RoomContext) => RoomEvents[Event] } = {
+  'room:list': roomList,
+  'room:create': roomCreate,
+  'room:join': roomJoin,
+  'room:leave': roomLeave,
+  'dm:open': dmOpen,
+  'message:send': messageSend,
+  'message:edit': messageEdit,
+  'message:delete': messageDelete,
+  'history:before': historyBefore,
+  'read:mark': readMark,
+};
+
 /**
  * This connection's side of the room protocol: puts the socket in its user's Socket.IO
  * room (how the other tabs hear of rooms added, left and read), re-follows the rooms the
  * handshake names (`auth.rooms`: { [roomId]: lastOffsetSeen }, the user's member rooms
- * only), and returns the handlers of the room events, one file each.
+ * only), and returns the context the handlers of `roomHandlers` take.
  */
-export function roomProtocol(chat: HandlerContext): RoomEvents {
+export function startRoomProtocol(chat: HandlerContext): RoomContext {
   const { socket, store, delivery, roomWire, log } = chat;
   const context: RoomContext = { ...chat, follows: new Follows(socket, delivery, roomWire, log) };
   void socket.join(userKey(socket.data.user.id));
   if (speaksRoomProtocol(socket.handshake.auth)) context.follows.restore(refollow(context));
-  return {
-    'room:list': roomList(context),
-    'room:create': roomCreate(context),
-    'room:join': roomJoin(context),
-    'room:leave': roomLeave(context),
-    'dm:open': dmOpen(context),
-    'message:send': messageSend(context),
-    'message:edit': messageEdit(context),
-    'message:delete': messageDelete(context),
-    'history:before': historyBefore(context),
-    'read:mark': readMark(context),
-  };
+  return context;
 
   async function refollow({ follows }: RoomContext): Promise<void> {
     try {
