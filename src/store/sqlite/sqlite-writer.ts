@@ -84,6 +84,9 @@ export class SqliteWriter {
     // Compiled code only: a worker thread does not inherit a TypeScript loader.
     const thread = new Worker(new URL('./writer-thread.js', import.meta.url), {
       workerData: { file: this.file } satisfies WriterThreadData,
+      // Its own V8 heap: with the default young generation, bursts of writes (a guest-name
+      // lease per new connection) grow it by tens of MB that it then keeps.
+      resourceLimits: { maxYoungGenerationSizeMb: 4 },
     });
     const ready = waitForMessage(thread, 'ready');
     thread.on('message', (message: FromWriterThread) => {
