@@ -2,6 +2,7 @@ import type { Logger } from '../log.js';
 import type { MessageEnvelope } from '../shared/events.js';
 import type { Store } from '../store/store.js';
 import type { ParleyServer, ParleySocket } from '../types.js';
+import { CatchUpWriter } from './catch-up-writer.js';
 import { RoomFeed } from './room-feed.js';
 import { waitUntilWritable } from './writable.js';
 
@@ -14,7 +15,12 @@ export interface Wire {
   /** The Socket.IO room that holds this wire's live (caught-up) sockets of a chat room. */
   key(roomId: number): string;
   toRoom(io: ParleyServer, roomKey: string, message: MessageEnvelope): void;
+  /** Emits `message` to one socket, if this wire carries it to that socket. */
   toSocket(socket: ParleySocket, message: MessageEnvelope): void;
+  /** The event name and arguments that carry `message`, or undefined if this wire skips it. */
+  event(message: MessageEnvelope): readonly unknown[] | undefined;
+  /** False if `socket` must not get `message` (the room protocol leaves out its sender). */
+  sendsTo(socket: ParleySocket, message: MessageEnvelope): boolean;
 }
 
 export interface DeliveryOptions {
@@ -34,6 +40,7 @@ export const roomKey = (roomId: number): string => `room:${roomId}`;
  */
 export class Delivery {
   private readonly feeds = new Map<number, RoomFeed>();
+  private readonly writer: CatchUpWriter;
 
   constructor(
     private readonly io: ParleyServer,
@@ -42,6 +49,7 @@ export class Delivery {
     private readonly log: Logger,
     private readonly options: DeliveryOptions,
   ) {
+    this.writer = new CatchUpWriter(io.encoder);
     io.on('message:stored', (message) => this.feeds.get(message.roomId)?.offer(message));
     io.on('room:head', (roomId, offset) => this.feeds.get(roomId)?.hint(offset));
   }
@@ -116,14 +124,20 @@ export class Delivery {
       }
       const batch =
         feed.recentAfter(cursor, catchUpBatchSize) ?? (await this.store.messagesAfter(roomId, cursor, catchUpBatchSize));
-      for (const message of batch) {
-        if (message.offset <= cursor) continue;
-        if (message.offset !== cursor + 1) break;
-        wire.toSocket(socket, message);
-        cursor = message.offset;
-      }
+      const next = inOrderAfter(cursor, batch);
+      this.writer.write(socket, wire, next);
+      cursor = next.at(-1)?.offset ?? cursor;
       await waitUntilWritable(socket);
     }
     return false;
   }
+}
+
+/** The messages of `batch` that continue `cursor` without a gap: cursor + 1, cursor + 2, ... */
+function inOrderAfter(cursor: number, batch: readonly MessageEnvelope[]): readonly MessageEnvelope[] {
+  const start = batch.findIndex((message) => message.offset > cursor);
+  if (start < 0) return [];
+  let end = start;
+  while (end < batch.length && batch[end]?.offset === cursor + 1 + end - start) end++;
+  return start === 0 && end === batch.length ? batch : batch.slice(start, end);
 }

@@ -42,6 +42,8 @@ export function createRoomWire(origins = new Origins()): RoomWire {
       const followers = io.local.to(key);
       (except.length > 0 ? followers.except(except) : followers).emit('room:event', toRoomEvent(message));
     },
+    event: (message) => ['room:event', toRoomEvent(message)],
+    sendsTo: (socket, message) => !origins.of(message).includes(socket.id),
     toSocket(socket, message) {
       if (origins.of(message).includes(socket.id)) return;
       // Local: see tutorial-wire.ts (socket.emit would cross every worker under recovery).

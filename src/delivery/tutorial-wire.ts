@@ -10,6 +10,8 @@ export const tutorialWire: Wire = {
   toRoom(io, roomKey, message) {
     if (isMessage(message.kind)) io.local.to(roomKey).emit('chat message', message.text, message.offset);
   },
+  event: (message) => (isMessage(message.kind) ? ['chat message', message.text, message.offset] : undefined),
+  sendsTo: () => true,
   toSocket(socket, message) {
     // Local on purpose: with connection state recovery on, socket.emit is a broadcast that
     // the cluster adapter would first forward to every other worker through the primary.
