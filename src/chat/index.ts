@@ -2,38 +2,33 @@ import { guestNickname } from '../accounts/guest-nickname.js';
 import { login } from '../accounts/login.js';
 import { logout } from '../accounts/logout.js';
 import { register } from '../accounts/register.js';
-import { roomProtocol } from '../rooms/index.js';
-import { ErrorCode, fail } from '../shared/errors.js';
+import type { RoomContext } from '../rooms/context.js';
+import { roomEvents } from '../rooms/index.js';
 import type { ClientToServerEvents } from '../shared/events.js';
 import { chatMessage } from './chat-message.js';
 import { presenceList } from './presence-list.js';
 import { typing } from './typing.js';
-import type { HandlerContext } from './context.js';
 
-/** The table of client events: one line per event, each handler in its own file. */
-export function registerChatHandlers(context: HandlerContext): void {
-  const { socket, log } = context;
-  // Events without a handler yet are answered UNKNOWN_EVENT below.
-  const handlers: { [Event in keyof ClientToServerEvents]?: ClientToServerEvents[Event] } = {
-    'chat message': chatMessage(context),
-    ...roomProtocol(context),
-    typing: typing(context),
-    'presence:list': presenceList(context),
-    'account:register': register(context),
-    'account:login': login(context),
-    'account:logout': logout(context),
-    'guest:nickname': guestNickname(context),
-  };
-  for (const [event, handler] of Object.entries(handlers)) {
-    if (handler) socket.on(event as keyof ClientToServerEvents, handler as (...args: unknown[]) => void);
-  }
+/** One connection's handler of one event: the event's arguments, the acknowledgement last. */
+export type EventHandler = (...args: unknown[]) => void | Promise<void>;
 
-  // Every event gets an answer: one the server does not know is refused, so a client
-  // with `retries` does not resend it until it gives up.
-  socket.onAny((event: unknown, ...args: unknown[]) => {
-    if (typeof event === 'string' && Object.hasOwn(handlers, event)) return;
-    log.info({ socketId: socket.id, event: String(event).slice(0, 100) }, 'unknown event refused');
-    const ack = args.at(-1);
-    if (typeof ack === 'function') ack(fail(ErrorCode.UNKNOWN_EVENT, 'no such event'));
-  });
-}
+/**
+ * The table of client events: one line per event, each handler in its own file. A file's
+ * function builds the handler for one connection, the first time that connection sends
+ * the event (see dispatcher.ts). Events without a handler yet are answered UNKNOWN_EVENT.
+ */
+export const chatEvents = {
+  'chat message': chatMessage,
+  ...roomEvents,
+  typing,
+  'presence:list': presenceList,
+  'account:register': register,
+  'account:login': login,
+  'account:logout': logout,
+  'guest:nickname': guestNickname,
+} as const satisfies { [Event in keyof ClientToServerEvents]?: (context: RoomContext) => EventHandler };
+
+export type ChatEvent = keyof typeof chatEvents;
+
+/** Whether the table has a handler for `event` (own keys only: `constructor` is no event). */
+export const isChatEvent = (event: unknown): event is ChatEvent => typeof event === 'string' && Object.hasOwn(chatEvents, event);
