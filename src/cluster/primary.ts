@@ -7,6 +7,7 @@ import type { Logger } from '../log.js';
 import { createStore } from '../store/index.js';
 import { isParleyMessage, type PrimaryToWorker } from './messages.js';
 import { createStickyRouter } from './sticky-router.js';
+import { workerExecArgv } from './worker-heap.js';
 
 /** A worker that dies sooner than this after its start counts as crash-looping. */
 const QUICK_DEATH_MS = 5000;
@@ -22,6 +23,7 @@ export async function runPrimary(config: Config, log: Logger): Promise<{ stop: (
   // Migrations run once here, before any worker opens the database.
   await (await createStore(config.databaseUrl)).close();
   setupPrimary();
+  cluster.setupPrimary({ execArgv: workerExecArgv(process.execArgv) });
 
   const workers = new Map<number, Worker>();
   const ready = new Set<Worker>();
