@@ -1,4 +1,5 @@
 import type { HandlerContext } from '../chat/context.js';
+import type { ParleySocket } from '../types.js';
 import { userKey, type RoomContext } from './context.js';
 import { dmOpen } from './dm-open.js';
 import { Follows } from './follows.js';
@@ -34,11 +35,11 @@ export const roomEvents = {
  * that names rooms to re-follow, or a connection that state recovery put back in its rooms
  * (its Follows must see those rooms). Any other connection gets it on its first event.
  */
-export const needsRoomsAtOnce = (socket: HandlerContext['socket']): boolean =>
+export const needsRoomsAtOnce = (socket: ParleySocket): boolean =>
   socket.recovered || speaksRoomProtocol(socket.handshake.auth);
 
 /** Puts a new connection in its user's Socket.IO room (how other tabs hear of rooms added, left and read). */
-export function joinRoomProtocol(socket: HandlerContext['socket']): void {
+export function joinRoomProtocol(socket: ParleySocket): void {
   void socket.join(userKey(socket.data.user.id));
 }
 
