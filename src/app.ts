@@ -4,9 +4,8 @@ import { Identities } from './accounts/identities.js';
 import { authenticateSockets } from './auth/authenticate.js';
 import { identifySockets, lastSeenOffset } from './auth/handshake.js';
 import { issueSessionCookies } from './auth/session-cookie.js';
-import { registerChatHandlers } from './chat/index.js';
+import { EventDispatcher } from './chat/dispatcher.js';
 import { InFlight } from './chat/in-flight.js';
-import { RateLimit } from './chat/rate-limit.js';
 import type { Config } from './config.js';
 import { Delivery } from './delivery/delivery.js';
 import { createRoomWire } from './delivery/room-wire.js';
@@ -92,21 +91,21 @@ export async function createApp(options: AppOptions): Promise<App> {
   const inFlight = new InFlight();
   const chatLog = log.child({ module: 'chat' });
 
+  const events = new EventDispatcher({
+    io,
+    store,
+    delivery,
+    roomWire,
+    config,
+    log: chatLog,
+    generalRoom,
+    inFlight,
+    identities,
+    presence,
+  });
+
   io.on('connection', (socket) => {
-    registerChatHandlers({
-      io,
-      socket,
-      store,
-      delivery,
-      roomWire,
-      config,
-      log: chatLog,
-      generalRoom,
-      rateLimit: new RateLimit(config.rateLimitPerSecond, config.rateLimitBurst),
-      inFlight,
-      identities,
-      presence,
-    });
+    events.connect(socket);
     // A recovered connection is back in its rooms and Socket.IO replayed what it missed;
     // any other connection is caught up from the store.
     // Room-protocol clients (auth.rooms) follow their rooms instead (src/rooms/).

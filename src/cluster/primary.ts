@@ -24,7 +24,9 @@ export async function runPrimary(config: Config, log: Logger): Promise<{ stop: (
   // gets its one writer here, which every worker sends its writes to.
   const writer = await startSharedWriter(config.databaseUrl, log.child({ module: 'store-writer' }));
   setupPrimary();
-  cluster.setupPrimary({ execArgv: [...process.execArgv, ...NODE_HEAP_FLAGS.filter((flag) => !process.execArgv.includes(flag))] });
+  // A value the primary was started with (node --max-semi-space-size=8 …) wins over ours.
+  const given = (flag: string): boolean => process.execArgv.some((arg) => arg.split('=')[0] === flag.split('=')[0]);
+  cluster.setupPrimary({ execArgv: [...process.execArgv, ...NODE_HEAP_FLAGS.filter((flag) => !given(flag))] });
 
   const workers = new Map<number, Worker>();
   const ready = new Set<Worker>();

@@ -1,5 +1,5 @@
 import type { HandlerContext } from '../chat/context.js';
-import type { ClientToServerEvents } from '../shared/events.js';
+import type { ParleySocket } from '../types.js';
 import { userKey, type RoomContext } from './context.js';
 import { dmOpen } from './dm-open.js';
 import { Follows } from './follows.js';
@@ -16,22 +16,8 @@ import { roomList } from './room-list.js';
 
 export { checkHandshakeRooms, speaksRoomProtocol } from './handshake.js';
 
-type RoomEvents = Pick<
-  ClientToServerEvents,
-  | 'room:list'
-  | 'room:create'
-  | 'room:join'
-  | 'room:leave'
-  | 'dm:open'
-  | 'message:send'
-  | 'message:edit'
-  | 'message:delete'
-  | 'history:before'
-  | 'read:mark'
->;
-
-/** The room events' handlers, one file each, made for a connection on its first use. */
-export const roomHandlers: { readonly [Event in keyof RoomEvents]: (context: RoomContext) => RoomEvents[Event] } = {
+/** The room events, each built for one connection by its file's function on first use. */
+export const roomEvents = {
   'room:list': roomList,
   'room:create': roomCreate,
   'room:join': roomJoin,
@@ -42,18 +28,29 @@ export const roomHandlers: { readonly [Event in keyof RoomEvents]: (context: Roo
   'message:delete': messageDelete,
   'history:before': historyBefore,
   'read:mark': readMark,
-};
+} as const satisfies Record<string, (context: RoomContext) => (...args: unknown[]) => void>;
 
 /**
- * This connection's side of the room protocol: puts the socket in its user's Socket.IO
- * room (how the other tabs hear of rooms added, left and read), re-follows the rooms the
- * handshake names (`auth.rooms`: { [roomId]: lastOffsetSeen }, the user's member rooms
- * only), and returns the context the handlers of `roomHandlers` take.
+ * Whether this connection's room-protocol state is needed from the start: a handshake
+ * that names rooms to re-follow, or a connection that state recovery put back in its rooms
+ * (its Follows must see those rooms). Any other connection gets it on its first event.
  */
-export function startRoomProtocol(chat: HandlerContext): RoomContext {
+export const needsRoomsAtOnce = (socket: ParleySocket): boolean =>
+  socket.recovered || speaksRoomProtocol(socket.handshake.auth);
+
+/** Puts a new connection in its user's Socket.IO room (how other tabs hear of rooms added, left and read). */
+export function joinRoomProtocol(socket: ParleySocket): void {
+  void socket.join(userKey(socket.data.user.id));
+}
+
+/**
+ * This connection's side of the room protocol: the rooms it follows (a recovered
+ * connection follows those it is back in) and, when the handshake names rooms
+ * (`auth.rooms`: { [roomId]: lastOffsetSeen }, the user's member rooms only), their re-follow.
+ */
+export function roomContext(chat: HandlerContext): RoomContext {
   const { socket, store, delivery, roomWire, log } = chat;
   const context: RoomContext = { ...chat, follows: new Follows(socket, delivery, roomWire, log) };
-  void socket.join(userKey(socket.data.user.id));
   if (speaksRoomProtocol(socket.handshake.auth)) context.follows.restore(refollow(context));
   return context;
 
