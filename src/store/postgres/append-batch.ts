@@ -64,7 +64,11 @@ type Plan =
  * the caller retries the batch, and step 2 finds the key.
  */
 export async function appendBatch(client: pg.PoolClient, drafts: readonly MessageDraft[]): Promise<(AppendResult | Error)[]> {
-  await client.query(BEGIN_DURABLE);
+  try {
+    await client.query(BEGIN_DURABLE);
+  } catch (error) {
+    throw new BatchNotStartedError('the transaction did not begin', { cause: error });
+  }
   try {
     const outcomes = await writeInTransaction(client, drafts);
     await client.query('COMMIT');
@@ -203,4 +207,12 @@ async function insertMessages(
       rows.map(({ message }) => message.clientId),
     ],
   );
+}
+
+/**
+ * The batch failed before its transaction began (typically a pooled connection the server
+ * had closed while it sat idle): nothing of it was written, so it can run again at once.
+ */
+export class BatchNotStartedError extends Error {
+  override readonly name = 'BatchNotStartedError';
 }

@@ -11,7 +11,7 @@ import {
   type StoredMessage,
 } from '../store.js';
 import type { Member, RoomListing, RoomRecord } from '../rooms.js';
-import { appendBatch, MESSAGE_COLUMNS, toMessage, type MessageRow } from './append-batch.js';
+import { appendBatch, BatchNotStartedError, MESSAGE_COLUMNS, toMessage, type MessageRow } from './append-batch.js';
 import { PostgresAccounts } from './accounts.js';
 import { PostgresRooms } from './rooms.js';
 import { withClient } from './checkout.js';
@@ -239,6 +239,10 @@ export class PostgresStore implements Store {
       try {
         return await withClient(this.pool, (client) => appendBatch(client, drafts));
       } catch (error) {
+        if (error instanceof BatchNotStartedError) {
+          if (attempt >= CONFLICT_RETRIES) throw toStoreError(error.cause, 'append');
+          continue;
+        }
         const code = sqlState(error);
         if (code === undefined || !RERUNNABLE.has(code) || attempt >= CONFLICT_RETRIES) throw toStoreError(error, 'append');
         await new Promise((resolve) => setTimeout(resolve, 10 * 2 ** attempt));
