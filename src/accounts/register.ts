@@ -1,11 +1,7 @@
-import { splitArguments } from '../chat/arguments.js';
 import type { HandlerContext } from '../chat/context.js';
-import { ErrorCode, fail, ok } from '../shared/errors.js';
-import type { Session } from '../shared/events.js';
-import { credentialsSchema } from './credentials.js';
+import { ok } from '../shared/errors.js';
+import { credentialsHandler } from './credentials-handler.js';
 import { hashPassword } from './passwords.js';
-import { passwordAttempts } from './password-attempts.js';
-import { failure, firstIssue } from './respond.js';
 import { signIn } from './sign-in.js';
 
 /**
@@ -15,20 +11,10 @@ import { signIn } from './sign-in.js';
  */
 export function register(context: HandlerContext) {
   const { socket, store, log } = context;
-  const attempts = passwordAttempts();
-  return async (...args: unknown[]): Promise<void> => {
-    const { payload, respond } = splitArguments<Session>(args);
-    const parsed = credentialsSchema.safeParse(payload[0]);
-    if (!parsed.success) return respond(fail(ErrorCode.INVALID_PAYLOAD, firstIssue(parsed.error.issues)));
-    const { username, password } = parsed.data;
-    if (!attempts.take()) return respond(fail(ErrorCode.RATE_LIMITED, 'too many attempts; wait a second'));
-    try {
-      const guest = socket.data.user.kind === 'guest' ? socket.data.user.id : undefined;
-      const account = await store.createAccount({ username, passwordHash: await hashPassword(password), guest }, Date.now());
-      log.info({ socketId: socket.id, accountId: account.id }, 'account registered');
-      respond(ok(await signIn(context, account)));
-    } catch (error) {
-      respond(failure(error, socket, log, 'account:register'));
-    }
-  };
+  return credentialsHandler(context, 'account:register', async ({ username, password }) => {
+    const guest = socket.data.user.kind === 'guest' ? socket.data.user.id : undefined;
+    const account = await store.createAccount({ username, passwordHash: await hashPassword(password), guest }, Date.now());
+    log.info({ socketId: socket.id, accountId: account.id }, 'account registered');
+    return ok(await signIn(context, account));
+  });
 }
