@@ -5,40 +5,64 @@ const MAX_WAIT_MS = 1000;
 /** Bytes a WebSocket may hold unsent in this process before catch-up waits for it. */
 const HIGH_WATER_BYTES = 128 * 1024;
 
+/** What this file reads of a `ws` WebSocket (the WebSocket transport's `socket`). */
 interface WebSocketLike {
   readonly bufferedAmount?: number;
   readonly _socket?: { once(event: 'drain', listener: () => void): unknown; off(event: 'drain', listener: () => void): unknown };
 }
 
+type EngineSocket = ParleySocket['conn'];
+
 /**
- * Resolves once the socket's transport has room (or the socket is gone), so a slow
- * client's catch-up is paced by its own connection and its backlog does not pile up in
- * this process's memory. Always yields to the event loop once, so other clients are
- * served between batches.
+ * Packets engine.io holds for the socket until its transport can take them (over HTTP
+ * long-polling: until the client's next poll).
+ */
+export function queuedPackets(engine: EngineSocket): number {
+  return (engine as unknown as { writeBuffer?: readonly unknown[] }).writeBuffer?.length ?? 0;
+}
+
+/** Bytes the socket's WebSocket holds unsent in this process; 0 over long-polling. */
+export function bufferedBytes(engine: EngineSocket): number {
+  return webSocketOf(engine)?.bufferedAmount ?? 0;
+}
+
+const webSocketOf = (engine: EngineSocket): WebSocketLike | undefined =>
+  (engine.transport as unknown as { socket?: WebSocketLike }).socket;
+
+/**
+ * Resolves once the socket can take more (or is gone), so a slow client's catch-up is
+ * paced by its own connection and its backlog does not pile up in this process's memory.
+ * Always yields to the event loop once, so other clients are served between batches.
  *
- * engine.io's `writable` turns true as soon as a WebSocket frame is handed to Node's
- * socket buffer, not to the network; the WebSocket's `bufferedAmount` is what tells how
- * much is still waiting in this process.
+ * Relies on engine.io 6.6 and ws 8 internals (test/delivery/writable.test.ts fails if they
+ * change):
+ * - `conn.writeBuffer`: what engine.io has not handed to the transport yet. Over
+ *   long-polling a batch waits there for the client's next poll, and the connection
+ *   emits `drain` when it hands the buffer over. (The polling transport's own `drain`
+ *   fires when a response has been written, often before anyone listens, and its
+ *   `writable` stays false until the next poll: waiting on those cost a second a batch.)
+ * - the WebSocket transport's `socket` (a `ws` WebSocket): `bufferedAmount` and its net
+ *   socket's `drain`. engine.io's `writable` turns true as soon as a frame is handed to
+ *   Node's socket buffer, not to the network; `bufferedAmount` tells how much still waits.
  */
 export async function waitUntilWritable(socket: ParleySocket): Promise<void> {
   const engine = socket.conn;
   await new Promise((resolve) => setImmediate(resolve));
   for (let waited = 0; waited < 30; waited++) {
     if (engine.readyState !== 'open') return;
-    const transport = engine.transport;
-    const webSocket = (transport as unknown as { socket?: WebSocketLike }).socket;
-    const buffered = webSocket?.bufferedAmount ?? 0;
-    if (transport.writable && buffered < HIGH_WATER_BYTES) return;
+    const queued = queuedPackets(engine);
+    const webSocket = webSocketOf(engine);
+    if (queued === 0 && (webSocket?.bufferedAmount ?? 0) < HIGH_WATER_BYTES) return;
     await new Promise<void>((resolve) => {
       const done = (): void => {
         clearTimeout(timer);
-        transport.off('drain', done);
+        engine.off('drain', done);
         webSocket?._socket?.off('drain', done);
         engine.off('close', done);
         resolve();
       };
       const timer = setTimeout(done, MAX_WAIT_MS);
-      if (!transport.writable) transport.once('drain', done);
+      if (queued > 0) engine.once('drain', done);
       else webSocket?._socket?.once('drain', done);
       engine.once('close', done);
     });

@@ -1,0 +1,76 @@
+import assert from 'node:assert/strict';
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, test } from 'node:test';
+import { Server } from 'socket.io';
+import { bufferedBytes, queuedPackets, waitUntilWritable } from '../../src/delivery/writable.js';
+import type { ParleyServer, ParleySocket } from '../../src/types.js';
+import { connected, eventually, tutorialClient } from '../helpers/clients.js';
+
+/**
+ * writable.ts paces catch-up on engine.io and ws internals (engine.io 6.6, ws 8). This
+ * fails if an upgrade changes them: a real Socket.IO server and a real socket.io-client on
+ * each transport.
+ */
+describe('writable: catch-up pacing on both transports', () => {
+  let http: HttpServer;
+  let io: ParleyServer;
+  let url: string;
+  const sockets: ParleySocket[] = [];
+
+  before(async () => {
+    http = createServer();
+    io = new Server(http) as ParleyServer;
+    io.on('connection', (socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+  });
+  after(async () => {
+    await io.close();
+  });
+
+  const serverSocketOf = async (id: string | undefined): Promise<ParleySocket> => {
+    await eventually(() => sockets.some((socket) => socket.id === id), 'server socket');
+    const socket = sockets.find((candidate) => candidate.id === id);
+    assert.ok(socket);
+    return socket;
+  };
+
+  test('long-polling: packets wait in engine.io for the next poll, and the wait ends when it takes them', async (t) => {
+    const client = tutorialClient(url, { transports: ['polling'] });
+    t.after(() => client.close());
+    await connected(client);
+    const socket = await serverSocketOf(client.id);
+    for (let batch = 0; batch < 20; batch++) {
+      // At most the first emit leaves at once (if a poll is waiting); the rest wait for the next.
+      for (let index = 1; index <= 3; index++) socket.emit('chat message', 'polled', batch * 3 + index);
+      assert.ok(queuedPackets(socket.conn) >= 2, `batch ${batch}: packets queued for the next poll`);
+      const startedAt = Date.now();
+      await waitUntilWritable(socket);
+      assert.equal(queuedPackets(socket.conn), 0, `batch ${batch}: handed to a poll`);
+      // Far below the 1 s a missed event costs: the wait ended on the hand-over itself.
+      assert.ok(Date.now() - startedAt < 500, `batch ${batch}: waited ${Date.now() - startedAt} ms`);
+    }
+    await eventually(() => client.deliveries.length === 60, 'all 60 events');
+    assert.deepEqual(
+      client.deliveries.map((delivery) => delivery.serverOffset),
+      Array.from({ length: 60 }, (_, index) => index + 1),
+    );
+  });
+
+  test('WebSocket: the bytes ws holds unsent are visible', async (t) => {
+    const client = tutorialClient(url, { transports: ['websocket'] });
+    t.after(() => client.close());
+    await connected(client);
+    const socket = await serverSocketOf(client.id);
+    const webSocket = (socket.conn.transport as unknown as { socket?: { bufferedAmount?: unknown; _socket?: { once?: unknown } } }).socket;
+    assert.equal(typeof webSocket?.bufferedAmount, 'number');
+    assert.equal(typeof webSocket?._socket?.once, 'function');
+    assert.equal(bufferedBytes(socket.conn), webSocket?.bufferedAmount);
+    assert.equal(queuedPackets(socket.conn), 0);
+    socket.emit('chat message', 'x'.repeat(1_000_000), 1);
+    await waitUntilWritable(socket);
+    assert.ok(bufferedBytes(socket.conn) < 128 * 1024);
+    await eventually(() => client.deliveries.length === 1, 'the large event');
+  });
+});
