@@ -4,6 +4,7 @@ import type { Store } from '../store/store.js';
 import type { ParleyServer, ParleySocket } from '../types.js';
 import { CatchUpWriter } from './catch-up-writer.js';
 import { RoomFeed } from './room-feed.js';
+import { SharedReads } from './shared-reads.js';
 import { waitUntilWritable } from './writable.js';
 
 /**
@@ -41,6 +42,7 @@ export const roomKey = (roomId: number): string => `room:${roomId}`;
 export class Delivery {
   private readonly feeds = new Map<number, RoomFeed>();
   private readonly writer: CatchUpWriter;
+  private readonly reads: SharedReads;
 
   constructor(
     private readonly io: ParleyServer,
@@ -50,6 +52,7 @@ export class Delivery {
     private readonly options: DeliveryOptions,
   ) {
     this.writer = new CatchUpWriter(io.encoder);
+    this.reads = new SharedReads(store);
     io.on('message:stored', (message) => this.feeds.get(message.roomId)?.offer(message));
     io.on('room:head', (roomId, offset) => this.feeds.get(roomId)?.hint(offset));
   }
@@ -123,7 +126,7 @@ export class Delivery {
         return true;
       }
       const batch =
-        feed.recentAfter(cursor, catchUpBatchSize) ?? (await this.store.messagesAfter(roomId, cursor, catchUpBatchSize));
+        feed.recentAfter(cursor, catchUpBatchSize) ?? (await this.reads.after(roomId, cursor, catchUpBatchSize));
       const next = inOrderAfter(cursor, batch);
       this.writer.write(socket, wire, next);
       cursor = next.at(-1)?.offset ?? cursor;
