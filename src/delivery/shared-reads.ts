@@ -1,8 +1,14 @@
 import type { MessageEnvelope } from '../shared/events.js';
 import type { Store } from '../store/store.js';
 
-/** Messages kept in full batches for reuse; about 1 to 2 MB with their frames. */
-const DEFAULT_CAPACITY_MESSAGES = 8192;
+/** Estimated bytes of full batches kept for reuse, their frames included. */
+const DEFAULT_CAPACITY_BYTES = 8 * 1024 * 1024;
+/** An envelope's fields and its frame's header, beyond the text. */
+const PER_MESSAGE_BYTES = 256;
+
+/** About what a message costs in memory while kept: its text (UTF-16) and its frame (UTF-8). */
+const estimatedBytes = (messages: readonly MessageEnvelope[]): number =>
+  messages.reduce((bytes, message) => bytes + PER_MESSAGE_BYTES + message.text.length * 5, 0);
 
 /**
  * Catch-up's store reads, shared. Clients that catch up on the same room from the same
@@ -11,18 +17,18 @@ const DEFAULT_CAPACITY_MESSAGES = 8192;
  * CatchUpWriter frames each message once for all of them.
  *
  * History is append-only, so a full batch (`limit` messages) read once is the answer
- * for ever and is kept, the oldest dropped first beyond `capacityMessages`. A short batch
- * is shared only while its read is in flight: later callers may know of newer offsets,
- * and must read again rather than see the same short answer.
+ * for ever and is kept, the oldest dropped first beyond `capacityBytes` (estimated). A
+ * short batch is shared only while its read is in flight: later callers may know of
+ * newer offsets, and must read again rather than see the same short answer.
  */
 export class SharedReads {
   private readonly batches = new Map<string, Promise<readonly MessageEnvelope[]>>();
   private readonly sizes = new Map<string, number>();
-  private keptMessages = 0;
+  private keptBytes = 0;
 
   constructor(
     private readonly store: Store,
-    private readonly capacityMessages = DEFAULT_CAPACITY_MESSAGES,
+    private readonly capacityBytes = DEFAULT_CAPACITY_BYTES,
   ) {}
 
   /** Up to `limit` messages of the room with offset > `afterOffset`, in offset order. */
@@ -33,21 +39,21 @@ export class SharedReads {
     const read = this.store.messagesAfter(roomId, afterOffset, limit);
     this.batches.set(key, read);
     read.then(
-      (messages) => (messages.length === limit ? this.keep(key, limit) : this.forget(key, read)),
+      (messages) => (messages.length === limit ? this.keep(key, estimatedBytes(messages)) : this.forget(key, read)),
       () => this.forget(key, read),
     );
     return read;
   }
 
-  private keep(key: string, size: number): void {
-    this.sizes.set(key, size);
-    this.keptMessages += size;
+  private keep(key: string, bytes: number): void {
+    this.sizes.set(key, bytes);
+    this.keptBytes += bytes;
     // Maps iterate in insertion order: the first kept batch is the oldest.
-    for (const [oldest, oldestSize] of this.sizes) {
-      if (this.keptMessages <= this.capacityMessages) break;
+    for (const [oldest, oldestBytes] of this.sizes) {
+      if (this.keptBytes <= this.capacityBytes) break;
       this.sizes.delete(oldest);
       this.batches.delete(oldest);
-      this.keptMessages -= oldestSize;
+      this.keptBytes -= oldestBytes;
     }
   }
 

@@ -65,11 +65,12 @@ describe('SharedReads: catch-up reads shared among clients', () => {
   });
 
   test('beyond its capacity the oldest batches are read again', async () => {
-    const reads = new SharedReads(store, 4);
+    // Room for two batches of two short messages (about 300 estimated bytes each), not three.
+    const reads = new SharedReads(store, 1500);
     const oldest = await reads.after(general, 0, 2);
     await reads.after(general, 2, 2);
     assert.equal(await reads.after(general, 0, 2), oldest);
-    const newest = await reads.after(general, 4, 2); // 6 messages kept > 4: the oldest batch goes
+    const newest = await reads.after(general, 4, 2); // a third batch: the oldest goes
     assert.notEqual(await reads.after(general, 0, 2), oldest);
     assert.equal(await reads.after(general, 4, 2), newest);
   });
