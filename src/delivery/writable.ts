@@ -42,8 +42,9 @@ const webSocketOf = (engine: EngineSocket): WebSocketLike | undefined =>
  *   fires when a response has been written, often before anyone listens, and its
  *   `writable` stays false until the next poll: waiting on those cost a second a batch.)
  * - the WebSocket transport's `socket` (a `ws` WebSocket): `bufferedAmount` and its net
- *   socket's `drain`. engine.io's `writable` turns true as soon as a frame is handed to
- *   Node's socket buffer, not to the network; `bufferedAmount` tells how much still waits.
+ *   socket's `drain`. The transport's `writable` turns true as soon as a frame is handed
+ *   to Node's socket buffer, not to the network; `bufferedAmount` tells how much still
+ *   waits there.
  */
 export async function waitUntilWritable(socket: ParleySocket): Promise<void> {
   const engine = socket.conn;
@@ -51,18 +52,23 @@ export async function waitUntilWritable(socket: ParleySocket): Promise<void> {
   for (let waited = 0; waited < 30; waited++) {
     if (engine.readyState !== 'open') return;
     const queued = queuedPackets(engine);
+    const transport = engine.transport;
     const webSocket = webSocketOf(engine);
-    if (queued === 0 && (webSocket?.bufferedAmount ?? 0) < HIGH_WATER_BYTES) return;
+    // A WebSocket also waits for its transport to finish the frames it was handed.
+    const sending = webSocket !== undefined && !transport.writable;
+    if (queued === 0 && !sending && (webSocket?.bufferedAmount ?? 0) < HIGH_WATER_BYTES) return;
     await new Promise<void>((resolve) => {
       const done = (): void => {
         clearTimeout(timer);
         engine.off('drain', done);
+        transport.off('drain', done);
         webSocket?._socket?.off('drain', done);
         engine.off('close', done);
         resolve();
       };
       const timer = setTimeout(done, MAX_WAIT_MS);
       if (queued > 0) engine.once('drain', done);
+      else if (sending) transport.once('drain', done);
       else webSocket?._socket?.once('drain', done);
       engine.once('close', done);
     });
