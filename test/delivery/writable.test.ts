@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
-import { createServer, type Server as HttpServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { Server } from 'socket.io';
 import { bufferedBytes, queuedPackets, waitUntilWritable } from '../../src/delivery/writable.js';
-import type { ParleyServer, ParleySocket } from '../../src/types.js';
+import type { ParleySocket } from '../../src/types.js';
+import { startBareSocketIo, type BareSocketIo } from '../helpers/bare-socketio.js';
 import { connected, eventually, tutorialClient } from '../helpers/clients.js';
 
 /**
@@ -13,28 +11,14 @@ import { connected, eventually, tutorialClient } from '../helpers/clients.js';
  * each transport.
  */
 describe('writable: catch-up pacing on both transports', () => {
-  let http: HttpServer;
-  let io: ParleyServer;
+  let server: BareSocketIo;
   let url: string;
-  const sockets: ParleySocket[] = [];
-
   before(async () => {
-    http = createServer();
-    io = new Server(http) as ParleyServer;
-    io.on('connection', (socket) => sockets.push(socket));
-    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+    server = await startBareSocketIo();
+    url = server.url;
   });
-  after(async () => {
-    await io.close();
-  });
-
-  const serverSocketOf = async (id: string | undefined): Promise<ParleySocket> => {
-    await eventually(() => sockets.some((socket) => socket.id === id), 'server socket');
-    const socket = sockets.find((candidate) => candidate.id === id);
-    assert.ok(socket);
-    return socket;
-  };
+  after(() => server.close());
+  const serverSocketOf = (id: string | undefined): Promise<ParleySocket> => server.serverSocketOf(id);
 
   test('long-polling: packets wait in engine.io for the next poll, and the wait ends when it takes them', async (t) => {
     const client = tutorialClient(url, { transports: ['polling'] });

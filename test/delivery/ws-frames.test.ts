@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
-import { createServer, type Server as HttpServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { Server } from 'socket.io';
 import { canWriteFrames, eventFrame, writeFrames } from '../../src/delivery/ws-frames.js';
-import type { ParleyServer, ParleySocket } from '../../src/types.js';
+import type { ParleySocket } from '../../src/types.js';
+import { startBareSocketIo, type BareSocketIo } from '../helpers/bare-socketio.js';
 import { connected, eventually, tutorialClient } from '../helpers/clients.js';
 
 /**
@@ -13,28 +11,14 @@ import { connected, eventually, tutorialClient } from '../helpers/clients.js';
  * Socket.IO server, a real socket.io-client, and several events written as one buffer.
  */
 describe('ws-frames: several events in one WebSocket write', () => {
-  let http: HttpServer;
-  let io: ParleyServer;
+  let server: BareSocketIo;
   let url: string;
-  const sockets: ParleySocket[] = [];
-
   before(async () => {
-    http = createServer();
-    io = new Server(http) as ParleyServer;
-    io.on('connection', (socket) => sockets.push(socket));
-    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+    server = await startBareSocketIo();
+    url = server.url;
   });
-  after(async () => {
-    await io.close();
-  });
-
-  const serverSocketOf = async (id: string | undefined): Promise<ParleySocket> => {
-    await eventually(() => sockets.some((socket) => socket.id === id), 'server socket');
-    const socket = sockets.find((candidate) => candidate.id === id);
-    assert.ok(socket);
-    return socket;
-  };
+  after(() => server.close());
+  const serverSocketOf = (id: string | undefined): Promise<ParleySocket> => server.serverSocketOf(id);
 
   test('the client receives each framed event once, in order, among ordinary emits', async (t) => {
     const client = tutorialClient(url, { transports: ['websocket'] });
@@ -46,7 +30,7 @@ describe('ws-frames: several events in one WebSocket write', () => {
     // Frame headers of every size class: 7-bit, 16-bit and 64-bit payload lengths.
     const texts = ['hello', 'é ☃ 😀 "quoted" \\ back', 'x'.repeat(200), 'y'.repeat(70_000)];
     const frames = (from: number) =>
-      Buffer.concat(texts.map((text, index) => eventFrame(io.encoder, '/', ['chat message', text, from + index]) ?? assert.fail('no frame')));
+      Buffer.concat(texts.map((text, index) => eventFrame(server.io.encoder, '/', ['chat message', text, from + index]) ?? assert.fail('no frame')));
     writeFrames(socket, frames(1));
     socket.emit('chat message', 'ordinary', 5);
     writeFrames(socket, frames(6));
@@ -71,6 +55,6 @@ describe('ws-frames: several events in one WebSocket write', () => {
   });
 
   test('binary arguments are not framed', () => {
-    assert.equal(eventFrame(io.encoder, '/', ['chat message', Buffer.from([1, 2, 3]), 1]), undefined);
+    assert.equal(eventFrame(server.io.encoder, '/', ['chat message', Buffer.from([1, 2, 3]), 1]), undefined);
   });
 });
