@@ -23,7 +23,7 @@ export class CatchUpWriter {
     if (!socket.connected) return;
     // Frames are encoded for the main namespace, the only one Parley serves.
     if (socket.nsp.name !== '/' || !canWriteFrames(socket)) {
-      for (const message of batch) wire.toSocket(socket, message);
+      for (const message of batch) emitLocally(socket, wire, message);
       return;
     }
     const run: Buffer[] = [];
@@ -37,7 +37,7 @@ export class CatchUpWriter {
       }
       // Cannot be pre-framed: send what came before it, then this one the ordinary way.
       if (run.length > 0) writeFrames(socket, Buffer.concat(run.splice(0)));
-      wire.toSocket(socket, message);
+      emitLocally(socket, wire, message);
     }
     if (run.length > 0) writeFrames(socket, run.length === 1 && run[0] ? run[0] : Buffer.concat(run));
   }
@@ -54,4 +54,18 @@ export class CatchUpWriter {
     cache.set(message, frame);
     return frame;
   }
+}
+
+/**
+ * Emits `message` to `socket` the ordinary way, if `wire` carries it there. Local on
+ * purpose: with connection state recovery on, socket.emit is a broadcast that the cluster
+ * adapter would first forward to every other worker through the primary.
+ */
+function emitLocally(socket: ParleySocket, wire: Wire, message: MessageEnvelope): void {
+  if (!wire.sendsTo(socket, message)) return;
+  const event = wire.event(message);
+  if (!event) return;
+  // `wire.event` names one of the server's events with its arguments (see the wires).
+  const target = socket.nsp.local.to(socket.id);
+  (target.emit as (...eventAndArgs: unknown[]) => boolean).call(target, ...event);
 }

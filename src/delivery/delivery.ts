@@ -16,8 +16,6 @@ export interface Wire {
   /** The Socket.IO room that holds this wire's live (caught-up) sockets of a chat room. */
   key(roomId: number): string;
   toRoom(io: ParleyServer, roomKey: string, message: MessageEnvelope): void;
-  /** Emits `message` to one socket, if this wire carries it to that socket. */
-  toSocket(socket: ParleySocket, message: MessageEnvelope): void;
   /** The event name and arguments that carry `message`, or undefined if this wire skips it. */
   event(message: MessageEnvelope): readonly unknown[] | undefined;
   /** False if `socket` must not get `message` (the room protocol leaves out its sender). */

@@ -44,10 +44,5 @@ export function createRoomWire(origins = new Origins()): RoomWire {
     },
     event: (message) => ['room:event', toRoomEvent(message)],
     sendsTo: (socket, message) => !origins.of(message).includes(socket.id),
-    toSocket(socket, message) {
-      if (origins.of(message).includes(socket.id)) return;
-      // Local: see tutorial-wire.ts (socket.emit would cross every worker under recovery).
-      socket.nsp.local.to(socket.id).emit('room:event', toRoomEvent(message));
-    },
   };
 }

@@ -12,11 +12,6 @@ export const tutorialWire: Wire = {
   },
   event: (message) => (isMessage(message.kind) ? ['chat message', message.text, message.offset] : undefined),
   sendsTo: () => true,
-  toSocket(socket, message) {
-    // Local on purpose: with connection state recovery on, socket.emit is a broadcast that
-    // the cluster adapter would first forward to every other worker through the primary.
-    if (isMessage(message.kind)) socket.nsp.local.to(socket.id).emit('chat message', message.text, message.offset);
-  },
 };
 
 const isMessage = (kind: string | undefined): boolean => kind === undefined || kind === 'message';
