@@ -52,6 +52,9 @@ export async function openTab(url: string, browser: string, worker: number | 'an
     const engineId = socket.io.engine.id ?? '';
     if (worker !== 'any' && !engineId.startsWith(`${worker}.`)) {
       socket.disconnect();
+      // The router alternates between workers: tabs opened together can retry in lock-step
+      // and one of them always land on the other worker. A random pause breaks the step.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 25));
       continue;
     }
     const tab: Tab = { socket, notices: [], typing: [], worker, close: () => socket.disconnect() };
