@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { Server } from 'socket.io';
-import { eventFrame, writeFrames } from '../src/delivery/ws-frames.js';
+import { encodeEvent, writeFrames } from '../src/delivery/ws-frames.js';
 import { waitUntilWritable } from '../src/delivery/writable.js';
 import type { ParleySocket } from '../src/types.js';
 import { ClientPool } from './load/client-pool.js';
@@ -39,7 +39,7 @@ async function once(run: number): Promise<void> {
   const http = createServer();
   const io = new Server(http, { transports: ['websocket'] });
   const frames = Array.from({ length: HISTORY }, (_, index) => {
-    const frame = eventFrame(io.encoder, '/', ['chat message', stampedText(now(), 64), index + 1]);
+    const frame = encodeEvent(io.encoder, '/', ['chat message', stampedText(now(), 64), index + 1])?.frame;
     if (!frame) throw new Error('a text message must frame');
     return frame;
   });

@@ -106,11 +106,10 @@ export async function createApp(options: AppOptions): Promise<App> {
 
   io.on('connection', (socket) => {
     events.connect(socket);
-    // A recovered connection is back in its rooms and Socket.IO replayed what it missed;
-    // any other connection is caught up from the store.
-    // Room-protocol clients (auth.rooms) follow their rooms instead (src/rooms/).
+    // Every connection, a recovered one too, is caught up from the store from the offset
+    // its client names (see Delivery). Room-protocol clients (auth.rooms) follow their
+    // rooms instead (src/rooms/).
     if (speaksRoomProtocol(socket.handshake.auth)) return;
-    if (socket.recovered && socket.rooms.has(tutorialWire.key(generalRoom.id))) return;
     delivery.catchUp(socket, generalRoom.id, lastSeenOffset(socket.handshake.auth), tutorialWire).catch((error: unknown) => {
       chatLog.warn({ err: error, socketId: socket.id }, 'catch-up failed; disconnecting so the client retries');
       socket.disconnect(true);
@@ -122,6 +121,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const close = async (): Promise<void> => {
     ready = false;
     await withTimeout(inFlight.close(), config.shutdownTimeoutMs);
+    delivery.flush();
     // Closing the transports (not disconnectSockets) lets clients reconnect elsewhere.
     await new Promise<void>((resolve) => io.close(() => resolve()));
     identities.close();

@@ -26,7 +26,8 @@ function textSchemaFor(maxLength: number): z.ZodType<string> {
 
 /**
  * `chat message` (text, clientOffset, ack): the tutorial's event. Stores the text in the
- * default room, announces it, then acknowledges with its offset. A repeat of a stored
+ * default room, announces it, and acknowledges with its offset once this server has
+ * written it to the room. A repeat of a stored
  * message is acknowledged again and neither stored nor broadcast again.
  *
  * The tutorial's client takes any acknowledgement as success, so a failure that a retry
@@ -69,9 +70,11 @@ export function chatMessage(context: HandlerContext) {
     };
     void inFlight.track(
       store.appendMessage(draft).then(
-        ({ message, duplicate }) => {
+        async ({ message, duplicate }) => {
           if (duplicate) delivery.announceHead(message.roomId, message.offset);
           else delivery.announce(message);
+          // Like the tutorial's server: the sender gets the broadcast before the acknowledgement.
+          await delivery.feed(message.roomId).reach(message.offset);
           respond(ok({ serverOffset: message.offset, duplicate }));
         },
         (error: unknown) => {

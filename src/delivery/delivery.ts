@@ -3,24 +3,14 @@ import type { MessageEnvelope } from '../shared/events.js';
 import type { Store } from '../store/store.js';
 import type { ParleyServer, ParleySocket } from '../types.js';
 import { CatchUpWriter } from './catch-up-writer.js';
+import { EncodedEvents } from './encoded-events.js';
+import { LiveWriter } from './live-writer.js';
 import { RoomFeed } from './room-feed.js';
 import { SharedReads } from './shared-reads.js';
+import type { Wire } from './wire.js';
 import { waitUntilWritable } from './writable.js';
 
-/**
- * How a room's messages are put on the wire: to a whole room at once, or to one socket.
- * Each wire has its own Socket.IO room per chat room (`key`), so one feed can serve
- * clients of different protocols from the same offsets.
- */
-export interface Wire {
-  /** The Socket.IO room that holds this wire's live (caught-up) sockets of a chat room. */
-  key(roomId: number): string;
-  toRoom(io: ParleyServer, roomKey: string, message: MessageEnvelope): void;
-  /** The event name and arguments that carry `message`, or undefined if this wire skips it. */
-  event(message: MessageEnvelope): readonly unknown[] | undefined;
-  /** False if `socket` must not get `message` (the room protocol leaves out its sender). */
-  sendsTo(socket: ParleySocket, message: MessageEnvelope): boolean;
-}
+export type { Wire } from './wire.js';
 
 export interface DeliveryOptions {
   /** Other servers exist: stored messages must be announced to them. */
@@ -36,11 +26,19 @@ export const roomKey = (roomId: number): string => `room:${roomId}`;
  * Gets every stored message to every socket that follows its room: exactly once, in offset
  * order, with no gap, whatever the timing. Owns one RoomFeed per room followed here, the
  * announcements between servers, and the catch-up of (re)connecting sockets.
+ *
+ * Messages never travel through the Socket.IO adapter's broadcast, so connection state
+ * recovery neither keeps nor replays them, and a recovered connection is not put back in
+ * its live rooms: like any other connection it is caught up from the offset its client
+ * names, then joins. The store is the one source of what a client missed.
  */
 export class Delivery {
   private readonly feeds = new Map<number, RoomFeed>();
-  private readonly writer: CatchUpWriter;
+  private readonly catchUpWriter: CatchUpWriter;
+  private readonly liveWriter: LiveWriter;
   private readonly reads: SharedReads;
+  /** Every wire's live Socket.IO room of every feed. */
+  private readonly liveRooms = new Set<string>();
 
   constructor(
     private readonly io: ParleyServer,
@@ -49,10 +47,13 @@ export class Delivery {
     private readonly log: Logger,
     private readonly options: DeliveryOptions,
   ) {
-    this.writer = new CatchUpWriter(io.encoder);
+    const encoded = new EncodedEvents(io.encoder);
+    this.catchUpWriter = new CatchUpWriter(encoded);
+    this.liveWriter = new LiveWriter(io.of('/'), encoded);
     this.reads = new SharedReads(store);
     io.on('message:stored', (message) => this.feeds.get(message.roomId)?.offer(message));
     io.on('room:head', (roomId, offset) => this.feeds.get(roomId)?.hint(offset));
+    this.keepLiveRoomsOutOfRecovery();
   }
 
   /** The feed of a room, opened on first use. */
@@ -60,17 +61,23 @@ export class Delivery {
     let feed = this.feeds.get(roomId);
     if (!feed) {
       const targets = this.wires.map((wire) => ({ wire, key: wire.key(roomId) }));
+      for (const { key } of targets) this.liveRooms.add(key);
       feed = new RoomFeed(
         roomId,
         this.store,
-        (message) => {
-          for (const { wire, key } of targets) wire.toRoom(this.io, key, message);
+        (messages) => {
+          for (const { wire, key } of targets) this.liveWriter.write(wire, key, messages);
         },
         this.log,
       );
       this.feeds.set(roomId, feed);
     }
     return feed;
+  }
+
+  /** Writes out what every feed delivered this turn (before the sockets are closed). */
+  flush(): void {
+    for (const feed of this.feeds.values()) feed.flush();
   }
 
   /** A message was just stored here: deliver it locally and tell the other servers. */
@@ -119,18 +126,34 @@ export class Delivery {
         continue;
       }
       if (cursor === feed.head) {
-        // Synchronous with the check above: no emit to the room can fall in between.
+        // Synchronous with the check above: no write to the room can fall in between. The
+        // socket has what the feed holds for this turn's flush already, so that goes first.
+        feed.flush();
         await socket.join(wire.key(roomId));
         return true;
       }
       const batch =
         feed.recentAfter(cursor, catchUpBatchSize) ?? (await this.reads.after(roomId, cursor, catchUpBatchSize));
       const next = inOrderAfter(cursor, batch);
-      this.writer.write(socket, wire, next);
+      this.catchUpWriter.write(socket, wire, next);
       cursor = next.at(-1)?.offset ?? cursor;
       await waitUntilWritable(socket);
     }
     return false;
+  }
+
+  /**
+   * A disconnected socket's session, as connection state recovery keeps it (one process,
+   * in-memory adapter), leaves out the live rooms: a recovered connection would otherwise
+   * be back in them before its middleware and catch-up ran, and get live messages above a
+   * gap. Other rooms (a user's tabs, presence) are restored as usual.
+   */
+  private keepLiveRoomsOutOfRecovery(): void {
+    const adapter = this.io.of('/').adapter;
+    const persist = adapter.persistSession.bind(adapter);
+    adapter.persistSession = (session) => {
+      persist({ ...session, rooms: session.rooms.filter((room) => !this.liveRooms.has(String(room))) });
+    };
   }
 }
 

@@ -1,5 +1,8 @@
 import type { MessageEnvelope } from '../shared/events.js';
 
+/** Asked for every message a socket catches up on: the usual answer is not allocated each time. */
+const NONE: readonly string[] = Object.freeze([]);
+
 const keyOf = (roomId: number, authorId: string, clientId: string): string => `${roomId}\u0000${authorId}\u0000${clientId}`;
 
 /**
@@ -25,9 +28,10 @@ export class Origins {
   }
 
   /** The sockets to leave out of this event's delivery. */
-  of(message: MessageEnvelope): string[] {
+  of(message: MessageEnvelope): readonly string[] {
     const registered =
       message.authorId && message.clientId ? this.sending.get(keyOf(message.roomId, message.authorId, message.clientId)) : undefined;
+    if (!registered && message.origin === undefined) return NONE;
     const origins = registered ? [...registered] : [];
     if (message.origin !== undefined && !origins.includes(message.origin)) origins.push(message.origin);
     return origins;

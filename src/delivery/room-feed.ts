@@ -2,8 +2,8 @@ import type { Logger } from '../log.js';
 import type { MessageEnvelope } from '../shared/events.js';
 import type { Store } from '../store/store.js';
 
-/** Emits one message to every local socket in the feed's Socket.IO room, encoded once. */
-export type RoomEmitter = (message: MessageEnvelope) => void;
+/** Sends messages, in offset order, to every local socket in the feed's Socket.IO rooms. */
+export type RoomEmitter = (messages: readonly MessageEnvelope[]) => void;
 
 /**
  * The one path by which a room's messages reach this process's sockets, in offset order,
@@ -12,9 +12,12 @@ export type RoomEmitter = (message: MessageEnvelope) => void;
  * early arrivals back and fetching a gap from the store (offsets commit in order, so a gap
  * below a stored offset is always readable).
  *
- * A socket joins the Socket.IO room only at the instant its own catch-up has reached
- * `head` (see catch-up.ts); since `head` moves and the room is emitted to in the same
- * synchronous step, a joined socket sees every later offset exactly once.
+ * Delivered messages go out together at the end of the event-loop turn (`flush`), so the
+ * messages that become deliverable in one turn (a group commit's worth, or several
+ * announcements read from the cluster channel at once) reach each socket in one write.
+ * `head` counts them as delivered at once: a socket catching up sends itself everything up
+ * to `head`, flushes the feed, and joins the Socket.IO room in the same synchronous step
+ * (see Delivery.catchUp), so it sees every later offset exactly once.
  */
 export class RoomFeed {
   /** The last offset emitted to the room; -1 until the starting head is read. */
@@ -26,6 +29,9 @@ export class RoomFeed {
   private filling: Promise<void> | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
   private readonly waiters: { offset: number; resolve: () => void }[] = [];
+  /** Delivered, not yet written to the room: the current turn's messages. */
+  private pending: MessageEnvelope[] = [];
+  private flushScheduled = false;
 
   /** Resolves once the starting head is known. */
   readonly ready: Promise<void>;
@@ -45,7 +51,7 @@ export class RoomFeed {
     });
   }
 
-  /** The last offset delivered to this process's sockets in the room. */
+  /** The last offset delivered to this process's sockets in the room (written, or about to be at the end of this turn). */
   get head(): number {
     return this.headOffset;
   }
@@ -65,9 +71,9 @@ export class RoomFeed {
     this.advance();
   }
 
-  /** Resolves once `head >= offset` (the caller made sure `offset` is stored). */
+  /** Resolves once `head >= offset` and it was written to the room (the caller made sure `offset` is stored). */
   reach(offset: number): Promise<void> {
-    if (this.headOffset >= offset) return Promise.resolve();
+    if (this.headOffset >= offset && this.pending.length === 0) return Promise.resolve();
     this.hint(offset);
     return new Promise((resolve) => this.waiters.push({ offset, resolve }));
   }
@@ -89,10 +95,31 @@ export class RoomFeed {
     return messages;
   }
 
+  /**
+   * Writes the messages delivered since the last flush to the room, then wakes those
+   * waiting for them. Runs by itself at the end of the turn; a socket about to join the
+   * room calls it first, so that it joins after them.
+   */
+  flush(): void {
+    if (this.pending.length > 0) {
+      const messages = this.pending;
+      this.pending = [];
+      this.emit(messages);
+    }
+    this.wakeWaiters();
+  }
+
   private deliver(message: MessageEnvelope): void {
     this.headOffset = message.offset;
     this.recent[message.offset % this.recent.length] = message;
-    this.emit(message);
+    this.pending.push(message);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => {
+        this.flushScheduled = false;
+        this.flush();
+      });
+    }
   }
 
   /** Delivers what is in order, then fetches the gap up to `wantedHead` if one remains. */
@@ -103,7 +130,7 @@ export class RoomFeed {
       this.deliver(next);
     }
     for (const stale of this.early.keys()) if (stale <= this.headOffset) this.early.delete(stale);
-    this.wakeWaiters();
+    if (this.pending.length === 0) this.wakeWaiters();
     if (this.headOffset < this.wantedHead) this.fillGap();
   }
 

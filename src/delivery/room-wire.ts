@@ -1,5 +1,6 @@
 import type { MessageEnvelope, PublicUser, RoomEvent } from '../shared/events.js';
-import { roomKey, type Wire } from './delivery.js';
+import { roomKey } from './delivery.js';
+import type { Wire } from './wire.js';
 import { Origins } from './origins.js';
 
 /** Account ids start with `a:` (see PublicUser); everything else is a guest. */
@@ -27,22 +28,13 @@ export interface RoomWire extends Wire {
 
 /**
  * The room protocol's wire format: `room:event`, to every follower except the socket that
- * sent the event (it has its acknowledgement instead). The broadcast is still encoded once:
- * `except` only filters the sockets it is written to.
+ * sent the event (it has its acknowledgement instead).
  */
 export function createRoomWire(origins = new Origins()): RoomWire {
   return {
     origins,
     key: roomKey,
-    toRoom(io, key, message) {
-      // Socket.IO encodes a broadcast before looking for recipients: skip rooms nobody here
-      // follows (e.g. general when only tutorial pages are connected).
-      if (!io.of('/').adapter.rooms.has(key)) return;
-      const except = origins.of(message);
-      const followers = io.local.to(key);
-      (except.length > 0 ? followers.except(except) : followers).emit('room:event', toRoomEvent(message));
-    },
     event: (message) => ['room:event', toRoomEvent(message)],
-    sendsTo: (socket, message) => !origins.of(message).includes(socket.id),
+    except: (message) => origins.of(message),
   };
 }

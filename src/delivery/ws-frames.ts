@@ -2,7 +2,8 @@ import type { ParleySocket } from '../types.js';
 
 /**
  * The one place that relies on Socket.IO and engine.io internals, to write many events to
- * one WebSocket in a single socket write (catch-up sends thousands to each client).
+ * one WebSocket in a single socket write (catch-up sends thousands to each client; the
+ * live stream sends all the messages of one event-loop turn together).
  *
  * Relied on, as of socket.io 4.8.x, engine.io 6.6.x, ws 8.x (test/delivery/ws-frames.test.ts
  * fails if any of it changes):
@@ -42,17 +43,28 @@ export function canWriteFrames(socket: ParleySocket): boolean {
   return transport.name === 'websocket' && !transport.perMessageDeflate && typeof transport.socket?._sender?.sendFrame === 'function';
 }
 
+/** One event encoded once, for any number of sockets of the main namespace. */
+export interface EncodedEvent {
+  /** The Socket.IO packet as engine.io sends it in a `message` packet, on any transport. */
+  readonly packet: string;
+  /** The same as a complete, unmasked WebSocket text frame: `4` + packet. */
+  readonly frame: Buffer;
+}
+
 /**
- * One Socket.IO event as a complete, unmasked WebSocket text frame (RFC 6455, section 5.2)
- * holding the engine.io message `4` + the Socket.IO packet, byte for byte what
- * `socket.emit(...data)` puts on the wire. Undefined if the packet has binary parts (it
- * would span several frames).
+ * Encodes one Socket.IO event, byte for byte what `socket.emit(...data)` puts on the wire
+ * (with no connection-state-recovery offset appended). Undefined if the packet has binary
+ * parts (it would span several engine.io packets).
  */
-export function eventFrame(encoder: PacketEncoder, nsp: string, data: readonly unknown[]): Buffer | undefined {
+export function encodeEvent(encoder: PacketEncoder, nsp: string, data: readonly unknown[]): EncodedEvent | undefined {
   const encoded = encoder.encode({ type: 2, nsp, data });
-  const [text] = encoded;
-  if (encoded.length !== 1 || typeof text !== 'string') return undefined;
-  const payload = Buffer.from(`4${text}`, 'utf8');
+  const [packet] = encoded;
+  if (encoded.length !== 1 || typeof packet !== 'string') return undefined;
+  return { packet, frame: textFrame(Buffer.from(`4${packet}`, 'utf8')) };
+}
+
+/** A complete, unmasked WebSocket text frame around `payload` (RFC 6455, section 5.2). */
+function textFrame(payload: Buffer): Buffer {
   const length = payload.length;
   const headerLength = length < 126 ? 2 : length < 65_536 ? 4 : 10;
   const frame = Buffer.allocUnsafe(headerLength + length);
@@ -68,6 +80,28 @@ export function eventFrame(encoder: PacketEncoder, nsp: string, data: readonly u
   }
   payload.copy(frame, headerLength);
   return frame;
+}
+
+/** The frames of `events` back to back, as one buffer for `writeFrames`. */
+export function joinFrames(events: readonly EncodedEvent[]): Buffer {
+  const [only] = events;
+  return events.length === 1 && only ? only.frame : Buffer.concat(events.map((event) => event.frame));
+}
+
+/**
+ * Writes `events` to `socket`, in order, after whatever engine.io holds for it already:
+ * over a WebSocket as one write (`frames`, if given, must be `joinFrames(events)`, shared
+ * by the caller among many sockets), otherwise one engine.io message each. Nothing goes
+ * through the Socket.IO adapter, so nothing is kept for connection state recovery: the
+ * store is what a reconnecting client catches up from.
+ */
+export function writeEvents(socket: ParleySocket, events: readonly EncodedEvent[], frames?: Buffer): void {
+  if (events.length === 0) return;
+  if (canWriteFrames(socket)) {
+    writeFrames(socket, frames ?? joinFrames(events));
+    return;
+  }
+  for (const event of events) socket.conn.write(event.packet);
 }
 
 /**

@@ -19,13 +19,7 @@ export class Follows {
     private readonly delivery: Delivery,
     private readonly wire: RoomWire,
     private readonly log: Logger,
-  ) {
-    // A connection that state recovery restored is back in its live rooms already.
-    for (const key of socket.rooms) {
-      const roomId = /^room:(\d+)$/.exec(key)?.[1];
-      if (roomId !== undefined) this.following.set(Number(roomId), Promise.resolve(true));
-    }
-  }
+  ) {}
 
   /**
    * Follows `roomId` from `afterOffset` unless the socket follows it already; resolves

@@ -32,11 +32,9 @@ export const roomEvents = {
 
 /**
  * Whether this connection's room-protocol state is needed from the start: a handshake
- * that names rooms to re-follow, or a connection that state recovery put back in its rooms
- * (its Follows must see those rooms). Any other connection gets it on its first event.
+ * that names rooms to re-follow. Any other connection gets it on its first event.
  */
-export const needsRoomsAtOnce = (socket: ParleySocket): boolean =>
-  socket.recovered || speaksRoomProtocol(socket.handshake.auth);
+export const needsRoomsAtOnce = (socket: ParleySocket): boolean => speaksRoomProtocol(socket.handshake.auth);
 
 /** Puts a new connection in its user's Socket.IO room (how other tabs hear of rooms added, left and read). */
 export function joinRoomProtocol(socket: ParleySocket): void {
@@ -44,9 +42,9 @@ export function joinRoomProtocol(socket: ParleySocket): void {
 }
 
 /**
- * This connection's side of the room protocol: the rooms it follows (a recovered
- * connection follows those it is back in) and, when the handshake names rooms
- * (`auth.rooms`: { [roomId]: lastOffsetSeen }, the user's member rooms only), their re-follow.
+ * This connection's side of the room protocol: the rooms it follows and, when the
+ * handshake names rooms (`auth.rooms`: { [roomId]: lastOffsetSeen }, the user's member
+ * rooms only), their re-follow.
  */
 export function roomContext(chat: HandlerContext): RoomContext {
   const { socket, store, delivery, roomWire, log } = chat;

@@ -47,3 +47,47 @@ test('a recovered connection gets what it missed once, in order, and passes the 
   reader.io.engine.close();
   assert.match((await refused).message, /serverOffset/);
 });
+
+/**
+ * A recovered connection is caught up from the store like any other, and joins the live
+ * room only at the end of its catch-up. Were it put back in the live room by the recovery
+ * itself, messages sent during its catch-up would reach it out of order and twice: small
+ * catch-up batches and a writer that keeps sending make that seam wide.
+ */
+test('a recovered connection that rewinds its offset catches up while messages flow, each once, in order', async (t) => {
+  const server = await startServer({ entry: 'main', env: { PARLEY_CATCHUP_BATCH: '3' } });
+  t.after(() => server.stop());
+  const reader = tutorialClient(server.url, { transports: ['websocket'] });
+  const writer = tutorialClient(server.url, { transports: ['websocket'] });
+  t.after(() => {
+    reader.close();
+    writer.close();
+  });
+  await Promise.all([connected(reader), connected(writer)]);
+  let sent = 0;
+  const send = async (): Promise<number> => {
+    sent += 1;
+    const ack = await writer.emitWithAck('chat message', `message ${sent}`, `${writer.id}-${sent}`);
+    assert.ok(ack.ok);
+    return ack.data.serverOffset;
+  };
+  let last = 0;
+  for (let i = 0; i < 60; i++) last = await send();
+  await eventually(() => reader.deliveries.some((d) => d.serverOffset === last), 'reader is live');
+
+  // The reader forgets what it saw (a client that lost its local copy), then drops its
+  // transport; the writer keeps sending through the reconnect and the catch-up.
+  reader.deliveries.length = 0;
+  (reader.auth as { serverOffset: number }).serverOffset = 0;
+  const recovered = new Promise<boolean>((resolve) => reader.once('connect', () => resolve(reader.recovered)));
+  reader.io.engine.close();
+  for (let i = 0; i < 120; i++) last = await send();
+  assert.equal(await recovered, true, 'Socket.IO recovered the session');
+  await eventually(() => reader.deliveries.some((d) => d.serverOffset === last), 'reader catches up and goes live');
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  assert.deepEqual(
+    reader.deliveries.map((d) => d.serverOffset),
+    Array.from({ length: last }, (_, i) => i + 1),
+    'every offset once, in order',
+  );
+});

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { canWriteFrames, eventFrame, writeFrames } from '../../src/delivery/ws-frames.js';
+import { canWriteFrames, encodeEvent, writeEvents, writeFrames, type EncodedEvent } from '../../src/delivery/ws-frames.js';
 import type { ParleySocket } from '../../src/types.js';
 import { startBareSocketIo, type BareSocketIo } from '../helpers/bare-socketio.js';
 import { connected, eventually, tutorialClient } from '../helpers/clients.js';
@@ -30,7 +30,7 @@ describe('ws-frames: several events in one WebSocket write', () => {
     // Frame headers of every size class: 7-bit, 16-bit and 64-bit payload lengths.
     const texts = ['hello', 'é ☃ 😀 "quoted" \\ back', 'x'.repeat(200), 'y'.repeat(70_000)];
     const frames = (from: number) =>
-      Buffer.concat(texts.map((text, index) => eventFrame(server.io.encoder, '/', ['chat message', text, from + index]) ?? assert.fail('no frame')));
+      Buffer.concat(texts.map((text, index) => chatMessage(text, from + index).frame));
     writeFrames(socket, frames(1));
     socket.emit('chat message', 'ordinary', 5);
     writeFrames(socket, frames(6));
@@ -47,14 +47,44 @@ describe('ws-frames: several events in one WebSocket write', () => {
     assert.equal(client.connected, true);
   });
 
-  test('HTTP long-polling cannot take frames', async (t) => {
+  test('HTTP long-polling cannot take frames, and gets the same events one engine.io message each', async (t) => {
     const client = tutorialClient(url, { transports: ['polling'] });
     t.after(() => client.close());
     await connected(client);
-    assert.equal(canWriteFrames(await serverSocketOf(client.id)), false);
+    const socket = await serverSocketOf(client.id);
+    assert.equal(canWriteFrames(socket), false);
+
+    const events = ['one', 'two ☃', 'three'].map((text, index) => chatMessage(text, index + 1));
+    writeEvents(socket, events.slice(0, 2));
+    socket.emit('chat message', 'ordinary', 3);
+    writeEvents(socket, events.slice(2));
+    await eventually(() => client.deliveries.length >= 4, 'all deliveries');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.deepEqual(client.deliveries, [
+      { text: 'one', serverOffset: 1 },
+      { text: 'two ☃', serverOffset: 2 },
+      { text: 'ordinary', serverOffset: 3 },
+      { text: 'three', serverOffset: 3 },
+    ]);
   });
 
-  test('binary arguments are not framed', () => {
-    assert.equal(eventFrame(server.io.encoder, '/', ['chat message', Buffer.from([1, 2, 3]), 1]), undefined);
+  test('writeEvents over a WebSocket: one shared buffer for many sockets', async (t) => {
+    const clients = [0, 1, 2].map(() => tutorialClient(url, { transports: ['websocket'] }));
+    t.after(() => clients.forEach((client) => client.close()));
+    await Promise.all(clients.map((client) => connected(client)));
+    const events = ['a', 'b', 'c'].map((text, index) => chatMessage(text, index + 1));
+    const shared = Buffer.concat(events.map((event) => event.frame));
+    for (const client of clients) writeEvents(await serverSocketOf(client.id), events, shared);
+    await eventually(() => clients.every((client) => client.deliveries.length >= 3), 'all deliveries');
+    for (const client of clients) assert.deepEqual(client.deliveries.map((d) => d.text), ['a', 'b', 'c']);
   });
+
+  test('binary arguments are not encoded as one packet', () => {
+    assert.equal(encodeEvent(server.io.encoder, '/', ['chat message', Buffer.from([1, 2, 3]), 1]), undefined);
+  });
+
+  /** A `chat message` event, encoded. */
+  function chatMessage(text: string, offset: number): EncodedEvent {
+    return encodeEvent(server.io.encoder, '/', ['chat message', text, offset]) ?? assert.fail('a text event must encode');
+  }
 });
