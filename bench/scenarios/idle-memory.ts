@@ -19,7 +19,8 @@ interface IdleRun {
   readonly connect: ConnectResult;
   readonly rssBefore: number;
   readonly rssAfter: number;
-  readonly perProcessAfter: string;
+  /** Each server process's RSS growth, e.g. `1234: +9.1 MB`. */
+  readonly perProcessGrowth: string;
 }
 
 /** Server RSS, the median of three readings 200 ms apart (one reading can catch a GC mid-way). */
@@ -42,16 +43,17 @@ async function runIdle(server: ServerUnderTest, kind: ClientKind, options: Bench
   }
   await sleep(SETTLE_MS);
   const rssBefore = await steadyRss(server);
+  const processBefore = new Map(server.pids().map((pid) => [pid, rssBytes(pid)]));
   const pool = ClientPool.start(options.clientProcesses);
   try {
     const connect = await pool.connect({ url: server.url, kind, clients: CONNECTIONS, startOffset: 0, concurrency: 100, timeoutMs: 30_000 });
     await sleep(SETTLE_MS);
     const rssAfter = await steadyRss(server);
-    const perProcessAfter = server
+    const perProcessGrowth = server
       .pids()
-      .map((pid) => `${pid}: ${bytes(rssBytes(pid))}`)
+      .map((pid) => `${pid}: +${bytes(rssBytes(pid) - (processBefore.get(pid) ?? 0))}`)
       .join(', ');
-    return { connect, rssBefore, rssAfter, perProcessAfter };
+    return { connect, rssBefore, rssAfter, perProcessGrowth };
   } finally {
     await pool.close();
   }
@@ -107,7 +109,7 @@ export const idleMemory: Scenario = {
       notes: [
         `RSS is summed over every server process (Parley: primary + ${options.workers} workers), median of three readings ${SETTLE_MS / 1000} s after the last connection, minus the same after ${WARM_UP_CONNECTIONS} warm-up connections came and went.`,
         `Open-file limit of the benchmark and the servers it starts (ulimit -n): ${limit ?? 'unknown'}.`,
-        `Parley per process with all connected: ${parley.perProcessAfter}.`,
+        `Parley's RSS growth per process (the primary first): ${parley.perProcessGrowth}.`,
       ],
     };
   },
