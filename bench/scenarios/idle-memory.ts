@@ -44,7 +44,7 @@ async function runIdle(server: ServerUnderTest, kind: ClientKind, options: Bench
   await sleep(SETTLE_MS);
   const rssBefore = await steadyRss(server);
   const processBefore = new Map(server.pids().map((pid) => [pid, rssBytes(pid)]));
-  const pool = ClientPool.start(options.clientProcesses);
+  const pool = ClientPool.start(options.clientProcesses ?? 1);
   try {
     const connect = await pool.connect({ url: server.url, kind, clients: CONNECTIONS, startOffset: 0, concurrency: 100, timeoutMs: 30_000 });
     await sleep(SETTLE_MS);

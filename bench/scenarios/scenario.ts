@@ -9,8 +9,8 @@ export interface BenchOptions {
   readonly workers: number;
   /** Length of each scenario's sending phase, in seconds. */
   readonly durationSeconds: number;
-  /** Processes the simulated clients are spread over. */
-  readonly clientProcesses: number;
+  /** Processes the simulated clients are spread over; undefined: the scenario's own default. */
+  readonly clientProcesses: number | undefined;
   /** If set, Parley servers started here write V8 CPU profiles into this folder. */
   readonly profileDir: string | undefined;
   /** Also measure the bare Socket.IO baseline (socketio-server.ts) on the same load. */

@@ -43,7 +43,7 @@ export interface TrafficRun {
  */
 export async function runTraffic(server: ServerUnderTest, kind: ClientKind, plan: TrafficPlan, options: BenchOptions): Promise<TrafficRun> {
   const startOffset = server.fresh ? 0 : await historyHead(server.url);
-  const pool = ClientPool.start(Math.min(options.clientProcesses, plan.clients));
+  const pool = ClientPool.start(Math.min(options.clientProcesses ?? 1, plan.clients));
   try {
     const connect = await pool.connect({
       url: server.url,
