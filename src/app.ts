@@ -126,6 +126,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     await new Promise<void>((resolve) => io.close(() => resolve()));
     identities.close();
     presence.close();
+    delivery.close();
     await store.close();
   };
   return {

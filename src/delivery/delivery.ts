@@ -17,6 +17,8 @@ export interface DeliveryOptions {
   readonly clustered: boolean;
   /** Messages sent to one catching-up socket before yielding to the others. */
   readonly catchUpBatchSize: number;
+  /** How often feeds are looked at; one unused at two looks in a row is closed. @default 60000 */
+  readonly feedSweepMs?: number;
 }
 
 /** The Socket.IO room that holds a chat room's live (caught-up) room-protocol sockets. */
@@ -39,6 +41,11 @@ export class Delivery {
   private readonly reads: SharedReads;
   /** Every wire's live Socket.IO room of every feed. */
   private readonly liveRooms = new Set<string>();
+  /** Catch-ups under way, by room: their feed must stay open. */
+  private readonly catchingUp = new Map<number, number>();
+  /** Feeds found unused at the last sweep. */
+  private unused = new Set<RoomFeed>();
+  private readonly sweeper: NodeJS.Timeout;
 
   constructor(
     private readonly io: ParleyServer,
@@ -54,15 +61,21 @@ export class Delivery {
     io.on('message:stored', (message) => this.feeds.get(message.roomId)?.offer(message));
     io.on('room:head', (roomId, offset) => this.feeds.get(roomId)?.hint(offset));
     this.keepLiveRoomsOutOfRecovery();
+    this.sweeper = setInterval(() => this.closeUnusedFeeds(), options.feedSweepMs ?? 60_000);
+    this.sweeper.unref();
   }
 
-  /** The feed of a room, opened on first use. */
+  /**
+   * The feed of a room, opened on first use and closed once nobody here has followed the
+   * room for a while (see closeUnusedFeeds). A feed that could not read its starting head
+   * (the store was down) is dropped at once, so the next use opens a new one.
+   */
   feed(roomId: number): RoomFeed {
     let feed = this.feeds.get(roomId);
     if (!feed) {
       const targets = this.wires.map((wire) => ({ wire, key: wire.key(roomId) }));
       for (const { key } of targets) this.liveRooms.add(key);
-      feed = new RoomFeed(
+      const opened = new RoomFeed(
         roomId,
         this.store,
         (messages) => {
@@ -70,9 +83,23 @@ export class Delivery {
         },
         this.log,
       );
-      this.feeds.set(roomId, feed);
+      opened.ready.catch(() => {
+        if (this.feeds.get(roomId) === opened) this.feeds.delete(roomId);
+      });
+      this.feeds.set(roomId, opened);
+      feed = opened;
     }
     return feed;
+  }
+
+  /** Whether this process has a room's feed open (a socket follows it, or did lately). */
+  hasFeed(roomId: number): boolean {
+    return this.feeds.has(roomId);
+  }
+
+  /** Stops closing unused feeds (shutdown). */
+  close(): void {
+    clearInterval(this.sweeper);
   }
 
   /** Writes out what every feed delivered this turn (before the sockets are closed). */
@@ -109,7 +136,24 @@ export class Delivery {
     wire: Wire,
     wanted: () => boolean = () => true,
   ): Promise<boolean> {
-    const feed = this.feed(roomId);
+    this.catchingUp.set(roomId, (this.catchingUp.get(roomId) ?? 0) + 1);
+    try {
+      return await this.catchUpOnFeed(this.feed(roomId), socket, fromOffset, wire, wanted);
+    } finally {
+      const left = (this.catchingUp.get(roomId) ?? 1) - 1;
+      if (left > 0) this.catchingUp.set(roomId, left);
+      else this.catchingUp.delete(roomId);
+    }
+  }
+
+  private async catchUpOnFeed(
+    feed: RoomFeed,
+    socket: ParleySocket,
+    fromOffset: number,
+    wire: Wire,
+    wanted: () => boolean,
+  ): Promise<boolean> {
+    const { roomId } = feed;
     await feed.ready;
     let cursor = fromOffset;
     const { catchUpBatchSize } = this.options;
@@ -140,6 +184,28 @@ export class Delivery {
       await waitUntilWritable(socket);
     }
     return false;
+  }
+
+  /**
+   * Closes the feeds of rooms that no socket here has followed since the last sweep: a
+   * feed holds the room's recent messages, and a server sees many rooms come and go
+   * (direct rooms above all). A feed with work under way, a catch-up on it, or a socket in
+   * one of its live rooms stays.
+   */
+  private closeUnusedFeeds(): void {
+    const rooms = this.io.of('/').adapter.rooms;
+    const unused = new Set<RoomFeed>();
+    for (const [roomId, feed] of this.feeds) {
+      const followed = this.wires.some((wire) => (rooms.get(wire.key(roomId))?.size ?? 0) > 0);
+      if (followed || !feed.idle || this.catchingUp.has(roomId)) continue;
+      if (!this.unused.has(feed)) {
+        unused.add(feed);
+        continue;
+      }
+      feed.close();
+      this.feeds.delete(roomId);
+    }
+    this.unused = unused;
   }
 
   /**

@@ -1,6 +1,7 @@
 import type { Logger } from '../log.js';
 import type { MessageEnvelope } from '../shared/events.js';
 import type { Store } from '../store/store.js';
+import { RecentMessages } from './recent-messages.js';
 
 /** Sends messages, in offset order, to every local socket in the feed's Socket.IO rooms. */
 export type RoomEmitter = (messages: readonly MessageEnvelope[]) => void;
@@ -24,7 +25,7 @@ export class RoomFeed {
   private headOffset = -1;
   private readonly early = new Map<number, MessageEnvelope>();
   /** Recent messages by offset, for catch-up without a store read. */
-  private readonly recent: (MessageEnvelope | undefined)[];
+  private readonly recent: RecentMessages;
   private wantedHead = 0;
   private filling: Promise<void> | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
@@ -32,6 +33,7 @@ export class RoomFeed {
   /** Delivered, not yet written to the room: the current turn's messages. */
   private pending: MessageEnvelope[] = [];
   private flushScheduled = false;
+  private closed = false;
 
   /** Resolves once the starting head is known. */
   readonly ready: Promise<void>;
@@ -43,7 +45,7 @@ export class RoomFeed {
     private readonly log: Logger,
     recentCapacity = 2048,
   ) {
-    this.recent = new Array<MessageEnvelope | undefined>(recentCapacity);
+    this.recent = new RecentMessages(recentCapacity);
     this.ready = store.roomHead(roomId).then((head) => {
       this.headOffset = head;
       this.wantedHead = Math.max(this.wantedHead, head);
@@ -58,7 +60,7 @@ export class RoomFeed {
 
   /** A message was stored (here or on another server): deliver it in its turn. */
   offer(message: MessageEnvelope): void {
-    if (this.headOffset >= 0 && message.offset <= this.headOffset) return;
+    if (this.closed || (this.headOffset >= 0 && message.offset <= this.headOffset)) return;
     this.early.set(message.offset, message);
     this.wantedHead = Math.max(this.wantedHead, message.offset);
     this.advance();
@@ -66,7 +68,7 @@ export class RoomFeed {
 
   /** The room's history reaches at least `offset`: fetch whatever this process lacks. */
   hint(offset: number): void {
-    if (offset <= this.wantedHead) return;
+    if (this.closed || offset <= this.wantedHead) return;
     this.wantedHead = offset;
     this.advance();
   }
@@ -85,14 +87,25 @@ export class RoomFeed {
   recentAfter(offset: number, limit: number): MessageEnvelope[] | undefined {
     const last = Math.min(this.headOffset, offset + limit);
     if (last <= offset) return [];
-    if (this.headOffset - offset > this.recent.length) return undefined;
-    const messages: MessageEnvelope[] = [];
-    for (let next = offset + 1; next <= last; next++) {
-      const message = this.recent[next % this.recent.length];
-      if (message?.offset !== next) return undefined;
-      messages.push(message);
-    }
-    return messages;
+    return this.recent.range(offset + 1, last);
+  }
+
+  /**
+   * Whether the feed has nothing under way: no message waiting to be written, no reader
+   * waiting for an offset, no gap being read. Only an idle feed may be closed.
+   */
+  get idle(): boolean {
+    return this.pending.length === 0 && this.waiters.length === 0 && this.early.size === 0 && !this.filling && this.headOffset >= this.wantedHead;
+  }
+
+  /**
+   * Stops the feed for good: it delivers nothing more, so a new feed of the same room can
+   * take over without a message written twice. Only call while `idle`.
+   */
+  close(): void {
+    this.closed = true;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
   }
 
   /**
@@ -111,7 +124,7 @@ export class RoomFeed {
 
   private deliver(message: MessageEnvelope): void {
     this.headOffset = message.offset;
-    this.recent[message.offset % this.recent.length] = message;
+    this.recent.add(message);
     this.pending.push(message);
     if (!this.flushScheduled) {
       this.flushScheduled = true;
@@ -124,7 +137,7 @@ export class RoomFeed {
 
   /** Delivers what is in order, then fetches the gap up to `wantedHead` if one remains. */
   private advance(): void {
-    if (this.headOffset < 0) return;
+    if (this.headOffset < 0 || this.closed) return;
     for (let next = this.early.get(this.headOffset + 1); next; next = this.early.get(this.headOffset + 1)) {
       this.early.delete(next.offset);
       this.deliver(next);
