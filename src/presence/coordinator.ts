@@ -54,7 +54,10 @@ export class PresenceCoordinator {
     });
     // Applied even by a server that believes it leads: if two briefly do, each then knows
     // what the other announced and does not announce it again.
-    io.on('presence:announced', (notices) => this.state.apply(notices));
+    io.on('presence:announced', (notices) => {
+      this.state.apply(notices);
+      this.tell(notices);
+    });
     io.on('presence:state', (answer) => answer({ node: this.node, users: this.state.users() }));
     // Unref'd: presence never keeps a process alive that is otherwise done (a failed start).
     this.ticker = setInterval(() => void this.tick(), timings.tickMs).unref();
@@ -145,14 +148,24 @@ export class PresenceCoordinator {
     }
   }
 
+  /**
+   * Sends the notices to this server's sockets and, in one message, to every other server,
+   * which sends them to its own (`presence:announced`): one cluster message per sweep,
+   * not one per notice (a thousand clients connecting make a thousand notices).
+   */
   private announce(notices: PresenceNotice[]): void {
+    this.tell(notices);
+    if (this.clustered) this.io.serverSideEmit('presence:announced', notices);
+    this.log.debug({ notices: notices.length }, 'presence announced');
+  }
+
+  /** Emits notices to this server's own sockets. */
+  private tell(notices: readonly PresenceNotice[]): void {
     for (const notice of notices) {
       // Room notices go to the room protocol's followers (tutorial pages have no use for
       // them); online/offline to the connections that asked for the online list.
-      this.io.to(notice.roomId === null ? ONLINE_WATCHERS : roomKey(notice.roomId)).emit('presence', notice);
+      this.io.local.to(notice.roomId === null ? ONLINE_WATCHERS : roomKey(notice.roomId)).emit('presence', notice);
     }
-    if (this.clustered) this.io.serverSideEmit('presence:announced', notices);
-    this.log.debug({ notices: notices.length }, 'presence announced');
   }
 
   /** A starting server copies the announced state from the oldest server that answers. */
