@@ -10,16 +10,45 @@ export type PresenceView = Map<string, { user: PublicUser; rooms: Set<number> }>
  * and merges the answers with this server's own. Never rejects: when a server does not
  * answer in time (killed, or not yet dropped by the adapter's heartbeat), the answers that
  * did arrive are used, so a dead server's users are absent rather than the query failing.
+ *
+ * Full reports (every user, roomId null) are kept by server and version: a server whose
+ * users have not changed since answers in a few bytes, so the coordinator's sweep of an
+ * idle cluster of thousands of connections moves next to nothing between processes.
  */
-export function collectPresence(io: ParleyServer, clustered: boolean, node: string, roomId: number | null): Promise<PresenceView> {
-  const local = localPresence(io, node, roomId);
-  // The in-memory adapter (one process) has no serverSideEmit: there is nobody to ask.
-  if (!clustered) return Promise.resolve(mergeReports([local]));
-  return new Promise((resolve) => {
-    io.serverSideEmit('presence:collect', { from: node, roomId }, (_timeout: Error | null, reports: NodePresence[]) => {
-      resolve(mergeReports([local, ...reports]));
+export class PresenceCollector {
+  /** The latest full report of each server that answered the last full collect. */
+  private reports = new Map<string, NodePresence>();
+
+  constructor(
+    private readonly io: ParleyServer,
+    private readonly clustered: boolean,
+    private readonly node: string,
+  ) {}
+
+  collect(roomId: number | null): Promise<PresenceView> {
+    const local = localPresence(this.io, this.node, roomId);
+    // The in-memory adapter (one process) has no serverSideEmit: there is nobody to ask.
+    if (!this.clustered) return Promise.resolve(mergeReports([local]));
+    // The reports this request says it holds: answers of `unchanged` refer to exactly these.
+    const held = roomId === null ? new Map(this.reports) : undefined;
+    const known = held && Object.fromEntries([...held].map(([node, report]) => [node, report.version ?? -1]));
+    return new Promise((resolve) => {
+      this.io.serverSideEmit('presence:collect', { from: this.node, roomId, ...(known ? { known } : {}) }, (_timeout: Error | null, answers: NodePresence[]) => {
+        const reports = held ? this.remember(held, answers) : answers;
+        resolve(mergeReports([local, ...reports]));
+      });
     });
-  });
+  }
+
+  /** The full reports behind `answers`, kept for the next collect; servers that did not answer are forgotten. */
+  private remember(held: ReadonlyMap<string, NodePresence>, answers: readonly NodePresence[]): NodePresence[] {
+    const reports = answers.flatMap((answer) => {
+      const report = answer.unchanged ? held.get(answer.node) : answer;
+      return report ? [report] : [];
+    });
+    this.reports = new Map(reports.map((report) => [report.node, report]));
+    return reports;
+  }
 }
 
 /** One entry per user, whichever servers their tabs are on. */

@@ -3,7 +3,7 @@ import type { Logger } from '../log.js';
 import type { NodePresence, PresenceNotice } from '../shared/events.js';
 import type { ParleyServer } from '../types.js';
 import { AnnouncedState } from './announced-state.js';
-import { collectPresence } from './collect.js';
+import { PresenceCollector, type PresenceView } from './collect.js';
 import { ONLINE_WATCHERS, roomKey } from './keys.js';
 import { localPresence } from './local-report.js';
 import type { PresenceTimings } from './timings.js';
@@ -15,7 +15,7 @@ import type { PresenceTimings } from './timings.js';
  * The coordinator is the oldest live server: every server has an id that starts with its
  * start time, and a server leads while it has heard nothing from an older one for
  * `leaderTimeoutMs` (the leader says it leads every `tickMs`). The leader looks at the
- * whole cluster (collectPresence) shortly after any change, when the adapter's count of
+ * whole cluster (PresenceCollector) shortly after any change, when the adapter's count of
  * servers changes, and every `idleSweepMs`, and announces the difference from what was
  * announced before. A server killed with kill -9 stops answering: once the adapter drops
  * it, its users are missing from the next look and announced as gone after the grace; if
@@ -37,6 +37,9 @@ export class PresenceCoordinator {
   private catchingUp: NodeJS.Timeout | undefined;
   private readonly ticker: NodeJS.Timeout;
   private closed = false;
+  /** Grows with every change of this server's connections that presence shows. */
+  private version = 0;
+  private readonly collector: PresenceCollector;
 
   constructor(
     private readonly io: ParleyServer,
@@ -44,9 +47,12 @@ export class PresenceCoordinator {
     private readonly timings: PresenceTimings,
     private readonly log: Logger,
   ) {
+    this.collector = new PresenceCollector(io, clustered, this.node);
     io.on('presence:collect', (query, answer) => {
       this.heardFrom(query.from);
-      answer(localPresence(io, this.node, query.roomId));
+      const { version } = this;
+      if (query.roomId === null && query.known?.[this.node] === version) answer({ node: this.node, users: [], version, unchanged: true });
+      else answer({ ...localPresence(io, this.node, query.roomId), version });
     });
     io.on('presence:leader', (node) => this.heardFrom(node));
     io.on('presence:changed', () => {
@@ -65,8 +71,14 @@ export class PresenceCoordinator {
     if (clustered) this.catchingUp = setTimeout(() => this.catchUpState(), timings.leaderTimeoutMs / 2).unref();
   }
 
+  /** Who is online (roomId null) or following a room, on every server, each user once. */
+  collect(roomId: number | null): Promise<PresenceView> {
+    return this.collector.collect(roomId);
+  }
+
   /** Something changed on this server: the leader looks at the cluster again shortly. */
   changed(): void {
+    this.version += 1;
     if (this.closed) return;
     if (this.leading()) this.schedule();
     else if (this.pending === undefined) {
@@ -129,7 +141,7 @@ export class PresenceCoordinator {
     this.sweeping = true;
     this.lastSweepAt = Date.now();
     try {
-      const current = await collectPresence(this.io, this.clustered, this.node, null);
+      const current = await this.collector.collect(null);
       // Leadership may have moved while the answers came in.
       if (this.closed || !this.leading()) return;
       const notices = this.state.advance(current, Date.now(), this.timings.leaveGraceMs);

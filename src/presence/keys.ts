@@ -19,6 +19,9 @@ export const ONLINE_WATCHERS = 'presence:online';
 /** The Socket.IO room holding every connection of one user, on every server. */
 export const userKey = (userId: string): string => `user:${userId}`;
 
+/** Whether a Socket.IO room is some user's room (see userKey). */
+export const isUserKey = (room: string): boolean => room.startsWith('user:');
+
 const FOLLOWER_KEY = /^(?:room|tutorial):(\d+)$/;
 
 /** The chat room id behind a follower room name, or undefined for other rooms. */

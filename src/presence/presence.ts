@@ -1,9 +1,8 @@
 import type { Logger } from '../log.js';
 import type { PublicUser } from '../shared/events.js';
 import type { ParleyServer } from '../types.js';
-import { collectPresence } from './collect.js';
 import { PresenceCoordinator } from './coordinator.js';
-import { chatRoomOf, joinUserRoom } from './keys.js';
+import { chatRoomOf, isUserKey, joinUserRoom } from './keys.js';
 import { DEFAULT_PRESENCE_TIMINGS, DEFAULT_TYPING_TIMINGS, type PresenceTimings, type TypingTimings } from './timings.js';
 import { TypingRelay } from './typing-relay.js';
 
@@ -37,9 +36,10 @@ export function createPresence(io: ParleyServer, options: PresenceOptions): Pres
 
   io.on('connection', (socket) => joinUserRoom(socket));
   const adapter = io.of('/').adapter;
-  // A connection enters and leaves its own id's room first and last; other rooms (the
-  // user's, the online watchers') change nothing presence shows.
-  const matters = (room: string, socketId: string): boolean => room === socketId || chatRoomOf(room) !== undefined;
+  // A connection enters and leaves its own id's room first and last, and moves between
+  // users' rooms when its identity changes; other rooms (the online watchers') change
+  // nothing presence shows.
+  const matters = (room: string, socketId: string): boolean => room === socketId || isUserKey(room) || chatRoomOf(room) !== undefined;
   adapter.on('join-room', (room: string, socketId: string) => {
     if (matters(room, socketId)) coordinator.changed();
   });
@@ -51,7 +51,7 @@ export function createPresence(io: ParleyServer, options: PresenceOptions): Pres
 
   return {
     list: async (roomId) => {
-      const view = await collectPresence(io, options.clustered, coordinator.node, roomId);
+      const view = await coordinator.collect(roomId);
       return [...view.values()].map(({ user }) => user).sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
     },
     typing,

@@ -194,6 +194,11 @@ export interface PresenceQuery {
   /** The asking server's presence id; hearing it proves that server is alive. */
   readonly from: string;
   readonly roomId: number | null;
+  /**
+   * Full reports only (roomId null): the version of each server's report the asker holds.
+   * A server whose report has not changed since answers `unchanged`, without its users.
+   */
+  readonly known?: Readonly<Record<string, number>>;
 }
 
 /** One user as seen by one server: the chat rooms that user's connections follow there. */
@@ -207,6 +212,10 @@ export interface NodePresence {
   /** The answering server's presence id: its start time first, so older servers sort first. */
   readonly node: string;
   readonly users: readonly UserPresence[];
+  /** Answers to `presence:collect`: the server's presence version, which grows with every change there. */
+  readonly version?: number;
+  /** The asker's copy of this version is still right; `users` is then empty. */
+  readonly unchanged?: boolean;
 }
 
 /** What `socket.data` carries for each connection, across servers (fetchSockets). */
