@@ -5,7 +5,7 @@ import type { ParleyServer } from '../types.js';
 import { AnnouncedState } from './announced-state.js';
 import { PresenceCollector, type PresenceView } from './collect.js';
 import { ONLINE_WATCHERS, roomKey } from './keys.js';
-import { localPresence } from './local-report.js';
+import { localPresence, sameUsers } from './local-report.js';
 import type { PresenceTimings } from './timings.js';
 
 /**
@@ -37,8 +37,12 @@ export class PresenceCoordinator {
   private catchingUp: NodeJS.Timeout | undefined;
   private readonly ticker: NodeJS.Timeout;
   private closed = false;
-  /** Grows with every change of this server's connections that presence shows. */
-  private version = 0;
+  /**
+   * This server's full report as last sent, with its version. The version grows whenever a
+   * new report differs from it, whatever the cause (a connection, a room, a rename), so an
+   * asker that holds this version holds exactly this report.
+   */
+  private sent: NodePresence = { node: this.node, users: [], version: 0 };
   private readonly collector: PresenceCollector;
 
   constructor(
@@ -50,9 +54,13 @@ export class PresenceCoordinator {
     this.collector = new PresenceCollector(io, clustered, this.node);
     io.on('presence:collect', (query, answer) => {
       this.heardFrom(query.from);
-      const { version } = this;
-      if (query.roomId === null && query.known?.[this.node] === version) answer({ node: this.node, users: [], version, unchanged: true });
-      else answer({ ...localPresence(io, this.node, query.roomId), version });
+      if (query.roomId !== null) {
+        answer(localPresence(io, this.node, query.roomId));
+        return;
+      }
+      const report = this.fullReport();
+      const { version } = report;
+      answer(query.known?.[this.node] === version ? { node: this.node, users: [], version, unchanged: true } : report);
     });
     io.on('presence:leader', (node) => this.heardFrom(node));
     io.on('presence:changed', () => {
@@ -78,7 +86,6 @@ export class PresenceCoordinator {
 
   /** Something changed on this server: the leader looks at the cluster again shortly. */
   changed(): void {
-    this.version += 1;
     if (this.closed) return;
     if (this.leading()) this.schedule();
     else if (this.pending === undefined) {
@@ -111,6 +118,13 @@ export class PresenceCoordinator {
     const serversChanged = servers !== this.serverCount;
     this.serverCount = servers;
     if (serversChanged || Date.now() - this.lastSweepAt >= this.timings.idleSweepMs) this.schedule(0);
+  }
+
+  /** This server's full report, its version bumped if it differs from the one last sent. */
+  private fullReport(): NodePresence {
+    const report = localPresence(this.io, this.node, null);
+    if (!sameUsers(report, this.sent)) this.sent = { ...report, version: (this.sent.version ?? 0) + 1 };
+    return this.sent;
   }
 
   private leading(): boolean {

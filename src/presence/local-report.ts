@@ -36,3 +36,19 @@ export function localPresence(io: ParleyServer, node: string, roomId: number | n
   }
   return { node, users: [...users.values()].map(({ user, rooms }) => ({ user, rooms: [...rooms] })) };
 }
+
+/** Whether two reports list the same users, with the same names, in the same rooms, in the same order. */
+export function sameUsers(a: NodePresence, b: NodePresence): boolean {
+  if (a.users.length !== b.users.length) return false;
+  return a.users.every((entry, index) => {
+    const other = b.users[index];
+    return (
+      other !== undefined &&
+      entry.user.id === other.user.id &&
+      entry.user.name === other.user.name &&
+      entry.user.kind === other.user.kind &&
+      entry.rooms.length === other.rooms.length &&
+      entry.rooms.every((room, at) => room === other.rooms[at])
+    );
+  });
+}

@@ -212,7 +212,7 @@ export interface NodePresence {
   /** The answering server's presence id: its start time first, so older servers sort first. */
   readonly node: string;
   readonly users: readonly UserPresence[];
-  /** Answers to `presence:collect`: the server's presence version, which grows with every change there. */
+  /** Full answers to `presence:collect`: the version of the server's report, which grows whenever the report changes. */
   readonly version?: number;
   /** The asker's copy of this version is still right; `users` is then empty. */
   readonly unchanged?: boolean;

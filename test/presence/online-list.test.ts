@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { startServer, type RunningServer } from '../helpers/server.js';
-import { GENERAL, following, listEventually, newBrowser, onlineIds, openTab, userIdOf, type Tab } from './tabs.js';
+import type { PublicUser } from '../../src/shared/events.js';
+import type { Ack } from '../../src/shared/errors.js';
+import { GENERAL, ask, following, listEventually, newBrowser, onlineIds, openTab, sleep, userIdOf, type Tab } from './tabs.js';
 
 let server: RunningServer;
 const tabs: Tab[] = [];
@@ -61,4 +63,26 @@ test('a tutorial page is listed but sent no presence notices (it has no use for 
   await listEventually(watcher.socket, GENERAL, (ids) => ids.includes(userIdOf(hal)), 'hal listed');
   await new Promise((resolve) => setTimeout(resolve, 1500));
   assert.deepEqual(watcher.notices, []);
+});
+
+test('a guest who picks a nickname is listed under it by tabs on the other worker', async () => {
+  const dana = newBrowser();
+  const danaTab = await open(dana, 0);
+  const observer = await open(newBrowser(), 1);
+  // Asked once before the rename: the observer's server then holds worker 0's full report.
+  await listEventually(observer.socket, undefined, (ids) => ids.includes(userIdOf(dana)), 'dana listed');
+  const nickname = `dana-${Date.now() % 100_000}`;
+  const renamed = (await danaTab.socket.timeout(10_000).emitWithAck('guest:nickname', { nickname })) as Ack<PublicUser>;
+  assert.ok(renamed.ok, 'the nickname is free');
+
+  const deadline = Date.now() + 15_000;
+  let name: string | undefined;
+  while (Date.now() < deadline) {
+    const answer = await ask<PublicUser[]>(observer.socket, 'presence:list', {});
+    assert.ok(answer.ok, answer.ok ? "" : `${answer.error}: ${answer.message}`);
+    name = answer.data.find((user) => user.id === userIdOf(dana))?.name;
+    if (name === nickname) break;
+    await sleep(600); // presence:list allows 2 a second per connection
+  }
+  assert.equal(name, nickname, 'the online list shows the new name');
 });
