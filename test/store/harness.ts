@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { createLogger } from '../../src/log.js';
-import { createStore, type WriteBatch, type WriteBatchReplies, type WriteChannel } from '../../src/store/index.js';
+import { createStore, type SharedWriter, type WriteBatch, type WriteBatchReplies, type WriteChannel } from '../../src/store/index.js';
 import type { Store } from '../../src/store/store.js';
 import { tempDir } from '../helpers/server.js';
 
@@ -57,31 +57,10 @@ export const sqliteHarness: HarnessFactory = async () => {
  */
 export const sqliteSharedWriterHarness: HarnessFactory = async () => {
   const base = await sqliteHarness();
-  // The writer thread runs the compiled code (`npm test` builds first): a worker thread does
-  // not get tsx's loader. Only plain data crosses back, so the errors callers see are src's.
-  const distStore = pathToFileURL(path.join(import.meta.dirname, '..', '..', 'dist', 'store', 'index.js')).href;
-  const { startSharedWriter } = (await import(distStore)) as typeof import('../../src/store/index.js');
-  const writer = await startSharedWriter(base.databaseUrl, createLogger('silent'));
-  if (!writer) throw new Error('SQLite has a shared writer');
-  const channel = (): WriteChannel => {
-    let listener: ((replies: WriteBatchReplies) => void) | undefined;
-    return {
-      send: (batch) => {
-        void writer.execute(JSON.parse(JSON.stringify(batch)) as WriteBatch).then((replies) => {
-          listener?.(JSON.parse(JSON.stringify(replies)) as WriteBatchReplies);
-        });
-      },
-      onReplies: (added) => {
-        listener = added;
-        return () => {
-          listener = undefined;
-        };
-      },
-    };
-  };
+  const writer = await startCompiledWriter(base.databaseUrl);
   return {
     databaseUrl: base.databaseUrl,
-    open: () => createStore(base.databaseUrl, { writeChannel: channel() }),
+    open: () => createStore(base.databaseUrl, { writeChannel: jsonWriteChannel(writer) }),
     addRoom: base.addRoom,
     dispose: async () => {
       await writer.close();
@@ -89,6 +68,37 @@ export const sqliteSharedWriterHarness: HarnessFactory = async () => {
     },
   };
 };
+
+/**
+ * The shared writer of `npm start` on a SQLite database. Its thread runs the compiled code
+ * (`npm test` builds first): a worker thread does not get tsx's loader. Only plain data
+ * crosses back, so the errors callers see are src's.
+ */
+export async function startCompiledWriter(databaseUrl: string): Promise<SharedWriter> {
+  const distStore = pathToFileURL(path.join(import.meta.dirname, '..', '..', 'dist', 'store', 'index.js')).href;
+  const { startSharedWriter } = (await import(distStore)) as typeof import('../../src/store/index.js');
+  const writer = await startSharedWriter(databaseUrl, createLogger('silent'));
+  if (!writer) throw new Error('SQLite has a shared writer');
+  return writer;
+}
+
+/** A worker's channel to `writer`, with batches and replies through JSON as over node:cluster IPC. */
+export function jsonWriteChannel(writer: SharedWriter): WriteChannel {
+  let listener: ((replies: WriteBatchReplies) => void) | undefined;
+  return {
+    send: (batch) => {
+      void writer.execute(JSON.parse(JSON.stringify(batch)) as WriteBatch).then((replies) => {
+        listener?.(JSON.parse(JSON.stringify(replies)) as WriteBatchReplies);
+      });
+    },
+    onReplies: (added) => {
+      listener = added;
+      return () => {
+        listener = undefined;
+      };
+    },
+  };
+}
 
 /** Where the PostgreSQL tests connect: PARLEY_TEST_POSTGRES_URL, else the local trust-auth server. */
 export const postgresUrl = process.env['PARLEY_TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
