@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Worker } from 'node:worker_threads';
-import { createStore } from '../../src/store/index.js';
+import { createStore, type SharedWriter } from '../../src/store/index.js';
 import { StoreUnavailableError, type Store } from '../../src/store/store.js';
 import { jsonWriteChannel, sqliteHarness, startCompiledWriter } from './harness.js';
 
@@ -26,7 +26,23 @@ async function appendUntilStored(store: Store, roomId: number, key: string): Pro
 test('a writer thread that dies mid-traffic is started again; retried writes are stored once each, without gaps', { timeout: 90_000 }, async (t) => {
   const base = await sqliteHarness();
   const writer = await startCompiledWriter(base.databaseUrl);
-  const store = await createStore(base.databaseUrl, { writeChannel: jsonWriteChannel(writer) });
+  // The thread is killed as the first batch sent after `kill.armed` leaves for it, so that
+  // batch is certainly held by the thread when it dies.
+  const kill = { armed: false };
+  const killing: SharedWriter = {
+    execute: (batch) => {
+      const replies = writer.execute(batch);
+      if (kill.armed) {
+        kill.armed = false;
+        const thread = (writer as unknown as { thread?: Worker }).thread;
+        assert.ok(thread, 'the writer runs a thread');
+        void thread.terminate();
+      }
+      return replies;
+    },
+    close: () => writer.close(),
+  };
+  const store = await createStore(base.databaseUrl, { writeChannel: jsonWriteChannel(killing) });
   t.after(async () => {
     await store.close();
     await writer.close();
@@ -35,7 +51,7 @@ test('a writer thread that dies mid-traffic is started again; retried writes are
   const roomId = await base.addRoom('crash');
   const keys = Array.from({ length: 400 }, (_, i) => `k${i}`);
 
-  // First attempts of all of them at once, in waves; the thread is killed during the second wave.
+  // First attempts of all of them, in four waves; the thread dies with the second.
   // Settled at once, so that no rejection goes unhandled while the test waits for the kill.
   const firstTries: Promise<unknown>[] = [];
   const attempt = (key: string): Promise<unknown> =>
@@ -44,15 +60,8 @@ test('a writer thread that dies mid-traffic is started again; retried writes are
       (error: unknown) => error,
     );
   for (let wave = 0; wave < 4; wave++) {
-    for (const key of keys.slice(wave * 100, wave * 100 + 100)) {
-      firstTries.push(attempt(key));
-    }
-    if (wave === 1) {
-      await new Promise((resolve) => setImmediate(resolve)); // the wave is on its way to the thread
-      const thread = (writer as unknown as { thread?: Worker }).thread;
-      assert.ok(thread, 'the writer runs a thread');
-      await thread.terminate();
-    }
+    kill.armed = wave === 1;
+    for (const key of keys.slice(wave * 100, wave * 100 + 100)) firstTries.push(attempt(key));
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
   const failed = (await Promise.all(firstTries)).filter((outcome) => outcome !== undefined);
