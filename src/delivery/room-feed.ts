@@ -28,6 +28,8 @@ export class RoomFeed {
   private readonly recent: RecentMessages;
   private wantedHead = 0;
   private filling: Promise<void> | undefined;
+  /** Something wanted more while `filling` ran. */
+  private refill = false;
   private retryTimer: NodeJS.Timeout | undefined;
   private readonly waiters: { offset: number; resolve: () => void }[] = [];
   /** Delivered, not yet written to the room: the current turn's messages. */
@@ -148,16 +150,29 @@ export class RoomFeed {
   }
 
   private fillGap(): void {
-    if (this.filling) return;
+    if (this.filling) {
+      this.refill = true;
+      return;
+    }
+    this.refill = false;
+    let failed = false;
     this.filling = this.fetchMissing()
       .catch((error: unknown) => {
-        // The store is down: the next offer or hint tries again.
+        failed = true;
         this.log.warn({ err: error, roomId: this.roomId }, 'could not fetch missing messages');
       })
       .finally(() => {
         this.filling = undefined;
-        // Something arrived between the last read and now, or the store failed: look again soon.
-        if (this.headOffset < this.wantedHead && !this.retryTimer) {
+        if (this.closed || this.headOffset >= this.wantedHead) return;
+        // An offer or hint came in after the last read (a write's acknowledgement resumes
+        // its sender, which announces, in the microtasks that end this read): read again
+        // now, or everything behind it waits for the retry below.
+        if (this.refill && !failed) {
+          this.advance();
+          return;
+        }
+        // The store failed, or does not show what was announced yet: look again soon.
+        if (!this.retryTimer) {
           this.retryTimer = setTimeout(() => {
             this.retryTimer = undefined;
             this.advance();
