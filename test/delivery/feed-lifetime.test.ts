@@ -5,10 +5,10 @@ import { RecentMessages } from '../../src/delivery/recent-messages.js';
 import { tutorialWire } from '../../src/delivery/tutorial-wire.js';
 import { createLogger } from '../../src/log.js';
 import type { MessageEnvelope } from '../../src/shared/events.js';
-import { DEFAULT_ROOM, StoreUnavailableError, type Store } from '../../src/store/store.js';
+import { StoreUnavailableError, type Store } from '../../src/store/store.js';
 import { startBareSocketIo, type BareSocketIo } from '../helpers/bare-socketio.js';
 import { connected, eventually, tutorialClient } from '../helpers/clients.js';
-import { sqliteHarness, type StoreHarness } from '../store/harness.js';
+import { storeWithGeneralRoom } from '../store/harness.js';
 
 const envelope = (offset: number): MessageEnvelope => ({ roomId: 1, offset, author: 'ann', text: `m${offset}`, createdAt: offset });
 
@@ -35,20 +35,17 @@ describe('RecentMessages: a room’s latest messages in a ring that grows', () =
  * message once, in order. A feed whose start failed (store down) is not kept.
  */
 describe('Delivery: feeds close when unused and reopen on demand', () => {
-  let harness: StoreHarness;
   let store: Store;
   let general: number;
+  let closeStore: () => Promise<void>;
   let server: BareSocketIo;
   before(async () => {
-    harness = await sqliteHarness();
-    store = await harness.open();
-    general = (await store.roomByName(DEFAULT_ROOM))?.id ?? assert.fail('no general room');
+    ({ store, general, close: closeStore } = await storeWithGeneralRoom());
     server = await startBareSocketIo();
   });
   after(async () => {
     await server.close();
-    await store.close();
-    await harness.dispose();
+    await closeStore();
   });
 
   const append = async (text: string): Promise<MessageEnvelope> =>

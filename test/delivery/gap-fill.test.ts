@@ -7,20 +7,17 @@ import { after, before, test } from 'node:test';
 import { RoomFeed } from '../../src/delivery/room-feed.js';
 import { createLogger } from '../../src/log.js';
 import type { MessageEnvelope } from '../../src/shared/events.js';
-import { DEFAULT_ROOM, type Store } from '../../src/store/store.js';
-import { sqliteHarness, type StoreHarness } from '../store/harness.js';
+import type { Store } from '../../src/store/store.js';
+import { storeWithGeneralRoom } from '../store/harness.js';
 
-let harness: StoreHarness;
 let store: Store;
 let general: number;
+let closeStore: () => Promise<void>;
 before(async () => {
-  harness = await sqliteHarness();
-  store = await harness.open();
-  general = (await store.roomByName(DEFAULT_ROOM))?.id ?? assert.fail('no general room');
+  ({ store, general, close: closeStore } = await storeWithGeneralRoom());
 });
 after(async () => {
-  await store.close();
-  await harness.dispose();
+  await closeStore();
 });
 
 /** Runs `action` after `hops` microtasks. */

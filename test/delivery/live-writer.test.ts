@@ -9,11 +9,11 @@ import { tutorialWire } from '../../src/delivery/tutorial-wire.js';
 import type { Wire } from '../../src/delivery/wire.js';
 import { createLogger } from '../../src/log.js';
 import type { MessageEnvelope, RoomEvent } from '../../src/shared/events.js';
-import { DEFAULT_ROOM, type Store } from '../../src/store/store.js';
+import type { Store } from '../../src/store/store.js';
 import type { ParleySocket } from '../../src/types.js';
 import { startBareSocketIo, type BareSocketIo } from '../helpers/bare-socketio.js';
 import { connected, eventually, tutorialClient, type ChatSocket } from '../helpers/clients.js';
-import { sqliteHarness, type StoreHarness } from '../store/harness.js';
+import { storeWithGeneralRoom } from '../store/harness.js';
 
 const envelope = (offset: number, extra: Partial<MessageEnvelope> = {}): MessageEnvelope => ({
   roomId: 1,
@@ -101,17 +101,14 @@ describe('LiveWriter: one write per socket per flush', () => {
 
 /** The feed batches what it delivers in one event-loop turn, and a waiter wakes after the write. */
 describe('RoomFeed: one flush per turn', () => {
-  let harness: StoreHarness;
   let store: Store;
   let general: number;
+  let closeStore: () => Promise<void>;
   before(async () => {
-    harness = await sqliteHarness();
-    store = await harness.open();
-    general = (await store.roomByName(DEFAULT_ROOM))?.id ?? assert.fail('no general room');
+    ({ store, general, close: closeStore } = await storeWithGeneralRoom());
   });
   after(async () => {
-    await store.close();
-    await harness.dispose();
+    await closeStore();
   });
 
   test('messages offered in one turn are emitted together; reach resolves only once they were emitted', async () => {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { SharedReads } from '../../src/delivery/shared-reads.js';
-import { DEFAULT_ROOM, type Store } from '../../src/store/store.js';
-import { sqliteHarness, type StoreHarness } from '../store/harness.js';
+import type { Store } from '../../src/store/store.js';
+import { storeWithGeneralRoom } from '../store/harness.js';
 
 /**
  * Catch-up's shared store reads, on a real SQLite store: concurrent readers of the same
@@ -10,9 +10,9 @@ import { sqliteHarness, type StoreHarness } from '../store/harness.js';
  * reused, and a short one is never served again once newer messages may exist.
  */
 describe('SharedReads: catch-up reads shared among clients', () => {
-  let harness: StoreHarness;
   let store: Store;
   let general: number;
+  let closeStore: () => Promise<void>;
 
   const append = async (count: number): Promise<void> => {
     for (let index = 0; index < count; index++) {
@@ -21,14 +21,11 @@ describe('SharedReads: catch-up reads shared among clients', () => {
   };
 
   before(async () => {
-    harness = await sqliteHarness();
-    store = await harness.open();
-    general = (await store.roomByName(DEFAULT_ROOM))?.id ?? assert.fail('no general room');
+    ({ store, general, close: closeStore } = await storeWithGeneralRoom());
     await append(10);
   });
   after(async () => {
-    await store.close();
-    await harness.dispose();
+    await closeStore();
   });
 
   test('readers of the same batch at the same time share one read', async () => {

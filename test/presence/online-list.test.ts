@@ -79,7 +79,7 @@ test('a guest who picks a nickname is listed under it by tabs on the other worke
   let name: string | undefined;
   while (Date.now() < deadline) {
     const answer = await ask<PublicUser[]>(observer.socket, 'presence:list', {});
-    assert.ok(answer.ok, answer.ok ? "" : `${answer.error}: ${answer.message}`);
+    assert.ok(answer.ok, answer.ok ? '' : `${answer.error}: ${answer.message}`);
     name = answer.data.find((user) => user.id === userIdOf(dana))?.name;
     if (name === nickname) break;
     await sleep(600); // presence:list allows 2 a second per connection

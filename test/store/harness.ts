@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import { createLogger } from '../../src/log.js';
 import { createStore, type SharedWriter, type WriteBatch, type WriteBatchReplies, type WriteChannel } from '../../src/store/index.js';
-import type { Store } from '../../src/store/store.js';
+import { DEFAULT_ROOM, type Store } from '../../src/store/store.js';
 import { tempDir } from '../helpers/server.js';
 
 /**
@@ -48,6 +48,30 @@ export const sqliteHarness: HarnessFactory = async () => {
     dispose: async () => fs.rmSync(path.dirname(file), { recursive: true, force: true }),
   };
 };
+
+/** A store on a fresh SQLite file, with the id of the general room its migrations create. */
+export interface GeneralRoomStore {
+  readonly store: Store;
+  readonly general: number;
+  /** Closes the store and removes the file. */
+  close(): Promise<void>;
+}
+
+/** For tests of what runs on top of a store (feeds, shared reads): a fresh SQLite store and its general room. */
+export async function storeWithGeneralRoom(): Promise<GeneralRoomStore> {
+  const harness = await sqliteHarness();
+  const store = await harness.open();
+  const general = (await store.roomByName(DEFAULT_ROOM))?.id;
+  if (general === undefined) throw new Error('no general room');
+  return {
+    store,
+    general,
+    close: async () => {
+      await store.close();
+      await harness.dispose();
+    },
+  };
+}
 
 /**
  * A SQLite file written the way `npm start` writes it: one writer thread (the primary's),
