@@ -1,3 +1,4 @@
+import type { StoredMessage } from '../store/store.js';
 import type { WriteBatch, WriteBatchReplies } from '../store/index.js';
 
 /** Messages between the cluster primary and its workers (besides the adapter's own). */
@@ -7,7 +8,9 @@ export type PrimaryToWorker =
   /** Finish in-flight messages, close, exit 0. */
   | { readonly parley: 'shutdown' }
   /** The shared writer's replies to a batch of the worker's store writes. */
-  | ({ readonly parley: 'store-replies' } & WriteBatchReplies);
+  | ({ readonly parley: 'store-replies' } & WriteBatchReplies)
+  /** Messages another worker stored through the shared writer, for this worker's feeds. */
+  | { readonly parley: 'store-appended'; readonly messages: readonly StoredMessage[] };
 
 export type WorkerToPrimary =
   /** The worker accepts connections. */

@@ -4,7 +4,7 @@ import { setupPrimary } from '@socket.io/cluster-adapter';
 import { chooseAdapter } from '../adapter.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
-import { startSharedWriter } from '../store/index.js';
+import { newlyStored, startSharedWriter } from '../store/index.js';
 import { isParleyMessage, type PrimaryToWorker, type WorkerToPrimary } from './messages.js';
 import { NODE_HEAP_FLAGS } from './heap-flags.js';
 import { createStickyRouter } from './sticky-router.js';
@@ -45,9 +45,13 @@ export async function runPrimary(config: Config, log: Logger): Promise<{ stop: (
       } else if (fromWorker.parley === 'store-writes' && writer) {
         void writer.execute(fromWorker).then((replies) => {
           // A worker that died meanwhile gets nothing; its clients retry their messages.
-          if (!worker.isConnected()) return;
-          const reply: PrimaryToWorker = { parley: 'store-replies', ...replies };
-          worker.send(reply);
+          if (worker.isConnected()) worker.send({ parley: 'store-replies', ...replies } satisfies PrimaryToWorker);
+          // The other workers hear of the new messages from here, at the moment the sender
+          // does, rather than one more IPC round through the primary later, from the sender.
+          const messages = newlyStored(fromWorker, replies);
+          if (messages.length === 0) return;
+          const appended: PrimaryToWorker = { parley: 'store-appended', messages };
+          for (const other of workers.values()) if (other !== worker && other.isConnected()) other.send(appended);
         });
       }
     });

@@ -66,13 +66,23 @@ function ipcWriteChannel(): WriteChannel {
       process.send(message);
     },
     onReplies(listener) {
-      const onMessage = (message: unknown): void => {
-        if (!isParleyMessage(message)) return;
-        const fromPrimary = message as PrimaryToWorker;
-        if (fromPrimary.parley === 'store-replies') listener(fromPrimary);
-      };
-      process.on('message', onMessage);
-      return () => process.off('message', onMessage);
+      return onPrimaryMessage((message) => {
+        if (message.parley === 'store-replies') listener(message);
+      });
+    },
+    onAppended(listener) {
+      return onPrimaryMessage((message) => {
+        if (message.parley === 'store-appended') listener(message.messages);
+      });
     },
   };
+}
+
+/** Listens to the primary's Parley messages; returns the function that stops. */
+function onPrimaryMessage(listener: (message: PrimaryToWorker) => void): () => void {
+  const onMessage = (message: unknown): void => {
+    if (isParleyMessage(message)) listener(message as PrimaryToWorker);
+  };
+  process.on('message', onMessage);
+  return () => process.off('message', onMessage);
 }

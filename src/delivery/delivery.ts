@@ -46,6 +46,8 @@ export class Delivery {
   /** Feeds found unused at the last sweep. */
   private unused = new Set<RoomFeed>();
   private readonly sweeper: NodeJS.Timeout;
+  /** Set when the store tells this process of the other servers' appends: nobody announces them. */
+  private readonly stopWatchingAppends: (() => void) | undefined;
 
   constructor(
     private readonly io: ParleyServer,
@@ -59,6 +61,9 @@ export class Delivery {
     this.liveWriter = new LiveWriter(io.of('/'), encoded);
     this.reads = new SharedReads(store);
     io.on('message:stored', (message) => this.feeds.get(message.roomId)?.offer(message));
+    this.stopWatchingAppends = store.watchAppends?.((messages) => {
+      for (const message of messages) this.feeds.get(message.roomId)?.offer(message);
+    });
     io.on('room:head', (roomId, offset) => this.feeds.get(roomId)?.hint(offset));
     this.keepLiveRoomsOutOfRecovery();
     this.sweeper = setInterval(() => this.closeUnusedFeeds(), options.feedSweepMs ?? 60_000);
@@ -97,9 +102,10 @@ export class Delivery {
     return this.feeds.has(roomId);
   }
 
-  /** Stops closing unused feeds (shutdown). */
+  /** Stops closing unused feeds and hearing of other servers' appends (shutdown). */
   close(): void {
     clearInterval(this.sweeper);
+    this.stopWatchingAppends?.();
   }
 
   /** Writes out what every feed delivered this turn (before the sockets are closed). */
@@ -107,10 +113,10 @@ export class Delivery {
     for (const feed of this.feeds.values()) feed.flush();
   }
 
-  /** A message was just stored here: deliver it locally and tell the other servers. */
+  /** A message was just stored here: deliver it locally and tell the other servers (unless the store tells them). */
   announce(message: MessageEnvelope): void {
     this.feeds.get(message.roomId)?.offer(message);
-    if (this.options.clustered) this.io.serverSideEmit('message:stored', message);
+    if (this.options.clustered && !this.stopWatchingAppends) this.io.serverSideEmit('message:stored', message);
   }
 
   /**

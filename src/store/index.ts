@@ -8,7 +8,7 @@ import type { Store } from './store.js';
 
 export type { Store } from './store.js';
 export type { WriteChannel } from './sqlite/writer-client.js';
-export type { WriteBatch, WriteBatchReplies } from './sqlite/write-calls.js';
+export { newlyStored, type WriteBatch, type WriteBatchReplies } from './sqlite/write-calls.js';
 
 export interface StoreOptions {
   /**

@@ -74,6 +74,15 @@ export interface Store extends RoomStore, AccountStore {
   roomHead(roomId: number): Promise<number>;
   /** The room with this name, if it exists. */
   roomByName(name: string): Promise<Room | undefined>;
+  /**
+   * Present on a store that itself tells every process sharing it of each message stored
+   * through another one: the SQLite writer does, from the cluster primary, which knows
+   * every worker. `listener` gets those messages (never this process's own appends) as
+   * each commit's replies leave the writer; the caller then need not announce appends to
+   * the other servers. Absent (PostgreSQL, a lone SQLite process): whoever appends
+   * announces. Returns the function that stops listening.
+   */
+  watchAppends?(listener: (messages: readonly StoredMessage[]) => void): () => void;
   /** Finishes pending appends, then releases the connection. Idempotent. */
   close(): Promise<void>;
 }

@@ -4,8 +4,8 @@ import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { createLogger } from '../../src/log.js';
-import { createStore, type SharedWriter, type WriteBatch, type WriteBatchReplies, type WriteChannel } from '../../src/store/index.js';
-import { DEFAULT_ROOM, type Store } from '../../src/store/store.js';
+import { createStore, newlyStored, type SharedWriter, type WriteBatchReplies, type WriteChannel } from '../../src/store/index.js';
+import { DEFAULT_ROOM, type Store, type StoredMessage } from '../../src/store/store.js';
 import { tempDir } from '../helpers/server.js';
 
 /**
@@ -82,9 +82,10 @@ export async function storeWithGeneralRoom(): Promise<GeneralRoomStore> {
 export const sqliteSharedWriterHarness: HarnessFactory = async () => {
   const base = await sqliteHarness();
   const writer = await startCompiledWriter(base.databaseUrl);
+  const channel = writeChannelsTo(writer);
   return {
     databaseUrl: base.databaseUrl,
-    open: () => createStore(base.databaseUrl, { writeChannel: jsonWriteChannel(writer) }),
+    open: () => createStore(base.databaseUrl, { writeChannel: channel() }),
     addRoom: base.addRoom,
     dispose: async () => {
       await writer.close();
@@ -106,21 +107,37 @@ export async function startCompiledWriter(databaseUrl: string): Promise<SharedWr
   return writer;
 }
 
-/** A worker's channel to `writer`, with batches and replies through JSON as over node:cluster IPC. */
-export function jsonWriteChannel(writer: SharedWriter): WriteChannel {
-  let listener: ((replies: WriteBatchReplies) => void) | undefined;
-  return {
-    send: (batch) => {
-      void writer.execute(JSON.parse(JSON.stringify(batch)) as WriteBatch).then((replies) => {
-        listener?.(JSON.parse(JSON.stringify(replies)) as WriteBatchReplies);
-      });
-    },
-    onReplies: (added) => {
-      listener = added;
-      return () => {
-        listener = undefined;
-      };
-    },
+/**
+ * Channels to `writer`, one per store, relayed the way the cluster primary relays them
+ * (src/cluster/primary.ts): each channel gets the replies to its own batches, and every
+ * other channel hears of the messages it stored. Everything crosses JSON on the way, as
+ * over node:cluster IPC.
+ */
+export function writeChannelsTo(writer: SharedWriter): () => WriteChannel {
+  const viaJson = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+  const channels = new Set<{ appended?: (messages: readonly StoredMessage[]) => void }>();
+  return () => {
+    const self: { replies?: (replies: WriteBatchReplies) => void; appended?: (messages: readonly StoredMessage[]) => void } = {};
+    channels.add(self);
+    return {
+      send: (batch) => {
+        const sent = viaJson(batch);
+        void writer.execute(sent).then((replies) => {
+          self.replies?.(viaJson(replies));
+          const messages = newlyStored(sent, replies);
+          if (messages.length === 0) return;
+          for (const other of channels) if (other !== self) other.appended?.(viaJson(messages));
+        });
+      },
+      onReplies: (listener) => {
+        self.replies = listener;
+        return () => delete self.replies;
+      },
+      onAppended: (listener) => {
+        self.appended = listener;
+        return () => delete self.appended;
+      },
+    };
   };
 }
 

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import type { Worker } from 'node:worker_threads';
 import { createStore, type SharedWriter } from '../../src/store/index.js';
 import { StoreUnavailableError, type Store } from '../../src/store/store.js';
-import { jsonWriteChannel, sqliteHarness, startCompiledWriter } from './harness.js';
+import { writeChannelsTo, sqliteHarness, startCompiledWriter } from './harness.js';
 
 /** Appends with `key` until the store takes it (it answers "unavailable" while the writer restarts). */
 async function appendUntilStored(store: Store, roomId: number, key: string): Promise<void> {
@@ -42,7 +42,7 @@ test('a writer thread that dies mid-traffic is started again; retried writes are
     },
     close: () => writer.close(),
   };
-  const store = await createStore(base.databaseUrl, { writeChannel: jsonWriteChannel(killing) });
+  const store = await createStore(base.databaseUrl, { writeChannel: writeChannelsTo(killing)() });
   t.after(async () => {
     await store.close();
     await writer.close();

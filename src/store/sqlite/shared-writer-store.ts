@@ -1,6 +1,6 @@
 import type { Account, AccountDraft, SessionDraft } from '../accounts.js';
 import type { Member, RoomRecord } from '../rooms.js';
-import { StoreUnavailableError, type AppendResult, type MessageDraft, type Store } from '../store.js';
+import { StoreUnavailableError, type AppendResult, type MessageDraft, type Store, type StoredMessage } from '../store.js';
 import { SqliteStore } from './sqlite-store.js';
 import type { WriteMethod } from './write-calls.js';
 import { WriterClient, type WriteChannel } from './writer-client.js';
@@ -14,11 +14,19 @@ export class SharedWriterSqliteStore extends SqliteStore {
   private readonly writer: WriterClient;
   private writerClosing: Promise<void> | undefined;
 
-  constructor(file: string, channel: WriteChannel) {
+  constructor(
+    file: string,
+    private readonly channel: WriteChannel,
+  ) {
     // Read-only, so that a write method missing from the overrides below fails loudly
     // instead of quietly taking the write lock beside the writer.
     super(file, { readOnly: true });
     this.writer = new WriterClient(channel);
+  }
+
+  /** The writer's host tells every worker what the others stored (src/cluster/primary.ts). */
+  watchAppends(listener: (messages: readonly StoredMessage[]) => void): () => void {
+    return this.channel.onAppended(listener);
   }
 
   override appendMessage(draft: MessageDraft): Promise<AppendResult> {

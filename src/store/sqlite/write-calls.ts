@@ -7,7 +7,7 @@
  * so it is plain data: errors travel as their name and message and are rebuilt on arrival.
  */
 import { NameTakenError } from '../accounts.js';
-import { StoreUnavailableError, UnknownRoomError, type Store } from '../store.js';
+import { StoreUnavailableError, UnknownRoomError, type AppendResult, type Store, type StoredMessage } from '../store.js';
 
 /** The Store methods that write. Every other method is a read. */
 export const WRITE_METHODS = [
@@ -51,6 +51,23 @@ export interface WriteBatchReplies {
 interface WireError {
   readonly name: string;
   readonly message: string;
+}
+
+/**
+ * The messages a batch stored for the first time, in call order: what the other workers
+ * are told of (Store.watchAppends). A retry found stored already is left out: it was told
+ * of when it was first stored.
+ */
+export function newlyStored(batch: WriteBatch, replies: WriteBatchReplies): StoredMessage[] {
+  const stored: StoredMessage[] = [];
+  batch.calls.forEach((call, index) => {
+    const reply = replies.replies[index];
+    if (call.method !== 'appendMessage' || !reply?.ok) return;
+    // The writer ran Store.appendMessage for this call, so its value is an AppendResult.
+    const { message, duplicate } = reply.value as AppendResult;
+    if (!duplicate) stored.push(message);
+  });
+  return stored;
 }
 
 export function isWriteMethod(method: unknown): method is WriteMethod {

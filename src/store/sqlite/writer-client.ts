@@ -1,4 +1,4 @@
-import { StoreUnavailableError } from '../store.js';
+import { StoreUnavailableError, type StoredMessage } from '../store.js';
 import { fromWireError, type WriteBatch, type WriteBatchReplies, type WriteCall, type WriteReply } from './write-calls.js';
 
 /**
@@ -9,6 +9,11 @@ export interface WriteChannel {
   send(batch: WriteBatch): void;
   /** Registers the one listener for replies; returns the function that removes it. */
   onReplies(listener: (replies: WriteBatchReplies) => void): () => void;
+  /**
+   * Registers the one listener for the messages other processes stored through the same
+   * writer (see `newlyStored`); returns the function that removes it.
+   */
+  onAppended(listener: (messages: readonly StoredMessage[]) => void): () => void;
 }
 
 interface Waiting {
