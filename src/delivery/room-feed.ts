@@ -35,6 +35,8 @@ export class RoomFeed {
   /** Delivered, not yet written to the room: the current turn's messages. */
   private pending: MessageEnvelope[] = [];
   private flushScheduled = false;
+  /** A gap read is due at the end of this turn (see advance). */
+  private fillScheduled = false;
   private closed = false;
 
   /** Resolves once the starting head is known. */
@@ -137,8 +139,24 @@ export class RoomFeed {
     }
   }
 
-  /** Delivers what is in order, then fetches the gap up to `wantedHead` if one remains. */
+  /**
+   * Delivers what is in order; a gap up to `wantedHead` that remains is read from the store
+   * at the end of this turn, not at once. The missing messages are often on their way in
+   * this very turn: an IPC read emits several messages in a row, and the acknowledgement
+   * of this process's own append announces it only in the microtasks that follow them.
+   */
   private advance(): void {
+    this.deliverInOrder();
+    if (this.headOffset < this.wantedHead && !this.fillScheduled && !this.closed) {
+      this.fillScheduled = true;
+      setImmediate(() => {
+        this.fillScheduled = false;
+        if (!this.closed && this.headOffset >= 0 && this.headOffset < this.wantedHead) this.fillGap();
+      });
+    }
+  }
+
+  private deliverInOrder(): void {
     if (this.headOffset < 0 || this.closed) return;
     for (let next = this.early.get(this.headOffset + 1); next; next = this.early.get(this.headOffset + 1)) {
       this.early.delete(next.offset);
@@ -146,7 +164,6 @@ export class RoomFeed {
     }
     for (const stale of this.early.keys()) if (stale <= this.headOffset) this.early.delete(stale);
     if (this.pending.length === 0) this.wakeWaiters();
-    if (this.headOffset < this.wantedHead) this.fillGap();
   }
 
   private fillGap(): void {
@@ -188,7 +205,7 @@ export class RoomFeed {
       if (missing.length === 0) return;
       for (const message of missing) this.early.set(message.offset, message);
       const before = this.headOffset;
-      this.advance();
+      this.deliverInOrder();
       if (this.headOffset === before) return;
     }
   }
