@@ -9,3 +9,10 @@
  * with a cap of 1 to 4 MB (docs/benchmarks.md). 4 MB keeps scavenges rare under load.
  */
 export const NODE_HEAP_FLAGS: readonly string[] = ['--max-semi-space-size=4'];
+
+/**
+ * V8 flags of the primary alone (`npm start` passes them; workers do not get them).
+ * `--expose-gc` lets the primary collect its garbage once a burst of connections is over
+ * (./burst-collector.ts).
+ */
+export const PRIMARY_ONLY_FLAGS: readonly string[] = ['--expose-gc'];

@@ -6,7 +6,8 @@ import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import { newlyStored, startSharedWriter } from '../store/index.js';
 import { isParleyMessage, type PrimaryToWorker, type WorkerToPrimary } from './messages.js';
-import { NODE_HEAP_FLAGS } from './heap-flags.js';
+import { BurstCollector } from './burst-collector.js';
+import { NODE_HEAP_FLAGS, PRIMARY_ONLY_FLAGS } from './heap-flags.js';
 import { createStickyRouter } from './sticky-router.js';
 
 /** A worker that dies sooner than this after its start counts as crash-looping. */
@@ -26,7 +27,9 @@ export async function runPrimary(config: Config, log: Logger): Promise<{ stop: (
   setupPrimary();
   // A value the primary was started with (node --max-semi-space-size=8 …) wins over ours.
   const given = (flag: string): boolean => process.execArgv.some((arg) => arg.split('=')[0] === flag.split('=')[0]);
-  cluster.setupPrimary({ execArgv: [...process.execArgv, ...NODE_HEAP_FLAGS.filter((flag) => !given(flag))] });
+  const inherited = process.execArgv.filter((arg) => !PRIMARY_ONLY_FLAGS.includes(arg));
+  cluster.setupPrimary({ execArgv: [...inherited, ...NODE_HEAP_FLAGS.filter((flag) => !given(flag))] });
+  const collector = new BurstCollector({ collect: globalThis.gc });
 
   const workers = new Map<number, Worker>();
   const ready = new Set<Worker>();
@@ -75,6 +78,7 @@ export async function runPrimary(config: Config, log: Logger): Promise<{ stop: (
       return worker && ready.has(worker) ? worker : undefined;
     },
     readyWorkers: () => [...ready],
+    onHandOff: () => collector.noteHandOff(),
     log,
   });
   router.listen(config.port, config.host);
@@ -85,6 +89,7 @@ export async function runPrimary(config: Config, log: Logger): Promise<{ stop: (
   const stop = async (): Promise<void> => {
     stopping = true;
     router.close();
+    collector.close();
     const exits = [...workers.values()].map((worker) => {
       if (worker.isDead()) return Promise.resolve();
       const exited = once(worker, 'exit').then(() => undefined);

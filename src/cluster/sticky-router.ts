@@ -14,6 +14,8 @@ export interface StickyRouterOptions {
   readonly workerAt: (index: number) => Worker | undefined;
   /** Ready workers, for new sessions. */
   readonly readyWorkers: () => Worker[];
+  /** Called for each connection handed to a worker. */
+  readonly onHandOff?: () => void;
   readonly log: Logger;
 }
 
@@ -56,6 +58,7 @@ export function createStickyRouter(options: StickyRouterOptions): net.Server {
         return;
       }
       const message: PrimaryToWorker = { parley: 'connection', head: head.toString('base64') };
+      options.onHandOff?.();
       worker.send(message, connection, (error) => {
         if (error) {
           options.log.warn({ err: error }, 'could not hand a connection to a worker');
