@@ -15,8 +15,9 @@ const QUICK_DEATH_MS = 5000;
 
 /**
  * The node:cluster primary: prepares the store once, forks `config.workers` workers, owns
- * the one public port (see sticky-router.ts), relays the cluster adapter's messages, and
- * forks a replacement for a worker that dies. `stop()` shuts everything down gracefully.
+ * the one public port (see sticky-router.ts), relays the cluster adapter's messages and
+ * the shared writer's (each worker's writes and their replies, and every new message to
+ * the other workers), and forks a replacement for a worker that dies. `stop()` shuts everything down gracefully.
  */
 export async function runPrimary(config: Config, log: Logger): Promise<{ stop: () => Promise<void> }> {
   // Refuse an adapter configuration the workers cannot honour before forking any of them.

@@ -55,8 +55,9 @@ interface WireError {
 
 /**
  * The messages a batch stored for the first time, in call order: what the other workers
- * are told of (Store.watchAppends). A retry found stored already is left out: it was told
- * of when it was first stored.
+ * are told of (Store.watchAppends). A retry found stored already is left out; its sender
+ * hints the room's head to the other servers instead (Delivery.announceHead), in case the
+ * first attempt's reply, and so its relay, was lost.
  */
 export function newlyStored(batch: WriteBatch, replies: WriteBatchReplies): StoredMessage[] {
   const stored: StoredMessage[] = [];
