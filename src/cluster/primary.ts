@@ -59,6 +59,10 @@ export async function runPrimary(config: Config, log: Logger): Promise<{ stop: (
         });
       }
     });
+    // A worker killed with kill -9 stays "connected" until its IPC channel's end is read, and
+    // a send to it meanwhile fails with EPIPE. Without a listener that 'error' would take the
+    // primary, and with it every worker, down; the worker's 'exit' follows and is handled below.
+    worker.on('error', (error) => log.warn({ err: error, worker: index }, 'could not send to a worker; it is going away'));
     worker.on('exit', (code, signal) => {
       ready.delete(worker);
       if (workers.get(index) === worker) workers.delete(index);
