@@ -4,8 +4,6 @@ import { Identities } from './accounts/identities.js';
 import { authenticateSockets } from './auth/authenticate.js';
 import { identifySockets, lastSeenOffset } from './auth/handshake.js';
 import { issueSessionCookies } from './auth/session-cookie.js';
-import { EventDispatcher } from './chat/dispatcher.js';
-import { InFlight } from './chat/in-flight.js';
 import type { Config } from './config.js';
 import { Delivery } from './delivery/delivery.js';
 import { createRoomWire } from './delivery/room-wire.js';
@@ -14,7 +12,12 @@ import { observeEngine } from './http/engine-events.js';
 import { originAllowed } from './http/origins.js';
 import { createRequestHandler } from './http/routes.js';
 import { createPresence } from './presence/presence.js';
-import { checkHandshakeRooms, speaksRoomProtocol } from './rooms/index.js';
+import { checkHandshakeRooms, speaksRoomProtocol } from './rooms/handshake.js';
+import { EventDoor } from './events/door.js';
+import { InFlight } from './delivery/in-flight.js';
+import { Appends } from './delivery/append.js';
+import { Prices } from './limits/price.js';
+import { LoginBackOff } from './accounts/login-back-off.js';
 import { DEFAULT_WEB_ROOT } from './http/static-files.js';
 import type { Logger } from './log.js';
 import { createStore, type WriteChannel } from './store/index.js';
@@ -89,23 +92,25 @@ export async function createApp(options: AppOptions): Promise<App> {
   });
   await delivery.feed(generalRoom.id).ready;
   const inFlight = new InFlight();
-  const chatLog = log.child({ module: 'chat' });
-
-  const events = new EventDispatcher({
+  const chatLog = log.child({ module: 'events' });
+  const prices = new Prices(config.limits);
+  const door = new EventDoor({
     io,
     store,
     delivery,
     roomWire,
+    appends: new Appends(store, delivery, roomWire.origins, inFlight),
     config,
     log: chatLog,
     generalRoom,
-    inFlight,
     identities,
     presence,
+    prices,
+    loginBackOff: new LoginBackOff(prices),
   });
 
   io.on('connection', (socket) => {
-    events.connect(socket);
+    door.connect(socket);
     // Every connection, a recovered one too, is caught up from the store from the offset
     // its client names (see Delivery). Room-protocol clients (auth.rooms) follow their
     // rooms instead (src/rooms/).
@@ -126,6 +131,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     await new Promise<void>((resolve) => io.close(() => resolve()));
     identities.close();
     presence.close();
+    door.close();
     delivery.close();
     await store.close();
   };

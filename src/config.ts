@@ -1,5 +1,6 @@
 import os from 'node:os';
 import { z } from 'zod';
+import { parseLimits, type Limits } from './limits/catalog.js';
 
 /**
  * Everything Parley reads from the environment, parsed once at boot. This is the only
@@ -30,12 +31,14 @@ export interface Config {
   readonly catchUpBatchSize: number;
   /** How long Socket.IO keeps a disconnected session for connection state recovery. @default 120000 */
   readonly recoveryWindowMs: number;
-  /** Sustained messages per second one connection may send before being refused. @default 100 */
-  readonly rateLimitPerSecond: number;
-  /** Messages one connection may send in a burst above the sustained rate. @default 200 */
-  readonly rateLimitBurst: number;
   /** How long SIGTERM waits for in-flight messages before closing anyway. @default 10000 */
   readonly shutdownTimeoutMs: number;
+  /**
+   * Every limit on client events (src/limits/catalog.ts has each default and why), with
+   * `PARLEY_LIMITS` applied. The message limits follow PARLEY_RATE_LIMIT (sustained messages
+   * per second per connection, @default 100) and PARLEY_RATE_BURST (@default 200).
+   */
+  readonly limits: Limits;
 }
 
 const integer = (fallback: number, min: number, max: number) =>
@@ -61,6 +64,7 @@ const schema = z.object({
   PARLEY_RATE_LIMIT: integer(100, 1, 1_000_000),
   PARLEY_RATE_BURST: integer(200, 1, 1_000_000),
   PARLEY_SHUTDOWN_TIMEOUT_MS: integer(10_000, 0, 600_000),
+  PARLEY_LIMITS: z.string().optional(),
 });
 
 /** Parses the environment; throws an Error naming each bad variable. */
@@ -73,6 +77,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`invalid configuration: ${problems.join('; ')}`);
   }
   const e = parsed.data;
+  let limits: Limits;
+  try {
+    limits = withMessageRate(parseLimits(e.PARLEY_LIMITS), e.PARLEY_RATE_LIMIT, e.PARLEY_RATE_BURST);
+  } catch (error) {
+    throw new Error(`invalid configuration: ${(error as Error).message}`);
+  }
   return Object.freeze({
     port: e.PORT,
     host: e.HOST,
@@ -88,8 +98,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxMessageLength: e.PARLEY_MAX_MESSAGE_LENGTH,
     catchUpBatchSize: e.PARLEY_CATCHUP_BATCH,
     recoveryWindowMs: e.PARLEY_RECOVERY_WINDOW_MS,
-    rateLimitPerSecond: e.PARLEY_RATE_LIMIT,
-    rateLimitBurst: e.PARLEY_RATE_BURST,
     shutdownTimeoutMs: e.PARLEY_SHUTDOWN_TIMEOUT_MS,
+    limits,
+  });
+}
+
+/**
+ * The message limits from PARLEY_RATE_LIMIT (sustained per second) and PARLEY_RATE_BURST:
+ * a connection gets exactly that, a user twice it over all of their connections.
+ */
+function withMessageRate(limits: Limits, perSecond: number, burst: number): Limits {
+  const seconds = burst / perSecond;
+  return Object.freeze({
+    ...limits,
+    'messages.connection': { scope: 'connection', points: burst, seconds },
+    'messages.user': { scope: 'user', points: burst * 2, seconds },
   });
 }

@@ -1,17 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { PublicUser } from '../shared/events.js';
 import type { Logger } from '../log.js';
-import { joinUserRoom } from '../presence/keys.js';
+import { joinUserRoom } from '../presence/connection-rooms.js';
+import { leaveUnreadableRooms } from '../rooms/readable.js';
+import { browserRoom, sessionRoom } from '../socket-rooms.js';
 import type { Account } from '../store/accounts.js';
 import type { Store } from '../store/store.js';
 import type { ParleyServer, ParleySocket } from '../types.js';
 import { GuestNames } from './guest-names.js';
-import { hashSecret } from './secrets.js';
 
-/** The Socket.IO room of every socket of one browser session (its cookie). */
-export const browserRoom = (browserSession: string): string => `identity:browser:${hashSecret(browserSession)}`;
-/** The Socket.IO room of every socket signed in with one account session. */
-const sessionRoom = (session: string): string => `identity:session:${session}`;
 
 /** The public face of an account. */
 export const accountUser = (account: Account): PublicUser => ({ id: `a:${account.id}`, name: account.username, kind: 'account' });
@@ -111,6 +108,11 @@ export class Identities {
       joinUserRoom(socket);
       if (session !== undefined) void socket.join(sessionRoom(session));
       this.tell(socket);
+      leaveUnreadableRooms(socket, this.store).catch((error: unknown) => {
+        // Unsure what it may still read: the connection starts over and re-follows as its new user.
+        this.log.warn({ err: error, socketId: socket.id }, 'rooms not re-checked after an identity change; closing the connection');
+        socket.conn.close();
+      });
     }
     this.log.debug({ userId: user.id, sockets: ids.size }, 'identity changed');
   }

@@ -1,9 +1,10 @@
 import { browserSessionOf } from '../auth/session-cookie.js';
-import type { HandlerContext } from '../chat/context.js';
+import type { Store } from '../store/store.js';
+import type { ParleySocket } from '../types.js';
 import type { Session } from '../shared/events.js';
 import type { Account } from '../store/accounts.js';
-import { SESSION_TTL_MS } from './credentials.js';
-import { accountUser } from './identities.js';
+import { SESSION_TTL_MS } from './session-ttl.js';
+import { accountUser, type Identities } from './identities.js';
 import { hashSecret, newSessionToken } from './secrets.js';
 
 /**
@@ -11,8 +12,7 @@ import { hashSecret, newSessionToken } from './secrets.js';
  * stored), the browser session bound to it so every tab and reconnect of this browser is
  * the account, the guest's name freed, and every tab told with `session:user`.
  */
-export async function signIn(context: HandlerContext, account: Account): Promise<Session> {
-  const { socket, store, identities } = context;
+export async function signIn(socket: ParleySocket, store: Store, identities: Identities, account: Account): Promise<Session> {
   const token = newSessionToken();
   const session = hashSecret(token);
   const browserSession = browserSessionOf(socket.request);

@@ -2,6 +2,7 @@ import cluster, { type Worker } from 'node:cluster';
 import { once } from 'node:events';
 import { setupPrimary } from '@socket.io/cluster-adapter';
 import { chooseAdapter } from '../adapter.js';
+import { serveSharedCounters } from '../limits/shared-counter.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import { newlyStored, startSharedWriter } from '../store/index.js';
@@ -26,6 +27,8 @@ export async function runPrimary(config: Config, log: Logger): Promise<{ stop: (
   // gets its one writer here, which every worker sends its writes to.
   const writer = await startSharedWriter(config.databaseUrl, log.child({ module: 'store-writer' }));
   setupPrimary();
+  // The limits every worker shares (src/limits/): their counters live here.
+  serveSharedCounters();
   // A value the primary was started with (node --max-semi-space-size=8 …) wins over ours.
   const given = (flag: string): boolean => process.execArgv.some((arg) => arg.split('=')[0] === flag.split('=')[0]);
   const inherited = process.execArgv.filter((arg) => !PRIMARY_ONLY_FLAGS.includes(arg));

@@ -21,8 +21,6 @@ export interface DeliveryOptions {
   readonly feedSweepMs?: number;
 }
 
-/** The Socket.IO room that holds a chat room's live (caught-up) room-protocol sockets. */
-export const roomKey = (roomId: number): string => `room:${roomId}`;
 
 /**
  * Gets every stored message to every socket that follows its room: exactly once, in offset

@@ -1,5 +1,5 @@
 import type { MessageEnvelope, PublicUser, RoomEvent } from '../shared/events.js';
-import { roomKey } from './delivery.js';
+import { liveRoom } from '../socket-rooms.js';
 import type { Wire } from './wire.js';
 import { Origins } from './origins.js';
 
@@ -33,7 +33,7 @@ export interface RoomWire extends Wire {
 export function createRoomWire(origins = new Origins()): RoomWire {
   return {
     origins,
-    key: roomKey,
+    key: liveRoom,
     event: (message) => ['room:event', toRoomEvent(message)],
     except: (message) => origins.of(message),
   };

@@ -1,3 +1,4 @@
+import { tutorialRoom } from '../socket-rooms.js';
 import type { Wire } from './wire.js';
 
 /**
@@ -7,7 +8,7 @@ import type { Wire } from './wire.js';
  * `serverOffset` still only grows.
  */
 export const tutorialWire: Wire = {
-  key: (roomId) => `tutorial:${roomId}`,
+  key: tutorialRoom,
   event: (message) => (isMessage(message.kind) ? ['chat message', message.text, message.offset] : undefined),
   except: () => EVERYONE,
 };

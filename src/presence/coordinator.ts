@@ -4,7 +4,7 @@ import type { NodePresence, PresenceNotice } from '../shared/events.js';
 import type { ParleyServer } from '../types.js';
 import { AnnouncedState } from './announced-state.js';
 import { PresenceCollector, type PresenceView } from './collect.js';
-import { ONLINE_WATCHERS, roomKey } from './keys.js';
+import { liveRoom, ONLINE_WATCHERS } from '../socket-rooms.js';
 import { localPresence, sameUsers } from './local-report.js';
 import type { PresenceTimings } from './timings.js';
 
@@ -190,7 +190,7 @@ export class PresenceCoordinator {
     for (const notice of notices) {
       // Room notices go to the room protocol's followers (tutorial pages have no use for
       // them); online/offline to the connections that asked for the online list.
-      this.io.local.to(notice.roomId === null ? ONLINE_WATCHERS : roomKey(notice.roomId)).emit('presence', notice);
+      this.io.local.to(notice.roomId === null ? ONLINE_WATCHERS : liveRoom(notice.roomId)).emit('presence', notice);
     }
   }
 

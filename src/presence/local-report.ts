@@ -1,6 +1,6 @@
 import type { NodePresence, PublicUser } from '../shared/events.js';
 import type { ParleyServer, ParleySocket } from '../types.js';
-import { chatRoomOf, followerKeys } from './keys.js';
+import { chatRoomOf, followerRooms } from '../socket-rooms.js';
 
 /**
  * This server's own connections as presence sees them: each user once, with the chat rooms
@@ -28,7 +28,7 @@ export function localPresence(io: ParleyServer, node: string, roomId: number | n
   if (roomId === null) {
     for (const socket of namespace.sockets.values()) add(socket);
   } else {
-    const followers = new Set(followerKeys(roomId).flatMap((key) => [...(namespace.adapter.rooms.get(key) ?? [])]));
+    const followers = new Set(followerRooms(roomId).flatMap((key) => [...(namespace.adapter.rooms.get(key) ?? [])]));
     for (const socketId of followers) {
       const socket = namespace.sockets.get(socketId);
       if (socket) add(socket);

@@ -2,7 +2,8 @@ import type { Logger } from '../log.js';
 import type { PublicUser } from '../shared/events.js';
 import type { ParleyServer } from '../types.js';
 import { PresenceCoordinator } from './coordinator.js';
-import { chatRoomOf, isUserKey, joinUserRoom } from './keys.js';
+import { chatRoomOf, isUserRoom } from '../socket-rooms.js';
+import { joinUserRoom } from './connection-rooms.js';
 import { DEFAULT_PRESENCE_TIMINGS, DEFAULT_TYPING_TIMINGS, type PresenceTimings, type TypingTimings } from './timings.js';
 import { TypingRelay } from './typing-relay.js';
 
@@ -39,7 +40,7 @@ export function createPresence(io: ParleyServer, options: PresenceOptions): Pres
   // A connection enters and leaves its own id's room first and last, and moves between
   // users' rooms when its identity changes; other rooms (the online watchers') change
   // nothing presence shows.
-  const matters = (room: string, socketId: string): boolean => room === socketId || isUserKey(room) || chatRoomOf(room) !== undefined;
+  const matters = (room: string, socketId: string): boolean => room === socketId || isUserRoom(room) || chatRoomOf(room) !== undefined;
   adapter.on('join-room', (room: string, socketId: string) => {
     if (matters(room, socketId)) coordinator.changed();
   });

@@ -1,6 +1,6 @@
 import type { PublicUser } from '../shared/events.js';
 import type { ParleyServer } from '../types.js';
-import { roomKey, userKey } from './keys.js';
+import { liveRoom, userRoom } from '../socket-rooms.js';
 import type { TypingTimings } from './timings.js';
 
 interface Typist {
@@ -71,6 +71,6 @@ export class TypingRelay {
   }
 
   private relay(user: PublicUser, roomId: number, typing: boolean): void {
-    this.io.to(roomKey(roomId)).except(userKey(user.id)).emit('typing', roomId, user, typing);
+    this.io.to(liveRoom(roomId)).except(userRoom(user.id)).emit('typing', roomId, user, typing);
   }
 }

@@ -1,4 +1,5 @@
-import { roomKey, type Delivery } from '../delivery/delivery.js';
+import type { Delivery } from '../delivery/delivery.js';
+import { liveRoom } from '../socket-rooms.js';
 import type { RoomWire } from '../delivery/room-wire.js';
 import type { Logger } from '../log.js';
 import type { ParleySocket } from '../types.js';
@@ -29,7 +30,7 @@ export class Follows {
     const current = this.following.get(roomId);
     // Already following and still live: nothing to do. (Another tab's room:leave takes a
     // socket out of the live room, so a later join must follow again.)
-    if (current && (await current) && this.following.get(roomId) === current && this.socket.rooms.has(roomKey(roomId))) return true;
+    if (current && (await current) && this.following.get(roomId) === current && this.socket.rooms.has(liveRoom(roomId))) return true;
     if (!this.socket.connected) return false;
     const attempt: Promise<boolean> = this.delivery
       .catchUp(this.socket, roomId, afterOffset, this.wire, () => this.following.get(roomId) === attempt)
@@ -55,12 +56,12 @@ export class Follows {
   async isLive(roomId: number): Promise<boolean> {
     await this.restoring;
     const current = this.following.get(roomId);
-    return current !== undefined && (await current) && this.socket.rooms.has(roomKey(roomId));
+    return current !== undefined && (await current) && this.socket.rooms.has(liveRoom(roomId));
   }
 
   /** Stops following: a catch-up in progress stops before joining, a live socket leaves. */
   async unfollow(roomId: number): Promise<void> {
     this.following.delete(roomId);
-    await this.socket.leave(roomKey(roomId));
+    await this.socket.leave(liveRoom(roomId));
   }
 }

@@ -1,5 +1,13 @@
+import { z } from 'zod';
 import type { ParleyServer } from '../types.js';
-import { handshakeRoomsSchema } from './schemas.js';
+
+/**
+ * `auth.rooms` of the handshake: { [roomId]: lastOffsetSeen }. Its presence marks a
+ * room-protocol client. Bounded so a handshake cannot order unbounded catch-up work.
+ */
+const handshakeRoomsSchema = z
+  .record(z.string().regex(/^[1-9]\d{0,9}$/), z.number().int().min(0).max(Number.MAX_SAFE_INTEGER))
+  .refine((rooms) => Object.keys(rooms).length <= 1000, 'at most 1000 rooms');
 
 /** Whether a handshake speaks the room protocol (carries `auth.rooms`), not the tutorial's. */
 export const speaksRoomProtocol = (auth: Record<string, unknown>): boolean => auth['rooms'] !== undefined;

@@ -15,8 +15,6 @@ export const ErrorCode = {
   NOT_MEMBER: 'NOT_MEMBER',
   /** Only a message's author may edit or delete it. */
   NOT_AUTHOR: 'NOT_AUTHOR',
-  /** A direct room of two other users: nobody else may read, join or send to it. */
-  FORBIDDEN: 'FORBIDDEN',
   /** A public room with this name exists already. */
   ROOM_EXISTS: 'ROOM_EXISTS',
   /** No such user is online or known (dm:open). */

@@ -79,11 +79,11 @@ describe('tabs and direct rooms', () => {
     await bobTab1.waitFor(() => bobTab1.eventsOf(direct.id).length === 1, "bob's first tab gets alice's message");
     await aliceTab1.waitFor(() => aliceTab1.eventsOf(direct.id).length === 1, "alice's first tab gets bob's message");
 
-    refusedWith(await carol.call('room:join', { roomId: direct.id }), 'FORBIDDEN');
-    refusedWith(await carol.call('history:before', { roomId: direct.id }), 'FORBIDDEN');
-    refusedWith(await carol.call('message:send', { roomId: direct.id, text: 'let me in', clientId: randomUUID() }), 'FORBIDDEN');
-    refusedWith(await carol.call('read:mark', { roomId: direct.id, offset: 1 }), 'FORBIDDEN');
-    refusedWith(await carol.call('message:delete', { roomId: direct.id, target: 1, clientId: randomUUID() }), 'FORBIDDEN');
+    refusedWith(await carol.call('room:join', { roomId: direct.id }), 'UNKNOWN_ROOM');
+    refusedWith(await carol.call('history:before', { roomId: direct.id }), 'UNKNOWN_ROOM');
+    refusedWith(await carol.call('message:send', { roomId: direct.id, text: 'let me in', clientId: randomUUID() }), 'UNKNOWN_ROOM');
+    refusedWith(await carol.call('read:mark', { roomId: direct.id, offset: 1 }), 'UNKNOWN_ROOM');
+    refusedWith(await carol.call('message:delete', { roomId: direct.id, target: 1, clientId: randomUUID() }), 'UNKNOWN_ROOM');
     assert.ok(!(await carol.must('room:list', {})).some((room) => room.id === direct.id), 'not in a third user’s list');
     assert.ok(carol.events.every((event) => event.roomId !== direct.id));
     const bobsList = (await bobTab1.must('room:list', {})).find((room) => room.id === direct.id);

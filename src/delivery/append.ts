@@ -1,0 +1,59 @@
+import type { SentMessage } from '../shared/events.js';
+import type { MessageDraft, Store } from '../store/store.js';
+import type { Delivery } from './delivery.js';
+import type { InFlight } from './in-flight.js';
+import type { Origins } from './origins.js';
+
+/** Thrown by `append` once shutdown began: the client should retry (on another server). */
+export class ShuttingDownError extends Error {
+  constructor() {
+    super('the server is shutting down');
+    this.name = 'ShuttingDownError';
+  }
+}
+
+/** The room-protocol socket that sends an event: left out of its delivery (it gets the acknowledgement). */
+export interface Sender {
+  readonly socketId: string;
+  readonly clientId: string;
+}
+
+/**
+ * The one way a message enters a room: store it (once per idempotency key), deliver it to
+ * every follower on every server, and resolve once this server's feed has delivered
+ * everything up to it. Waiting for the feed keeps the acknowledgement after every earlier
+ * event sent to the sender's socket, so the client may count the acknowledged offset as seen.
+ */
+export class Appends {
+  constructor(
+    private readonly store: Store,
+    private readonly delivery: Delivery,
+    private readonly origins: Origins,
+    private readonly inFlight: InFlight,
+  ) {}
+
+  /** False once shutdown began. */
+  get accepting(): boolean {
+    return this.inFlight.accepting;
+  }
+
+  /**
+   * Appends `draft`. A `sender` is left out of the live delivery, whichever way this
+   * server's feed gets the message (announcement or store read), until it is acknowledged.
+   * Rejects with ShuttingDownError, or what the store rejects with.
+   */
+  async append(draft: MessageDraft, sender?: Sender): Promise<SentMessage> {
+    if (!this.inFlight.accepting) throw new ShuttingDownError();
+    const forget =
+      sender && draft.authorId ? this.origins.register(draft.roomId, draft.authorId, sender.clientId, sender.socketId) : undefined;
+    try {
+      const { message, duplicate } = await this.inFlight.track(this.store.appendMessage(draft));
+      if (duplicate) this.delivery.announceHead(message.roomId, message.offset);
+      else this.delivery.announce(sender ? { ...message, origin: sender.socketId } : message);
+      await this.delivery.feed(message.roomId).reach(message.offset);
+      return { serverOffset: message.offset, duplicate };
+    } finally {
+      forget?.();
+    }
+  }
+}

@@ -1,0 +1,65 @@
+import { follows } from '../presence/connection-rooms.js';
+import type { Follows } from '../rooms/follows.js';
+import { ErrorCode, fail, type Ack } from '../shared/errors.js';
+import type { RoomRecord } from '../store/rooms.js';
+import type { Store } from '../store/store.js';
+import type { ParleySocket } from '../types.js';
+import type { Access } from './kit.js';
+
+/** What the access rule found: the room it checked, or the refusal to answer. */
+export type AccessResult = { readonly room: RoomRecord | undefined } | { readonly refusal: Ack<never> };
+
+const NO_ROOM: AccessResult = { room: undefined };
+/** Unknown rooms and other users' direct rooms get the same answer: it reveals nothing. */
+const UNKNOWN_ROOM = fail(ErrorCode.UNKNOWN_ROOM, 'no such room');
+
+/**
+ * Checks the access rule of an event for this connection's user (see Access in kit.ts).
+ * Membership is always the user's, read from the store, not the socket's: a connection that
+ * followed a direct room under an earlier identity gets nothing from it.
+ */
+export async function checkAccess(
+  access: Access<Record<string, unknown>>,
+  input: unknown,
+  socket: ParleySocket,
+  connectionFollows: Follows,
+  store: Store,
+): Promise<AccessResult> {
+  const { user } = socket.data;
+  switch (access) {
+    case 'anyone':
+      return NO_ROOM;
+    case 'guest':
+      return user.kind === 'guest' ? NO_ROOM : { refusal: fail(ErrorCode.ALREADY_SIGNED_IN, 'signed in to an account; sign out first') };
+    case 'account':
+      return user.kind === 'account' ? NO_ROOM : { refusal: fail(ErrorCode.UNAUTHENTICATED, 'this connection is not signed in') };
+  }
+  const roomId = fieldOf(input, 'roomId');
+  if (roomId === undefined) return access === 'follower' ? NO_ROOM : { refusal: UNKNOWN_ROOM };
+  const room = await store.roomById(roomId);
+  if (!room) return { refusal: UNKNOWN_ROOM };
+  const member = await store.isMember(roomId, user.id);
+  if (!member && room.kind === 'direct') return { refusal: UNKNOWN_ROOM };
+  if (access === 'follower') {
+    if (!follows(socket, roomId)) return { refusal: fail(ErrorCode.NOT_MEMBER, 'this connection does not follow that room; room:join it first') };
+    return { room };
+  }
+  if (!member) return { refusal: fail(ErrorCode.NOT_MEMBER, 'not a member of the room; room:join first') };
+  if (access === 'member') return { room };
+  if (!(await connectionFollows.isLive(roomId))) {
+    return { refusal: fail(ErrorCode.NOT_MEMBER, 'this connection does not follow the room; room:join first') };
+  }
+  if (access === 'writer') return { room };
+  const target = fieldOf(input, 'target');
+  const message = target === undefined ? undefined : await store.liveMessage(roomId, target);
+  if (!message) return { refusal: fail(ErrorCode.UNKNOWN_MESSAGE, `no message at offset ${target ?? '?'}, or it was deleted`) };
+  if (message.authorId !== user.id) return { refusal: fail(ErrorCode.NOT_AUTHOR, 'only the author may change a message') };
+  return { room };
+}
+
+/** A numeric field of a parsed payload (the schema guaranteed its type when present). */
+function fieldOf(input: unknown, field: 'roomId' | 'target'): number | undefined {
+  if (typeof input !== 'object' || input === null) return undefined;
+  const value: unknown = (input as Record<string, unknown>)[field];
+  return typeof value === 'number' ? value : undefined;
+}

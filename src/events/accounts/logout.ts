@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { browserSessionOf } from '../../auth/session-cookie.js';
+import { ok } from '../../shared/errors.js';
+import { defineEvent } from '../kit.js';
+
+/**
+ * `account:logout` (no payload): ends the session (its token stops working, the browser is
+ * unbound) and makes every tab of this browser session a guest again, with the guest name
+ * it had before signing in if that is still free. Answers the guest user.
+ */
+export const logout = defineEvent({
+  schema: z.unknown(),
+  price: ['logout.user'],
+  access: 'account',
+  handle: async ({ socket, services: { store, identities, log } }) => {
+    const session = socket.data.session;
+    if (session !== undefined) await store.deleteSession(session);
+    const guest = await identities.guest(socket.data.senderKey);
+    identities.change(socket, browserSessionOf(socket.request), guest, session);
+    log.info({ socketId: socket.id, userId: guest.user.id }, 'signed out');
+    return ok(guest.user);
+  },
+});

@@ -1,0 +1,164 @@
+import type { z } from 'zod';
+import type { LimitName } from '../limits/catalog.js';
+import type { Payer } from '../limits/price.js';
+import type { TokenBucket } from '../limits/token-bucket.js';
+import { Follows } from '../rooms/follows.js';
+import { handshakeRooms, speaksRoomProtocol } from '../rooms/handshake.js';
+import { ErrorCode, fail, type Ack } from '../shared/errors.js';
+import type { ParleySocket } from '../types.js';
+import { checkAccess } from './access.js';
+import { splitArguments } from './arguments.js';
+import { failureAck, invalidPayloadAck } from './failures.js';
+import type { Access, EventSpec, Services } from './kit.js';
+import { RefusalCounts } from './refusals.js';
+import { eventTable } from './table.js';
+
+/** An event spec whose types the table erased: the door only passes its values along. */
+type AnySpec = EventSpec<z.ZodType, unknown>;
+
+/** One connection's state, made on its first event (most connections of a chat sit idle). */
+interface ConnectionState extends Payer {
+  readonly follows: Follows;
+  /** Settles when the last event's price is paid: events enter their handlers in arrival order. */
+  paying: Promise<unknown> | undefined;
+}
+
+const noop = (): void => undefined;
+
+/** What the client is answered for a spent limit. */
+const RATE_LIMITED = fail(ErrorCode.RATE_LIMITED, 'too many requests; slow down');
+
+/**
+ * The front door of every client event. Each event, in this order: known (else UNKNOWN_EVENT),
+ * its price paid (the limits of the table, shared across connections; else RATE_LIMITED), its
+ * payload parsed by its schema (else INVALID_PAYLOAD), its access rule checked for the user,
+ * then its handler, whose answer or failure becomes the acknowledgement. Refusals are counted,
+ * never logged one by one, and a connection that keeps being refused is closed.
+ */
+export class EventDoor {
+  /** The table, its specs' types erased: each spec's handler gets what its own schema parsed. */
+  private readonly table: Readonly<Record<string, AnySpec>>;
+  private readonly connections = new WeakMap<ParleySocket, ConnectionState>();
+  private readonly refusals: RefusalCounts;
+
+  constructor(private readonly services: Services) {
+    this.table = eventTable(services.config) as unknown as Readonly<Record<string, AnySpec>>;
+    this.refusals = new RefusalCounts(services.log);
+  }
+
+  /** Starts answering a new connection's events. */
+  connect(socket: ParleySocket): void {
+    // A handshake that names rooms to re-follow needs its state at once; others on first use.
+    if (speaksRoomProtocol(socket.handshake.auth)) this.stateOf(socket);
+    // Every event gets an answer: one the server does not know is refused, so a client
+    // with `retries` does not resend it until it gives up.
+    socket.onAny((event: unknown, ...args: unknown[]) => this.enter(socket, event, args));
+  }
+
+  /** Stops the refusal reports (shutdown). */
+  close(): void {
+    this.refusals.close();
+  }
+
+  private enter(socket: ParleySocket, event: unknown, args: unknown[]): void {
+    const { payload, respond } = splitArguments<unknown>(args);
+    const name = typeof event === 'string' ? event : String(event);
+    const spec = typeof event === 'string' && Object.hasOwn(this.table, event) ? this.table[event] : undefined;
+    const state = this.stateOf(socket);
+    if (!spec) return this.refuse(socket, state, name, fail(ErrorCode.UNKNOWN_EVENT, 'no such event'), respond);
+
+    const price = typeof spec.price === 'function' ? spec.price(payload) : spec.price;
+    const previous = state.paying;
+    const charged = previous ? previous.then(() => this.charge(price, state)) : this.charge(price, state);
+    if (charged === true) return void this.run(socket, state, name, spec, payload, respond);
+    if (charged === false) return this.refuse(socket, state, name, RATE_LIMITED, respond);
+    void charged.then(
+      (paid) => (paid ? this.run(socket, state, name, spec, payload, respond) : this.refuse(socket, state, name, RATE_LIMITED, respond)),
+      (error: unknown) => respond(failureAck(error, this.services.log, { event: name, socketId: socket.id })),
+    );
+    // The next event's price waits for this one's, so events enter their handlers in the
+    // order they arrived; the handlers themselves do not wait for each other.
+    const paying = charged.then(noop, noop);
+    state.paying = paying;
+    void paying.then(() => {
+      if (state.paying === paying) state.paying = undefined;
+    });
+  }
+
+  private charge(price: readonly LimitName[], state: ConnectionState): boolean | Promise<boolean> {
+    return this.services.prices.charge(price, state);
+  }
+
+  private async run(
+    socket: ParleySocket,
+    state: ConnectionState,
+    event: string,
+    spec: AnySpec,
+    payload: readonly unknown[],
+    respond: (result: Ack<unknown>) => void,
+  ): Promise<void> {
+    const parsed = spec.schema.safeParse(spec.arguments ? spec.arguments(payload) : payload[0]);
+    if (!parsed.success) return this.refuse(socket, state, event, invalidPayloadAck(event, parsed.error.issues), respond);
+    const { services } = this;
+    let result: Ack<unknown>;
+    try {
+      const access = await checkAccess(spec.access as Access<Record<string, unknown>>, parsed.data, socket, state.follows, services.store);
+      if ('refusal' in access) return this.refuse(socket, state, event, access.refusal, respond);
+      result = await spec.handle({ input: parsed.data, socket, follows: state.follows, room: access.room, address: state.address, services });
+    } catch (error) {
+      result = failureAck(error, services.log, { event, socketId: socket.id });
+    }
+    if (!result.ok) this.refusals.note(event, result.error);
+    if (spec.silentWhenRetriable && !result.ok && (result.error === ErrorCode.UNAVAILABLE || result.error === ErrorCode.INTERNAL)) return;
+    respond(result);
+  }
+
+  /** Answers a refusal, counts it, and closes a connection whose refusals keep coming. */
+  private refuse(socket: ParleySocket, state: ConnectionState, event: string, refusal: Ack<never>, respond: (result: Ack<unknown>) => void): void {
+    respond(refusal);
+    if (refusal.ok) return;
+    this.refusals.note(event, refusal.error);
+    // A spent limit costs the server next to nothing; events it had to parse or look up do.
+    if (refusal.error === ErrorCode.RATE_LIMITED) return;
+    if (!this.services.prices.charge(['refusals.connection'], state) && socket.connected) {
+      this.refusals.note('(connection closed)', 'TOO_MANY_REFUSALS');
+      socket.disconnect(true);
+    }
+  }
+
+  private stateOf(socket: ParleySocket): ConnectionState {
+    let state = this.connections.get(socket);
+    if (!state) {
+      const { delivery, log, roomWire, store } = this.services;
+      state = {
+        follows: new Follows(socket, delivery, roomWire, log),
+        buckets: new Map<LimitName, TokenBucket>(),
+        get userId() {
+          return socket.data.user.id;
+        },
+        address: socket.handshake.address,
+        paying: undefined,
+      };
+      if (speaksRoomProtocol(socket.handshake.auth)) state.follows.restore(refollow(socket, state.follows, store, log));
+      this.connections.set(socket, state);
+    }
+    return state;
+  }
+}
+
+/**
+ * The handshake's re-follow: the rooms `auth.rooms` names that the user is a member of
+ * ({ [roomId]: lastOffsetSeen }), each caught up from its offset.
+ */
+async function refollow(socket: ParleySocket, follows: Follows, store: Services['store'], log: Services['log']): Promise<void> {
+  try {
+    const wanted = handshakeRooms(socket.handshake.auth);
+    const memberOf = new Set(await store.memberRoomIds(socket.data.user.id));
+    // Started, not awaited: isLive awaits each follow itself.
+    for (const [roomId, after] of wanted) if (memberOf.has(roomId)) void follows.follow(roomId, after);
+  } catch (error) {
+    log.warn({ err: error, socketId: socket.id }, 'could not re-follow rooms; closing the connection so the client reconnects');
+    // Closing the transport, not disconnect(): a client reconnects by itself only after a transport loss.
+    socket.conn.close();
+  }
+}

@@ -1,0 +1,31 @@
+import type { z } from 'zod';
+import { ShuttingDownError } from '../delivery/append.js';
+import type { Logger } from '../log.js';
+import { ErrorCode, fail, type Ack } from '../shared/errors.js';
+import { NameTakenError } from '../store/accounts.js';
+import { StoreUnavailableError, UnknownRoomError } from '../store/store.js';
+
+/**
+ * The one mapping from a failure to an acknowledgement. Known failures get their code;
+ * anything else is INTERNAL and logged with context, and database text never reaches a client.
+ */
+export function failureAck(error: unknown, log: Logger, context: { event: string; socketId: string }): Ack<never> {
+  if (error instanceof UnknownRoomError) return fail(ErrorCode.UNKNOWN_ROOM, 'the room does not exist');
+  if (error instanceof NameTakenError) return fail(ErrorCode.NAME_TAKEN, 'that name is taken');
+  if (error instanceof StoreUnavailableError || error instanceof ShuttingDownError) {
+    log.warn({ err: error, ...context }, 'event not served: storage unavailable or shutting down');
+    return fail(ErrorCode.UNAVAILABLE, 'the server is busy or restarting; try again');
+  }
+  log.error({ err: error, ...context }, 'event failed');
+  return fail(ErrorCode.INTERNAL, 'internal error');
+}
+
+/** The acknowledgement for a payload its schema refused: which field, and why. */
+export function invalidPayloadAck(event: string, issues: readonly z.core.$ZodIssue[]): Ack<never> {
+  const issue = issues[0];
+  if (!issue) return fail(ErrorCode.INVALID_PAYLOAD, `${event}: invalid payload`);
+  // A text over the length limit has its own code: the client may split it, not just give up.
+  if (issue.code === 'too_big' && issue.path.at(-1) === 'text') return fail(ErrorCode.MESSAGE_TOO_LONG, issue.message);
+  const where = issue.path.map(String).join('.') || 'payload';
+  return fail(ErrorCode.INVALID_PAYLOAD, `${event}: ${where}: ${issue.message}`);
+}

@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { idempotencyKey } from '../../delivery/idempotency.js';
+import { ok } from '../../shared/errors.js';
+import type { SentMessage } from '../../shared/events.js';
+import { defineEvent } from '../kit.js';
+import { storableString, textSchema } from '../schemas.js';
+
+/**
+ * `chat message` (text, clientOffset, ack): the tutorial's event. Stores the text in the
+ * default room, delivers it to everyone there (the sender too), and acknowledges with its
+ * offset once this server has written it to the sender. A repeat of a stored message is
+ * acknowledged again and neither stored nor broadcast again. A failure that a retry could
+ * fix is left unanswered (see silentWhenRetriable): the tutorial's client retries it.
+ */
+export const chatMessage = (maxMessageLength: number) =>
+  defineEvent({
+    arguments: ([text, clientOffset]) => ({ text, clientOffset }),
+    schema: z.object({
+      text: textSchema(maxMessageLength),
+      clientOffset: z.union([storableString(0, 256), z.null(), z.undefined()]),
+    }),
+    price: ['messages.connection', 'messages.user'],
+    access: 'anyone',
+    silentWhenRetriable: true,
+    handle: async ({ input: { text, clientOffset }, socket, services }) => {
+      const sent: SentMessage = await services.appends.append({
+        roomId: services.generalRoom.id,
+        author: socket.data.nickname,
+        // So the room protocol shows who wrote it, and its author may edit it there.
+        authorId: socket.data.user.id,
+        text,
+        idempotencyKey: idempotencyKey(socket.data.senderKey, clientOffset ?? undefined, text),
+      });
+      return ok(sent);
+    },
+  });

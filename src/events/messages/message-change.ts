@@ -1,0 +1,32 @@
+import { roomEventKey } from '../../delivery/idempotency.js';
+import { ok, type Ack } from '../../shared/errors.js';
+import type { SentMessage } from '../../shared/events.js';
+import type { Call } from '../kit.js';
+
+/** What an edit or deletion names: the room, the changed message, the sender's id for the change. */
+interface ChangeInput {
+  readonly roomId: number;
+  readonly target: number;
+  readonly clientId: string;
+}
+
+/**
+ * Stores an edit or deletion of `target` as an event of its own, at its own offset, so a
+ * client replaying the history in order converges. The door checked that `target` is a live
+ * message of the room written by this user (access `author`).
+ */
+export async function appendChange(call: Call<ChangeInput>, kind: 'edit' | 'delete', text: string): Promise<Ack<SentMessage>> {
+  const { input, socket, services } = call;
+  const { user } = socket.data;
+  const draft = {
+    roomId: input.roomId,
+    kind,
+    text,
+    target: input.target,
+    author: user.name,
+    authorId: user.id,
+    clientId: input.clientId,
+    idempotencyKey: roomEventKey(user.id, input.clientId),
+  };
+  return ok(await services.appends.append(draft, { socketId: socket.id, clientId: input.clientId }));
+}

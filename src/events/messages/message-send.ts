@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import { roomEventKey } from '../../delivery/idempotency.js';
+import { ok } from '../../shared/errors.js';
+import { defineEvent } from '../kit.js';
+import { clientIdSchema, roomIdSchema, textSchema } from '../schemas.js';
+
+/**
+ * `message:send` ({ roomId, text, clientId }): stores the message (once per user and
+ * clientId) and delivers it as `room:event` to every follower except this socket, which
+ * gets the acknowledgement { serverOffset, duplicate } instead.
+ */
+export const messageSend = (maxMessageLength: number) =>
+  defineEvent({
+    schema: z.object({ roomId: roomIdSchema, text: textSchema(maxMessageLength), clientId: clientIdSchema }),
+    price: ['messages.connection', 'messages.user'],
+    access: 'writer',
+    handle: async ({ input: { roomId, text, clientId }, socket, services }) => {
+      const { user } = socket.data;
+      const draft = { roomId, kind: 'message', text, target: null, author: user.name, authorId: user.id, clientId, idempotencyKey: roomEventKey(user.id, clientId) } as const;
+      return ok(await services.appends.append(draft, { socketId: socket.id, clientId }));
+    },
+  });

@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { summaryOf } from '../../rooms/summary.js';
+import { ok } from '../../shared/errors.js';
+import { userRoom } from '../../socket-rooms.js';
+import { defineEvent } from '../kit.js';
+import { offsetSchema, roomIdSchema } from '../schemas.js';
+
+/**
+ * `read:mark` ({ roomId, offset }): moves the user's read marker up to `offset` (never
+ * backwards, never above the room's head); the user's other tabs get `room:read`.
+ */
+export const readMark = defineEvent({
+  schema: z.object({ roomId: roomIdSchema, offset: offsetSchema }),
+  price: ['reads.connection', 'reads.user'],
+  access: 'member',
+  handle: async ({ input: { roomId, offset }, room, socket, services: { store } }) => {
+    const userId = socket.data.user.id;
+    await store.markRead(roomId, userId, Math.min(offset, room?.head ?? 0));
+    const summary = await summaryOf(store, roomId, userId);
+    socket.to(userRoom(userId)).emit('room:read', summary);
+    return ok(summary);
+  },
+});

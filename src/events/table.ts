@@ -1,0 +1,53 @@
+import type { Config } from '../config.js';
+import type { ClientToServerEvents } from '../shared/events.js';
+import { guestNickname } from './accounts/guest-nickname.js';
+import { login } from './accounts/login.js';
+import { logout } from './accounts/logout.js';
+import { register } from './accounts/register.js';
+import { chatMessage } from './messages/chat-message.js';
+import { historyBefore } from './messages/history-before.js';
+import { messageDelete } from './messages/message-delete.js';
+import { messageEdit } from './messages/message-edit.js';
+import { messageSend } from './messages/message-send.js';
+import { readMark } from './messages/read-mark.js';
+import { presenceList } from './presence/presence-list.js';
+import { typing } from './presence/typing.js';
+import { dmOpen } from './rooms/dm-open.js';
+import { roomCreate } from './rooms/room-create.js';
+import { roomJoin } from './rooms/room-join.js';
+import { roomLeave } from './rooms/room-leave.js';
+import { roomList } from './rooms/room-list.js';
+
+/**
+ * Every client event, once: its schema, price, access rule and handler are in its own file
+ * (events/<domain>/<event>.ts); the door (door.ts) runs them. An event not listed here is
+ * answered UNKNOWN_EVENT. Built once per process: schemas that depend on configuration
+ * (the longest message) are made here, not per connection.
+ */
+export function eventTable(config: Config) {
+  return {
+    'chat message': chatMessage(config.maxMessageLength),
+
+    'account:register': register,
+    'account:login': login,
+    'account:logout': logout,
+    'guest:nickname': guestNickname,
+
+    'room:list': roomList,
+    'room:create': roomCreate,
+    'room:join': roomJoin,
+    'room:leave': roomLeave,
+    'dm:open': dmOpen,
+
+    'message:send': messageSend(config.maxMessageLength),
+    'message:edit': messageEdit(config.maxMessageLength),
+    'message:delete': messageDelete,
+    'history:before': historyBefore,
+    'read:mark': readMark,
+
+    typing,
+    'presence:list': presenceList,
+  } as const satisfies { [Event in keyof ClientToServerEvents]: unknown };
+}
+
+export type EventTable = ReturnType<typeof eventTable>;

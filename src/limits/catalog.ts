@@ -1,0 +1,89 @@
+import { z } from 'zod';
+
+/** Whose budget a limit counts: one connection's, one user's, one client address's, or one account name's. */
+export type LimitScope = 'connection' | 'user' | 'address' | 'name';
+
+/** One limit: `points` per `seconds` for each key of its scope. */
+export interface LimitRule {
+  readonly scope: LimitScope;
+  readonly points: number;
+  readonly seconds: number;
+}
+
+/**
+ * Every limit Parley applies, by name, with its default. Connection limits are token buckets
+ * in the worker (no round trip); the others are shared by every worker of a node (and by every
+ * node once Redis is configured), so opening more connections buys an attacker nothing.
+ * `PARLEY_LIMITS` overrides any of them (README, "Security").
+ */
+export const DEFAULT_LIMITS = {
+  /** Messages, edits and deletions of one connection (the tutorial's `chat message` too). */
+  'messages.connection': { scope: 'connection', points: 200, seconds: 2 },
+  /** Messages, edits and deletions of one user, over all of their connections. */
+  'messages.user': { scope: 'user', points: 400, seconds: 2 },
+  /** Typing notices one connection may fan out to a room. */
+  'typing.connection': { scope: 'connection', points: 6, seconds: 3 },
+  /** Online-list requests: each asks every server of the deployment. */
+  'presence.connection': { scope: 'connection', points: 10, seconds: 5 },
+  'presence.user': { scope: 'user', points: 20, seconds: 5 },
+  /** Reads of one's own rooms, history and read markers (each reads the store). */
+  'reads.connection': { scope: 'connection', points: 100, seconds: 2 },
+  'reads.user': { scope: 'user', points: 200, seconds: 2 },
+  /** Joining, leaving and opening rooms (each writes the store and may fan out). */
+  'rooms.user': { scope: 'user', points: 60, seconds: 10 },
+  'rooms.address': { scope: 'address', points: 300, seconds: 10 },
+  /** Creating public rooms: a cap on how fast one user or address can fill the directory. */
+  'room-create.user': { scope: 'user', points: 10, seconds: 600 },
+  'room-create.address': { scope: 'address', points: 30, seconds: 600 },
+  /** Direct rooms opened by one user: each probes whether a user exists. */
+  'dm-open.user': { scope: 'user', points: 30, seconds: 60 },
+  /** Guest renames: each writes the store and answers whether a name is taken. */
+  'nickname.user': { scope: 'user', points: 30, seconds: 60 },
+  'nickname.address': { scope: 'address', points: 60, seconds: 60 },
+  /** Password checks from one address (login and register each cost an scrypt hash). */
+  'password.connection': { scope: 'connection', points: 5, seconds: 5 },
+  'password.address': { scope: 'address', points: 30, seconds: 60 },
+  /** Failed logins for one account name from one address, then from anywhere: the back-off. */
+  'login-failures.name-address': { scope: 'name', points: 5, seconds: 900 },
+  'login-failures.name': { scope: 'name', points: 50, seconds: 3600 },
+  /** Accounts one address may create. */
+  'register.address': { scope: 'address', points: 20, seconds: 3600 },
+  /** Sign-outs (each ends a session and renames every tab). */
+  'logout.user': { scope: 'user', points: 10, seconds: 60 },
+  /**
+   * Refused events of one connection (unknown events, bad payloads, refused access, other
+   * limits): past this the connection is closed, so a flood costs its sender, not the logs.
+   */
+  'refusals.connection': { scope: 'connection', points: 100, seconds: 10 },
+} as const satisfies Record<string, LimitRule>;
+
+export type LimitName = keyof typeof DEFAULT_LIMITS;
+export type Limits = Readonly<Record<LimitName, LimitRule>>;
+
+const overrideSchema = z.record(
+  z.string(),
+  z.object({ points: z.number().int().min(1).max(1e9), seconds: z.number().min(0.001).max(86_400 * 7) }),
+);
+
+/**
+ * The limits in force: the defaults, with `overrides` (JSON `{ "<name>": { "points", "seconds" } }`)
+ * applied. Throws naming an unknown limit or a bad value.
+ */
+export function parseLimits(overrides: string | undefined): Limits {
+  const limits: Record<string, LimitRule> = { ...DEFAULT_LIMITS };
+  if (overrides === undefined) return Object.freeze(limits) as Limits;
+  let json: unknown;
+  try {
+    json = JSON.parse(overrides);
+  } catch {
+    throw new Error('PARLEY_LIMITS must be JSON: { "<limit>": { "points": n, "seconds": n } }');
+  }
+  const parsed = overrideSchema.safeParse(json);
+  if (!parsed.success) throw new Error(`PARLEY_LIMITS: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  for (const [name, value] of Object.entries(parsed.data)) {
+    const rule = limits[name];
+    if (!rule) throw new Error(`PARLEY_LIMITS: no limit named ${name}`);
+    limits[name] = { scope: rule.scope, ...value };
+  }
+  return Object.freeze(limits) as Limits;
+}

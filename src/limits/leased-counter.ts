@@ -1,0 +1,57 @@
+import type { SharedCounter } from './shared-counter.js';
+
+/** Points granted by one round trip: at most 1/LEASE_FRACTION of a window's budget. */
+const LEASE_FRACTION = 20;
+/** A lease not spent within this time is dropped (its points stay used). */
+const LEASE_MS = 1000;
+/** Leases kept before expired ones are swept. */
+const SWEEP_AT = 10_000;
+
+interface Lease {
+  points: number;
+  readonly until: number;
+}
+
+/**
+ * A shared counter taken in small leases: one round trip to the shared counter grants a few
+ * points that this process then spends without asking again. A busy sender costs the
+ * primary (or Redis) one message per lease, not one per event; what a lease can overspend is
+ * bounded by its size times the processes holding one.
+ */
+export class LeasedCounter {
+  private readonly leases = new Map<string, Lease>();
+  private readonly leaseSize: number;
+
+  constructor(
+    private readonly shared: SharedCounter,
+    budget: number,
+  ) {
+    this.leaseSize = Math.max(1, Math.floor(budget / LEASE_FRACTION));
+  }
+
+  /** True when `key` may spend a point: at once from a lease, else after asking the shared counter. */
+  take(key: string): boolean | Promise<boolean> {
+    const now = Date.now();
+    const lease = this.leases.get(key);
+    if (lease && lease.points > 0 && lease.until > now) {
+      lease.points--;
+      return true;
+    }
+    return this.renew(key, now);
+  }
+
+  private async renew(key: string, now: number): Promise<boolean> {
+    let granted = this.leaseSize;
+    if (!(await this.shared.take(key, granted))) {
+      if (granted === 1 || !(await this.shared.take(key, 1))) return false;
+      granted = 1;
+    }
+    if (this.leases.size >= SWEEP_AT) this.sweep(now);
+    this.leases.set(key, { points: granted - 1, until: now + LEASE_MS });
+    return true;
+  }
+
+  private sweep(now: number): void {
+    for (const [key, lease] of this.leases) if (lease.until <= now) this.leases.delete(key);
+  }
+}

@@ -1,0 +1,50 @@
+import cluster from 'node:cluster';
+import { RateLimiterCluster, RateLimiterClusterMaster, RateLimiterMemory, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { LimitRule } from './catalog.js';
+
+/**
+ * One shared limit's counters: how many points each key has used in its window. Shared by
+ * every worker of a node (the primary holds them) and, with Redis, by every node.
+ */
+export interface SharedCounter {
+  /** Takes `points` from `key`'s budget; false (and nothing taken beyond it) when it is spent. */
+  take(key: string, points?: number): Promise<boolean>;
+  /** Points `key` used in the current window. */
+  used(key: string): Promise<number>;
+  /** Forgets `key` (a successful login clears its failures). */
+  forget(key: string): Promise<void>;
+}
+
+/** How long a worker waits for the primary's answer before refusing. */
+const CLUSTER_TIMEOUT_MS = 2000;
+
+/**
+ * Makes the counter of one limit: in a cluster worker, held by the primary (see
+ * `serveSharedCounters`); in a lone process, in memory.
+ */
+export function createSharedCounter(name: string, rule: LimitRule): SharedCounter {
+  const options = { keyPrefix: `parley:${name}`, points: rule.points, duration: rule.seconds };
+  const limiter: RateLimiterAbstract = cluster.isWorker
+    ? new RateLimiterCluster({ ...options, timeoutMs: CLUSTER_TIMEOUT_MS })
+    : new RateLimiterMemory(options);
+  return {
+    take: (key, points = 1) =>
+      limiter.consume(key, points).then(
+        () => true,
+        (rejection: unknown) => {
+          // The library rejects with its result object when the budget is spent, and with an Error otherwise.
+          if (rejection instanceof Error) throw rejection;
+          return false;
+        },
+      ),
+    used: async (key) => (await limiter.get(key))?.consumedPoints ?? 0,
+    forget: async (key) => {
+      await limiter.delete(key);
+    },
+  };
+}
+
+/** In the node:cluster primary: holds every worker's shared counters. Call once before forking. */
+export function serveSharedCounters(): void {
+  new RateLimiterClusterMaster();
+}

@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import type { Ack } from '../../src/shared/errors.js';
+import { startServer, type RunningServer } from '../helpers/server.js';
+import { newBrowser, Tab } from './room-client.js';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Any client event, acknowledged (account events are not among the Tab's room calls). */
+async function callAny(tab: Tab, event: string, payload: unknown): Promise<Ack<unknown>> {
+  const emit = tab.socket.timeout(10_000).emitWithAck as unknown as (event: string, payload: unknown) => Promise<Ack<unknown>>;
+  return emit.call(tab.socket.timeout(10_000), event, payload);
+}
+
+async function mustAny(tab: Tab, event: string, payload: unknown): Promise<void> {
+  const ack = await callAny(tab, event, payload);
+  if (!ack.ok) throw new Error(`${event} refused: ${ack.error} ${ack.message}`);
+}
+
+const refusedWith = (ack: Ack<unknown>, error: string): void => {
+  assert.equal(ack.ok, false, `expected ${error}, got success`);
+  if (!ack.ok) assert.equal(ack.error, error, ack.message);
+};
+
+/**
+ * Issue 10, defect 3: a tab that follows a direct room and then changes identity (signs out,
+ * or signs in as another account) stops getting the room's events and can no longer send
+ * typing into it or ask who is in it, on every tab of its browser, on both workers.
+ */
+describe('a direct room after an identity change', () => {
+  let server: RunningServer;
+  const tabs: Tab[] = [];
+  const open = async (browser = newBrowser()): Promise<Tab> => {
+    const tab = await Tab.open(server.url, { browser });
+    tabs.push(tab);
+    return tab;
+  };
+  before(async () => {
+    server = await startServer({ workers: 2 });
+  });
+  after(async () => {
+    for (const tab of tabs) tab.close();
+    await server.stop();
+  });
+
+  /** Alice (an account, two tabs following the direct room) and Bob; returns the room. */
+  async function directRoom(): Promise<{ aliceTabs: Tab[]; bob: Tab; roomId: number }> {
+    const browser = newBrowser();
+    const aliceTabs = [await open(browser), await open(browser)];
+    const bob = await open();
+    const [first, second] = aliceTabs as [Tab, Tab];
+    await mustAny(first, 'account:register', { username: `alice${randomUUID().slice(0, 8)}`, password: 'correct horse battery' });
+    const bobUser = await bob.whoAmI();
+    const room = await first.must('dm:open', { userId: bobUser.id });
+    await second.must('room:join', { roomId: room.id });
+    await bob.must('room:join', { roomId: room.id });
+    await bob.send(room.id, 'before');
+    for (const tab of aliceTabs) await tab.waitFor(() => tab.eventsOf(room.id).length === 1, 'alice hears bob before the change');
+    return { aliceTabs, bob, roomId: room.id };
+  }
+
+  async function assertShutOut(aliceTabs: Tab[], bob: Tab, roomId: number): Promise<void> {
+    for (const tab of aliceTabs) await tab.waitFor(() => tab.removed.includes(roomId), 'each tab is told the room is gone');
+    await bob.send(roomId, 'after');
+    await sleep(300);
+    for (const tab of aliceTabs) {
+      assert.deepEqual(tab.eventsOf(roomId).map((event) => event.text), ['before'], 'nothing after the change reaches the tab');
+      refusedWith(await callAny(tab, 'typing', { roomId, typing: true }), 'UNKNOWN_ROOM');
+      refusedWith(await callAny(tab, 'presence:list', { roomId }), 'UNKNOWN_ROOM');
+      refusedWith(await tab.call('history:before', { roomId }), 'UNKNOWN_ROOM');
+    }
+  }
+
+  test('signing out drops the direct room from every tab of the browser', async () => {
+    const { aliceTabs, bob, roomId } = await directRoom();
+    await mustAny(aliceTabs[0] as Tab, 'account:logout', {});
+    await assertShutOut(aliceTabs, bob, roomId);
+  });
+
+  test('signing in as another account drops the direct room too', async () => {
+    const { aliceTabs, bob, roomId } = await directRoom();
+    const carolName = `carol${randomUUID().slice(0, 8)}`;
+    const carolTab = await open();
+    await mustAny(carolTab, 'account:register', { username: carolName, password: 'correct horse battery' });
+    await mustAny(aliceTabs[1] as Tab, 'account:login', { username: carolName, password: 'correct horse battery' });
+    await assertShutOut(aliceTabs, bob, roomId);
+  });
+});
