@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import { randomInt } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import { connected, eventually, tutorialClient } from '../helpers/clients.js';
+import { startServer, type RunningServer } from '../helpers/server.js';
+import { chatUntil } from './fuzz/chat-traffic.js';
+import { pollingCase, runPollingCase } from './fuzz/polling-cases.js';
+import { Random } from './fuzz/random.js';
+import { runWebSocketCase, webSocketCase } from './fuzz/websocket-cases.js';
+
+/** Reproduce a run with its printed seed: PARLEY_FUZZ_SEED=<seed> (and PARLEY_FUZZ_CASES=<n>). */
+const SEED = process.env['PARLEY_FUZZ_SEED'] ? Number(process.env['PARLEY_FUZZ_SEED']) : randomInt(2 ** 31);
+/** Cases per transport. */
+const CASES = Number(process.env['PARLEY_FUZZ_CASES'] ?? 2000);
+/** Connections each transport keeps busy at once. */
+const LANES = 4;
+
+/** Runs `count` cases over `lanes` concurrent lanes, case `i` always built from the same generator. */
+async function inLanes(count: number, lanes: number, runCase: (index: number) => Promise<string>): Promise<Map<string, number>> {
+  const outcomes = new Map<string, number>();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: lanes }, async () => {
+      for (let index = next++; index < count; index = next++) {
+        const outcome = await runCase(index);
+        outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
+      }
+    }),
+  );
+  return outcomes;
+}
+
+/**
+ * Malformed engine.io and socket.io frames, over WebSocket and long-polling, from a seeded
+ * generator, while a tutorial client chats. Afterwards every process is the one that
+ * started, /healthz answers, nothing was thrown uncaught, and every acknowledged message
+ * is stored once, in order.
+ */
+describe('frame fuzzer', () => {
+  let server: RunningServer;
+  before(async () => {
+    server = await startServer({ workers: 2 });
+    await eventually(() => server.workerPids().length === 2, 'both workers ready');
+  });
+  after(async () => {
+    assert.equal(await server.stop(), 0, 'a graceful stop after the fuzzing');
+  });
+
+  test(`${CASES} malformed cases per transport leave every process up and the history intact (seed ${SEED})`, async (t) => {
+    console.log(`frame fuzzer: seed ${SEED}, ${CASES} cases per transport (PARLEY_FUZZ_SEED=${SEED} reproduces the cases)`);
+    const workersAtStart = server.workerPids();
+    const chatter = tutorialClient(server.url);
+    t.after(() => chatter.close());
+    await connected(chatter);
+
+    let fuzzing = true;
+    const started = Date.now();
+    const traffic = chatUntil(chatter, `fuzz-${SEED}`, () => !fuzzing, { limit: 5000, pauseMs: 15 });
+    const [webSocket, polling] = await Promise.all([
+      inLanes(CASES, LANES, (index) => runWebSocketCase(server.url, webSocketCase(Random.forCase(SEED, 'websocket', index)), 20)),
+      inLanes(CASES, LANES, async (index) => {
+        const { status } = await runPollingCase(server.port, pollingCase(Random.forCase(SEED, 'polling', index)), 300, 40);
+        return String(status);
+      }),
+    ]);
+    fuzzing = false;
+    const acknowledged = await traffic;
+    const seconds = (Date.now() - started) / 1000;
+    console.log(
+      `frame fuzzer: ${seconds.toFixed(1)} s; websocket ${JSON.stringify(Object.fromEntries(webSocket))}; ` +
+        `polling statuses ${JSON.stringify(Object.fromEntries(polling))}; ${acknowledged.length} chat messages acknowledged meanwhile`,
+    );
+
+    // Every process is the one that started: no worker died and none was forked again.
+    assert.deepEqual(server.workerPids(), workersAtStart, 'the same workers');
+    for (const pid of [server.pid, ...workersAtStart]) assert.doesNotThrow(() => process.kill(pid, 0), `process ${pid} alive`);
+    assert.equal(server.logs().filter((line) => line.msg === 'worker died; forking a replacement').length, 0);
+    assert.doesNotMatch(server.stderr(), /Error|uncaught|unhandled/i, 'nothing thrown uncaught');
+    const errors = server.logs().filter((line) => typeof line['level'] === 'number' && line['level'] >= 50);
+    assert.deepEqual(errors, [], 'no error logged');
+    assert.equal((await fetch(`${server.url}/healthz`)).status, 200);
+
+    // The chat went on throughout, and each acknowledged message is stored once, in order.
+    assert.ok(acknowledged.length >= 20, `the chat went on during the fuzzing (${acknowledged.length} acknowledged)`);
+    const offsets = acknowledged.map((message) => message.serverOffset);
+    assert.deepEqual(offsets, [...offsets].sort((a, b) => a - b), 'acknowledged offsets grow');
+    const reader = tutorialClient(server.url, { serverOffset: 0, transports: ['websocket'] });
+    t.after(() => reader.close());
+    await connected(reader);
+    const last = offsets.at(-1) ?? 0;
+    await eventually(() => reader.deliveries.some((delivery) => delivery.serverOffset >= last), 'the history read back', 20_000);
+    const history = reader.deliveries.map((delivery) => delivery.serverOffset);
+    assert.deepEqual(history, [...new Set(history)].sort((a, b) => a - b), 'the history once, in offset order');
+    const ours = reader.deliveries.filter((delivery) => delivery.text.startsWith(`fuzz-${SEED}-`));
+    assert.deepEqual(ours, acknowledged, 'every acknowledged message stored once, at its offset, in order');
+  });
+});
