@@ -88,8 +88,20 @@ function maybeBreak(random: Random, text: string): string {
   }
 }
 
-/** A socket.io packet (the text inside an engine.io `4` message), mostly malformed. */
+/**
+ * A socket.io event packet that passes the parser: a string event name, arguments of any
+ * JSON shape, and an acknowledgement id half the time. These reach Parley's handlers.
+ */
+function wellFormedEvent(random: Random): string {
+  const names = EVENT_NAMES.filter((name) => typeof name === 'string');
+  const args = Array.from({ length: random.int(0, 3) }, () => jsonValue(random));
+  const ackId = random.chance(0.5) ? String(random.int(0, 1000)) : '';
+  return `2${ackId}[${[JSON.stringify(random.pick(names)), ...args].join(',')}]`;
+}
+
+/** A socket.io packet (the text inside an engine.io `4` message): half reach the handlers, half are malformed. */
 export function socketIoPacket(random: Random): string {
+  if (random.chance(0.5)) return wellFormedEvent(random);
   const type = random.pick(['0', '1', '2', '2', '2', '3', '4', '5', '5', '6', '7', '9', '-', 'x', '']);
   const attachments = type === '5' || type === '6' || random.chance(0.05)
     ? random.pick(['1-', '0-', '2-', '-1-', '99999999999999999999-', 'a-', '1', '']) : '';

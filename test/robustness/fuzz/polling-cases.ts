@@ -1,5 +1,6 @@
 import { engineIoPacket } from './packets.js';
 import { httpRequest, rawRequest } from './http-requests.js';
+import { PROBE } from './websocket-cases.js';
 import type { Random } from './random.js';
 
 /** The session a case runs in: none, an engine.io session, or one joined to `/`. */
@@ -45,7 +46,7 @@ function fuzzBody(random: Random): Buffer {
     case 0:
       return Buffer.concat([Buffer.from('42["chat message","'), Buffer.from([0xc3, 0x28, 0xff, 0xed, 0xa0, 0x80]), Buffer.from('","x"]')]);
     case 1:
-      return Buffer.from(`42["chat message","${'z'.repeat(random.int(70_000, 300_000))}","big"]`);
+      return Buffer.from(`42["chat message","${'z'.repeat(random.int(66_000, 100_000))}","big"]`);
     case 2:
       return random.bytes(random.int(0, 512));
     case 3:
@@ -108,22 +109,24 @@ export function pollingCase(random: Random): PollingCase {
   return { stage, attack };
 }
 
-/** What the case saw: the status of its malformed request (0: no answer before the deadline). */
+/** What the case saw: the status of its malformed request (0: no answer before the deadline), and whether the session answered the probe after it. */
 export interface PollingOutcome {
   readonly status: number;
+  readonly answered: boolean;
 }
 
 /**
  * Runs one case against `port`: opens a session and joins `/` as its stage asks, makes the
- * malformed request (given up after `timeoutMs`), then one short poll (`drainMs`) to let
- * the session answer, and closes the session if it still stands. Never rejects.
+ * malformed request (given up after `timeoutMs`), then sends the probe (see PROBE) and
+ * polls for its answer, which comes once the session has handled what came before, and
+ * closes the session if it still stands. Never rejects.
  */
-export async function runPollingCase(port: number, fuzz: PollingCase, timeoutMs: number, drainMs: number): Promise<PollingOutcome> {
+export async function runPollingCase(port: number, fuzz: PollingCase, timeoutMs: number): Promise<PollingOutcome> {
   let sid = 'none';
   if (fuzz.stage !== 'none') {
     const open = await httpRequest(port, 'GET', '/socket.io/?EIO=4&transport=polling', undefined, {}, 5000);
     const found = /"sid":"([^"]+)"/.exec(open.body);
-    if (open.status !== 200 || !found?.[1]) return { status: open.status };
+    if (open.status !== 200 || !found?.[1]) return { status: open.status, answered: false };
     sid = found[1];
     if (fuzz.stage === 'namespace') {
       const path = `/socket.io/?EIO=4&transport=polling&sid=${encodeURIComponent(sid)}`;
@@ -141,12 +144,21 @@ export async function runPollingCase(port: number, fuzz: PollingCase, timeoutMs:
   } else {
     reply = await rawRequest(port, attack.request(sid), timeoutMs);
   }
+  let answered = false;
   if (fuzz.stage !== 'none') {
     const path = `/socket.io/?EIO=4&transport=polling&sid=${encodeURIComponent(sid)}`;
-    // A poll returns what the session answered, or is cut short when it has nothing to say.
-    await httpRequest(port, 'GET', path, undefined, {}, drainMs);
+    const probe = PROBE[fuzz.stage === 'namespace' ? 'namespace' : 'engine'];
+    const sent = await httpRequest(port, 'POST', path, probe.send, { 'content-type': 'text/plain;charset=UTF-8' }, timeoutMs);
+    if (sent.status === 200) {
+      // The answer may follow packets the case's request made the server queue.
+      for (let polls = 0; polls < 3 && !answered; polls++) {
+        const poll = await httpRequest(port, 'GET', path, undefined, {}, timeoutMs);
+        if (poll.status !== 200) break;
+        answered = poll.body.split(SEPARATOR).some((packet) => packet.startsWith(probe.answer));
+      }
+    }
     // Close the session (engine.io's close packet) rather than leave it to the ping timeout.
-    await httpRequest(port, 'POST', path, '1', { 'content-type': 'text/plain;charset=UTF-8' }, timeoutMs);
+    if (sent.status === 200) await httpRequest(port, 'POST', path, '1', { 'content-type': 'text/plain;charset=UTF-8' }, timeoutMs);
   }
-  return { status: reply.status };
+  return { status: reply.status, answered };
 }

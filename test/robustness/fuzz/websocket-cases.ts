@@ -34,18 +34,29 @@ export function webSocketCase(random: Random): WebSocketCase {
       frames.push({ data: Buffer.concat([Buffer.from('42["chat message","'), Buffer.from([0xc3, 0x28, 0xff, 0xfe, 0xed, 0xa0, 0x80]), Buffer.from('","x"]')]), binary: false });
     } else {
       // Above the server's maxHttpBufferSize (64 KiB by default).
-      frames.push({ data: `42["chat message","${'z'.repeat(random.int(60_000, 200_000))}","big"]`, binary: false });
+      frames.push({ data: `42["chat message","${'z'.repeat(random.int(66_000, 100_000))}","big"]`, binary: false });
     }
   }
   return { stage: random.chance(0.8) ? 'namespace' : 'engine', frames, query };
 }
 
+/** How the server treated a case's connection. */
+export type WebSocketOutcome = 'answered' | 'closed' | 'refused' | 'silent';
+
+/**
+ * The probe sent after a case's frames: the server has read every frame before it once it
+ * answers. In the namespace, an event nobody handles, with an acknowledgement id the fuzzer
+ * never uses (Parley answers it UNKNOWN_EVENT); before it, joining the namespace.
+ */
+export const PROBE = { namespace: { send: '42424242["fuzz:probe"]', answer: '43424242' }, engine: { send: '40', answer: '4' } } as const;
+
 /**
  * Opens a raw WebSocket to Parley's engine.io endpoint, reaches the case's stage, sends its
- * frames, then waits until the server closes the connection or `settleMs` pass, and closes
- * it. Resolves with how the server reacted; never rejects (refusals are expected).
+ * frames and the probe, then waits until the server answers the probe, closes the
+ * connection, or `timeoutMs` pass. Resolves with what happened; never rejects (refusals and
+ * closes are the expected answers to most cases).
  */
-export async function runWebSocketCase(baseUrl: string, fuzz: WebSocketCase, settleMs: number): Promise<'closed' | 'open' | 'refused'> {
+export async function runWebSocketCase(baseUrl: string, fuzz: WebSocketCase, timeoutMs: number): Promise<WebSocketOutcome> {
   const socket = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/socket.io/?${fuzz.query}`);
   const messages: string[] = [];
   let waiter: (() => void) | undefined;
@@ -55,19 +66,13 @@ export async function runWebSocketCase(baseUrl: string, fuzz: WebSocketCase, set
     waiter?.();
   });
   socket.on('error', () => undefined);
-  const onClose = new Promise<void>((resolve) => socket.once('close', () => {
+  socket.once('close', () => {
     closed = true;
     waiter?.();
-    resolve();
-  }));
-  /** Waits until a text message matching `wanted` came, the socket closed, or `timeoutMs` passed. */
-  const receive = (wanted: (message: string) => boolean, timeoutMs: number): Promise<boolean> =>
+  });
+  /** Waits until a text message after the first `skip` starts with `prefix`; false if the socket closed or time ran out. */
+  const receive = (prefix: string, skip: number): Promise<boolean> =>
     new Promise((resolve) => {
-      const check = (): boolean => {
-        if (messages.some(wanted)) return finish(true);
-        if (closed) return finish(false);
-        return false;
-      };
       const timer = setTimeout(() => finish(false), timeoutMs);
       const finish = (result: boolean): boolean => {
         clearTimeout(timer);
@@ -75,20 +80,26 @@ export async function runWebSocketCase(baseUrl: string, fuzz: WebSocketCase, set
         resolve(result);
         return true;
       };
+      const check = (): boolean => {
+        if (messages.slice(skip).some((message) => message.startsWith(prefix))) return finish(true);
+        return closed ? finish(false) : false;
+      };
       if (!check()) waiter = () => void check();
     });
   try {
-    if (!(await receive((message) => message.startsWith('0'), 5000))) return 'refused';
+    if (!(await receive('0', 0))) return 'refused';
     if (fuzz.stage === 'namespace') {
       socket.send('40');
-      if (!(await receive((message) => message.startsWith('40') || message.startsWith('44'), 5000))) return 'refused';
+      if (!(await receive('4', 1))) return 'refused';
     }
     for (const frame of fuzz.frames) {
       if (socket.readyState !== WebSocket.OPEN) break;
       socket.send(frame.data, { binary: frame.binary });
     }
-    await Promise.race([onClose, new Promise((resolve) => setTimeout(resolve, settleMs))]);
-    return closed ? 'closed' : 'open';
+    const seen = messages.length;
+    if (socket.readyState === WebSocket.OPEN) socket.send(PROBE[fuzz.stage].send);
+    if (await receive(PROBE[fuzz.stage].answer, seen)) return 'answered';
+    return closed ? 'closed' : 'silent';
   } finally {
     socket.terminate();
   }
