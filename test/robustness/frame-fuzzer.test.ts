@@ -9,9 +9,16 @@ import { Random } from './fuzz/random.js';
 import { runWebSocketCase, webSocketCase } from './fuzz/websocket-cases.js';
 
 /** Reproduce a run with its printed seed: PARLEY_FUZZ_SEED=<seed> (and PARLEY_FUZZ_CASES=<n>). */
-const SEED = process.env['PARLEY_FUZZ_SEED'] ? Number(process.env['PARLEY_FUZZ_SEED']) : randomInt(2 ** 31);
+const SEED = wholeNumber('PARLEY_FUZZ_SEED') ?? randomInt(2 ** 31);
 /** Cases per transport. */
-const CASES = Number(process.env['PARLEY_FUZZ_CASES'] ?? 2000);
+const CASES = wholeNumber('PARLEY_FUZZ_CASES') ?? 2000;
+
+function wholeNumber(name: string): number | undefined {
+  const text = process.env[name];
+  if (text === undefined || text === '') return undefined;
+  if (!/^\d+$/.test(text)) throw new Error(`${name} must be a whole number, not ${JSON.stringify(text)}`);
+  return Number(text);
+}
 /** Connections each transport keeps busy at once. */
 const LANES = 6;
 /**

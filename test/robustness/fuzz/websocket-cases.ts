@@ -14,7 +14,7 @@ export interface WebSocketCase {
 
 const GOOD_QUERY = 'EIO=4&transport=websocket';
 
-/** Builds case number `index` of a run from its own generator. */
+/** Builds one WebSocket case from its own generator. */
 export function webSocketCase(random: Random): WebSocketCase {
   const query = random.chance(0.05)
     ? random.pick(['EIO=3&transport=websocket', 'EIO=5&transport=websocket', 'EIO=-1&transport=websocket', 'transport=websocket', 'EIO=4&transport=websocket&sid=0.nope.nope', 'EIO=4&transport=polling', 'EIO=4&transport=nope'])
