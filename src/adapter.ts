@@ -1,11 +1,12 @@
 import cluster from 'node:cluster';
-import { createAdapter as createClusterAdapter } from '@socket.io/cluster-adapter';
-import type { ServerOptions } from 'socket.io';
+import type { Namespace, ServerOptions } from 'socket.io';
+import { ClusterRecoveryAdapter, LocalRecoveryAdapter } from './delivery/recovery-adapter.js';
+import { chatRoomOf } from './presence/keys.js';
 
 /** The Socket.IO adapter this process uses, and whether it reaches other processes. */
 export interface AdapterChoice {
-  /** Undefined means Socket.IO's in-memory adapter (one process). */
-  readonly factory: ServerOptions['adapter'] | undefined;
+  /** Builds the adapter of each namespace; needs `connectionStateRecovery` in the server options. */
+  readonly factory: ServerOptions['adapter'];
   /** True when rooms, broadcasts and serverSideEmit span several processes or machines. */
   readonly spansProcesses: boolean;
 }
@@ -22,13 +23,35 @@ export interface AdapterChoice {
 export const CLUSTER_HEARTBEAT = Object.freeze({ heartbeatInterval: 1000, heartbeatTimeout: 4000 });
 
 /**
+ * The Socket.IO rooms of a chat room's live followers (`room:<id>`, `tutorial:<id>`): a
+ * connection enters them only through delivery's catch-up, so connection state recovery
+ * must not restore them (see recovery-adapter.ts).
+ */
+const isLiveRoom = (room: string): boolean => chatRoomOf(room) !== undefined;
+
+/**
  * The one place the Socket.IO adapter is picked: the node:cluster adapter inside a
- * cluster worker, the in-memory adapter in a lone process.
+ * cluster worker, the in-memory adapter with connection state recovery in a lone process.
+ * Both leave live rooms out of recovered sessions.
  */
 export function chooseAdapter(redisUrl: string | undefined): AdapterChoice {
   if (redisUrl !== undefined) {
     throw new Error('PARLEY_REDIS_URL is set, but the Redis adapter is not built yet; unset it to run on one machine');
   }
-  if (cluster.isWorker) return { factory: createClusterAdapter(CLUSTER_HEARTBEAT), spansProcesses: true };
-  return { factory: undefined, spansProcesses: false };
+  // Socket.IO calls the factory with `new`: a function expression (unlike an arrow) may be
+  // called so, and the object it returns becomes the result.
+  if (cluster.isWorker) {
+    return {
+      factory: function clusterAdapter(nsp: Namespace) {
+        return new ClusterRecoveryAdapter(nsp, CLUSTER_HEARTBEAT, isLiveRoom);
+      },
+      spansProcesses: true,
+    };
+  }
+  return {
+    factory: function localAdapter(nsp: Namespace) {
+      return new LocalRecoveryAdapter(nsp, isLiveRoom);
+    },
+    spansProcesses: false,
+  };
 }

@@ -30,15 +30,14 @@ export interface DeliveryOptions {
  * Messages never travel through the Socket.IO adapter's broadcast, so connection state
  * recovery neither keeps nor replays them, and a recovered connection is not put back in
  * its live rooms: like any other connection it is caught up from the offset its client
- * names, then joins. The store is the one source of what a client missed.
+ * names, then joins (the adapter, picked in adapter.ts, leaves live rooms out of the
+ * sessions it keeps). The store is the one source of what a client missed.
  */
 export class Delivery {
   private readonly feeds = new Map<number, RoomFeed>();
   private readonly catchUpWriter: CatchUpWriter;
   private readonly liveWriter: LiveWriter;
   private readonly reads: SharedReads;
-  /** Every wire's live Socket.IO room of every feed. */
-  private readonly liveRooms = new Set<string>();
   /** Catch-ups under way, by room: their feed must stay open. */
   private readonly catchingUp = new Map<number, number>();
   /** Feeds found unused at the last sweep. */
@@ -63,7 +62,6 @@ export class Delivery {
       for (const message of messages) this.feeds.get(message.roomId)?.offer(message);
     });
     io.on('room:head', (roomId, offset) => this.feeds.get(roomId)?.hint(offset));
-    this.keepLiveRoomsOutOfRecovery();
     this.sweeper = setInterval(() => this.closeUnusedFeeds(), options.feedSweepMs ?? 60_000);
     this.sweeper.unref();
   }
@@ -77,7 +75,6 @@ export class Delivery {
     let feed = this.feeds.get(roomId);
     if (!feed) {
       const targets = this.wires.map((wire) => ({ wire, key: wire.key(roomId) }));
-      for (const { key } of targets) this.liveRooms.add(key);
       const opened = new RoomFeed(
         roomId,
         this.store,
@@ -210,20 +207,6 @@ export class Delivery {
       this.feeds.delete(roomId);
     }
     this.unused = unused;
-  }
-
-  /**
-   * A disconnected socket's session, as connection state recovery keeps it (one process,
-   * in-memory adapter), leaves out the live rooms: a recovered connection would otherwise
-   * be back in them before its middleware and catch-up ran, and get live messages above a
-   * gap. Other rooms (a user's tabs, presence) are restored as usual.
-   */
-  private keepLiveRoomsOutOfRecovery(): void {
-    const adapter = this.io.of('/').adapter;
-    const persist = adapter.persistSession.bind(adapter);
-    adapter.persistSession = (session) => {
-      persist({ ...session, rooms: session.rooms.filter((room) => !this.liveRooms.has(String(room))) });
-    };
   }
 }
 

@@ -25,6 +25,8 @@ export interface RunningServer {
   readonly workerPids: () => number[];
   /** Every log line so far, parsed. */
   readonly logs: () => LogLine[];
+  /** Everything the server's processes wrote to stderr so far (an uncaught exception's trace lands here). */
+  readonly stderr: () => string;
   /** Resolves when a log line matching `predicate` has been written. */
   readonly waitForLog: (predicate: (line: LogLine) => boolean, timeoutMs?: number) => Promise<LogLine>;
   /** Sends a signal and resolves with the exit code (null when killed by a signal). */
@@ -140,6 +142,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     workerPids: () =>
       lines.filter((line) => line.msg === 'worker ready').map((line) => line['workerPid'] as number),
     logs: () => [...lines],
+    stderr: () => stderr,
     waitForLog,
     stop: (signal: NodeJS.Signals = 'SIGTERM') => stopChild(child, signal, exited),
   };

@@ -1,0 +1,62 @@
+import { NodeClusterAdapter } from '@socket.io/cluster-adapter';
+import type { Namespace } from 'socket.io';
+import { SessionAwareAdapter, type ClusterAdapterOptions } from 'socket.io-adapter';
+
+/** Whether a Socket.IO room holds a chat room's live (caught-up) followers. */
+export type IsLiveRoom = (room: string) => boolean;
+
+/** What Socket.IO hands the adapter when a connection drops for a reason it may recover from. */
+type SessionToPersist = Parameters<SessionAwareAdapter['persistSession']>[0];
+
+const withoutLiveRooms = (session: SessionToPersist, isLiveRoom: IsLiveRoom): SessionToPersist => ({
+  ...session,
+  rooms: session.rooms.filter((room) => !isLiveRoom(room)),
+});
+
+/**
+ * Socket.IO's in-memory adapter with connection state recovery (the one Socket.IO itself
+ * picks for a lone process when recovery is on), keeping live rooms out of the sessions it
+ * keeps.
+ *
+ * Contract: a session persisted on disconnect, and so a connection recovered from it, never
+ * holds a room for which `isLiveRoom` is true; every other room (a user's tabs, presence
+ * watchers) is kept and restored as usual. Why: Socket.IO puts a recovered socket back in
+ * its rooms before any middleware or handler runs, and in a live room it would receive new
+ * messages above a gap before delivery caught it up from the store. Delivery joins it to
+ * the live room itself, at the exact offset its feed has reached (Delivery.catchUp).
+ *
+ * Needs `connectionStateRecovery` in the server options (the parent reads its window).
+ */
+export class LocalRecoveryAdapter extends SessionAwareAdapter {
+  constructor(
+    nsp: Namespace,
+    private readonly isLiveRoom: IsLiveRoom,
+  ) {
+    super(nsp);
+  }
+
+  override persistSession(session: SessionToPersist): void {
+    super.persistSession(withoutLiveRooms(session, this.isLiveRoom));
+  }
+}
+
+/**
+ * Socket.IO's node:cluster adapter under the same contract as LocalRecoveryAdapter.
+ *
+ * Today (socket.io-adapter 2.5) it keeps no session at all: its persistSession is the base
+ * Adapter's no-op and restoreSession answers null, so no connection is ever recovered in a
+ * cluster. The override holds the contract should a version start to keep them.
+ */
+export class ClusterRecoveryAdapter extends NodeClusterAdapter {
+  constructor(
+    nsp: Namespace,
+    options: ClusterAdapterOptions,
+    private readonly isLiveRoom: IsLiveRoom,
+  ) {
+    super(nsp, options);
+  }
+
+  override persistSession(session: SessionToPersist): void {
+    super.persistSession(withoutLiveRooms(session, this.isLiveRoom));
+  }
+}
