@@ -6,6 +6,7 @@ import { GroupCommit } from '../group-commit.js';
 import {
   StoreUnavailableError,
   UnknownRoomError,
+  UnstorableDraftError,
   type AppendResult,
   type MessageDraft,
   type Room,
@@ -17,6 +18,7 @@ import { MESSAGE_COLUMNS, toMessage, type MessageRow } from './message-row.js';
 import { SqliteAccounts } from './accounts.js';
 import { migrations } from './migrations.js';
 import { SqliteRooms } from './rooms.js';
+import { unstorableDraft } from '../unstorable.js';
 
 /** How long one connection waits for another process's write lock before giving up. */
 const BUSY_TIMEOUT_MS = 5000;
@@ -29,7 +31,9 @@ const BUSY_RETRIES = 3;
  * Durability: WAL with `synchronous = FULL`, so a commit is fsynced before the append
  * resolves and therefore before the message is acknowledged; it survives kill -9 of the
  * process and a power cut. (NORMAL would survive kill -9 only.) Group commit keeps the
- * fsync count low: measured here, one fsync costs about 0.25 ms.
+ * fsync count low: measured here, one fsync costs about 0.25 ms. A batch that SQLite
+ * refused for some draft's data (`isDataError`) was rolled back whole; the group commit
+ * splits it until that draft alone rejects, with `UnstorableDraftError`.
  *
  * Concurrency: under `npm start`, one connection writes (the primary's writer thread,
  * ./sqlite-writer.ts) and each worker reads through its own read-only connection
@@ -79,13 +83,18 @@ export class SqliteStore implements Store {
         `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE room_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
       ),
     };
-    this.appends = new GroupCommit((drafts) => this.writeWithRetry(drafts));
+    this.appends = new GroupCommit((drafts) => this.writeWithRetry(drafts), {
+      isolate: (error) => error instanceof UnstorableDraftError,
+    });
     this.accounts = new SqliteAccounts(this.db, (query) => this.read(query));
     this.rooms = new SqliteRooms(this.db);
   }
 
   appendMessage(draft: MessageDraft): Promise<AppendResult> {
     if (this.closing) return Promise.reject(new StoreUnavailableError('store is closing'));
+    // SQLite would keep these, but PostgreSQL cannot: both backends refuse the same drafts.
+    const unstorable = unstorableDraft(draft);
+    if (unstorable) return Promise.reject(unstorable);
     return this.appends.submit(draft);
   }
 
@@ -223,6 +232,8 @@ export class SqliteStore implements Store {
       try {
         return this.writeBatch(drafts);
       } catch (error) {
+        // Rolled back because of some draft's data: the group commit splits the batch to find it.
+        if (isDataError(error)) throw new UnstorableDraftError(`SQLite refused the draft (${errorCode(error)})`, { cause: error });
         if (!isBusy(error)) throw error;
         if (attempt >= BUSY_RETRIES) throw new StoreUnavailableError('database is busy', { cause: error });
         await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt));
@@ -277,6 +288,23 @@ export class SqliteStore implements Store {
 function isBusy(error: unknown): boolean {
   return error instanceof Database.SqliteError && (error.code === 'SQLITE_BUSY' || error.code.startsWith('SQLITE_BUSY_'));
 }
+
+/**
+ * True when SQLite refused a statement because of the data it carried: a constraint
+ * (CHECK, NOT NULL, a trigger's RAISE), a value too big or of the wrong type, or a value
+ * better-sqlite3 cannot bind (it throws TypeError or RangeError before SQLite sees it).
+ * Retrying the same data cannot succeed.
+ */
+function isDataError(error: unknown): boolean {
+  if (error instanceof Database.SqliteError) {
+    return ['SQLITE_CONSTRAINT', 'SQLITE_TOOBIG', 'SQLITE_MISMATCH', 'SQLITE_RANGE'].some(
+      (code) => error.code === code || error.code.startsWith(`${code}_`),
+    );
+  }
+  return error instanceof TypeError || error instanceof RangeError;
+}
+
+const errorCode = (error: unknown): string => (error instanceof Database.SqliteError ? error.code : error instanceof Error ? error.name : 'unknown');
 
 /** Applies the migrations this file lacks; safe when several processes start at once. */
 function migrate(db: Database.Database): void {
