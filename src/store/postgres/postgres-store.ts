@@ -79,8 +79,14 @@ export class PostgresStore implements Store {
     this.rooms = new PostgresRooms(pool, (operation, text, values) => this.query(operation, text, values));
   }
 
-  /** Connects to `connectionString` (a `postgres://` URL) and applies missing migrations. */
-  static async open(connectionString: string): Promise<PostgresStore> {
+  /**
+   * Connects to `connectionString` (a `postgres://` URL) and applies missing migrations.
+   * `report` gets what a migration tells the operator; by default a process warning.
+   */
+  static async open(
+    connectionString: string,
+    report: (note: string) => void = (note) => process.emitWarning(note, 'ParleyMigration'),
+  ): Promise<PostgresStore> {
     const pool = new pg.Pool({
       connectionString,
       max: POOL_SIZE,
@@ -93,7 +99,7 @@ export class PostgresStore implements Store {
     // reports StoreUnavailableError itself.
     pool.on('error', () => undefined);
     try {
-      await migrate(pool);
+      for (const note of await migrate(pool)) report(note);
     } catch (error) {
       await pool.end().catch(() => undefined);
       throw toStoreError(error, 'migration');

@@ -56,8 +56,10 @@ export class SqliteStore implements Store {
   /**
    * @param options.readOnly opens a connection that only reads a database another
    *   connection created, migrated and writes (./shared-writer-store.ts); a write on it throws.
+   * @param options.report gets what a migration tells the operator (e.g. names it had to
+   *   take from look-alikes); by default a process warning, so it is never silent.
    */
-  constructor(file: string, options: { readOnly?: boolean } = {}) {
+  constructor(file: string, options: { readOnly?: boolean; report?: (note: string) => void } = {}) {
     if (options.readOnly) {
       this.db = new Database(file, { timeout: BUSY_TIMEOUT_MS, readonly: true, fileMustExist: true });
     } else {
@@ -65,7 +67,7 @@ export class SqliteStore implements Store {
       this.db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = FULL');
-      migrate(this.db);
+      migrate(this.db, options.report ?? warnOperator);
     }
     this.db.pragma('foreign_keys = ON');
     this.statements = {
@@ -285,6 +287,8 @@ export class SqliteStore implements Store {
   }
 }
 
+const warnOperator = (note: string): void => process.emitWarning(note, 'ParleyMigration');
+
 function isBusy(error: unknown): boolean {
   return error instanceof Database.SqliteError && (error.code === 'SQLITE_BUSY' || error.code.startsWith('SQLITE_BUSY_'));
 }
@@ -306,20 +310,27 @@ function isDataError(error: unknown): boolean {
 
 const errorCode = (error: unknown): string => (error instanceof Database.SqliteError ? error.code : error instanceof Error ? error.name : 'unknown');
 
-/** Applies the migrations this file lacks; safe when several processes start at once. */
-function migrate(db: Database.Database): void {
+/**
+ * Applies the migrations this file lacks; safe when several processes start at once.
+ * `report` gets the lines a migration wants the operator to read.
+ */
+function migrate(db: Database.Database, report: (note: string) => void): void {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
-  const apply = db.transaction(() => {
+  const apply = db.transaction((): string[] => {
     const applied = new Set(db.prepare<[], { version: number }>('SELECT version FROM schema_migrations').all().map((row) => row.version));
+    const notes: string[] = [];
     for (const migration of migrations) {
       if (applied.has(migration.version)) continue;
-      db.exec(migration.sql);
+      if (migration.sql !== undefined) db.exec(migration.sql);
+      for (const note of migration.run?.(db) ?? []) notes.push(`migration ${migration.version}: ${note}`);
       db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
         migration.version,
         migration.name,
         Date.now(),
       );
     }
+    return notes;
   });
-  apply.immediate();
+  // Reported once committed: a rolled-back migration did nothing worth reporting.
+  for (const note of apply.immediate()) report(note);
 }
