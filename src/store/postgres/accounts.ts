@@ -18,7 +18,8 @@ export type Query = <Row extends pg.QueryResultRow>(operation: string, text: str
 
 /**
  * A guest lease is taken when the name is free, its lease has ended, or it is already the
- * holder's (a change of letter case, or to a look-alike). An account's row (expires_at NULL) is never taken.
+ * holder's (a change of letter case, or to a look-alike). An account's row (expires_at
+ * NULL) is never taken.
  * Under READ COMMITTED, `ON CONFLICT DO UPDATE` waits for a concurrent claimer of the same
  * key and then judges the committed row, so two processes can never both win a name.
  * $1 key, $2 name, $3 holder, $4 expires_at, $5 now, $6 a guest whose own lease counts as free.

@@ -22,7 +22,8 @@ interface AccountRow {
 
 /**
  * A guest lease is taken when the name is free, its lease has ended, or it is already the
- * holder's (a change of letter case, or to a look-alike). An account's row (expires_at NULL) is never taken.
+ * holder's (a change of letter case, or to a look-alike). An account's row (expires_at
+ * NULL) is never taken.
  */
 const CLAIM_NAME = `
   INSERT INTO names (name_key, name, holder, expires_at, renewed_at) VALUES (@key, @name, @holder, @expiresAt, @now)
