@@ -3,7 +3,8 @@ import { z } from 'zod';
 /**
  * Nicknames and usernames: 2 to 32 letters, digits, `_`, `.` or `-` in any script.
  * No spaces or symbols, so a name is easy to mention and hard to impersonate with
- * look-alike punctuation; uniqueness is case-insensitive (see nameKey in the store).
+ * look-alike punctuation; uniqueness is by look-alike (UTS #39 skeleton after NFKC) in any
+ * letter case, so 'Аlice' with a Cyrillic А is 'alice' (see src/store/name-key.ts).
  */
 export const nameSchema = z
   .string()

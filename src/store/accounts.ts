@@ -3,8 +3,10 @@
  * sessions bound to them, and the names people go by.
  *
  * Names are one namespace. Every account's username and every guest's nickname is a row
- * keyed by its case-folded form (`nameKey`), so "Alice" the account and "alice" the guest
- * can never both exist, on any worker or machine: the database's primary key decides.
+ * keyed by `nameKey` (./name-key.ts: NFKC, letter case and UTS #39 look-alikes
+ * folded), so "Alice" the account and "alice" or "Аlice" (Cyrillic А) the guest can never
+ * both exist, on any worker or machine: the database's primary key decides. An account is
+ * found by `loginKey` (NFKC and letter case only): a look-alike logs in as nobody.
  * An account's claim never expires; a guest's claim is a lease the guest's server renews
  * while the guest is connected, so a crashed server's guests free their names by themselves.
  *
@@ -15,7 +17,7 @@
 /** An account as the rest of the server sees it. */
 export interface Account {
   readonly id: number;
-  /** As the user typed it when registering; unique case-insensitively among all names. */
+  /** As the user typed it when registering; unique among all names by look-alike, in any letter case. */
   readonly username: string;
 }
 
@@ -53,10 +55,11 @@ export interface AccountStore {
   /**
    * Creates an account and claims its name for good, atomically. Rejects with
    * `NameTakenError` when another account or a live guest lease (other than `draft.guest`'s)
-   * holds the name in any letter case; a lease of `draft.guest` on any name is ended.
+   * holds the name or a look-alike of it, in any letter case; a lease of `draft.guest` on
+   * any name is ended.
    */
   createAccount(draft: AccountDraft, now: number): Promise<Account>;
-  /** The account with this username in any letter case. */
+  /** The account with this username in any letter case (not a look-alike: see `loginKey`). */
   accountByName(username: string): Promise<AccountCredentials | undefined>;
   /**
    * Stores a session (and binds the browser to it, replacing an earlier binding), and
@@ -71,8 +74,8 @@ export interface AccountStore {
   deleteSession(tokenHash: string): Promise<void>;
 
   /**
-   * Leases `name` to the guest `holder` until `expiresAt`, if no account holds it and no
-   * other guest's lease is live at `now`; true when leased. A holder has one name: its
+   * Leases `name` to the guest `holder` until `expiresAt`, if no account holds it (or a
+   * look-alike of it) and no other guest's lease is live at `now`; true when leased. A holder has one name: its
    * other leases are deleted.
    */
   claimGuestName(name: string, holder: string, expiresAt: number, now: number): Promise<boolean>;
@@ -94,9 +97,6 @@ export interface AccountStore {
 export class NameTakenError extends Error {
   override readonly name = 'NameTakenError';
 }
-
-/** The key names are unique by: Unicode-normalised and case-folded. */
-export const nameKey = (name: string): string => name.normalize('NFKC').toLowerCase();
 
 /** How long an ended guest lease row is kept so the guest can get its name back. */
 export const ENDED_LEASE_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;

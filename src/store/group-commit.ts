@@ -1,23 +1,53 @@
+/** How a `GroupCommit` writes and when it looks for the item that failed a batch. */
+export interface GroupCommitOptions {
+  /** The most items one transaction holds. @default 512 */
+  readonly maxBatch?: number;
+  /**
+   * True when a batch's failure may come from one item's own data (a constraint, a value
+   * the database refuses): the batch, rolled back, is then split to find that item, and
+   * the others are written after all. False (storage down or busy) fails the whole batch
+   * at once, without rewriting it piece by piece against a database that cannot take it.
+   * @default () => false
+   */
+  readonly isolate?: (error: unknown) => boolean;
+}
+
+interface Entry<Item, Outcome> {
+  readonly item: Item;
+  readonly resolve: (outcome: Outcome) => void;
+  readonly reject: (error: unknown) => void;
+}
+
 /**
  * Batches the items submitted during one turn of the event loop and writes them with one
  * call, so that many concurrent senders share one transaction (and one fsync) instead of
  * queueing one commit each. One batch is written at a time; items submitted meanwhile form
  * the next batch.
+ *
+ * One bad item must not fail its neighbours (other users' messages): when a batch throws
+ * an error that `isolate` accepts, its halves are written again in order, each split again
+ * while it fails, so that the item at fault gets the error alone and the rest is written
+ * in submission order. With one bad item among n that costs about 2·log2(n) extra
+ * transactions, and only on that failure: the normal path is one call per batch.
  */
 export class GroupCommit<Item, Outcome> {
-  private queue: { item: Item; resolve: (outcome: Outcome) => void; reject: (error: unknown) => void }[] = [];
+  private queue: Entry<Item, Outcome>[] = [];
   private scheduled = false;
   private writing: Promise<void> | undefined;
+  private readonly maxBatch: number;
+  private readonly isolate: (error: unknown) => boolean;
 
   /**
    * @param writeBatch writes all items in one transaction and returns one outcome per item
-   *   (an `Error` outcome rejects that item alone); a throw rejects the whole batch.
-   * @param maxBatch the most items one transaction holds.
+   *   (an `Error` outcome rejects that item alone); a throw means nothing was written.
    */
   constructor(
     private readonly writeBatch: (items: Item[]) => Promise<(Outcome | Error)[]>,
-    private readonly maxBatch = 512,
-  ) {}
+    options: GroupCommitOptions = {},
+  ) {
+    this.maxBatch = options.maxBatch ?? 512;
+    this.isolate = options.isolate ?? (() => false);
+  }
 
   submit(item: Item): Promise<Outcome> {
     return new Promise((resolve, reject) => {
@@ -50,16 +80,30 @@ export class GroupCommit<Item, Outcome> {
   private async writeNext(): Promise<void> {
     const batch = this.queue.splice(0, this.maxBatch);
     if (batch.length === 0) return;
+    await this.write(batch);
+  }
+
+  /** Writes `batch` in one call, or, when it fails because of some item, in halves (recursively). */
+  private async write(batch: Entry<Item, Outcome>[]): Promise<void> {
+    let outcomes: (Outcome | Error)[];
     try {
-      const outcomes = await this.writeBatch(batch.map((entry) => entry.item));
-      batch.forEach((entry, index) => {
-        const outcome = outcomes[index];
-        if (outcome instanceof Error) entry.reject(outcome);
-        else if (outcome === undefined) entry.reject(new Error('group commit: no outcome for item'));
-        else entry.resolve(outcome);
-      });
+      outcomes = await this.writeBatch(batch.map((entry) => entry.item));
     } catch (error) {
-      for (const entry of batch) entry.reject(error);
+      if (batch.length > 1 && this.isolate(error)) {
+        // Sequential, first half first: offsets stay in submission order.
+        const middle = Math.ceil(batch.length / 2);
+        await this.write(batch.slice(0, middle));
+        await this.write(batch.slice(middle));
+      } else {
+        for (const entry of batch) entry.reject(error);
+      }
+      return;
     }
+    batch.forEach((entry, index) => {
+      const outcome = outcomes[index];
+      if (outcome instanceof Error) entry.reject(outcome);
+      else if (outcome === undefined) entry.reject(new Error('group commit: no outcome for item'));
+      else entry.resolve(outcome);
+    });
   }
 }

@@ -16,6 +16,11 @@ export interface StoreOptions {
    * (SQLite, see ./sqlite/sqlite-writer.ts). Backends that take concurrent writers ignore it.
    */
   readonly writeChannel?: WriteChannel;
+  /**
+   * Where migrations report what the operator must know (e.g. names taken from look-alikes).
+   * @default process warnings (stderr), so a report is never lost
+   */
+  readonly log?: Logger;
 }
 
 /** The writer a cluster primary runs for its workers; none for backends that need none. */
@@ -31,10 +36,11 @@ export interface SharedWriter {
  */
 export async function createStore(databaseUrl: string, options: StoreOptions = {}): Promise<Store> {
   const backend = backendOf(databaseUrl);
+  const report = options.log && toLog(options.log);
   if (backend.kind === 'sqlite') {
-    return options.writeChannel ? new SharedWriterSqliteStore(backend.file, options.writeChannel) : new SqliteStore(backend.file);
+    return options.writeChannel ? new SharedWriterSqliteStore(backend.file, options.writeChannel) : new SqliteStore(backend.file, { report });
   }
-  return PostgresStore.open(databaseUrl);
+  return PostgresStore.open(databaseUrl, report);
 }
 
 /**
@@ -46,9 +52,14 @@ export async function createStore(databaseUrl: string, options: StoreOptions = {
 export async function startSharedWriter(databaseUrl: string, log: Logger): Promise<SharedWriter | undefined> {
   const backend = backendOf(databaseUrl);
   if (backend.kind === 'sqlite') return SqliteWriter.start(backend.file, log);
-  await (await PostgresStore.open(databaseUrl)).close();
+  await (await PostgresStore.open(databaseUrl, toLog(log))).close();
   return undefined;
 }
+
+const toLog =
+  (log: Logger) =>
+  (note: string): void =>
+    log.warn(note);
 
 function backendOf(databaseUrl: string): { kind: 'sqlite'; file: string } | { kind: 'postgres' } {
   if (databaseUrl.startsWith('sqlite:')) return { kind: 'sqlite', file: databaseUrl.slice('sqlite:'.length) };

@@ -64,8 +64,10 @@ export interface Store extends RoomStore, AccountStore {
   /**
    * Stores a message with its room's next offset, durably, before resolving. Appends that
    * arrive together are committed in one transaction (group commit).
-   * Rejects with `StoreUnavailableError` when a retry later may succeed, and with
-   * `UnknownRoomError` when the room does not exist.
+   * Rejects with `StoreUnavailableError` when a retry later may succeed, with
+   * `UnknownRoomError` when the room does not exist, and with `UnstorableDraftError` when
+   * this draft's own data cannot be stored; a draft that fails on its own never fails the
+   * other appends of its batch.
    */
   appendMessage(draft: MessageDraft): Promise<AppendResult>;
   /** Up to `limit` messages of a room with offset > `afterOffset`, in offset order. */
@@ -95,6 +97,15 @@ export class StoreUnavailableError extends Error {
 /** The draft names a room that does not exist. */
 export class UnknownRoomError extends Error {
   override readonly name = 'UnknownRoomError';
+}
+
+/**
+ * The draft's own data cannot be stored, and so never will be: a string field holds U+0000
+ * or a lone surrogate (refused identically by every backend), or the database refused the
+ * row. Not worth retrying; the other drafts of its batch are stored all the same.
+ */
+export class UnstorableDraftError extends Error {
+  override readonly name = 'UnstorableDraftError';
 }
 
 /** The name of the room every connection is in: the tutorial's only room. */

@@ -55,6 +55,25 @@ export function accountsContract(name: string, factory: HarnessFactory, skip: st
         assert.equal(await store.claimGuestName('BOB', 'g:2', T0 + MINUTE, T0), false, 'another guest cannot take a live lease');
       }));
 
+    test('a look-alike of a taken name is taken: another script, compatibility forms, rn for m', { skip }, () =>
+      withStore(async ({ store }) => {
+        const alice = await store.createAccount({ username: 'alice', passwordHash: 'h' }, T0);
+        // U+0410 CYRILLIC CAPITAL LETTER A, U+0430 CYRILLIC SMALL LETTER A, fullwidth Latin.
+        await assert.rejects(store.createAccount({ username: '\u0410lice', passwordHash: 'h' }, T0), NameTakenError);
+        await assert.rejects(store.createAccount({ username: '\u0430lice', passwordHash: 'h' }, T0), NameTakenError);
+        assert.equal(await store.claimGuestName('\u0410LICE', 'g:1', T0 + MINUTE, T0), false, 'a guest cannot take a look-alike');
+        assert.equal(await store.claimGuestName('\uff41\uff4c\uff49\uff43\uff45', 'g:1', T0 + MINUTE, T0), false, 'nor its fullwidth form');
+        assert.deepEqual(await store.accountByName('ALICE'), { ...alice, passwordHash: 'h' });
+        assert.equal(await store.accountByName('\u0430lice'), undefined, 'a look-alike logs in as nobody');
+
+        assert.equal(await store.claimGuestName('martin', 'g:1', T0 + MINUTE, T0), true);
+        assert.equal(await store.claimGuestName('rnartin', 'g:2', T0 + MINUTE, T0), false, "'rn' looks like 'm' (confusables.txt: 006D ; 0072 006E)");
+        await assert.rejects(store.createAccount({ username: 'RNARTIN', passwordHash: 'h' }, T0), NameTakenError);
+        assert.equal(await store.claimGuestName('rnartin', 'g:1', T0 + MINUTE, T0), true, 'its holder may switch to a look-alike');
+        assert.equal(await store.guestNameOf('g:1'), 'rnartin');
+        assert.equal(await store.claimGuestName('martina', 'g:2', T0 + MINUTE, T0), true, 'a different name is free');
+      }));
+
     test('a guest may register the name it holds; its lease ends but stays remembered', { skip }, () =>
       withStore(async ({ store }) => {
         assert.equal(await store.claimGuestName('carol', 'g:1', T0 + MINUTE, T0), true);

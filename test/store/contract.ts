@@ -4,6 +4,7 @@ import {
   DEFAULT_ROOM,
   StoreUnavailableError,
   UnknownRoomError,
+  UnstorableDraftError,
   type AppendResult,
   type MessageDraft,
   type Store,
@@ -279,24 +280,71 @@ export function storeContract(name: string, factory: HarnessFactory, skip: strin
         assert.equal(second?.text, long);
       }));
 
-    test('a draft the backend cannot store fails alone, not its batch', { skip }, () =>
+    test('a draft holding what either backend cannot store is refused alone, on every backend', { skip }, () =>
       withStore(async ({ store, general }) => {
-        // PostgreSQL text cannot hold U+0000; SQLite can. Either way the neighbours are stored.
-        const [before, nul, after] = await Promise.allSettled([
-          store.appendMessage(draft(general, 'before')),
-          store.appendMessage(draft(general, 'nul \u0000 inside', 'nul\u0000key')),
-          store.appendMessage(draft(general, 'after')),
-        ]);
-        assert.equal(before.status, 'fulfilled');
-        assert.equal(after.status, 'fulfilled');
+        // NUL: PostgreSQL text cannot hold it. A lone surrogate: neither backend keeps it
+        // (both would store U+FFFD instead). Each reaches the database through another field.
+        const bad = new Set<MessageDraft>();
+        const unstorable = (each: MessageDraft): MessageDraft => {
+          bad.add(each);
+          return each;
+        };
+        const batch = [
+          draft(general, 'm1', 'k1'),
+          unstorable({ ...draft(general, 'nul in clientId'), clientId: 'c\u0000' }),
+          unstorable({ ...draft(general, 'nul in authorId'), authorId: 'g:\u0000' }),
+          draft(general, 'm2'),
+          unstorable(draft(general, 'half a pair \ud83d', 'k')),
+          unstorable({ ...draft(general, 'nul in author'), author: 'al\u0000ice' }),
+          draft(general, 'm3', 'k3'),
+          unstorable(draft(general, 'nul\u0000in text', 'nul\u0000key')),
+        ];
+        const results = await Promise.allSettled(batch.map((each) => store.appendMessage(each)));
+        batch.forEach((each, index) => {
+          const result = results[index];
+          if (!bad.has(each)) return assert.equal(result?.status, 'fulfilled', `draft ${index} is stored`);
+          assert.ok(
+            result?.status === 'rejected' && result.reason instanceof UnstorableDraftError,
+            `draft ${index} is refused as unstorable: ${String(result?.status === 'rejected' ? result.reason : 'it was stored')}`,
+          );
+        });
         const stored = await store.messagesAfter(general, 0, 10);
         assert.deepEqual(
-          stored.map((message) => message.offset),
-          oneTo(stored.length),
-          'no gap where the refused draft would have been',
+          stored.map((message) => [message.offset, message.text]),
+          [[1, 'm1'], [2, 'm2'], [3, 'm3']],
+          'the others stored once each, in order, with no gap',
         );
-        if (nul.status === 'fulfilled') assert.equal(nul.value.message.text, 'nul \u0000 inside');
-        assert.equal(stored.length, nul.status === 'fulfilled' ? 3 : 2);
+      }));
+
+    test('a draft the database refuses inside the transaction fails alone; its batch is stored in order', { skip }, () =>
+      withStore(async ({ store, harness, general }) => {
+        await harness.refuseText('poison');
+        const batch = [
+          draft(general, 'm1', 'k1'),
+          draft(general, 'm2'),
+          draft(general, 'm3', 'k3'),
+          draft(general, 'poison', 'kp'),
+          draft(general, 'm4'),
+          draft(general, 'm5', 'k5'),
+          draft(general, 'm1 again', 'k1'),
+          draft(general, 'm6'),
+          draft(general, 'poison'),
+          draft(general, 'm7'),
+        ];
+        const results = await Promise.allSettled(batch.map((each) => store.appendMessage(each)));
+        const poisoned = results[3];
+        assert.ok(
+          poisoned?.status === 'rejected' && poisoned.reason instanceof UnstorableDraftError,
+          `the refused draft fails as unstorable, not unavailable: ${String(poisoned?.status === 'rejected' ? poisoned.reason : 'stored')}`,
+        );
+        const answers = results.map((result) => (result.status === 'fulfilled' ? [result.value.message.offset, result.value.duplicate] : 'failed'));
+        assert.deepEqual(answers, [[1, false], [2, false], [3, false], 'failed', [4, false], [5, false], [1, true], [6, false], 'failed', [7, false]]);
+        const stored = await store.messagesAfter(general, 0, 20);
+        assert.deepEqual(
+          stored.map((message) => message.text),
+          ['m1', 'm2', 'm3', 'm4', 'm5', 'm6', 'm7'],
+        );
+        assert.equal((await store.appendMessage(draft(general, 'next'))).message.offset, 8);
       }));
   });
   accountsContract(name, factory, skip);

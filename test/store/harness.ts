@@ -19,6 +19,11 @@ export interface StoreHarness {
   open(): Promise<Store>;
   /** Adds a room straight in the database: the Store interface has no verb for it (yet). */
   addRoom(name: string): Promise<number>;
+  /**
+   * Makes the database itself refuse every message whose text is `text` (a constraint the
+   * Store knows nothing of), so that one draft of a batch fails inside the transaction.
+   */
+  refuseText(text: string): Promise<void>;
   /** Removes the database. */
   dispose(): Promise<void>;
 }
@@ -45,9 +50,21 @@ export const sqliteHarness: HarnessFactory = async () => {
         db.close();
       }
     },
+    refuseText: async (text) => {
+      const db = new Database(file, { timeout: 5000 });
+      try {
+        // RAISE(ABORT) fails the INSERT with SQLITE_CONSTRAINT_TRIGGER, as a CHECK would.
+        db.exec(`CREATE TRIGGER refuse_text BEFORE INSERT ON messages WHEN NEW.content = ${sqliteLiteral(text)}
+                 BEGIN SELECT RAISE(ABORT, 'refused by the test'); END`);
+      } finally {
+        db.close();
+      }
+    },
     dispose: async () => fs.rmSync(path.dirname(file), { recursive: true, force: true }),
   };
 };
+
+const sqliteLiteral = (text: string): string => `'${text.replaceAll("'", "''")}'`;
 
 /** A store on a fresh SQLite file, with the id of the general room its migrations create. */
 export interface GeneralRoomStore {
@@ -87,6 +104,7 @@ export const sqliteSharedWriterHarness: HarnessFactory = async () => {
     databaseUrl: base.databaseUrl,
     open: () => createStore(base.databaseUrl, { writeChannel: channel() }),
     addRoom: base.addRoom,
+    refuseText: base.refuseText,
     dispose: async () => {
       await writer.close();
       await base.dispose();
@@ -184,6 +202,9 @@ export const postgresHarness: HarnessFactory = async () => {
       const row = rows[0];
       if (!row) throw new Error('room insert returned nothing');
       return row.id;
+    },
+    refuseText: async (text) => {
+      await admin.query(`ALTER TABLE ${quoted}.messages ADD CONSTRAINT refuse_text CHECK (content <> ${pg.escapeLiteral(text)})`);
     },
     dispose: async () => {
       try {

@@ -2,7 +2,6 @@ import type pg from 'pg';
 import {
   ENDED_LEASE_RETENTION_MS,
   NameTakenError,
-  nameKey,
   type Account,
   type AccountCredentials,
   type AccountDraft,
@@ -10,6 +9,7 @@ import {
   type BrowserSession,
   type SessionDraft,
 } from '../accounts.js';
+import { loginKey, nameKey } from '../name-key.js';
 import { withClient } from './checkout.js';
 import { sqlState, toStoreError, UNIQUE_VIOLATION } from './errors.js';
 
@@ -18,7 +18,8 @@ export type Query = <Row extends pg.QueryResultRow>(operation: string, text: str
 
 /**
  * A guest lease is taken when the name is free, its lease has ended, or it is already the
- * holder's (a change of letter case). An account's row (expires_at NULL) is never taken.
+ * holder's (a change of letter case, or to a look-alike). An account's row (expires_at
+ * NULL) is never taken.
  * Under READ COMMITTED, `ON CONFLICT DO UPDATE` waits for a concurrent claimer of the same
  * key and then judges the committed row, so two processes can never both win a name.
  * $1 key, $2 name, $3 holder, $4 expires_at, $5 now, $6 a guest whose own lease counts as free.
@@ -42,7 +43,7 @@ export class PostgresAccounts implements AccountStore {
     return this.transaction('createAccount', async (client) => {
       const { rows } = await client.query<{ id: number }>(
         'INSERT INTO accounts (username, username_key, password_hash, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (username_key) DO NOTHING RETURNING id',
-        [draft.username, key, draft.passwordHash, now],
+        [draft.username, loginKey(draft.username), draft.passwordHash, now],
       );
       const id = rows[0]?.id;
       if (id === undefined) throw new NameTakenError(`the name ${draft.username} is taken`);
@@ -60,7 +61,7 @@ export class PostgresAccounts implements AccountStore {
     const { rows } = await this.query<{ id: number; username: string; password_hash: string }>(
       'accountByName',
       'SELECT id, username, password_hash FROM accounts WHERE username_key = $1',
-      [nameKey(username)],
+      [loginKey(username)],
     );
     const row = rows[0];
     return row && { id: row.id, username: row.username, passwordHash: row.password_hash };

@@ -20,6 +20,21 @@ const RETRYABLE_CODES = new Set([
 /** SQLSTATE classes that are retryable as a whole: connection exception, insufficient resources. */
 const RETRYABLE_CLASSES = new Set(['08', '53']);
 
+/**
+ * SQLSTATEs of a statement refused for the data it carries rather than the state of the
+ * server: a data exception (class 22: a value its column cannot hold), an integrity
+ * constraint violation (class 23), an exception raised by a trigger (class P0), or a row
+ * too large for an index (54000). Retrying the same data cannot succeed.
+ */
+const DATA_CLASSES = new Set(['22', '23', 'P0']);
+const DATA_CODES = new Set(['54000']);
+
+/** True when PostgreSQL refused the statement because of the data it carried (see DATA_CLASSES). */
+export function isDataError(error: unknown): boolean {
+  const code = sqlState(error);
+  return code !== undefined && (DATA_CLASSES.has(code.slice(0, 2)) || DATA_CODES.has(code));
+}
+
 /** SQLSTATE of a rejected `INSERT` whose idempotency key another writer stored first. */
 export const UNIQUE_VIOLATION = '23505';
 

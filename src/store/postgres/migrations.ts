@@ -1,15 +1,18 @@
 import type pg from 'pg';
+import { rekeyNames, type NameRow } from '../rekey-names.js';
 import { withClient } from './checkout.js';
 
 /**
  * Numbered, append-only schema changes, the same shape as the SQLite backend's. A released
  * migration is never edited: add the next number instead. Each runs once, inside the
- * transaction that records it.
+ * transaction that records it: its `sql`, then its `run`.
  */
 export interface Migration {
   readonly version: number;
   readonly name: string;
-  readonly sql: string;
+  readonly sql?: string;
+  /** A step SQL cannot express (a key computed in TypeScript); returns lines for the operator's log. */
+  readonly run?: (client: pg.PoolClient) => Promise<readonly string[]>;
 }
 
 export const migrations: readonly Migration[] = [
@@ -102,6 +105,33 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    name: 'names unique by look-alike (UTS #39 skeleton), not only by letter case',
+    run: async (client) => {
+      const { rows } = await client.query<NameRow & { expiresAt: string | null; renewedAt: string }>(
+        'SELECT name_key AS key, name, holder, expires_at AS "expiresAt", renewed_at AS "renewedAt" FROM names',
+      );
+      const { changes, notes } = rekeyNames(
+        rows.map((row) => ({ ...row, expiresAt: row.expiresAt === null ? null : Number(row.expiresAt), renewedAt: Number(row.renewedAt) })),
+      );
+      if (changes.length === 0) return notes;
+      // All deletes first: a new key may be another changed row's old one.
+      await client.query('DELETE FROM names WHERE name_key = ANY($1::text[])', [changes.map(({ from }) => from)]);
+      await client.query(
+        `INSERT INTO names (name_key, name, holder, expires_at, renewed_at)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[])`,
+        [
+          changes.map(({ row }) => row.key),
+          changes.map(({ row }) => row.name),
+          changes.map(({ row }) => row.holder),
+          changes.map(({ row }) => row.expiresAt),
+          changes.map(({ row }) => row.renewedAt),
+        ],
+      );
+      return notes;
+    },
+  },
 ];
 
 /**
@@ -114,10 +144,11 @@ const MIGRATION_LOCK_KEY = 0x7061726c6579n;
 /**
  * Applies the migrations this database lacks, in the schema first on the connection's
  * `search_path`. Safe when several processes start at once: they queue on the lock, and
- * each one after the first finds nothing left to do.
+ * each one after the first finds nothing left to do. Resolves, once committed, with the
+ * lines the migrations applied want the operator to read.
  */
-export async function migrate(pool: pg.Pool): Promise<void> {
-  await withClient(pool, async (client) => {
+export async function migrate(pool: pg.Pool): Promise<string[]> {
+  return withClient(pool, async (client) => {
     await client.query('BEGIN');
     try {
       await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY.toString()]);
@@ -127,9 +158,11 @@ export async function migrate(pool: pg.Pool): Promise<void> {
       );
       const { rows } = await client.query<{ version: number }>('SELECT version FROM schema_migrations');
       const applied = new Set(rows.map((row) => row.version));
+      const notes: string[] = [];
       for (const migration of migrations) {
         if (applied.has(migration.version)) continue;
-        await client.query(migration.sql);
+        if (migration.sql !== undefined) await client.query(migration.sql);
+        for (const note of (await migration.run?.(client)) ?? []) notes.push(`migration ${migration.version}: ${note}`);
         await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [
           migration.version,
           migration.name,
@@ -137,6 +170,7 @@ export async function migrate(pool: pg.Pool): Promise<void> {
         ]);
       }
       await client.query('COMMIT');
+      return notes;
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;

@@ -4,6 +4,7 @@ import { GroupCommit } from '../group-commit.js';
 import {
   StoreUnavailableError,
   UnknownRoomError,
+  UnstorableDraftError,
   type AppendResult,
   type MessageDraft,
   type Room,
@@ -15,7 +16,8 @@ import { appendBatch, BatchNotStartedError, MESSAGE_COLUMNS, toMessage, type Mes
 import { PostgresAccounts } from './accounts.js';
 import { PostgresRooms } from './rooms.js';
 import { withClient } from './checkout.js';
-import { sqlState, toStoreError, UNIQUE_VIOLATION } from './errors.js';
+import { unstorableDraft } from '../unstorable.js';
+import { isDataError, sqlState, toStoreError, UNIQUE_VIOLATION } from './errors.js';
 import { migrate } from './migrations.js';
 
 /**
@@ -57,7 +59,9 @@ const MAX_ROOM_ID = 2 ** 31 - 1;
  * SQLSTATE, never PostgreSQL's text (it can quote data), which stays in `cause` for logs.
  * A connection lost during COMMIT is reported as unavailable without a rerun: the commit
  * may have happened, and the client's retry with the same idempotency key is what resolves
- * that safely.
+ * that safely. A batch PostgreSQL refused for some draft's data (`isDataError`) was rolled
+ * back whole; the group commit splits it until that draft alone rejects, with
+ * `UnstorableDraftError`, and the others are stored.
  */
 export class PostgresStore implements Store {
   private readonly appends: GroupCommit<MessageDraft, AppendResult>;
@@ -68,13 +72,21 @@ export class PostgresStore implements Store {
   private readonly rooms: PostgresRooms;
 
   private constructor(private readonly pool: pg.Pool) {
-    this.appends = new GroupCommit((drafts) => this.writeWithRetry(drafts));
+    this.appends = new GroupCommit((drafts) => this.writeWithRetry(drafts), {
+      isolate: (error) => error instanceof UnstorableDraftError,
+    });
     this.accounts = new PostgresAccounts(pool, (operation, text, values) => this.query(operation, text, values));
     this.rooms = new PostgresRooms(pool, (operation, text, values) => this.query(operation, text, values));
   }
 
-  /** Connects to `connectionString` (a `postgres://` URL) and applies missing migrations. */
-  static async open(connectionString: string): Promise<PostgresStore> {
+  /**
+   * Connects to `connectionString` (a `postgres://` URL) and applies missing migrations.
+   * `report` gets what a migration tells the operator; by default a process warning.
+   */
+  static async open(
+    connectionString: string,
+    report: (note: string) => void = (note) => process.emitWarning(note, 'ParleyMigration'),
+  ): Promise<PostgresStore> {
     const pool = new pg.Pool({
       connectionString,
       max: POOL_SIZE,
@@ -87,7 +99,7 @@ export class PostgresStore implements Store {
     // reports StoreUnavailableError itself.
     pool.on('error', () => undefined);
     try {
-      await migrate(pool);
+      for (const note of await migrate(pool)) report(note);
     } catch (error) {
       await pool.end().catch(() => undefined);
       throw toStoreError(error, 'migration');
@@ -98,8 +110,9 @@ export class PostgresStore implements Store {
   appendMessage(draft: MessageDraft): Promise<AppendResult> {
     if (this.closing) return Promise.reject(new StoreUnavailableError('store is closing'));
     if (!isRoomId(draft.roomId)) return Promise.reject(new UnknownRoomError(`no room ${draft.roomId}`));
-    // Refused here, alone: inside the batch PostgreSQL would fail every draft with it.
-    if (hasNul(draft)) return Promise.reject(new RangeError('PostgreSQL text cannot hold U+0000'));
+    // Refused here, alone, as SQLite refuses it: inside a batch it would cost a split.
+    const unstorable = unstorableDraft(draft);
+    if (unstorable) return Promise.reject(unstorable);
     return this.appends.submit(draft);
   }
 
@@ -244,7 +257,11 @@ export class PostgresStore implements Store {
           continue;
         }
         const code = sqlState(error);
-        if (code === undefined || !RERUNNABLE.has(code) || attempt >= CONFLICT_RETRIES) throw toStoreError(error, 'append');
+        if (code === undefined || !RERUNNABLE.has(code) || attempt >= CONFLICT_RETRIES) {
+          // Rolled back because of some draft's data: the group commit splits the batch to find it.
+          if (isDataError(error)) throw new UnstorableDraftError(`PostgreSQL refused the draft (SQLSTATE ${code})`, { cause: error });
+          throw toStoreError(error, 'append');
+        }
         await new Promise((resolve) => setTimeout(resolve, 10 * 2 ** attempt));
       }
     }
@@ -252,6 +269,3 @@ export class PostgresStore implements Store {
 }
 
 const isRoomId = (roomId: number): boolean => Number.isInteger(roomId) && roomId > 0 && roomId <= MAX_ROOM_ID;
-
-const hasNul = (draft: MessageDraft): boolean =>
-  draft.text.includes('\u0000') || draft.author.includes('\u0000') || (draft.idempotencyKey?.includes('\u0000') ?? false);

@@ -2,7 +2,6 @@ import type Database from 'better-sqlite3';
 import {
   ENDED_LEASE_RETENTION_MS,
   NameTakenError,
-  nameKey,
   type Account,
   type AccountCredentials,
   type AccountDraft,
@@ -10,6 +9,7 @@ import {
   type BrowserSession,
   type SessionDraft,
 } from '../accounts.js';
+import { loginKey, nameKey } from '../name-key.js';
 
 /** Runs a statement with the store's error mapping (closed store, busy database). */
 export type Guard = <T>(query: () => T) => T;
@@ -22,7 +22,8 @@ interface AccountRow {
 
 /**
  * A guest lease is taken when the name is free, its lease has ended, or it is already the
- * holder's (a change of letter case). An account's row (expires_at NULL) is never taken.
+ * holder's (a change of letter case, or to a look-alike). An account's row (expires_at
+ * NULL) is never taken.
  */
 const CLAIM_NAME = `
   INSERT INTO names (name_key, name, holder, expires_at, renewed_at) VALUES (@key, @name, @holder, @expiresAt, @now)
@@ -80,7 +81,7 @@ export class SqliteAccounts implements AccountStore {
     const create = this.db.transaction((): Account => {
       let row: { id: number } | undefined;
       try {
-        row = insertAccount.get(draft.username, key, draft.passwordHash, now);
+        row = insertAccount.get(draft.username, loginKey(draft.username), draft.passwordHash, now);
       } catch (error) {
         if (isUniqueViolation(error)) throw new NameTakenError(`the name ${draft.username} is taken`);
         throw error;
@@ -96,7 +97,7 @@ export class SqliteAccounts implements AccountStore {
   }
 
   async accountByName(username: string): Promise<AccountCredentials | undefined> {
-    const row = this.guard(() => this.statements.accountByName.get(nameKey(username)));
+    const row = this.guard(() => this.statements.accountByName.get(loginKey(username)));
     return row && { id: row.id, username: row.username, passwordHash: row.password_hash };
   }
 

@@ -1,11 +1,17 @@
+import type Database from 'better-sqlite3';
+import { rekeyNames, type NameRow } from '../rekey-names.js';
+
 /**
  * Numbered, append-only schema changes. A released migration is never edited: add the
- * next number instead. Each runs once, inside the transaction that records it.
+ * next number instead. Each runs once, inside the transaction that records it: its `sql`,
+ * then its `run`.
  */
 export interface Migration {
   readonly version: number;
   readonly name: string;
-  readonly sql: string;
+  readonly sql?: string;
+  /** A step SQL cannot express (a key computed in TypeScript); returns lines for the operator's log. */
+  readonly run?: (db: Database.Database) => readonly string[];
 }
 
 export const migrations: readonly Migration[] = [
@@ -95,5 +101,23 @@ export const migrations: readonly Migration[] = [
         PRIMARY KEY (room_id, user_id)
       ) WITHOUT ROWID;
     `,
+  },
+  {
+    version: 4,
+    name: 'names unique by look-alike (UTS #39 skeleton), not only by letter case',
+    run: (db) => {
+      const rows = db
+        .prepare<[], NameRow>('SELECT name_key AS key, name, holder, expires_at AS expiresAt, renewed_at AS renewedAt FROM names')
+        .all();
+      const { changes, notes } = rekeyNames(rows);
+      // All deletes first: a new key may be another changed row's old one.
+      const remove = db.prepare<[string]>('DELETE FROM names WHERE name_key = ?');
+      const insert = db.prepare<[string, string, string, number | null, number]>(
+        'INSERT INTO names (name_key, name, holder, expires_at, renewed_at) VALUES (?, ?, ?, ?, ?)',
+      );
+      for (const { from } of changes) remove.run(from);
+      for (const { row } of changes) insert.run(row.key, row.name, row.holder, row.expiresAt, row.renewedAt);
+      return notes;
+    },
   },
 ];

@@ -6,6 +6,7 @@ import { GroupCommit } from '../group-commit.js';
 import {
   StoreUnavailableError,
   UnknownRoomError,
+  UnstorableDraftError,
   type AppendResult,
   type MessageDraft,
   type Room,
@@ -17,6 +18,7 @@ import { MESSAGE_COLUMNS, toMessage, type MessageRow } from './message-row.js';
 import { SqliteAccounts } from './accounts.js';
 import { migrations } from './migrations.js';
 import { SqliteRooms } from './rooms.js';
+import { unstorableDraft } from '../unstorable.js';
 
 /** How long one connection waits for another process's write lock before giving up. */
 const BUSY_TIMEOUT_MS = 5000;
@@ -29,7 +31,9 @@ const BUSY_RETRIES = 3;
  * Durability: WAL with `synchronous = FULL`, so a commit is fsynced before the append
  * resolves and therefore before the message is acknowledged; it survives kill -9 of the
  * process and a power cut. (NORMAL would survive kill -9 only.) Group commit keeps the
- * fsync count low: measured here, one fsync costs about 0.25 ms.
+ * fsync count low: measured here, one fsync costs about 0.25 ms. A batch that SQLite
+ * refused for some draft's data (`isDataError`) was rolled back whole; the group commit
+ * splits it until that draft alone rejects, with `UnstorableDraftError`.
  *
  * Concurrency: under `npm start`, one connection writes (the primary's writer thread,
  * ./sqlite-writer.ts) and each worker reads through its own read-only connection
@@ -52,8 +56,10 @@ export class SqliteStore implements Store {
   /**
    * @param options.readOnly opens a connection that only reads a database another
    *   connection created, migrated and writes (./shared-writer-store.ts); a write on it throws.
+   * @param options.report gets what a migration tells the operator (e.g. names it had to
+   *   take from look-alikes); by default a process warning, so it is never silent.
    */
-  constructor(file: string, options: { readOnly?: boolean } = {}) {
+  constructor(file: string, options: { readOnly?: boolean; report?: (note: string) => void } = {}) {
     if (options.readOnly) {
       this.db = new Database(file, { timeout: BUSY_TIMEOUT_MS, readonly: true, fileMustExist: true });
     } else {
@@ -61,7 +67,7 @@ export class SqliteStore implements Store {
       this.db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = FULL');
-      migrate(this.db);
+      migrate(this.db, options.report ?? warnOperator);
     }
     this.db.pragma('foreign_keys = ON');
     this.statements = {
@@ -79,13 +85,18 @@ export class SqliteStore implements Store {
         `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE room_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
       ),
     };
-    this.appends = new GroupCommit((drafts) => this.writeWithRetry(drafts));
+    this.appends = new GroupCommit((drafts) => this.writeWithRetry(drafts), {
+      isolate: (error) => error instanceof UnstorableDraftError,
+    });
     this.accounts = new SqliteAccounts(this.db, (query) => this.read(query));
     this.rooms = new SqliteRooms(this.db);
   }
 
   appendMessage(draft: MessageDraft): Promise<AppendResult> {
     if (this.closing) return Promise.reject(new StoreUnavailableError('store is closing'));
+    // SQLite would keep these, but PostgreSQL cannot: both backends refuse the same drafts.
+    const unstorable = unstorableDraft(draft);
+    if (unstorable) return Promise.reject(unstorable);
     return this.appends.submit(draft);
   }
 
@@ -223,6 +234,8 @@ export class SqliteStore implements Store {
       try {
         return this.writeBatch(drafts);
       } catch (error) {
+        // Rolled back because of some draft's data: the group commit splits the batch to find it.
+        if (isDataError(error)) throw new UnstorableDraftError(`SQLite refused the draft (${errorCode(error)})`, { cause: error });
         if (!isBusy(error)) throw error;
         if (attempt >= BUSY_RETRIES) throw new StoreUnavailableError('database is busy', { cause: error });
         await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt));
@@ -274,24 +287,50 @@ export class SqliteStore implements Store {
   }
 }
 
+const warnOperator = (note: string): void => process.emitWarning(note, 'ParleyMigration');
+
 function isBusy(error: unknown): boolean {
   return error instanceof Database.SqliteError && (error.code === 'SQLITE_BUSY' || error.code.startsWith('SQLITE_BUSY_'));
 }
 
-/** Applies the migrations this file lacks; safe when several processes start at once. */
-function migrate(db: Database.Database): void {
+/**
+ * True when SQLite refused a statement because of the data it carried: a constraint
+ * (CHECK, NOT NULL, a trigger's RAISE), a value too big or of the wrong type, or a value
+ * better-sqlite3 cannot bind (it throws TypeError or RangeError before SQLite sees it).
+ * Retrying the same data cannot succeed.
+ */
+function isDataError(error: unknown): boolean {
+  if (error instanceof Database.SqliteError) {
+    return ['SQLITE_CONSTRAINT', 'SQLITE_TOOBIG', 'SQLITE_MISMATCH', 'SQLITE_RANGE'].some(
+      (code) => error.code === code || error.code.startsWith(`${code}_`),
+    );
+  }
+  return error instanceof TypeError || error instanceof RangeError;
+}
+
+const errorCode = (error: unknown): string => (error instanceof Database.SqliteError ? error.code : error instanceof Error ? error.name : 'unknown');
+
+/**
+ * Applies the migrations this file lacks; safe when several processes start at once.
+ * `report` gets the lines a migration wants the operator to read.
+ */
+function migrate(db: Database.Database, report: (note: string) => void): void {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
-  const apply = db.transaction(() => {
+  const apply = db.transaction((): string[] => {
     const applied = new Set(db.prepare<[], { version: number }>('SELECT version FROM schema_migrations').all().map((row) => row.version));
+    const notes: string[] = [];
     for (const migration of migrations) {
       if (applied.has(migration.version)) continue;
-      db.exec(migration.sql);
+      if (migration.sql !== undefined) db.exec(migration.sql);
+      for (const note of migration.run?.(db) ?? []) notes.push(`migration ${migration.version}: ${note}`);
       db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
         migration.version,
         migration.name,
         Date.now(),
       );
     }
+    return notes;
   });
-  apply.immediate();
+  // Reported once committed: a rolled-back migration did nothing worth reporting.
+  for (const note of apply.immediate()) report(note);
 }

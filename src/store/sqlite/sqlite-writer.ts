@@ -90,6 +90,7 @@ export class SqliteWriter {
     });
     const ready = waitForMessage(thread, 'ready');
     thread.on('message', (message: FromWriterThread) => {
+      if (message.kind === 'ready') for (const note of message.notes) this.log.warn(note);
       if (message.kind !== 'replies') return;
       const pending = this.pending.get(message.replies.batch);
       if (!pending) return;

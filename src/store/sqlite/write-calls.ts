@@ -7,7 +7,7 @@
  * so it is plain data: errors travel as their name and message and are rebuilt on arrival.
  */
 import { NameTakenError } from '../accounts.js';
-import { StoreUnavailableError, UnknownRoomError, type AppendResult, type Store, type StoredMessage } from '../store.js';
+import { StoreUnavailableError, UnknownRoomError, UnstorableDraftError, type AppendResult, type Store, type StoredMessage } from '../store.js';
 
 /** The Store methods that write. Every other method is a read. */
 export const WRITE_METHODS = [
@@ -89,6 +89,8 @@ export function fromWireError(error: WireError): Error {
       return new UnknownRoomError(error.message);
     case 'NameTakenError':
       return new NameTakenError(error.message);
+    case 'UnstorableDraftError':
+      return new UnstorableDraftError(error.message);
     default:
       return new Error(`SQLite writer: ${error.message}`);
   }

@@ -13,7 +13,8 @@ export type ToWriterThread = { readonly kind: 'batch'; readonly batch: WriteBatc
 
 /** What this thread sends the primary. */
 export type FromWriterThread =
-  | { readonly kind: 'ready' }
+  /** `notes`: what the migrations it applied tell the operator, for the primary's log. */
+  | { readonly kind: 'ready'; readonly notes: readonly string[] }
   | { readonly kind: 'replies'; readonly replies: WriteBatchReplies }
   | { readonly kind: 'closed' };
 
@@ -25,7 +26,8 @@ const port = parentPort;
 if (!port) throw new Error('writer-thread.ts runs as a worker thread');
 const { file } = workerData as WriterThreadData;
 // Opening the store applies the migrations this file lacks, before any worker opens it.
-const store = new SqliteStore(file);
+const notes: string[] = [];
+const store = new SqliteStore(file, { report: (note) => notes.push(note) });
 
 const post = (message: FromWriterThread): void => port.postMessage(message);
 
@@ -50,4 +52,4 @@ port.on('message', (message: ToWriterThread) => {
   // Started in arrival order within this turn, so the appends among them share a commit.
   void Promise.all(calls.map(run)).then((replies) => post({ kind: 'replies', replies: { batch, replies } }));
 });
-post({ kind: 'ready' });
+post({ kind: 'ready', notes });
