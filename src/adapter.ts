@@ -1,7 +1,7 @@
 import cluster from 'node:cluster';
 import type { Namespace, ServerOptions } from 'socket.io';
 import { ClusterRecoveryAdapter, LocalRecoveryAdapter } from './delivery/recovery-adapter.js';
-import { chatRoomOf } from './presence/keys.js';
+import { chatRoomOf } from './socket-rooms.js';
 
 /** The Socket.IO adapter this process uses, and whether it reaches other processes. */
 export interface AdapterChoice {
