@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import http from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import { connected, tutorialClient } from '../helpers/clients.js';
 import { openRaw } from '../helpers/raw-connections.js';
-import { startServer } from '../helpers/server.js';
+import { startServer, tempDir } from '../helpers/server.js';
 
 /** Text long enough that its POST outgrows one read of the primary (64 KB). */
 const LONG_TEXT = 'x'.repeat(300_000);
@@ -53,4 +57,23 @@ test('a request line and its body sent in one TCP write reach the worker whole',
   await Promise.race([connection.closed, new Promise((resolve) => setTimeout(resolve, 10_000))]);
   assert.match(connection.received, /^HTTP\/1\.1 200[^]*\r\n\r\nok$/, 'the POST is answered ok');
   assert.equal((await delivered).length, LONG_TEXT.length, 'the message arrived whole');
+});
+
+test('the primary refuses to start where TCP handles have no readStop', async () => {
+  // Hides the private method the sticky router relies on, as a Node without it would.
+  const hideReadStop = `data:text/javascript,${encodeURIComponent("Object.defineProperty(process.binding('tcp_wrap').TCP.prototype, 'readStop', { value: undefined });")}`;
+  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+  const child = spawn(process.execPath, ['--no-deprecation', '--import', hideReadStop, path.join(root, 'dist', 'cluster.js')], {
+    cwd: root,
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', PARLEY_WORKERS: '1', PARLEY_DATABASE_URL: `sqlite:${path.join(tempDir(), 'parley.db')}` },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  const [code] = (await once(child, 'exit')) as [number | null];
+  clearTimeout(timer);
+  assert.equal(code, 1, 'the primary exits with an error');
+  assert.match(output, /could not start.*readStop|readStop.*could not start/);
+  assert.doesNotMatch(output, /"msg":"listening"/);
 });
