@@ -75,3 +75,21 @@ test('configured origins are compared by scheme, host and port', async (t) => {
   assert.equal(await handshake('http://app.example'), 403, 'wrong port');
   assert.equal(await handshake('null'), 403);
 });
+
+test('behind a trusted proxy the scheme is the one it reports; from anyone else X-Forwarded-Proto is ignored', async (t) => {
+  const trusting = await startServer({ workers: 2, env: { PARLEY_TRUSTED_PROXIES: '127.0.0.1' } });
+  const untrusting = await startServer({ workers: 2 });
+  t.after(() => Promise.all([trusting.stop(), untrusting.stop()]));
+  const handshake = (server: typeof trusting, origin: string, proto?: string): Promise<number> =>
+    new Promise((resolve, reject) => {
+      const headers: Record<string, string> = { origin, ...(proto === undefined ? {} : { 'x-forwarded-proto': proto }) };
+      http.get(`${server.url}/socket.io/?EIO=4&transport=polling`, { headers, agent: false }, (response) => {
+        response.resume();
+        resolve(response.statusCode ?? 0);
+      }).on('error', reject);
+    });
+  assert.equal(await handshake(trusting, `https://127.0.0.1:${trusting.port}`, 'https'), 200);
+  assert.equal(await handshake(trusting, `http://127.0.0.1:${trusting.port}`, 'https'), 403);
+  assert.equal(await handshake(untrusting, `https://127.0.0.1:${untrusting.port}`, 'https'), 403);
+  assert.equal(await handshake(untrusting, `http://127.0.0.1:${untrusting.port}`, 'https'), 200);
+});
