@@ -76,6 +76,10 @@ export function startParley(options: {
     PARLEY_WORKERS: String(options.workers),
     PARLEY_DATABASE_URL: `sqlite:${options.databaseFile}`,
     PARLEY_LOG_LEVEL: 'info',
+    // Every benchmark client connects from 127.0.0.1: the per-address caps, meant for the
+    // open internet, would refuse most of them. A scenario may set its own.
+    PARLEY_MAX_CONNECTIONS_PER_ADDRESS: '10000000',
+    PARLEY_MAX_PENDING_PER_ADDRESS: '1000000',
     ...options.env,
   });
 }

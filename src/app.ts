@@ -9,7 +9,8 @@ import { Delivery } from './delivery/delivery.js';
 import { createRoomWire } from './delivery/room-wire.js';
 import { tutorialWire } from './delivery/tutorial-wire.js';
 import { observeEngine } from './http/engine-events.js';
-import { originAllowed } from './http/origins.js';
+import { localConnectionSlots, type ConnectionSlots } from './http/connection-slots.js';
+import { createEngineGate } from './http/engine-gate.js';
 import { createRequestHandler } from './http/routes.js';
 import { createPresence } from './presence/presence.js';
 import { checkHandshakeRooms, speaksRoomProtocol } from './rooms/handshake.js';
@@ -35,6 +36,8 @@ export interface AppOptions {
   readonly generateId?: () => string;
   /** Cluster workers: how to reach the database's shared writer (see store/index.ts). */
   readonly writeChannel?: WriteChannel;
+  /** Cluster workers: the node-wide cap on sessions per address. @default counted in this process */
+  readonly connectionSlots?: ConnectionSlots;
   /** Where the built web client is. @default dist/web */
   readonly webRoot?: string;
 }
@@ -59,6 +62,11 @@ export async function createApp(options: AppOptions): Promise<App> {
   let ready = false;
   httpServer.on('request', createRequestHandler({ webRoot: options.webRoot ?? DEFAULT_WEB_ROOT, isReady: () => ready }));
 
+  const gate = createEngineGate({
+    allowedOrigins: config.allowedOrigins,
+    trustedProxies: config.trustedProxies,
+    slots: options.connectionSlots ?? localConnectionSlots(config.maxConnectionsPerAddress),
+  });
   const io: ParleyServer = new Server(httpServer, {
     adapter: options.adapter.factory,
     connectionStateRecovery: {
@@ -68,12 +76,10 @@ export async function createApp(options: AppOptions): Promise<App> {
     },
     // Large enough for the longest message in UTF-8 plus framing; larger packets are refused.
     maxHttpBufferSize: Math.max(64 * 1024, config.maxMessageLength * 4 + 1024),
-    allowRequest: (request, callback) => {
-      const allowed = originAllowed(request, config.allowedOrigins);
-      callback(allowed ? null : 'origin not allowed', allowed);
-    },
+    allowRequest: gate.allowRequest,
     cors: config.allowedOrigins.length > 0 ? { origin: [...config.allowedOrigins], credentials: true } : undefined,
   });
+  gate.attach(io);
   if (options.generateId) io.engine.generateId = options.generateId;
   issueSessionCookies(io, () => false);
   observeEngine(io, log.child({ module: 'engine' }));

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import os from 'node:os';
 import { z } from 'zod';
 import { parseLimits, type Limits } from './limits/catalog.js';
@@ -39,10 +40,49 @@ export interface Config {
    * per second per connection, @default 100) and PARLEY_RATE_BURST (@default 200).
    */
   readonly limits: Limits;
+  /**
+   * The primary's absolute deadline for a new connection's request line, from accept; bytes
+   * arriving do not extend it, so a client dribbling one byte at a time is cut. @default 5000
+   */
+  readonly headTimeoutMs: number;
+  /**
+   * Connections the primary holds before handing them to a worker (it has not read their
+   * request line yet); past it new connections are refused at once. Bounds the primary's
+   * open files and memory under a slow-connection attack. @default 1024
+   */
+  readonly maxPendingConnections: number;
+  /** The same cap for one remote address. @default 32 */
+  readonly maxPendingPerAddress: number;
+  /**
+   * A worker's absolute deadline for a request's headers, from the hand-off. @default 10000
+   */
+  readonly headersTimeoutMs: number;
+  /**
+   * A worker's absolute deadline for receiving a whole request (headers and body), from the
+   * hand-off. Only the reading of the request counts: a long-polling GET that engine.io
+   * holds open for up to pingInterval + pingTimeout (45 s) is not cut by it. @default 30000
+   */
+  readonly requestTimeoutMs: number;
+  /**
+   * Addresses of reverse proxies whose `X-Forwarded-For` and `X-Forwarded-Proto` are
+   * believed; from anyone else these headers are ignored. @default [] (none)
+   */
+  readonly trustedProxies: readonly string[];
+  /**
+   * Open Socket.IO sessions one client address may hold across all the workers of a node;
+   * past it the handshake is refused ('too many connections from this address'). @default 100
+   */
+  readonly maxConnectionsPerAddress: number;
 }
 
 const integer = (fallback: number, min: number, max: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
+
+const commaList = (value: string): string[] =>
+  value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0);
 
 const schema = z.object({
   PORT: integer(3000, 0, 65535),
@@ -65,7 +105,18 @@ const schema = z.object({
   PARLEY_RATE_BURST: integer(200, 1, 1_000_000),
   PARLEY_SHUTDOWN_TIMEOUT_MS: integer(10_000, 0, 600_000),
   PARLEY_LIMITS: z.string().optional(),
+  PARLEY_HEAD_TIMEOUT_MS: integer(5000, 100, 600_000),
+  PARLEY_MAX_PENDING_CONNECTIONS: integer(1024, 1, 1_000_000),
+  PARLEY_MAX_PENDING_PER_ADDRESS: integer(32, 1, 1_000_000),
+  PARLEY_HEADERS_TIMEOUT_MS: integer(10_000, 100, 600_000),
+  PARLEY_REQUEST_TIMEOUT_MS: integer(30_000, 100, 3_600_000),
+  PARLEY_TRUSTED_PROXIES: z
+    .string()
+    .default('')
+    .refine((value) => commaList(value).every((address) => isIP(address) !== 0), 'must be comma-separated IP addresses'),
+  PARLEY_MAX_CONNECTIONS_PER_ADDRESS: integer(100, 1, 10_000_000),
 });
+
 
 /** Parses the environment; throws an Error naming each bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -89,16 +140,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workers: e.PARLEY_WORKERS,
     databaseUrl: e.PARLEY_DATABASE_URL,
     redisUrl: e.PARLEY_REDIS_URL,
-    allowedOrigins: Object.freeze(
-      e.PARLEY_ALLOWED_ORIGINS.split(',')
-        .map((origin) => origin.trim())
-        .filter((origin) => origin.length > 0),
-    ),
+    allowedOrigins: Object.freeze(commaList(e.PARLEY_ALLOWED_ORIGINS)),
     logLevel: e.PARLEY_LOG_LEVEL,
     maxMessageLength: e.PARLEY_MAX_MESSAGE_LENGTH,
     catchUpBatchSize: e.PARLEY_CATCHUP_BATCH,
     recoveryWindowMs: e.PARLEY_RECOVERY_WINDOW_MS,
     shutdownTimeoutMs: e.PARLEY_SHUTDOWN_TIMEOUT_MS,
+    headTimeoutMs: e.PARLEY_HEAD_TIMEOUT_MS,
+    maxPendingConnections: e.PARLEY_MAX_PENDING_CONNECTIONS,
+    maxPendingPerAddress: e.PARLEY_MAX_PENDING_PER_ADDRESS,
+    headersTimeoutMs: e.PARLEY_HEADERS_TIMEOUT_MS,
+    requestTimeoutMs: e.PARLEY_REQUEST_TIMEOUT_MS,
+    trustedProxies: Object.freeze(commaList(e.PARLEY_TRUSTED_PROXIES)),
+    maxConnectionsPerAddress: e.PARLEY_MAX_CONNECTIONS_PER_ADDRESS,
     limits,
   });
 }

@@ -10,13 +10,19 @@ export type PrimaryToWorker =
   /** The shared writer's replies to a batch of the worker's store writes. */
   | ({ readonly parley: 'store-replies' } & WriteBatchReplies)
   /** Messages another worker stored through the shared writer, for this worker's feeds. */
-  | { readonly parley: 'store-appended'; readonly messages: readonly StoredMessage[] };
+  | { readonly parley: 'store-appended'; readonly messages: readonly StoredMessage[] }
+  /** The answer to the worker's `slot-acquire` with the same id. */
+  | { readonly parley: 'slot-granted'; readonly id: number; readonly granted: boolean };
 
 export type WorkerToPrimary =
   /** The worker accepts connections. */
   | { readonly parley: 'ready' }
   /** Store writes for the shared writer (SQLite: one writer per database file). */
-  | ({ readonly parley: 'store-writes' } & WriteBatch);
+  | ({ readonly parley: 'store-writes' } & WriteBatch)
+  /** A new Socket.IO session from `address` asks for one of its connection slots. */
+  | { readonly parley: 'slot-acquire'; readonly id: number; readonly address: string }
+  /** A session from `address` closed: its slot is free. */
+  | { readonly parley: 'slot-release'; readonly address: string };
 
 export function isParleyMessage(message: unknown): message is { parley: string } {
   return typeof message === 'object' && message !== null && typeof (message as { parley?: unknown }).parley === 'string';

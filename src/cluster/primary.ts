@@ -9,6 +9,9 @@ import { newlyStored, startSharedWriter } from '../store/index.js';
 import { isParleyMessage, type PrimaryToWorker, type WorkerToPrimary } from './messages.js';
 import { BurstCollector } from './burst-collector.js';
 import { NODE_HEAP_FLAGS, PRIMARY_ONLY_FLAGS } from './heap-flags.js';
+import { AddressSlots } from '../http/connection-slots.js';
+import { warnIfFewOpenFiles } from './open-file-limit.js';
+import { assertCanStopReading } from './read-stop.js';
 import { createStickyRouter } from './sticky-router.js';
 
 /** A worker that dies sooner than this after its start counts as crash-looping. */
@@ -23,6 +26,9 @@ const QUICK_DEATH_MS = 5000;
 export async function runPrimary(config: Config, log: Logger): Promise<{ stop: () => Promise<void> }> {
   // Refuse an adapter configuration the workers cannot honour before forking any of them.
   chooseAdapter(config.redisUrl);
+  // Likewise a Node whose TCP handles the sticky router cannot stop (see read-stop.ts).
+  await assertCanStopReading();
+  warnIfFewOpenFiles(config.maxPendingConnections, log);
   // Migrations run once here, before any worker opens the database; a SQLite file also
   // gets its one writer here, which every worker sends its writes to.
   const writer = await startSharedWriter(config.databaseUrl, log.child({ module: 'store-writer' }));
@@ -37,6 +43,8 @@ export async function runPrimary(config: Config, log: Logger): Promise<{ stop: (
 
   const workers = new Map<number, Worker>();
   const ready = new Set<Worker>();
+  // Every worker's Socket.IO sessions per client address: the cap holds across the node.
+  const slots = new AddressSlots<Worker>(config.maxConnectionsPerAddress);
   let stopping = false;
 
   const fork = (index: number): void => {
@@ -49,6 +57,11 @@ export async function runPrimary(config: Config, log: Logger): Promise<{ stop: (
       if (fromWorker.parley === 'ready') {
         ready.add(worker);
         log.info({ worker: index, workerPid: worker.process.pid }, 'worker ready');
+      } else if (fromWorker.parley === 'slot-acquire') {
+        const granted = slots.acquire(worker, fromWorker.address);
+        if (worker.isConnected()) worker.send({ parley: 'slot-granted', id: fromWorker.id, granted } satisfies PrimaryToWorker);
+      } else if (fromWorker.parley === 'slot-release') {
+        slots.release(worker, fromWorker.address);
       } else if (fromWorker.parley === 'store-writes' && writer) {
         void writer.execute(fromWorker).then((replies) => {
           // A worker that died meanwhile gets nothing; its clients retry their messages.
@@ -68,6 +81,8 @@ export async function runPrimary(config: Config, log: Logger): Promise<{ stop: (
     worker.on('error', (error) => log.warn({ err: error, worker: index }, 'could not send to a worker; it is going away'));
     worker.on('exit', (code, signal) => {
       ready.delete(worker);
+      // Its sessions died with it.
+      slots.releaseAll(worker);
       if (workers.get(index) === worker) workers.delete(index);
       if (stopping) return;
       log.error({ worker: index, workerPid: worker.process.pid, code, signal }, 'worker died; forking a replacement');
@@ -87,6 +102,11 @@ export async function runPrimary(config: Config, log: Logger): Promise<{ stop: (
     },
     readyWorkers: () => [...ready],
     onHandOff: () => collector.noteHandOff(),
+    limits: {
+      headTimeoutMs: config.headTimeoutMs,
+      maxPending: config.maxPendingConnections,
+      maxPendingPerAddress: config.maxPendingPerAddress,
+    },
     log,
   });
   router.listen(config.port, config.host);

@@ -2,12 +2,24 @@ import net from 'node:net';
 import type { Worker } from 'node:cluster';
 import type { Logger } from '../log.js';
 import type { PrimaryToWorker } from './messages.js';
+import { stopReading } from './read-stop.js';
 import { workerIndexOfRequestLine } from './session-id.js';
+import { RefusalCounts } from './refusal-counts.js';
 
 /** Longest request line read before routing; anything longer is not HTTP we serve. */
 const MAX_HEAD_BYTES = 8192;
-/** A connection that sends no request line in this time is dropped. */
-const HEAD_TIMEOUT_MS = 10_000;
+const SERVICE_UNAVAILABLE = 'HTTP/1.1 503 Service Unavailable\r\nconnection: close\r\ncontent-length: 0\r\n\r\n';
+const URI_TOO_LONG = 'HTTP/1.1 414 URI Too Long\r\nconnection: close\r\ncontent-length: 0\r\n\r\n';
+
+/** What the primary allows connections that have not sent their request line yet. */
+export interface PendingLimits {
+  /** Absolute deadline for the request line, from accept. */
+  readonly headTimeoutMs: number;
+  /** Connections waiting for their request line, in all. */
+  readonly maxPending: number;
+  /** The same, from one remote address. */
+  readonly maxPendingPerAddress: number;
+}
 
 export interface StickyRouterOptions {
   /** The ready worker with this index, if any. */
@@ -16,6 +28,7 @@ export interface StickyRouterOptions {
   readonly readyWorkers: () => Worker[];
   /** Called for each connection handed to a worker. */
   readonly onHandOff?: () => void;
+  readonly limits: PendingLimits;
   readonly log: Logger;
 }
 
@@ -24,8 +37,14 @@ export interface StickyRouterOptions {
  * connection to a worker. A request for an existing engine.io session (`sid=<index>.…`)
  * goes to the worker that holds the session, so long-polling works behind one port;
  * anything else goes round-robin. After the hand-off the primary is out of the data path.
+ *
+ * Until the hand-off a connection costs the primary a file descriptor and up to
+ * MAX_HEAD_BYTES, so that phase is bounded: an absolute deadline for the request line
+ * (bytes arriving do not extend it) and caps on how many connections may be in it, in all
+ * and per remote address. Past a cap a connection is answered 503 and closed unread.
  */
 export function createStickyRouter(options: StickyRouterOptions): net.Server {
+  const { limits, log } = options;
   let nextWorker = 0;
   const pick = (requestLine: string): Worker | undefined => {
     const index = workerIndexOfRequestLine(requestLine);
@@ -37,48 +56,85 @@ export function createStickyRouter(options: StickyRouterOptions): net.Server {
     return ready[nextWorker];
   };
 
-  return net.createServer((connection) => {
-    const chunks: Buffer[] = [];
-    let length = 0;
-    connection.setTimeout(HEAD_TIMEOUT_MS, () => connection.destroy());
+  let pending = 0;
+  const pendingByAddress = new Map<string, number>();
+  // One line per interval with counts, not one per refused connection: an attack must not
+  // turn into a flood of log lines.
+  const refusals = new RefusalCounts(log, 'connections refused before reaching a worker');
+
+  // Connections start paused: one refused at once is never read from.
+  const server = net.createServer({ pauseOnConnect: true }, (connection) => {
     connection.on('error', () => connection.destroy());
+    const address = connection.remoteAddress ?? '';
+    const fromAddress = pendingByAddress.get(address) ?? 0;
+    if (pending >= limits.maxPending || fromAddress >= limits.maxPendingPerAddress) {
+      refusals.add(pending >= limits.maxPending ? 'pendingCap' : 'pendingCapPerAddress');
+      answerAndClose(connection, SERVICE_UNAVAILABLE);
+      return;
+    }
+    pending += 1;
+    pendingByAddress.set(address, fromAddress + 1);
+    let settled = false;
+    const settle = (): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(deadline);
+      pending -= 1;
+      const left = (pendingByAddress.get(address) ?? 1) - 1;
+      if (left === 0) pendingByAddress.delete(address);
+      else pendingByAddress.set(address, left);
+    };
+    const deadline = setTimeout(() => {
+      refusals.add('headTimeout');
+      connection.destroy();
+    }, limits.headTimeoutMs);
+    connection.once('close', settle);
+
+    // Most requests arrive whole in their first chunk, which is then forwarded as it is;
+    // a request line split over chunks is copied into one buffer of at most MAX_HEAD_BYTES.
+    let head: Buffer | undefined;
+    let length = 0;
     const onData = (chunk: Buffer): void => {
-      chunks.push(chunk);
-      length += chunk.length;
-      const head = Buffer.concat(chunks, length);
-      const lineEnd = head.indexOf('\r\n');
-      if (lineEnd < 0 && length < MAX_HEAD_BYTES) return;
+      const newline = chunk.indexOf(0x0a);
+      if (newline < 0) {
+        if (length + chunk.length > MAX_HEAD_BYTES) {
+          connection.off('data', onData);
+          refusals.add('headTooLong');
+          answerAndClose(connection, URI_TOO_LONG);
+          return;
+        }
+        head ??= Buffer.allocUnsafe(MAX_HEAD_BYTES);
+        chunk.copy(head, length);
+        length += chunk.length;
+        return;
+      }
       connection.off('data', onData);
       connection.pause();
       stopReading(connection);
-      connection.setTimeout(0);
-      const worker = pick(head.subarray(0, lineEnd < 0 ? length : lineEnd).toString('latin1'));
+      settle();
+      const received = head === undefined ? chunk : Buffer.concat([head.subarray(0, length), chunk]);
+      const worker = pick(received.subarray(0, length + newline).toString('latin1'));
       if (!worker) {
-        connection.end('HTTP/1.1 503 Service Unavailable\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+        answerAndClose(connection, SERVICE_UNAVAILABLE);
         return;
       }
-      const message: PrimaryToWorker = { parley: 'connection', head: head.toString('base64') };
+      const message: PrimaryToWorker = { parley: 'connection', head: received.toString('base64') };
       options.onHandOff?.();
       worker.send(message, connection, (error) => {
         if (error) {
-          options.log.warn({ err: error }, 'could not hand a connection to a worker');
+          log.warn({ err: error }, 'could not hand a connection to a worker');
           connection.destroy();
         }
       });
     };
     connection.on('data', onData);
+    connection.resume();
   });
+  server.once('close', () => refusals.close());
+  return server;
 }
 
-/**
- * `socket.pause()` only pauses the stream: the handle goes on reading from the kernel, and
- * once the handle is handed to a worker, child_process discards whatever it still reads
- * (its onread becomes a no-op) until it is closed. A client that sends right after its
- * request line (a WebSocket frame after the upgrade, a POST body) would lose those bytes.
- * Stopping the handle leaves them in the kernel for the worker to read.
- */
-function stopReading(connection: net.Socket): void {
-  // `reading` stays true on purpose: net.Socket#_read restarts a handle it believes stopped,
-  // and the stream still schedules a read after the chunk it just delivered.
-  (connection as unknown as { _handle?: { readStop?: () => number } })._handle?.readStop?.();
+/** Writes a short answer and closes, whether or not the client reads or closes its side. */
+function answerAndClose(connection: net.Socket, response: string): void {
+  connection.end(response, () => connection.destroy());
 }

@@ -4,9 +4,11 @@ import { chooseAdapter } from '../adapter.js';
 import { createApp } from '../app.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
+import { enforceRequestDeadlines } from '../http/request-deadlines.js';
 import type { WriteChannel } from '../store/index.js';
 import { isParleyMessage, type PrimaryToWorker, type WorkerToPrimary } from './messages.js';
 import { sessionIdFor } from './session-id.js';
+import { ipcConnectionSlots } from './slot-channel.js';
 
 /**
  * A cluster worker: the whole app on an HTTP server that never listens; the primary hands
@@ -25,6 +27,7 @@ export async function runWorker(config: Config, workerIndex: number, log: Logger
     adapter: chooseAdapter(config.redisUrl),
     generateId: () => sessionIdFor(workerIndex),
     writeChannel: ipcWriteChannel(),
+    connectionSlots: ipcConnectionSlots(),
   });
 
   let stopping: Promise<void> | undefined;
@@ -53,6 +56,8 @@ export async function runWorker(config: Config, workerIndex: number, log: Logger
   process.on('SIGTERM', () => void stop());
 
   await started;
+  // Before 'ready', so before the primary hands this worker any connection.
+  enforceRequestDeadlines(httpServer, { headersTimeoutMs: config.headersTimeoutMs, requestTimeoutMs: config.requestTimeoutMs });
   const ready: WorkerToPrimary = { parley: 'ready' };
   process.send?.(ready);
 }

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { LimitName } from '../limits/catalog.js';
 import type { Payer } from '../limits/price.js';
 import type { TokenBucket } from '../limits/token-bucket.js';
+import { clientAddress } from '../http/client-address.js';
 import { Follows } from '../rooms/follows.js';
 import { handshakeRooms, speaksRoomProtocol } from '../rooms/handshake.js';
 import { ErrorCode, fail, type Ack } from '../shared/errors.js';
@@ -136,7 +137,7 @@ export class EventDoor {
         get userId() {
           return socket.data.user.id;
         },
-        address: socket.handshake.address,
+        address: clientAddress(socket.request, this.services.config.trustedProxies),
         paying: undefined,
       };
       if (speaksRoomProtocol(socket.handshake.auth)) state.follows.restore(refollow(socket, state.follows, store, log));

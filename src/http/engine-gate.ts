@@ -1,0 +1,73 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerOptions } from 'socket.io';
+import type { ParleyServer } from '../types.js';
+import { clientAddress } from './client-address.js';
+import type { ConnectionSlots } from './connection-slots.js';
+import { originAllowed } from './origins.js';
+
+/** A slot granted to a handshake that made no session in this time is given back. */
+const CLAIM_TIMEOUT_MS = 10_000;
+
+export interface EngineGateOptions {
+  readonly allowedOrigins: readonly string[];
+  readonly trustedProxies: readonly string[];
+  readonly slots: ConnectionSlots;
+}
+
+export interface EngineGate {
+  /** For Socket.IO's `allowRequest` option: engine.io calls it for handshakes only. */
+  readonly allowRequest: NonNullable<ServerOptions['allowRequest']>;
+  /** Checks every engine.io request and upgrade, and gives slots back as sessions close. */
+  attach(io: ParleyServer): void;
+}
+
+/**
+ * Who may talk to engine.io. The Origin is checked on every request, not only the
+ * handshake: engine.io's `allowRequest` is not called for a session's later polls or its
+ * WebSocket upgrade, so the check is an engine middleware, which runs for both. The cap
+ * on sessions per client address is taken at the handshake (`allowRequest`) and given
+ * back when the engine.io socket closes.
+ */
+export function createEngineGate(options: EngineGateOptions): EngineGate {
+  // Handshakes granted a slot whose engine.io socket has not appeared yet.
+  const unclaimed = new WeakMap<IncomingMessage, string>();
+  return {
+    allowRequest(request, callback) {
+      const address = clientAddress(request, options.trustedProxies);
+      options.slots.acquire(address).then(
+        (granted) => {
+          if (!granted) {
+            callback('too many connections from this address', false);
+            return;
+          }
+          unclaimed.set(request, address);
+          // The handshake can still fail after this (a bad WebSocket key, a closed socket).
+          setTimeout(() => {
+            if (unclaimed.get(request) !== address) return;
+            unclaimed.delete(request);
+            options.slots.release(address);
+          }, CLAIM_TIMEOUT_MS).unref();
+          callback(null, true);
+        },
+        () => callback('connection slots unavailable', false),
+      );
+    },
+    attach(io) {
+      io.engine.use((request: IncomingMessage, response: ServerResponse, next: (error?: Error) => void) => {
+        if (originAllowed(request, options.allowedOrigins, options.trustedProxies)) {
+          next();
+          return;
+        }
+        // On an upgrade `response` is engine.io's stand-in, whose end() destroys the socket.
+        response.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' });
+        response.end('origin not allowed\n');
+      });
+      io.engine.on('connection', (socket: { request: IncomingMessage; once(event: 'close', listener: () => void): void }) => {
+        const address = unclaimed.get(socket.request);
+        if (address === undefined) return;
+        unclaimed.delete(socket.request);
+        socket.once('close', () => options.slots.release(address));
+      });
+    },
+  };
+}
