@@ -10,6 +10,7 @@ import { messageEdit } from './message-edit.js';
 import { messageSend } from './message-send.js';
 import { readMark } from './read-mark.js';
 import { roomCreate } from './room-create.js';
+import { roomDirectory } from './room-directory.js';
 import { roomJoin } from './room-join.js';
 import { roomLeave } from './room-leave.js';
 import { roomList } from './room-list.js';
@@ -19,6 +20,7 @@ export { checkHandshakeRooms, speaksRoomProtocol } from './handshake.js';
 /** The room events, each built for one connection by its file's function on first use. */
 export const roomEvents = {
   'room:list': roomList,
+  'room:directory': roomDirectory,
   'room:create': roomCreate,
   'room:join': roomJoin,
   'room:leave': roomLeave,

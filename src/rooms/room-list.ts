@@ -6,7 +6,10 @@ import { toSummary } from './summary.js';
 
 const schema = z.union([z.object({}), z.undefined(), z.null()]);
 
-/** `room:list` ({}): every public room and the user's direct rooms, with unread counts. */
+/**
+ * `room:list` ({}): the user's own rooms (public and direct, at most MAX_LISTED_ROOMS) and
+ * `general`, with unread counts. Other public rooms are found through `room:directory`.
+ */
 export function roomList(context: RoomContext) {
   return roomHandler(context, 'room:list', schema, async () => {
     const listings = await context.store.listRooms(context.socket.data.user.id);

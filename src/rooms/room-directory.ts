@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { ErrorCode, fail, ok } from '../shared/errors.js';
+import { MAX_DIRECTORY_PAGE, MAX_ROOM_NAME_LENGTH } from '../store/rooms.js';
+import type { RoomContext } from './context.js';
+import { roomHandler } from './handler.js';
+
+/** The page size when the client names none. */
+const DEFAULT_PAGE = 50;
+
+/**
+ * A cursor is opaque to clients; today it is the id of the last room of the page, in
+ * decimal. Anything else was not handed out by this server.
+ */
+const cursorSchema = z
+  .string()
+  .regex(/^[1-9]\d{0,9}$/, 'not a cursor of the room directory')
+  .transform(Number)
+  .refine((id) => id <= 2 ** 31 - 1, 'not a cursor of the room directory');
+
+const schema = z.object({
+  // A name prefix, letter case ignored; blank means every public room.
+  query: z
+    .string()
+    .trim()
+    .max(MAX_ROOM_NAME_LENGTH)
+    .regex(/^[^\p{Cc}]*$/u, 'no control characters')
+    .optional(),
+  after: cursorSchema.optional(),
+  limit: z.number().int().min(1).max(MAX_DIRECTORY_PAGE).default(DEFAULT_PAGE),
+});
+
+/**
+ * `room:directory` ({ query?, after?, limit? }): one page of the public rooms by name,
+ * optionally those whose name starts with `query`; `next` asks for the following page.
+ * No per-user state, so its cost is one index range whatever the number of rooms.
+ */
+export function roomDirectory(context: RoomContext) {
+  return roomHandler(context, 'room:directory', schema, async ({ query, after, limit }) => {
+    const page = await context.store.directory({ ...(query ? { prefix: query } : {}), ...(after === undefined ? {} : { after }), limit });
+    if (!page) return fail(ErrorCode.INVALID_PAYLOAD, 'room:directory: after: not a cursor of the room directory');
+    return ok({ rooms: page.rooms.map(({ id, name, members }) => ({ id, name, members })), next: page.next === null ? null : String(page.next) });
+  });
+}
