@@ -47,10 +47,14 @@ export interface DirectoryParameters {
  * rows. Exported so that a test can check its plan.
  */
 export function directorySql(options: { prefix: boolean; cursor: boolean }): string {
+  // SQLite starts a range from one lower bound only, so prefix and cursor make one (max):
+  // with two, it may start at the prefix and skip every row up to the cursor.
+  const from = options.prefix && options.cursor ? 'max(lower(@lo), @key)' : options.prefix ? 'lower(@lo)' : '@key';
   return `SELECT id, name, members FROM rooms
    WHERE kind = 'public'
-     ${options.prefix ? 'AND lower(name) >= lower(@lo) AND lower(name) < lower(@hi)' : ''}
-     ${options.cursor ? 'AND lower(name) >= @key AND (lower(name) > @key OR id > @id)' : ''}
+     ${options.prefix || options.cursor ? `AND lower(name) >= ${from}` : ''}
+     ${options.prefix ? 'AND lower(name) < lower(@hi)' : ''}
+     ${options.cursor ? 'AND (lower(name) > @key OR id > @id)' : ''}
    ORDER BY lower(name), id
    LIMIT @limit`;
 }
