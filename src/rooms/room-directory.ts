@@ -38,6 +38,6 @@ export function roomDirectory(context: RoomContext) {
   return roomHandler(context, 'room:directory', schema, async ({ query, after, limit }) => {
     const page = await context.store.directory({ ...(query ? { prefix: query } : {}), ...(after === undefined ? {} : { after }), limit });
     if (!page) return fail(ErrorCode.INVALID_PAYLOAD, 'room:directory: after: not a cursor of the room directory');
-    return ok({ rooms: page.rooms.map(({ id, name, members }) => ({ id, name, members })), next: page.next === null ? null : String(page.next) });
+    return ok({ rooms: page.rooms.map(({ id, name, members, head }) => ({ id, name, members, head })), next: page.next === null ? null : String(page.next) });
   });
 }

@@ -45,6 +45,8 @@ export interface DirectoryRoom {
   readonly name: string;
   /** How many users are members. */
   readonly members: number;
+  /** The room's highest offset: join with it as `after` to follow from now on. */
+  readonly head: number;
 }
 
 /** One page of the room directory. */

@@ -53,6 +53,8 @@ export interface DirectoryEntry {
   readonly name: string;
   /** How many users are members now. */
   readonly members: number;
+  /** The room's highest offset: where a client that joins from the directory starts following. */
+  readonly head: number;
 }
 
 /** What one page of the directory asks for. */

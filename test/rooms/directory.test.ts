@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import type { Ack } from '../../src/shared/errors.js';
-import type { DirectoryRoom } from '../../src/shared/events.js';
+import type { DirectoryRoom, RoomDirectoryPage } from '../../src/shared/events.js';
 import { startServer, type RunningServer } from '../helpers/server.js';
 import { newBrowser, Tab } from './room-client.js';
 
@@ -33,7 +33,7 @@ describe('room directory', () => {
     const rooms: DirectoryRoom[] = [];
     let cursor: string | null = null;
     for (let pages = 0; pages < 100; pages++) {
-      const page = await tab.must('room:directory', { query, limit, ...(cursor === null ? {} : { after: cursor }) });
+      const page: RoomDirectoryPage = await tab.must('room:directory', { query, limit, ...(cursor === null ? {} : { after: cursor }) });
       assert.ok(page.rooms.length <= limit);
       rooms.push(...page.rooms);
       if (page.next === null) return rooms;
@@ -56,7 +56,7 @@ describe('room directory', () => {
       [`dir-${tag}-A`, `Dir-${tag}-b`, `DIR-${tag}-c`, `dir-${tag}-d`, `dir-${tag}-E`],
     );
     assert.deepEqual(found.map((room) => room.members), [1, 2, 1, 1, 1]);
-    assert.deepEqual(Object.keys(found[0] ?? {}).sort(), ['id', 'members', 'name'], 'no per-user fields');
+    assert.deepEqual(Object.keys(found[0] ?? {}).sort(), ['head', 'id', 'members', 'name'], 'no per-user fields');
     const all = await bob.must('room:directory', {});
     assert.ok(all.rooms.length > 0 && all.rooms.length <= 50, 'default page: 50');
     assert.deepEqual(await bob.must('room:directory', { query: `nothing-${tag}` }), { rooms: [], next: null });

@@ -51,7 +51,7 @@ export function directorySql(options: { prefix: boolean; cursor: boolean }): str
     next += 2;
   }
   if (options.cursor) conditions.push(`(${DIRECTORY_KEY}, id) > ($${next}::text COLLATE "C", $${next + 1}::integer)`);
-  return `SELECT id, name, members FROM rooms WHERE ${conditions.join(' AND ')} ORDER BY ${DIRECTORY_KEY}, id LIMIT $1`;
+  return `SELECT id, name, members, head FROM rooms WHERE ${conditions.join(' AND ')} ORDER BY ${DIRECTORY_KEY}, id LIMIT $1`;
 }
 /** `rooms.id` is a PostgreSQL `integer`: anything else can name no room. */
 const isRoomId = (roomId: number): boolean => Number.isInteger(roomId) && roomId > 0 && roomId <= 2 ** 31 - 1;
@@ -178,8 +178,12 @@ export class PostgresRooms {
       values.push(key, after);
     }
     // One row more than asked tells whether another page follows.
-    const { rows } = await this.query<DirectoryEntry>('directory', directorySql({ prefix: prefix !== undefined, cursor: after !== undefined }), values);
-    const rooms = rows.slice(0, limit);
+    const { rows } = await this.query<Omit<DirectoryEntry, 'head'> & { head: string }>(
+      'directory',
+      directorySql({ prefix: prefix !== undefined, cursor: after !== undefined }),
+      values,
+    );
+    const rooms = rows.slice(0, limit).map((row) => ({ ...row, head: Number(row.head) }));
     return { rooms, next: rows.length > limit ? (rooms.at(-1)?.id ?? null) : null };
   }
 

@@ -50,7 +50,7 @@ export function directorySql(options: { prefix: boolean; cursor: boolean }): str
   // SQLite starts a range from one lower bound only, so prefix and cursor make one (max):
   // with two, it may start at the prefix and skip every row up to the cursor.
   const from = options.prefix && options.cursor ? 'max(lower(@lo), @key)' : options.prefix ? 'lower(@lo)' : '@key';
-  return `SELECT id, name, members FROM rooms
+  return `SELECT id, name, members, head FROM rooms
    WHERE kind = 'public'
      ${options.prefix || options.cursor ? `AND lower(name) >= ${from}` : ''}
      ${options.prefix ? 'AND lower(name) < lower(@hi)' : ''}
