@@ -55,7 +55,7 @@ export interface App {
  */
 export async function createApp(options: AppOptions): Promise<App> {
   const { config, httpServer, log } = options;
-  const store = await createStore(config.databaseUrl, { writeChannel: options.writeChannel });
+  const store = await createStore(config.databaseUrl, { writeChannel: options.writeChannel, log: log.child({ module: 'store' }) });
   const generalRoom = await store.roomByName(DEFAULT_ROOM);
   if (!generalRoom) throw new Error(`the store has no '${DEFAULT_ROOM}' room`);
 

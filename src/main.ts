@@ -4,6 +4,7 @@ import { chooseAdapter } from './adapter.js';
 import { createApp } from './app.js';
 import { loadConfig } from './config.js';
 import { createLogger } from './log.js';
+import { enforceRequestDeadlines } from './http/request-deadlines.js';
 
 /**
  * One process, no cluster: the whole server on `PORT`. Handy for development and for
@@ -12,6 +13,8 @@ import { createLogger } from './log.js';
 const config = loadConfig();
 const log = createLogger(config.logLevel, { role: 'single' });
 const httpServer = http.createServer();
+// Node enforces its own header and request timeouts only on servers that listen themselves; one rule for both entry points.
+enforceRequestDeadlines(httpServer, { headersTimeoutMs: config.headersTimeoutMs, requestTimeoutMs: config.requestTimeoutMs });
 const started = createApp({ config, httpServer, log, adapter: chooseAdapter(config.redisUrl) });
 
 // Installed before start-up finishes, so an early signal also stops gracefully.

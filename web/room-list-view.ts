@@ -10,14 +10,14 @@ export interface RoomEntry {
 
 /**
  * The sidebar's room lists: the public rooms this person follows and their direct
- * conversations (each a button that opens it, with its unread count), and the other public
- * rooms (each with a Join button). Redrawn whole on every change: there are few rooms, and
- * focus is put back on the button that had it.
+ * conversations, each a button that opens it, with its unread count (other public rooms are
+ * browsed in ./room-directory-view.ts). Redrawn whole on every change: they hold the
+ * person's own rooms only, and focus is put back on the button that had it.
  */
 export class RoomListView {
   constructor(
-    private readonly lists: { readonly joined: HTMLUListElement; readonly direct: HTMLUListElement; readonly others: HTMLUListElement },
-    private readonly actions: { open(roomId: number): void; join(roomId: number): void },
+    private readonly lists: { readonly joined: HTMLUListElement; readonly direct: HTMLUListElement },
+    private readonly actions: { open(roomId: number): void },
   ) {}
 
   render(entries: readonly RoomEntry[], activeId: number | undefined): void {
@@ -25,7 +25,6 @@ export class RoomListView {
     const sorted = [...entries].sort((a, b) => a.label.localeCompare(b.label));
     this.lists.joined.replaceChildren(...sorted.filter((room) => room.kind === 'public' && room.member).map((room) => this.openItem(room, activeId)));
     this.lists.direct.replaceChildren(...sorted.filter((room) => room.kind === 'direct').map((room) => this.openItem(room, activeId)));
-    this.lists.others.replaceChildren(...sorted.filter((room) => room.kind === 'public' && !room.member).map((room) => this.joinItem(room)));
     if (focused) this.find(focused)?.focus();
   }
 
@@ -49,21 +48,6 @@ export class RoomListView {
     }
     button.addEventListener('click', () => this.actions.open(room.id));
     item.append(button);
-    return item;
-  }
-
-  private joinItem(room: RoomEntry): HTMLLIElement {
-    const item = document.createElement('li');
-    const name = document.createElement('span');
-    name.className = 'name';
-    name.textContent = `# ${room.label}`;
-    const button = document.createElement('button');
-    button.type = 'button';
-    button.textContent = 'Join';
-    button.dataset.roomId = String(room.id);
-    button.setAttribute('aria-label', `Join ${room.label}`);
-    button.addEventListener('click', () => this.actions.join(room.id));
-    item.append(name, button);
     return item;
   }
 

@@ -1,9 +1,10 @@
-import type { PublicUser, RoomEvent, RoomSummary } from '../src/shared/events.js';
+import type { DirectoryRoom, PublicUser, RoomEvent, RoomSummary } from '../src/shared/events.js';
 import { Composer, type ComposerElements } from './composer.js';
 import type { ConnectionStatus } from './connection-status.js';
 import { HistoryLoader } from './history-loader.js';
 import { MessageList } from './message-list.js';
 import { PresenceList } from './presence-list.js';
+import { RoomDirectoryView, type DirectoryElements } from './room-directory-view.js';
 import { RoomListView } from './room-list-view.js';
 import { ReadMarker } from './read-marker.js';
 import { RoomProgress } from './room-progress.js';
@@ -24,7 +25,10 @@ export interface RoomsElements {
   readonly typing: HTMLElement;
   /** Refusals that belong to no message (an edit not saved, a room not created). */
   readonly alert: HTMLElement;
-  readonly rooms: { readonly joined: HTMLUListElement; readonly direct: HTMLUListElement; readonly others: HTMLUListElement };
+  /** The person's own rooms. */
+  readonly rooms: { readonly joined: HTMLUListElement; readonly direct: HTMLUListElement };
+  /** Browsing the other public rooms. */
+  readonly directory: DirectoryElements;
   readonly online: HTMLUListElement;
   readonly createRoom: HTMLFormElement;
   readonly composer: ComposerElements;
@@ -32,7 +36,7 @@ export interface RoomsElements {
 
 const DEFAULT_ROOM = 'general';
 const ACTIVE_KEY = 'parley.active-room';
-/** How often a visible page asks for the room list again, for rooms others created. */
+/** How often a visible page asks for its room list and directory page again, for rooms others created. */
 const ROOM_LIST_REFRESH_MS = 30_000;
 
 /**
@@ -47,6 +51,7 @@ export class RoomsClient {
   private readonly writer: RoomWriter;
   private readonly readMarker: ReadMarker;
   private readonly view: RoomListView;
+  private readonly directory: RoomDirectoryView;
   private readonly presence: PresenceList;
   private readonly typingLine: TypingLine;
   private readonly composer: Composer;
@@ -60,7 +65,11 @@ export class RoomsClient {
     status: ConnectionStatus,
   ) {
     const user = (): PublicUser | undefined => this.me;
-    this.view = new RoomListView(elements.rooms, { open: (id) => this.open(id), join: (id) => void this.join(id) });
+    this.view = new RoomListView(elements.rooms, { open: (id) => this.open(id) });
+    this.directory = new RoomDirectoryView(socket, elements.directory, {
+      follows: (roomId) => this.rooms.get(roomId)?.summary.member === true && this.rooms.get(roomId)?.progress !== undefined,
+      join: (room) => void this.joinListed(room),
+    });
     this.presence = new PresenceList(elements.online, user, (other) => void this.openDirect(other));
     this.typingLine = new TypingLine(elements.typing, user);
     this.history = new HistoryLoader(socket, elements.scroller, elements.historyState, () => this.active());
@@ -104,7 +113,7 @@ export class RoomsClient {
     // then while they look.
     window.addEventListener('focus', () => void this.reconnected());
     setInterval(() => {
-      if (document.visibilityState === 'visible' && socket.connected) void this.refreshRooms();
+      if (document.visibilityState === 'visible' && socket.connected) void Promise.all([this.refreshRooms(), this.directory.search()]);
     }, ROOM_LIST_REFRESH_MS);
   }
 
@@ -121,11 +130,12 @@ export class RoomsClient {
     else if (first !== undefined) this.open(first);
     this.writer.restore();
     void this.refreshPresence();
+    void this.directory.search();
   }
 
   /** A reconnect: the server resumed every followed room from `auth.rooms`; refresh the rest. */
   async reconnected(): Promise<void> {
-    await Promise.all([this.refreshRooms(), this.refreshPresence()]);
+    await Promise.all([this.refreshRooms(), this.refreshPresence(), this.directory.search()]);
   }
 
   /**
@@ -277,6 +287,15 @@ export class RoomsClient {
     if (focus) this.elements.composer.input.focus();
   }
 
+  /** Joins a room found in the directory, which the page may know nothing else of yet. */
+  private async joinListed(listed: DirectoryRoom): Promise<void> {
+    if (!this.rooms.has(listed.id)) {
+      // Followed from the head the directory gave; the join's answer brings the rest.
+      this.upsert({ id: listed.id, name: listed.name, kind: 'public', head: listed.head, readOffset: 0, unread: 0, member: false });
+    }
+    await this.join(listed.id);
+  }
+
   private async create(name: FormDataEntryValue | null): Promise<void> {
     const answer = await request(this.socket, 'room:create', { name: String(name ?? '').trim() });
     if (!answer.ok) {
@@ -342,6 +361,7 @@ export class RoomsClient {
         unread: room.unread,
       }));
       this.view.render(entries, this.activeId);
+      this.directory.render();
     });
   }
 }

@@ -3,7 +3,7 @@ import { ShuttingDownError } from '../delivery/append.js';
 import type { Logger } from '../log.js';
 import { ErrorCode, fail, type Ack } from '../shared/errors.js';
 import { NameTakenError } from '../store/accounts.js';
-import { StoreUnavailableError, UnknownRoomError } from '../store/store.js';
+import { StoreUnavailableError, UnknownRoomError, UnstorableDraftError } from '../store/store.js';
 
 /**
  * The one mapping from a failure to an acknowledgement. Known failures get their code;
@@ -12,6 +12,8 @@ import { StoreUnavailableError, UnknownRoomError } from '../store/store.js';
 export function failureAck(error: unknown, log: Logger, context: { event: string; socketId: string }): Ack<never> {
   if (error instanceof UnknownRoomError) return fail(ErrorCode.UNKNOWN_ROOM, 'the room does not exist');
   if (error instanceof NameTakenError) return fail(ErrorCode.NAME_TAKEN, 'that name is taken');
+  // The door refuses what no backend can store; this is the store's own word on the same.
+  if (error instanceof UnstorableDraftError) return fail(ErrorCode.INVALID_PAYLOAD, 'the message holds text that cannot be stored');
   if (error instanceof StoreUnavailableError || error instanceof ShuttingDownError) {
     log.warn({ err: error, ...context }, 'event not served: storage unavailable or shutting down');
     return fail(ErrorCode.UNAVAILABLE, 'the server is busy or restarting; try again');

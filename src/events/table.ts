@@ -14,6 +14,7 @@ import { presenceList } from './presence/presence-list.js';
 import { typing } from './presence/typing.js';
 import { dmOpen } from './rooms/dm-open.js';
 import { roomCreate } from './rooms/room-create.js';
+import { roomDirectory } from './rooms/room-directory.js';
 import { roomJoin } from './rooms/room-join.js';
 import { roomLeave } from './rooms/room-leave.js';
 import { roomList } from './rooms/room-list.js';
@@ -34,6 +35,7 @@ export function eventTable(config: Config) {
     'guest:nickname': guestNickname,
 
     'room:list': roomList,
+    'room:directory': roomDirectory,
     'room:create': roomCreate,
     'room:join': roomJoin,
     'room:leave': roomLeave,

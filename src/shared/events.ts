@@ -39,6 +39,24 @@ export interface RoomSummary {
   readonly member: boolean;
 }
 
+/** A public room as the directory lists it: the same for every user. */
+export interface DirectoryRoom {
+  readonly id: number;
+  readonly name: string;
+  /** How many users are members. */
+  readonly members: number;
+  /** The room's highest offset: join with it as `after` to follow from now on. */
+  readonly head: number;
+}
+
+/** One page of the room directory. */
+export interface RoomDirectoryPage {
+  /** Ordered by name, letter case ignored (then by id). */
+  readonly rooms: readonly DirectoryRoom[];
+  /** An opaque cursor: send it as `after` for the next page; null on the last page. */
+  readonly next: string | null;
+}
+
 /**
  * One entry of a room's history. Edits and deletions are events of their own, at their
  * own offsets, naming the message they change (`target`), so a client that replays the
@@ -91,8 +109,13 @@ export interface ClientToServerEvents {
   /** Pick a guest nickname ({ nickname }). */
   'guest:nickname': (payload: unknown, ack: Answer<PublicUser>) => void;
 
-  /** Public rooms and the user's direct rooms, with unread counts. */
+  /** The user's own rooms (public and direct) and `general`, with unread counts. */
   'room:list': (payload: unknown, ack: Answer<RoomSummary[]>) => void;
+  /**
+   * One page of the public rooms by name ({ query?, after?, limit? }): `query` a name
+   * prefix (letter case ignored), `after` the previous page's `next`, `limit` 1–100 (50).
+   */
+  'room:directory': (payload: unknown, ack: Answer<RoomDirectoryPage>) => void;
   /** Create a public room ({ name }) and join it. */
   'room:create': (payload: unknown, ack: Answer<RoomSummary>) => void;
   /**

@@ -38,6 +38,49 @@ export interface RoomListing extends RoomRecord {
 /** The longest public room name. */
 export const MAX_ROOM_NAME_LENGTH = 64;
 
+/**
+ * The most member rooms `listRooms` returns (besides `general`): the handshake's
+ * `auth.rooms` re-follows at most as many, so a longer list would name rooms no tab can follow.
+ */
+export const MAX_LISTED_ROOMS = 1000;
+
+/** The largest page of the room directory. */
+export const MAX_DIRECTORY_PAGE = 100;
+
+/** One public room as the directory shows it: no per-user state, so no per-user cost. */
+export interface DirectoryEntry {
+  readonly id: number;
+  readonly name: string;
+  /** How many users are members now. */
+  readonly members: number;
+  /** The room's highest offset: where a client that joins from the directory starts following. */
+  readonly head: number;
+}
+
+/** What one page of the directory asks for. */
+export interface DirectoryQuery {
+  /** Only rooms whose name starts with this, ignoring letter case; absent: every public room. */
+  readonly prefix?: string;
+  /** The id of the last room of the previous page (its `next`); absent: the first page. */
+  readonly after?: number;
+  /** 1 to MAX_DIRECTORY_PAGE. */
+  readonly limit: number;
+}
+
+/**
+ * The bounds of a name prefix for both backends' directory ranges: in byte order (UTF-8,
+ * SQLite's BINARY and PostgreSQL's "C" collation) every string that starts with `prefix`
+ * sorts in [lo, hi), U+10FFFF being the highest code point.
+ */
+export const prefixRange = (prefix: string): { lo: string; hi: string } => ({ lo: prefix, hi: `${prefix}\u{10FFFF}` });
+
+/** One page of the directory. */
+export interface DirectoryPage {
+  readonly rooms: readonly DirectoryEntry[];
+  /** Pass as `after` for the next page; null on the last page. */
+  readonly next: number | null;
+}
+
 /** The name a direct room between two users has, whoever opens it. */
 export function directRoomName(userA: string, userB: string): string {
   const [first, second] = [userA, userB].sort();
@@ -63,8 +106,19 @@ export interface RoomStore {
   memberRoomIds(userId: string): Promise<number[]>;
   /** The name this user had when last seen joining any room, if ever. */
   knownUserName(userId: string): Promise<string | undefined>;
-  /** Every public room and every direct room `userId` is a member of, by id. */
+  /**
+   * The rooms `userId` is a member of, public and direct (the newest MAX_LISTED_ROOMS of
+   * them), and `general` whether a member or not (every page starts there), by id. Its
+   * cost grows with the user's memberships, never with the number of rooms.
+   */
   listRooms(userId: string): Promise<RoomListing[]>;
+  /**
+   * One page of the public rooms, ordered by name ignoring letter case (then by id), each
+   * page an index range scan whatever the number of rooms. Direct rooms never appear.
+   * Letter case is folded by the database's `lower()`: ASCII letters on SQLite, every
+   * letter on PostgreSQL. Undefined when `after` names no public room.
+   */
+  directory(query: DirectoryQuery): Promise<DirectoryPage | undefined>;
   /** One room as `userId` sees it; undefined when it does not exist. */
   roomListing(roomId: number, userId: string): Promise<RoomListing | undefined>;
   /** Up to `limit` events with offset < `beforeOffset`, the newest of them, in offset order. */

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { io } from 'socket.io-client';
 import type { Ack } from '../../src/shared/errors.js';
-import type { PublicUser, RoomEvent, RoomSummary, SentMessage } from '../../src/shared/events.js';
+import type { PublicUser, RoomDirectoryPage, RoomEvent, RoomSummary, SentMessage } from '../../src/shared/events.js';
 import { connected, eventually, type ChatSocket } from '../helpers/clients.js';
 
 /** A browser session: tabs opened with the same one are the same user. */
@@ -20,6 +20,7 @@ export interface TabOptions {
 /** Client events of the room protocol, with the type their acknowledgement carries. */
 export interface RoomCalls {
   'room:list': RoomSummary[];
+  'room:directory': RoomDirectoryPage;
   'room:create': RoomSummary;
   'room:join': RoomSummary;
   'room:leave': null;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { directRoomName } from '../../src/store/rooms.js';
+import { directRoomName, type DirectoryEntry, type DirectoryQuery } from '../../src/store/rooms.js';
 import { DEFAULT_ROOM, type MessageDraft, type Store } from '../../src/store/store.js';
 import type { HarnessFactory } from './harness.js';
 
@@ -16,6 +16,22 @@ const event = (roomId: number, author: { userId: string; name: string }, text: s
   idempotencyKey: null,
   ...extra,
 });
+
+/** Every directory page from the first, following `next`; fails on a page that runs on forever. */
+async function everyPage(store: Store, query: Omit<DirectoryQuery, 'after'>): Promise<DirectoryEntry[]> {
+  const seen: DirectoryEntry[] = [];
+  let after: number | undefined;
+  for (let pages = 0; pages < 1000; pages++) {
+    const page = await store.directory({ ...query, ...(after === undefined ? {} : { after }) });
+    assert.ok(page, 'a cursor the directory handed out is accepted');
+    assert.ok(page.rooms.length <= query.limit);
+    seen.push(...page.rooms);
+    if (page.next === null) return seen;
+    assert.equal(page.rooms.length, query.limit, 'only the last page is short');
+    after = page.next;
+  }
+  throw new Error('the directory never ended');
+}
 
 /**
  * The RoomStore part of the Store contract: rooms, membership, read markers, history
@@ -78,7 +94,7 @@ export function roomsContract(name: string, factory: HarnessFactory, skip: strin
         assert.deepEqual(listing?.participants.map((member) => member.userId).sort(), [alice.userId, bob.userId].sort());
       }));
 
-    test('lists show public rooms and own direct rooms, with heads, markers and unread counts', { skip }, () =>
+    test("lists show the user's own rooms and general, with heads, markers and unread counts", { skip }, () =>
       withStore(async (store) => {
         const lobby = await store.createRoom('lobby', alice);
         assert.ok(lobby);
@@ -90,7 +106,7 @@ export function roomsContract(name: string, factory: HarnessFactory, skip: strin
         await store.appendMessage(event(direct.id, bob, 'psst'));
 
         const forCarol = await store.listRooms(carol.userId);
-        assert.deepEqual(forCarol.map((room) => room.name), [DEFAULT_ROOM, 'lobby'], 'no direct rooms of others');
+        assert.deepEqual(forCarol.map((room) => room.name), [DEFAULT_ROOM], 'neither public rooms nor direct rooms of others');
         const forAlice = new Map((await store.listRooms(alice.userId)).map((room) => [room.name, room]));
         assert.deepEqual([...forAlice.keys()].sort(), [DEFAULT_ROOM, 'lobby', direct.name].sort());
         const lobbyForAlice = forAlice.get('lobby');
@@ -100,10 +116,79 @@ export function roomsContract(name: string, factory: HarnessFactory, skip: strin
         assert.equal(forAlice.get(DEFAULT_ROOM)?.member, false);
         assert.equal(forAlice.get(direct.name)?.unread, 1);
 
+        await store.addMember(lobby.id, carol);
+        assert.deepEqual((await store.listRooms(carol.userId)).map((room) => room.name), [DEFAULT_ROOM, 'lobby'], 'a joined room is listed');
+        await store.removeMember(lobby.id, carol.userId);
+        assert.deepEqual((await store.listRooms(carol.userId)).map((room) => room.name), [DEFAULT_ROOM], 'a left room is not');
+
         assert.equal(await store.markRead(lobby.id, alice.userId, 2), 2);
         assert.equal(await store.markRead(lobby.id, alice.userId, 1), 2, 'markers never move backwards');
         const marked = await store.roomListing(lobby.id, alice.userId);
         assert.deepEqual([marked?.readOffset, marked?.unread], [2, 1]);
+      }));
+
+    test('the directory pages through every public room once, in name order, never a direct room', { skip }, () =>
+      withStore(async (store) => {
+        const names = ['Zebra', 'apple', 'Apple pie', 'mango', 'MANGO', 'kiwi', 'Banana', 'banana split', 'cherry', 'Cherry', 'fig', 'date'];
+        const created = [];
+        for (const name of names) {
+          const room = await store.createRoom(name, alice);
+          assert.ok(room);
+          created.push(room);
+        }
+        await store.openDirectRoom(alice, bob);
+        await store.openDirectRoom(carol, bob);
+        const general = await store.roomByName(DEFAULT_ROOM);
+        assert.ok(general);
+        const expected = [...created, general]
+          .map((room) => ({ id: room.id, name: room.name, key: room.name.toLowerCase() }))
+          .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.id - b.id))
+          .map(({ id, name }) => ({ id, name }));
+
+        for (const limit of [1, 5, 13, 100]) {
+          const seen = await everyPage(store, { limit });
+          assert.deepEqual(seen.map(({ id, name }) => ({ id, name })), expected, `pages of ${limit}`);
+        }
+        const whole = await store.directory({ limit: 100 });
+        assert.equal(whole?.next, null, 'the last page has no next');
+        assert.equal(whole?.rooms.length, expected.length);
+      }));
+
+    test('the directory filters by a name prefix, letter case ignored, with no pattern characters', { skip }, () =>
+      withStore(async (store) => {
+        for (const name of ['Alpha', 'alpine', 'ALPS', 'al', 'beta', 'xalp', 'a_b', 'axb', 'a%c', 'ab']) assert.ok(await store.createRoom(name, alice));
+        await store.openDirectRoom({ userId: 'g:alp', name: 'alp' }, bob);
+        const names = async (prefix: string, limit = 100): Promise<string[]> => (await everyPage(store, { prefix, limit })).map((room) => room.name);
+        assert.deepEqual(await names('alp'), ['Alpha', 'alpine', 'ALPS']);
+        assert.deepEqual(await names('ALP', 2), ['Alpha', 'alpine', 'ALPS'], 'also across pages');
+        assert.deepEqual(await names('al'), ['al', 'Alpha', 'alpine', 'ALPS']);
+        assert.deepEqual(await names('a_'), ['a_b'], '_ is a character, not a pattern');
+        assert.deepEqual(await names('a%'), ['a%c'], '% is a character, not a pattern');
+        assert.deepEqual(await names('dm:'), [], 'direct rooms are not in the directory');
+        assert.deepEqual(await store.directory({ prefix: 'zz', limit: 10 }), { rooms: [], next: null });
+      }));
+
+    test('a directory cursor must name a public room', { skip }, () =>
+      withStore(async (store) => {
+        const direct = await store.openDirectRoom(alice, bob);
+        assert.equal(await store.directory({ after: direct.id, limit: 10 }), undefined, 'a direct room is no cursor');
+        assert.equal(await store.directory({ after: 999_999, limit: 10 }), undefined);
+        assert.equal(await store.directory({ after: 2 ** 40, limit: 10 }), undefined);
+      }));
+
+    test('the directory counts members as they join and leave', { skip }, () =>
+      withStore(async (store) => {
+        const room = await store.createRoom('counted', alice);
+        assert.ok(room);
+        const members = async (): Promise<number | undefined> =>
+          (await store.directory({ prefix: 'counted', limit: 1 }))?.rooms.find((entry) => entry.id === room.id)?.members;
+        assert.equal(await members(), 1, 'the creator');
+        await store.addMember(room.id, bob);
+        await store.addMember(room.id, { ...bob, name: 'bobby' });
+        assert.equal(await members(), 2, 'joining twice counts once');
+        await store.removeMember(room.id, alice.userId);
+        await store.removeMember(room.id, alice.userId);
+        assert.equal(await members(), 1, 'leaving twice counts once');
       }));
 
     test('events keep kind, target, author id and client id; pages before an offset', { skip }, () =>

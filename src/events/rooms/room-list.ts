@@ -3,7 +3,10 @@ import { toSummary } from '../../rooms/summary.js';
 import { ok } from '../../shared/errors.js';
 import { defineEvent } from '../kit.js';
 
-/** `room:list` ({}): every public room and the user's direct rooms, with unread counts. */
+/**
+ * `room:list` ({}): the user's own rooms (public and direct, at most MAX_LISTED_ROOMS) and
+ * `general`, with unread counts. Other public rooms are found through `room:directory`.
+ */
 export const roomList = defineEvent({
   schema: z.union([z.object({}), z.undefined(), z.null()]),
   price: ['reads.connection', 'reads.user'],

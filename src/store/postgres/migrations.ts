@@ -132,6 +132,30 @@ export const migrations: readonly Migration[] = [
       return notes;
     },
   },
+  {
+    version: 5,
+    name: 'room directory: public rooms by name, member counts',
+    sql: `
+      -- every directory page is one range of this index; COLLATE "C" orders by bytes, so a
+      -- name prefix is one contiguous range whatever the database's collation
+      CREATE INDEX rooms_directory ON rooms ((lower(name) COLLATE "C"), id) WHERE kind = 'public';
+      -- kept by the trigger below, so a page never counts the members of its rooms
+      ALTER TABLE rooms ADD COLUMN members integer NOT NULL DEFAULT 0;
+      UPDATE rooms SET members = (SELECT COUNT(*) FROM room_members m WHERE m.room_id = rooms.id);
+      CREATE FUNCTION room_members_count() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF TG_OP = 'INSERT' THEN
+          UPDATE rooms SET members = members + 1 WHERE id = NEW.room_id;
+        ELSE
+          UPDATE rooms SET members = members - 1 WHERE id = OLD.room_id;
+        END IF;
+        RETURN NULL;
+      END $$;
+      -- ON CONFLICT DO UPDATE of an existing member fires UPDATE triggers, not this one
+      CREATE TRIGGER room_members_count AFTER INSERT OR DELETE ON room_members
+        FOR EACH ROW EXECUTE FUNCTION room_members_count();
+    `,
+  },
 ];
 
 /**

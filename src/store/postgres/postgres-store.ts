@@ -11,7 +11,7 @@ import {
   type Store,
   type StoredMessage,
 } from '../store.js';
-import type { Member, RoomListing, RoomRecord } from '../rooms.js';
+import type { DirectoryPage, DirectoryQuery, Member, RoomListing, RoomRecord } from '../rooms.js';
 import { appendBatch, BatchNotStartedError, MESSAGE_COLUMNS, toMessage, type MessageRow } from './append-batch.js';
 import { PostgresAccounts } from './accounts.js';
 import { PostgresRooms } from './rooms.js';
@@ -218,6 +218,10 @@ export class PostgresStore implements Store {
 
   roomListing(roomId: number, userId: string): Promise<RoomListing | undefined> {
     return this.rooms.roomListing(roomId, userId);
+  }
+
+  directory(query: DirectoryQuery): Promise<DirectoryPage | undefined> {
+    return this.rooms.directory(query);
   }
 
   messagesBefore(roomId: number, beforeOffset: number, limit: number): Promise<StoredMessage[]> {

@@ -1,6 +1,16 @@
 import type pg from 'pg';
-import { directRoomName, type Member, type RoomListing, type RoomRecord } from '../rooms.js';
-import type { StoredMessage } from '../store.js';
+import {
+  directRoomName,
+  MAX_LISTED_ROOMS,
+  prefixRange,
+  type DirectoryEntry,
+  type DirectoryPage,
+  type DirectoryQuery,
+  type Member,
+  type RoomListing,
+  type RoomRecord,
+} from '../rooms.js';
+import { DEFAULT_ROOM, type StoredMessage } from '../store.js';
 import { MESSAGE_COLUMNS, toMessage, type MessageRow } from './append-batch.js';
 import { withClient } from './checkout.js';
 import { toStoreError } from './errors.js';
@@ -23,6 +33,26 @@ interface ListingRow extends RoomRow {
 }
 
 const ROOM_COLUMNS = 'id, name, kind, head';
+
+/** The directory's sort key: the expression of the `rooms_directory` index (migration 4), exactly. */
+const DIRECTORY_KEY = '(lower(name) COLLATE "C")';
+
+/**
+ * The statement of one directory page: a range of `rooms_directory`, from the prefix or the
+ * cursor, read in index order up to `limit` rows. Parameters: $1 limit, then the prefix's
+ * bounds ($2, $3) if `prefix`, then the cursor's key and id if `cursor`. Exported so that a
+ * test can check its plan.
+ */
+export function directorySql(options: { prefix: boolean; cursor: boolean }): string {
+  const conditions = ["kind = 'public'"];
+  let next = 2;
+  if (options.prefix) {
+    conditions.push(`${DIRECTORY_KEY} >= lower($${next}) AND ${DIRECTORY_KEY} < lower($${next + 1})`);
+    next += 2;
+  }
+  if (options.cursor) conditions.push(`(${DIRECTORY_KEY}, id) > ($${next}::text COLLATE "C", $${next + 1}::integer)`);
+  return `SELECT id, name, members, head FROM rooms WHERE ${conditions.join(' AND ')} ORDER BY ${DIRECTORY_KEY}, id LIMIT $1`;
+}
 /** `rooms.id` is a PostgreSQL `integer`: anything else can name no room. */
 const isRoomId = (roomId: number): boolean => Number.isInteger(roomId) && roomId > 0 && roomId <= 2 ** 31 - 1;
 
@@ -116,12 +146,45 @@ export class PostgresRooms {
   }
 
   listRooms(userId: string): Promise<RoomListing[]> {
-    return this.listings(userId, null);
+    // Driven by the user's memberships (room_members_user), never by the rooms table.
+    return this.listings(
+      userId,
+      `r.id IN (SELECT room_id FROM (SELECT room_id FROM room_members WHERE user_id = $1 ORDER BY room_id DESC LIMIT ${MAX_LISTED_ROOMS}) own
+                UNION SELECT id FROM rooms WHERE name = $2)`,
+      DEFAULT_ROOM,
+    );
   }
 
   async roomListing(roomId: number, userId: string): Promise<RoomListing | undefined> {
     if (!isRoomId(roomId)) return undefined;
-    return (await this.listings(userId, roomId))[0];
+    return (await this.listings(userId, 'r.id = $2::integer', roomId))[0];
+  }
+
+  async directory({ prefix, after, limit }: DirectoryQuery): Promise<DirectoryPage | undefined> {
+    const values: unknown[] = [limit + 1];
+    if (prefix !== undefined) {
+      const { lo, hi } = prefixRange(prefix);
+      values.push(lo, hi);
+    }
+    if (after !== undefined) {
+      if (!isRoomId(after)) return undefined;
+      const { rows } = await this.query<{ key: string }>(
+        'directory',
+        `SELECT ${DIRECTORY_KEY} AS key FROM rooms WHERE id = $1 AND kind = 'public'`,
+        [after],
+      );
+      const key = rows[0]?.key;
+      if (key === undefined) return undefined;
+      values.push(key, after);
+    }
+    // One row more than asked tells whether another page follows.
+    const { rows } = await this.query<Omit<DirectoryEntry, 'head'> & { head: string }>(
+      'directory',
+      directorySql({ prefix: prefix !== undefined, cursor: after !== undefined }),
+      values,
+    );
+    const rooms = rows.slice(0, limit).map((row) => ({ ...row, head: Number(row.head) }));
+    return { rooms, next: rows.length > limit ? (rooms.at(-1)?.id ?? null) : null };
   }
 
   async messagesBefore(roomId: number, beforeOffset: number, limit: number): Promise<StoredMessage[]> {
@@ -157,7 +220,8 @@ export class PostgresRooms {
     return Number(rows[0]?.read_offset ?? offset);
   }
 
-  private async listings(userId: string, roomId: number | null): Promise<RoomListing[]> {
+  /** The listings of the rooms `which` selects (a condition on `r`, with $2 = `parameter`) for `userId` ($1). */
+  private async listings(userId: string, which: string, parameter: unknown): Promise<RoomListing[]> {
     const { rows } = await this.query<ListingRow>(
       'listRooms',
       `SELECT r.id, r.name, r.kind, r.head,
@@ -169,9 +233,9 @@ export class PostgresRooms {
          FROM rooms r
          LEFT JOIN room_members m ON m.room_id = r.id AND m.user_id = $1
          LEFT JOIN read_markers rm ON rm.room_id = r.id AND rm.user_id = $1
-        WHERE ($2::integer IS NULL AND (r.kind = 'public' OR m.user_id IS NOT NULL)) OR r.id = $2::integer
+        WHERE ${which}
         ORDER BY r.id`,
-      [userId, roomId],
+      [userId, parameter],
     );
     const direct = rows.filter((row) => row.kind === 'direct').map((row) => row.id);
     const participants = new Map<number, Member[]>();

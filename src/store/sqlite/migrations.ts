@@ -120,4 +120,24 @@ export const migrations: readonly Migration[] = [
       return notes;
     },
   },
+  {
+    version: 5,
+    name: 'room directory: public rooms by name, member counts',
+    sql: `
+      -- every directory page is one range of this index (lower() folds ASCII letters here)
+      CREATE INDEX rooms_directory ON rooms (lower(name), id) WHERE kind = 'public';
+      -- kept by the triggers below, so a page never counts the members of its rooms
+      ALTER TABLE rooms ADD COLUMN members INTEGER NOT NULL DEFAULT 0;
+      UPDATE rooms SET members = (SELECT COUNT(*) FROM room_members m WHERE m.room_id = rooms.id);
+      -- an upsert that updates an existing member fires neither trigger
+      CREATE TRIGGER room_members_added AFTER INSERT ON room_members
+      BEGIN
+        UPDATE rooms SET members = members + 1 WHERE id = NEW.room_id;
+      END;
+      CREATE TRIGGER room_members_removed AFTER DELETE ON room_members
+      BEGIN
+        UPDATE rooms SET members = members - 1 WHERE id = OLD.room_id;
+      END;
+    `,
+  },
 ];

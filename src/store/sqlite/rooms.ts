@@ -1,6 +1,16 @@
 import type Database from 'better-sqlite3';
-import { directRoomName, type Member, type RoomListing, type RoomRecord } from '../rooms.js';
-import type { StoredMessage } from '../store.js';
+import {
+  directRoomName,
+  MAX_LISTED_ROOMS,
+  prefixRange,
+  type DirectoryEntry,
+  type DirectoryPage,
+  type DirectoryQuery,
+  type Member,
+  type RoomListing,
+  type RoomRecord,
+} from '../rooms.js';
+import { DEFAULT_ROOM, type StoredMessage } from '../store.js';
 import { MESSAGE_COLUMNS, toMessage, type MessageRow } from './message-row.js';
 
 interface ListingRow extends RoomRecord {
@@ -10,6 +20,44 @@ interface ListingRow extends RoomRecord {
 }
 
 const ROOM_COLUMNS = 'id, name, kind, head';
+
+/** What a listing shows of room `r` to user @user: joined with their membership `m` and marker `rm`. */
+const LISTING_SELECT = `SELECT r.id, r.name, r.kind, r.head,
+        COALESCE(rm.read_offset, 0) AS readOffset,
+        (m.user_id IS NOT NULL) AS member,
+        (SELECT COUNT(*) FROM messages x
+          WHERE x.room_id = r.id AND x.seq > COALESCE(rm.read_offset, 0) AND x.kind = 'message'
+            AND (x.author_id IS NULL OR x.author_id <> @user)) AS unread
+   FROM rooms r
+   LEFT JOIN room_members m ON m.room_id = r.id AND m.user_id = @user
+   LEFT JOIN read_markers rm ON rm.room_id = r.id AND rm.user_id = @user`;
+
+/** Named parameters of a directory page; `lo`/`hi` bound a name prefix, `key`/`id` the cursor. */
+export interface DirectoryParameters {
+  lo?: string;
+  hi?: string;
+  key?: string;
+  id?: number;
+  limit: number;
+}
+
+/**
+ * The statement of one directory page: a range of the `rooms_directory` index (migration
+ * 4), from the prefix or the cursor, whichever is further, read in index order up to `limit`
+ * rows. Exported so that a test can check its plan.
+ */
+export function directorySql(options: { prefix: boolean; cursor: boolean }): string {
+  // SQLite starts a range from one lower bound only, so prefix and cursor make one (max):
+  // with two, it may start at the prefix and skip every row up to the cursor.
+  const from = options.prefix && options.cursor ? 'max(lower(@lo), @key)' : options.prefix ? 'lower(@lo)' : '@key';
+  return `SELECT id, name, members, head FROM rooms
+   WHERE kind = 'public'
+     ${options.prefix || options.cursor ? `AND lower(name) >= ${from}` : ''}
+     ${options.prefix ? 'AND lower(name) < lower(@hi)' : ''}
+     ${options.cursor ? 'AND (lower(name) > @key OR id > @id)' : ''}
+   ORDER BY lower(name), id
+   LIMIT @limit`;
+}
 
 /**
  * The SQLite side of RoomStore: synchronous statements on the store's connection.
@@ -36,19 +84,23 @@ export class SqliteRooms {
       knownName: db.prepare<[string], { user_name: string }>(
         'SELECT user_name FROM room_members WHERE user_id = ? ORDER BY joined_at DESC LIMIT 1',
       ),
-      listings: db.prepare<{ user: string; room: number | null }, ListingRow>(
-        `SELECT r.id, r.name, r.kind, r.head,
-                COALESCE(rm.read_offset, 0) AS readOffset,
-                (m.user_id IS NOT NULL) AS member,
-                (SELECT COUNT(*) FROM messages x
-                  WHERE x.room_id = r.id AND x.seq > COALESCE(rm.read_offset, 0) AND x.kind = 'message'
-                    AND (x.author_id IS NULL OR x.author_id <> @user)) AS unread
-           FROM rooms r
-           LEFT JOIN room_members m ON m.room_id = r.id AND m.user_id = @user
-           LEFT JOIN read_markers rm ON rm.room_id = r.id AND rm.user_id = @user
-          WHERE (@room IS NULL AND (r.kind = 'public' OR m.user_id IS NOT NULL)) OR r.id = @room
+      listing: db.prepare<{ user: string; room: number }, ListingRow>(`${LISTING_SELECT} WHERE r.id = @room`),
+      // Driven by the user's memberships (room_members_user), never by the rooms table.
+      listings: db.prepare<{ user: string; general: string; cap: number }, ListingRow>(
+        `WITH listed (room_id) AS (
+           SELECT room_id FROM (SELECT room_id FROM room_members WHERE user_id = @user ORDER BY room_id DESC LIMIT @cap)
+           UNION SELECT id FROM rooms WHERE name = @general)
+         ${LISTING_SELECT}
+          WHERE r.id IN (SELECT room_id FROM listed)
           ORDER BY r.id`,
       ),
+      cursorKey: db.prepare<[number], { key: string }>(`SELECT lower(name) AS key FROM rooms WHERE id = ? AND kind = 'public'`),
+      directory: {
+        all: db.prepare<DirectoryParameters, DirectoryEntry>(directorySql({ prefix: false, cursor: false })),
+        allAfter: db.prepare<DirectoryParameters, DirectoryEntry>(directorySql({ prefix: false, cursor: true })),
+        prefix: db.prepare<DirectoryParameters, DirectoryEntry>(directorySql({ prefix: true, cursor: false })),
+        prefixAfter: db.prepare<DirectoryParameters, DirectoryEntry>(directorySql({ prefix: true, cursor: true })),
+      },
       before: db.prepare<[number, number, number], MessageRow>(
         `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE room_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?`,
       ),
@@ -118,12 +170,27 @@ export class SqliteRooms {
   }
 
   listRooms(userId: string): RoomListing[] {
-    return this.statements.listings.all({ user: userId, room: null }).map((row) => this.toListing(row));
+    return this.statements.listings.all({ user: userId, general: DEFAULT_ROOM, cap: MAX_LISTED_ROOMS }).map((row) => this.toListing(row));
   }
 
   roomListing(roomId: number, userId: string): RoomListing | undefined {
-    const row = this.statements.listings.get({ user: userId, room: roomId });
+    const row = this.statements.listing.get({ user: userId, room: roomId });
     return row ? this.toListing(row) : undefined;
+  }
+
+  directory({ prefix, after, limit }: DirectoryQuery): DirectoryPage | undefined {
+    let cursor: { key: string; id: number } | undefined;
+    if (after !== undefined) {
+      const row = this.statements.cursorKey.get(after);
+      if (!row) return undefined;
+      cursor = { key: row.key, id: after };
+    }
+    const statements = this.statements.directory;
+    const statement = prefix === undefined ? (cursor ? statements.allAfter : statements.all) : cursor ? statements.prefixAfter : statements.prefix;
+    // One row more than asked tells whether another page follows.
+    const rows = statement.all({ ...(prefix === undefined ? {} : prefixRange(prefix)), ...cursor, limit: limit + 1 });
+    const rooms = rows.slice(0, limit);
+    return { rooms, next: rows.length > limit ? (rooms.at(-1)?.id ?? null) : null };
   }
 
   messagesBefore(roomId: number, beforeOffset: number, limit: number): StoredMessage[] {

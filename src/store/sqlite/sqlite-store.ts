@@ -13,7 +13,7 @@ import {
   type Store,
   type StoredMessage,
 } from '../store.js';
-import type { Member, RoomListing, RoomRecord } from '../rooms.js';
+import type { DirectoryPage, DirectoryQuery, Member, RoomListing, RoomRecord } from '../rooms.js';
 import { MESSAGE_COLUMNS, toMessage, type MessageRow } from './message-row.js';
 import { SqliteAccounts } from './accounts.js';
 import { migrations } from './migrations.js';
@@ -193,6 +193,10 @@ export class SqliteStore implements Store {
 
   async roomListing(roomId: number, userId: string): Promise<RoomListing | undefined> {
     return this.read(() => this.rooms.roomListing(roomId, userId));
+  }
+
+  async directory(query: DirectoryQuery): Promise<DirectoryPage | undefined> {
+    return this.read(() => this.rooms.directory(query));
   }
 
   async messagesBefore(roomId: number, beforeOffset: number, limit: number): Promise<StoredMessage[]> {

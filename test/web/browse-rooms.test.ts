@@ -1,0 +1,67 @@
+// Browsing the room directory from the page: a search by name prefix, a page at a time,
+// rooms shown as text, and joining one of them.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { chromiumSkipReason, launchChromium } from '../helpers/browser.js';
+import { startServer, type RunningServer } from '../helpers/server.js';
+import { newBrowser, Tab } from '../rooms/room-client.js';
+import { ChatPage } from './chat-page.js';
+
+const skip = chromiumSkipReason();
+const TIMEOUT_MS = 20_000;
+
+/** The names the directory list shows, top to bottom. */
+const listed = (chat: ChatPage): Promise<string[]> =>
+  chat.page.evaluate(() => Array.from(document.querySelectorAll('#other-rooms li .name'), (name) => name.textContent ?? ''));
+
+describe('browsing rooms on the page', () => {
+  let server: RunningServer | undefined;
+  let browser: Browser | undefined;
+
+  before(async () => {
+    if (skip) return;
+    [server, browser] = await Promise.all([startServer({ workers: 2 }), launchChromium()]);
+  });
+  after(async () => {
+    await Promise.all([browser?.close(), server?.stop()]);
+  });
+
+  test('a search lists matching rooms a page at a time, as text; Join opens one and takes it off the list', { skip }, async () => {
+    const url = server?.url ?? '';
+    // Rooms made by someone else, straight over the protocol.
+    const maker = await Tab.open(url, { browser: newBrowser() });
+    const names = Array.from({ length: 55 }, (_, index) => `Many-${String(index).padStart(2, '0')}`);
+    for (const name of [...names, '<b>not bold</b>', 'other']) await maker.must('room:create', { name });
+    maker.close();
+
+    const { chat } = await ChatPage.open(browser as Browser, url);
+    try {
+      await chat.page.fill('#browse-query', 'many-');
+      await chat.page.waitForFunction(() => document.querySelectorAll('#other-rooms li').length === 50, undefined, { timeout: TIMEOUT_MS });
+      assert.deepEqual(await listed(chat), names.slice(0, 50).map((name) => `# ${name}`), 'the first page, in name order');
+      await chat.page.click('#browse-more');
+      await chat.page.waitForFunction(() => document.querySelectorAll('#other-rooms li').length === 55, undefined, { timeout: TIMEOUT_MS });
+      assert.equal(await chat.page.isHidden('#browse-more'), true, 'no more pages');
+
+      await chat.page.fill('#browse-query', '<B>');
+      await chat.page.waitForFunction(() => document.querySelectorAll('#other-rooms li').length === 1, undefined, { timeout: TIMEOUT_MS });
+      assert.deepEqual(await listed(chat), ['# <b>not bold</b>'], 'a name is text, never markup');
+      assert.equal(await chat.page.locator('#other-rooms b').count(), 0);
+
+      await chat.page.fill('#browse-query', 'MANY-07');
+      await chat.page.waitForFunction(() => document.querySelectorAll('#other-rooms li').length === 1, undefined, { timeout: TIMEOUT_MS });
+      await chat.page.click('#other-rooms button[aria-label="Join Many-07"]', { timeout: TIMEOUT_MS });
+      await chat.waitForText('#room-title', '# Many-07');
+      await chat.page.waitForFunction(() => document.querySelectorAll('#other-rooms li').length === 0, undefined, { timeout: TIMEOUT_MS });
+      await chat.page.waitForFunction(
+        () => Array.from(document.querySelectorAll('#joined-rooms .name')).some((name) => name.textContent === '# Many-07'),
+        undefined,
+        { timeout: TIMEOUT_MS },
+      );
+      assert.deepEqual(chat.problems, []);
+    } finally {
+      await chat.close();
+    }
+  });
+});
