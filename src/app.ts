@@ -82,7 +82,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   gate.attach(io);
   if (options.generateId) io.engine.generateId = options.generateId;
   issueSessionCookies(io, () => false);
-  observeEngine(io, log.child({ module: 'engine' }));
+  const stopObservingEngine = observeEngine(io, log.child({ module: 'engine' }));
   identifySockets(io);
   const identities = new Identities(io, store, log.child({ module: 'identity' }), options.adapter.spansProcesses);
   authenticateSockets(io, store, identities, log.child({ module: 'auth' }));
@@ -138,6 +138,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     identities.close();
     presence.close();
     door.close();
+    stopObservingEngine();
     delivery.close();
     await store.close();
   };

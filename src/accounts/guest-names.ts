@@ -1,7 +1,7 @@
 import type { Logger } from '../log.js';
 import type { Store } from '../store/store.js';
 import type { ParleyServer, ParleySocket } from '../types.js';
-import { automaticGuestName } from './names.js';
+import { automaticGuestName, isAutomaticGuestName } from './names.js';
 
 /**
  * A guest's name is a lease in the store. This server renews the leases of its connected
@@ -10,8 +10,6 @@ import { automaticGuestName } from './names.js';
  */
 export const LEASE_MS = 15_000;
 const RENEW_INTERVAL_MS = 5_000;
-/** Attempts at a random automatic name before giving up (a million names, few online). */
-const AUTOMATIC_ATTEMPTS = 20;
 
 /** Guest nickname leases: claim at handshake and rename, renew while connected, release on leave. */
 export class GuestNames {
@@ -28,15 +26,14 @@ export class GuestNames {
     this.timer.unref();
   }
 
-  /** The guest's name: the one it had, if nobody took it since, else a new automatic one. */
+  /**
+   * The guest's name: the one it chose before, if nobody took it since (renewing its lease),
+   * else its automatic name, which takes no lease: a new connection writes nothing.
+   */
   async nameFor(holder: string): Promise<string> {
     const previous = await this.store.guestNameOf(holder);
-    if (previous !== undefined && (await this.claim(previous, holder))) return previous;
-    for (let attempt = 0; attempt < AUTOMATIC_ATTEMPTS; attempt++) {
-      const name = automaticGuestName();
-      if (await this.claim(name, holder)) return name;
-    }
-    throw new Error('no free automatic guest name');
+    if (previous !== undefined && !isAutomaticGuestName(previous) && (await this.claim(previous, holder))) return previous;
+    return automaticGuestName(holder);
   }
 
   /** Leases `name` to `holder`; false when an account or another online guest has it. */
@@ -57,7 +54,8 @@ export class GuestNames {
    */
   async left(socket: ParleySocket, scope: string | undefined): Promise<void> {
     const { user } = socket.data;
-    if (user.kind !== 'guest') return;
+    // An automatic name holds no lease to free.
+    if (user.kind !== 'guest' || isAutomaticGuestName(user.name)) return;
     const since = Date.now();
     try {
       if (scope !== undefined) {
@@ -80,7 +78,8 @@ export class GuestNames {
   private async renew(): Promise<void> {
     const holders = new Set<string>();
     for (const socket of this.io.of('/').sockets.values()) {
-      if (socket.data.user?.kind === 'guest') holders.add(socket.data.user.id);
+      const { user } = socket.data;
+      if (user?.kind === 'guest' && !isAutomaticGuestName(user.name)) holders.add(user.id);
     }
     const now = Date.now();
     try {

@@ -1,42 +1,30 @@
-import type { LimitName } from '../limits/catalog.js';
 import type { Prices } from '../limits/price.js';
 
 /**
- * Failed logins slow down guessing of one account's password, shared by every worker and
- * node: after a few failures for a name from one address, that address may not try that
- * name again for the rest of the window; after many failures from anywhere, nobody may until
- * the window ends (`login-failures.*` in the limits). Keyed by the case-folded name, so
- * `Alice` and `alice` share a budget. A success clears its address's count.
+ * Slows down guessing of one account's password, shared by every worker and node. Every
+ * login attempt for a name takes a point of two budgets before the password is checked: the
+ * name from this address (`login-attempts.name-address`: a few per window) and the name from
+ * anywhere (`login-attempts.name`: more). Taken before checking, not after failing, so
+ * guesses sent at once cannot all pass the check before the first failure is counted. A
+ * success gives this address its budget back, so a user who logs in is never locked out by
+ * their own attempts; an attacker who spends the name's budget from many addresses locks it
+ * until the window ends, which is the price of making guessing slow.
  */
 export class LoginBackOff {
-  constructor(private readonly limits: Prices) {}
+  constructor(private readonly prices: Prices) {}
 
-  /** False when the name is locked for this address (or everywhere) right now. */
-  async mayTry(username: string, address: string): Promise<boolean> {
-    const [fromHere, fromAnywhere] = await Promise.all([
-      this.limits.counter('login-failures.name-address').used(keyOf(username, address)),
-      this.limits.counter('login-failures.name').used(keyOf(username)),
-    ]);
-    return fromHere < this.budget('login-failures.name-address') && fromAnywhere < this.budget('login-failures.name');
+  /** Takes one attempt at `username` from `address`; false when either budget is spent. */
+  async attempt(username: string, address: string): Promise<boolean> {
+    if (!(await this.prices.counter('login-attempts.name-address').take(keyOf(username, address)))) return false;
+    return this.prices.counter('login-attempts.name').take(keyOf(username));
   }
 
-  /** A wrong password (or unknown name) for `username` from `address`. */
-  async failed(username: string, address: string): Promise<void> {
-    await Promise.all([
-      this.limits.counter('login-failures.name-address').take(keyOf(username, address)),
-      this.limits.counter('login-failures.name').take(keyOf(username)),
-    ]);
-  }
-
-  /** A successful login: this address's failures for the name are forgiven. */
+  /** A successful login: this address's attempts at the name are forgiven. */
   async succeeded(username: string, address: string): Promise<void> {
-    await this.limits.counter('login-failures.name-address').forget(keyOf(username, address));
-  }
-
-  private budget(name: LimitName): number {
-    return this.limits.limits[name].points;
+    await this.prices.counter('login-attempts.name-address').forget(keyOf(username, address));
   }
 }
 
+/** Names are unique by their look-alike key; attempts are keyed by the case-folded NFKC form, close enough for a budget. */
 const keyOf = (username: string, address?: string): string =>
   address === undefined ? username.normalize('NFKC').toLowerCase() : `${username.normalize('NFKC').toLowerCase()}\u0000${address}`;

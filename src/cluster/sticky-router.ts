@@ -4,7 +4,7 @@ import type { Logger } from '../log.js';
 import type { PrimaryToWorker } from './messages.js';
 import { stopReading } from './read-stop.js';
 import { workerIndexOfRequestLine } from './session-id.js';
-import { RefusalCounts } from './refusal-counts.js';
+import { CountedLog } from '../counted-log.js';
 
 /** Longest request line read before routing; anything longer is not HTTP we serve. */
 const MAX_HEAD_BYTES = 8192;
@@ -60,7 +60,7 @@ export function createStickyRouter(options: StickyRouterOptions): net.Server {
   const pendingByAddress = new Map<string, number>();
   // One line per interval with counts, not one per refused connection: an attack must not
   // turn into a flood of log lines.
-  const refusals = new RefusalCounts(log, 'connections refused before reaching a worker');
+  const refusals = new CountedLog(log, 'connections refused before reaching a worker');
 
   // Connections start paused: one refused at once is never read from.
   const server = net.createServer({ pauseOnConnect: true }, (connection) => {

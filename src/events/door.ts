@@ -11,7 +11,7 @@ import { checkAccess } from './access.js';
 import { splitArguments } from './arguments.js';
 import { failureAck, invalidPayloadAck } from './failures.js';
 import type { Access, EventSpec, Services } from './kit.js';
-import { RefusalCounts } from './refusals.js';
+import { CountedLog } from '../counted-log.js';
 import { eventTable } from './table.js';
 
 /** An event spec whose types the table erased: the door only passes its values along. */
@@ -40,11 +40,11 @@ export class EventDoor {
   /** The table, its specs' types erased: each spec's handler gets what its own schema parsed. */
   private readonly table: Readonly<Record<string, AnySpec>>;
   private readonly connections = new WeakMap<ParleySocket, ConnectionState>();
-  private readonly refusals: RefusalCounts;
+  private readonly refusals: CountedLog;
 
   constructor(private readonly services: Services) {
     this.table = eventTable(services.config) as unknown as Readonly<Record<string, AnySpec>>;
-    this.refusals = new RefusalCounts(services.log);
+    this.refusals = new CountedLog(services.log, 'events refused', 'info');
   }
 
   /** Starts answering a new connection's events. */
@@ -109,7 +109,7 @@ export class EventDoor {
     } catch (error) {
       result = failureAck(error, services.log, { event, socketId: socket.id });
     }
-    if (!result.ok) this.refusals.note(event, result.error);
+    if (!result.ok) this.refusals.add(`${event} ${result.error}`);
     if (spec.silentWhenRetriable && !result.ok && (result.error === ErrorCode.UNAVAILABLE || result.error === ErrorCode.INTERNAL)) return;
     respond(result);
   }
@@ -118,11 +118,11 @@ export class EventDoor {
   private refuse(socket: ParleySocket, state: ConnectionState, event: string, refusal: Ack<never>, respond: (result: Ack<unknown>) => void): void {
     respond(refusal);
     if (refusal.ok) return;
-    this.refusals.note(event, refusal.error);
+    this.refusals.add(`${event} ${refusal.error}`);
     // A spent limit costs the server next to nothing; events it had to parse or look up do.
     if (refusal.error === ErrorCode.RATE_LIMITED) return;
     if (!this.services.prices.charge(['refusals.connection'], state) && socket.connected) {
-      this.refusals.note('(connection closed)', 'TOO_MANY_REFUSALS');
+      this.refusals.add('(connection closed: too many refusals)');
       socket.disconnect(true);
     }
   }

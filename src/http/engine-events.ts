@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { CountedLog } from '../counted-log.js';
 import type { Logger } from '../log.js';
 import type { ParleyServer } from '../types.js';
 
@@ -19,21 +20,20 @@ interface EngineConnectionError {
   context: unknown;
 }
 
-/** Counts of refused engine.io connections by code, for this process. */
-export const connectionErrorCounts = new Map<number, number>();
-
-/** Logs and counts engine.io connection errors; adds the headers every response needs. */
-export function observeEngine(io: ParleyServer, log: Logger): void {
+/**
+ * Logs engine.io connection errors as counts by code and reason (never a line each: a flood
+ * of bad requests must not flood the logs); adds the headers every response needs. Returns
+ * the function that stops the counting (shutdown).
+ */
+export function observeEngine(io: ParleyServer, log: Logger): () => void {
+  const refused = new CountedLog(log, 'connections refused by engine.io', 'info');
   io.engine.on('connection_error', (error: EngineConnectionError) => {
-    connectionErrorCounts.set(error.code, (connectionErrorCounts.get(error.code) ?? 0) + 1);
-    log.info(
-      { code: error.code, reason: ENGINE_ERRORS[error.code] ?? 'unknown', message: error.message, url: error.req.url, origin: error.req.headers.origin },
-      'connection refused',
-    );
+    refused.add(`${error.code} ${ENGINE_ERRORS[error.code] ?? 'unknown'}: ${error.message}`);
   });
   // Long-polling responses carry live messages: no cache or proxy may keep them.
   io.engine.on('headers', (headers: Record<string, string>) => {
     headers['cache-control'] = 'no-store';
     headers['x-content-type-options'] = 'nosniff';
   });
+  return () => refused.close();
 }

@@ -43,9 +43,9 @@ export const DEFAULT_LIMITS = {
   /** Password checks from one address (login and register each cost an scrypt hash). */
   'password.connection': { scope: 'connection', points: 5, seconds: 5 },
   'password.address': { scope: 'address', points: 30, seconds: 60 },
-  /** Failed logins for one account name from one address, then from anywhere: the back-off. */
-  'login-failures.name-address': { scope: 'name', points: 5, seconds: 900 },
-  'login-failures.name': { scope: 'name', points: 50, seconds: 3600 },
+  /** Login attempts at one account name from one address, then from anywhere: the back-off (a success forgives its address). */
+  'login-attempts.name-address': { scope: 'name', points: 5, seconds: 900 },
+  'login-attempts.name': { scope: 'name', points: 50, seconds: 3600 },
   /** Accounts one address may create. */
   'register.address': { scope: 'address', points: 20, seconds: 3600 },
   /** Sign-outs (each ends a session and renames every tab). */

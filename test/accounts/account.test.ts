@@ -30,7 +30,7 @@ describe('accounts', () => {
     const user = currentUser(guest);
     assert.equal(user?.kind, 'guest');
     assert.match(user?.id ?? '', /^g:/);
-    assert.match(user?.name ?? '', /^guest-\d{6}$/);
+    assert.match(user?.name ?? '', /^guest-[0-9a-z]{8}$/);
   });
 
   test('register signs the connection in, and its token signs in a connection to the other worker', async () => {

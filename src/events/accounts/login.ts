@@ -15,13 +15,12 @@ export const login = defineEvent({
   price: ['password.connection', 'password.address'],
   access: 'anyone',
   handle: async ({ input: { username, password }, socket, address, services: { store, identities, loginBackOff, log } }) => {
-    if (!(await loginBackOff.mayTry(username, address))) {
+    if (!(await loginBackOff.attempt(username, address))) {
       return fail(ErrorCode.RATE_LIMITED, 'too many failed logins for this name; try again later');
     }
     const account = await store.accountByName(username);
     const matches = await verifyPassword(password, account?.passwordHash ?? (await decoyHash));
     if (!account || !matches) {
-      await loginBackOff.failed(username, address);
       log.debug({ socketId: socket.id }, 'login refused');
       return fail(ErrorCode.INVALID_CREDENTIALS, 'unknown username or wrong password');
     }

@@ -1,0 +1,143 @@
+import assert from 'node:assert/strict';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import { io } from 'socket.io-client';
+import type { Ack } from '../../src/shared/errors.js';
+import { connected, tutorialClient, type ChatSocket } from '../helpers/clients.js';
+import { startServer, type RunningServer } from '../helpers/server.js';
+
+const PASSWORD = 'correct horse battery staple';
+
+/** A connection as an attacker opens it: its own guest (no cookie), or a tab of `cookie`'s browser. */
+async function open(url: string, cookie?: string): Promise<ChatSocket> {
+  const socket = io(url, {
+    auth: { serverOffset: 0 },
+    transports: ['websocket'],
+    forceNew: true,
+    reconnection: false,
+    extraHeaders: cookie === undefined ? undefined : { cookie: `parley_session=${cookie}` },
+  }) as ChatSocket;
+  await connected(socket);
+  return socket;
+}
+
+async function call(socket: ChatSocket, event: string, ...args: unknown[]): Promise<Ack<unknown>> {
+  const emit = socket.timeout(15_000).emitWithAck as unknown as (event: string, ...args: unknown[]) => Promise<Ack<unknown>>;
+  return emit.call(socket.timeout(15_000), event, ...args);
+}
+
+const codeOf = (ack: Ack<unknown>): string => (ack.ok ? 'ok' : ack.error);
+const count = (codes: readonly string[], code: string): number => codes.filter((each) => each === code).length;
+
+/**
+ * Issue 10, defects 5, 6, 8 and 9 against a real 2-worker server: limits hold across
+ * connections (per user, per address, per account name), a flood of bad events is counted,
+ * not logged line by line, and closes its connection, and answers reveal nothing.
+ */
+describe('limits that hold across connections', () => {
+  let server: RunningServer;
+  const sockets: ChatSocket[] = [];
+  const track = async (socket: Promise<ChatSocket>): Promise<ChatSocket> => {
+    const opened = await socket;
+    sockets.push(opened);
+    return opened;
+  };
+  before(async () => {
+    server = await startServer({ workers: 2 });
+  });
+  after(async () => {
+    for (const socket of sockets) socket.close();
+    await server.stop();
+  });
+
+  test('password guesses from 40 connections of one address: at most the address budget is checked (defect 6)', async () => {
+    const owner = await track(open(server.url));
+    const username = `victim${randomUUID().slice(0, 8)}`;
+    assert.equal(codeOf(await call(owner, 'account:register', { username, password: PASSWORD })), 'ok');
+    const attackers = await Promise.all(Array.from({ length: 40 }, () => track(open(server.url))));
+    const guesses = await Promise.all(
+      attackers.flatMap((attacker) => Array.from({ length: 5 }, (_, n) => call(attacker, 'account:login', { username, password: `wrong-${n}-${randomUUID()}` }))),
+    );
+    const codes = guesses.map(codeOf);
+    const checked = count(codes, 'INVALID_CREDENTIALS');
+    // password.address: 30 a minute, of which registering took one; the name's back-off allows 5 from one address.
+    assert.ok(checked <= 5, `at most 5 wrong passwords checked for one name from one address, got ${checked}`);
+    assert.equal(checked + count(codes, 'RATE_LIMITED'), 200, `every guess answered: ${JSON.stringify(Object.fromEntries(codes.map((code) => [code, count(codes, code)])))}`);
+    // The back-off holds for the right password too, from this address: guessing is over for the window.
+    const attacker = await track(open(server.url));
+    assert.equal(codeOf(await call(attacker, 'account:login', { username, password: PASSWORD })), 'RATE_LIMITED');
+  });
+
+  test("one user's messages over many connections share one budget (defect 6)", async () => {
+    const server2 = await startServer({ workers: 2, env: { PARLEY_RATE_LIMIT: '20', PARLEY_RATE_BURST: '20' } });
+    const browser = randomBytes(24).toString('base64url');
+    const tabs = await Promise.all(Array.from({ length: 8 }, () => open(server2.url, browser)));
+    try {
+      // 8 tabs of one guest, 30 messages each at once: a connection may send 20 in a burst, the user 40.
+      const answers = await Promise.all(tabs.flatMap((tab) => Array.from({ length: 30 }, (_, n) => call(tab, 'chat message', `m${n}`, `${randomUUID()}`))));
+      const codes = answers.map(codeOf);
+      const stored = count(codes, 'ok');
+      assert.ok(stored <= 40 + 8 * 2, `the user's budget (40, plus what refills meanwhile) holds across 8 tabs: ${stored} stored`);
+      assert.ok(stored >= 20, `the first ones pass: ${stored}`);
+      assert.equal(stored + count(codes, 'RATE_LIMITED'), 240);
+      // Another user is not slowed by it.
+      const other = tutorialClient(server2.url, { transports: ['websocket'] });
+      await connected(other);
+      assert.equal(codeOf(await call(other, 'chat message', 'still served', randomUUID())), 'ok');
+      other.close();
+    } finally {
+      for (const tab of tabs) tab.close();
+      await server2.stop();
+    }
+  });
+
+  test('guest renames are priced per user and per address, and room creation is capped (defect 5)', async () => {
+    const guests = await Promise.all(Array.from({ length: 4 }, () => track(open(server.url))));
+    const renames = await Promise.all(guests.flatMap((guest) => Array.from({ length: 40 }, () => call(guest, 'guest:nickname', { nickname: `n${randomUUID().slice(0, 12)}` }))));
+    const renameCodes = renames.map(codeOf);
+    // nickname.user: 30 a minute per guest; nickname.address: 60 a minute for the address.
+    assert.ok(count(renameCodes, 'ok') <= 60, `at most the address budget of renames wrote the store: ${count(renameCodes, 'ok')}`);
+    assert.ok(count(renameCodes, 'RATE_LIMITED') >= 100);
+    const creator = await track(open(server.url));
+    const creations = await Promise.all(Array.from({ length: 25 }, () => call(creator, 'room:create', { name: `flood-${randomUUID()}` })));
+    const created = count(creations.map(codeOf), 'ok');
+    assert.ok(created <= 10, `room-create.user: at most 10 rooms per user per 10 minutes, got ${created}`);
+  });
+
+  test('a flood of unknown and invalid events is counted, not logged, and closes its connection (defect 8)', async () => {
+    const linesBefore = server.logs().length;
+    const flooder = await track(open(server.url));
+    const closed = new Promise<string>((resolve) => flooder.once('disconnect', (reason) => resolve(reason)));
+    for (let n = 0; n < 5000 && flooder.connected; n++) {
+      const emit = flooder.emit as unknown as (event: string, payload: unknown) => void;
+      emit.call(flooder, n % 2 === 0 ? `no-such-event-${n}` : 'room:join', { roomId: 'not a number', n });
+      if (n % 500 === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
+    assert.equal(await closed, 'io server disconnect', 'the server closed the flooding connection');
+    const bystander = await track(open(server.url));
+    assert.equal(codeOf(await call(bystander, 'room:list', {})), 'ok', 'the server serves others');
+    await new Promise((resolve) => setTimeout(resolve, 11_000));
+    const added = server.logs().slice(linesBefore);
+    assert.ok(added.length < 30, `a few log lines for thousands of refusals, got ${added.length}`);
+    const report = added.find((line) => line.msg === 'events refused');
+    assert.ok(report, 'the refusals are reported as counts');
+  });
+
+  test('dm:open answers an unknown id and an existing user one cannot see alike (defect 9)', async () => {
+    const asker = await track(open(server.url));
+    // An account that exists but is offline and shares no room with the asker.
+    const hidden = await track(open(server.url));
+    const hiddenName = `hidden${randomUUID().slice(0, 8)}`;
+    const registered = await call(hidden, 'account:register', { username: hiddenName, password: PASSWORD });
+    assert.ok(registered.ok);
+    const hiddenId = (registered.data as { user: { id: string } }).user.id;
+    const room = await call(hidden, 'room:create', { name: `seen-${randomUUID()}` });
+    assert.ok(room.ok);
+    hidden.close();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const existing = await call(asker, 'dm:open', { userId: hiddenId });
+    const unknown = await call(asker, 'dm:open', { userId: 'a:999999999' });
+    assert.equal(codeOf(existing), 'UNKNOWN_USER');
+    assert.deepEqual(existing, unknown, 'the same answer, word for word');
+  });
+});
