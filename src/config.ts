@@ -36,6 +36,15 @@ export interface Config {
   readonly rateLimitBurst: number;
   /** How long SIGTERM waits for in-flight messages before closing anyway. @default 10000 */
   readonly shutdownTimeoutMs: number;
+  /**
+   * Bytes one connection may hold unsent in this process (engine.io's queue plus the
+   * WebSocket's buffer) before its transport is closed; the client reconnects and catches
+   * up from the store. Far above what a reader keeps in flight (catch-up waits at 128 KiB),
+   * above the largest single write (a catch-up batch of 200 long messages is under 2 MiB),
+   * and small enough that a few thousand stalled readers cannot exhaust a worker.
+   * @default 4194304 (4 MiB)
+   */
+  readonly maxOutboundBytes: number;
 }
 
 const integer = (fallback: number, min: number, max: number) =>
@@ -61,6 +70,7 @@ const schema = z.object({
   PARLEY_RATE_LIMIT: integer(100, 1, 1_000_000),
   PARLEY_RATE_BURST: integer(200, 1, 1_000_000),
   PARLEY_SHUTDOWN_TIMEOUT_MS: integer(10_000, 0, 600_000),
+  PARLEY_MAX_OUTBOUND_BYTES: integer(4 * 1024 * 1024, 64 * 1024, 1024 * 1024 * 1024),
 });
 
 /** Parses the environment; throws an Error naming each bad variable. */
@@ -91,5 +101,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitPerSecond: e.PARLEY_RATE_LIMIT,
     rateLimitBurst: e.PARLEY_RATE_BURST,
     shutdownTimeoutMs: e.PARLEY_SHUTDOWN_TIMEOUT_MS,
+    maxOutboundBytes: e.PARLEY_MAX_OUTBOUND_BYTES,
   });
 }
