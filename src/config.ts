@@ -39,9 +39,11 @@ export interface Config {
   /**
    * Bytes one connection may hold unsent in this process (engine.io's queue plus the
    * WebSocket's buffer) before its transport is closed; the client reconnects and catches
-   * up from the store. Far above what a reader keeps in flight (catch-up waits at 128 KiB),
-   * above the largest single write (a catch-up batch of 200 long messages is under 2 MiB),
-   * and small enough that a few thousand stalled readers cannot exhaust a worker.
+   * up from the store. Checked before each write, so one large write (a catch-up batch) never
+   * closes a client that had nothing waiting. 4 MiB: far above what a reader that keeps up
+   * holds (catch-up waits below 128 KiB; a busy room's turn is tens of KB), a few seconds of
+   * a busy room for a slow link, and small enough that a thousand stalled readers cost a
+   * worker 4 GB at worst rather than without bound.
    * @default 4194304 (4 MiB)
    */
   readonly maxOutboundBytes: number;
