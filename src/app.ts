@@ -95,6 +95,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const delivery = new Delivery(io, store, [tutorialWire, roomWire], log.child({ module: 'delivery' }), {
     clustered: options.adapter.spansProcesses,
     catchUpBatchSize: config.catchUpBatchSize,
+    maxOutboundBytes: config.maxOutboundBytes,
   });
   await delivery.feed(generalRoom.id).ready;
   const inFlight = new InFlight();

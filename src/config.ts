@@ -73,6 +73,17 @@ export interface Config {
    * past it the handshake is refused ('too many connections from this address'). @default 100
    */
   readonly maxConnectionsPerAddress: number;
+  /**
+   * Bytes one connection may hold unsent in this process (engine.io's queue plus the
+   * WebSocket's buffer) before its transport is closed; the client reconnects and catches
+   * up from the store. Checked before each write, so one large write (a catch-up batch) never
+   * closes a client that had nothing waiting. 4 MiB: far above what a reader that keeps up
+   * holds (catch-up waits below 128 KiB; a busy room's turn is tens of KB), a few seconds of
+   * a busy room for a slow link, and small enough that a thousand stalled readers cost a
+   * worker 4 GB at worst rather than without bound.
+   * @default 4194304 (4 MiB)
+   */
+  readonly maxOutboundBytes: number;
 }
 
 const integer = (fallback: number, min: number, max: number) =>
@@ -115,6 +126,7 @@ const schema = z.object({
     .default('')
     .refine((value) => commaList(value).every((address) => isIP(address) !== 0), 'must be comma-separated IP addresses'),
   PARLEY_MAX_CONNECTIONS_PER_ADDRESS: integer(100, 1, 10_000_000),
+  PARLEY_MAX_OUTBOUND_BYTES: integer(4 * 1024 * 1024, 64 * 1024, 1024 * 1024 * 1024),
 });
 
 
@@ -154,6 +166,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustedProxies: Object.freeze(commaList(e.PARLEY_TRUSTED_PROXIES)),
     maxConnectionsPerAddress: e.PARLEY_MAX_CONNECTIONS_PER_ADDRESS,
     limits,
+    maxOutboundBytes: e.PARLEY_MAX_OUTBOUND_BYTES,
   });
 }
 

@@ -5,6 +5,7 @@ import type { ParleyServer, ParleySocket } from '../types.js';
 import { CatchUpWriter } from './catch-up-writer.js';
 import { EncodedEvents } from './encoded-events.js';
 import { LiveWriter } from './live-writer.js';
+import { OutboundLimit } from './outbound-limit.js';
 import { RoomFeed } from './room-feed.js';
 import { SharedReads } from './shared-reads.js';
 import type { Wire } from './wire.js';
@@ -19,6 +20,8 @@ export interface DeliveryOptions {
   readonly catchUpBatchSize: number;
   /** How often feeds are looked at; one unused at two looks in a row is closed. @default 60000 */
   readonly feedSweepMs?: number;
+  /** Bytes a connection may hold unsent before it is closed (see OutboundLimit). @default 4 MiB */
+  readonly maxOutboundBytes?: number;
 }
 
 
@@ -37,6 +40,7 @@ export class Delivery {
   private readonly feeds = new Map<number, RoomFeed>();
   private readonly catchUpWriter: CatchUpWriter;
   private readonly liveWriter: LiveWriter;
+  private readonly outbound: OutboundLimit;
   private readonly reads: SharedReads;
   /** Catch-ups under way, by room: their feed must stay open. */
   private readonly catchingUp = new Map<number, number>();
@@ -54,8 +58,9 @@ export class Delivery {
     private readonly options: DeliveryOptions,
   ) {
     const encoded = new EncodedEvents(io.encoder);
-    this.catchUpWriter = new CatchUpWriter(encoded);
-    this.liveWriter = new LiveWriter(io.of('/'), encoded);
+    this.outbound = new OutboundLimit(options.maxOutboundBytes ?? 4 * 1024 * 1024, log);
+    this.catchUpWriter = new CatchUpWriter(encoded, this.outbound);
+    this.liveWriter = new LiveWriter(io.of('/'), encoded, this.outbound);
     this.reads = new SharedReads(store);
     io.on('message:stored', (message) => this.feeds.get(message.roomId)?.offer(message));
     this.stopWatchingAppends = store.watchAppends?.((messages) => {
@@ -100,6 +105,7 @@ export class Delivery {
   /** Stops closing unused feeds and hearing of other servers' appends (shutdown). */
   close(): void {
     clearInterval(this.sweeper);
+    this.outbound.stop();
     this.stopWatchingAppends?.();
   }
 

@@ -1,8 +1,9 @@
 import type { MessageEnvelope } from '../shared/events.js';
 import type { ParleyNamespace } from '../types.js';
 import type { EncodedEvents } from './encoded-events.js';
+import type { OutboundLimit } from './outbound-limit.js';
 import type { Wire } from './wire.js';
-import { joinFrames, writeEvents, type EncodedEvent } from './ws-frames.js';
+import { joinFrames, type EncodedEvent } from './ws-frames.js';
 
 /**
  * Writes a feed's newly delivered messages to a wire's live Socket.IO room. Each message
@@ -13,11 +14,14 @@ import { joinFrames, writeEvents, type EncodedEvent } from './ws-frames.js';
  * Written straight to each socket's engine.io connection rather than broadcast through the
  * adapter, which would encode and write every message separately (and keep a copy for
  * connection state recovery, which Parley does not use for messages; see Delivery).
+ * Not paced: a socket that cannot keep up is closed by the outbound limit, and catches up
+ * from the store when its client reconnects.
  */
 export class LiveWriter {
   constructor(
     private readonly nsp: ParleyNamespace,
     private readonly encoded: EncodedEvents,
+    private readonly outbound: OutboundLimit,
   ) {}
 
   /** Sends `messages` (in offset order) to the sockets in `roomKey`, as `wire` carries them. */
@@ -42,8 +46,8 @@ export class LiveWriter {
       const socket = this.nsp.sockets.get(socketId);
       if (!socket) continue;
       const skipped = left.get(socketId);
-      if (skipped) writeEvents(socket, events.filter((event) => !skipped.has(event)));
-      else writeEvents(socket, events, frames);
+      if (skipped) this.outbound.write(socket, events.filter((event) => !skipped.has(event)));
+      else this.outbound.write(socket, events, frames);
     }
   }
 }

@@ -6,9 +6,11 @@ const MAX_WAIT_MS = 1000;
 const HIGH_WATER_BYTES = 128 * 1024;
 
 /** What this file reads of a `ws` WebSocket (the WebSocket transport's `socket`). */
-interface WebSocketLike {
+export interface WebSocketLike {
   readonly bufferedAmount?: number;
   readonly _socket?: { once(event: 'drain', listener: () => void): unknown; off(event: 'drain', listener: () => void): unknown };
+  /** Destroys the TCP socket at once, dropping what it holds unsent (no closing handshake). */
+  terminate?(): void;
 }
 
 type EngineSocket = ParleySocket['conn'];
@@ -18,7 +20,18 @@ type EngineSocket = ParleySocket['conn'];
  * long-polling: until the client's next poll).
  */
 export function queuedPackets(engine: EngineSocket): number {
-  return (engine as unknown as { writeBuffer?: readonly unknown[] }).writeBuffer?.length ?? 0;
+  return writeQueue(engine).length;
+}
+
+const EMPTY: readonly unknown[] = [];
+
+/**
+ * engine.io's queue of packets for the socket (`conn.writeBuffer`). engine.io replaces it
+ * with a new array whenever it hands the queue to the transport, so an array seen here
+ * holds exactly what has waited since the last hand-over.
+ */
+export function writeQueue(engine: EngineSocket): readonly unknown[] {
+  return (engine as unknown as { writeBuffer?: readonly unknown[] }).writeBuffer ?? EMPTY;
 }
 
 /** Bytes the socket's WebSocket holds unsent in this process; 0 over long-polling. */
@@ -26,7 +39,8 @@ export function bufferedBytes(engine: EngineSocket): number {
   return webSocketOf(engine)?.bufferedAmount ?? 0;
 }
 
-const webSocketOf = (engine: EngineSocket): WebSocketLike | undefined =>
+/** The socket's `ws` WebSocket; undefined over long-polling. */
+export const webSocketOf = (engine: EngineSocket): WebSocketLike | undefined =>
   (engine.transport as unknown as { socket?: WebSocketLike }).socket;
 
 /**

@@ -93,15 +93,22 @@ export function joinFrames(events: readonly EncodedEvent[]): Buffer {
  * over a WebSocket as one write (`frames`, if given, must be `joinFrames(events)`, shared
  * by the caller among many sockets), otherwise one engine.io message each. Nothing goes
  * through the Socket.IO adapter, so nothing is kept for connection state recovery: the
- * store is what a reconnecting client catches up from.
+ * store is what a reconnecting client catches up from. Returns the bytes written (each
+ * event's frame size, a few bytes above its packet's; no count of characters needed).
  */
-export function writeEvents(socket: ParleySocket, events: readonly EncodedEvent[], frames?: Buffer): void {
-  if (events.length === 0) return;
+export function writeEvents(socket: ParleySocket, events: readonly EncodedEvent[], frames?: Buffer): number {
+  if (events.length === 0) return 0;
   if (canWriteFrames(socket)) {
-    writeFrames(socket, frames ?? joinFrames(events));
-    return;
+    const joined = frames ?? joinFrames(events);
+    writeFrames(socket, joined);
+    return joined.length;
   }
-  for (const event of events) socket.conn.write(event.packet);
+  let bytes = 0;
+  for (const event of events) {
+    socket.conn.write(event.packet);
+    bytes += event.frame.length;
+  }
+  return bytes;
 }
 
 /**

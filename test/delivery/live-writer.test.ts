@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { io as connect } from 'socket.io-client';
 import { EncodedEvents } from '../../src/delivery/encoded-events.js';
 import { LiveWriter } from '../../src/delivery/live-writer.js';
+import { OutboundLimit } from '../../src/delivery/outbound-limit.js';
 import { RoomFeed } from '../../src/delivery/room-feed.js';
 import { createRoomWire } from '../../src/delivery/room-wire.js';
 import { tutorialWire } from '../../src/delivery/tutorial-wire.js';
@@ -61,7 +62,7 @@ describe('LiveWriter: one write per socket per flush', () => {
     let encodings = 0;
     const countingWire: Wire = { ...tutorialWire, event: (message) => (encodings++, tutorialWire.event(message)) };
 
-    const writer = new LiveWriter(server.io.of('/'), new EncodedEvents(server.io.encoder));
+    const writer = new LiveWriter(server.io.of('/'), new EncodedEvents(server.io.encoder), new OutboundLimit(4 * 1024 * 1024, createLogger('silent')));
     writer.write(countingWire, 'tutorial:1', [envelope(1), envelope(2), envelope(3)]);
 
     await eventually(() => clients.every((client) => client.deliveries.length === 3), 'every client gets all three');
@@ -88,7 +89,7 @@ describe('LiveWriter: one write per socket per flush', () => {
     await other.join('room:1');
     const wire = createRoomWire();
 
-    const writer = new LiveWriter(server.io.of('/'), new EncodedEvents(server.io.encoder));
+    const writer = new LiveWriter(server.io.of('/'), new EncodedEvents(server.io.encoder), new OutboundLimit(4 * 1024 * 1024, createLogger('silent')));
     writer.write(wire, 'room:1', [envelope(1), envelope(2, { origin: sender.id, clientId: 'c-2' }), envelope(3)]);
 
     await eventually(() => received[1]?.length === 3, 'the other socket gets all three');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { bufferedBytes, queuedPackets, waitUntilWritable } from '../../src/delivery/writable.js';
+import { bufferedBytes, queuedPackets, waitUntilWritable, writeQueue } from '../../src/delivery/writable.js';
 import type { ParleySocket } from '../../src/types.js';
 import { startBareSocketIo, type BareSocketIo } from '../helpers/bare-socketio.js';
 import { connected, eventually, tutorialClient } from '../helpers/clients.js';
@@ -42,6 +42,21 @@ describe('writable: catch-up pacing on both transports', () => {
     );
   });
 
+  test('long-polling: engine.io hands its queue over whole and starts a new array (the outbound limit keys on it)', async (t) => {
+    const client = tutorialClient(url, { transports: ['polling'] });
+    t.after(() => client.close());
+    await connected(client);
+    const socket = await serverSocketOf(client.id);
+    await waitUntilWritable(socket);
+    socket.emit('chat message', 'first', 1);
+    socket.emit('chat message', 'second', 2);
+    const queue = writeQueue(socket.conn);
+    assert.ok(queue.length >= 1, 'waiting for the next poll');
+    await waitUntilWritable(socket);
+    assert.notEqual(writeQueue(socket.conn), queue, 'a new queue after the hand-over');
+    await eventually(() => client.deliveries.length === 2, 'both events');
+  });
+
   test('WebSocket: the bytes ws holds unsent are visible', async (t) => {
     const client = tutorialClient(url, { transports: ['websocket'] });
     t.after(() => client.close());
@@ -50,6 +65,7 @@ describe('writable: catch-up pacing on both transports', () => {
     const webSocket = (socket.conn.transport as unknown as { socket?: { bufferedAmount?: unknown; _socket?: { once?: unknown } } }).socket;
     assert.equal(typeof webSocket?.bufferedAmount, 'number');
     assert.equal(typeof webSocket?._socket?.once, 'function');
+    assert.equal(typeof (webSocket as { terminate?: unknown } | undefined)?.terminate, 'function', 'the outbound limit can drop a stalled WebSocket at once');
     assert.equal(bufferedBytes(socket.conn), webSocket?.bufferedAmount);
     assert.equal(queuedPackets(socket.conn), 0);
     socket.emit('chat message', 'x'.repeat(1_000_000), 1);
