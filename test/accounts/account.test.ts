@@ -96,7 +96,7 @@ describe('accounts', () => {
   test('password attempts are rate limited per connection', async () => {
     const socket = await client();
     const answers = await Promise.all(
-      Array.from({ length: 7 }, () => socket.emitWithAck('account:login', { username: 'nobody', password: 'wrong password' })),
+      Array.from({ length: 7 }, () => socket.emitWithAck('account:login', { username: 'nobody2', password: 'wrong password' })),
     );
     const errors = answers.map((ack) => !ack.ok && ack.error);
     assert.deepEqual(errors.slice(0, 5), Array(5).fill('INVALID_CREDENTIALS'));
