@@ -1,9 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
 import { Identities } from './accounts/identities.js';
 import { authenticateSockets } from './auth/authenticate.js';
 import { identifySockets, lastSeenOffset } from './auth/handshake.js';
-import { issueSessionCookies } from './auth/session-cookie.js';
+import { issueSessionCookies, SessionCookies } from './auth/session-cookie.js';
+import { sessionExchange } from './auth/session-exchange.js';
 import type { Config } from './config.js';
 import { Delivery } from './delivery/delivery.js';
 import { createRoomWire } from './delivery/room-wire.js';
@@ -59,8 +61,12 @@ export async function createApp(options: AppOptions): Promise<App> {
   const generalRoom = await store.roomByName(DEFAULT_ROOM);
   if (!generalRoom) throw new Error(`the store has no '${DEFAULT_ROOM}' room`);
 
+  // Every worker and node must sign cookies alike: the configured secret, else the database's.
+  const cookies = new SessionCookies(config.sessionSecret ?? (await store.sessionSecret(randomBytes(32).toString('base64url'))), config);
+
   let ready = false;
-  httpServer.on('request', createRequestHandler({ webRoot: options.webRoot ?? DEFAULT_WEB_ROOT, isReady: () => ready }));
+  const session = sessionExchange({ cookies, allowedOrigins: config.allowedOrigins, trustedProxies: config.trustedProxies });
+  httpServer.on('request', createRequestHandler({ webRoot: options.webRoot ?? DEFAULT_WEB_ROOT, isReady: () => ready, session }));
 
   const gate = createEngineGate({
     allowedOrigins: config.allowedOrigins,
@@ -81,10 +87,10 @@ export async function createApp(options: AppOptions): Promise<App> {
   });
   gate.attach(io);
   if (options.generateId) io.engine.generateId = options.generateId;
-  issueSessionCookies(io, () => false);
+  issueSessionCookies(io, cookies);
   const stopObservingEngine = observeEngine(io, log.child({ module: 'engine' }));
   identifySockets(io);
-  const identities = new Identities(io, store, log.child({ module: 'identity' }), options.adapter.spansProcesses);
+  const identities = new Identities(io, store, log.child({ module: 'identity' }), options.adapter.spansProcesses, cookies);
   authenticateSockets(io, store, identities, log.child({ module: 'auth' }));
   checkHandshakeRooms(io);
   // Before the first await: other servers ask this one about presence as soon as its

@@ -84,6 +84,18 @@ export interface Config {
    * @default 4194304 (4 MiB)
    */
   readonly maxOutboundBytes: number;
+  /**
+   * The secret that signs `parley_session` cookies (HMAC-SHA256), at least 32 characters;
+   * every worker and node of a deployment must share it. Unset: one is generated at the
+   * first start and kept in the database (so they share it anyway). @default undefined
+   */
+  readonly sessionSecret: string | undefined;
+  /**
+   * When the session cookie carries `Secure`: `auto` when the client used HTTPS (a TLS
+   * socket, or `X-Forwarded-Proto: https` from a trusted proxy), `always`, or `never`.
+   * @default 'auto'
+   */
+  readonly secureCookies: 'auto' | 'always' | 'never';
 }
 
 const integer = (fallback: number, min: number, max: number) =>
@@ -127,6 +139,8 @@ const schema = z.object({
     .refine((value) => commaList(value).every((address) => isIP(address) !== 0), 'must be comma-separated IP addresses'),
   PARLEY_MAX_CONNECTIONS_PER_ADDRESS: integer(100, 1, 10_000_000),
   PARLEY_MAX_OUTBOUND_BYTES: integer(4 * 1024 * 1024, 64 * 1024, 1024 * 1024 * 1024),
+  PARLEY_SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').max(1024).optional(),
+  PARLEY_SECURE_COOKIES: z.enum(['auto', 'always', 'never']).default('auto'),
 });
 
 
@@ -164,6 +178,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     headersTimeoutMs: e.PARLEY_HEADERS_TIMEOUT_MS,
     requestTimeoutMs: e.PARLEY_REQUEST_TIMEOUT_MS,
     trustedProxies: Object.freeze(commaList(e.PARLEY_TRUSTED_PROXIES)),
+    sessionSecret: e.PARLEY_SESSION_SECRET,
+    secureCookies: e.PARLEY_SECURE_COOKIES,
     maxConnectionsPerAddress: e.PARLEY_MAX_CONNECTIONS_PER_ADDRESS,
     limits,
     maxOutboundBytes: e.PARLEY_MAX_OUTBOUND_BYTES,

@@ -83,6 +83,7 @@ export class Identity {
   }
 
   private signedIn(session: Session): PublicUser {
+    void renewCookie(session.exchange);
     store(TOKEN_KEY, session.token);
     store(NICKNAME_KEY, undefined);
     this.socket.auth = { ...(this.socket.auth as Record<string, unknown>), token: session.token };
@@ -92,6 +93,7 @@ export class Identity {
   private async signOut(): Promise<void> {
     const answer = await request(this.socket, 'account:logout', {});
     if (!answer.ok) return;
+    void renewCookie('');
     store(TOKEN_KEY, undefined);
     const { token: _dropped, ...auth } = this.socket.auth as Record<string, unknown>;
     this.socket.auth = auth;
@@ -107,6 +109,19 @@ export class Identity {
     onSuccess();
     this.set(result.data);
     this.elements.dialog.close();
+  }
+}
+
+/**
+ * Trades a sign-in's exchange code for the browser's new session cookie (HttpOnly, so only
+ * the server can set it), or, with '', gets a fresh one after signing out: the server
+ * never keeps the cookie a browser held before (it may have been planted).
+ */
+async function renewCookie(code: string): Promise<void> {
+  try {
+    await fetch('/session', { method: 'POST', body: code, credentials: 'same-origin', headers: { 'content-type': 'text/plain' } });
+  } catch {
+    // The token still signs this tab in; the cookie is renewed at the next sign-in.
   }
 }
 

@@ -8,6 +8,7 @@ import type { Account } from '../store/accounts.js';
 import type { Store } from '../store/store.js';
 import type { ParleyServer, ParleySocket } from '../types.js';
 import { GuestNames } from './guest-names.js';
+import type { SessionCookies } from '../auth/session-cookie.js';
 
 
 /** The public face of an account. */
@@ -38,6 +39,8 @@ export class Identities {
     private readonly store: Store,
     private readonly log: Logger,
     private readonly clustered: boolean,
+    /** Issues and checks the browser session cookies (sign-in hands out a new one). */
+    readonly cookies: SessionCookies,
   ) {
     this.guestNames = new GuestNames(io, store, log.child({ module: 'guest-names' }), clustered);
     io.on('identity:changed', (rooms, user, session) => this.applyLocally(rooms, user, session ?? undefined));

@@ -1,4 +1,3 @@
-import { browserSessionOf } from '../auth/session-cookie.js';
 import type { Store } from '../store/store.js';
 import type { ParleySocket } from '../types.js';
 import type { Session } from '../shared/events.js';
@@ -9,21 +8,25 @@ import { hashSecret, newSessionToken } from './secrets.js';
 
 /**
  * Signs the requesting connection in to `account`: a new session token (only its hash is
- * stored), the browser session bound to it so every tab and reconnect of this browser is
- * the account, the guest's name freed, and every tab told with `session:user`.
+ * stored) and a NEW browser session id bound to it, never the id the browser holds now:
+ * that one may have been planted by someone else (session fixation), and every holder of
+ * it would become the account. The answer carries a one-minute exchange code for the new
+ * id, which the page trades for its cookie at `POST /session`; the browser's other tabs
+ * and reconnects are the account once they present that cookie (or the token). Only this
+ * connection changes now, and it is told with `session:user`; the guest's name is freed.
  */
 export async function signIn(socket: ParleySocket, store: Store, identities: Identities, account: Account): Promise<Session> {
   const token = newSessionToken();
   const session = hashSecret(token);
-  const browserSession = browserSessionOf(socket.request);
+  const browserSession = identities.cookies.issue();
   const now = Date.now();
   await store.createSession(
-    { tokenHash: session, accountId: account.id, expiresAt: now + SESSION_TTL_MS, browserHash: browserSession && hashSecret(browserSession) },
+    { tokenHash: session, accountId: account.id, expiresAt: now + SESSION_TTL_MS, browserHash: hashSecret(browserSession) },
     now,
   );
   const previous = socket.data.user;
   const user = accountUser(account);
-  identities.change(socket, browserSession, { user, session });
+  identities.change(socket, undefined, { user, session });
   if (previous.kind === 'guest') await identities.guestNames.release(previous.id);
-  return { user, token };
+  return { user, token, exchange: identities.cookies.exchangeCode(browserSession, now) };
 }

@@ -5,17 +5,23 @@ export interface RouteOptions {
   readonly webRoot: string;
   /** True once this process accepts Socket.IO connections. */
   readonly isReady: () => boolean;
+  /** `POST /session`: sets the browser's session cookie (src/auth/session-exchange.ts). */
+  readonly session: (request: IncomingMessage, response: ServerResponse) => void;
 }
 
 const WEB_FILES = new Set(['/app.js', '/style.css', '/favicon.svg']);
 
 /**
  * The plain HTTP surface beside Socket.IO (which answers `/socket.io/` itself, client
- * bundle included): the chat page and its files, and the health check.
+ * bundle included): the chat page and its files, the health check, and `POST /session`.
  */
 export function createRequestHandler(options: RouteOptions) {
   return (request: IncomingMessage, response: ServerResponse): void => {
     const url = new URL(request.url ?? '/', 'http://localhost');
+    if (url.pathname === '/session' && request.method === 'POST') {
+      options.session(request, response);
+      return;
+    }
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       response.writeHead(405, { allow: 'GET, HEAD' }).end();
       return;

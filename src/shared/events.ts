@@ -86,8 +86,13 @@ export interface PresenceNotice {
 /** What an account request answers. */
 export interface Session {
   readonly user: PublicUser;
-  /** Send as `auth.token` on later handshakes (the browser also gets an HttpOnly cookie). */
+  /** Send as `auth.token` on later handshakes. */
   readonly token: string;
+  /**
+   * A one-minute code for the browser's new session cookie: `POST /session` with it as the
+   * body sets the cookie (a sign-in never keeps the cookie the browser held before).
+   */
+  readonly exchange: string;
 }
 
 type Answer<T> = (result: Ack<T>) => void;

@@ -72,6 +72,13 @@ export interface AccountStore {
   accountByBrowser(browserHash: string, now: number): Promise<BrowserSession | undefined>;
   /** Ends a session: its token is refused and the browsers bound to it become guests. Idempotent. */
   deleteSession(tokenHash: string): Promise<void>;
+  /** Replaces an account's password hash (a rehash at a higher cost after a successful login). */
+  updatePasswordHash(accountId: number, passwordHash: string): Promise<void>;
+  /**
+   * The deployment's secret that signs browser session cookies: the one stored, or
+   * `candidate` when none is stored yet (stored then). Every worker and node gets the same.
+   */
+  sessionSecret(candidate: string): Promise<string>;
 
   /**
    * Leases `name` to the guest `holder` until `expiresAt`, if no account holds it (or a

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startServer, type RunningServer } from '../helpers/server.js';
+import { cookieValue, exchange } from './session-http.js';
 import { becomes, connectClient, currentUser, newCookie, workerOf, type IdentityClient, type IdentityClientOptions } from './clients.js';
 
 const PASSWORD = 'correct horse battery';
@@ -38,26 +39,27 @@ describe('browser sessions', () => {
     assert.equal(currentUser(third)?.name, 'Tabby', 'a new tab of the browser keeps the nickname');
   });
 
-  test('login binds the browser: every tab, on every worker, and every new tab is the account; logout unbinds', async () => {
+  test('login binds a new browser session id: its tabs, on every worker, are the account; logout unbinds', async () => {
     const cookie = newCookie();
     const [first, second] = [await client({ cookie, worker: 0 }), await client({ cookie, worker: 1 })];
-    const guest = currentUser(first);
     const registrar = await client({ cookie: newCookie() });
     assert.ok((await registrar.emitWithAck('account:register', { username: 'Hopper', password: PASSWORD })).ok);
 
     const login = await second.emitWithAck('account:login', { username: 'hopper', password: PASSWORD });
     assert.ok(login.ok, JSON.stringify(login));
-    await becomes(first, 'Hopper');
-    assert.deepEqual(currentUser(first), login.data.user);
-    const reconnected = await client({ cookie, worker: 0 });
-    assert.deepEqual(currentUser(reconnected), login.data.user, 'a new connection of the browser is signed in');
+    assert.deepEqual(currentUser(second), login.data.user);
+    assert.equal(currentUser(first)?.kind, 'guest', 'the cookie held before sign-in is never bound (it may be planted)');
+    const renewed = cookieValue((await exchange(server.url, login.data.exchange)).setCookie);
+    assert.ok(renewed && renewed !== cookie);
+    const [tab0, tab1] = [await client({ cookie: renewed, worker: 0 }), await client({ cookie: renewed, worker: 1 })];
+    for (const tab of [tab0, tab1]) assert.deepEqual(currentUser(tab), login.data.user, 'a connection with the new cookie is signed in');
 
-    const logout = await first.emitWithAck('account:logout', {});
+    const logout = await tab0.emitWithAck('account:logout', {});
     assert.ok(logout.ok, JSON.stringify(logout));
-    assert.deepEqual(logout.data, guest, 'back to the guest it was, with its name');
-    await Promise.all([second, reconnected].map((socket) => becomes(socket, guest?.name ?? '')));
-    const after = await client({ cookie, worker: 1 });
-    assert.deepEqual(currentUser(after), guest, 'the browser is a guest again');
+    assert.equal(logout.data.kind, 'guest');
+    await becomes(tab1, logout.data.name);
+    const after = await client({ cookie: renewed, worker: 1 });
+    assert.equal(currentUser(after)?.kind, 'guest', 'the browser is a guest again');
   });
 
   test('a token overrides the cookie; a connection without either is its own guest', async () => {

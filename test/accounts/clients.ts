@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { io } from 'socket.io-client';
 import type { PublicUser } from '../../src/shared/events.js';
 import { eventually, type ChatSocket } from '../helpers/clients.js';
+import { signedSessionId } from '../helpers/session-cookies.js';
 
 /** A client that records every `session:user` it is told, newest last. */
 export type IdentityClient = ChatSocket & { users: PublicUser[] };
@@ -16,7 +16,7 @@ export interface IdentityClientOptions {
 }
 
 /** A fresh browser session id, as the server's cookie would carry it. */
-export const newCookie = (): string => randomBytes(24).toString('base64url');
+export const newCookie = (): string => signedSessionId();
 
 /** The worker a connected client's session lives on: the index the session id starts with. */
 export const workerOf = (socket: ChatSocket): number => Number(socket.io.engine.id?.split('.')[0]);

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { eventually } from '../helpers/clients.js';
 import { skipUnlessAvailable } from '../helpers/services.js';
 import { startServer, type RunningServer } from '../helpers/server.js';
 import { postgresHarness, postgresReachable, postgresUrl, type StoreHarness } from '../store/harness.js';
 import { becomes, connectClient, currentUser, newCookie, refusal, type IdentityClient } from './clients.js';
+import { cookieValue, exchange } from './session-http.js';
 
 const PASSWORD = 'correct horse battery';
 const skip = skipUnlessAvailable('PostgreSQL', await postgresReachable(), `at ${new URL(postgresUrl).host}`);
@@ -42,14 +42,19 @@ describe('accounts on PostgreSQL', { skip }, () => {
 
     const registered = await tab0.emitWithAck('account:register', { username: 'Noether', password: PASSWORD });
     assert.ok(registered.ok, JSON.stringify(registered));
-    await eventually(() => currentUser(tab1)?.kind === 'account', 'the other tab is signed in');
-    assert.deepEqual(currentUser(tab1), registered.data.user);
+    // The other tab holds the pre-sign-in cookie, which is never bound (session fixation):
+    // it signs in by reconnecting with the cookie the exchange code sets.
+    assert.equal(currentUser(tab1)?.kind, 'guest');
+    const renewed = cookieValue((await exchange(server.url, registered.data.exchange)).setCookie);
+    tab1.close();
+    const tab1Again = await client({ cookie: renewed, worker: 1 });
+    assert.deepEqual(currentUser(tab1Again), registered.data.user);
     const viaToken = await client({ worker: 1, token: registered.data.token });
     assert.deepEqual(currentUser(viaToken), registered.data.user);
 
     const wrong = await rival.emitWithAck('account:login', { username: 'noether', password: 'not the password' });
     assert.equal(!wrong.ok && wrong.error, 'INVALID_CREDENTIALS');
-    assert.ok((await tab1.emitWithAck('account:logout', {})).ok);
+    assert.ok((await tab1Again.emitWithAck('account:logout', {})).ok);
     assert.equal(await refusal(server.url, { token: registered.data.token }), 'invalid or expired session token; sign in again');
   });
 });

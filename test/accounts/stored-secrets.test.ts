@@ -27,7 +27,7 @@ describe('stored secrets', () => {
     const db = new Database(server.databaseFile, { readonly: true });
     try {
       const account = db.prepare<[], { password_hash: string }>('SELECT password_hash FROM accounts').get();
-      assert.match(account?.password_hash ?? '', /^scrypt\$32768\$8\$1\$[A-Za-z0-9_-]{22}\$[A-Za-z0-9_-]{86}$/);
+      assert.match(account?.password_hash ?? '', /^scrypt\$131072\$8\$1\$[A-Za-z0-9_-]{22}\$[A-Za-z0-9_-]{86}$/);
       const session = db.prepare<[], { token_hash: string }>('SELECT token_hash FROM sessions').get();
       assert.ok(session && session.token_hash !== ack.data.token);
     } finally {

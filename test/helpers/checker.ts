@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { Ack } from '../../src/shared/errors.js';
 import type { SentMessage } from '../../src/shared/events.js';
 import { connected, eventually, tutorialClient, type ChatSocket, type Delivery } from './clients.js';
+import { signedSessionId } from './session-cookies.js';
 
 /** One send as the checker recorded it. */
 export interface SendRecord {
@@ -48,7 +49,7 @@ export class DeliveryChecker {
     for (let index = 0; index < this.options.clients; index++) {
       const socket = tutorialClient(this.url, {
         transports: this.options.transports?.(index) ?? ['websocket'],
-        extraHeaders: { cookie: `parley_session=${randomBytes(24).toString('base64url')}` },
+        extraHeaders: { cookie: `parley_session=${signedSessionId()}` },
       });
       this.clients.push({ index, socket, sends: [] });
     }

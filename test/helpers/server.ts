@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { TEST_SESSION_SECRET } from './session-cookies.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -77,6 +78,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       PARLEY_WORKERS: String(options.workers ?? 2),
       PARLEY_DATABASE_URL: `sqlite:${databaseFile}`,
       PARLEY_LOG_LEVEL: 'info',
+      PARLEY_SESSION_SECRET: TEST_SESSION_SECRET,
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

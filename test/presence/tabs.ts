@@ -1,14 +1,15 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { io } from 'socket.io-client';
 import type { PresenceNotice, PublicUser } from '../../src/shared/events.js';
 import type { Ack } from '../../src/shared/errors.js';
 import { connected, type ChatSocket } from '../helpers/clients.js';
+import { signedSessionId } from '../helpers/session-cookies.js';
 
 /** The tutorial's room: created first by the migrations, so its id is 1. */
 export const GENERAL = 1;
 
 /** A browser session: every tab opened with it is the same user (the session cookie). */
-export const newBrowser = (): string => randomBytes(24).toString('base64url');
+export const newBrowser = (): string => signedSessionId();
 
 /** A tab: what it has been told about presence and typing, in order. */
 export interface Tab {

@@ -1,11 +1,12 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { io } from 'socket.io-client';
 import type { Ack } from '../../src/shared/errors.js';
 import type { PublicUser, RoomDirectoryPage, RoomEvent, RoomSummary, SentMessage } from '../../src/shared/events.js';
 import { connected, eventually, type ChatSocket } from '../helpers/clients.js';
+import { signedSessionId } from '../helpers/session-cookies.js';
 
 /** A browser session: tabs opened with the same one are the same user. */
-export const newBrowser = (): string => randomBytes(24).toString('base64url');
+export const newBrowser = (): string => signedSessionId();
 
 export interface TabOptions {
   /** The browser session cookie; tabs sharing it are one user. */

@@ -1,14 +1,18 @@
-import { decoyHash, verifyPassword } from '../../accounts/passwords.js';
+import { decoyHash, HashQueueFullError, hashPassword, needsRehash, verifyPassword } from '../../accounts/passwords.js';
 import { signIn } from '../../accounts/sign-in.js';
 import { ErrorCode, fail, ok } from '../../shared/errors.js';
+import type { Logger } from '../../log.js';
+import type { Store } from '../../store/store.js';
 import { defineEvent } from '../kit.js';
 import { credentialsSchema } from './credentials.js';
 
 /**
- * `account:login` ({ username, password }): checks the password and signs this browser
- * session in (every tab follows). Unknown user and wrong password are one error, answered
- * after the same scrypt work, so the answer does not reveal which usernames exist. Failures
- * back off per name (see LoginBackOff): a locked name is refused before any hashing.
+ * `account:login` ({ username, password }): checks the password and signs this connection
+ * in (see signIn for the browser's cookie). Unknown user and wrong password are one error,
+ * answered after the same scrypt work, so the answer does not reveal which usernames exist.
+ * Failures back off per name (see LoginBackOff): a locked name is refused before any
+ * hashing. A hash made at a lower cost than today's is replaced after a successful check.
+ * When this process already runs and queues as many hashes as it may, UNAVAILABLE.
  */
 export const login = defineEvent({
   schema: credentialsSchema,
@@ -19,12 +23,29 @@ export const login = defineEvent({
       return fail(ErrorCode.RATE_LIMITED, 'too many failed logins for this name; try again later');
     }
     const account = await store.accountByName(username);
-    const matches = await verifyPassword(password, account?.passwordHash ?? (await decoyHash));
+    const storedHash = account?.passwordHash ?? (await decoyHash);
+    let matches: boolean;
+    try {
+      matches = await verifyPassword(password, storedHash);
+    } catch (error) {
+      if (error instanceof HashQueueFullError) return fail(ErrorCode.UNAVAILABLE, 'the server is busy; try again');
+      throw error;
+    }
     if (!account || !matches) {
       log.debug({ socketId: socket.id }, 'login refused');
       return fail(ErrorCode.INVALID_CREDENTIALS, 'unknown username or wrong password');
     }
     await loginBackOff.succeeded(username, address);
+    if (needsRehash(storedHash)) await rehash(account.id, password, store, log);
     return ok(await signIn(socket, store, identities, { id: account.id, username: account.username }));
   },
 });
+
+/** Stores the password at today's cost. Best effort: the old hash still works, the next login tries again. */
+async function rehash(accountId: number, password: string, store: Store, log: Logger): Promise<void> {
+  try {
+    await store.updatePasswordHash(accountId, await hashPassword(password));
+  } catch (error) {
+    log.warn({ err: error, accountId }, 'password not rehashed at the current cost');
+  }
+}

@@ -1,6 +1,6 @@
-import { hashPassword } from '../../accounts/passwords.js';
+import { HashQueueFullError, hashPassword } from '../../accounts/passwords.js';
 import { signIn } from '../../accounts/sign-in.js';
-import { ok } from '../../shared/errors.js';
+import { ErrorCode, fail, ok } from '../../shared/errors.js';
 import { defineEvent } from '../kit.js';
 import { credentialsSchema } from './credentials.js';
 
@@ -8,7 +8,8 @@ import { credentialsSchema } from './credentials.js';
  * `account:register` ({ username, password }): creates the account (the name must be free
  * among accounts and online guests; a guest may register its own nickname) and signs this
  * browser session in. Answers the user and a session token. Each costs an scrypt hash, so
- * it is priced per connection and per address, and accounts per address are capped.
+ * it is priced per connection and per address, and accounts per address are capped; when
+ * this process already runs and queues as many hashes as it may, UNAVAILABLE.
  */
 export const register = defineEvent({
   schema: credentialsSchema,
@@ -16,7 +17,14 @@ export const register = defineEvent({
   access: 'anyone',
   handle: async ({ input: { username, password }, socket, services: { store, identities, log } }) => {
     const guest = socket.data.user.kind === 'guest' ? socket.data.user.id : undefined;
-    const account = await store.createAccount({ username, passwordHash: await hashPassword(password), guest }, Date.now());
+    let passwordHash: string;
+    try {
+      passwordHash = await hashPassword(password);
+    } catch (error) {
+      if (error instanceof HashQueueFullError) return fail(ErrorCode.UNAVAILABLE, 'the server is busy; try again');
+      throw error;
+    }
+    const account = await store.createAccount({ username, passwordHash, guest }, Date.now());
     log.info({ socketId: socket.id, accountId: account.id }, 'account registered');
     return ok(await signIn(socket, store, identities, account));
   },

@@ -110,6 +110,19 @@ export class PostgresAccounts implements AccountStore {
     await this.query('deleteSession', 'DELETE FROM sessions WHERE token_hash = $1', [tokenHash]);
   }
 
+  async updatePasswordHash(accountId: number, passwordHash: string): Promise<void> {
+    await this.query('updatePasswordHash', 'UPDATE accounts SET password_hash = $1 WHERE id = $2', [passwordHash, accountId]);
+  }
+
+  async sessionSecret(candidate: string): Promise<string> {
+    // A racing worker or node may insert first: DO NOTHING keeps its secret, and everyone reads the one stored.
+    await this.query('sessionSecret', "INSERT INTO settings (key, value) VALUES ('session_secret', $1) ON CONFLICT (key) DO NOTHING", [candidate]);
+    const { rows } = await this.query<{ value: string }>('sessionSecret', "SELECT value FROM settings WHERE key = 'session_secret'", []);
+    const stored = rows[0]?.value;
+    if (stored === undefined) throw new Error('the session secret was not stored');
+    return stored;
+  }
+
   async claimGuestName(name: string, holder: string, expiresAt: number, now: number): Promise<boolean> {
     const key = nameKey(name);
     return this.transaction('claimGuestName', async (client) => {

@@ -156,6 +156,16 @@ export const migrations: readonly Migration[] = [
         FOR EACH ROW EXECUTE FUNCTION room_members_count();
     `,
   },
+  {
+    version: 6,
+    name: 'settings: the secret that signs browser session cookies',
+    sql: `
+      CREATE TABLE settings (
+        key   text PRIMARY KEY,
+        value text NOT NULL
+      );
+    `,
+  },
 ];
 
 /**

@@ -163,6 +163,14 @@ export class PostgresStore implements Store {
     return this.accounts.deleteSession(tokenHash);
   }
 
+  updatePasswordHash(accountId: number, passwordHash: string): Promise<void> {
+    return this.accounts.updatePasswordHash(accountId, passwordHash);
+  }
+
+  sessionSecret(candidate: string): Promise<string> {
+    return this.accounts.sessionSecret(candidate);
+  }
+
   claimGuestName(name: string, holder: string, expiresAt: number, now: number): Promise<boolean> {
     return this.accounts.claimGuestName(name, holder, expiresAt, now);
   }

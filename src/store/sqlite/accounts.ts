@@ -11,6 +11,9 @@ import {
 } from '../accounts.js';
 import { loginKey, nameKey } from '../name-key.js';
 
+/** The settings row holding the secret that signs browser session cookies. */
+const SESSION_SECRET_KEY = 'session_secret';
+
 /** Runs a statement with the store's error mapping (closed store, busy database). */
 export type Guard = <T>(query: () => T) => T;
 
@@ -63,6 +66,9 @@ export class SqliteAccounts implements AccountStore {
           WHERE b.browser_hash = ? AND s.expires_at > ?`,
       ),
       deleteSession: db.prepare('DELETE FROM sessions WHERE token_hash = ?'),
+      updatePasswordHash: db.prepare('UPDATE accounts SET password_hash = ? WHERE id = ?'),
+      keepSetting: db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING'),
+      setting: db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?'),
       dropOtherLeases: db.prepare('DELETE FROM names WHERE holder = ? AND name_key <> ? AND expires_at IS NOT NULL'),
       nameOf: db.prepare<[string], { name: string }>(
         'SELECT name FROM names WHERE holder = ? AND expires_at IS NOT NULL ORDER BY renewed_at DESC LIMIT 1',
@@ -122,6 +128,21 @@ export class SqliteAccounts implements AccountStore {
 
   async deleteSession(tokenHash: string): Promise<void> {
     this.guard(() => this.statements.deleteSession.run(tokenHash));
+  }
+
+  async updatePasswordHash(accountId: number, passwordHash: string): Promise<void> {
+    this.guard(() => this.statements.updatePasswordHash.run(passwordHash, accountId));
+  }
+
+  async sessionSecret(candidate: string): Promise<string> {
+    const { keepSetting, setting } = this.statements;
+    const keep = this.db.transaction((): string | undefined => {
+      keepSetting.run(SESSION_SECRET_KEY, candidate);
+      return setting.get(SESSION_SECRET_KEY)?.value;
+    });
+    const stored = this.guard(() => keep.immediate());
+    if (stored === undefined) throw new Error('the session secret was not stored');
+    return stored;
   }
 
   async claimGuestName(name: string, holder: string, expiresAt: number, now: number): Promise<boolean> {

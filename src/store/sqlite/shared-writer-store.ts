@@ -45,6 +45,14 @@ export class SharedWriterSqliteStore extends SqliteStore {
     return this.write('deleteSession', [tokenHash]);
   }
 
+  override updatePasswordHash(accountId: number, passwordHash: string): Promise<void> {
+    return this.write('updatePasswordHash', [accountId, passwordHash]);
+  }
+
+  override sessionSecret(candidate: string): Promise<string> {
+    return this.write('sessionSecret', [candidate]);
+  }
+
   override claimGuestName(name: string, holder: string, expiresAt: number, now: number): Promise<boolean> {
     return this.write('claimGuestName', [name, holder, expiresAt, now]);
   }

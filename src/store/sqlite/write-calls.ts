@@ -15,6 +15,8 @@ export const WRITE_METHODS = [
   'createAccount',
   'createSession',
   'deleteSession',
+  'updatePasswordHash',
+  'sessionSecret',
   'claimGuestName',
   'renewGuestNames',
   'releaseGuestName',
