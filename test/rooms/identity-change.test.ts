@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import type { Ack } from '../../src/shared/errors.js';
+import { cookieValue, exchange } from '../accounts/session-http.js';
 import { startServer, type RunningServer } from '../helpers/server.js';
 import { newBrowser, Tab } from './room-client.js';
 
@@ -46,11 +47,15 @@ describe('a direct room after an identity change', () => {
 
   /** Alice (an account, two tabs following the direct room) and Bob; returns the room. */
   async function directRoom(): Promise<{ aliceTabs: Tab[]; bob: Tab; roomId: number }> {
-    const browser = newBrowser();
-    const aliceTabs = [await open(browser), await open(browser)];
+    const first = await open();
     const bob = await open();
-    const [first, second] = aliceTabs as [Tab, Tab];
-    await mustAny(first, 'account:register', { username: `alice${randomUUID().slice(0, 8)}`, password: 'correct horse battery' });
+    const registered = await callAny(first, 'account:register', { username: `alice${randomUUID().slice(0, 8)}`, password: 'correct horse battery' });
+    if (!registered.ok) throw new Error(`register refused: ${registered.error}`);
+    // The browser trades the sign-in's exchange code for its new session cookie; a second tab opens with it.
+    const renewed = cookieValue((await exchange(server.url, (registered.data as { exchange: string }).exchange)).setCookie);
+    assert.ok(renewed, 'the exchange sets the new cookie');
+    const second = await open(renewed);
+    const aliceTabs = [first, second];
     const bobUser = await bob.whoAmI();
     const room = await first.must('dm:open', { userId: bobUser.id });
     await second.must('room:join', { roomId: room.id });
@@ -61,11 +66,14 @@ describe('a direct room after an identity change', () => {
   }
 
   async function assertShutOut(aliceTabs: Tab[], bob: Tab, roomId: number): Promise<void> {
-    for (const tab of aliceTabs) await tab.waitFor(() => tab.removed.includes(roomId), 'each tab is told the room is gone');
+    // A tab of the browser session is told the room is gone; a tab that used the ended
+    // account session from another cookie is disconnected (its session no longer exists).
+    for (const tab of aliceTabs) await tab.waitFor(() => tab.removed.includes(roomId) || !tab.socket.connected, 'each tab is told the room is gone, or cut off');
     await bob.send(roomId, 'after');
     await sleep(300);
     for (const tab of aliceTabs) {
       assert.deepEqual(tab.eventsOf(roomId).map((event) => event.text), ['before'], 'nothing after the change reaches the tab');
+      if (!tab.socket.connected) continue;
       refusedWith(await callAny(tab, 'typing', { roomId, typing: true }), 'UNKNOWN_ROOM');
       refusedWith(await callAny(tab, 'presence:list', { roomId }), 'UNKNOWN_ROOM');
       refusedWith(await tab.call('history:before', { roomId }), 'UNKNOWN_ROOM');

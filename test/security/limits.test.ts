@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { io } from 'socket.io-client';
 import type { Ack } from '../../src/shared/errors.js';
 import { connected, tutorialClient, type ChatSocket } from '../helpers/clients.js';
 import { startServer, type RunningServer } from '../helpers/server.js';
+import { signedSessionId } from '../helpers/session-cookies.js';
 
 const PASSWORD = 'correct horse battery staple';
 
@@ -72,7 +73,7 @@ describe('limits that hold across connections', () => {
 
   test("one user's messages over many connections share one budget (defect 6)", async () => {
     const server2 = await startServer({ workers: 2, env: { PARLEY_RATE_LIMIT: '20', PARLEY_RATE_BURST: '20' } });
-    const browser = randomBytes(24).toString('base64url');
+    const browser = signedSessionId();
     const tabs = await Promise.all(Array.from({ length: 8 }, () => open(server2.url, browser)));
     try {
       // 8 tabs of one guest, 30 messages each at once: a connection may send 20 in a burst, the user 40.
