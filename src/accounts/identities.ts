@@ -8,7 +8,7 @@ import type { Account } from '../store/accounts.js';
 import type { Store } from '../store/store.js';
 import type { ParleyServer, ParleySocket } from '../types.js';
 import { GuestNames } from './guest-names.js';
-import type { SessionCookies } from '../auth/session-cookie.js';
+import type { SessionCookies } from './session-cookies.js';
 
 
 /** The public face of an account. */

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { originAllowed } from '../http/origins.js';
-import type { SessionCookies } from './session-cookie.js';
+import type { SessionCookies } from '../accounts/session-cookies.js';
 
 /** A code is about 90 characters; anything longer is not one. */
 const MAX_BODY_BYTES = 256;
