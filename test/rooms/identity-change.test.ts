@@ -3,19 +3,14 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import type { Ack } from '../../src/shared/errors.js';
 import { cookieValue, exchange } from '../accounts/session-http.js';
+import { ackOf } from '../helpers/ack.js';
 import { startServer, type RunningServer } from '../helpers/server.js';
 import { newBrowser, Tab } from './room-client.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Any client event, acknowledged (account events are not among the Tab's room calls). */
-async function callAny(tab: Tab, event: string, payload: unknown): Promise<Ack<unknown>> {
-  const emit = tab.socket.timeout(10_000).emitWithAck as unknown as (event: string, payload: unknown) => Promise<Ack<unknown>>;
-  return emit.call(tab.socket.timeout(10_000), event, payload);
-}
-
 async function mustAny(tab: Tab, event: string, payload: unknown): Promise<void> {
-  const ack = await callAny(tab, event, payload);
+  const ack = await ackOf(tab.socket, event, payload);
   if (!ack.ok) throw new Error(`${event} refused: ${ack.error} ${ack.message}`);
 }
 
@@ -49,7 +44,7 @@ describe('a direct room after an identity change', () => {
   async function directRoom(): Promise<{ aliceTabs: Tab[]; bob: Tab; roomId: number }> {
     const first = await open();
     const bob = await open();
-    const registered = await callAny(first, 'account:register', { username: `alice${randomUUID().slice(0, 8)}`, password: 'correct horse battery' });
+    const registered = await ackOf(first.socket, 'account:register', { username: `alice${randomUUID().slice(0, 8)}`, password: 'correct horse battery' });
     if (!registered.ok) throw new Error(`register refused: ${registered.error}`);
     // The browser trades the sign-in's exchange code for its new session cookie; a second tab opens with it.
     const renewed = cookieValue((await exchange(server.url, (registered.data as { exchange: string }).exchange)).setCookie);
@@ -74,8 +69,8 @@ describe('a direct room after an identity change', () => {
     for (const tab of aliceTabs) {
       assert.deepEqual(tab.eventsOf(roomId).map((event) => event.text), ['before'], 'nothing after the change reaches the tab');
       if (!tab.socket.connected) continue;
-      refusedWith(await callAny(tab, 'typing', { roomId, typing: true }), 'UNKNOWN_ROOM');
-      refusedWith(await callAny(tab, 'presence:list', { roomId }), 'UNKNOWN_ROOM');
+      refusedWith(await ackOf(tab.socket, 'typing', { roomId, typing: true }), 'UNKNOWN_ROOM');
+      refusedWith(await ackOf(tab.socket, 'presence:list', { roomId }), 'UNKNOWN_ROOM');
       refusedWith(await tab.call('history:before', { roomId }), 'UNKNOWN_ROOM');
     }
   }

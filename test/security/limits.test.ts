@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { io } from 'socket.io-client';
-import type { Ack } from '../../src/shared/errors.js';
+import { ackOf, codeOf } from '../helpers/ack.js';
 import { connected, tutorialClient, type ChatSocket } from '../helpers/clients.js';
 import { startServer, type RunningServer } from '../helpers/server.js';
 import { signedSessionId } from '../helpers/session-cookies.js';
@@ -22,12 +22,6 @@ async function open(url: string, cookie?: string): Promise<ChatSocket> {
   return socket;
 }
 
-async function call(socket: ChatSocket, event: string, ...args: unknown[]): Promise<Ack<unknown>> {
-  const emit = socket.timeout(15_000).emitWithAck as unknown as (event: string, ...args: unknown[]) => Promise<Ack<unknown>>;
-  return emit.call(socket.timeout(15_000), event, ...args);
-}
-
-const codeOf = (ack: Ack<unknown>): string => (ack.ok ? 'ok' : ack.error);
 const count = (codes: readonly string[], code: string): number => codes.filter((each) => each === code).length;
 
 /**
@@ -54,12 +48,12 @@ describe('limits that hold across connections', () => {
   test('password guesses from 40 connections of one address: at most the address budget is checked (defect 6)', async () => {
     const owner = await track(open(server.url));
     const username = `victim${randomUUID().slice(0, 8)}`;
-    assert.equal(codeOf(await call(owner, 'account:register', { username, password: PASSWORD })), 'ok');
+    assert.equal(codeOf(await ackOf(owner, 'account:register', { username, password: PASSWORD })), 'ok');
     // Opened ten at a time: the primary refuses more than 32 connections of one address waiting at once.
     const attackers: ChatSocket[] = [];
     for (let batch = 0; batch < 4; batch++) attackers.push(...(await Promise.all(Array.from({ length: 10 }, () => track(open(server.url))))));
     const guesses = await Promise.all(
-      attackers.flatMap((attacker) => Array.from({ length: 5 }, (_, n) => call(attacker, 'account:login', { username, password: `wrong-${n}-${randomUUID()}` }))),
+      attackers.flatMap((attacker) => Array.from({ length: 5 }, (_, n) => ackOf(attacker, 'account:login', { username, password: `wrong-${n}-${randomUUID()}` }))),
     );
     const codes = guesses.map(codeOf);
     const checked = count(codes, 'INVALID_CREDENTIALS');
@@ -68,7 +62,7 @@ describe('limits that hold across connections', () => {
     assert.equal(checked + count(codes, 'RATE_LIMITED'), 200, `every guess answered: ${JSON.stringify(Object.fromEntries(codes.map((code) => [code, count(codes, code)])))}`);
     // The back-off holds for the right password too, from this address: guessing is over for the window.
     const attacker = await track(open(server.url));
-    assert.equal(codeOf(await call(attacker, 'account:login', { username, password: PASSWORD })), 'RATE_LIMITED');
+    assert.equal(codeOf(await ackOf(attacker, 'account:login', { username, password: PASSWORD })), 'RATE_LIMITED');
   });
 
   test("one user's messages over many connections share one budget (defect 6)", async () => {
@@ -77,7 +71,7 @@ describe('limits that hold across connections', () => {
     const tabs = await Promise.all(Array.from({ length: 8 }, () => open(server2.url, browser)));
     try {
       // 8 tabs of one guest, 30 messages each at once: a connection may send 20 in a burst, the user 40.
-      const answers = await Promise.all(tabs.flatMap((tab) => Array.from({ length: 30 }, (_, n) => call(tab, 'chat message', `m${n}`, `${randomUUID()}`))));
+      const answers = await Promise.all(tabs.flatMap((tab) => Array.from({ length: 30 }, (_, n) => ackOf(tab, 'chat message', `m${n}`, `${randomUUID()}`))));
       const codes = answers.map(codeOf);
       const stored = count(codes, 'ok');
       assert.ok(stored <= 40 + 8 * 2, `the user's budget (40, plus what refills meanwhile) holds across 8 tabs: ${stored} stored`);
@@ -86,7 +80,7 @@ describe('limits that hold across connections', () => {
       // Another user is not slowed by it.
       const other = tutorialClient(server2.url, { transports: ['websocket'] });
       await connected(other);
-      assert.equal(codeOf(await call(other, 'chat message', 'still served', randomUUID())), 'ok');
+      assert.equal(codeOf(await ackOf(other, 'chat message', 'still served', randomUUID())), 'ok');
       other.close();
     } finally {
       for (const tab of tabs) tab.close();
@@ -96,13 +90,13 @@ describe('limits that hold across connections', () => {
 
   test('guest renames are priced per user and per address, and room creation is capped (defect 5)', async () => {
     const guests = await Promise.all(Array.from({ length: 4 }, () => track(open(server.url))));
-    const renames = await Promise.all(guests.flatMap((guest) => Array.from({ length: 40 }, () => call(guest, 'guest:nickname', { nickname: `n${randomUUID().slice(0, 12)}` }))));
+    const renames = await Promise.all(guests.flatMap((guest) => Array.from({ length: 40 }, () => ackOf(guest, 'guest:nickname', { nickname: `n${randomUUID().slice(0, 12)}` }))));
     const renameCodes = renames.map(codeOf);
     // nickname.user: 30 a minute per guest; nickname.address: 60 a minute for the address.
     assert.ok(count(renameCodes, 'ok') <= 60, `at most the address budget of renames wrote the store: ${count(renameCodes, 'ok')}`);
     assert.ok(count(renameCodes, 'RATE_LIMITED') >= 100);
     const creator = await track(open(server.url));
-    const creations = await Promise.all(Array.from({ length: 25 }, () => call(creator, 'room:create', { name: `flood-${randomUUID()}` })));
+    const creations = await Promise.all(Array.from({ length: 25 }, () => ackOf(creator, 'room:create', { name: `flood-${randomUUID()}` })));
     const created = count(creations.map(codeOf), 'ok');
     assert.ok(created <= 10, `room-create.user: at most 10 rooms per user per 10 minutes, got ${created}`);
   });
@@ -118,7 +112,7 @@ describe('limits that hold across connections', () => {
     }
     assert.equal(await closed, 'io server disconnect', 'the server closed the flooding connection');
     const bystander = await track(open(server.url));
-    assert.equal(codeOf(await call(bystander, 'room:list', {})), 'ok', 'the server serves others');
+    assert.equal(codeOf(await ackOf(bystander, 'room:list', {})), 'ok', 'the server serves others');
     await new Promise((resolve) => setTimeout(resolve, 11_000));
     const added = server.logs().slice(linesBefore);
     assert.ok(added.length < 30, `a few log lines for thousands of refusals, got ${added.length}`);
@@ -133,15 +127,15 @@ describe('limits that hold across connections', () => {
     // An account that exists but is offline and shares no room with the asker.
     const hidden = await open(own.url);
     const hiddenName = `hidden${randomUUID().slice(0, 8)}`;
-    const registered = await call(hidden, 'account:register', { username: hiddenName, password: PASSWORD });
+    const registered = await ackOf(hidden, 'account:register', { username: hiddenName, password: PASSWORD });
     assert.ok(registered.ok);
     const hiddenId = (registered.data as { user: { id: string } }).user.id;
-    const room = await call(hidden, 'room:create', { name: `seen-${randomUUID()}` });
+    const room = await ackOf(hidden, 'room:create', { name: `seen-${randomUUID()}` });
     assert.ok(room.ok);
     hidden.close();
     await new Promise((resolve) => setTimeout(resolve, 500));
-    const existing = await call(asker, 'dm:open', { userId: hiddenId });
-    const unknown = await call(asker, 'dm:open', { userId: 'a:999999999' });
+    const existing = await ackOf(asker, 'dm:open', { userId: hiddenId });
+    const unknown = await ackOf(asker, 'dm:open', { userId: 'a:999999999' });
     assert.equal(codeOf(existing), 'UNKNOWN_USER');
     assert.deepEqual(existing, unknown, 'the same answer, word for word');
     asker.close();

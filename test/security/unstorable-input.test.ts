@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import type { Ack } from '../../src/shared/errors.js';
-import { connected, tutorialClient, type ChatSocket } from '../helpers/clients.js';
+import { ackOf, codeOf } from '../helpers/ack.js';
+import { connected, tutorialClient } from '../helpers/clients.js';
 import { skipUnlessAvailable } from '../helpers/services.js';
 import { startServer, type RunningServer } from '../helpers/server.js';
 import { newBrowser, Tab } from '../rooms/room-client.js';
@@ -10,12 +10,6 @@ import { postgresHarness, postgresReachable, postgresUrl, type StoreHarness } fr
 
 const skipPostgres = skipUnlessAvailable('PostgreSQL', await postgresReachable(), `at ${new URL(postgresUrl).host}`);
 
-async function call(socket: ChatSocket, event: string, ...args: unknown[]): Promise<Ack<unknown>> {
-  const emit = socket.timeout(15_000).emitWithAck as unknown as (event: string, ...args: unknown[]) => Promise<Ack<unknown>>;
-  return emit.call(socket.timeout(15_000), event, ...args);
-}
-
-const codeOf = (ack: Ack<unknown>): string => (ack.ok ? 'ok' : ack.error);
 
 /**
  * Issue 10, defect 4: a NUL in `clientId` passed validation, PostgreSQL refused the whole
@@ -54,9 +48,9 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       await Promise.all(senders.map((sender) => connected(sender)));
       // The attacker's bad events and 6 other clients' messages, all at once, so they would share batches.
       const [badAnswers, tutorialAnswers, nulOffsetAnswers] = await Promise.all([
-        Promise.all(bad.map(([event, payload]) => call(attacker.socket, event, payload))),
-        Promise.all(senders.flatMap((sender, s) => Array.from({ length: 20 }, (_, n) => call(sender, 'chat message', `s${s}-${n}`, `${sender.id}-${n}`)))),
-        Promise.all(senders.map((sender) => call(sender, 'chat message', 'offset with NUL', 'x\u0000y'))),
+        Promise.all(bad.map(([event, payload]) => ackOf(attacker.socket, event, payload))),
+        Promise.all(senders.flatMap((sender, s) => Array.from({ length: 20 }, (_, n) => ackOf(sender, 'chat message', `s${s}-${n}`, `${sender.id}-${n}`)))),
+        Promise.all(senders.map((sender) => ackOf(sender, 'chat message', 'offset with NUL', 'x\u0000y'))),
       ]);
       assert.deepEqual(badAnswers.map(codeOf), bad.map(() => 'INVALID_PAYLOAD'));
       assert.deepEqual(nulOffsetAnswers.map(codeOf), senders.map(() => 'INVALID_PAYLOAD'));
