@@ -131,6 +131,16 @@ function attackRows(report: AttackReport | undefined): Row[] {
   return rows;
 }
 
+/** What each attack of `attacks` does, for the notes. */
+function describe(attacks: readonly AttackName[]): string {
+  const text: Record<AttackName, string> = {
+    slow: `slow: ${SLOW_CONNECTIONS} TCP connections from ${SLOW_ADDRESSES.length} addresses (${SLOW_ADDRESSES[0]}–${SLOW_ADDRESSES.at(-1)}), each sending its request line one byte a second, reopened 50 ms after it is cut or refused`,
+    flood: `flood: ${FLOOD_CONNECTIONS} socket.io connections from ${FLOOD_ADDRESS}, each keeping 32 events awaiting an answer (in turn an unknown event, a chat message with an invalid payload, room:list, typing into general), a new connection when one is closed`,
+    login: `login: 1 account registered from ${LOGIN_OWNER_ADDRESS}, then 1 connection from each of ${LOGIN_ADDRESSES.join(', ')} tries wrong passwords, the next as soon as the last is answered`,
+  };
+  return attacks.map((name) => text[name]).join('; ');
+}
+
 /**
  * The busy room twice, on two fresh clusters: quiet, then while a slow-connection attack,
  * an event flood and a login-guessing run (`--attacks` narrows them) go on from other
@@ -171,10 +181,7 @@ export const underAttack: Scenario = {
       columns: { parley: 'under attack', raw: 'quiet', ratio: 'attack/quiet' },
       rows,
       notes: [
-        `Attacks, from a process of their own, from ${WARM_UP_MS / 1000} s before the first send to the last delivery: ` +
-          `slow: ${SLOW_CONNECTIONS} TCP connections from ${SLOW_ADDRESSES.length} addresses (${SLOW_ADDRESSES[0]}–${SLOW_ADDRESSES.at(-1)}), each sending its request line one byte a second, reopened 50 ms after it is cut or refused; ` +
-          `flood: ${FLOOD_CONNECTIONS} socket.io connections from ${FLOOD_ADDRESS}, each keeping 32 events awaiting an answer (in turn an unknown event, a chat message with an invalid payload, room:list, typing into general), a new connection when one is closed; ` +
-          `login: 1 account registered from ${LOGIN_OWNER_ADDRESS}, then 1 connection from each of ${LOGIN_ADDRESSES.join(', ')} tries wrong passwords, the next as soon as the last is answered.`,
+        `Attacks, from a process of their own, from ${WARM_UP_MS / 1000} s before the first send to the last delivery: ${describe(options.attacks)}.`,
         'The two runs use two fresh clusters with the same settings: Parley defaults for the pending-connection caps (1,024, 32 per address) and the 5 s request-line deadline; the per-address session cap raised, since the busy room\'s 100 users share 127.0.0.1.',
         'On a 2-core machine the attackers\' own CPU (row "attacker process CPU") competes with the server\'s and the clients\', so the ratio to the quiet run is pessimistic.',
         'No raw ws column: the quiet run is the baseline. attack/quiet divides the attacked run\'s figure by the quiet one\'s.',
