@@ -1,8 +1,9 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { ATTACK_NAMES, type AttackName } from './attack/protocol.js';
 import type { BenchOptions } from './scenarios/scenario.js';
 
-export const SCENARIO_NAMES = ['busy-room', 'durable-writes', 'fan-out', 'idle-memory', 'catch-up'] as const;
+export const SCENARIO_NAMES = ['busy-room', 'durable-writes', 'fan-out', 'idle-memory', 'catch-up', 'under-attack'] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
 export interface CliOptions extends BenchOptions {
@@ -28,6 +29,8 @@ export const USAGE = `npm run bench -- [options]
                            be under 15 % busy for 2 s (default 60; 0 = do not wait)
   --socketio-baseline      also measure a bare Socket.IO server (one process, no storage)
                            on the same load, as a third column
+  --attacks <list>         under-attack only: the attacks to run together, comma-separated:
+                           ${ATTACK_NAMES.join(', ')}  (default: all three)
   --out <file>             also write the report as Markdown to <file>
   --profile <dir>          write a V8 CPU profile of each Parley process (primary and
                            workers) into <dir> when it stops (node --cpu-prof)
@@ -47,6 +50,7 @@ export function parseCli(argv: readonly string[]): CliOptions | 'help' {
       profile: { type: 'string' },
       'wait-quiet': { type: 'string', default: '60' },
       'socketio-baseline': { type: 'boolean', default: false },
+      attacks: { type: 'string', default: ATTACK_NAMES.join(',') },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -66,7 +70,17 @@ export function parseCli(argv: readonly string[]): CliOptions | 'help' {
     socketioBaseline: values['socketio-baseline'] ?? false,
     waitQuietSeconds: number('--wait-quiet', values['wait-quiet'], 0, 3600),
     profileDir: values.profile === undefined ? undefined : path.resolve(values.profile),
+    attacks: attackList(values.attacks ?? ''),
   };
+}
+
+function attackList(text: string): AttackName[] {
+  const names = text.split(',').map((name) => name.trim()).filter((name) => name !== '');
+  for (const name of names) {
+    if (!(ATTACK_NAMES as readonly string[]).includes(name)) throw new Error(`unknown attack '${name}'; one of: ${ATTACK_NAMES.join(', ')}`);
+  }
+  if (names.length === 0) throw new Error(`--attacks needs at least one of: ${ATTACK_NAMES.join(', ')}`);
+  return [...new Set(names)] as AttackName[];
 }
 
 function number(flag: string, text: string | undefined, min: number, max: number): number {

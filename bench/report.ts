@@ -60,7 +60,7 @@ export function renderScenario(report: ScenarioReport): string {
   const withBaseline = report.rows.some((row) => row.socketio !== undefined && row.socketio !== '');
   const header = withBaseline
     ? ['Metric', 'Parley', 'Socket.IO', 'raw ws', 'Parley/Socket.IO', 'Parley/raw', 'Target', 'Result']
-    : ['Metric', 'Parley', 'raw ws', 'Parley/raw', 'Target', 'Result'];
+    : ['Metric', report.columns?.parley ?? 'Parley', report.columns?.raw ?? 'raw ws', report.columns?.ratio ?? 'Parley/raw', 'Target', 'Result'];
   const cells = report.rows.map((row) =>
     withBaseline
       ? [row.metric, row.parley, row.socketio ?? '', row.raw ?? '', row.socketioRatio ?? '', row.ratio ?? '', row.target ?? '', verdict(row)]

@@ -9,6 +9,7 @@ import { catchUp } from './scenarios/catch-up.js';
 import { durableWrites } from './scenarios/durable-writes.js';
 import { fanOut } from './scenarios/fan-out.js';
 import { idleMemory } from './scenarios/idle-memory.js';
+import { underAttack } from './scenarios/under-attack.js';
 import type { Scenario, ScenarioReport } from './scenarios/scenario.js';
 
 /**
@@ -21,6 +22,7 @@ const scenarios: Record<ScenarioName, Scenario> = {
   'fan-out': fanOut,
   'idle-memory': idleMemory,
   'catch-up': catchUp,
+  'under-attack': underAttack,
 };
 /** The whole run never takes longer than this; servers and clients it started go with it. */
 const WATCHDOG_MS = 30 * 60_000;

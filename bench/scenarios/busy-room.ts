@@ -7,6 +7,20 @@ const CLIENTS = 100;
 const SENDERS = 10;
 const RATE_PER_SENDER = 50;
 
+/** The busy room's traffic for a sending phase of `durationSeconds` (under-attack runs it too). */
+export function busyRoomPlan(durationSeconds: number): TrafficPlan {
+  return {
+    clients: CLIENTS,
+    senders: SENDERS,
+    mode: 'open',
+    ratePerSender: RATE_PER_SENDER,
+    durationMs: durationSeconds * 1000,
+    maxPerSender: Math.round(RATE_PER_SENDER * durationSeconds),
+    textLength: 64,
+    connectConcurrency: 50,
+  };
+}
+
 /**
  * A busy room: 100 clients, 10 of them sending 50 messages/s each with the tutorial
  * client's settings (one message in flight, ackTimeout 10 s, 3 retries), open loop.
@@ -14,18 +28,7 @@ const RATE_PER_SENDER = 50;
 export const busyRoom: Scenario = {
   name: 'busy-room',
   async run(options) {
-    const durationMs = options.durationSeconds * 1000;
-    const plan: TrafficPlan = {
-      clients: CLIENTS,
-      senders: SENDERS,
-      mode: 'open',
-      ratePerSender: RATE_PER_SENDER,
-      durationMs,
-      maxPerSender: Math.round(RATE_PER_SENDER * options.durationSeconds),
-      textLength: 64,
-      connectConcurrency: 50,
-    };
-    const runs = await runOnEveryServer(plan, options);
+    const runs = await runOnEveryServer(busyRoomPlan(options.durationSeconds), options);
     const offered = SENDERS * RATE_PER_SENDER;
     return {
       name: this.name,

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { AttackName } from '../attack/protocol.js';
 import { attachTarget, startBareSocketIo, startParley, startRawWs, tempDir, type ServerUnderTest } from '../server-process.js';
 
 /** What the command line chose, for every scenario. */
@@ -15,6 +16,8 @@ export interface BenchOptions {
   readonly profileDir: string | undefined;
   /** Also measure the bare Socket.IO baseline (socketio-server.ts) on the same load. */
   readonly socketioBaseline: boolean;
+  /** The attacks the under-attack scenario runs together (all three unless the command line narrows them). */
+  readonly attacks: readonly AttackName[];
 }
 
 /** One line of a scenario's table. Empty strings are blank cells. */
@@ -38,6 +41,8 @@ export interface ScenarioReport {
   readonly title: string;
   readonly rows: readonly Row[];
   readonly notes: readonly string[];
+  /** Titles of the value columns when they are not Parley beside raw ws (under-attack). */
+  readonly columns?: { readonly parley: string; readonly raw: string; readonly ratio: string };
 }
 
 export interface Scenario {

@@ -36,12 +36,27 @@ export interface TrafficRun {
   readonly usage: Usage;
 }
 
+/** Work that goes on beside a traffic run (under-attack's attackers). */
+export interface SideLoad {
+  /** Called once every client is connected, before the first send. */
+  start(): Promise<void>;
+  /** Called after the deliveries were awaited (inside the measured window), or on failure. */
+  stop(): Promise<void>;
+}
+
 /**
  * Connects `plan.clients` clients, lets the senders send, waits until every client has
  * received the newest acknowledged offset (or the bound), and checks every client's
- * deliveries against the acknowledged offsets.
+ * deliveries against the acknowledged offsets. `during`, if given, runs from the end of
+ * the connections to the end of the deliveries.
  */
-export async function runTraffic(server: ServerUnderTest, kind: ClientKind, plan: TrafficPlan, options: BenchOptions): Promise<TrafficRun> {
+export async function runTraffic(
+  server: ServerUnderTest,
+  kind: ClientKind,
+  plan: TrafficPlan,
+  options: BenchOptions,
+  during?: SideLoad,
+): Promise<TrafficRun> {
   const startOffset = server.fresh ? 0 : await historyHead(server.url);
   const pool = ClientPool.start(Math.min(options.clientProcesses ?? 1, plan.clients));
   try {
@@ -53,6 +68,16 @@ export async function runTraffic(server: ServerUnderTest, kind: ClientKind, plan
       concurrency: plan.connectConcurrency,
       timeoutMs: CONNECT_TIMEOUT_MS,
     });
+    let sideRunning = false;
+    const stopSide = async (): Promise<void> => {
+      if (!sideRunning) return;
+      sideRunning = false;
+      await during?.stop();
+    };
+    if (during) {
+      await during.start();
+      sideRunning = true;
+    }
     const { result, usage } = await measure(
       () => server.pids(),
       pool.pids,
@@ -68,9 +93,10 @@ export async function runTraffic(server: ServerUnderTest, kind: ClientKind, plan
         });
         const newest = maxOf(send.ackedOffsets, startOffset);
         const delivery = await pool.deliveries(newest, DELIVERY_TIMEOUT_MS);
+        await stopSide();
         return { send, delivery };
       },
-    );
+    ).finally(stopSide);
     const check = checkDeliveries(result.delivery.logs, result.send.ackedOffsets, startOffset);
     return { connect, send: result.send, delivery: result.delivery, check, usage };
   } finally {

@@ -1,0 +1,16 @@
+import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
+
+/**
+ * A new socket.io connection (websocket only, no automatic reconnection) from the loopback
+ * address `localAddress`. engine.io-client hands `localAddress` to `ws` under Node, but its
+ * option types do not name it, hence the options are widened here rather than cast.
+ */
+export function attackerSocket(url: string, localAddress: string): Socket {
+  const options: Partial<ManagerOptions & SocketOptions> & { localAddress: string } = {
+    transports: ['websocket'],
+    forceNew: true,
+    reconnection: false,
+    localAddress,
+  };
+  return io(url, options);
+}
