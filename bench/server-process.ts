@@ -80,6 +80,8 @@ export function startParley(options: {
     // open internet, would refuse most of them. A scenario may set its own.
     PARLEY_MAX_CONNECTIONS_PER_ADDRESS: '10000000',
     PARLEY_MAX_PENDING_PER_ADDRESS: '1000000',
+    // Likewise the rate of new sessions per address (thousands connect at once here).
+    PARLEY_LIMITS: JSON.stringify({ 'connections.address': { points: 1_000_000, seconds: 10 } }),
     ...options.env,
   });
 }

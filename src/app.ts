@@ -21,6 +21,7 @@ import { EventDoor } from './events/door.js';
 import { InFlight } from './delivery/in-flight.js';
 import { Appends } from './delivery/append.js';
 import { Prices } from './limits/price.js';
+import { handshakePrice } from './limits/handshake-price.js';
 import { LoginBackOff } from './accounts/login-back-off.js';
 import { DEFAULT_WEB_ROOT } from './http/static-files.js';
 import type { Logger } from './log.js';
@@ -69,10 +70,12 @@ export async function createApp(options: AppOptions): Promise<App> {
   const session = sessionExchange({ cookies, allowedOrigins: config.allowedOrigins, trustedProxies: config.trustedProxies });
   httpServer.on('request', createRequestHandler({ webRoot: options.webRoot ?? DEFAULT_WEB_ROOT, isReady: () => ready, session }));
 
+  const prices = new Prices(config.limits);
   const gate = createEngineGate({
     allowedOrigins: config.allowedOrigins,
     trustedProxies: config.trustedProxies,
     slots: options.connectionSlots ?? localConnectionSlots(config.maxConnectionsPerAddress),
+    admit: handshakePrice(prices),
   });
   const io: ParleyServer = new Server(httpServer, {
     adapter: options.adapter.factory,
@@ -107,7 +110,6 @@ export async function createApp(options: AppOptions): Promise<App> {
   await delivery.feed(generalRoom.id).ready;
   const inFlight = new InFlight();
   const chatLog = log.child({ module: 'events' });
-  const prices = new Prices(config.limits);
   const door = new EventDoor({
     io,
     store,

@@ -26,6 +26,10 @@ interface ConnectionState extends Payer {
 
 const noop = (): void => undefined;
 
+/** What a refused event costs its connection and address (see refuse). */
+const REFUSAL_PRICE: readonly LimitName[] = ['refusals.connection', 'refusals.address'];
+const RATE_LIMITED_PRICE: readonly LimitName[] = ['rate-limited.connection'];
+
 /** What the client is answered for a spent limit. */
 const RATE_LIMITED = fail(ErrorCode.RATE_LIMITED, 'too many requests; slow down');
 
@@ -34,7 +38,7 @@ const RATE_LIMITED = fail(ErrorCode.RATE_LIMITED, 'too many requests; slow down'
  * its price paid (the limits of the table, shared across connections; else RATE_LIMITED), its
  * payload parsed by its schema (else INVALID_PAYLOAD), its access rule checked for the user,
  * then its handler, whose answer or failure becomes the acknowledgement. Refusals are counted,
- * never logged one by one, and a connection that keeps being refused is closed.
+ * never logged one by one, and a connection (or address) that keeps being refused is closed.
  */
 export class EventDoor {
   /** The table, its specs' types erased: each spec's handler gets what its own schema parsed. */
@@ -114,17 +118,26 @@ export class EventDoor {
     respond(result);
   }
 
-  /** Answers a refusal, counts it, and closes a connection whose refusals keep coming. */
+  /**
+   * Answers a refusal, counts it, and charges it: a connection refused too often is closed,
+   * and one whose address was refused too often too (its address then opens no new session
+   * until the window ends: see handshake-price.ts). A spent limit costs the server next to
+   * nothing, so those have a budget of their own, much larger.
+   */
   private refuse(socket: ParleySocket, state: ConnectionState, event: string, refusal: Ack<never>, respond: (result: Ack<unknown>) => void): void {
     respond(refusal);
     if (refusal.ok) return;
     this.refusals.add(`${event} ${refusal.error}`);
-    // A spent limit costs the server next to nothing; events it had to parse or look up do.
-    if (refusal.error === ErrorCode.RATE_LIMITED) return;
-    if (!this.services.prices.charge(['refusals.connection'], state) && socket.connected) {
+    const price: readonly LimitName[] = refusal.error === ErrorCode.RATE_LIMITED ? RATE_LIMITED_PRICE : REFUSAL_PRICE;
+    const charged = this.services.prices.charge(price, state);
+    if (charged === true) return;
+    const close = (): void => {
+      if (!socket.connected) return;
       this.refusals.add('(connection closed: too many refusals)');
       socket.disconnect(true);
-    }
+    };
+    if (charged === false) close();
+    else void charged.then((paid) => paid || close(), close);
   }
 
   private stateOf(socket: ParleySocket): ConnectionState {

@@ -5,6 +5,9 @@ import { clientAddress } from './client-address.js';
 import type { ConnectionSlots } from './connection-slots.js';
 import { originAllowed } from './origins.js';
 
+/** How allowRequest answers: an error message, or null and whether to go on. */
+type AllowCallback = (error: string | null | undefined, success: boolean) => void;
+
 /** A slot granted to a handshake that made no session in this time is given back. */
 const CLAIM_TIMEOUT_MS = 10_000;
 
@@ -12,6 +15,8 @@ export interface EngineGateOptions {
   readonly allowedOrigins: readonly string[];
   readonly trustedProxies: readonly string[];
   readonly slots: ConnectionSlots;
+  /** The price of a new session from this address (src/limits/handshake-price.ts); false refuses it. */
+  readonly admit: (address: string) => Promise<boolean>;
 }
 
 export interface EngineGate {
@@ -26,30 +31,43 @@ export interface EngineGate {
  * handshake: engine.io's `allowRequest` is not called for a session's later polls or its
  * WebSocket upgrade, so the check is an engine middleware, which runs for both. The cap
  * on sessions per client address is taken at the handshake (`allowRequest`) and given
- * back when the engine.io socket closes.
+ * back when the engine.io socket closes; before it, the handshake pays its price (`admit`).
  */
 export function createEngineGate(options: EngineGateOptions): EngineGate {
   // Handshakes granted a slot whose engine.io socket has not appeared yet.
   const unclaimed = new WeakMap<IncomingMessage, string>();
+  /** Takes a slot of the per-address session cap for a handshake, and answers it. */
+  const acquireSlot = (request: IncomingMessage, address: string, callback: AllowCallback): void => {
+    options.slots.acquire(address).then(
+      (granted) => {
+        if (!granted) {
+          callback('too many connections from this address', false);
+          return;
+        }
+        unclaimed.set(request, address);
+        // The handshake can still fail after this (a bad WebSocket key, a closed socket).
+        setTimeout(() => {
+          if (unclaimed.get(request) !== address) return;
+          unclaimed.delete(request);
+          options.slots.release(address);
+        }, CLAIM_TIMEOUT_MS).unref();
+        callback(null, true);
+      },
+      () => callback('connection slots unavailable', false),
+    );
+  };
   return {
     allowRequest(request, callback) {
       const address = clientAddress(request, options.trustedProxies);
-      options.slots.acquire(address).then(
-        (granted) => {
-          if (!granted) {
-            callback('too many connections from this address', false);
+      options.admit(address).then(
+        (admitted) => {
+          if (!admitted) {
+            callback('too many new connections from this address; wait and retry', false);
             return;
           }
-          unclaimed.set(request, address);
-          // The handshake can still fail after this (a bad WebSocket key, a closed socket).
-          setTimeout(() => {
-            if (unclaimed.get(request) !== address) return;
-            unclaimed.delete(request);
-            options.slots.release(address);
-          }, CLAIM_TIMEOUT_MS).unref();
-          callback(null, true);
+          acquireSlot(request, address, callback);
         },
-        () => callback('connection slots unavailable', false),
+        () => callback('connection limits unavailable', false),
       );
     },
     attach(io) {

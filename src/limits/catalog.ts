@@ -26,9 +26,10 @@ export const DEFAULT_LIMITS = {
   /** Online-list requests: each asks every server of the deployment. */
   'presence.connection': { scope: 'connection', points: 10, seconds: 5 },
   'presence.user': { scope: 'user', points: 20, seconds: 5 },
-  /** Reads of one's own rooms, history and read markers (each reads the store). */
+  /** Reads of one's own rooms, the directory, history and read markers (each reads the store). */
   'reads.connection': { scope: 'connection', points: 100, seconds: 2 },
   'reads.user': { scope: 'user', points: 200, seconds: 2 },
+  'reads.address': { scope: 'address', points: 1000, seconds: 2 },
   /** Joining, leaving and opening rooms (each writes the store and may fan out). */
   'rooms.user': { scope: 'user', points: 60, seconds: 10 },
   'rooms.address': { scope: 'address', points: 300, seconds: 10 },
@@ -51,10 +52,22 @@ export const DEFAULT_LIMITS = {
   /** Sign-outs (each ends a session and renames every tab). */
   'logout.user': { scope: 'user', points: 10, seconds: 60 },
   /**
-   * Refused events of one connection (unknown events, bad payloads, refused access, other
-   * limits): past this the connection is closed, so a flood costs its sender, not the logs.
+   * New Socket.IO sessions (handshakes) from one address: closing a connection must not buy
+   * an attacker a fresh one at once, with fresh connection budgets (and a fresh guest).
+   */
+  'connections.address': { scope: 'address', points: 100, seconds: 10 },
+  /**
+   * Refused events of one connection (unknown events, bad payloads, refused access): past
+   * this the connection is closed, so a flood costs its sender, not the logs.
    */
   'refusals.connection': { scope: 'connection', points: 100, seconds: 10 },
+  /**
+   * The same over every connection of an address: past it the address's connection that was
+   * refused is closed and the address may open no new session until the window ends.
+   */
+  'refusals.address': { scope: 'address', points: 1000, seconds: 10 },
+  /** Events refused for a spent limit on one connection: cheap each, but past this the connection is closed. */
+  'rate-limited.connection': { scope: 'connection', points: 1000, seconds: 10 },
 } as const satisfies Record<string, LimitRule>;
 
 export type LimitName = keyof typeof DEFAULT_LIMITS;

@@ -2,8 +2,6 @@ import type { SharedCounter } from './shared-counter.js';
 
 /** Points granted by one round trip: at most 1/LEASE_FRACTION of a window's budget. */
 const LEASE_FRACTION = 20;
-/** A lease not spent within this time is dropped (its points stay used). */
-const LEASE_MS = 1000;
 /** Leases kept before expired ones are swept. */
 const SWEEP_AT = 10_000;
 
@@ -22,9 +20,15 @@ export class LeasedCounter {
   private readonly leases = new Map<string, Lease>();
   private readonly leaseSize: number;
 
+  /**
+   * @param budget the limit's points per window
+   * @param windowMs the limit's window: a lease lives as long, so its points are spent in
+   *   the window they were taken from, not dropped early (which would shrink the budget)
+   */
   constructor(
     private readonly shared: SharedCounter,
     budget: number,
+    private readonly windowMs: number,
   ) {
     this.leaseSize = Math.max(1, Math.floor(budget / LEASE_FRACTION));
   }
@@ -47,7 +51,7 @@ export class LeasedCounter {
       granted = 1;
     }
     if (this.leases.size >= SWEEP_AT) this.sweep(now);
-    this.leases.set(key, { points: granted - 1, until: now + LEASE_MS });
+    this.leases.set(key, { points: granted - 1, until: now + this.windowMs });
     return true;
   }
 

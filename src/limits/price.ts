@@ -52,7 +52,7 @@ export class Prices {
   private leasedOf(name: LimitName): LeasedCounter {
     let leased = this.leased.get(name);
     if (!leased) {
-      leased = new LeasedCounter(this.counter(name), this.limits[name].points);
+      leased = new LeasedCounter(this.counter(name), this.limits[name].points, this.limits[name].seconds * 1000);
       this.leased.set(name, leased);
     }
     return leased;

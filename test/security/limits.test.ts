@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import http from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { io } from 'socket.io-client';
 import { ackOf, codeOf } from '../helpers/ack.js';
@@ -10,19 +11,35 @@ import { signedSessionId } from '../helpers/session-cookies.js';
 const PASSWORD = 'correct horse battery staple';
 
 /** A connection as an attacker opens it: its own guest (no cookie), or a tab of `cookie`'s browser. */
-async function open(url: string, cookie?: string): Promise<ChatSocket> {
-  const socket = io(url, {
+async function open(url: string, cookie?: string, localAddress = '127.0.0.1'): Promise<ChatSocket> {
+  // engine.io-client hands `localAddress` to ws under Node; its option types do not name it.
+  const options = {
     auth: { serverOffset: 0 },
     transports: ['websocket'],
     forceNew: true,
     reconnection: false,
     extraHeaders: cookie === undefined ? undefined : { cookie: `parley_session=${cookie}` },
-  }) as ChatSocket;
+    localAddress,
+  };
+  const socket = io(url, options) as ChatSocket;
   await connected(socket);
   return socket;
 }
 
 const count = (codes: readonly string[], code: string): number => codes.filter((each) => each === code).length;
+
+/** The body of a long-polling handshake sent from `localAddress`. */
+function handshakeFrom(url: string, localAddress: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const request = http.get(`${url}/socket.io/?EIO=4&transport=polling`, { localAddress }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (body += chunk));
+      response.on('end', () => resolve(`${response.statusCode} ${body}`));
+    });
+    request.on('error', reject);
+  });
+}
 
 /**
  * Issue 10, defects 5, 6, 8 and 9 against a real 2-worker server: limits hold across
@@ -103,7 +120,8 @@ describe('limits that hold across connections', () => {
 
   test('a flood of unknown and invalid events is counted, not logged, and closes its connection (defect 8)', async () => {
     const linesBefore = server.logs().length;
-    const flooder = await track(open(server.url));
+    // From an address of its own: the flood spends its address's refusal budget too (see the next test).
+    const flooder = await track(open(server.url, undefined, '127.0.0.3'));
     const closed = new Promise<string>((resolve) => flooder.once('disconnect', (reason) => resolve(reason)));
     for (let n = 0; n < 5000 && flooder.connected; n++) {
       const emit = flooder.emit as unknown as (event: string, payload: unknown) => void;
@@ -140,5 +158,40 @@ describe('limits that hold across connections', () => {
     assert.deepEqual(existing, unknown, 'the same answer, word for word');
     asker.close();
     await own.stop();
+  });
+
+  test('an address whose connections keep being closed for abuse may open no new session for a while (defects 6, 8)', async () => {
+    const limits = { 'refusals.address': { points: 150, seconds: 10 }, 'connections.address': { points: 1000, seconds: 10 } };
+    const own = await startServer({ workers: 2, env: { PARLEY_LIMITS: JSON.stringify(limits) } });
+    const fromAttacker = (): ChatSocket => {
+      const options = { transports: ['websocket'], forceNew: true, reconnection: false, localAddress: '127.0.0.9' };
+      return io(own.url, options) as ChatSocket;
+    };
+    try {
+      // Each connection is closed after 100 refusals; the address's 150 are spent within two
+      // or three of them (events already sent when the server closes one still count).
+      for (let round = 0; round < 5; round++) {
+        const flooder = fromAttacker();
+        const connectedNow = await new Promise<boolean>((resolve) => {
+          flooder.once('connect', () => resolve(true));
+          flooder.once('connect_error', () => resolve(false));
+        });
+        if (!connectedNow) break;
+        const closed = new Promise<void>((resolve) => flooder.once('disconnect', () => resolve()));
+        const emit = flooder.emit as unknown as (event: string, payload: unknown) => void;
+        for (let n = 0; n < 200 && flooder.connected; n++) emit.call(flooder, `no-such-event-${n}`, {});
+        await closed;
+        await new Promise((resolve) => setTimeout(resolve, 300));
+      }
+      // A long-polling handshake from that address: the refusal's reason is in the HTTP answer.
+      const reason = await handshakeFrom(own.url, '127.0.0.9');
+      assert.match(reason, /too many new connections from this address/);
+      // Everyone else is served as before.
+      const bystander = await open(own.url);
+      assert.equal(codeOf(await ackOf(bystander, 'room:list', {})), 'ok');
+      bystander.close();
+    } finally {
+      await own.stop();
+    }
   });
 });

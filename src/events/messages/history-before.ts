@@ -15,7 +15,7 @@ export const historyBefore = defineEvent({
     before: offsetSchema.min(1).optional(),
     limit: z.number().int().min(1).max(MAX_PAGE).default(50),
   }),
-  price: ['reads.connection', 'reads.user'],
+  price: ['reads.connection', 'reads.user', 'reads.address'],
   access: 'member',
   handle: async ({ input: { roomId, before, limit }, room, services }) => {
     const head = room?.head ?? 0;

@@ -11,7 +11,7 @@ import { offsetSchema, roomIdSchema } from '../schemas.js';
  */
 export const readMark = defineEvent({
   schema: z.object({ roomId: roomIdSchema, offset: offsetSchema }),
-  price: ['reads.connection', 'reads.user'],
+  price: ['reads.connection', 'reads.user', 'reads.address'],
   access: 'member',
   handle: async ({ input: { roomId, offset }, room, socket, services: { store } }) => {
     const userId = socket.data.user.id;

@@ -36,7 +36,7 @@ export const roomDirectory = defineEvent({
     after: cursorSchema.optional(),
     limit: z.number().int().min(1).max(MAX_DIRECTORY_PAGE).default(DEFAULT_PAGE),
   }),
-  price: ['reads.connection', 'reads.user'],
+  price: ['reads.connection', 'reads.user', 'reads.address'],
   access: 'anyone',
   handle: async ({ input: { query, after, limit }, services: { store } }) => {
     const page = await store.directory({ ...(query ? { prefix: query } : {}), ...(after === undefined ? {} : { after }), limit });

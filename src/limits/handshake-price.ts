@@ -1,0 +1,16 @@
+import type { Prices } from './price.js';
+
+/**
+ * The price of a new Socket.IO session, taken from its client address at the handshake:
+ * a point of `connections.address`, and none while the address has spent its refusals
+ * (`refusals.address`), so an address whose connections keep being closed for abuse cannot
+ * come straight back. Resolves false when the handshake must be refused.
+ */
+export function handshakePrice(prices: Prices): (address: string) => Promise<boolean> {
+  const refusalBudget = prices.limits['refusals.address'].points;
+  return async (address) => {
+    const payer = { buckets: new Map(), userId: '', address };
+    if (!(await prices.charge(['connections.address'], payer))) return false;
+    return (await prices.counter('refusals.address').used(address)) < refusalBudget;
+  };
+}
