@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { z } from 'zod';
 import { parseLimits, type Limits } from './limits/catalog.js';
@@ -16,6 +17,12 @@ export interface Config {
   readonly workers: number;
   /** Where messages live: `sqlite:<path>` or a `postgres://` URL. @default sqlite:./data/parley.db */
   readonly databaseUrl: string;
+  /**
+   * This node's name in session ids (`<worker>.<node>.<random>`), which a load balancer in
+   * front of several nodes reads to keep a long-polling session on its node
+   * (deploy/nginx/parley.conf). @default a random name per start (enough for one node)
+   */
+  readonly nodeId: string;
   /** Redis for the cross-machine adapter; undefined means one machine. */
   readonly redisUrl: string | undefined;
   /**
@@ -115,6 +122,10 @@ const schema = z.object({
     .string()
     .regex(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, 'must be sqlite:<file path> or a postgres:// URL')
     .default('sqlite:./data/parley.db'),
+  PARLEY_NODE_ID: z
+    .string()
+    .regex(/^[a-z0-9-]{1,32}$/, 'must be 1 to 32 characters of a-z, 0-9 and -')
+    .optional(),
   PARLEY_REDIS_URL: z
     .string()
     .regex(/^rediss?:\/\/.+/, 'must be a redis:// URL')
@@ -165,6 +176,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     workers: e.PARLEY_WORKERS,
     databaseUrl: e.PARLEY_DATABASE_URL,
+    // Random when unset, but decided here, once: node:cluster workers get the primary's
+    // environment, so the primary passes its choice on (see runPrimary).
+    nodeId: e.PARLEY_NODE_ID ?? `n-${randomBytes(4).toString('hex')}`,
     redisUrl: e.PARLEY_REDIS_URL,
     allowedOrigins: Object.freeze(commaList(e.PARLEY_ALLOWED_ORIGINS)),
     logLevel: e.PARLEY_LOG_LEVEL,

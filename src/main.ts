@@ -4,6 +4,7 @@ import { chooseAdapter } from './adapter.js';
 import { createApp } from './app.js';
 import { loadConfig } from './config.js';
 import { createLogger } from './log.js';
+import { sessionIdFor } from './cluster/session-id.js';
 import { enforceRequestDeadlines } from './http/request-deadlines.js';
 
 /**
@@ -15,7 +16,8 @@ const log = createLogger(config.logLevel, { role: 'single' });
 const httpServer = http.createServer();
 // Node enforces its own header and request timeouts only on servers that listen themselves; one rule for both entry points.
 enforceRequestDeadlines(httpServer, { headersTimeoutMs: config.headersTimeoutMs, requestTimeoutMs: config.requestTimeoutMs });
-const started = createApp({ config, httpServer, log, adapter: chooseAdapter(config.redisUrl) });
+// Session ids name the node, as in a cluster, so a load balancer can keep a session on it.
+const started = createApp({ config, httpServer, log, adapter: chooseAdapter(config.redisUrl), generateId: () => sessionIdFor(0, config.nodeId) });
 
 // Installed before start-up finishes, so an early signal also stops gracefully.
 let stopping: Promise<void> | undefined;

@@ -49,7 +49,8 @@ export async function runPrimary(config: Config, log: Logger): Promise<{ stop: (
 
   const fork = (index: number): void => {
     const startedAt = Date.now();
-    const worker = cluster.fork({ PARLEY_WORKER_INDEX: String(index) });
+    // The node id is passed on so that every worker names its sessions after the same node.
+    const worker = cluster.fork({ PARLEY_WORKER_INDEX: String(index), PARLEY_NODE_ID: config.nodeId });
     workers.set(index, worker);
     worker.on('message', (message: unknown) => {
       if (!isParleyMessage(message)) return;

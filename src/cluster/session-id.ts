@@ -1,15 +1,16 @@
 import { randomBytes } from 'node:crypto';
 
-/** Random per process start: tells apart the sessions of different nodes and restarts. */
-const nodeTag = randomBytes(4).toString('base64url');
-
 /**
- * engine.io session ids of the form `<worker index>.<node tag>.<random>`: unique across
- * every server of a deployment (120 random bits), and the primary's sticky router reads
- * the worker index off them to send a session's next requests to the worker that has it.
+ * engine.io session ids of the form `<worker index>.<node id>.<random>`: unique across every
+ * server of a deployment (120 random bits). The primary's sticky router reads the worker
+ * index off them to send a session's next requests to the worker that has it, and a load
+ * balancer in front of several nodes reads the node id (deploy/nginx/parley.conf) to send
+ * them to the node that has it.
+ *
+ * @param nodeId this node's PARLEY_NODE_ID; every worker of the node shares it
  */
-export function sessionIdFor(workerIndex: number): string {
-  return `${workerIndex}.${nodeTag}.${randomBytes(15).toString('base64url')}`;
+export function sessionIdFor(workerIndex: number, nodeId: string): string {
+  return `${workerIndex}.${nodeId}.${randomBytes(15).toString('base64url')}`;
 }
 
 /** The worker index encoded in a request line's `sid` parameter, if any. */

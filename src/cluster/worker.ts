@@ -25,7 +25,7 @@ export async function runWorker(config: Config, workerIndex: number, log: Logger
     httpServer,
     log,
     adapter: chooseAdapter(config.redisUrl),
-    generateId: () => sessionIdFor(workerIndex),
+    generateId: () => sessionIdFor(workerIndex, config.nodeId),
     writeChannel: ipcWriteChannel(),
     connectionSlots: ipcConnectionSlots(),
   });
