@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import { io, type ManagerOptions, type SocketOptions } from 'socket.io-client';
+import type { Ack } from '../../src/shared/errors.js';
+import { connected, type ChatSocket } from '../helpers/clients.js';
+import { nginxAvailable, startNginx, type RunningNginx } from '../helpers/nginx.js';
+import { startServer, type RunningServer } from '../helpers/server.js';
+import { skipUnlessAvailable } from '../helpers/services.js';
+
+const skip = skipUnlessAvailable('nginx', nginxAvailable(), 'apt-get install -y nginx');
+
+type Transports = ('polling' | 'websocket')[];
+
+/**
+ * deploy/nginx/parley.conf in front of two Parley nodes, as shipped: `nginx -t` accepts it,
+ * TLS ends at nginx, new sessions spread over both nodes, every request of a long-polling
+ * session reaches the node that holds it, and the upgrade to WebSocket goes through. (That
+ * the two nodes are one chat, over PostgreSQL and Redis, is tested in test/nodes/.)
+ */
+describe('nginx in front of two nodes', { skip }, () => {
+  let nodes: RunningServer[] = [];
+  let nginx: RunningNginx;
+  const clients: ChatSocket[] = [];
+
+  before(async () => {
+    nodes = await Promise.all(
+      ['node1', 'node2'].map((nodeId) => startServer({ workers: 2, env: { PARLEY_NODE_ID: nodeId, PARLEY_TRUSTED_PROXIES: '127.0.0.1' } })),
+    );
+    nginx = await startNginx([nodes[0]?.port ?? 0, nodes[1]?.port ?? 0]);
+  });
+  after(async () => {
+    for (const client of clients) client.close();
+    await nginx?.stop();
+    await Promise.all(nodes.map((node) => node.stop()));
+  });
+
+  const open = (transports: Transports, origin?: string): ChatSocket => {
+    const options: Partial<ManagerOptions & SocketOptions> & { rejectUnauthorized: boolean } = {
+      auth: { serverOffset: 0 },
+      transports,
+      forceNew: true,
+      reconnection: false,
+      // The test's own self-signed certificate.
+      rejectUnauthorized: false,
+      ...(origin === undefined ? {} : { extraHeaders: { origin } }),
+    };
+    const socket = io(nginx.url, options) as ChatSocket;
+    clients.push(socket);
+    return socket;
+  };
+
+  test('sessions on both transports spread over the nodes, stay on their node, and upgrade', async () => {
+    const kinds: Transports[] = [['polling'], ['websocket'], ['polling', 'websocket']];
+    const sockets = kinds.flatMap((transports) => Array.from({ length: 6 }, () => open(transports, nginx.url)));
+    await Promise.all(sockets.map((socket) => connected(socket)));
+    const nodesUsed = new Set(sockets.map((socket) => socket.io.engine.id.split('.')[1]));
+    assert.deepEqual([...nodesUsed].sort(), ['node1', 'node2'], 'new sessions went to both nodes');
+    // Several round trips each: over long-polling every POST and GET must reach the session's node.
+    for (let round = 0; round < 3; round++) {
+      const answers = await Promise.all(
+        sockets.map((socket) => socket.timeout(10_000).emitWithAck('chat message', `hello ${round}`, randomUUID()) as Promise<Ack<unknown>>),
+      );
+      assert.ok(answers.every((answer) => answer.ok), JSON.stringify(answers.filter((answer) => !answer.ok)));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const upgraded = sockets.slice(12).filter((socket) => socket.io.engine.transport.name === 'websocket').length;
+    assert.equal(upgraded, 6, 'every polling-first session upgraded to WebSocket through nginx');
+    assert.ok(sockets.every((socket) => socket.connected), 'no session was lost to a request routed to the wrong node');
+  });
+
+  test('the browser Origin is checked with the scheme nginx reports (https), not the hop behind it', async () => {
+    const good = open(['polling'], nginx.url);
+    await connected(good);
+    const wrongScheme = open(['polling'], nginx.url.replace('https:', 'http:'));
+    const refused = await new Promise<boolean>((resolve) => {
+      wrongScheme.once('connect', () => resolve(false));
+      wrongScheme.once('connect_error', () => resolve(true));
+    });
+    assert.ok(refused, 'an http:// Origin is refused behind a TLS proxy');
+  });
+});
