@@ -25,6 +25,8 @@ import { createStore, type WriteChannel } from './store/index.js';
 import { DEFAULT_ROOM, type Store } from './store/store.js';
 import type { ParleyServer } from './types.js';
 import type { AdapterChoice } from './adapter.js';
+import { redisCounters } from './limits/shared-counter.js';
+import type { RedisLink } from './redis/link.js';
 
 export interface AppOptions {
   readonly config: Config;
@@ -32,6 +34,11 @@ export interface AppOptions {
   readonly log: Logger;
   /** From adapter.ts: how this process reaches the other Socket.IO servers, if any. */
   readonly adapter: AdapterChoice;
+  /**
+   * The deployment's Redis, when PARLEY_REDIS_URL is set: the adapter publishes through it
+   * and the user/address limits count in it. The app closes it last.
+   */
+  readonly redis?: RedisLink;
   /** Makes engine.io session ids; cluster workers encode their index for sticky routing. */
   readonly generateId?: () => string;
   /** Cluster workers: how to reach the database's shared writer (see store/index.ts). */
@@ -100,7 +107,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   await delivery.feed(generalRoom.id).ready;
   const inFlight = new InFlight();
   const chatLog = log.child({ module: 'events' });
-  const prices = new Prices(config.limits);
+  const prices = new Prices(config.limits, options.redis && redisCounters(options.redis));
   const door = new EventDoor({
     io,
     store,
@@ -142,6 +149,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     stopObservingEngine();
     delivery.close();
     await store.close();
+    await options.redis?.close();
   };
   return {
     io,

@@ -5,6 +5,7 @@ import { createApp } from './app.js';
 import { loadConfig } from './config.js';
 import { createLogger } from './log.js';
 import { enforceRequestDeadlines } from './http/request-deadlines.js';
+import { openRedisLink } from './redis/link.js';
 
 /**
  * One process, no cluster: the whole server on `PORT`. Handy for development and for
@@ -15,7 +16,7 @@ const log = createLogger(config.logLevel, { role: 'single' });
 const httpServer = http.createServer();
 // Node enforces its own header and request timeouts only on servers that listen themselves; one rule for both entry points.
 enforceRequestDeadlines(httpServer, { headersTimeoutMs: config.headersTimeoutMs, requestTimeoutMs: config.requestTimeoutMs });
-const started = createApp({ config, httpServer, log, adapter: chooseAdapter(config.redisUrl) });
+const started = openRedisLink(config, log).then((redis) => createApp({ config, httpServer, log, adapter: chooseAdapter(redis), redis }));
 
 // Installed before start-up finishes, so an early signal also stops gracefully.
 let stopping: Promise<void> | undefined;
