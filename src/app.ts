@@ -141,10 +141,11 @@ export async function createApp(options: AppOptions): Promise<App> {
     ready = false;
     await withTimeout(inFlight.close(), config.shutdownTimeoutMs);
     delivery.flush();
+    // While the adapter still reaches the others: a coordinator hands over before it goes.
+    presence.close();
     // Closing the transports (not disconnectSockets) lets clients reconnect elsewhere.
     await new Promise<void>((resolve) => io.close(() => resolve()));
     identities.close();
-    presence.close();
     door.close();
     stopObservingEngine();
     delivery.close();
