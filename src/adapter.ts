@@ -1,6 +1,9 @@
 import cluster from 'node:cluster';
+import { createAdapter as createRedisStreamsAdapter } from '@socket.io/redis-streams-adapter';
 import type { Namespace, ServerOptions } from 'socket.io';
-import { ClusterRecoveryAdapter, LocalRecoveryAdapter } from './delivery/recovery-adapter.js';
+import { ClusterRecoveryAdapter, LocalRecoveryAdapter, keepLiveRoomsOutOfSessions } from './delivery/recovery-adapter.js';
+import { redisKeys } from './redis/keys.js';
+import type { RedisLink } from './redis/link.js';
 import { chatRoomOf } from './socket-rooms.js';
 
 /** The Socket.IO adapter this process uses, and whether it reaches other processes. */
@@ -30,13 +33,27 @@ export const CLUSTER_HEARTBEAT = Object.freeze({ heartbeatInterval: 1000, heartb
 const isLiveRoom = (room: string): boolean => chatRoomOf(room) !== undefined;
 
 /**
- * The one place the Socket.IO adapter is picked: the node:cluster adapter inside a
- * cluster worker, the in-memory adapter with connection state recovery in a lone process.
- * Both leave live rooms out of recovered sessions.
+ * The one place the Socket.IO adapter is picked: with Redis, Socket.IO's Redis Streams
+ * adapter in every process of every node (workers of one node talk through Redis too);
+ * without, the node:cluster adapter inside a cluster worker and the in-memory adapter in a
+ * lone process. All of them leave live rooms out of recovered sessions.
  */
-export function chooseAdapter(redisUrl: string | undefined): AdapterChoice {
-  if (redisUrl !== undefined) {
-    throw new Error('PARLEY_REDIS_URL is set, but the Redis adapter is not built yet; unset it to run on one machine');
+export function chooseAdapter(redis: RedisLink | undefined): AdapterChoice {
+  if (redis !== undefined) {
+    const keys = redisKeys(redis.prefix);
+    const streams = createRedisStreamsAdapter(redis.client, {
+      streamName: keys.adapterStream,
+      channelPrefix: keys.adapterChannels,
+      sessionKeyPrefix: keys.recoverySessions,
+      // Parley's inter-server payloads are JSON (messages, presence reports): no binary scan.
+      onlyPlaintext: true,
+    });
+    return {
+      factory: function redisAdapter(nsp: Namespace) {
+        return keepLiveRoomsOutOfSessions(streams(nsp), isLiveRoom);
+      },
+      spansProcesses: true,
+    };
   }
   // Socket.IO calls the factory with `new`: a function expression (unlike an arrow) may be
   // called so, and the object it returns becomes the result.

@@ -29,6 +29,8 @@ import { createStore, type WriteChannel } from './store/index.js';
 import { DEFAULT_ROOM, type Store } from './store/store.js';
 import type { ParleyServer } from './types.js';
 import type { AdapterChoice } from './adapter.js';
+import { redisCounters } from './limits/shared-counter.js';
+import type { RedisLink } from './redis/link.js';
 
 export interface AppOptions {
   readonly config: Config;
@@ -36,6 +38,11 @@ export interface AppOptions {
   readonly log: Logger;
   /** From adapter.ts: how this process reaches the other Socket.IO servers, if any. */
   readonly adapter: AdapterChoice;
+  /**
+   * The deployment's Redis, when PARLEY_REDIS_URL is set: the adapter publishes through it
+   * and the user/address limits count in it. The app closes it last.
+   */
+  readonly redis?: RedisLink;
   /** Makes engine.io session ids; cluster workers encode their index for sticky routing. */
   readonly generateId?: () => string;
   /** Cluster workers: how to reach the database's shared writer (see store/index.ts). */
@@ -70,7 +77,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const session = sessionExchange({ cookies, allowedOrigins: config.allowedOrigins, trustedProxies: config.trustedProxies });
   httpServer.on('request', createRequestHandler({ webRoot: options.webRoot ?? DEFAULT_WEB_ROOT, isReady: () => ready, session }));
 
-  const prices = new Prices(config.limits);
+  const prices = new Prices(config.limits, options.redis && redisCounters(options.redis));
   const gate = createEngineGate({
     allowedOrigins: config.allowedOrigins,
     trustedProxies: config.trustedProxies,
@@ -143,14 +150,16 @@ export async function createApp(options: AppOptions): Promise<App> {
     ready = false;
     await withTimeout(inFlight.close(), config.shutdownTimeoutMs);
     delivery.flush();
+    // While the adapter still reaches the others: a coordinator hands over before it goes.
+    presence.close();
     // Closing the transports (not disconnectSockets) lets clients reconnect elsewhere.
     await new Promise<void>((resolve) => io.close(() => resolve()));
     identities.close();
-    presence.close();
     door.close();
     stopObservingEngine();
     delivery.close();
     await store.close();
+    await options.redis?.close();
   };
   return {
     io,

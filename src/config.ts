@@ -23,8 +23,17 @@ export interface Config {
    * (deploy/nginx/parley.conf). @default a random name per start (enough for one node)
    */
   readonly nodeId: string;
-  /** Redis for the cross-machine adapter; undefined means one machine. */
+  /**
+   * Redis between the nodes of one deployment (Socket.IO's Redis Streams adapter and the
+   * shared limit counters); undefined means one machine. Needs a PostgreSQL `databaseUrl`.
+   */
   readonly redisUrl: string | undefined;
+  /**
+   * Prefix of every Redis key and channel Parley uses (the adapter's stream and channels,
+   * recovery sessions, limit counters), so several deployments (or test runs) can share one
+   * Redis. @default parley
+   */
+  readonly redisPrefix: string;
   /**
    * Origins a browser may connect from. Empty means "same origin only": a request whose
    * Origin header names another host is refused; requests with no Origin (non-browser
@@ -130,6 +139,10 @@ const schema = z.object({
     .string()
     .regex(/^rediss?:\/\/.+/, 'must be a redis:// URL')
     .optional(),
+  PARLEY_REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be 1 to 64 letters, digits or _ . : -')
+    .default('parley'),
   PARLEY_ALLOWED_ORIGINS: z.string().default(''),
   PARLEY_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PARLEY_MAX_MESSAGE_LENGTH: integer(4000, 1, 1_000_000),
@@ -165,6 +178,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`invalid configuration: ${problems.join('; ')}`);
   }
   const e = parsed.data;
+  if (e.PARLEY_REDIS_URL !== undefined && e.PARLEY_DATABASE_URL.startsWith('sqlite:')) {
+    // Several nodes would each write their own file and hand out the same offsets.
+    throw new Error(
+      'invalid configuration: PARLEY_REDIS_URL is set but PARLEY_DATABASE_URL is a SQLite file, which only one machine can use; set PARLEY_DATABASE_URL to a postgres:// URL shared by every node, or unset PARLEY_REDIS_URL',
+    );
+  }
   let limits: Limits;
   try {
     limits = withMessageRate(parseLimits(e.PARLEY_LIMITS), e.PARLEY_RATE_LIMIT, e.PARLEY_RATE_BURST);
@@ -180,6 +199,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // environment, so the primary passes its choice on (see runPrimary).
     nodeId: e.PARLEY_NODE_ID ?? `n-${randomBytes(4).toString('hex')}`,
     redisUrl: e.PARLEY_REDIS_URL,
+    redisPrefix: e.PARLEY_REDIS_PREFIX,
     allowedOrigins: Object.freeze(commaList(e.PARLEY_ALLOWED_ORIGINS)),
     logLevel: e.PARLEY_LOG_LEVEL,
     maxMessageLength: e.PARLEY_MAX_MESSAGE_LENGTH,

@@ -6,6 +6,7 @@ import { loadConfig } from './config.js';
 import { createLogger } from './log.js';
 import { sessionIdFor } from './cluster/session-id.js';
 import { enforceRequestDeadlines } from './http/request-deadlines.js';
+import { openRedisLink } from './redis/link.js';
 
 /**
  * One process, no cluster: the whole server on `PORT`. Handy for development and for
@@ -17,7 +18,9 @@ const httpServer = http.createServer();
 // Node enforces its own header and request timeouts only on servers that listen themselves; one rule for both entry points.
 enforceRequestDeadlines(httpServer, { headersTimeoutMs: config.headersTimeoutMs, requestTimeoutMs: config.requestTimeoutMs });
 // Session ids name the node, as in a cluster, so a load balancer can keep a session on it.
-const started = createApp({ config, httpServer, log, adapter: chooseAdapter(config.redisUrl), generateId: () => sessionIdFor(0, config.nodeId) });
+const started = openRedisLink(config, log).then((redis) =>
+  createApp({ config, httpServer, log, adapter: chooseAdapter(redis), redis, generateId: () => sessionIdFor(0, config.nodeId) }),
+);
 
 // Installed before start-up finishes, so an early signal also stops gracefully.
 let stopping: Promise<void> | undefined;

@@ -1,7 +1,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import { once } from 'node:events';
 import { setupPrimary } from '@socket.io/cluster-adapter';
-import { chooseAdapter } from '../adapter.js';
+import { openRedisLink } from '../redis/link.js';
 import { serveSharedCounters } from '../limits/shared-counter.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
@@ -24,14 +24,16 @@ const QUICK_DEATH_MS = 5000;
  * the other workers), and forks a replacement for a worker that dies. `stop()` shuts everything down gracefully.
  */
 export async function runPrimary(config: Config, log: Logger): Promise<{ stop: () => Promise<void> }> {
-  // Refuse an adapter configuration the workers cannot honour before forking any of them.
-  chooseAdapter(config.redisUrl);
+  // An unreachable Redis stops the start here, with one message, before any worker is forked.
+  await (await openRedisLink(config, log))?.close();
   // Likewise a Node whose TCP handles the sticky router cannot stop (see read-stop.ts).
   await assertCanStopReading();
   warnIfFewOpenFiles(config.maxPendingConnections, log);
   // Migrations run once here, before any worker opens the database; a SQLite file also
   // gets its one writer here, which every worker sends its writes to.
-  const writer = await startSharedWriter(config.databaseUrl, log.child({ module: 'store-writer' }));
+  const writer = await startSharedWriter(config.databaseUrl, log.child({ module: 'store-writer' })).catch((error: unknown) => {
+    throw new Error(`PARLEY_DATABASE_URL: cannot open the database: ${(error as Error).message}`, { cause: error });
+  });
   setupPrimary();
   // The limits every worker shares (src/limits/): their counters live here.
   serveSharedCounters();

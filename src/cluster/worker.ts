@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { Socket } from 'node:net';
 import { chooseAdapter } from '../adapter.js';
 import { createApp } from '../app.js';
+import { openRedisLink } from '../redis/link.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import { enforceRequestDeadlines } from '../http/request-deadlines.js';
@@ -20,15 +21,18 @@ export async function runWorker(config: Config, workerIndex: number, log: Logger
   // connection must not carry a second request: it may belong to a session on another
   // worker (a browser reuses connections across tabs, Node's agent across clients).
   httpServer.maxRequestsPerSocket = 1;
-  const started = createApp({
-    config,
-    httpServer,
-    log,
-    adapter: chooseAdapter(config.redisUrl),
-    generateId: () => sessionIdFor(workerIndex, config.nodeId),
-    writeChannel: ipcWriteChannel(),
-    connectionSlots: ipcConnectionSlots(),
-  });
+  const started = openRedisLink(config, log).then((redis) =>
+    createApp({
+      config,
+      httpServer,
+      log,
+      adapter: chooseAdapter(redis),
+      redis,
+      generateId: () => sessionIdFor(workerIndex, config.nodeId),
+      writeChannel: ipcWriteChannel(),
+      connectionSlots: ipcConnectionSlots(),
+    }),
+  );
 
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> =>

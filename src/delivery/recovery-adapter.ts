@@ -41,6 +41,19 @@ export class LocalRecoveryAdapter extends SessionAwareAdapter {
 }
 
 /**
+ * Holds an adapter made by a library factory (Socket.IO's Redis Streams adapter, whose class
+ * is not exported, so it cannot be extended) to the same contract as LocalRecoveryAdapter:
+ * the sessions it persists (in Redis, read back by whichever node the client reconnects to)
+ * never hold a live room. Returns the same adapter.
+ */
+export function keepLiveRoomsOutOfSessions<A extends Pick<SessionAwareAdapter, 'persistSession'>>(adapter: A, isLiveRoom: IsLiveRoom): A {
+  const persist = adapter.persistSession.bind(adapter);
+  // An own property of this one instance, like the factory's own wrapping of close().
+  adapter.persistSession = (session: SessionToPersist) => persist(withoutLiveRooms(session, isLiveRoom));
+  return adapter;
+}
+
+/**
  * Socket.IO's node:cluster adapter under the same contract as LocalRecoveryAdapter.
  *
  * Today (socket.io-adapter 2.5) it keeps no session at all: its persistSession is the base

@@ -1,6 +1,6 @@
 import type { LimitName, Limits } from './catalog.js';
 import { LeasedCounter } from './leased-counter.js';
-import { createSharedCounter, type SharedCounter } from './shared-counter.js';
+import { createSharedCounter, type CounterFactory, type SharedCounter } from './shared-counter.js';
 import { TokenBucket } from './token-bucket.js';
 
 /** What one caller pays with: its connection's buckets, its user and its address. */
@@ -20,7 +20,11 @@ export class Prices {
   private readonly counters = new Map<LimitName, SharedCounter>();
   private readonly leased = new Map<LimitName, LeasedCounter>();
 
-  constructor(readonly limits: Limits) {}
+  /** `makeCounter`: where user and address counters live (Redis across nodes, see shared-counter.ts). */
+  constructor(
+    readonly limits: Limits,
+    private readonly makeCounter: CounterFactory = createSharedCounter,
+  ) {}
 
   /** True when every limit of `price` had room; may answer at once or later. */
   charge(price: readonly LimitName[], payer: Payer): boolean | Promise<boolean> {
@@ -43,7 +47,7 @@ export class Prices {
   counter(name: LimitName): SharedCounter {
     let counter = this.counters.get(name);
     if (!counter) {
-      counter = createSharedCounter(name, this.limits[name]);
+      counter = this.makeCounter(name, this.limits[name]);
       this.counters.set(name, counter);
     }
     return counter;

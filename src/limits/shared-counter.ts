@@ -1,5 +1,7 @@
 import cluster from 'node:cluster';
-import { RateLimiterCluster, RateLimiterClusterMaster, RateLimiterMemory, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { RateLimiterCluster, RateLimiterClusterMaster, RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { RedisLink } from '../redis/link.js';
+import { redisKeys } from '../redis/keys.js';
 import type { LimitRule } from './catalog.js';
 
 /**
@@ -18,15 +20,45 @@ export interface SharedCounter {
 /** How long a worker waits for the primary's answer before refusing. */
 const CLUSTER_TIMEOUT_MS = 2000;
 
+/** Makes the counter of one limit (Prices calls it once per limit). */
+export type CounterFactory = (name: string, rule: LimitRule) => SharedCounter;
+
 /**
  * Makes the counter of one limit: in a cluster worker, held by the primary (see
  * `serveSharedCounters`); in a lone process, in memory.
  */
-export function createSharedCounter(name: string, rule: LimitRule): SharedCounter {
+export const createSharedCounter: CounterFactory = (name, rule) => {
   const options = { keyPrefix: `parley:${name}`, points: rule.points, duration: rule.seconds };
-  const limiter: RateLimiterAbstract = cluster.isWorker
-    ? new RateLimiterCluster({ ...options, timeoutMs: CLUSTER_TIMEOUT_MS })
-    : new RateLimiterMemory(options);
+  return counterOf(
+    cluster.isWorker ? new RateLimiterCluster({ ...options, timeoutMs: CLUSTER_TIMEOUT_MS }) : new RateLimiterMemory(options),
+  );
+};
+
+/**
+ * Counters kept in Redis (one key per limit and user/address, expiring with its window), so
+ * that a limit holds across every node of the deployment: one user's messages over
+ * connections on two nodes spend one budget. A Redis that does not answer refuses the
+ * event (the library rejects with an Error; the door answers INTERNAL) rather than
+ * letting it through unlimited.
+ */
+export function redisCounters(redis: RedisLink): CounterFactory {
+  const keys = redisKeys(redis.prefix);
+  return (name, rule) =>
+    counterOf(
+      new RateLimiterRedis({
+        storeClient: redis.client,
+        // node-redis v4+ (this is v5): its command API differs from ioredis's.
+        useRedisPackage: true,
+        // Commands would otherwise wait in the client's queue while Redis is away, and the event with them.
+        rejectIfRedisNotReady: true,
+        keyPrefix: keys.limitCounter(name),
+        points: rule.points,
+        duration: rule.seconds,
+      }),
+    );
+}
+
+function counterOf(limiter: RateLimiterAbstract): SharedCounter {
   return {
     take: (key, points = 1) =>
       limiter.consume(key, points).then(

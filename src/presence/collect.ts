@@ -2,6 +2,9 @@ import type { NodePresence, PublicUser } from '../shared/events.js';
 import type { ParleyServer } from '../types.js';
 import { localPresence } from './local-report.js';
 
+/** This server's own report for a collect: full (roomId null, `sweep` for the coordinator's look) or one room. */
+export type LocalReport = (roomId: number | null, sweep: boolean) => NodePresence;
+
 /** Users by id, with the chat rooms they follow anywhere in the cluster. */
 export type PresenceView = Map<string, { user: PublicUser; rooms: Set<number> }>;
 
@@ -23,17 +26,20 @@ export class PresenceCollector {
     private readonly io: ParleyServer,
     private readonly clustered: boolean,
     private readonly node: string,
+    private readonly localReport: LocalReport = (roomId) => localPresence(io, node, roomId),
   ) {}
 
-  collect(roomId: number | null): Promise<PresenceView> {
-    const local = localPresence(this.io, this.node, roomId);
+  /** `sweep`: the coordinator's look, which also gathers the users that left since the last one. */
+  collect(roomId: number | null, sweep = false): Promise<PresenceView> {
+    const local = this.localReport(roomId, sweep);
     // The in-memory adapter (one process) has no serverSideEmit: there is nobody to ask.
     if (!this.clustered) return Promise.resolve(mergeReports([local]));
     // The reports this request says it holds: answers of `unchanged` refer to exactly these.
     const held = roomId === null ? new Map(this.reports) : undefined;
     const known = held && Object.fromEntries([...held].map(([node, report]) => [node, report.version ?? -1]));
     return new Promise((resolve) => {
-      this.io.serverSideEmit('presence:collect', { from: this.node, roomId, ...(known ? { known } : {}) }, (_timeout: Error | null, answers: NodePresence[]) => {
+      const query = { from: this.node, roomId, ...(known ? { known } : {}), ...(sweep ? { sweep: true as const } : {}) };
+      this.io.serverSideEmit('presence:collect', query, (_timeout: Error | null, answers: NodePresence[]) => {
         const reports = held ? this.remember(held, answers) : answers;
         resolve(mergeReports([local, ...reports]));
       });

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../log.js';
-import type { NodePresence, PresenceNotice } from '../shared/events.js';
+import type { NodePresence, PresenceNotice, PublicUser } from '../shared/events.js';
 import type { ParleyServer } from '../types.js';
 import { AnnouncedState } from './announced-state.js';
+import { RecentDepartures } from './departures.js';
 import { PresenceCollector, type PresenceView } from './collect.js';
 import { liveRoom, ONLINE_WATCHERS } from '../socket-rooms.js';
 import { localPresence, sameUsers } from './local-report.js';
@@ -14,7 +15,12 @@ import type { PresenceTimings } from './timings.js';
  *
  * The coordinator is the oldest live server: every server has an id that starts with its
  * start time, and a server leads while it has heard nothing from an older one for
- * `leaderTimeoutMs` (the leader says it leads every `tickMs`). The leader looks at the
+ * `leaderTimeoutMs` (the leader says it leads every `tickMs`). A starting server says
+ * `presence:hello`; every older server answers at once, so it leads after `startProbeMs`
+ * unless one did (a deployment is never seconds without a coordinator); a coordinator that
+ * shuts down says `presence:resign` and the others elect again the same way. Whatever
+ * happens while nobody coordinates is not lost: each server reports the users who left
+ * since the last look to the next one (RecentDepartures). The leader looks at the
  * whole cluster (PresenceCollector) shortly after any change, when the adapter's count of
  * servers changes, and every `idleSweepMs`, and announces the difference from what was
  * announced before. A server killed with kill -9 stops answering: once the adapter drops
@@ -25,7 +31,9 @@ export class PresenceCoordinator {
   /** This server's presence id: start time first, so that older servers sort first. */
   readonly node = `${Date.now().toString(36).padStart(10, '0')}.${randomBytes(6).toString('base64url')}`;
   private readonly state = new AnnouncedState();
-  private readonly startedAt = Date.now();
+  private readonly departures = new RecentDepartures();
+  /** Before this time the server may not lead: it waits for older servers to answer its hello. */
+  private probeEndsAt = Date.now();
   private lastHeardFromOlder = Number.NEGATIVE_INFINITY;
   private lastSweepAt = Number.NEGATIVE_INFINITY;
   private serverCount = 0;
@@ -35,6 +43,7 @@ export class PresenceCoordinator {
   /** A sweep (leader) or a change hint (follower) waiting to start. */
   private pending: NodeJS.Timeout | undefined;
   private catchingUp: NodeJS.Timeout | undefined;
+  private readonly probing: NodeJS.Timeout[] = [];
   private readonly ticker: NodeJS.Timeout;
   private closed = false;
   /**
@@ -51,18 +60,32 @@ export class PresenceCoordinator {
     private readonly timings: PresenceTimings,
     private readonly log: Logger,
   ) {
-    this.collector = new PresenceCollector(io, clustered, this.node);
+    this.collector = new PresenceCollector(io, clustered, this.node, (roomId, sweep) => {
+      // Departures of this very server are in this look as still here: look again to see them gone.
+      if (sweep && this.departures.pending) this.sweepAgain = true;
+      return roomId === null ? this.fullReport(sweep) : localPresence(io, this.node, roomId);
+    });
     io.on('presence:collect', (query, answer) => {
       this.heardFrom(query.from);
       if (query.roomId !== null) {
         answer(localPresence(io, this.node, query.roomId));
         return;
       }
-      const report = this.fullReport();
+      const hadDepartures = query.sweep === true && this.departures.pending;
+      const report = this.fullReport(query.sweep === true);
+      // The departed are in this answer as still here: the coordinator looks again soon to see them gone.
+      if (hadDepartures) this.changed();
       const { version } = report;
       answer(query.known?.[this.node] === version ? { node: this.node, users: [], version, unchanged: true } : report);
     });
     io.on('presence:leader', (node) => this.heardFrom(node));
+    io.on('presence:hello', (node) => {
+      // An older server answers at once: the younger one must not lead.
+      if (node > this.node && !this.closed) io.serverSideEmit('presence:leader', this.node);
+    });
+    io.on('presence:resign', (node) => {
+      if (node < this.node && !this.closed) this.probe();
+    });
     io.on('presence:changed', () => {
       if (this.leading()) this.schedule();
     });
@@ -75,8 +98,11 @@ export class PresenceCoordinator {
     io.on('presence:state', (answer) => answer({ node: this.node, users: this.state.users() }));
     // Unref'd: presence never keeps a process alive that is otherwise done (a failed start).
     this.ticker = setInterval(() => void this.tick(), timings.tickMs).unref();
-    // Other servers are known once the adapter's first heartbeats are answered.
-    if (clustered) this.catchingUp = setTimeout(() => this.catchUpState(), timings.leaderTimeoutMs / 2).unref();
+    if (clustered) {
+      this.probe();
+      // Other servers are known once the adapter's first heartbeats are answered.
+      this.catchingUp = setTimeout(() => this.catchUpState(), timings.startProbeMs).unref();
+    }
   }
 
   /** Who is online (roomId null) or following a room, on every server, each user once. */
@@ -97,9 +123,17 @@ export class PresenceCoordinator {
     }
   }
 
-  /** Stops the timers; announces nothing more. */
+  /** A connection of `user` left chat room `roomId`, or this server (null): the next look still sees it once. */
+  departed(user: PublicUser, roomId: number | null): void {
+    if (!this.closed) this.departures.record(user, roomId);
+  }
+
+  /** Stops the timers; announces nothing more. A coordinator hands over at once. */
   close(): void {
+    if (this.closed) return;
+    if (this.clustered && this.leading()) this.io.serverSideEmit('presence:resign', this.node);
     this.closed = true;
+    for (const timer of this.probing) clearTimeout(timer);
     clearInterval(this.ticker);
     clearTimeout(this.pending);
     clearTimeout(this.catchingUp);
@@ -120,9 +154,32 @@ export class PresenceCoordinator {
     if (serversChanged || Date.now() - this.lastSweepAt >= this.timings.idleSweepMs) this.schedule(0);
   }
 
-  /** This server's full report, its version bumped if it differs from the one last sent. */
-  private fullReport(): NodePresence {
-    const report = localPresence(this.io, this.node, null);
+  /**
+   * Says hello to the older servers and may lead after `startProbeMs` unless one answers.
+   * Said twice: the first may go out before the adapter has other servers to reach (the
+   * cluster adapter learns of them from heartbeats, Redis from its subscriptions).
+   */
+  private probe(): void {
+    const { startProbeMs } = this.timings;
+    this.lastHeardFromOlder = Number.NEGATIVE_INFINITY;
+    this.probeEndsAt = Date.now() + startProbeMs;
+    for (const timer of this.probing) clearTimeout(timer);
+    this.probing.length = 0;
+    const hello = (): void => {
+      if (!this.closed) this.io.serverSideEmit('presence:hello', this.node);
+    };
+    this.probing.push(setTimeout(hello, 20).unref(), setTimeout(hello, startProbeMs / 2).unref());
+    // Lead (or not) the moment the probe ends, not at the next tick.
+    this.probing.push(setTimeout(() => void this.tick(), startProbeMs + 5).unref());
+  }
+
+  /**
+   * This server's full report, its version bumped if it differs from the one last sent.
+   * `sweep`: for the coordinator's look, with the users who left since the last one.
+   */
+  private fullReport(sweep = false): NodePresence {
+    const now = localPresence(this.io, this.node, null);
+    const report = sweep ? this.departures.drainInto(now) : now;
     if (!sameUsers(report, this.sent)) this.sent = { ...report, version: (this.sent.version ?? 0) + 1 };
     return this.sent;
   }
@@ -130,8 +187,8 @@ export class PresenceCoordinator {
   private leading(): boolean {
     if (!this.clustered) return true;
     const now = Date.now();
-    // A starting server first waits to hear whether an older one leads already.
-    return now - this.startedAt >= this.timings.leaderTimeoutMs && now - this.lastHeardFromOlder > this.timings.leaderTimeoutMs;
+    // A starting server first waits to hear whether an older one is here.
+    return now >= this.probeEndsAt && now - this.lastHeardFromOlder > this.timings.leaderTimeoutMs;
   }
 
   private heardFrom(node: string): void {
@@ -155,7 +212,7 @@ export class PresenceCoordinator {
     this.sweeping = true;
     this.lastSweepAt = Date.now();
     try {
-      const current = await this.collector.collect(null);
+      const current = await this.collector.collect(null, true);
       // Leadership may have moved while the answers came in.
       if (this.closed || !this.leading()) return;
       const notices = this.state.advance(current, Date.now(), this.timings.leaveGraceMs);

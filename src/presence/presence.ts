@@ -47,6 +47,9 @@ export function createPresence(io: ParleyServer, options: PresenceOptions): Pres
   adapter.on('leave-room', (room: string, socketId: string) => {
     const roomId = chatRoomOf(room);
     if (roomId !== undefined) typing.left(socketId, roomId);
+    // The socket is still in the namespace while it leaves its rooms, a closing one too.
+    const user = io.of('/').sockets.get(socketId)?.data.user as PublicUser | undefined;
+    if (user && (roomId !== undefined || room === socketId)) coordinator.departed(user, roomId ?? null);
     if (matters(room, socketId)) coordinator.changed();
   });
 

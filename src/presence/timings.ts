@@ -24,6 +24,11 @@ export interface PresenceTimings {
    * coordinator; a starting server waits this long before it may lead.
    */
   readonly leaderTimeoutMs: number;
+  /**
+   * A starting server says hello and leads at once unless an older server answers within
+   * this bound, so that a deployment (or a restarted coordinator) is never long without one.
+   */
+  readonly startProbeMs: number;
 }
 
 export const DEFAULT_PRESENCE_TIMINGS: PresenceTimings = Object.freeze({
@@ -33,6 +38,7 @@ export const DEFAULT_PRESENCE_TIMINGS: PresenceTimings = Object.freeze({
   minSweepGapMs: 500,
   leaveGraceMs: 1500,
   leaderTimeoutMs: 3000,
+  startProbeMs: 400,
 });
 
 /** Typing indicators: never stored, so they must expire on their own. */

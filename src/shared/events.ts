@@ -207,8 +207,18 @@ export interface InterServerEvents {
 
   /** Presence: every server answers with its own connections' users (src/presence/). */
   'presence:collect': (query: PresenceQuery, answer: (report: NodePresence) => void) => void;
-  /** Presence: the sending server coordinates presence (said every second while it does). */
+  /**
+   * Presence: the sending server coordinates presence (said every second while it does), or
+   * answers a younger server's `presence:hello` (an older server is here: do not lead).
+   */
   'presence:leader': (node: string) => void;
+  /**
+   * Presence: a starting server (or, after `presence:resign`, every server) asks who is older;
+   * it leads unless an older one answers with `presence:leader` within a short bound.
+   */
+  'presence:hello': (node: string) => void;
+  /** Presence: the coordinator is shutting down; the oldest remaining server takes over at once. */
+  'presence:resign': (node: string) => void;
   /** Presence: connections joined or left rooms on the sending server; the coordinator looks again. */
   'presence:changed': () => void;
   /** Presence: the coordinator announced these notices; every server records them to take over. */
@@ -227,6 +237,11 @@ export interface PresenceQuery {
    * A server whose report has not changed since answers `unchanged`, without its users.
    */
   readonly known?: Readonly<Record<string, number>>;
+  /**
+   * The coordinator's look (not a client's list): answer with the users that left since the
+   * last such look too, so that a stay shorter than the gap between looks is still announced.
+   */
+  readonly sweep?: true;
 }
 
 /** One user as seen by one server: the chat rooms that user's connections follow there. */

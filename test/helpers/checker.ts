@@ -40,14 +40,16 @@ export class DeliveryChecker {
   readonly clients: CheckerClient[] = [];
   private counter = 0;
 
+  /** `url`: one server, or several (client i connects to `url[i % url.length]`, e.g. one per node). */
   constructor(
-    private readonly url: string,
+    private readonly url: string | readonly string[],
     private readonly options: CheckerOptions,
   ) {}
 
   async connectAll(): Promise<void> {
+    const urls = typeof this.url === 'string' ? [this.url] : this.url;
     for (let index = 0; index < this.options.clients; index++) {
-      const socket = tutorialClient(this.url, {
+      const socket = tutorialClient(urls[index % urls.length] ?? '', {
         transports: this.options.transports?.(index) ?? ['websocket'],
         extraHeaders: { cookie: `parley_session=${signedSessionId()}` },
       });
