@@ -55,7 +55,7 @@ export const DEFAULT_LIMITS = {
    * New Socket.IO sessions (handshakes) from one address: closing a connection must not buy
    * an attacker a fresh one at once, with fresh connection budgets (and a fresh guest).
    */
-  'connections.address': { scope: 'address', points: 100, seconds: 10 },
+  'connections.address': { scope: 'address', points: 300, seconds: 10 },
   /**
    * Refused events of one connection (unknown events, bad payloads, refused access): past
    * this the connection is closed, so a flood costs its sender, not the logs.

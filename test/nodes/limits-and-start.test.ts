@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import net from 'node:net';
 import path from 'node:path';
@@ -10,6 +9,7 @@ import type { Ack } from '../../src/shared/errors.js';
 import type { SentMessage } from '../../src/shared/events.js';
 import { connected, tutorialClient } from '../helpers/clients.js';
 import { redisUrl, skipUnlessNodesCanRun, startDeployment, type Deployment } from '../helpers/nodes.js';
+import { signedSessionId } from '../helpers/session-cookies.js';
 import { postgresHarness } from '../store/harness.js';
 
 const skip = await skipUnlessNodesCanRun();
@@ -26,7 +26,8 @@ describe('limits across nodes', { skip }, () => {
   });
 
   test("one user's messages over connections on two nodes share one budget", async (t) => {
-    const cookie = `parley_session=${randomBytes(24).toString('base64url')}`;
+    // A cookie the deployment signed: one browser, so one guest user on every connection.
+    const cookie = `parley_session=${signedSessionId()}`;
     const sockets = [0, 1, 0, 1].map((node) => tutorialClient(deployment.urls()[node] ?? '', { transports: ['websocket'], extraHeaders: { cookie } }));
     t.after(() => sockets.forEach((socket) => socket.close()));
     await Promise.all(sockets.map((socket) => connected(socket)));
