@@ -1,5 +1,10 @@
-import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
+
+/** What the link reads of the configuration (config.ts has their defaults and meaning). */
+export interface RedisSettings {
+  readonly redisUrl: string | undefined;
+  readonly redisPrefix: string;
+}
 import { closeRedis, connectRedis, type RedisClient } from './client.js';
 
 /** Redis between nodes: one connected client per process and the deployment's key prefix. */
@@ -15,7 +20,7 @@ export interface RedisLink {
  * when it is not (one machine). Rejects with a message naming PARLEY_REDIS_URL when Redis
  * cannot be reached: the start stops.
  */
-export async function openRedisLink(config: Pick<Config, 'redisUrl' | 'redisPrefix'>, log: Logger): Promise<RedisLink | undefined> {
+export async function openRedisLink(config: RedisSettings, log: Logger): Promise<RedisLink | undefined> {
   if (config.redisUrl === undefined) return undefined;
   const client = await connectRedis(config.redisUrl, log.child({ module: 'redis' }));
   let closed: Promise<void> | undefined;
