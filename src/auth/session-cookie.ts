@@ -14,6 +14,8 @@ const EXCHANGE_TTL_MS = 60_000;
 
 /** The verified browser session of each handshake request (see issueSessionCookies). */
 const verified = new WeakMap<IncomingMessage, string>();
+/** Handshake requests whose verified session came with the request, not issued in its answer. */
+const carried = new WeakSet<IncomingMessage>();
 
 /**
  * The browser session of a handshake request: the `parley_session` cookie it carried if this
@@ -21,6 +23,14 @@ const verified = new WeakMap<IncomingMessage, string>();
  */
 export function browserSessionOf(request: IncomingMessage): string | undefined {
   return verified.get(request);
+}
+
+/**
+ * The browser session a handshake request carried in its own signed cookie; undefined when
+ * it carried none (a session issued in the answer proves nothing about who asks again).
+ */
+export function carriedSessionOf(request: IncomingMessage): string | undefined {
+  return carried.has(request) ? verified.get(request) : undefined;
 }
 
 /**
@@ -106,6 +116,7 @@ export function issueSessionCookies(io: ParleyServer, cookies: SessionCookies): 
     const held = cookies.fromRequest(request);
     if (held !== undefined) {
       verified.set(request, held);
+      carried.add(request);
       return;
     }
     const session = cookies.issue();
