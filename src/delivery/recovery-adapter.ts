@@ -60,7 +60,7 @@ export class LocalRecoveryAdapter extends SessionAwareAdapter {
 
   /**
    * The session, if the connection presenting `pid` is the client that left it; else none
-   * (null: socket-io-adapter's declared type omits it, its own adapters answer it for "no
+   * (null: socket.io-adapter's declared type omits it, its own adapters answer it for "no
    * session", and Socket.IO then makes a new socket).
    */
   override async restoreSession(pid: string, offset: string): Promise<Session> {
