@@ -4,6 +4,8 @@ import type { ParleyServer } from '../types.js';
 
 /** The verified browser session of each handshake request (see issueSessionCookies). */
 const verified = new WeakMap<IncomingMessage, string>();
+/** Handshake requests whose verified session came with the request, not issued in its answer. */
+const carried = new WeakSet<IncomingMessage>();
 
 /**
  * The browser session of a handshake request: the `parley_session` cookie it carried if this
@@ -11,6 +13,14 @@ const verified = new WeakMap<IncomingMessage, string>();
  */
 export function browserSessionOf(request: IncomingMessage): string | undefined {
   return verified.get(request);
+}
+
+/**
+ * The browser session a handshake request carried in its own signed cookie; undefined when
+ * it carried none (a session issued in the answer proves nothing about who asks again).
+ */
+export function carriedSessionOf(request: IncomingMessage): string | undefined {
+  return carried.has(request) ? verified.get(request) : undefined;
 }
 
 /**
@@ -23,6 +33,7 @@ export function issueSessionCookies(io: ParleyServer, cookies: SessionCookies): 
     const held = cookies.fromRequest(request);
     if (held !== undefined) {
       verified.set(request, held);
+      carried.add(request);
       return;
     }
     const session = cookies.issue();

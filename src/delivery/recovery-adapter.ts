@@ -1,12 +1,16 @@
 import { NodeClusterAdapter } from '@socket.io/cluster-adapter';
 import type { Namespace } from 'socket.io';
-import { SessionAwareAdapter, type ClusterAdapterOptions } from 'socket.io-adapter';
+import { SessionAwareAdapter, type ClusterAdapterOptions, type Session } from 'socket.io-adapter';
+import { isSameClient, recoveryKeyOf, watchPresentedHandshakes, withRecoveryKey, type PresentedHandshake } from './recovery-key.js';
 
 /** Whether a Socket.IO room holds a chat room's live (caught-up) followers. */
 export type IsLiveRoom = (room: string) => boolean;
 
 /** What Socket.IO hands the adapter when a connection drops for a reason it may recover from. */
 type SessionToPersist = Parameters<SessionAwareAdapter['persistSession']>[0];
+
+/** What restoreSession answers when there is nothing to restore (see LocalRecoveryAdapter.restoreSession). */
+const NO_SESSION = Promise.resolve(null) as unknown as Promise<Session>;
 
 const withoutLiveRooms = (session: SessionToPersist, isLiveRoom: IsLiveRoom): SessionToPersist => ({
   ...session,
@@ -25,18 +29,46 @@ const withoutLiveRooms = (session: SessionToPersist, isLiveRoom: IsLiveRoom): Se
  * messages above a gap before delivery caught it up from the store. Delivery joins it to
  * the live room itself, at the exact offset its feed has reached (Delivery.catchUp).
  *
+ * Contract: a session is restored only to a connection of the same client, the one whose
+ * handshake presents the same recovery key (the browser session's signed cookie, else the
+ * account token: see recovery-key.ts); any other connection presenting its recovery id
+ * (`pid`) gets a new socket: new id, no rooms, no data, none of the missed packets. Why
+ * here and not in a middleware: Socket.IO builds the recovered socket, joins its rooms and
+ * writes its missed packets before any middleware runs, under the socket id the original
+ * client's own live socket may hold.
+ *
  * Needs `connectionStateRecovery` in the server options (the parent reads its window).
  */
 export class LocalRecoveryAdapter extends SessionAwareAdapter {
+  /** The handshake presenting a recovery id, while Socket.IO asks to restore it. */
+  private readonly presented: () => PresentedHandshake | undefined;
+
   constructor(
-    nsp: Namespace,
+    private readonly namespace: Namespace,
     private readonly isLiveRoom: IsLiveRoom,
   ) {
-    super(nsp);
+    super(namespace);
+    this.presented = watchPresentedHandshakes(namespace);
   }
 
   override persistSession(session: SessionToPersist): void {
-    super.persistSession(withoutLiveRooms(session, this.isLiveRoom));
+    // Still in the namespace: Socket.IO persists before it removes the socket.
+    const socket = this.namespace.sockets.get(session.sid);
+    const key = socket && recoveryKeyOf({ request: socket.request, auth: socket.handshake.auth });
+    super.persistSession(withRecoveryKey(withoutLiveRooms(session, this.isLiveRoom), key));
+  }
+
+  /**
+   * The session, if the connection presenting `pid` is the client that left it; else none
+   * (null: socket.io-adapter's declared type omits it, its own adapters answer it for "no
+   * session", and Socket.IO then makes a new socket).
+   */
+  override async restoreSession(pid: string, offset: string): Promise<Session> {
+    // Read before any await: the presented handshake is known only synchronously.
+    const presented = this.presented();
+    const key = presented && recoveryKeyOf(presented);
+    const session = await super.restoreSession(pid, offset);
+    return session && isSameClient(session, key) ? session : NO_SESSION;
   }
 }
 

@@ -2,6 +2,13 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { connected, eventually, tutorialClient } from '../helpers/clients.js';
 import { startServer } from '../helpers/server.js';
+import { signedSessionId } from '../helpers/session-cookies.js';
+
+/**
+ * The reader carries its browser session's cookie, as the tutorial's page in a browser
+ * does: recovery is bound to it (test/accounts/recovery-takeover.test.ts).
+ */
+const asBrowser = (): { cookie: string } => ({ cookie: `parley_session=${signedSessionId()}` });
 
 /**
  * One process (in-memory adapter): Socket.IO's connection state recovery restores a
@@ -11,7 +18,7 @@ import { startServer } from '../helpers/server.js';
 test('a recovered connection gets what it missed once, in order, and passes the middleware again', async (t) => {
   const server = await startServer({ entry: 'main' });
   t.after(() => server.stop());
-  const reader = tutorialClient(server.url, { transports: ['websocket'] });
+  const reader = tutorialClient(server.url, { transports: ['websocket'], extraHeaders: asBrowser() });
   const writer = tutorialClient(server.url, { transports: ['websocket'] });
   t.after(() => {
     reader.close();
@@ -57,7 +64,7 @@ test('a recovered connection gets what it missed once, in order, and passes the 
 test('a recovered connection that rewinds its offset catches up while messages flow, each once, in order', async (t) => {
   const server = await startServer({ entry: 'main', env: { PARLEY_CATCHUP_BATCH: '3' } });
   t.after(() => server.stop());
-  const reader = tutorialClient(server.url, { transports: ['websocket'] });
+  const reader = tutorialClient(server.url, { transports: ['websocket'], extraHeaders: asBrowser() });
   const writer = tutorialClient(server.url, { transports: ['websocket'] });
   t.after(() => {
     reader.close();
