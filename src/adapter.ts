@@ -1,7 +1,7 @@
 import cluster from 'node:cluster';
 import { createAdapter as createRedisStreamsAdapter } from '@socket.io/redis-streams-adapter';
 import type { Namespace, ServerOptions } from 'socket.io';
-import { ClusterRecoveryAdapter, LocalRecoveryAdapter, keepLiveRoomsOutOfSessions } from './delivery/recovery-adapter.js';
+import { ClusterRecoveryAdapter, LocalRecoveryAdapter, holdToRecoveryContract } from './delivery/recovery-adapter.js';
 import { redisKeys } from './redis/keys.js';
 import type { RedisLink } from './redis/link.js';
 import { chatRoomOf } from './socket-rooms.js';
@@ -50,7 +50,7 @@ export function chooseAdapter(redis: RedisLink | undefined): AdapterChoice {
     });
     return {
       factory: function redisAdapter(nsp: Namespace) {
-        return keepLiveRoomsOutOfSessions(streams(nsp), isLiveRoom);
+        return holdToRecoveryContract(streams(nsp), nsp, isLiveRoom);
       },
       spansProcesses: true,
     };

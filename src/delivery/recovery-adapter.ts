@@ -74,14 +74,32 @@ export class LocalRecoveryAdapter extends SessionAwareAdapter {
 
 /**
  * Holds an adapter made by a library factory (Socket.IO's Redis Streams adapter, whose class
- * is not exported, so it cannot be extended) to the same contract as LocalRecoveryAdapter:
- * the sessions it persists (in Redis, read back by whichever node the client reconnects to)
- * never hold a live room. Returns the same adapter.
+ * is not exported, so it cannot be extended) to the same two contracts as
+ * LocalRecoveryAdapter: the sessions it persists (in Redis, read back by whichever node the
+ * client reconnects to) never hold a live room and carry their client's recovery key, and a
+ * session is restored only to a connection presenting the same key. Returns the same adapter.
  */
-export function keepLiveRoomsOutOfSessions<A extends Pick<SessionAwareAdapter, 'persistSession'>>(adapter: A, isLiveRoom: IsLiveRoom): A {
+export function holdToRecoveryContract<A extends Pick<SessionAwareAdapter, 'persistSession' | 'restoreSession'>>(
+  adapter: A,
+  namespace: Namespace,
+  isLiveRoom: IsLiveRoom,
+): A {
   const persist = adapter.persistSession.bind(adapter);
-  // An own property of this one instance, like the factory's own wrapping of close().
-  adapter.persistSession = (session: SessionToPersist) => persist(withoutLiveRooms(session, isLiveRoom));
+  const restore = adapter.restoreSession.bind(adapter);
+  const presented = watchPresentedHandshakes(namespace);
+  // Own properties of this one instance, like the factory's own wrapping of close().
+  adapter.persistSession = (session: SessionToPersist) => {
+    const socket = namespace.sockets.get(session.sid);
+    const key = socket && recoveryKeyOf({ request: socket.request, auth: socket.handshake.auth });
+    persist(withRecoveryKey(withoutLiveRooms(session, isLiveRoom), key));
+  };
+  adapter.restoreSession = async (pid: string, offset: string): Promise<Session> => {
+    // Read before any await: the presented handshake is known only synchronously.
+    const handshake = presented();
+    const key = handshake && recoveryKeyOf(handshake);
+    const session = await restore(pid, offset);
+    return session && isSameClient(session, key) ? session : NO_SESSION;
+  };
   return adapter;
 }
 
