@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { rekeyNames, type NameRow } from '../rekey-names.js';
+import { APPEND_FUNCTION } from './append-function.js';
 import { withClient } from './checkout.js';
 
 /**
@@ -155,6 +156,11 @@ export const migrations: readonly Migration[] = [
       CREATE TRIGGER room_members_count AFTER INSERT OR DELETE ON room_members
         FOR EACH ROW EXECUTE FUNCTION room_members_count();
     `,
+  },
+  {
+    version: 6,
+    name: 'append a batch to a room in one statement: the function parley_append',
+    sql: APPEND_FUNCTION,
   },
 ];
 
