@@ -17,7 +17,7 @@ import { PostgresAccounts } from './accounts.js';
 import { PostgresRooms } from './rooms.js';
 import { withClient } from './checkout.js';
 import { unstorableDraft } from '../unstorable.js';
-import { isDataError, sqlState, toStoreError, UNIQUE_VIOLATION } from './errors.js';
+import { isDataError, isRetryable, sqlState, toStoreError, UNIQUE_VIOLATION } from './errors.js';
 import { migrate } from './migrations.js';
 
 /**
@@ -66,11 +66,12 @@ const MAX_ROOM_ID = 2 ** 31 - 1;
  * Errors: anything a retry may fix (connection refused or lost, server restarting,
  * deadlock, timeouts) rejects with `StoreUnavailableError`; messages carry only the
  * SQLSTATE, never PostgreSQL's text (it can quote data), which stays in `cause` for logs.
- * A connection lost during an append is reported as unavailable without a rerun: its commit
- * may have happened, and the client's retry with the same idempotency key is what resolves
- * that safely. A batch PostgreSQL refused for some draft's data (`isDataError`) was rolled
- * back whole; the group commit splits it until that draft alone rejects, with
- * `UnstorableDraftError`, and the others are stored.
+ * A connection lost during an append leaves unknown whether it committed: a batch whose
+ * drafts all carry idempotency keys is run again (what committed is found by its key), any
+ * other is reported unavailable, and the client's retry resolves it. A batch PostgreSQL
+ * refused for some draft's data (`isDataError`) was rolled back whole; the group commit
+ * splits it until that draft alone rejects, with `UnstorableDraftError`, and the others
+ * are stored.
  */
 export class PostgresStore implements Store {
   private readonly appends: KeyedGroupCommit<number, MessageDraft, AppendResult>;
@@ -268,7 +269,12 @@ export class PostgresStore implements Store {
         return await withClient(this.pool, (client) => appendRoomBatch(client, roomId, drafts));
       } catch (error) {
         const code = sqlState(error);
-        if (code === undefined || !RERUNNABLE.has(code) || attempt >= CONFLICT_RETRIES) {
+        // A broken connection leaves unknown whether the statement committed. A batch whose
+        // drafts all carry keys can run again safely: what did commit is found by its key
+        // (and reported as a duplicate). A pooled connection the server closed while idle
+        // (a restart) fails that way too, so this also spares those batches the error.
+        const rerunnable = (code !== undefined && RERUNNABLE.has(code)) || (isRetryable(error) && drafts.every((draft) => draft.idempotencyKey !== null));
+        if (!rerunnable || attempt >= CONFLICT_RETRIES) {
           // Rolled back because of some draft's data: the group commit splits the batch to find it.
           if (isDataError(error)) throw new UnstorableDraftError(`PostgreSQL refused the draft (SQLSTATE ${code})`, { cause: error });
           throw toStoreError(error, 'append');
