@@ -272,8 +272,10 @@ export class PostgresStore implements Store {
         // A broken connection leaves unknown whether the statement committed. A batch whose
         // drafts all carry keys can run again safely: what did commit is found by its key
         // (and reported as a duplicate). A pooled connection the server closed while idle
-        // (a restart) fails that way too, so this also spares those batches the error.
-        const rerunnable = (code !== undefined && RERUNNABLE.has(code)) || (isRetryable(error) && drafts.every((draft) => draft.idempotencyKey !== null));
+        // (a restart) fails that way too, so this also spares those batches the error. Once
+        // only: a server that stays unreachable is reported as such without further waits.
+        const keyed = drafts.every((draft) => draft.idempotencyKey !== null);
+        const rerunnable = (code !== undefined && RERUNNABLE.has(code)) || (attempt === 0 && keyed && isRetryable(error));
         if (!rerunnable || attempt >= CONFLICT_RETRIES) {
           // Rolled back because of some draft's data: the group commit splits the batch to find it.
           if (isDataError(error)) throw new UnstorableDraftError(`PostgreSQL refused the draft (SQLSTATE ${code})`, { cause: error });
