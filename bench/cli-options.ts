@@ -31,6 +31,11 @@ export const USAGE = `npm run bench -- [options]
                            on the same load, as a third column
   --attacks <list>         under-attack only: the attacks to run together, comma-separated:
                            ${ATTACK_NAMES.join(', ')}  (default: all three)
+  --database <sqlite|postgres>
+                           where a Parley started here stores (default sqlite): a fresh
+                           SQLite file, or a fresh database on PostgreSQL at
+                           PARLEY_BENCH_POSTGRES_URL (default the local server as
+                           postgres@127.0.0.1:5432), created and dropped per scenario
   --out <file>             also write the report as Markdown to <file>
   --profile <dir>          write a V8 CPU profile of each Parley process (primary and
                            workers) into <dir> when it stops (node --cpu-prof)
@@ -51,6 +56,7 @@ export function parseCli(argv: readonly string[]): CliOptions | 'help' {
       'wait-quiet': { type: 'string', default: '60' },
       'socketio-baseline': { type: 'boolean', default: false },
       attacks: { type: 'string', default: ATTACK_NAMES.join(',') },
+      database: { type: 'string', default: 'sqlite' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -60,8 +66,11 @@ export function parseCli(argv: readonly string[]): CliOptions | 'help' {
   for (const name of scenarios) {
     if (!(SCENARIO_NAMES as readonly string[]).includes(name)) throw new Error(`unknown scenario '${name}'; one of: ${SCENARIO_NAMES.join(', ')}`);
   }
+  const database = values.database ?? 'sqlite';
+  if (database !== 'sqlite' && database !== 'postgres') throw new Error(`--database must be sqlite or postgres, not '${database}'`);
   return {
     scenarios: scenarios as ScenarioName[],
+    database,
     target: values.target === undefined ? undefined : localTarget(values.target),
     durationSeconds: number('--duration', values.duration, 1, 600),
     clientProcesses: values['client-processes'] === undefined ? undefined : number('--client-processes', values['client-processes'], 1, 16),

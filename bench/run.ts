@@ -59,7 +59,7 @@ async function main(): Promise<number> {
     '',
     machine(),
     `- Command: npm run bench -- ${process.argv.slice(2).join(' ')}`.trimEnd(),
-    `- Server: ${cli.target ?? `Parley cluster, ${cli.workers} workers, fresh SQLite file per scenario`}; ceiling: raw ws, 1 process; clients: ${cli.clientProcesses ?? '1 (catch-up: 2)'} process(es), websocket transport`,
+    `- Server: ${cli.target ?? `Parley cluster, ${cli.workers} workers, fresh ${cli.database === 'postgres' ? 'PostgreSQL database' : 'SQLite file'} per scenario`}; ceiling: raw ws, 1 process; clients: ${cli.clientProcesses ?? '1 (catch-up: 2)'} process(es), websocket transport`,
     '',
   ].join('\n');
   console.log(header);

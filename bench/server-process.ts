@@ -68,13 +68,14 @@ function startScriptNodeFlags(): string[] {
  */
 export function startParley(options: {
   workers: number;
-  databaseFile: string;
+  /** `PARLEY_DATABASE_URL`: `sqlite:<file>` or `postgres://…`. */
+  databaseUrl: string;
   env?: Readonly<Record<string, string>>;
   nodeArgs?: readonly string[];
 }): Promise<ServerUnderTest> {
   return startLogged(process.execPath, [...startScriptNodeFlags(), ...(options.nodeArgs ?? []), parleyEntry()], {
     PARLEY_WORKERS: String(options.workers),
-    PARLEY_DATABASE_URL: `sqlite:${options.databaseFile}`,
+    PARLEY_DATABASE_URL: options.databaseUrl,
     PARLEY_LOG_LEVEL: 'info',
     // Every benchmark client connects from 127.0.0.1: the per-address caps, meant for the
     // open internet, would refuse most of them. A scenario may set its own.

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { AttackName } from '../attack/protocol.js';
+import { createBenchDatabase } from '../postgres-database.js';
 import { attachTarget, startBareSocketIo, startParley, startRawWs, tempDir, type ServerUnderTest } from '../server-process.js';
 
 /** What the command line chose, for every scenario. */
@@ -18,6 +19,8 @@ export interface BenchOptions {
   readonly socketioBaseline: boolean;
   /** The attacks the under-attack scenario runs together (all three unless the command line narrows them). */
   readonly attacks: readonly AttackName[];
+  /** Where a Parley started here stores: a fresh SQLite file, or a fresh PostgreSQL database. */
+  readonly database: 'sqlite' | 'postgres';
 }
 
 /** One line of a scenario's table. Empty strings are blank cells. */
@@ -52,13 +55,33 @@ export interface Scenario {
 
 /**
  * The Parley server of one scenario: the `--target`, or a fresh cluster with a fresh
- * SQLite file in a temporary folder. `env` adds server settings (ignored for a target).
+ * SQLite file in a temporary folder or a fresh PostgreSQL database (dropped when the
+ * server stops). `env` adds server settings (ignored for a target).
  */
-export function openParley(options: BenchOptions, env: Readonly<Record<string, string>> = {}): Promise<ServerUnderTest> {
-  if (options.target !== undefined) return Promise.resolve(attachTarget(options.target));
-  const databaseFile = path.join(tempDir('parley-bench-'), 'parley.db');
+export async function openParley(options: BenchOptions, env: Readonly<Record<string, string>> = {}): Promise<ServerUnderTest> {
+  if (options.target !== undefined) return attachTarget(options.target);
   const nodeArgs = options.profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`];
-  return startParley({ workers: options.workers, databaseFile, env, nodeArgs });
+  if (options.database === 'sqlite') {
+    const databaseUrl = `sqlite:${path.join(tempDir('parley-bench-'), 'parley.db')}`;
+    return startParley({ workers: options.workers, databaseUrl, env, nodeArgs });
+  }
+  const database = await createBenchDatabase();
+  try {
+    const server = await startParley({ workers: options.workers, databaseUrl: database.url, env, nodeArgs });
+    return {
+      ...server,
+      stop: async () => {
+        try {
+          await server.stop();
+        } finally {
+          await database.drop();
+        }
+      },
+    };
+  } catch (error) {
+    await database.drop().catch(() => undefined);
+    throw error;
+  }
 }
 
 /** The raw ws ceiling of one scenario, always a fresh local process. */

@@ -10,6 +10,8 @@ export interface GroupCommitOptions {
    * @default () => false
    */
   readonly isolate?: (error: unknown) => boolean;
+  /** Called each time the last submitted item is written (or failed) and nothing is queued. */
+  readonly onIdle?: () => void;
 }
 
 interface Entry<Item, Outcome> {
@@ -36,6 +38,7 @@ export class GroupCommit<Item, Outcome> {
   private writing: Promise<void> | undefined;
   private readonly maxBatch: number;
   private readonly isolate: (error: unknown) => boolean;
+  private readonly onIdle: () => void;
 
   /**
    * @param writeBatch writes all items in one transaction and returns one outcome per item
@@ -47,6 +50,7 @@ export class GroupCommit<Item, Outcome> {
   ) {
     this.maxBatch = options.maxBatch ?? 512;
     this.isolate = options.isolate ?? (() => false);
+    this.onIdle = options.onIdle ?? (() => undefined);
   }
 
   submit(item: Item): Promise<Outcome> {
@@ -73,6 +77,7 @@ export class GroupCommit<Item, Outcome> {
       this.writing = this.writeNext().finally(() => {
         this.writing = undefined;
         if (this.queue.length > 0) this.schedule();
+        else this.onIdle();
       });
     });
   }
@@ -105,5 +110,40 @@ export class GroupCommit<Item, Outcome> {
       else if (outcome === undefined) entry.reject(new Error('group commit: no outcome for item'));
       else entry.resolve(outcome);
     });
+  }
+}
+
+/**
+ * One `GroupCommit` per key (a room), so that batches of different keys are written side by
+ * side and none waits for another's commit, while each key still has one batch in flight
+ * and the next one growing meanwhile. A key's group exists only while it has work: it is
+ * dropped when idle, so a server that saw a million rooms holds none of them.
+ */
+export class KeyedGroupCommit<Key, Item, Outcome> {
+  private readonly groups = new Map<Key, GroupCommit<Item, Outcome>>();
+
+  /**
+   * @param keyOf the key an item is batched under
+   * @param writeBatch writes one key's items in one transaction, as `GroupCommit`'s
+   */
+  constructor(
+    private readonly keyOf: (item: Item) => Key,
+    private readonly writeBatch: (key: Key, items: Item[]) => Promise<(Outcome | Error)[]>,
+    private readonly options: Omit<GroupCommitOptions, 'onIdle'> = {},
+  ) {}
+
+  submit(item: Item): Promise<Outcome> {
+    const key = this.keyOf(item);
+    let group = this.groups.get(key);
+    if (!group) {
+      group = new GroupCommit((items) => this.writeBatch(key, items), { ...this.options, onIdle: () => this.groups.delete(key) });
+      this.groups.set(key, group);
+    }
+    return group.submit(item);
+  }
+
+  /** Resolves once every item submitted so far, under every key, is written (or failed). */
+  async drain(): Promise<void> {
+    while (this.groups.size > 0) await Promise.all([...this.groups.values()].map((group) => group.drain()));
   }
 }

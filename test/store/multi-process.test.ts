@@ -66,6 +66,43 @@ function multiProcessSuite(name: string, factory: HarnessFactory, skip: string |
       }
     });
 
+    test('two processes writing one room: a reader polling meanwhile never sees offset N+1 before N', { skip }, async (t: TestContext) => {
+      const harness = await factory();
+      const store = await harness.open();
+      try {
+        const general = (await store.roomByName(DEFAULT_ROOM))?.id ?? -1;
+        const writers = ['x', 'y'].map((id) => startWriter(writerConfig(harness.databaseUrl, id, { roomNames: [DEFAULT_ROOM], count: 3000 })));
+        await Promise.all(writers.map((writer) => writer.ready));
+        let finished = false;
+        const allDone = Promise.all(writers.map((writer) => writer.done)).finally(() => (finished = true));
+        for (const writer of writers) writer.go();
+        // Each read starts after the last offset seen: an offset that committed after a
+        // higher one was read would show up here as a gap, and later as a repeat.
+        let seen = 0;
+        let reads = 0;
+        let lastPass = false;
+        while (!lastPass) {
+          lastPass = finished;
+          // SQLite reads synchronously: let the writers' reports in between reads.
+          await new Promise((resolve) => setImmediate(resolve));
+          const messages = await store.messagesAfter(general, seen, 1000);
+          reads += 1;
+          for (const message of messages) {
+            assert.equal(message.offset, seen + 1, `read ${reads}: offset ${seen + 1} is visible before ${message.offset}`);
+            seen = message.offset;
+          }
+        }
+        await allDone;
+        assertNoFailures(writers);
+        assert.equal(seen, 6000);
+        assert.equal(await assertRoomIntact(store, general, writers.flatMap((writer) => writer.acks)), 6000);
+        t.diagnostic(`${name}: ${reads} reads while two processes wrote 6000 messages to one room`);
+      } finally {
+        await store.close();
+        await harness.dispose();
+      }
+    });
+
     test('four processes opening a fresh database at once migrate it once and share the room', { skip }, async () => {
       const harness = await factory();
       try {

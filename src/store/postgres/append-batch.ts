@@ -29,190 +29,102 @@ export const toMessage = (row: MessageRow): StoredMessage => ({
   clientId: row.client_id,
 });
 
-/**
- * Opens the batch's transaction. An acknowledged message must survive a server crash, and
- * `synchronous_commit = off` (which an operator may set for the server, database or role)
- * acknowledges a commit before it is flushed; so it is raised to `on` for this transaction
- * when off, and stricter settings are left alone. Both statements travel in one round trip.
- */
-const BEGIN_DURABLE = `BEGIN; SELECT set_config('synchronous_commit', 'on', true) WHERE current_setting('synchronous_commit') = 'off'`;
-
-/** What one draft of the batch turns into, decided before offsets are known. */
-type Plan =
-  | { kind: 'unknown-room' }
-  | { kind: 'stored'; message: StoredMessage }
-  | { kind: 'new'; indexInRoom: number }
-  | { kind: 'repeat'; of: number };
-
-/**
- * Writes one group-commit batch in one transaction on `client` (which must not be inside
- * one), and returns one outcome per draft. Throws, having rolled back, when the
- * transaction failed; the caller decides whether to retry.
- *
- * The order of the steps is the point:
- * 1. Lock the batch's rooms (`FOR UPDATE`, in id order so two batches never deadlock).
- *    Every writer of a room holds this row lock from before it reads the room's keys until
- *    it commits, so writers of one room take turns, and a later writer's offsets are higher
- *    and commit later. That is the promise the delivery layer builds on: when offset N is
- *    committed, every offset below N is committed and readable.
- * 2. Look up the idempotency keys. Under READ COMMITTED this statement sees every commit
- *    that happened before the lock was granted, so a key stored by another process is
- *    found here and is not stored twice.
- * 3. `UPDATE rooms SET head = head + n RETURNING head` reserves the offsets.
- * 4. Insert the new messages, then commit.
- * A unique violation on the key can then only come from a writer that bypassed the lock;
- * the caller retries the batch, and step 2 finds the key.
- */
-export async function appendBatch(client: pg.PoolClient, drafts: readonly MessageDraft[]): Promise<(AppendResult | Error)[]> {
-  try {
-    await client.query(BEGIN_DURABLE);
-  } catch (error) {
-    throw new BatchNotStartedError('the transaction did not begin', { cause: error });
-  }
-  try {
-    const outcomes = await writeInTransaction(client, drafts);
-    await client.query('COMMIT');
-    return outcomes;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  }
+/** A row of `parley_append` (see ./append-function.ts); the other columns are set for outcome 2 only. */
+interface AppendRow {
+  ord: number;
+  seq: string;
+  outcome: 0 | 1 | 2;
+  author: string | null;
+  content: string | null;
+  created_at: string | null;
+  kind: EventKind | null;
+  target: string | null;
+  author_id: string | null;
+  client_id: string | null;
 }
 
-async function writeInTransaction(client: pg.PoolClient, drafts: readonly MessageDraft[]): Promise<(AppendResult | Error)[]> {
-  const wantedRooms = [...new Set(drafts.map((draft) => draft.roomId))].sort((a, b) => a - b);
-  const locked = await client.query<{ id: number }>('SELECT id FROM rooms WHERE id = ANY($1::integer[]) ORDER BY id FOR UPDATE', [
-    wantedRooms,
-  ]);
-  const existingRooms = new Set(locked.rows.map((row) => row.id));
-  const stored = await storedByKey(client, drafts, existingRooms);
+const STORED_NOW = 0;
+const REPEATED_IN_BATCH = 1;
 
-  const newCounts = new Map<number, number>();
-  const firstInBatch = new Map<string, number>();
-  const plans = drafts.map((draft, index): Plan => {
-    if (!existingRooms.has(draft.roomId)) return { kind: 'unknown-room' };
-    if (draft.idempotencyKey !== null) {
-      const slot = keySlot(draft.roomId, draft.idempotencyKey);
-      const message = stored.get(slot);
-      if (message) return { kind: 'stored', message };
-      const first = firstInBatch.get(slot);
-      if (first !== undefined) return { kind: 'repeat', of: first };
-      firstInBatch.set(slot, index);
-    }
-    const indexInRoom = newCounts.get(draft.roomId) ?? 0;
-    newCounts.set(draft.roomId, indexInRoom + 1);
-    return { kind: 'new', indexInRoom };
-  });
+/**
+ * Named, so each connection parses it once and later batches send only Bind/Execute/Sync.
+ * The `::` casts give node-postgres' untyped array parameters their element types.
+ */
+const APPEND_QUERY = {
+  name: 'parley_append',
+  text: 'SELECT * FROM parley_append($1::integer, $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[], $8::text[], $9::bigint)',
+};
 
-  const firstOffsets = await reserveOffsets(client, newCounts);
+/**
+ * Writes one group-commit batch of drafts to one room with ONE statement (one round trip,
+ * one transaction: `parley_append`, ./append-function.ts), and returns one outcome per
+ * draft in input order. The room's row lock is taken and released inside the server, so
+ * the writers of a room wait for each other only as long as PostgreSQL itself works on a
+ * batch and flushes it, never for a network round trip.
+ *
+ * Throws when the statement failed; then nothing of it was stored, unless the connection
+ * broke, in which case the commit may or may not have happened (the caller reports the
+ * store unavailable, and the client's retry with its idempotency key settles it).
+ */
+export async function appendRoomBatch(client: pg.PoolClient, roomId: number, drafts: readonly MessageDraft[]): Promise<(AppendResult | Error)[]> {
   const createdAt = Date.now();
-  const messages = drafts.map((draft, index): StoredMessage | undefined => {
-    const plan = plans[index];
-    if (plan?.kind !== 'new') return undefined;
-    const first = firstOffsets.get(draft.roomId) ?? 0;
-    return {
-      roomId: draft.roomId,
-      offset: first + plan.indexInRoom,
-      author: draft.author,
-      text: draft.text,
+  const { rows } = await client.query<AppendRow>({
+    ...APPEND_QUERY,
+    values: [
+      roomId,
+      drafts.map((draft) => draft.idempotencyKey),
+      drafts.map((draft) => draft.author),
+      drafts.map((draft) => draft.text),
+      drafts.map((draft) => draft.kind ?? 'message'),
+      drafts.map((draft) => draft.target ?? null),
+      drafts.map((draft) => draft.authorId ?? null),
+      drafts.map((draft) => draft.clientId ?? null),
       createdAt,
-      kind: draft.kind ?? 'message',
-      target: draft.target ?? null,
-      authorId: draft.authorId ?? null,
-      clientId: draft.clientId ?? null,
+    ],
+  });
+  if (rows.length === 0) return drafts.map(() => new UnknownRoomError(`no room ${roomId}`));
+  if (rows.length !== drafts.length) throw new Error(`parley_append returned ${rows.length} rows for ${drafts.length} drafts`);
+
+  const fresh = (draft: MessageDraft, offset: number): StoredMessage => ({
+    roomId,
+    offset,
+    author: draft.author,
+    text: draft.text,
+    createdAt,
+    kind: draft.kind ?? 'message',
+    target: draft.target ?? null,
+    authorId: draft.authorId ?? null,
+    clientId: draft.clientId ?? null,
+  });
+  // A repeat within the batch returns the message of the draft it repeats, built once.
+  const storedNow = new Map<number, StoredMessage>();
+  return rows.map((row, index): AppendResult | Error => {
+    const draft = drafts[index];
+    if (!draft || row.ord !== index + 1) return new Error('parley_append: rows out of order');
+    const offset = Number(row.seq);
+    if (row.outcome === STORED_NOW) {
+      const message = fresh(draft, offset);
+      storedNow.set(offset, message);
+      return { message, duplicate: false };
+    }
+    if (row.outcome === REPEATED_IN_BATCH) {
+      const message = storedNow.get(offset);
+      return message ? { message, duplicate: true } : new Error('parley_append: a repeat precedes its first draft');
+    }
+    return {
+      message: toMessage({
+        room_id: roomId,
+        seq: row.seq,
+        idempotency_key: draft.idempotencyKey,
+        author: row.author ?? '',
+        content: row.content ?? '',
+        created_at: row.created_at ?? '0',
+        kind: row.kind ?? 'message',
+        target: row.target,
+        author_id: row.author_id,
+        client_id: row.client_id,
+      }),
+      duplicate: true,
     };
   });
-  await insertMessages(client, drafts, messages);
-
-  return plans.map((plan, index): AppendResult | Error => {
-    switch (plan.kind) {
-      case 'unknown-room':
-        return new UnknownRoomError(`no room ${drafts[index]?.roomId}`);
-      case 'stored':
-        return { message: plan.message, duplicate: true };
-      case 'repeat':
-      case 'new': {
-        const message = messages[plan.kind === 'new' ? index : plan.of];
-        if (!message) return new Error('append batch: a planned message was not built');
-        return { message, duplicate: plan.kind === 'repeat' };
-      }
-    }
-  });
-}
-
-const keySlot = (roomId: number, key: string): string => `${roomId}:${key}`;
-
-/** Messages already stored under the batch's keys, by `keySlot`. */
-async function storedByKey(
-  client: pg.PoolClient,
-  drafts: readonly MessageDraft[],
-  rooms: ReadonlySet<number>,
-): Promise<Map<string, StoredMessage>> {
-  const keyed = drafts.filter((draft) => draft.idempotencyKey !== null && rooms.has(draft.roomId));
-  const found = new Map<string, StoredMessage>();
-  if (keyed.length === 0) return found;
-  const { rows } = await client.query<MessageRow>(
-    `SELECT ${MESSAGE_COLUMNS.split(', ').map((column) => `m.${column}`).join(', ')}
-       FROM messages m
-       JOIN unnest($1::integer[], $2::text[]) AS wanted (room_id, idempotency_key)
-         ON m.room_id = wanted.room_id AND m.idempotency_key = wanted.idempotency_key`,
-    [keyed.map((draft) => draft.roomId), keyed.map((draft) => draft.idempotencyKey)],
-  );
-  for (const row of rows) {
-    if (row.idempotency_key !== null) found.set(keySlot(row.room_id, row.idempotency_key), toMessage(row));
-  }
-  return found;
-}
-
-/** Bumps each room's head by its count of new messages; returns each room's first new offset. */
-async function reserveOffsets(client: pg.PoolClient, newCounts: ReadonlyMap<number, number>): Promise<Map<number, number>> {
-  const firstOffsets = new Map<number, number>();
-  if (newCounts.size === 0) return firstOffsets;
-  const { rows } = await client.query<{ id: number; head: string }>(
-    `UPDATE rooms SET head = rooms.head + bump.n
-       FROM unnest($1::integer[], $2::integer[]) AS bump (id, n)
-      WHERE rooms.id = bump.id
-      RETURNING rooms.id, rooms.head`,
-    [[...newCounts.keys()], [...newCounts.values()]],
-  );
-  for (const row of rows) firstOffsets.set(row.id, Number(row.head) - (newCounts.get(row.id) ?? 0) + 1);
-  return firstOffsets;
-}
-
-/** One `INSERT` for the whole batch: the row count costs no extra round trips. */
-async function insertMessages(
-  client: pg.PoolClient,
-  drafts: readonly MessageDraft[],
-  messages: readonly (StoredMessage | undefined)[],
-): Promise<void> {
-  const rows = drafts.flatMap((draft, index) => {
-    const message = messages[index];
-    return message ? [{ draft, message }] : [];
-  });
-  if (rows.length === 0) return;
-  await client.query(
-    `INSERT INTO messages (${MESSAGE_COLUMNS})
-     SELECT * FROM unnest($1::integer[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::bigint[],
-                          $7::text[], $8::bigint[], $9::text[], $10::text[])`,
-    [
-      rows.map(({ message }) => message.roomId),
-      rows.map(({ message }) => message.offset),
-      rows.map(({ draft }) => draft.idempotencyKey),
-      rows.map(({ message }) => message.author),
-      rows.map(({ message }) => message.text),
-      rows.map(({ message }) => message.createdAt),
-      rows.map(({ message }) => message.kind),
-      rows.map(({ message }) => message.target),
-      rows.map(({ message }) => message.authorId),
-      rows.map(({ message }) => message.clientId),
-    ],
-  );
-}
-
-/**
- * The batch failed before its transaction began (typically a pooled connection the server
- * had closed while it sat idle): nothing of it was written, so it can run again at once.
- */
-export class BatchNotStartedError extends Error {
-  override readonly name = 'BatchNotStartedError';
 }

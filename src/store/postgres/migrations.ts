@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { rekeyNames, type NameRow } from '../rekey-names.js';
+import { APPEND_FUNCTION } from './append-function.js';
 import { withClient } from './checkout.js';
 
 /**
@@ -165,6 +166,11 @@ export const migrations: readonly Migration[] = [
         value text NOT NULL
       );
     `,
+  },
+  {
+    version: 7,
+    name: 'append a batch to a room in one statement: the function parley_append',
+    sql: APPEND_FUNCTION,
   },
 ];
 

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { Account, AccountCredentials, AccountDraft, BrowserSession, SessionDraft } from '../accounts.js';
-import { GroupCommit } from '../group-commit.js';
+import { KeyedGroupCommit } from '../group-commit.js';
 import {
   StoreUnavailableError,
   UnknownRoomError,
@@ -12,20 +12,20 @@ import {
   type StoredMessage,
 } from '../store.js';
 import type { DirectoryPage, DirectoryQuery, Member, RoomListing, RoomRecord } from '../rooms.js';
-import { appendBatch, BatchNotStartedError, MESSAGE_COLUMNS, toMessage, type MessageRow } from './append-batch.js';
+import { appendRoomBatch, MESSAGE_COLUMNS, toMessage, type MessageRow } from './append-batch.js';
 import { PostgresAccounts } from './accounts.js';
 import { PostgresRooms } from './rooms.js';
 import { withClient } from './checkout.js';
 import { unstorableDraft } from '../unstorable.js';
-import { isDataError, sqlState, toStoreError, UNIQUE_VIOLATION } from './errors.js';
+import { isDataError, isRetryable, sqlState, toStoreError, UNIQUE_VIOLATION } from './errors.js';
 import { migrate } from './migrations.js';
 
 /**
- * Connections per process. Appends use one at a time (one batch is written at a time); the
- * rest serve catch-up reads. Small on purpose: every worker of every node opens its own
- * pool, and PostgreSQL's default `max_connections` is 100.
+ * Connections per process. Appends use one per room with a batch in flight (rooms are
+ * written side by side); catch-up reads share the rest. Small on purpose: every worker of
+ * every node opens its own pool, and PostgreSQL's default `max_connections` is 100.
  */
-const POOL_SIZE = 5;
+const POOL_SIZE = 8;
 /** How long an operation waits for a free connection or a new one before it is unavailable. */
 const CONNECT_TIMEOUT_MS = 5000;
 /**
@@ -36,9 +36,13 @@ const CONNECT_TIMEOUT_MS = 5000;
  */
 const STATEMENT_TIMEOUT_MS = 10_000;
 const IDLE_IN_TRANSACTION_TIMEOUT_MS = 10_000;
-/** Whole-batch retries after PostgreSQL rolled the batch back (deadlock, serialization, key race). */
+/** Whole-batch retries after PostgreSQL rolled the batch back (deadlock, serialization failure). */
 const CONFLICT_RETRIES = 3;
-/** SQLSTATEs after which the batch's transaction is known to be rolled back and is safe to rerun. */
+/**
+ * SQLSTATEs after which the batch's transaction is known to be rolled back and is safe to
+ * rerun. A unique violation cannot come from another Parley writer (keys are looked up
+ * under the room lock), only from one that bypassed the lock: rerun, and the key is found.
+ */
 const RERUNNABLE = new Set(['40001', '40P01', UNIQUE_VIOLATION]);
 /** `rooms.id` is a PostgreSQL `integer`: anything else can name no room. */
 const MAX_ROOM_ID = 2 ** 31 - 1;
@@ -48,23 +52,29 @@ const MAX_ROOM_ID = 2 ** 31 - 1;
  * one PostgreSQL database.
  *
  * Durability: an append resolves after its transaction's COMMIT returned, and that
- * transaction never runs with `synchronous_commit = off` (see `appendBatch`), so its WAL
+ * transaction never runs with `synchronous_commit = off` (see ./append-function.ts), so its WAL
  * record is flushed to disk by then.
  *
- * Ordering: offsets are assigned under the room row's lock (see `appendBatch`), so they are
- * gap-free per room and commit in offset order across any number of processes.
+ * Writes: drafts are batched per room (group commit: while a room's batch is in flight its
+ * next one accumulates), and each batch is one statement, one round trip (see
+ * `appendRoomBatch`). Batches of different rooms run side by side on separate connections.
+ *
+ * Ordering: offsets are assigned under the room row's lock, held from inside the statement
+ * to its commit (see ./append-function.ts), so they are gap-free per room and commit in
+ * offset order across any number of processes.
  *
  * Errors: anything a retry may fix (connection refused or lost, server restarting,
  * deadlock, timeouts) rejects with `StoreUnavailableError`; messages carry only the
  * SQLSTATE, never PostgreSQL's text (it can quote data), which stays in `cause` for logs.
- * A connection lost during COMMIT is reported as unavailable without a rerun: the commit
- * may have happened, and the client's retry with the same idempotency key is what resolves
- * that safely. A batch PostgreSQL refused for some draft's data (`isDataError`) was rolled
- * back whole; the group commit splits it until that draft alone rejects, with
- * `UnstorableDraftError`, and the others are stored.
+ * A connection lost during an append leaves unknown whether it committed: a batch whose
+ * drafts all carry idempotency keys is run again (what committed is found by its key), any
+ * other is reported unavailable, and the client's retry resolves it. A batch PostgreSQL
+ * refused for some draft's data (`isDataError`) was rolled back whole; the group commit
+ * splits it until that draft alone rejects, with `UnstorableDraftError`, and the others
+ * are stored.
  */
 export class PostgresStore implements Store {
-  private readonly appends: GroupCommit<MessageDraft, AppendResult>;
+  private readonly appends: KeyedGroupCommit<number, MessageDraft, AppendResult>;
   private closing: Promise<void> | undefined;
   /** Accounts, sessions and names: ./accounts.ts, on this pool. */
   private readonly accounts: PostgresAccounts;
@@ -72,9 +82,11 @@ export class PostgresStore implements Store {
   private readonly rooms: PostgresRooms;
 
   private constructor(private readonly pool: pg.Pool) {
-    this.appends = new GroupCommit((drafts) => this.writeWithRetry(drafts), {
-      isolate: (error) => error instanceof UnstorableDraftError,
-    });
+    this.appends = new KeyedGroupCommit(
+      (draft) => draft.roomId,
+      (roomId, drafts) => this.writeWithRetry(roomId, drafts),
+      { isolate: (error) => error instanceof UnstorableDraftError },
+    );
     this.accounts = new PostgresAccounts(pool, (operation, text, values) => this.query(operation, text, values));
     this.rooms = new PostgresRooms(pool, (operation, text, values) => this.query(operation, text, values));
   }
@@ -259,17 +271,20 @@ export class PostgresStore implements Store {
     }
   }
 
-  private async writeWithRetry(drafts: MessageDraft[]): Promise<(AppendResult | Error)[]> {
+  private async writeWithRetry(roomId: number, drafts: MessageDraft[]): Promise<(AppendResult | Error)[]> {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await withClient(this.pool, (client) => appendBatch(client, drafts));
+        return await withClient(this.pool, (client) => appendRoomBatch(client, roomId, drafts));
       } catch (error) {
-        if (error instanceof BatchNotStartedError) {
-          if (attempt >= CONFLICT_RETRIES) throw toStoreError(error.cause, 'append');
-          continue;
-        }
         const code = sqlState(error);
-        if (code === undefined || !RERUNNABLE.has(code) || attempt >= CONFLICT_RETRIES) {
+        // A broken connection leaves unknown whether the statement committed. A batch whose
+        // drafts all carry keys can run again safely: what did commit is found by its key
+        // (and reported as a duplicate). A pooled connection the server closed while idle
+        // (a restart) fails that way too, so this also spares those batches the error. Once
+        // only: a server that stays unreachable is reported as such without further waits.
+        const keyed = drafts.every((draft) => draft.idempotencyKey !== null);
+        const rerunnable = (code !== undefined && RERUNNABLE.has(code)) || (attempt === 0 && keyed && isRetryable(error));
+        if (!rerunnable || attempt >= CONFLICT_RETRIES) {
           // Rolled back because of some draft's data: the group commit splits the batch to find it.
           if (isDataError(error)) throw new UnstorableDraftError(`PostgreSQL refused the draft (SQLSTATE ${code})`, { cause: error });
           throw toStoreError(error, 'append');

@@ -1,0 +1,78 @@
+/**
+ * The server-side half of an append (migration 6; released, so never edited: a change is a
+ * new migration that replaces the function). `parley_append` writes one batch of drafts to
+ * one room and returns one row per draft, in input order:
+ *
+ * - `ord`: the draft's 1-based position in the arrays;
+ * - `seq`: its offset (a repeated key: the offset of the row it repeats);
+ * - `outcome`: 0 stored now, 1 a repeat of an earlier draft of this batch (nothing stored),
+ *   2 a key the room had stored before (nothing stored; the remaining columns are that row's).
+ *
+ * No rows at all: the room does not exist.
+ *
+ * Why a function: the whole batch is one round trip, and the room's row lock is held only
+ * inside the server, from `FOR UPDATE` to the COMMIT of the caller's statement (each call is
+ * its own transaction). The key lookup is a later statement of a VOLATILE function, so under
+ * READ COMMITTED it takes a snapshot after the lock was granted and sees every key another
+ * writer committed before: no key is stored twice, and no unique violation needs a rerun.
+ * Writers of one room take turns on that lock, so a later writer's offsets are higher and
+ * commit later: when offset N is visible, every offset below it is.
+ *
+ * `synchronous_commit = off` (an operator may set it for the server, database or role)
+ * would acknowledge a commit before its flush; it is raised to `on` for this transaction
+ * only, and stricter settings are left alone. It takes effect at the commit that follows.
+ * (No `SET` clause on the function: that would undo the change when the function returns.)
+ */
+export const APPEND_FUNCTION = `
+  CREATE FUNCTION parley_append(
+    room integer, keys text[], authors text[], contents text[], kinds text[], targets bigint[],
+    author_ids text[], client_ids text[], created bigint
+  ) RETURNS TABLE (ord integer, seq bigint, outcome smallint, author text, content text, created_at bigint,
+                   kind text, target bigint, author_id text, client_id text)
+  LANGUAGE plpgsql VOLATILE AS $fn$
+  #variable_conflict use_column
+  DECLARE
+    first_free bigint;
+  BEGIN
+    PERFORM set_config('synchronous_commit', 'on', true) WHERE current_setting('synchronous_commit') = 'off';
+    SELECT r.head + 1 INTO first_free FROM rooms r WHERE r.id = room FOR UPDATE;
+    IF NOT FOUND THEN
+      RETURN;
+    END IF;
+    RETURN QUERY
+      WITH draft AS (
+        SELECT d.ord::integer AS ord, d.key, d.author, d.content, d.kind, d.target, d.author_id, d.client_id
+          FROM unnest(keys, authors, contents, kinds, targets, author_ids, client_ids)
+               WITH ORDINALITY AS d (key, author, content, kind, target, author_id, client_id, ord)
+      ), stored AS (
+        -- keys the room already holds
+        SELECT draft.ord, m.seq, m.author, m.content, m.created_at, m.kind, m.target, m.author_id, m.client_id
+          FROM draft JOIN messages m ON m.room_id = room AND m.idempotency_key = draft.key
+      ), fresh AS (
+        -- the rest; a key repeated within the batch points at its first draft
+        SELECT draft.ord,
+               CASE WHEN draft.key IS NULL THEN draft.ord ELSE min(draft.ord) OVER (PARTITION BY draft.key) END AS first_ord
+          FROM draft
+         WHERE NOT EXISTS (SELECT 1 FROM stored WHERE stored.ord = draft.ord)
+      ), numbered AS (
+        SELECT draft.*, first_free - 1 + row_number() OVER (ORDER BY draft.ord) AS seq
+          FROM draft JOIN fresh ON fresh.ord = draft.ord AND fresh.first_ord = draft.ord
+      ), inserted AS (
+        INSERT INTO messages (room_id, seq, idempotency_key, author, content, created_at, kind, target, author_id, client_id)
+        SELECT room, n.seq, n.key, n.author, n.content, created, n.kind, n.target, n.author_id, n.client_id
+          FROM numbered n
+      ), bumped AS (
+        UPDATE rooms SET head = first_free - 1 + (SELECT count(*) FROM numbered) WHERE id = room
+      )
+      SELECT draft.ord,
+             COALESCE(stored.seq, mine.seq),
+             (CASE WHEN stored.ord IS NOT NULL THEN 2 WHEN mine.ord <> draft.ord THEN 1 ELSE 0 END)::smallint,
+             stored.author, stored.content, stored.created_at, stored.kind, stored.target, stored.author_id, stored.client_id
+        FROM draft
+        LEFT JOIN stored ON stored.ord = draft.ord
+        LEFT JOIN fresh ON fresh.ord = draft.ord
+        LEFT JOIN numbered mine ON mine.ord = fresh.first_ord
+       ORDER BY draft.ord;
+  END
+  $fn$;
+`;
