@@ -1,5 +1,6 @@
-import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { HashGate } from './hash-gate.js';
+import { HashingThreads } from './hashing-threads.js';
 
 /**
  * scrypt cost: N = 2^17, r = 8, p = 1, OWASP's minimum for scrypt (128 MiB and about 200 ms
@@ -13,21 +14,16 @@ const SALT_LENGTH = 16;
 const maxmem = (N: number, r: number): number => 128 * N * r * 2;
 
 /**
- * At most 2 hashes run at once in a process, 16 more may wait: each takes a libuv thread
- * (4 by default, shared with file and DNS work) and 128 MiB for about 200 ms, so a burst of
- * logins must not starve chat of threads or memory. Past that, HashQueueFullError.
+ * At most 2 hashes run at once in a process, 16 more may wait: each takes 128 MiB for about
+ * 200 ms of CPU, so a burst of logins must not take the machine's memory. Past that,
+ * HashQueueFullError. They run on threads at the lowest priority (HashingThreads), so that
+ * guessing passwords, even within its limits, takes CPU from logins alone and not from chat.
  */
 const gate = new HashGate(2, 16);
+const threads = new HashingThreads();
 
-function derive(password: string, salt: Buffer, options: ScryptOptions & { N: number; r: number }, length: number): Promise<Buffer> {
-  return gate.run(
-    () =>
-      new Promise((resolve, reject) => {
-        scrypt(password.normalize('NFC'), salt, length, { ...options, maxmem: maxmem(options.N, options.r) }, (error, key) =>
-          error ? reject(error) : resolve(key),
-        );
-      }),
-  );
+function derive(password: string, salt: Buffer, options: { N: number; r: number; p: number }, length: number): Promise<Buffer> {
+  return gate.run(() => threads.derive(password.normalize('NFC'), salt, length, { ...options, maxmem: maxmem(options.N, options.r) }));
 }
 
 /** Hashes a password with a fresh random salt: `scrypt$N$r$p$salt$hash` (base64url). Rejects with HashQueueFullError when busy. */
