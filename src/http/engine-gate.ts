@@ -8,6 +8,13 @@ import { originAllowed } from './origins.js';
 /** How allowRequest answers: an error message, or null and whether to go on. */
 type AllowCallback = (error: string | null | undefined, success: boolean) => void;
 
+/**
+ * What engine.io's long-polling and upgrade requests use. A CORS preflight (OPTIONS) is
+ * answered before this gate by engine.io's own cors middleware when PARLEY_ALLOWED_ORIGINS
+ * is set; without it no other origin may connect, so a preflight is refused here too.
+ */
+const ENGINE_METHODS: ReadonlySet<string> = new Set(['GET', 'POST']);
+
 /** A slot granted to a handshake that made no session in this time is given back. */
 const CLAIM_TIMEOUT_MS = 10_000;
 
@@ -72,6 +79,12 @@ export function createEngineGate(options: EngineGateOptions): EngineGate {
     },
     attach(io) {
       io.engine.use((request: IncomingMessage, response: ServerResponse, next: (error?: Error) => void) => {
+        // engine.io answers any other method on a session with a bare 500.
+        if (!ENGINE_METHODS.has(request.method ?? '')) {
+          response.writeHead(405, { allow: [...ENGINE_METHODS].join(', '), 'content-type': 'text/plain; charset=utf-8' });
+          response.end('method not allowed\n');
+          return;
+        }
         if (originAllowed(request, options.allowedOrigins, options.trustedProxies)) {
           next();
           return;
