@@ -41,7 +41,7 @@ const isLiveRoom = (room: string): boolean => chatRoomOf(room) !== undefined;
 export function chooseAdapter(redis: RedisLink | undefined): AdapterChoice {
   if (redis !== undefined) {
     const keys = redisKeys(redis.prefix);
-    const streams = createRedisStreamsAdapter(redis.client, {
+    const streams = createRedisStreamsAdapter(redis.adapterClient, {
       streamName: keys.adapterStream,
       channelPrefix: keys.adapterChannels,
       sessionKeyPrefix: keys.recoverySessions,

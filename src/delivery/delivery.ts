@@ -102,6 +102,24 @@ export class Delivery {
     return this.feeds.has(roomId);
   }
 
+  /**
+   * Reads the head of every room followed here from the store and lets each feed fetch
+   * what it lacks: after the link between servers was down (Redis restarted, or this node
+   * cut from it), the announcements sent meanwhile are lost, and a room that goes quiet
+   * would otherwise not reveal its gap until its next message.
+   */
+  async resync(): Promise<void> {
+    await Promise.all(
+      [...this.feeds.entries()].map(async ([roomId, feed]) => {
+        try {
+          feed.hint(await this.store.roomHead(roomId));
+        } catch (error) {
+          this.log.warn({ err: error, roomId }, 'resync: could not read the room head; its next message will reveal the gap');
+        }
+      }),
+    );
+  }
+
   /** Stops closing unused feeds and hearing of other servers' appends (shutdown). */
   close(): void {
     clearInterval(this.sweeper);

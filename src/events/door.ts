@@ -79,7 +79,8 @@ export class EventDoor {
     if (charged === false) return this.refuse(socket, state, name, RATE_LIMITED, respond);
     void charged.then(
       (paid) => (paid ? this.run(socket, state, name, spec, payload, respond) : this.refuse(socket, state, name, RATE_LIMITED, respond)),
-      (error: unknown) => respond(failureAck(error, this.services.log, { event: name, socketId: socket.id })),
+      // The limits could not be read (their Redis is away): as if the handler had failed.
+      (error: unknown) => this.answer(spec, failureAck(error, this.services.log, { event: name, socketId: socket.id }), respond),
     );
     // The next event's price waits for this one's, so events enter their handlers in the
     // order they arrived; the handlers themselves do not wait for each other.
@@ -114,6 +115,11 @@ export class EventDoor {
       result = failureAck(error, services.log, { event, socketId: socket.id });
     }
     if (!result.ok) this.refusals.add(`${event} ${result.error}`);
+    this.answer(spec, result, respond);
+  }
+
+  /** Answers a handler's result, unless the event is one the client retries when unanswered and the failure is the server's. */
+  private answer(spec: AnySpec, result: Ack<unknown>, respond: (result: Ack<unknown>) => void): void {
     if (spec.silentWhenRetriable && !result.ok && (result.error === ErrorCode.UNAVAILABLE || result.error === ErrorCode.INTERNAL)) return;
     respond(result);
   }

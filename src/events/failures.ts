@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { ShuttingDownError } from '../delivery/append.js';
 import type { Logger } from '../log.js';
+import { LimitsUnavailableError } from '../limits/shared-counter.js';
 import { ErrorCode, fail, type Ack } from '../shared/errors.js';
 import { NameTakenError } from '../store/accounts.js';
 import { StoreUnavailableError, UnknownRoomError, UnstorableDraftError } from '../store/store.js';
@@ -14,8 +15,8 @@ export function failureAck(error: unknown, log: Logger, context: { event: string
   if (error instanceof NameTakenError) return fail(ErrorCode.NAME_TAKEN, 'that name is taken');
   // The door refuses what no backend can store; this is the store's own word on the same.
   if (error instanceof UnstorableDraftError) return fail(ErrorCode.INVALID_PAYLOAD, 'the message holds text that cannot be stored');
-  if (error instanceof StoreUnavailableError || error instanceof ShuttingDownError) {
-    log.warn({ err: error, ...context }, 'event not served: storage unavailable or shutting down');
+  if (error instanceof StoreUnavailableError || error instanceof ShuttingDownError || error instanceof LimitsUnavailableError) {
+    log.warn({ err: error, ...context }, 'event not served: storage or limits unavailable, or shutting down');
     return fail(ErrorCode.UNAVAILABLE, 'the server is busy or restarting; try again');
   }
   log.error({ err: error, ...context }, 'event failed');

@@ -38,8 +38,8 @@ export const createSharedCounter: CounterFactory = (name, rule) => {
  * Counters kept in Redis (one key per limit and user/address, expiring with its window), so
  * that a limit holds across every node of the deployment: one user's messages over
  * connections on two nodes spend one budget. A Redis that does not answer refuses the
- * event (the library rejects with an Error; the door answers INTERNAL) rather than
- * letting it through unlimited.
+ * event (LimitsUnavailableError: the door answers UNAVAILABLE, or nothing to a tutorial
+ * `chat message`, whose client retries) rather than letting it through unlimited.
  */
 export function redisCounters(redis: RedisLink): CounterFactory {
   const keys = redisKeys(redis.prefix);
@@ -58,6 +58,14 @@ export function redisCounters(redis: RedisLink): CounterFactory {
     );
 }
 
+/**
+ * A limit's counters could not be read or written (Redis away, the primary's answer late):
+ * the event is refused as the server's failure (UNAVAILABLE), never let through unlimited.
+ */
+export class LimitsUnavailableError extends Error {
+  override readonly name = 'LimitsUnavailableError';
+}
+
 function counterOf(limiter: RateLimiterAbstract): SharedCounter {
   return {
     take: (key, points = 1) =>
@@ -65,7 +73,7 @@ function counterOf(limiter: RateLimiterAbstract): SharedCounter {
         () => true,
         (rejection: unknown) => {
           // The library rejects with its result object when the budget is spent, and with an Error otherwise.
-          if (rejection instanceof Error) throw rejection;
+          if (rejection instanceof Error) throw new LimitsUnavailableError(`limit counters unavailable: ${rejection.message}`, { cause: rejection });
           return false;
         },
       ),

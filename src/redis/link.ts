@@ -5,12 +5,21 @@ export interface RedisSettings {
   readonly redisUrl: string | undefined;
   readonly redisPrefix: string;
 }
+import { adapterClient } from './adapter-client.js';
 import { closeRedis, connectRedis, type RedisClient } from './client.js';
 
 /** Redis between nodes: one connected client per process and the deployment's key prefix. */
 export interface RedisLink {
   readonly client: RedisClient;
+  /** The same client as the Socket.IO adapter must use it (see adapter-client.ts). */
+  readonly adapterClient: RedisClient;
   readonly prefix: string;
+  /**
+   * Calls `listener` each time the connection comes back after it was lost (not at the
+   * first connection). What other servers published meanwhile was lost with it: the
+   * listener repairs what depended on it (delivery reads the store again).
+   */
+  onReconnect(listener: () => void): void;
   /** Closes the client (after the Socket.IO server, whose adapter publishes through it). */
   close(): Promise<void>;
 }
@@ -22,7 +31,20 @@ export interface RedisLink {
  */
 export async function openRedisLink(config: RedisSettings, log: Logger): Promise<RedisLink | undefined> {
   if (config.redisUrl === undefined) return undefined;
-  const client = await connectRedis(config.redisUrl, log.child({ module: 'redis' }));
+  const redisLog = log.child({ module: 'redis' });
+  const client = await connectRedis(config.redisUrl, redisLog);
+  const listeners: (() => void)[] = [];
+  // 'ready' comes after every successful connection; the first one has passed already.
+  client.on('ready', () => {
+    redisLog.warn('redis connection back; repairing what was missed meanwhile');
+    for (const listener of listeners) listener();
+  });
   let closed: Promise<void> | undefined;
-  return { client, prefix: config.redisPrefix, close: () => (closed ??= closeRedis(client)) };
+  return {
+    client,
+    adapterClient: adapterClient(client, redisLog),
+    prefix: config.redisPrefix,
+    onReconnect: (listener) => void listeners.push(listener),
+    close: () => (closed ??= closeRedis(client)),
+  };
 }

@@ -24,6 +24,8 @@ export interface CheckerClient {
 export interface CheckerOptions {
   readonly clients: number;
   readonly transports?: (index: number) => ('polling' | 'websocket')[];
+  /** The URL serves a self-signed certificate (nginx of the test's own). */
+  readonly selfSigned?: boolean;
 }
 
 /**
@@ -52,6 +54,7 @@ export class DeliveryChecker {
       const socket = tutorialClient(urls[index % urls.length] ?? '', {
         transports: this.options.transports?.(index) ?? ['websocket'],
         extraHeaders: { cookie: `parley_session=${signedSessionId()}` },
+        selfSigned: this.options.selfSigned,
       });
       this.clients.push({ index, socket, sends: [] });
     }
@@ -130,8 +133,8 @@ export class DeliveryChecker {
 }
 
 /** Reads the whole history of the default room with a fresh client from offset 0. */
-export async function readHistory(url: string, expectedAtLeast: number): Promise<Delivery[]> {
-  const reader = tutorialClient(url, { transports: ['websocket'] });
+export async function readHistory(url: string, expectedAtLeast: number, selfSigned = false): Promise<Delivery[]> {
+  const reader = tutorialClient(url, { transports: ['websocket'], selfSigned });
   try {
     await connected(reader);
     await eventually(() => reader.deliveries.length >= expectedAtLeast, `history has ${expectedAtLeast} messages`, 20_000);

@@ -8,6 +8,8 @@ export interface TutorialClientOptions {
   readonly serverOffset?: number;
   readonly autoConnect?: boolean;
   readonly extraHeaders?: Record<string, string>;
+  /** Accept a self-signed certificate (the test's own nginx terminating TLS). */
+  readonly selfSigned?: boolean;
 }
 
 /** A delivery as the client saw it. */
@@ -32,6 +34,7 @@ export function tutorialClient(url: string, options: TutorialClientOptions = {})
     reconnectionDelay: 50,
     reconnectionDelayMax: 200,
     extraHeaders: options.extraHeaders,
+    ...(options.selfSigned ? { rejectUnauthorized: false } : {}),
   }) as ChatSocket & { deliveries: Delivery[] };
   socket.deliveries = [];
   socket.on('chat message', (text, serverOffset) => {

@@ -42,6 +42,12 @@ export interface DeploymentOptions {
    * the cluster adapter), to show what breaks without Redis.
    */
   readonly withoutRedis?: boolean;
+  /** Name the nodes node1, node2, … (PARLEY_NODE_ID) and trust 127.0.0.1 as their proxy: for nginx in front. */
+  readonly nodeIds?: boolean;
+  /** The Redis of node `index` (a redis-server or proxy of the test's own). @default the shared one */
+  readonly redisUrlOf?: (index: number) => string;
+  /** The database URL the nodes use, from the fresh database's (e.g. through a proxy of the test's own). */
+  readonly databaseUrlVia?: (databaseUrl: string) => string;
 }
 
 /**
@@ -80,8 +86,9 @@ export async function startDeployment(options: DeploymentOptions = {}): Promise<
   const last: RunningServer[] = [];
   const ports: number[] = [];
   const envOf = (index: number, extra: Readonly<Record<string, string>> = {}): Record<string, string> => ({
-    PARLEY_DATABASE_URL: harness.databaseUrl,
-    ...(options.withoutRedis ? {} : { PARLEY_REDIS_URL: redisUrl, PARLEY_REDIS_PREFIX: redisPrefix }),
+    PARLEY_DATABASE_URL: options.databaseUrlVia?.(harness.databaseUrl) ?? harness.databaseUrl,
+    ...(options.withoutRedis ? {} : { PARLEY_REDIS_URL: options.redisUrlOf?.(index) ?? redisUrl, PARLEY_REDIS_PREFIX: redisPrefix }),
+    ...(options.nodeIds ? { PARLEY_NODE_ID: `node${index + 1}`, PARLEY_TRUSTED_PROXIES: '127.0.0.1' } : {}),
     PORT: String(ports[index] ?? 0),
     ...options.env,
     ...extra,
