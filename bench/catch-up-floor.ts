@@ -60,7 +60,7 @@ async function once(run: number): Promise<void> {
     const clientsBefore = snapshot(pool.pids);
     const serverBefore = process.cpuUsage();
     const machineBefore = machineCpu();
-    const connect = await pool.connect({ url, kind: 'socketio', clients: CLIENTS, startOffset: 0, concurrency: CLIENTS, timeoutMs: 20_000, expectThroughOffset: HISTORY });
+    const connect = await pool.connect({ urls: [url], kind: 'socketio', clients: CLIENTS, startOffset: 0, concurrency: CLIENTS, timeoutMs: 20_000, expectThroughOffset: HISTORY });
     const delivery = await pool.deliveries(HISTORY, 30_000);
     const serverCpu = process.cpuUsage(serverBefore);
     const done = delivery.reachedAt.filter((at) => Number.isFinite(at));

@@ -1,13 +1,18 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ATTACK_NAMES, type AttackName } from './attack/protocol.js';
-import type { BenchOptions } from './scenarios/scenario.js';
+import { DEPLOYMENTS, type BenchOptions, type Deployment } from './scenarios/scenario.js';
 
 export const SCENARIO_NAMES = ['busy-room', 'durable-writes', 'fan-out', 'idle-memory', 'catch-up', 'under-attack'] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
-export interface CliOptions extends BenchOptions {
+/** The scenarios a full run measures on every deployment; the others run on the first one only. */
+export const EVERY_DEPLOYMENT: readonly ScenarioName[] = ['busy-room', 'durable-writes'];
+
+export interface CliOptions extends Omit<BenchOptions, 'database'> {
   readonly scenarios: readonly ScenarioName[];
+  /** The deployments to measure, in order (`--deployments`, or `--database` for one). */
+  readonly deployments: readonly Deployment[];
   /** Also write the report, as Markdown, to this file. */
   readonly out: string | undefined;
   /** Longest wait, before each scenario, for the machine to be quiet. */
@@ -31,11 +36,19 @@ export const USAGE = `npm run bench -- [options]
                            on the same load, as a third column
   --attacks <list>         under-attack only: the attacks to run together, comma-separated:
                            ${ATTACK_NAMES.join(', ')}  (default: all three)
-  --database <sqlite|postgres>
-                           where a Parley started here stores (default sqlite): a fresh
-                           SQLite file, or a fresh database on PostgreSQL at
-                           PARLEY_BENCH_POSTGRES_URL (default the local server as
-                           postgres@127.0.0.1:5432), created and dropped per scenario
+  --deployments <list>     the deployments a Parley started here runs as, comma-separated
+                           (default: ${DEPLOYMENTS.join(',')}):
+                             sqlite     one node on a fresh SQLite file
+                             postgres   one node on a fresh database on PostgreSQL at
+                                        PARLEY_BENCH_POSTGRES_URL (default the local server
+                                        as postgres@127.0.0.1:5432)
+                             two-nodes  two nodes on a fresh PostgreSQL database and Redis
+                                        at PARLEY_BENCH_REDIS_URL (default 127.0.0.1:6379,
+                                        a fresh key prefix), the --workers split between
+                                        them, clients spread over both
+                           ${EVERY_DEPLOYMENT.join(' and ')} run on each, in the same run, and are
+                           compared at the end; the other scenarios on the first only
+  --database <name>        the same as --deployments <name> (one deployment)
   --out <file>             also write the report as Markdown to <file>
   --profile <dir>          write a V8 CPU profile of each Parley process (primary and
                            workers) into <dir> when it stops (node --cpu-prof)
@@ -56,7 +69,8 @@ export function parseCli(argv: readonly string[]): CliOptions | 'help' {
       'wait-quiet': { type: 'string', default: '60' },
       'socketio-baseline': { type: 'boolean', default: false },
       attacks: { type: 'string', default: ATTACK_NAMES.join(',') },
-      database: { type: 'string', default: 'sqlite' },
+      deployments: { type: 'string' },
+      database: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -66,11 +80,18 @@ export function parseCli(argv: readonly string[]): CliOptions | 'help' {
   for (const name of scenarios) {
     if (!(SCENARIO_NAMES as readonly string[]).includes(name)) throw new Error(`unknown scenario '${name}'; one of: ${SCENARIO_NAMES.join(', ')}`);
   }
-  const database = values.database ?? 'sqlite';
-  if (database !== 'sqlite' && database !== 'postgres') throw new Error(`--database must be sqlite or postgres, not '${database}'`);
+  if (values.database !== undefined && values.deployments !== undefined) throw new Error('give --deployments or --database, not both');
+  const deployments = (values.database ?? values.deployments ?? DEPLOYMENTS.join(','))
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
+  for (const name of deployments) {
+    if (!(DEPLOYMENTS as readonly string[]).includes(name)) throw new Error(`unknown deployment '${name}'; one of: ${DEPLOYMENTS.join(', ')}`);
+  }
+  if (deployments.length === 0) throw new Error('--deployments names none');
   return {
     scenarios: scenarios as ScenarioName[],
-    database,
+    deployments: [...new Set(deployments)] as Deployment[],
     target: values.target === undefined ? undefined : localTarget(values.target),
     durationSeconds: number('--duration', values.duration, 1, 600),
     clientProcesses: values['client-processes'] === undefined ? undefined : number('--client-processes', values['client-processes'], 1, 16),

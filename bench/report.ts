@@ -90,3 +90,28 @@ export function renderTargets(reports: readonly ScenarioReport[]): string {
   );
   return ['### Targets', '', '| Scenario | Metric | Measured | Target | Result |', '| --- | --- | --- | --- | --- |', ...lines, ''].join('\n');
 }
+
+/** The rows the deployments are compared by (the start of each metric's name). */
+const COMPARED_METRICS = ['acked msgs/s', 'ack p50', 'ack p95', 'ack p99', 'lost / duplicated / out-of-order', 'server CPU per delivery'];
+
+/**
+ * One table per scenario that ran on several deployments: the same metrics side by side,
+ * measured in the same run. Empty when no scenario ran on more than one.
+ */
+export function renderDeployments(compared: readonly { readonly deployment: string; readonly report: ScenarioReport }[]): string {
+  const byScenario = new Map<string, { deployment: string; report: ScenarioReport }[]>();
+  for (const entry of compared) {
+    const base = entry.report.name.replace(/ \[.*\]$/, '');
+    byScenario.set(base, [...(byScenario.get(base) ?? []), entry]);
+  }
+  const tables = [...byScenario].map(([scenario, entries]) => {
+    const header = `| ${scenario} | ${entries.map((entry) => entry.deployment).join(' | ')} |`;
+    const rule = `| --- | ${entries.map(() => '---').join(' | ')} |`;
+    const rows = COMPARED_METRICS.map((metric) => {
+      const cells = entries.map((entry) => entry.report.rows.find((row) => row.metric.startsWith(metric))?.parley ?? '');
+      return `| ${metric} | ${cells.join(' | ')} |`;
+    });
+    return [header, rule, ...rows, ''].join('\n');
+  });
+  return tables.length === 0 ? '' : ['### Deployments compared (same run)', '', ...tables].join('\n');
+}

@@ -1,16 +1,16 @@
 import fs from 'node:fs';
 import os from 'node:os';
-import { parseCli, USAGE, type ScenarioName } from './cli-options.js';
+import { EVERY_DEPLOYMENT, parseCli, USAGE, type ScenarioName } from './cli-options.js';
 import { openFileLimit } from './process-usage.js';
 import { waitForQuiet } from './quiet.js';
-import { renderScenario, renderTargets } from './report.js';
+import { renderDeployments, renderScenario, renderTargets } from './report.js';
 import { busyRoom } from './scenarios/busy-room.js';
 import { catchUp } from './scenarios/catch-up.js';
 import { durableWrites } from './scenarios/durable-writes.js';
 import { fanOut } from './scenarios/fan-out.js';
 import { idleMemory } from './scenarios/idle-memory.js';
 import { underAttack } from './scenarios/under-attack.js';
-import type { Scenario, ScenarioReport } from './scenarios/scenario.js';
+import { DEPLOYMENT_TITLES, type Deployment, type Scenario, type ScenarioReport } from './scenarios/scenario.js';
 
 /**
  * `npm run bench`: drives Parley (and, on the same load, a raw ws ceiling) with real
@@ -59,27 +59,36 @@ async function main(): Promise<number> {
     '',
     machine(),
     `- Command: npm run bench -- ${process.argv.slice(2).join(' ')}`.trimEnd(),
-    `- Server: ${cli.target ?? `Parley cluster, ${cli.workers} workers, fresh ${cli.database === 'postgres' ? 'PostgreSQL database' : 'SQLite file'} per scenario`}; ceiling: raw ws, 1 process; clients: ${cli.clientProcesses ?? '1 (catch-up: 2)'} process(es), websocket transport`,
+    `- Server: ${cli.target ?? `Parley, ${cli.workers} workers in all, fresh database per scenario; deployments: ${cli.deployments.map((deployment) => DEPLOYMENT_TITLES[deployment]).join('; ')}`}; ceiling: raw ws, 1 process; clients: ${cli.clientProcesses ?? '1 (catch-up: 2)'} process(es), websocket transport`,
     '',
   ].join('\n');
   console.log(header);
   const reports: ScenarioReport[] = [];
   let failed = 0;
+  const compared: { deployment: Deployment; report: ScenarioReport }[] = [];
   for (const name of cli.scenarios) {
-    const startedAt = performance.now();
-    const busy = cli.waitQuietSeconds > 0 ? await waitForQuiet(cli.waitQuietSeconds * 1000) : Number.NaN;
-    console.log(`(running ${name}; machine ${Number.isFinite(busy) ? `${Math.round(busy * 100)} % busy` : 'not checked'} just before)`);
-    try {
-      const report = await scenarios[name].run(cli);
-      reports.push(report);
-      console.log(renderScenario(report));
-      console.log(`(${name} took ${((performance.now() - startedAt) / 1000).toFixed(0)} s)\n`);
-    } catch (error) {
-      failed += 1;
-      console.error(`${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    // A --target is one deployment already; otherwise the compared scenarios run on each.
+    const deployments = cli.target === undefined && EVERY_DEPLOYMENT.includes(name) ? cli.deployments : cli.deployments.slice(0, 1);
+    for (const deployment of deployments) {
+      const startedAt = performance.now();
+      const busy = cli.waitQuietSeconds > 0 ? await waitForQuiet(cli.waitQuietSeconds * 1000) : Number.NaN;
+      const on = cli.target === undefined ? ` on ${DEPLOYMENT_TITLES[deployment]}` : '';
+      console.log(`(running ${name}${on}; machine ${Number.isFinite(busy) ? `${Math.round(busy * 100)} % busy` : 'not checked'} just before)`);
+      try {
+        const measured = await scenarios[name].run({ ...cli, database: deployment });
+        const report =
+          cli.target === undefined ? { ...measured, name: `${measured.name} [${deployment}]`, title: `${measured.title} (${DEPLOYMENT_TITLES[deployment]})` } : measured;
+        reports.push(report);
+        if (deployments.length > 1) compared.push({ deployment, report });
+        console.log(renderScenario(report));
+        console.log(`(${name}${on} took ${((performance.now() - startedAt) / 1000).toFixed(0)} s)\n`);
+      } catch (error) {
+        failed += 1;
+        console.error(`${name}${on} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      }
     }
   }
-  const summary = renderTargets(reports);
+  const summary = [renderDeployments(compared), renderTargets(reports)].filter((text) => text !== '').join('\n');
   console.log(summary);
   if (cli.out !== undefined) {
     fs.writeFileSync(cli.out, [header, ...reports.map(renderScenario), summary].join('\n'));

@@ -14,6 +14,8 @@ const STOP_TIMEOUT_MS = 20_000;
 /** A server the benchmark drives and whose processes it measures. */
 export interface ServerUnderTest {
   readonly url: string;
+  /** Every node's URL when the deployment has several (clients are spread over them); else [url]. */
+  readonly urls?: readonly string[];
   /** True when this run started it, so its history is empty. */
   readonly fresh: boolean;
   /** The server's processes now (primary and workers); empty when they cannot be seen. */

@@ -68,7 +68,7 @@ export class ClientPool {
   }
 
   async connect(options: {
-    url: string;
+    urls: readonly string[];
     kind: ClientKind;
     clients: number;
     startOffset: number;

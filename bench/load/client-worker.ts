@@ -30,9 +30,10 @@ async function connect(command: ConnectCommand): Promise<ConnectedReply> {
   // A fixed number of handshakes in flight: each lane opens clients one after the other.
   const lane = async (): Promise<void> => {
     while (next < command.clients) {
+      const index = next;
       next += 1;
       const options: BenchClientOptions = {
-        url: command.url,
+        url: command.urls[index % command.urls.length] ?? '',
         startOffset: command.startOffset,
         connectTimeoutMs: command.timeoutMs,
         onMessage: deliveries.addClient(),

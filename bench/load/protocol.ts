@@ -12,7 +12,8 @@ export type ClientKind = 'socketio' | 'raw';
 
 export interface ConnectCommand {
   readonly type: 'connect';
-  readonly url: string;
+  /** Client i of this process connects to urls[i % urls.length] (the nodes of a deployment). */
+  readonly urls: readonly string[];
   readonly kind: ClientKind;
   /** Clients this process opens. */
   readonly clients: number;

@@ -21,7 +21,7 @@ const CLIENT_PROCESSES = 2;
 async function storeHistory(server: ServerUnderTest, startOffset: number): Promise<number[]> {
   const seeders = ClientPool.start(1);
   try {
-    await seeders.connect({ url: server.url, kind: 'socketio', clients: SEEDERS, startOffset, concurrency: SEEDERS, timeoutMs: 20_000 });
+    await seeders.connect({ urls: server.urls ?? [server.url], kind: 'socketio', clients: SEEDERS, startOffset, concurrency: SEEDERS, timeoutMs: 20_000 });
     const perSender = HISTORY / SEEDERS;
     const sent = await seeders.send({
       senders: SEEDERS,
@@ -62,7 +62,7 @@ export const catchUp: Scenario = {
           pool.pids,
           async () => {
             const connect = await pool.connect({
-              url: server.url,
+              urls: server.urls ?? [server.url],
               kind: 'socketio',
               clients: CLIENTS,
               startOffset,

@@ -37,7 +37,7 @@ async function runIdle(server: ServerUnderTest, kind: ClientKind, options: Bench
   // Warm up the connection path first, so that code loading and JIT are not counted per connection.
   const warmUp = ClientPool.start(1);
   try {
-    await warmUp.connect({ url: server.url, kind, clients: WARM_UP_CONNECTIONS, startOffset: 0, concurrency: 10, timeoutMs: 20_000 });
+    await warmUp.connect({ urls: server.urls ?? [server.url], kind, clients: WARM_UP_CONNECTIONS, startOffset: 0, concurrency: 10, timeoutMs: 20_000 });
   } finally {
     await warmUp.close();
   }
@@ -46,7 +46,7 @@ async function runIdle(server: ServerUnderTest, kind: ClientKind, options: Bench
   const processBefore = new Map(server.pids().map((pid) => [pid, rssBytes(pid)]));
   const pool = ClientPool.start(options.clientProcesses ?? 1);
   try {
-    const connect = await pool.connect({ url: server.url, kind, clients: CONNECTIONS, startOffset: 0, concurrency: 100, timeoutMs: 30_000 });
+    const connect = await pool.connect({ urls: server.urls ?? [server.url], kind, clients: CONNECTIONS, startOffset: 0, concurrency: 100, timeoutMs: 30_000 });
     await sleep(SETTLE_MS);
     const rssAfter = await steadyRss(server);
     const perProcessGrowth = server

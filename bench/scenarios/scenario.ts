@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { AttackName } from '../attack/protocol.js';
 import { createBenchDatabase } from '../postgres-database.js';
+import { startTwoNodes } from '../two-nodes.js';
 import { attachTarget, startBareSocketIo, startParley, startRawWs, tempDir, type ServerUnderTest } from '../server-process.js';
 
 /** What the command line chose, for every scenario. */
@@ -19,9 +20,23 @@ export interface BenchOptions {
   readonly socketioBaseline: boolean;
   /** The attacks the under-attack scenario runs together (all three unless the command line narrows them). */
   readonly attacks: readonly AttackName[];
-  /** Where a Parley started here stores: a fresh SQLite file, or a fresh PostgreSQL database. */
-  readonly database: 'sqlite' | 'postgres';
+  /**
+   * The deployment a Parley started here is: one node on a fresh SQLite file, one node on a
+   * fresh PostgreSQL database, or two nodes on a fresh PostgreSQL database and Redis (a
+   * fresh key prefix), with the clients spread over both.
+   */
+  readonly database: Deployment;
 }
+
+export const DEPLOYMENTS = ['sqlite', 'postgres', 'two-nodes'] as const;
+export type Deployment = (typeof DEPLOYMENTS)[number];
+
+/** How a deployment is named in the report. */
+export const DEPLOYMENT_TITLES: Readonly<Record<Deployment, string>> = {
+  sqlite: 'one node, SQLite',
+  postgres: 'one node, PostgreSQL',
+  'two-nodes': 'two nodes, PostgreSQL + Redis',
+};
 
 /** One line of a scenario's table. Empty strings are blank cells. */
 export interface Row {
@@ -54,9 +69,8 @@ export interface Scenario {
 }
 
 /**
- * The Parley server of one scenario: the `--target`, or a fresh cluster with a fresh
- * SQLite file in a temporary folder or a fresh PostgreSQL database (dropped when the
- * server stops). `env` adds server settings (ignored for a target).
+ * The Parley server of one scenario: the `--target`, or a fresh deployment (see
+ * BenchOptions.database) whose database is dropped when it stops. `env` adds server settings (ignored for a target).
  */
 export async function openParley(options: BenchOptions, env: Readonly<Record<string, string>> = {}): Promise<ServerUnderTest> {
   if (options.target !== undefined) return attachTarget(options.target);
@@ -67,7 +81,10 @@ export async function openParley(options: BenchOptions, env: Readonly<Record<str
   }
   const database = await createBenchDatabase();
   try {
-    const server = await startParley({ workers: options.workers, databaseUrl: database.url, env, nodeArgs });
+    const server =
+      options.database === 'two-nodes'
+        ? await startTwoNodes({ workers: options.workers, databaseUrl: database.url, env, nodeArgs })
+        : await startParley({ workers: options.workers, databaseUrl: database.url, env, nodeArgs });
     return {
       ...server,
       stop: async () => {

@@ -61,7 +61,7 @@ export async function runTraffic(
   const pool = ClientPool.start(Math.min(options.clientProcesses ?? 1, plan.clients));
   try {
     const connect = await pool.connect({
-      url: server.url,
+      urls: server.urls ?? [server.url],
       kind,
       clients: plan.clients,
       startOffset,
