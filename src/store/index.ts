@@ -1,5 +1,6 @@
 import type { Logger } from '../log.js';
 import { PostgresStore } from './postgres/postgres-store.js';
+import { backupSqlite, type BackupSummary } from './sqlite/backup.js';
 import { SharedWriterSqliteStore } from './sqlite/shared-writer-store.js';
 import { SqliteStore } from './sqlite/sqlite-store.js';
 import { SqliteWriter } from './sqlite/sqlite-writer.js';
@@ -54,6 +55,18 @@ export async function startSharedWriter(databaseUrl: string, log: Logger): Promi
   if (backend.kind === 'sqlite') return SqliteWriter.start(backend.file, log);
   await (await PostgresStore.open(databaseUrl, toLog(log))).close();
   return undefined;
+}
+
+/**
+ * `npm run backup`: an online, consistent copy of the database into `target`. SQLite only;
+ * a PostgreSQL deployment is backed up with PostgreSQL's own tools (README, "Backups").
+ */
+export function backupDatabase(databaseUrl: string, target: string): BackupSummary {
+  const backend = backendOf(databaseUrl);
+  if (backend.kind === 'postgres') {
+    throw new Error('PARLEY_DATABASE_URL is a PostgreSQL database: back it up with pg_dump (README, "Backups and restore")');
+  }
+  return backupSqlite(backend.file, target);
 }
 
 const toLog =

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { rekeyNames, type NameRow } from '../rekey-names.js';
+import { refuseNewerSchema } from '../schema-version.js';
 import { APPEND_FUNCTION } from './append-function.js';
 import { withClient } from './checkout.js';
 
@@ -198,6 +199,7 @@ export async function migrate(pool: pg.Pool): Promise<string[]> {
       );
       const { rows } = await client.query<{ version: number }>('SELECT version FROM schema_migrations');
       const applied = new Set(rows.map((row) => row.version));
+      refuseNewerSchema(applied, migrations, 'the PostgreSQL database');
       const notes: string[] = [];
       for (const migration of migrations) {
         if (applied.has(migration.version)) continue;

@@ -12,6 +12,7 @@ import {
   type StoredMessage,
 } from '../store.js';
 import type { DirectoryPage, DirectoryQuery, Member, RoomListing, RoomRecord } from '../rooms.js';
+import { SchemaTooNewError } from '../schema-version.js';
 import { appendRoomBatch, MESSAGE_COLUMNS, toMessage, type MessageRow } from './append-batch.js';
 import { PostgresAccounts } from './accounts.js';
 import { PostgresRooms } from './rooms.js';
@@ -114,6 +115,8 @@ export class PostgresStore implements Store {
       for (const note of await migrate(pool)) report(note);
     } catch (error) {
       await pool.end().catch(() => undefined);
+      // The operator must read this one as it is: no retry can help.
+      if (error instanceof SchemaTooNewError) throw error;
       throw toStoreError(error, 'migration');
     }
     return new PostgresStore(pool);

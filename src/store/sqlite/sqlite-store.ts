@@ -17,6 +17,7 @@ import type { DirectoryPage, DirectoryQuery, Member, RoomListing, RoomRecord } f
 import { MESSAGE_COLUMNS, toMessage, type MessageRow } from './message-row.js';
 import { SqliteAccounts } from './accounts.js';
 import { migrations } from './migrations.js';
+import { refuseNewerSchema } from '../schema-version.js';
 import { SqliteRooms } from './rooms.js';
 import { unstorableDraft } from '../unstorable.js';
 
@@ -330,6 +331,7 @@ function migrate(db: Database.Database, report: (note: string) => void): void {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
   const apply = db.transaction((): string[] => {
     const applied = new Set(db.prepare<[], { version: number }>('SELECT version FROM schema_migrations').all().map((row) => row.version));
+    refuseNewerSchema(applied, migrations, `the SQLite database ${db.name}`);
     const notes: string[] = [];
     for (const migration of migrations) {
       if (applied.has(migration.version)) continue;
