@@ -15,8 +15,8 @@ function main(argv: readonly string[]): number {
   }
   try {
     const summary = backupDatabase(loadConfig().databaseUrl, path.resolve(target));
-    console.log(
-      `backup written to ${summary.file}: ${summary.bytes} bytes, ${summary.messages} messages, ${summary.accounts} accounts, integrity check ok`,
+    process.stdout.write(
+      `backup written to ${summary.file}: ${summary.bytes} bytes, ${summary.messages} messages, ${summary.accounts} accounts, integrity check ok\n`,
     );
     return 0;
   } catch (error) {
