@@ -18,3 +18,6 @@ await build({
 for (const name of ['index.html', 'style.css', 'favicon.svg']) {
   fs.copyFileSync(new URL(`../web/${name}`, import.meta.url), new URL(name, out));
 }
+
+// The last step of `npm run build`: npm start's prestart rebuilds only when a source is newer than this.
+fs.writeFileSync(new URL('.built', out.href.replace(/web\/$/, '')), `${new Date().toISOString()}\n`);
