@@ -1,3 +1,4 @@
+import { commitBatchSize, instrumentServer } from './operations/metrics.js';
 import { randomBytes } from 'node:crypto';
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
@@ -49,6 +50,8 @@ export interface AppOptions {
   readonly writeChannel?: WriteChannel;
   /** Cluster workers: the node-wide cap on sessions per address. @default counted in this process */
   readonly connectionSlots?: ConnectionSlots;
+  /** This process in the metrics' `worker` label (a worker's index). @default single */
+  readonly metricsLabel?: string;
   /** Where the built web client is. @default dist/web */
   readonly webRoot?: string;
 }
@@ -66,7 +69,11 @@ export interface App {
  */
 export async function createApp(options: AppOptions): Promise<App> {
   const { config, httpServer, log } = options;
-  const store = await createStore(config.databaseUrl, { writeChannel: options.writeChannel, log: log.child({ module: 'store' }) });
+  const store = await createStore(config.databaseUrl, {
+    writeChannel: options.writeChannel,
+    log: log.child({ module: 'store' }),
+    observeCommit: (items) => commitBatchSize.observe(items),
+  });
   const generalRoom = await store.roomByName(DEFAULT_ROOM);
   if (!generalRoom) throw new Error(`the store has no '${DEFAULT_ROOM}' room`);
 
@@ -97,6 +104,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     cors: config.allowedOrigins.length > 0 ? { origin: [...config.allowedOrigins], credentials: true } : undefined,
   });
   gate.attach(io);
+  instrumentServer(io, options.metricsLabel ?? 'single');
   if (options.generateId) io.engine.generateId = options.generateId;
   issueSessionCookies(io, cookies);
   const stopObservingEngine = observeEngine(io, log.child({ module: 'engine' }));

@@ -9,6 +9,12 @@ import { parseLimits, type Limits } from './limits/catalog.js';
  * module that touches `process.env`; everything else receives a frozen `Config`.
  */
 export interface Config {
+  /**
+   * Where `GET /metrics` is served: a port of its own (PARLEY_METRICS_PORT; 0 picks a free
+   * one, logged), on PARLEY_METRICS_HOST (@default 127.0.0.1), for a bearer of
+   * PARLEY_METRICS_TOKEN when set. Undefined (the default): no metrics endpoint.
+   */
+  readonly metrics: { readonly port: number; readonly host: string; readonly token: string | undefined } | undefined;
   /** TCP port of the public listener. @default 3000 */
   readonly port: number;
   /** Interface to bind; undefined binds every interface, as Node does by default. */
@@ -165,6 +171,9 @@ const schema = z.object({
   PARLEY_MAX_OUTBOUND_BYTES: integer(4 * 1024 * 1024, 64 * 1024, 1024 * 1024 * 1024),
   PARLEY_SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').max(1024).optional(),
   PARLEY_SECURE_COOKIES: z.enum(['auto', 'always', 'never']).default('auto'),
+  PARLEY_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  PARLEY_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  PARLEY_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').max(1024).optional(),
 });
 
 
@@ -214,6 +223,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustedProxies: Object.freeze(commaList(e.PARLEY_TRUSTED_PROXIES)),
     sessionSecret: e.PARLEY_SESSION_SECRET,
     secureCookies: e.PARLEY_SECURE_COOKIES,
+    metrics: e.PARLEY_METRICS_PORT === undefined ? undefined : { port: e.PARLEY_METRICS_PORT, host: e.PARLEY_METRICS_HOST, token: e.PARLEY_METRICS_TOKEN },
     maxConnectionsPerAddress: e.PARLEY_MAX_CONNECTIONS_PER_ADDRESS,
     limits,
     maxOutboundBytes: e.PARLEY_MAX_OUTBOUND_BYTES,

@@ -7,6 +7,8 @@ import { createLogger } from './log.js';
 import { sessionIdFor } from './cluster/session-id.js';
 import { enforceRequestDeadlines } from './http/request-deadlines.js';
 import { openRedisLink } from './redis/link.js';
+import { startMetricsServer } from './operations/metrics-server.js';
+import { serverRegistry } from './operations/metrics.js';
 
 /**
  * One process, no cluster: the whole server on `PORT`. Handy for development and for
@@ -35,3 +37,6 @@ await started;
 httpServer.listen(config.port, config.host);
 await once(httpServer, 'listening');
 log.info({ address: httpServer.address() }, 'listening');
+if (config.metrics) {
+  await startMetricsServer({ ...config.metrics, collect: () => serverRegistry.metrics(), contentType: serverRegistry.contentType, log });
+}

@@ -13,6 +13,9 @@ import { AddressSlots } from '../http/connection-slots.js';
 import { warnIfFewOpenFiles } from './open-file-limit.js';
 import { assertCanStopReading } from './read-stop.js';
 import { createStickyRouter } from './sticky-router.js';
+import { nodeMetrics } from '../operations/node-metrics.js';
+import { startMetricsServer } from '../operations/metrics-server.js';
+import { sqliteCommitBatchSize, sqliteCommitSeconds } from '../operations/metrics.js';
 
 /** A worker that dies sooner than this after its start counts as crash-looping. */
 const QUICK_DEATH_MS = 5000;
@@ -31,7 +34,10 @@ export async function runPrimary(config: Config, log: Logger): Promise<{ stop: (
   warnIfFewOpenFiles(config.maxPendingConnections, log);
   // Migrations run once here, before any worker opens the database; a SQLite file also
   // gets its one writer here, which every worker sends its writes to.
-  const writer = await startSharedWriter(config.databaseUrl, log.child({ module: 'store-writer' })).catch((error: unknown) => {
+  const writer = await startSharedWriter(config.databaseUrl, log.child({ module: 'store-writer' }), (items, seconds) => {
+    sqliteCommitBatchSize.observe(items);
+    sqliteCommitSeconds.observe(seconds);
+  }).catch((error: unknown) => {
     throw new Error(`PARLEY_DATABASE_URL: cannot open the database: ${(error as Error).message}`, { cause: error });
   });
   setupPrimary();
@@ -115,11 +121,13 @@ export async function runPrimary(config: Config, log: Logger): Promise<{ stop: (
   router.listen(config.port, config.host);
   await once(router, 'listening');
   log.info({ address: router.address(), workers: config.workers }, 'listening');
+  const metricsServer = config.metrics && (await startMetricsServer({ ...config.metrics, ...nodeMetrics(), log }));
 
   let stopped: Promise<void> | undefined;
   const stop = async (): Promise<void> => {
     stopping = true;
     router.close();
+    metricsServer?.close();
     collector.close();
     const exits = [...workers.values()].map((worker) => {
       if (worker.isDead()) return Promise.resolve();

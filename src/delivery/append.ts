@@ -1,3 +1,4 @@
+import { messagesStored, storeWriteSeconds } from '../operations/metrics.js';
 import type { SentMessage } from '../shared/events.js';
 import type { MessageDraft, Store } from '../store/store.js';
 import type { Delivery } from './delivery.js';
@@ -47,7 +48,10 @@ export class Appends {
     const forget =
       sender && draft.authorId ? this.origins.register(draft.roomId, draft.authorId, sender.clientId, sender.socketId) : undefined;
     try {
+      const startedAt = performance.now();
       const { message, duplicate } = await this.inFlight.track(this.store.appendMessage(draft));
+      storeWriteSeconds.observe((performance.now() - startedAt) / 1000);
+      if (!duplicate) messagesStored.inc();
       if (duplicate) this.delivery.announceHead(message.roomId, message.offset);
       else this.delivery.announce(sender ? { ...message, origin: sender.socketId } : message);
       await this.delivery.feed(message.roomId).reach(message.offset);

@@ -2,6 +2,7 @@ import type { Logger } from '../log.js';
 import type { MessageEnvelope } from '../shared/events.js';
 import type { Store } from '../store/store.js';
 import type { ParleyServer, ParleySocket } from '../types.js';
+import { catchUpMessages, deliveries } from '../operations/metrics.js';
 import { CatchUpWriter } from './catch-up-writer.js';
 import { EncodedEvents } from './encoded-events.js';
 import { LiveWriter } from './live-writer.js';
@@ -182,6 +183,7 @@ export class Delivery {
     await feed.ready;
     let cursor = fromOffset;
     const { catchUpBatchSize } = this.options;
+    const sentFrom = cursor;
     while (socket.connected && wanted()) {
       if (cursor > feed.head) {
         // The client saw more than this server has delivered: either this feed lags a
@@ -199,12 +201,14 @@ export class Delivery {
         // socket has what the feed holds for this turn's flush already, so that goes first.
         feed.flush();
         await socket.join(wire.key(roomId));
+        catchUpMessages.observe(cursor - sentFrom);
         return true;
       }
       const batch =
         feed.recentAfter(cursor, catchUpBatchSize) ?? (await this.reads.after(roomId, cursor, catchUpBatchSize));
       const next = inOrderAfter(cursor, batch);
       this.catchUpWriter.write(socket, wire, next);
+      deliveries.inc({ path: 'catch_up' }, next.length);
       cursor = next.at(-1)?.offset ?? cursor;
       await waitUntilWritable(socket);
     }

@@ -1,3 +1,4 @@
+import { deliveries } from '../operations/metrics.js';
 import type { MessageEnvelope } from '../shared/events.js';
 import type { ParleyNamespace } from '../types.js';
 import type { EncodedEvents } from './encoded-events.js';
@@ -42,12 +43,20 @@ export class LiveWriter {
     }
     if (events.length === 0) return;
     const frames = joinFrames(events);
+    let written = 0;
     for (const socketId of members) {
       const socket = this.nsp.sockets.get(socketId);
       if (!socket) continue;
       const skipped = left.get(socketId);
-      if (skipped) this.outbound.write(socket, events.filter((event) => !skipped.has(event)));
-      else this.outbound.write(socket, events, frames);
+      if (skipped) {
+        const mine = events.filter((event) => !skipped.has(event));
+        this.outbound.write(socket, mine);
+        written += mine.length;
+      } else {
+        this.outbound.write(socket, events, frames);
+        written += events.length;
+      }
     }
+    deliveries.inc({ path: 'live' }, written);
   }
 }

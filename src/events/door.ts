@@ -12,6 +12,7 @@ import { splitArguments } from './arguments.js';
 import { failureAck, invalidPayloadAck } from './failures.js';
 import type { Access, EventSpec, Services } from './kit.js';
 import { CountedLog } from '../counted-log.js';
+import { ackSeconds, refusals as refusalCount } from '../operations/metrics.js';
 import { eventTable } from './table.js';
 
 /** An event spec whose types the table erased: the door only passes its values along. */
@@ -66,9 +67,16 @@ export class EventDoor {
   }
 
   private enter(socket: ParleySocket, event: unknown, args: unknown[]): void {
-    const { payload, respond } = splitArguments<unknown>(args);
+    const arrivedAt = performance.now();
+    const { payload, respond: answer } = splitArguments<unknown>(args);
     const name = typeof event === 'string' ? event : String(event);
     const spec = typeof event === 'string' && Object.hasOwn(this.table, event) ? this.table[event] : undefined;
+    // A name Parley does not know is one label, whatever the client called it.
+    const label = spec ? name : 'unknown';
+    const respond = (result: Ack<unknown>): void => {
+      ackSeconds.observe({ event: label }, (performance.now() - arrivedAt) / 1000);
+      answer(result);
+    };
     const state = this.stateOf(socket);
     if (!spec) return this.refuse(socket, state, name, fail(ErrorCode.UNKNOWN_EVENT, 'no such event'), respond);
 
@@ -134,6 +142,7 @@ export class EventDoor {
     respond(refusal);
     if (refusal.ok) return;
     this.refusals.add(`${event} ${refusal.error}`);
+    refusalCount.inc({ event: Object.hasOwn(this.table, event) ? event : 'unknown', code: refusal.error });
     const price: readonly LimitName[] = refusal.error === ErrorCode.RATE_LIMITED ? RATE_LIMITED_PRICE : REFUSAL_PRICE;
     const charged = this.services.prices.charge(price, state);
     if (charged === true) return;

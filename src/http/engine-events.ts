@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { CountedLog } from '../counted-log.js';
 import type { Logger } from '../log.js';
+import { connectionErrors } from '../operations/metrics.js';
 import type { ParleyServer } from '../types.js';
 
 /** engine.io's connection error codes, by number. */
@@ -29,6 +30,7 @@ export function observeEngine(io: ParleyServer, log: Logger): () => void {
   const refused = new CountedLog(log, 'connections refused by engine.io', 'info');
   io.engine.on('connection_error', (error: EngineConnectionError) => {
     refused.add(`${error.code} ${ENGINE_ERRORS[error.code] ?? 'unknown'}: ${error.message}`);
+    connectionErrors.inc({ code: String(error.code in ENGINE_ERRORS ? error.code : 'other') });
   });
   // Long-polling responses carry live messages: no cache or proxy may keep them.
   io.engine.on('headers', (headers: Record<string, string>) => {

@@ -12,6 +12,8 @@ export interface GroupCommitOptions {
   readonly isolate?: (error: unknown) => boolean;
   /** Called each time the last submitted item is written (or failed) and nothing is queued. */
   readonly onIdle?: () => void;
+  /** Told of each batch written (its items and seconds), for the metrics. */
+  readonly observe?: (items: number, seconds: number) => void;
 }
 
 interface Entry<Item, Outcome> {
@@ -39,6 +41,7 @@ export class GroupCommit<Item, Outcome> {
   private readonly maxBatch: number;
   private readonly isolate: (error: unknown) => boolean;
   private readonly onIdle: () => void;
+  private readonly observe: ((items: number, seconds: number) => void) | undefined;
 
   /**
    * @param writeBatch writes all items in one transaction and returns one outcome per item
@@ -51,6 +54,7 @@ export class GroupCommit<Item, Outcome> {
     this.maxBatch = options.maxBatch ?? 512;
     this.isolate = options.isolate ?? (() => false);
     this.onIdle = options.onIdle ?? (() => undefined);
+    this.observe = options.observe;
   }
 
   submit(item: Item): Promise<Outcome> {
@@ -91,8 +95,10 @@ export class GroupCommit<Item, Outcome> {
   /** Writes `batch` in one call, or, when it fails because of some item, in halves (recursively). */
   private async write(batch: Entry<Item, Outcome>[]): Promise<void> {
     let outcomes: (Outcome | Error)[];
+    const startedAt = performance.now();
     try {
       outcomes = await this.writeBatch(batch.map((entry) => entry.item));
+      this.observe?.(batch.length, (performance.now() - startedAt) / 1000);
     } catch (error) {
       if (batch.length > 1 && this.isolate(error)) {
         // Sequential, first half first: offsets stay in submission order.

@@ -22,6 +22,8 @@ export interface StoreOptions {
    * @default process warnings (stderr), so a report is never lost
    */
   readonly log?: Logger;
+  /** Told of each group commit this process makes (appends, seconds), for the metrics. */
+  readonly observeCommit?: (items: number, seconds: number) => void;
 }
 
 /** The writer a cluster primary runs for its workers; none for backends that need none. */
@@ -39,9 +41,11 @@ export async function createStore(databaseUrl: string, options: StoreOptions = {
   const backend = backendOf(databaseUrl);
   const report = options.log && toLog(options.log);
   if (backend.kind === 'sqlite') {
-    return options.writeChannel ? new SharedWriterSqliteStore(backend.file, options.writeChannel) : new SqliteStore(backend.file, { report });
+    return options.writeChannel
+      ? new SharedWriterSqliteStore(backend.file, options.writeChannel)
+      : new SqliteStore(backend.file, { report, observeCommit: options.observeCommit });
   }
-  return PostgresStore.open(databaseUrl, report);
+  return PostgresStore.open(databaseUrl, report, options.observeCommit);
 }
 
 /**
@@ -50,9 +54,13 @@ export async function createStore(databaseUrl: string, options: StoreOptions = {
  * (pass `writeChannel` to `createStore` in the workers). Undefined for PostgreSQL, which
  * takes writes from every worker itself.
  */
-export async function startSharedWriter(databaseUrl: string, log: Logger): Promise<SharedWriter | undefined> {
+export async function startSharedWriter(
+  databaseUrl: string,
+  log: Logger,
+  observeCommit?: (items: number, seconds: number) => void,
+): Promise<SharedWriter | undefined> {
   const backend = backendOf(databaseUrl);
-  if (backend.kind === 'sqlite') return SqliteWriter.start(backend.file, log);
+  if (backend.kind === 'sqlite') return SqliteWriter.start(backend.file, log, observeCommit);
   await (await PostgresStore.open(databaseUrl, toLog(log))).close();
   return undefined;
 }

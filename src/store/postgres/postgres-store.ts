@@ -82,11 +82,14 @@ export class PostgresStore implements Store {
   /** Rooms, members and read markers: ./rooms.ts, on this pool. */
   private readonly rooms: PostgresRooms;
 
-  private constructor(private readonly pool: pg.Pool) {
+  private constructor(
+    private readonly pool: pg.Pool,
+    observeCommit?: (items: number, seconds: number) => void,
+  ) {
     this.appends = new KeyedGroupCommit(
       (draft) => draft.roomId,
       (roomId, drafts) => this.writeWithRetry(roomId, drafts),
-      { isolate: (error) => error instanceof UnstorableDraftError },
+      { isolate: (error) => error instanceof UnstorableDraftError, observe: observeCommit },
     );
     this.accounts = new PostgresAccounts(pool, (operation, text, values) => this.query(operation, text, values));
     this.rooms = new PostgresRooms(pool, (operation, text, values) => this.query(operation, text, values));
@@ -99,6 +102,7 @@ export class PostgresStore implements Store {
   static async open(
     connectionString: string,
     report: (note: string) => void = (note) => process.emitWarning(note, 'ParleyMigration'),
+    observeCommit?: (items: number, seconds: number) => void,
   ): Promise<PostgresStore> {
     const pool = new pg.Pool({
       connectionString,
@@ -119,7 +123,7 @@ export class PostgresStore implements Store {
       if (error instanceof SchemaTooNewError) throw error;
       throw toStoreError(error, 'migration');
     }
-    return new PostgresStore(pool);
+    return new PostgresStore(pool, observeCommit);
   }
 
   appendMessage(draft: MessageDraft): Promise<AppendResult> {

@@ -59,8 +59,12 @@ export class SqliteStore implements Store {
    *   connection created, migrated and writes (./shared-writer-store.ts); a write on it throws.
    * @param options.report gets what a migration tells the operator (e.g. names it had to
    *   take from look-alikes); by default a process warning, so it is never silent.
+   * @param options.observeCommit is told of each group commit (appends, seconds), for the metrics.
    */
-  constructor(file: string, options: { readOnly?: boolean; report?: (note: string) => void } = {}) {
+  constructor(
+    file: string,
+    options: { readOnly?: boolean; report?: (note: string) => void; observeCommit?: (items: number, seconds: number) => void } = {},
+  ) {
     if (options.readOnly) {
       this.db = new Database(file, { timeout: BUSY_TIMEOUT_MS, readonly: true, fileMustExist: true });
     } else {
@@ -88,6 +92,7 @@ export class SqliteStore implements Store {
     };
     this.appends = new GroupCommit((drafts) => this.writeWithRetry(drafts), {
       isolate: (error) => error instanceof UnstorableDraftError,
+      observe: options.observeCommit,
     });
     this.accounts = new SqliteAccounts(this.db, (query) => this.read(query));
     this.rooms = new SqliteRooms(this.db);

@@ -32,13 +32,14 @@ export class SqliteWriter {
   private constructor(
     private readonly file: string,
     private readonly log: Logger,
+    private readonly observeCommit: ((items: number, seconds: number) => void) | undefined,
   ) {
     this.started = this.startThread();
   }
 
-  /** Starts the writer thread; resolves once it has opened (and migrated) the database. */
-  static async start(file: string, log: Logger): Promise<SqliteWriter> {
-    const writer = new SqliteWriter(file, log);
+  /** Starts the writer thread; resolves once it has opened (and migrated) the database. `observeCommit` is told of each group commit. */
+  static async start(file: string, log: Logger, observeCommit?: (items: number, seconds: number) => void): Promise<SqliteWriter> {
+    const writer = new SqliteWriter(file, log, observeCommit);
     await writer.started;
     return writer;
   }
@@ -92,6 +93,7 @@ export class SqliteWriter {
     thread.on('message', (message: FromWriterThread) => {
       if (message.kind === 'ready') for (const note of message.notes) this.log.warn(note);
       if (message.kind !== 'replies') return;
+      for (const [items, seconds] of message.commits) this.observeCommit?.(items, seconds);
       const pending = this.pending.get(message.replies.batch);
       if (!pending) return;
       this.pending.delete(message.replies.batch);

@@ -15,7 +15,8 @@ export type ToWriterThread = { readonly kind: 'batch'; readonly batch: WriteBatc
 export type FromWriterThread =
   /** `notes`: what the migrations it applied tell the operator, for the primary's log. */
   | { readonly kind: 'ready'; readonly notes: readonly string[] }
-  | { readonly kind: 'replies'; readonly replies: WriteBatchReplies }
+  /** `commits`: the group commits made since the last replies, [appends, seconds] each (metrics). */
+  | { readonly kind: 'replies'; readonly replies: WriteBatchReplies; readonly commits: readonly (readonly [number, number])[] }
   | { readonly kind: 'closed' };
 
 export interface WriterThreadData {
@@ -27,7 +28,8 @@ if (!port) throw new Error('writer-thread.ts runs as a worker thread');
 const { file } = workerData as WriterThreadData;
 // Opening the store applies the migrations this file lacks, before any worker opens it.
 const notes: string[] = [];
-const store = new SqliteStore(file, { report: (note) => notes.push(note) });
+let commits: [number, number][] = [];
+const store = new SqliteStore(file, { report: (note) => notes.push(note), observeCommit: (items, seconds) => void commits.push([items, seconds]) });
 
 const post = (message: FromWriterThread): void => port.postMessage(message);
 
@@ -50,6 +52,10 @@ port.on('message', (message: ToWriterThread) => {
   }
   const { batch, calls } = message.batch;
   // Started in arrival order within this turn, so the appends among them share a commit.
-  void Promise.all(calls.map(run)).then((replies) => post({ kind: 'replies', replies: { batch, replies } }));
+  void Promise.all(calls.map(run)).then((replies) => {
+    const made = commits;
+    commits = [];
+    post({ kind: 'replies', replies: { batch, replies }, commits: made });
+  });
 });
 post({ kind: 'ready', notes });

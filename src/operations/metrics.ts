@@ -1,0 +1,122 @@
+import { AggregatorRegistry, collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { chatRoomOf } from '../socket-rooms.js';
+import type { ParleyServer } from '../types.js';
+
+/**
+ * What one server process (a worker, or the single process of `src/main.ts`) counts, in a
+ * registry of its own. Under `npm start` the primary sums the workers' registries
+ * (prom-client's cluster aggregator: counters and histograms added up, gauges labelled by
+ * worker where each worker's own value matters) and serves them with its own
+ * (primaryRegistry) on the metrics port (metrics-server.ts).
+ */
+export const serverRegistry = new Registry();
+
+/** Latencies from 0.5 ms to 10 s. */
+const SECONDS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+export const messagesStored = new Counter({
+  name: 'parley_messages_stored_total',
+  help: 'Messages (and edits, deletions) stored: each once, retries answered as duplicates not counted.',
+  registers: [serverRegistry],
+});
+export const deliveries = new Counter({
+  name: 'parley_deliveries_total',
+  help: 'Messages written to sockets: live from the room feeds, or catch-up from the store.',
+  labelNames: ['path'] as const,
+  registers: [serverRegistry],
+});
+export const ackSeconds = new Histogram({
+  name: 'parley_ack_seconds',
+  help: "From a client event's arrival to its acknowledgement, by event.",
+  labelNames: ['event'] as const,
+  buckets: SECONDS,
+  registers: [serverRegistry],
+});
+export const storeWriteSeconds = new Histogram({
+  name: 'parley_store_write_seconds',
+  help: 'One append as the worker waits for it: the group commit it joins and, under npm start with SQLite, the trip to the writer.',
+  buckets: SECONDS,
+  registers: [serverRegistry],
+});
+export const commitBatchSize = new Histogram({
+  name: 'parley_commit_batch_size',
+  help: 'Appends per group commit written by this process (PostgreSQL: per room and worker; SQLite under npm start: see parley_sqlite_commit_batch_size).',
+  buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512],
+  registers: [serverRegistry],
+});
+export const catchUpMessages = new Histogram({
+  name: 'parley_catch_up_messages',
+  help: 'Messages a (re)connecting socket was sent from the store or recent memory before joining its live room.',
+  buckets: [0, 1, 10, 100, 1000, 10_000, 100_000, 1_000_000],
+  registers: [serverRegistry],
+});
+export const connectionErrors = new Counter({
+  name: 'parley_connection_errors_total',
+  help: "engine.io's connection errors by code: 0 unknown transport, 1 unknown session id, 2 bad handshake method, 3 bad request, 4 forbidden, 5 unsupported protocol version.",
+  labelNames: ['code'] as const,
+  registers: [serverRegistry],
+});
+export const refusals = new Counter({
+  name: 'parley_refusals_total',
+  help: "Client events refused at the door, by event ('unknown' for names Parley does not know) and error code (RATE_LIMITED: a limit).",
+  labelNames: ['event', 'code'] as const,
+  registers: [serverRegistry],
+});
+
+/**
+ * Starts this process's gauges (connections, sockets, rooms followed) and Node's own
+ * metrics (event-loop delay, memory, CPU) labelled with `worker`, and makes the process
+ * answer the primary's requests for its metrics.
+ */
+export function instrumentServer(io: ParleyServer, worker: string): void {
+  const labels = { worker };
+  new Gauge({
+    name: 'parley_connections',
+    help: 'engine.io connections open (io.engine.clientsCount).',
+    labelNames: ['worker'] as const,
+    registers: [serverRegistry],
+    collect() {
+      this.set(labels, io.engine.clientsCount);
+    },
+  });
+  new Gauge({
+    name: 'parley_sockets',
+    help: "Socket.IO sockets of the default namespace (io.of('/').sockets.size).",
+    labelNames: ['worker'] as const,
+    registers: [serverRegistry],
+    collect() {
+      this.set(labels, io.of('/').sockets.size);
+    },
+  });
+  new Gauge({
+    name: 'parley_room_follows',
+    help: 'Live room memberships: sockets following a chat room, summed over rooms.',
+    labelNames: ['worker'] as const,
+    registers: [serverRegistry],
+    collect() {
+      let follows = 0;
+      for (const [room, members] of io.of('/').adapter.rooms) if (chatRoomOf(room) !== undefined) follows += members.size;
+      this.set(labels, follows);
+    },
+  });
+  collectDefaultMetrics({ register: serverRegistry, labels });
+  AggregatorRegistry.setRegistries([serverRegistry]);
+  // Constructed for its side effect in a worker: it answers the primary's metric requests.
+  new AggregatorRegistry();
+}
+
+/** The primary's own metrics: its process, and the SQLite writer it runs (npm start with SQLite). */
+export const primaryRegistry = new Registry();
+
+export const sqliteCommitBatchSize = new Histogram({
+  name: 'parley_sqlite_commit_batch_size',
+  help: "Appends per group commit of the SQLite writer (the primary's thread that alone writes the file).",
+  buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512],
+  registers: [primaryRegistry],
+});
+export const sqliteCommitSeconds = new Histogram({
+  name: 'parley_sqlite_commit_seconds',
+  help: "One group commit of the SQLite writer, fsync included.",
+  buckets: SECONDS,
+  registers: [primaryRegistry],
+});
