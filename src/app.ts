@@ -1,3 +1,5 @@
+import type { NodeStatus } from './cluster/messages.js';
+import { checkReadiness } from './operations/readiness.js';
 import { commitBatchSize, instrumentServer } from './operations/metrics.js';
 import { randomBytes } from 'node:crypto';
 import type { Server as HttpServer } from 'node:http';
@@ -50,6 +52,8 @@ export interface AppOptions {
   readonly writeChannel?: WriteChannel;
   /** Cluster workers: the node-wide cap on sessions per address. @default counted in this process */
   readonly connectionSlots?: ConnectionSlots;
+  /** The node's workers and draining state, from the primary (a cluster worker); a lone process answers for itself. */
+  readonly nodeStatus?: () => Promise<NodeStatus>;
   /** This process in the metrics' `worker` label (a worker's index). @default single */
   readonly metricsLabel?: string;
   /** Where the built web client is. @default dist/web */
@@ -82,7 +86,15 @@ export async function createApp(options: AppOptions): Promise<App> {
 
   let ready = false;
   const session = sessionExchange({ cookies, allowedOrigins: config.allowedOrigins, trustedProxies: config.trustedProxies });
-  httpServer.on('request', createRequestHandler({ webRoot: options.webRoot ?? DEFAULT_WEB_ROOT, isReady: () => ready, session }));
+  const readiness = sharedFor(READINESS_CACHE_MS, () =>
+    checkReadiness({
+      store,
+      redis: options.redis?.client,
+      closing: () => !ready,
+      node: options.nodeStatus ?? (() => Promise.resolve({ workersReady: ready ? 1 : 0, workers: 1, draining: false })),
+    }),
+  );
+  httpServer.on('request', createRequestHandler({ webRoot: options.webRoot ?? DEFAULT_WEB_ROOT, isReady: () => ready, readiness, session }));
 
   const prices = new Prices(config.limits, options.redis && redisCounters(options.redis));
   const gate = createEngineGate({
@@ -174,6 +186,21 @@ export async function createApp(options: AppOptions): Promise<App> {
     io,
     store,
     close: () => (closing ??= close()),
+  };
+}
+
+/** Readiness is checked at most once a second, however often `/readyz` is asked. */
+const READINESS_CACHE_MS = 1000;
+
+/** `compute`, shared by every caller for `ms` after it settles (and while it runs). */
+function sharedFor<T>(ms: number, compute: () => Promise<T>): () => Promise<T> {
+  let last: { value: Promise<T>; at: number } | undefined;
+  return () => {
+    const now = Date.now();
+    if (last && now - last.at < ms) return last.value;
+    const value = compute();
+    last = { value, at: now };
+    return value;
   };
 }
 

@@ -12,7 +12,16 @@ export type PrimaryToWorker =
   /** Messages another worker stored through the shared writer, for this worker's feeds. */
   | { readonly parley: 'store-appended'; readonly messages: readonly StoredMessage[] }
   /** The answer to the worker's `slot-acquire` with the same id. */
-  | { readonly parley: 'slot-granted'; readonly id: number; readonly granted: boolean };
+  | { readonly parley: 'slot-granted'; readonly id: number; readonly granted: boolean }
+  /** The answer to the worker's `node-status` with the same id. */
+  | ({ readonly parley: 'node-status'; readonly id: number } & NodeStatus);
+
+/** The node as its primary sees it (readiness). */
+export interface NodeStatus {
+  readonly workersReady: number;
+  readonly workers: number;
+  readonly draining: boolean;
+}
 
 export type WorkerToPrimary =
   /** The worker accepts connections. */
@@ -22,7 +31,9 @@ export type WorkerToPrimary =
   /** A new Socket.IO session from `address` asks for one of its connection slots. */
   | { readonly parley: 'slot-acquire'; readonly id: number; readonly address: string }
   /** A session from `address` closed: its slot is free. */
-  | { readonly parley: 'slot-release'; readonly address: string };
+  | { readonly parley: 'slot-release'; readonly address: string }
+  /** How is the node? (readiness; answered with the same id) */
+  | { readonly parley: 'node-status?'; readonly id: number };
 
 export function isParleyMessage(message: unknown): message is { parley: string } {
   return typeof message === 'object' && message !== null && typeof (message as { parley?: unknown }).parley === 'string';

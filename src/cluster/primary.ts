@@ -71,6 +71,9 @@ export async function runPrimary(config: Config, log: Logger): Promise<{ stop: (
         if (worker.isConnected()) worker.send({ parley: 'slot-granted', id: fromWorker.id, granted } satisfies PrimaryToWorker);
       } else if (fromWorker.parley === 'slot-release') {
         slots.release(worker, fromWorker.address);
+      } else if (fromWorker.parley === 'node-status?') {
+        const status: PrimaryToWorker = { parley: 'node-status', id: fromWorker.id, workersReady: ready.size, workers: config.workers, draining: stopping };
+        if (worker.isConnected()) worker.send(status);
       } else if (fromWorker.parley === 'store-writes' && writer) {
         void writer.execute(fromWorker).then((replies) => {
           // A worker that died meanwhile gets nothing; its clients retry their messages.

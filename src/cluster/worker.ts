@@ -9,6 +9,7 @@ import { enforceRequestDeadlines } from '../http/request-deadlines.js';
 import type { WriteChannel } from '../store/index.js';
 import { isParleyMessage, type PrimaryToWorker, type WorkerToPrimary } from './messages.js';
 import { sessionIdFor } from './session-id.js';
+import { ipcNodeStatus } from './node-status-channel.js';
 import { ipcConnectionSlots } from './slot-channel.js';
 
 /**
@@ -32,6 +33,7 @@ export async function runWorker(config: Config, workerIndex: number, log: Logger
       writeChannel: ipcWriteChannel(),
       connectionSlots: ipcConnectionSlots(),
       metricsLabel: String(workerIndex),
+      nodeStatus: ipcNodeStatus(),
     }),
   );
 

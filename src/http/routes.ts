@@ -1,10 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Readiness } from '../operations/readiness.js';
 import { serveWebFile } from './static-files.js';
 
 export interface RouteOptions {
   readonly webRoot: string;
   /** True once this process accepts Socket.IO connections. */
   readonly isReady: () => boolean;
+  /** `GET /readyz`: whether this node should get new clients (src/operations/readiness.ts). */
+  readonly readiness: () => Promise<Readiness>;
   /** `POST /session`: sets the browser's session cookie (src/auth/session-exchange.ts). */
   readonly session: (request: IncomingMessage, response: ServerResponse) => void;
 }
@@ -13,7 +16,8 @@ const WEB_FILES = new Set(['/app.js', '/style.css', '/favicon.svg']);
 
 /**
  * The plain HTTP surface beside Socket.IO (which answers `/socket.io/` itself, client
- * bundle included): the chat page and its files, the health check, and `POST /session`.
+ * bundle included): the chat page and its files, the health check (`/healthz`: this
+ * process is up), readiness (`/readyz`: the node should get clients), and `POST /session`.
  */
 export function createRequestHandler(options: RouteOptions) {
   return (request: IncomingMessage, response: ServerResponse): void => {
@@ -30,6 +34,16 @@ export function createRequestHandler(options: RouteOptions) {
       const ready = options.isReady();
       response.writeHead(ready ? 200 : 503, { 'content-type': 'application/json' });
       response.end(JSON.stringify({ status: ready ? 'ok' : 'starting' }));
+      return;
+    }
+    if (url.pathname === '/readyz') {
+      void options.readiness().then(
+        (readiness) => {
+          response.writeHead(readiness.ready ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+          response.end(JSON.stringify({ status: readiness.ready ? 'ready' : 'not ready', checks: readiness.checks }));
+        },
+        () => response.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'not ready' })),
+      );
       return;
     }
     if (url.pathname === '/' || url.pathname === '/index.html') {

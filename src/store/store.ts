@@ -74,6 +74,12 @@ export interface Store extends RoomStore, AccountStore {
   messagesAfter(roomId: number, afterOffset: number, limit: number): Promise<StoredMessage[]>;
   /** The highest offset stored in a room; 0 when it has none. */
   roomHead(roomId: number): Promise<number>;
+  /**
+   * Resolves when the database would take a write now (for readiness): SQLite's write lock
+   * can be taken, PostgreSQL is a primary and not a read-only standby. Rejects with
+   * `StoreUnavailableError` otherwise. Writes nothing.
+   */
+  checkWritable(): Promise<void>;
   /** The room with this name, if it exists. */
   roomByName(name: string): Promise<Room | undefined>;
   /**

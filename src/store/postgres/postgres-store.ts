@@ -126,6 +126,13 @@ export class PostgresStore implements Store {
     return new PostgresStore(pool, observeCommit);
   }
 
+  async checkWritable(): Promise<void> {
+    const ask = () => this.query<{ standby: boolean }>('readiness', 'SELECT pg_is_in_recovery() AS standby', []);
+    // Once more on failure: after an outage the pool may hand out a connection that died with it.
+    const { rows } = await ask().catch(ask);
+    if (rows[0]?.standby !== false) throw new StoreUnavailableError('PostgreSQL is a read-only standby');
+  }
+
   appendMessage(draft: MessageDraft): Promise<AppendResult> {
     if (this.closing) return Promise.reject(new StoreUnavailableError('store is closing'));
     if (!isRoomId(draft.roomId)) return Promise.reject(new UnknownRoomError(`no room ${draft.roomId}`));

@@ -24,6 +24,11 @@ export class SharedWriterSqliteStore extends SqliteStore {
     this.writer = new WriterClient(channel);
   }
 
+  /** Asks the writer itself: it alone takes the write lock. */
+  override checkWritable(): Promise<void> {
+    return this.write('checkWritable', []);
+  }
+
   /** The writer's host tells every worker what the others stored (src/cluster/primary.ts). */
   watchAppends(listener: (messages: readonly StoredMessage[]) => void): () => void {
     return this.channel.onAppended(listener);

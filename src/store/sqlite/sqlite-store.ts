@@ -98,6 +98,17 @@ export class SqliteStore implements Store {
     this.rooms = new SqliteRooms(this.db);
   }
 
+  checkWritable(): Promise<void> {
+    if (this.closing) return Promise.reject(new StoreUnavailableError('store is closing'));
+    try {
+      // Takes the write lock (waiting up to the busy timeout for another writer) and lets go.
+      this.db.exec('BEGIN IMMEDIATE; ROLLBACK');
+      return Promise.resolve();
+    } catch (error) {
+      return Promise.reject(new StoreUnavailableError(`SQLite is not writable: ${(error as Error).message}`, { cause: error }));
+    }
+  }
+
   appendMessage(draft: MessageDraft): Promise<AppendResult> {
     if (this.closing) return Promise.reject(new StoreUnavailableError('store is closing'));
     // SQLite would keep these, but PostgreSQL cannot: both backends refuse the same drafts.

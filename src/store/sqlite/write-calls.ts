@@ -25,6 +25,7 @@ export const WRITE_METHODS = [
   'addMember',
   'removeMember',
   'markRead',
+  'checkWritable',
 ] as const satisfies readonly (keyof Store)[];
 
 export type WriteMethod = (typeof WRITE_METHODS)[number];

@@ -1,0 +1,80 @@
+import type { NodeStatus } from '../cluster/messages.js';
+import type { RedisClient } from '../redis/client.js';
+import type { Store } from '../store/store.js';
+
+/** Each check gets this long; a check that takes longer has failed. */
+const CHECK_TIMEOUT_MS = 2000;
+
+export interface ReadinessSources {
+  readonly store: Store;
+  /** The deployment's Redis, when PARLEY_REDIS_URL is set. */
+  readonly redis: RedisClient | undefined;
+  /** This process is shutting down. */
+  readonly closing: () => boolean;
+  /** The node's workers and draining state, from the primary; a lone process answers for itself. */
+  readonly node: () => Promise<NodeStatus>;
+}
+
+/** `GET /readyz`'s answer: 200 when every check passed, else 503; the body names each. */
+export interface Readiness {
+  readonly ready: boolean;
+  readonly checks: {
+    readonly store: string;
+    readonly redis: string;
+    readonly node: string;
+  };
+}
+
+function bounded<T>(work: Promise<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
+    work.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
+}
+
+const outcome = async (check: () => Promise<string>): Promise<[boolean, string]> => {
+  try {
+    return [true, await bounded(check())];
+  } catch (error) {
+    return [false, error instanceof Error ? error.message : String(error)];
+  }
+};
+
+/**
+ * Whether this node should be sent new clients: its store takes writes, its Redis answers
+ * (when configured), it is not draining, and at least one of its workers is ready. Every
+ * check runs at once and is bounded, so the answer never hangs.
+ */
+export async function checkReadiness(sources: ReadinessSources): Promise<Readiness> {
+  const [store, redis, node] = await Promise.all([
+    outcome(async () => {
+      await sources.store.checkWritable();
+      return 'writable';
+    }),
+    sources.redis === undefined
+      ? Promise.resolve<[boolean, string]>([true, 'not configured'])
+      : outcome(async () => {
+          const redis = sources.redis;
+          if (!redis?.isReady) throw new Error('not connected');
+          await redis.ping();
+          return 'reachable';
+        }),
+    outcome(async () => {
+      if (sources.closing()) throw new Error('draining');
+      const status = await sources.node();
+      if (status.draining) throw new Error('draining');
+      if (status.workersReady === 0) throw new Error(`no worker ready of ${status.workers}`);
+      return `${status.workersReady} of ${status.workers} workers ready`;
+    }),
+  ]);
+  return { ready: store[0] && redis[0] && node[0], checks: { store: store[1], redis: redis[1], node: node[1] } };
+}
