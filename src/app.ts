@@ -1,4 +1,5 @@
 import type { NodeStatus } from './cluster/messages.js';
+import { drainClients } from './operations/drain.js';
 import { checkReadiness } from './operations/readiness.js';
 import { commitBatchSize, instrumentServer } from './operations/metrics.js';
 import { randomBytes } from 'node:crypto';
@@ -169,6 +170,10 @@ export async function createApp(options: AppOptions): Promise<App> {
   let closing: Promise<void> | undefined;
   const close = async (): Promise<void> => {
     ready = false;
+    // Clients leave a share at a time, to other nodes; what they had in flight is finished
+    // below, and a message cut off on its way is sent again by its client elsewhere.
+    const drained = await drainClients(io, config.drainMs);
+    if (drained > 0) log.info({ clients: drained, windowMs: config.drainMs }, 'clients told to reconnect elsewhere');
     await withTimeout(inFlight.close(), config.shutdownTimeoutMs);
     delivery.flush();
     // While the adapter still reaches the others: a coordinator hands over before it goes.

@@ -57,6 +57,11 @@ export interface Config {
   /** How long SIGTERM waits for in-flight messages before closing anyway. @default 10000 */
   readonly shutdownTimeoutMs: number;
   /**
+   * At SIGTERM, the window over which the node's clients are told to reconnect (elsewhere),
+   * a random share at a time: no thundering herd on the other nodes. 0: all at once. @default 5000
+   */
+  readonly drainMs: number;
+  /**
    * Every limit on client events (src/limits/catalog.ts has each default and why), with
    * `PARLEY_LIMITS` applied. The message limits follow PARLEY_RATE_LIMIT (sustained messages
    * per second per connection, @default 100) and PARLEY_RATE_BURST (@default 200).
@@ -157,6 +162,7 @@ const schema = z.object({
   PARLEY_RATE_LIMIT: integer(100, 1, 1_000_000),
   PARLEY_RATE_BURST: integer(200, 1, 1_000_000),
   PARLEY_SHUTDOWN_TIMEOUT_MS: integer(10_000, 0, 600_000),
+  PARLEY_DRAIN_MS: integer(5000, 0, 600_000),
   PARLEY_LIMITS: z.string().optional(),
   PARLEY_HEAD_TIMEOUT_MS: integer(5000, 100, 600_000),
   PARLEY_MAX_PENDING_CONNECTIONS: integer(1024, 1, 1_000_000),
@@ -215,6 +221,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     catchUpBatchSize: e.PARLEY_CATCHUP_BATCH,
     recoveryWindowMs: e.PARLEY_RECOVERY_WINDOW_MS,
     shutdownTimeoutMs: e.PARLEY_SHUTDOWN_TIMEOUT_MS,
+    drainMs: e.PARLEY_DRAIN_MS,
     headTimeoutMs: e.PARLEY_HEAD_TIMEOUT_MS,
     maxPendingConnections: e.PARLEY_MAX_PENDING_CONNECTIONS,
     maxPendingPerAddress: e.PARLEY_MAX_PENDING_PER_ADDRESS,

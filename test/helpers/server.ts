@@ -79,6 +79,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       PARLEY_DATABASE_URL: `sqlite:${databaseFile}`,
       PARLEY_LOG_LEVEL: 'info',
       PARLEY_SESSION_SECRET: TEST_SESSION_SECRET,
+      // Stops are at once unless a test measures the drain (test/operations/drain.test.ts).
+      PARLEY_DRAIN_MS: '0',
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
