@@ -1,9 +1,11 @@
 import type { NodeStatus } from './cluster/messages.js';
+import { createAdminApi } from './admin/api.js';
+import { DeploymentStatistics } from './operations/deployment-stats.js';
 import { drainClients } from './operations/drain.js';
 import { checkReadiness } from './operations/readiness.js';
 import { commitBatchSize, instrumentServer } from './operations/metrics.js';
 import { randomBytes } from 'node:crypto';
-import type { Server as HttpServer } from 'node:http';
+import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
 import { Server } from 'socket.io';
 import { Identities } from './accounts/identities.js';
 import { authenticateSockets } from './auth/authenticate.js';
@@ -55,8 +57,8 @@ export interface AppOptions {
   readonly connectionSlots?: ConnectionSlots;
   /** The node's workers and draining state, from the primary (a cluster worker); a lone process answers for itself. */
   readonly nodeStatus?: () => Promise<NodeStatus>;
-  /** This process in the metrics' `worker` label (a worker's index). @default single */
-  readonly metricsLabel?: string;
+  /** This worker's index in its node; undefined for a lone process (src/main.ts). */
+  readonly workerIndex?: number;
   /** Where the built web client is. @default dist/web */
   readonly webRoot?: string;
 }
@@ -95,7 +97,13 @@ export async function createApp(options: AppOptions): Promise<App> {
       node: options.nodeStatus ?? (() => Promise.resolve({ workersReady: ready ? 1 : 0, workers: 1, draining: false })),
     }),
   );
-  httpServer.on('request', createRequestHandler({ webRoot: options.webRoot ?? DEFAULT_WEB_ROOT, isReady: () => ready, readiness, session }));
+  // Set once the Socket.IO server exists; the admin API answers only after the start.
+  const started: { statistics?: DeploymentStatistics } = {};
+  const admin = (request: IncomingMessage, response: ServerResponse, path: string): void => {
+    if (!started.statistics) return void response.writeHead(503).end();
+    createAdminApi({ tokens: config.adminTokens, statistics: started.statistics })(request, response, path);
+  };
+  httpServer.on('request', createRequestHandler({ webRoot: options.webRoot ?? DEFAULT_WEB_ROOT, isReady: () => ready, readiness, admin, session }));
 
   const prices = new Prices(config.limits, options.redis && redisCounters(options.redis));
   const gate = createEngineGate({
@@ -117,7 +125,13 @@ export async function createApp(options: AppOptions): Promise<App> {
     cors: config.allowedOrigins.length > 0 ? { origin: [...config.allowedOrigins], credentials: true } : undefined,
   });
   gate.attach(io);
-  instrumentServer(io, options.metricsLabel ?? 'single');
+  instrumentServer(io, options.workerIndex === undefined ? 'single' : String(options.workerIndex));
+  const statistics = new DeploymentStatistics(io, {
+    node: config.nodeId,
+    worker: options.workerIndex ?? 0,
+    workers: options.workerIndex === undefined ? 1 : config.workers,
+  });
+  started.statistics = statistics;
   if (options.generateId) io.engine.generateId = options.generateId;
   issueSessionCookies(io, cookies);
   const stopObservingEngine = observeEngine(io, log.child({ module: 'engine' }));
@@ -181,6 +195,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     // Closing the transports (not disconnectSockets) lets clients reconnect elsewhere.
     await new Promise<void>((resolve) => io.close(() => resolve()));
     identities.close();
+    statistics.close();
     door.close();
     stopObservingEngine();
     delivery.close();

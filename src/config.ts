@@ -61,6 +61,8 @@ export interface Config {
    * a random share at a time: no thundering herd on the other nodes. 0: all at once. @default 5000
    */
   readonly drainMs: number;
+  /** Bearer tokens of the HTTP admin API (`/admin/api/`); empty (the default) turns it off. */
+  readonly adminTokens: readonly string[];
   /**
    * Every limit on client events (src/limits/catalog.ts has each default and why), with
    * `PARLEY_LIMITS` applied. The message limits follow PARLEY_RATE_LIMIT (sustained messages
@@ -163,6 +165,10 @@ const schema = z.object({
   PARLEY_RATE_BURST: integer(200, 1, 1_000_000),
   PARLEY_SHUTDOWN_TIMEOUT_MS: integer(10_000, 0, 600_000),
   PARLEY_DRAIN_MS: integer(5000, 0, 600_000),
+  PARLEY_ADMIN_TOKENS: z
+    .string()
+    .default('')
+    .refine((text) => commaList(text).every((token) => token.length >= 24), 'each token must be at least 24 characters'),
   PARLEY_LIMITS: z.string().optional(),
   PARLEY_HEAD_TIMEOUT_MS: integer(5000, 100, 600_000),
   PARLEY_MAX_PENDING_CONNECTIONS: integer(1024, 1, 1_000_000),
@@ -222,6 +228,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     recoveryWindowMs: e.PARLEY_RECOVERY_WINDOW_MS,
     shutdownTimeoutMs: e.PARLEY_SHUTDOWN_TIMEOUT_MS,
     drainMs: e.PARLEY_DRAIN_MS,
+    adminTokens: Object.freeze(commaList(e.PARLEY_ADMIN_TOKENS)),
     headTimeoutMs: e.PARLEY_HEAD_TIMEOUT_MS,
     maxPendingConnections: e.PARLEY_MAX_PENDING_CONNECTIONS,
     maxPendingPerAddress: e.PARLEY_MAX_PENDING_PER_ADDRESS,

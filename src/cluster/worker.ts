@@ -32,7 +32,7 @@ export async function runWorker(config: Config, workerIndex: number, log: Logger
       generateId: () => sessionIdFor(workerIndex, config.nodeId),
       writeChannel: ipcWriteChannel(),
       connectionSlots: ipcConnectionSlots(),
-      metricsLabel: String(workerIndex),
+      workerIndex,
       nodeStatus: ipcNodeStatus(),
     }),
   );

@@ -8,6 +8,8 @@ export interface RouteOptions {
   readonly isReady: () => boolean;
   /** `GET /readyz`: whether this node should get new clients (src/operations/readiness.ts). */
   readonly readiness: () => Promise<Readiness>;
+  /** `/admin/api/…`: the HTTP admin API (src/admin/api.ts). */
+  readonly admin: (request: IncomingMessage, response: ServerResponse, path: string) => void;
   /** `POST /session`: sets the browser's session cookie (src/auth/session-exchange.ts). */
   readonly session: (request: IncomingMessage, response: ServerResponse) => void;
 }
@@ -24,6 +26,10 @@ export function createRequestHandler(options: RouteOptions) {
     const url = new URL(request.url ?? '/', 'http://localhost');
     if (url.pathname === '/session' && request.method === 'POST') {
       options.session(request, response);
+      return;
+    }
+    if (url.pathname.startsWith('/admin/api/')) {
+      options.admin(request, response, url.pathname);
       return;
     }
     if (request.method !== 'GET' && request.method !== 'HEAD') {

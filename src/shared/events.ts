@@ -225,6 +225,30 @@ export interface InterServerEvents {
   'presence:announced': (notices: PresenceNotice[]) => void;
   /** Presence: a starting server asks what has been announced so far. */
   'presence:state': (answer: (report: NodePresence) => void) => void;
+  /** Operations: every server answers with its own figures (src/operations/deployment-stats.ts). */
+  'stats:collect': (answer: (stats: ServerStats) => void) => void;
+}
+
+/** One server's figures, as `stats:collect` answers them. */
+export interface ServerStats {
+  readonly node: string;
+  /** The worker's index in its node (0 for a lone process). */
+  readonly worker: number;
+  /** Workers its node runs: the servers expected from that node. */
+  readonly workers: number;
+  readonly pid: number;
+  /** engine.io connections. */
+  readonly clients: number;
+  /** Socket.IO sockets of the default namespace. */
+  readonly sockets: number;
+  /** Chat rooms with live followers here. */
+  readonly rooms: number;
+  /** Messages this server stored a second, over the last few seconds. */
+  readonly messagesPerSecond: number;
+  /** Event-loop delay over the last few seconds, in milliseconds. */
+  readonly eventLoopDelayMs: { readonly mean: number; readonly p99: number; readonly max: number };
+  readonly memory: { readonly rssBytes: number; readonly heapUsedBytes: number };
+  readonly uptimeSeconds: number;
 }
 
 /** What `presence:collect` asks: one chat room's users, or every user with their rooms (null). */
