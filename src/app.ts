@@ -1,5 +1,6 @@
 import type { NodeStatus } from './cluster/messages.js';
 import { createAdminApi } from './admin/api.js';
+import { instrumentAdminUi } from './operations/admin-ui.js';
 import { DeploymentStatistics } from './operations/deployment-stats.js';
 import { drainClients } from './operations/drain.js';
 import { checkReadiness } from './operations/readiness.js';
@@ -103,7 +104,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     if (!started.statistics) return void response.writeHead(503).end();
     createAdminApi({ tokens: config.adminTokens, statistics: started.statistics })(request, response, path);
   };
-  httpServer.on('request', createRequestHandler({ webRoot: options.webRoot ?? DEFAULT_WEB_ROOT, isReady: () => ready, readiness, admin, session }));
+  httpServer.on('request', createRequestHandler({ webRoot: options.webRoot ?? DEFAULT_WEB_ROOT, isReady: () => ready, readiness, admin, adminUi: config.adminUi !== 'off', session }));
 
   const prices = new Prices(config.limits, options.redis && redisCounters(options.redis));
   const gate = createEngineGate({
@@ -132,6 +133,9 @@ export async function createApp(options: AppOptions): Promise<App> {
     workers: options.workerIndex === undefined ? 1 : config.workers,
   });
   started.statistics = statistics;
+  if (config.adminUi !== 'off') {
+    instrumentAdminUi(io, { mode: config.adminUi, tokens: config.adminTokens, serverId: `${config.nodeId}#${options.workerIndex ?? 0}` });
+  }
   if (options.generateId) io.engine.generateId = options.generateId;
   issueSessionCookies(io, cookies);
   const stopObservingEngine = observeEngine(io, log.child({ module: 'engine' }));

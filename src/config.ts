@@ -63,6 +63,8 @@ export interface Config {
   readonly drainMs: number;
   /** Bearer tokens of the HTTP admin API (`/admin/api/`); empty (the default) turns it off. */
   readonly adminTokens: readonly string[];
+  /** Socket.IO's Admin UI: off (@default), or read-only / read-write behind the admin tokens. */
+  readonly adminUi: 'off' | 'readonly' | 'readwrite';
   /**
    * Every limit on client events (src/limits/catalog.ts has each default and why), with
    * `PARLEY_LIMITS` applied. The message limits follow PARLEY_RATE_LIMIT (sustained messages
@@ -165,6 +167,7 @@ const schema = z.object({
   PARLEY_RATE_BURST: integer(200, 1, 1_000_000),
   PARLEY_SHUTDOWN_TIMEOUT_MS: integer(10_000, 0, 600_000),
   PARLEY_DRAIN_MS: integer(5000, 0, 600_000),
+  PARLEY_ADMIN_UI: z.enum(['off', 'readonly', 'readwrite']).default('off'),
   PARLEY_ADMIN_TOKENS: z
     .string()
     .default('')
@@ -205,6 +208,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'invalid configuration: PARLEY_REDIS_URL is set but PARLEY_DATABASE_URL is a SQLite file, which only one machine can use; set PARLEY_DATABASE_URL to a postgres:// URL shared by every node, or unset PARLEY_REDIS_URL',
     );
   }
+  if (e.PARLEY_ADMIN_UI !== 'off' && commaList(e.PARLEY_ADMIN_TOKENS).length === 0) {
+    throw new Error('invalid configuration: PARLEY_ADMIN_UI is on but PARLEY_ADMIN_TOKENS is empty; the Admin UI needs an admin token as its password');
+  }
   let limits: Limits;
   try {
     limits = withMessageRate(parseLimits(e.PARLEY_LIMITS), e.PARLEY_RATE_LIMIT, e.PARLEY_RATE_BURST);
@@ -229,6 +235,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownTimeoutMs: e.PARLEY_SHUTDOWN_TIMEOUT_MS,
     drainMs: e.PARLEY_DRAIN_MS,
     adminTokens: Object.freeze(commaList(e.PARLEY_ADMIN_TOKENS)),
+    adminUi: e.PARLEY_ADMIN_UI,
     headTimeoutMs: e.PARLEY_HEAD_TIMEOUT_MS,
     maxPendingConnections: e.PARLEY_MAX_PENDING_CONNECTIONS,
     maxPendingPerAddress: e.PARLEY_MAX_PENDING_PER_ADDRESS,

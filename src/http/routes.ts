@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readiness } from '../operations/readiness.js';
+import { ADMIN_UI_PATH, serveAdminUiFile } from './admin-ui-files.js';
 import { serveWebFile } from './static-files.js';
 
 export interface RouteOptions {
@@ -8,6 +9,8 @@ export interface RouteOptions {
   readonly isReady: () => boolean;
   /** `GET /readyz`: whether this node should get new clients (src/operations/readiness.ts). */
   readonly readiness: () => Promise<Readiness>;
+  /** Serve Socket.IO's Admin UI under /admin-ui/ (PARLEY_ADMIN_UI on). */
+  readonly adminUi: boolean;
   /** `/admin/api/…`: the HTTP admin API (src/admin/api.ts). */
   readonly admin: (request: IncomingMessage, response: ServerResponse, path: string) => void;
   /** `POST /session`: sets the browser's session cookie (src/auth/session-exchange.ts). */
@@ -50,6 +53,10 @@ export function createRequestHandler(options: RouteOptions) {
         },
         () => response.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'not ready' })),
       );
+      return;
+    }
+    if (options.adminUi && url.pathname.startsWith(ADMIN_UI_PATH)) {
+      void serveAdminUiFile(response, url.pathname);
       return;
     }
     if (url.pathname === '/' || url.pathname === '/index.html') {
