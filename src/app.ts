@@ -1,9 +1,8 @@
-import type { NodeStatus } from './cluster/messages.js';
 import { createAdminApi } from './admin/api.js';
 import { instrumentAdminUi } from './operations/admin-ui.js';
 import { DeploymentStatistics } from './operations/deployment-stats.js';
 import { drainClients } from './operations/drain.js';
-import { checkReadiness } from './operations/readiness.js';
+import { checkReadiness, type NodeStatus } from './operations/readiness.js';
 import { commitBatchSize, instrumentServer } from './operations/metrics.js';
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';

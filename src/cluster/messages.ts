@@ -1,3 +1,4 @@
+import type { NodeStatus } from '../operations/readiness.js';
 import type { StoredMessage } from '../store/store.js';
 import type { WriteBatch, WriteBatchReplies } from '../store/index.js';
 
@@ -16,12 +17,6 @@ export type PrimaryToWorker =
   /** The answer to the worker's `node-status` with the same id. */
   | ({ readonly parley: 'node-status'; readonly id: number } & NodeStatus);
 
-/** The node as its primary sees it (readiness). */
-export interface NodeStatus {
-  readonly workersReady: number;
-  readonly workers: number;
-  readonly draining: boolean;
-}
 
 export type WorkerToPrimary =
   /** The worker accepts connections. */

@@ -1,4 +1,5 @@
-import { isParleyMessage, type NodeStatus, type PrimaryToWorker, type WorkerToPrimary } from './messages.js';
+import type { NodeStatus } from '../operations/readiness.js';
+import { isParleyMessage, type PrimaryToWorker, type WorkerToPrimary } from './messages.js';
 
 /**
  * A worker's question to its primary: how many workers are ready, and is the node

@@ -1,6 +1,12 @@
-import type { NodeStatus } from '../cluster/messages.js';
 import type { RedisClient } from '../redis/client.js';
 import type { Store } from '../store/store.js';
+
+/** The node as its primary sees it (a cluster worker asks it over IPC). */
+export interface NodeStatus {
+  readonly workersReady: number;
+  readonly workers: number;
+  readonly draining: boolean;
+}
 
 /** Each check gets this long; a check that takes longer has failed. */
 const CHECK_TIMEOUT_MS = 2000;
