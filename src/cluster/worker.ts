@@ -22,7 +22,8 @@ export async function runWorker(config: Config, workerIndex: number, log: Logger
   // connection must not carry a second request: it may belong to a session on another
   // worker (a browser reuses connections across tabs, Node's agent across clients).
   httpServer.maxRequestsPerSocket = 1;
-  const started = openRedisLink(config, log).then((redis) =>
+  // The primary checked Redis before forking; a worker forked again during an outage waits for it.
+  const started = openRedisLink(config, log, { patient: true }).then((redis) =>
     createApp({
       config,
       httpServer,

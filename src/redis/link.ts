@@ -1,12 +1,28 @@
 import type { Logger } from '../log.js';
 
+import { adapterClient } from './adapter-client.js';
+import { closeRedis, connectRedis, type RedisClient } from './client.js';
+
 /** What the link reads of the configuration (config.ts has their defaults and meaning). */
 export interface RedisSettings {
   readonly redisUrl: string | undefined;
   readonly redisPrefix: string;
 }
-import { adapterClient } from './adapter-client.js';
-import { closeRedis, connectRedis, type RedisClient } from './client.js';
+
+/** How long a patient worker waits between attempts to reach Redis. */
+const PATIENT_RETRY_MS = 1000;
+
+async function connectPatiently(url: string, log: Logger): Promise<RedisClient> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await connectRedis(url, log);
+    } catch (error) {
+      // Logged at the first failure and then every 30th: an outage is one line a half-minute.
+      if (attempt % 30 === 1) log.warn({ err: error, attempt }, 'waiting for Redis before this worker starts');
+      await new Promise((resolve) => setTimeout(resolve, PATIENT_RETRY_MS));
+    }
+  }
+}
 
 /** Redis between nodes: one connected client per process and the deployment's key prefix. */
 export interface RedisLink {
@@ -27,12 +43,14 @@ export interface RedisLink {
 /**
  * Connects this process to the deployment's Redis when PARLEY_REDIS_URL is set; undefined
  * when it is not (one machine). Rejects with a message naming PARLEY_REDIS_URL when Redis
- * cannot be reached: the start stops.
+ * cannot be reached: the start stops. `patient` (a cluster worker, whose primary checked
+ * Redis at the start): keeps trying instead, so that a worker forked again while Redis is
+ * away waits for it rather than dying and being forked again every second.
  */
-export async function openRedisLink(config: RedisSettings, log: Logger): Promise<RedisLink | undefined> {
+export async function openRedisLink(config: RedisSettings, log: Logger, options: { patient?: boolean } = {}): Promise<RedisLink | undefined> {
   if (config.redisUrl === undefined) return undefined;
   const redisLog = log.child({ module: 'redis' });
-  const client = await connectRedis(config.redisUrl, redisLog);
+  const client = options.patient ? await connectPatiently(config.redisUrl, redisLog) : await connectRedis(config.redisUrl, redisLog);
   const listeners: (() => void)[] = [];
   // 'ready' comes after every successful connection; the first one has passed already.
   client.on('ready', () => {

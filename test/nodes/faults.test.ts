@@ -204,4 +204,27 @@ describe('faults across two nodes', { skip }, () => {
     await readers.verify(history);
     await senders.verify(history);
   });
+
+  test('a worker that dies while Redis is away waits for it instead of being forked again and again', async (t: TestContext) => {
+    const redis = await startOwnRedis();
+    t.after(() => redis.close());
+    const deployment = await startDeployment({ nodes: 1, workers: 2, redisUrlOf: () => redis.url });
+    t.after(() => deployment.close());
+    const node = deployment.node(0);
+    const [victim] = node.workerPids();
+    assert.ok(victim);
+    await redis.kill();
+    process.kill(victim, 'SIGKILL');
+    await sleep(4000);
+    const lines = (): ReturnType<Deployment['logs']> => deployment.logs(0);
+    const died = (): number => lines().filter((line) => line.msg === 'worker died; forking a replacement').length;
+    assert.equal(died(), 1, 'one death (the kill), no crash loop of replacements');
+    assert.equal(lines().filter((line) => line.msg === 'worker could not start').length, 0);
+    assert.ok(lines().some((line) => line.msg === 'waiting for Redis before this worker starts'), 'the replacement says what it waits for');
+    await redis.start();
+    // workerPids lists every worker that ever said it was ready: the two first, then the replacement.
+    await eventually(() => node.workerPids().length === 3, 'the replacement is ready once Redis is back', 20_000);
+    assert.notEqual(node.workerPids()[2], victim);
+    assert.equal(died(), 1);
+  });
 });
