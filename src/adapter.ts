@@ -3,6 +3,7 @@ import { createAdapter as createRedisStreamsAdapter } from '@socket.io/redis-str
 import type { Namespace, ServerOptions } from 'socket.io';
 import { ClusterRecoveryAdapter, LocalRecoveryAdapter, holdToRecoveryContract } from './delivery/recovery-adapter.js';
 import { redisKeys } from './redis/keys.js';
+import { tolerateRedisOutages } from './redis/outage-tolerant-adapter.js';
 import type { RedisLink } from './redis/link.js';
 import { chatRoomOf } from './socket-rooms.js';
 
@@ -50,7 +51,7 @@ export function chooseAdapter(redis: RedisLink | undefined): AdapterChoice {
     });
     return {
       factory: function redisAdapter(nsp: Namespace) {
-        return holdToRecoveryContract(streams(nsp), nsp, isLiveRoom);
+        return holdToRecoveryContract(tolerateRedisOutages(streams(nsp)), nsp, isLiveRoom);
       },
       spansProcesses: true,
     };

@@ -37,6 +37,8 @@ export class PresenceCoordinator {
   private lastHeardFromOlder = Number.NEGATIVE_INFINITY;
   private lastSweepAt = Number.NEGATIVE_INFINITY;
   private serverCount = 0;
+  /** The last tick failed (logged once until one succeeds). */
+  private tickFailing = false;
   private wasLeading = false;
   private sweeping = false;
   private sweepAgain = false;
@@ -97,7 +99,7 @@ export class PresenceCoordinator {
     });
     io.on('presence:state', (answer) => answer({ node: this.node, users: this.state.users() }));
     // Unref'd: presence never keeps a process alive that is otherwise done (a failed start).
-    this.ticker = setInterval(() => void this.tick(), timings.tickMs).unref();
+    this.ticker = setInterval(() => this.runTick(), timings.tickMs).unref();
     if (clustered) {
       this.probe();
       // Other servers are known once the adapter's first heartbeats are answered.
@@ -139,6 +141,22 @@ export class PresenceCoordinator {
     clearTimeout(this.catchingUp);
   }
 
+  /**
+   * A tick that fails (the servers cannot be counted while Redis is away) is tried again at
+   * the next one; it is logged once per outage, never thrown where nobody would catch it.
+   */
+  private runTick(): void {
+    this.tick().then(
+      () => {
+        this.tickFailing = false;
+      },
+      (error: unknown) => {
+        if (!this.tickFailing) this.log.warn({ err: error, node: this.node }, 'presence: a tick failed; trying again at each tick');
+        this.tickFailing = true;
+      },
+    );
+  }
+
   private async tick(): Promise<void> {
     const leading = this.leading();
     if (leading !== this.wasLeading) {
@@ -170,7 +188,7 @@ export class PresenceCoordinator {
     };
     this.probing.push(setTimeout(hello, 20).unref(), setTimeout(hello, startProbeMs / 2).unref());
     // Lead (or not) the moment the probe ends, not at the next tick.
-    this.probing.push(setTimeout(() => void this.tick(), startProbeMs + 5).unref());
+    this.probing.push(setTimeout(() => this.runTick(), startProbeMs + 5).unref());
   }
 
   /**

@@ -215,12 +215,13 @@ describe('faults across two nodes', { skip }, () => {
     assert.ok(victim);
     await redis.kill();
     process.kill(victim, 'SIGKILL');
-    await sleep(4000);
     const lines = (): ReturnType<Deployment['logs']> => deployment.logs(0);
     const died = (): number => lines().filter((line) => line.msg === 'worker died; forking a replacement').length;
+    await eventually(() => lines().some((line) => line.msg === 'waiting for Redis before this worker starts'), 'the replacement says what it waits for', 20_000);
+    // Long enough for a replacement that gave up to die and be forked again (each second).
+    await sleep(3000);
     assert.equal(died(), 1, 'one death (the kill), no crash loop of replacements');
     assert.equal(lines().filter((line) => line.msg === 'worker could not start').length, 0);
-    assert.ok(lines().some((line) => line.msg === 'waiting for Redis before this worker starts'), 'the replacement says what it waits for');
     await redis.start();
     // workerPids lists every worker that ever said it was ready: the two first, then the replacement.
     await eventually(() => node.workerPids().length === 3, 'the replacement is ready once Redis is back', 20_000);
