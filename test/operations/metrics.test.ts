@@ -25,7 +25,14 @@ describe('metrics of a 2-worker node', () => {
   let metricsPort: number;
   before(async () => {
     metricsPort = await freePort();
-    server = await startServer({ workers: 2, env: { PARLEY_METRICS_PORT: String(metricsPort), PARLEY_METRICS_TOKEN: TOKEN } });
+    server = await startServer({ workers: 2, env: {
+        PARLEY_METRICS_PORT: String(metricsPort),
+        PARLEY_METRICS_TOKEN: TOKEN,
+        // Room for the 20 messages of a test, not for a flood.
+        PARLEY_RATE_LIMIT: '20',
+        PARLEY_RATE_BURST: '40',
+      },
+    });
   });
   after(async () => {
     await server.stop();
@@ -80,5 +87,23 @@ describe('metrics of a 2-worker node', () => {
       sender.close();
       reader.close();
     }
+  });
+
+  test('a flood: every RATE_LIMITED answer is counted as a refusal of its event', async (t) => {
+    const flooder = tutorialClient(server.url, { transports: ['websocket'] });
+    t.after(() => flooder.close());
+    await connected(flooder);
+    const before = await scrape();
+    // Past the burst allowance (PARLEY_RATE_BURST, 40) in one go: the rest is refused.
+    const acks = await Promise.all(
+      Array.from({ length: 120 }, (_, i) => flooder.timeout(10_000).emitWithAck('chat message', `flood ${i}`, `${flooder.id}-f${i}`)),
+    );
+    const limited = acks.filter((ack) => !ack.ok && ack.error === 'RATE_LIMITED').length;
+    assert.ok(limited > 0, 'the flood was rate limited');
+    const after = await scrape();
+    const grew = total(after, 'parley_refusals_total', { event: 'chat message', code: 'RATE_LIMITED' }) -
+      total(before, 'parley_refusals_total', { event: 'chat message', code: 'RATE_LIMITED' });
+    assert.equal(grew, limited, 'one refusal counted per RATE_LIMITED answer');
+    assert.equal(total(after, 'parley_messages_stored_total') - total(before, 'parley_messages_stored_total'), 120 - limited);
   });
 });
