@@ -4,6 +4,7 @@
  * (test/store/contract.ts). `createStore` in ./index.ts is the one place a backend is picked.
  */
 import type { AccountStore } from './accounts.js';
+import type { ModerationStore } from './moderation.js';
 import type { RoomStore } from './rooms.js';
 
 /** A room's id and unique name. `general` always exists: it is the tutorial's room. */
@@ -59,8 +60,11 @@ export interface AppendResult {
   readonly duplicate: boolean;
 }
 
-/** Everything Parley keeps: messages (below), rooms and membership (RoomStore), identity (AccountStore). */
-export interface Store extends RoomStore, AccountStore {
+/**
+ * Everything Parley keeps: messages (below), rooms and membership (RoomStore), identity
+ * (AccountStore), roles, bans, mutes and the audit log (ModerationStore).
+ */
+export interface Store extends RoomStore, AccountStore, ModerationStore {
   /**
    * Stores a message with its room's next offset, durably, before resolving. Appends that
    * arrive together are committed in one transaction (group commit).

@@ -10,6 +10,7 @@ import {
   type Store,
 } from '../../src/store/store.js';
 import { accountsContract } from './accounts-contract.js';
+import { moderationContract } from './moderation-contract.js';
 import { roomsContract } from './rooms-contract.js';
 import type { HarnessFactory, StoreHarness } from './harness.js';
 
@@ -349,4 +350,5 @@ export function storeContract(name: string, factory: HarnessFactory, skip: strin
   });
   accountsContract(name, factory, skip);
   roomsContract(name, factory, skip);
+  moderationContract(name, factory, skip);
 }

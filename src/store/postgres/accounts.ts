@@ -10,7 +10,7 @@ import {
   type SessionDraft,
 } from '../accounts.js';
 import { loginKey, nameKey } from '../name-key.js';
-import { withClient } from './checkout.js';
+import { inTransaction } from './checkout.js';
 import { sqlState, toStoreError, UNIQUE_VIOLATION } from './errors.js';
 
 /** Runs one statement on the pool with the store's error mapping. */
@@ -164,17 +164,7 @@ export class PostgresAccounts implements AccountStore {
   /** Runs `work` in one transaction; domain errors pass through, the rest become store errors. */
   private async transaction<T>(operation: string, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     try {
-      return await withClient(this.pool, async (client) => {
-        await client.query('BEGIN');
-        try {
-          const result = await work(client);
-          await client.query('COMMIT');
-          return result;
-        } catch (error) {
-          await client.query('ROLLBACK').catch(() => undefined);
-          throw error;
-        }
-      });
+      return await inTransaction(this.pool, work);
     } catch (error) {
       if (error instanceof NameTakenError) throw error;
       // A racing registration of the same name surfaces as a unique violation at COMMIT or insert.

@@ -11,10 +11,12 @@ import {
   type Store,
   type StoredMessage,
 } from '../store.js';
+import type { AuditDraft, AuditEntry, Restriction, Role } from '../moderation.js';
 import type { DirectoryPage, DirectoryQuery, Member, RoomListing, RoomRecord } from '../rooms.js';
 import { SchemaTooNewError } from '../schema-version.js';
 import { appendRoomBatch, MESSAGE_COLUMNS, toMessage, type MessageRow } from './append-batch.js';
 import { PostgresAccounts } from './accounts.js';
+import { PostgresModeration } from './moderation.js';
 import { PostgresRooms } from './rooms.js';
 import { withClient } from './checkout.js';
 import { unstorableDraft } from '../unstorable.js';
@@ -81,6 +83,8 @@ export class PostgresStore implements Store {
   private readonly accounts: PostgresAccounts;
   /** Rooms, members and read markers: ./rooms.ts, on this pool. */
   private readonly rooms: PostgresRooms;
+  /** Roles, bans, mutes and the audit log: ./moderation.ts, on this pool. */
+  private readonly moderation: PostgresModeration;
 
   private constructor(
     private readonly pool: pg.Pool,
@@ -93,6 +97,7 @@ export class PostgresStore implements Store {
     );
     this.accounts = new PostgresAccounts(pool, (operation, text, values) => this.query(operation, text, values));
     this.rooms = new PostgresRooms(pool, (operation, text, values) => this.query(operation, text, values));
+    this.moderation = new PostgresModeration(pool, (operation, text, values) => this.query(operation, text, values));
   }
 
   /**
@@ -268,6 +273,35 @@ export class PostgresStore implements Store {
 
   markRead(roomId: number, userId: string, offset: number): Promise<number> {
     return this.rooms.markRead(roomId, userId, offset);
+  }
+
+  // ModerationStore: thin wrappers, the queries live in ./moderation.ts.
+  roleOf(accountId: number): Promise<Role> {
+    return this.moderation.roleOf(accountId);
+  }
+
+  setRole(accountId: number, role: Role, audit: AuditDraft): Promise<void> {
+    return this.moderation.setRole(accountId, role, audit);
+  }
+
+  restrict(restriction: Restriction, audit: AuditDraft): Promise<void> {
+    return this.moderation.restrict(restriction, audit);
+  }
+
+  lift(kind: Restriction['kind'], userId: string, roomId: number | null, audit: AuditDraft): Promise<boolean> {
+    return this.moderation.lift(kind, userId, roomId, audit);
+  }
+
+  restrictions(now: number): Promise<Restriction[]> {
+    return this.moderation.restrictions(now);
+  }
+
+  recordAudit(audit: AuditDraft): Promise<void> {
+    return this.moderation.recordAudit(audit);
+  }
+
+  auditLog(before: number | null, limit: number): Promise<AuditEntry[]> {
+    return this.moderation.auditLog(before, limit);
   }
 
   close(): Promise<void> {

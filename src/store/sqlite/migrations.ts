@@ -150,4 +150,32 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 7,
+    name: 'moderation: account roles, bans and mutes, the audit log',
+    sql: `
+      ALTER TABLE accounts ADD COLUMN role TEXT NOT NULL DEFAULT 'member' CHECK (role IN ('member', 'moderator', 'admin'));
+      CREATE TABLE restrictions (
+        kind       TEXT    NOT NULL CHECK (kind IN ('ban', 'mute')),
+        user_id    TEXT    NOT NULL,
+        -- the muted room; 0 (no room has it) for a ban
+        room_id    INTEGER NOT NULL,
+        reason     TEXT    NOT NULL,
+        imposed_by TEXT    NOT NULL,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER,
+        PRIMARY KEY (kind, user_id, room_id)
+      ) WITHOUT ROWID;
+      CREATE TABLE audit_log (
+        id         INTEGER PRIMARY KEY,
+        at         INTEGER NOT NULL,
+        actor      TEXT    NOT NULL,
+        actor_name TEXT    NOT NULL,
+        action     TEXT    NOT NULL,
+        target     TEXT,
+        room_id    INTEGER,
+        detail     TEXT    NOT NULL
+      );
+    `,
+  },
 ];

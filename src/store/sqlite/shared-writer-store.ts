@@ -1,4 +1,5 @@
 import type { Account, AccountDraft, SessionDraft } from '../accounts.js';
+import type { AuditDraft, Restriction, Role } from '../moderation.js';
 import type { Member, RoomRecord } from '../rooms.js';
 import { StoreUnavailableError, type AppendResult, type MessageDraft, type Store, type StoredMessage } from '../store.js';
 import { SqliteStore } from './sqlite-store.js';
@@ -88,6 +89,22 @@ export class SharedWriterSqliteStore extends SqliteStore {
 
   override markRead(roomId: number, userId: string, offset: number): Promise<number> {
     return this.write('markRead', [roomId, userId, offset]);
+  }
+
+  override setRole(accountId: number, role: Role, audit: AuditDraft): Promise<void> {
+    return this.write('setRole', [accountId, role, audit]);
+  }
+
+  override restrict(restriction: Restriction, audit: AuditDraft): Promise<void> {
+    return this.write('restrict', [restriction, audit]);
+  }
+
+  override lift(kind: Restriction['kind'], userId: string, roomId: number | null, audit: AuditDraft): Promise<boolean> {
+    return this.write('lift', [kind, userId, roomId, audit]);
+  }
+
+  override recordAudit(audit: AuditDraft): Promise<void> {
+    return this.write('recordAudit', [audit]);
   }
 
   /** Waits for the replies to every write sent, then closes the reading connection. */

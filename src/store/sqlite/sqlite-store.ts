@@ -13,9 +13,11 @@ import {
   type Store,
   type StoredMessage,
 } from '../store.js';
+import type { AuditDraft, AuditEntry, Restriction, Role } from '../moderation.js';
 import type { DirectoryPage, DirectoryQuery, Member, RoomListing, RoomRecord } from '../rooms.js';
 import { MESSAGE_COLUMNS, toMessage, type MessageRow } from './message-row.js';
 import { SqliteAccounts } from './accounts.js';
+import { SqliteModeration } from './moderation.js';
 import { migrations } from './migrations.js';
 import { refuseNewerSchema } from '../schema-version.js';
 import { SqliteRooms } from './rooms.js';
@@ -53,6 +55,8 @@ export class SqliteStore implements Store {
   private readonly rooms: SqliteRooms;
   /** Accounts, sessions and names: ./accounts.ts, on this connection. */
   private readonly accounts: SqliteAccounts;
+  /** Roles, bans, mutes and the audit log: ./moderation.ts, on this connection. */
+  private readonly moderation: SqliteModeration;
 
   /**
    * @param options.readOnly opens a connection that only reads a database another
@@ -96,6 +100,7 @@ export class SqliteStore implements Store {
     });
     this.accounts = new SqliteAccounts(this.db, (query) => this.read(query));
     this.rooms = new SqliteRooms(this.db);
+    this.moderation = new SqliteModeration(this.db, (query) => this.read(query));
   }
 
   checkWritable(): Promise<void> {
@@ -234,6 +239,35 @@ export class SqliteStore implements Store {
 
   async markRead(roomId: number, userId: string, offset: number): Promise<number> {
     return this.read(() => this.rooms.markRead(roomId, userId, offset));
+  }
+
+  // ModerationStore: thin wrappers, the statements live in ./moderation.ts.
+  roleOf(accountId: number): Promise<Role> {
+    return this.moderation.roleOf(accountId);
+  }
+
+  setRole(accountId: number, role: Role, audit: AuditDraft): Promise<void> {
+    return this.moderation.setRole(accountId, role, audit);
+  }
+
+  restrict(restriction: Restriction, audit: AuditDraft): Promise<void> {
+    return this.moderation.restrict(restriction, audit);
+  }
+
+  lift(kind: Restriction['kind'], userId: string, roomId: number | null, audit: AuditDraft): Promise<boolean> {
+    return this.moderation.lift(kind, userId, roomId, audit);
+  }
+
+  restrictions(now: number): Promise<Restriction[]> {
+    return this.moderation.restrictions(now);
+  }
+
+  recordAudit(audit: AuditDraft): Promise<void> {
+    return this.moderation.recordAudit(audit);
+  }
+
+  auditLog(before: number | null, limit: number): Promise<AuditEntry[]> {
+    return this.moderation.auditLog(before, limit);
   }
 
   close(): Promise<void> {

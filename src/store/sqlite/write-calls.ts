@@ -25,6 +25,10 @@ export const WRITE_METHODS = [
   'addMember',
   'removeMember',
   'markRead',
+  'setRole',
+  'restrict',
+  'lift',
+  'recordAudit',
   'checkWritable',
 ] as const satisfies readonly (keyof Store)[];
 

@@ -1,0 +1,120 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { AuditDraft, Restriction } from '../../src/store/moderation.js';
+import type { Store } from '../../src/store/store.js';
+import type { HarnessFactory } from './harness.js';
+
+interface Context {
+  readonly store: Store;
+  /** Opens another store on the same database (another worker); closed after the test. */
+  readonly open: () => Promise<Store>;
+}
+
+const T0 = 1_700_000_000_000;
+const MINUTE = 60_000;
+
+const audit = (action: string, target: string | null, at = T0, extra: Partial<AuditDraft> = {}): AuditDraft => ({
+  at,
+  actor: 'a:1',
+  actorName: 'root',
+  action,
+  target,
+  roomId: null,
+  detail: '',
+  ...extra,
+});
+
+const ban = (userId: string, extra: Partial<Restriction> = {}): Restriction => ({
+  kind: 'ban',
+  userId,
+  roomId: null,
+  reason: 'spam',
+  by: 'a:1',
+  createdAt: T0,
+  expiresAt: null,
+  ...extra,
+});
+
+/**
+ * The moderation part of the Store contract (src/store/moderation.ts): roles, bans and
+ * mutes in force, and the audit log. Called by `storeContract`, so every backend runs it.
+ */
+export function moderationContract(name: string, factory: HarnessFactory, skip: string | false): void {
+  const withStore = async (body: (context: Context) => Promise<void>): Promise<void> => {
+    const harness = await factory();
+    const opened: Store[] = [];
+    const open = async (): Promise<Store> => {
+      const store = await harness.open();
+      opened.push(store);
+      return store;
+    };
+    try {
+      await body({ store: await open(), open });
+    } finally {
+      await Promise.all(opened.map((store) => store.close()));
+      await harness.dispose();
+    }
+  };
+
+  describe(`Store contract, moderation: ${name}`, () => {
+    test('an account is a member until given a role; the change is audited in the same step', { skip }, () =>
+      withStore(async ({ store, open }) => {
+        const alice = await store.createAccount({ username: 'alice', passwordHash: 'h' }, T0);
+        assert.equal(await store.roleOf(alice.id), 'member');
+        assert.equal(await store.roleOf(987_654), 'member', 'an unknown account is a member');
+        await store.setRole(alice.id, 'moderator', audit('role', `a:${alice.id}`, T0, { detail: 'moderator' }));
+        assert.equal(await store.roleOf(alice.id), 'moderator');
+        assert.equal(await (await open()).roleOf(alice.id), 'moderator', 'another process sees the role');
+        const [entry] = await store.auditLog(null, 10);
+        assert.deepEqual({ ...entry, id: 0 }, { ...audit('role', `a:${alice.id}`, T0, { detail: 'moderator' }), id: 0 });
+      }));
+
+    test('bans and mutes are in force until lifted or expired; one per user, kind and room', { skip }, () =>
+      withStore(async ({ store, open }) => {
+        const general = (await store.roomByName('general'))!.id;
+        await store.restrict(ban('g:bob'), audit('ban', 'g:bob'));
+        await store.restrict(ban('a:7', { expiresAt: T0 + MINUTE }), audit('ban', 'a:7'));
+        await store.restrict(ban('g:bob', { kind: 'mute', roomId: general, reason: 'shouting' }), audit('mute', 'g:bob'));
+        const inForce = await (await open()).restrictions(T0 + 1);
+        assert.deepEqual(
+          inForce.map((r) => [r.kind, r.userId, r.roomId, r.reason, r.expiresAt]),
+          [
+            ['ban', 'a:7', null, 'spam', T0 + MINUTE],
+            ['ban', 'g:bob', null, 'spam', null],
+            ['mute', 'g:bob', general, 'shouting', null],
+          ],
+        );
+        assert.deepEqual(
+          (await store.restrictions(T0 + MINUTE)).map((r) => r.userId),
+          ['g:bob', 'g:bob'],
+          'a ban that ran out is no longer in force',
+        );
+        // A second ban replaces the first.
+        await store.restrict(ban('g:bob', { reason: 'again', createdAt: T0 + 5 }), audit('ban', 'g:bob', T0 + 5));
+        const bans = (await store.restrictions(T0 + 10)).filter((r) => r.kind === 'ban' && r.userId === 'g:bob');
+        assert.deepEqual(bans.map((r) => r.reason), ['again']);
+
+        assert.equal(await store.lift('ban', 'g:bob', null, audit('unban', 'g:bob', T0 + 20)), true);
+        assert.equal(await store.lift('ban', 'g:bob', null, audit('unban', 'g:bob', T0 + 21)), false, 'nothing left to lift');
+        assert.equal(await store.lift('ban', 'a:7', null, audit('unban', 'a:7', T0 + 2 * MINUTE)), false, 'an expired ban is not lifted');
+        assert.deepEqual((await store.restrictions(T0 + 2 * MINUTE)).map((r) => [r.kind, r.userId]), [['mute', 'g:bob']], 'the mute stays');
+        assert.equal(await store.lift('mute', 'g:bob', general, audit('unmute', 'g:bob', T0 + 40)), true);
+        assert.deepEqual((await store.restrictions(T0 + 50)).map((r) => [r.kind, r.userId]), [['ban', 'a:7']], 'only the ban that has not run out is left');
+      }));
+
+    test('the audit log keeps every action, newest first, paged by id', { skip }, () =>
+      withStore(async ({ store }) => {
+        for (let i = 0; i < 7; i++) await store.recordAudit(audit('kick', `g:${i}`, T0 + i, { roomId: i % 2 === 0 ? null : 3, detail: `reason ${i}` }));
+        await store.restrict(ban('g:x'), audit('ban', 'g:x', T0 + 100));
+        await store.lift('ban', 'g:nobody', null, audit('unban', 'g:nobody', T0 + 101));
+        const first = await store.auditLog(null, 5);
+        assert.deepEqual(first.map((e) => e.target), ['g:x', 'g:6', 'g:5', 'g:4', 'g:3'], 'a lift of nothing is not audited');
+        assert.equal(first[1]!.roomId, null);
+        assert.equal(first[2]!.roomId, 3);
+        assert.equal(first[2]!.detail, 'reason 5');
+        const second = await store.auditLog(first.at(-1)!.id, 5);
+        assert.deepEqual(second.map((e) => e.target), ['g:2', 'g:1', 'g:0']);
+        assert.ok(first.every((e, i) => i === 0 || e.id < first[i - 1]!.id), 'ids fall');
+      }));
+  });
+}
