@@ -1,4 +1,7 @@
 import { createAdminApi } from './admin/api.js';
+import { Moderation } from './moderation/moderation.js';
+import { Restrictions } from './moderation/restrictions.js';
+import { Roles } from './moderation/roles.js';
 import { instrumentAdminUi } from './operations/admin-ui.js';
 import { DeploymentStatistics } from './operations/deployment-stats.js';
 import { drainClients } from './operations/drain.js';
@@ -98,10 +101,16 @@ export async function createApp(options: AppOptions): Promise<App> {
     }),
   );
   // Set once the Socket.IO server exists; the admin API answers only after the start.
-  const started: { statistics?: DeploymentStatistics } = {};
+  const started: { statistics?: DeploymentStatistics; moderation?: Moderation } = {};
   const admin = (request: IncomingMessage, response: ServerResponse, path: string): void => {
-    if (!started.statistics) return void response.writeHead(503).end();
-    createAdminApi({ tokens: config.adminTokens, statistics: started.statistics })(request, response, path);
+    if (!started.statistics || !started.moderation) return void response.writeHead(503).end();
+    createAdminApi({
+      tokens: config.adminTokens,
+      statistics: started.statistics,
+      moderation: started.moderation,
+      maxMessageLength: config.maxMessageLength,
+      log,
+    })(request, response, path);
   };
   httpServer.on('request', createRequestHandler({ webRoot: options.webRoot ?? DEFAULT_WEB_ROOT, isReady: () => ready, readiness, admin, adminUi: config.adminUi !== 'off', session }));
 
@@ -140,7 +149,10 @@ export async function createApp(options: AppOptions): Promise<App> {
   const stopObservingEngine = observeEngine(io, log.child({ module: 'engine' }));
   identifySockets(io);
   const identities = new Identities(io, store, log.child({ module: 'identity' }), options.adapter.spansProcesses, cookies);
-  authenticateSockets(io, store, identities, log.child({ module: 'auth' }));
+  // Before the first connection is let in: every handshake asks whether its user is banned.
+  const restrictions = new Restrictions(store, log.child({ module: 'moderation' }));
+  await restrictions.reload();
+  authenticateSockets(io, store, identities, restrictions, log.child({ module: 'auth' }));
   checkHandshakeRooms(io);
   // Before the first await: other servers ask this one about presence as soon as its
   // adapter has said hello, and an unanswered request holds theirs up for 5 s.
@@ -156,12 +168,22 @@ export async function createApp(options: AppOptions): Promise<App> {
   options.redis?.onReconnect(() => void delivery.resync());
   const inFlight = new InFlight();
   const chatLog = log.child({ module: 'events' });
+  const appends = new Appends(store, delivery, roomWire.origins, inFlight);
+  const moderation = new Moderation({
+    io,
+    store,
+    appends,
+    restrictions,
+    roles: new Roles(store, config.admins),
+    log: log.child({ module: 'moderation' }),
+    generalRoomId: generalRoom.id,
+  });
   const door = new EventDoor({
     io,
     store,
     delivery,
     roomWire,
-    appends: new Appends(store, delivery, roomWire.origins, inFlight),
+    appends,
     config,
     log: chatLog,
     generalRoom,
@@ -169,7 +191,11 @@ export async function createApp(options: AppOptions): Promise<App> {
     presence,
     prices,
     loginBackOff: new LoginBackOff(prices),
+    moderation,
+    restrictions,
+    statistics,
   });
+  started.moderation = moderation;
 
   io.on('connection', (socket) => {
     door.connect(socket);
@@ -199,6 +225,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     await new Promise<void>((resolve) => io.close(() => resolve()));
     identities.close();
     statistics.close();
+    restrictions.close();
     door.close();
     stopObservingEngine();
     delivery.close();

@@ -63,6 +63,11 @@ export interface Config {
   readonly drainMs: number;
   /** Bearer tokens of the HTTP admin API (`/admin/api/`); empty (the default) turns it off. */
   readonly adminTokens: readonly string[];
+  /**
+   * PARLEY_ADMINS: usernames (any letter case) of the first admins, who are admins whatever
+   * roles are stored; they name moderators and further admins from the admin panel. @default none
+   */
+  readonly admins: readonly string[];
   /** Socket.IO's Admin UI: off (@default), or read-only / read-write behind the admin tokens. */
   readonly adminUi: 'off' | 'readonly' | 'readwrite';
   /**
@@ -172,6 +177,7 @@ const schema = z.object({
     .string()
     .default('')
     .refine((text) => commaList(text).every((token) => token.length >= 24), 'each token must be at least 24 characters'),
+  PARLEY_ADMINS: z.string().default(''),
   PARLEY_LIMITS: z.string().optional(),
   PARLEY_HEAD_TIMEOUT_MS: integer(5000, 100, 600_000),
   PARLEY_MAX_PENDING_CONNECTIONS: integer(1024, 1, 1_000_000),
@@ -236,6 +242,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     drainMs: e.PARLEY_DRAIN_MS,
     adminTokens: Object.freeze(commaList(e.PARLEY_ADMIN_TOKENS)),
     adminUi: e.PARLEY_ADMIN_UI,
+    admins: Object.freeze(commaList(e.PARLEY_ADMINS)),
     headTimeoutMs: e.PARLEY_HEAD_TIMEOUT_MS,
     maxPendingConnections: e.PARLEY_MAX_PENDING_CONNECTIONS,
     maxPendingPerAddress: e.PARLEY_MAX_PENDING_PER_ADDRESS,

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { accountUser, type Identities, type Identity } from '../accounts/identities.js';
 import { hashSecret } from '../accounts/secrets.js';
 import type { Logger } from '../log.js';
+import { describeRestriction, type Restrictions } from '../moderation/restrictions.js';
+import type { Restriction } from '../store/moderation.js';
 import type { Store } from '../store/store.js';
 import type { ParleyServer } from '../types.js';
 import { browserSessionOf } from './session-cookie.js';
@@ -12,10 +14,11 @@ const tokenSchema = z.union([z.string().min(1).max(256), z.null(), z.undefined()
 /**
  * Who is this socket, after identifySockets: the account of `auth.token` (a bad or
  * expired token is refused with a reason), else the account the browser session (cookie)
- * is signed in to, else a guest with a unique nickname. Runs on recovered connections too,
- * so a session ended while a tab was away is not brought back by connection state recovery.
+ * is signed in to, else a guest with a unique nickname; a banned user is refused with the
+ * ban's reason. Runs on recovered connections too, so neither a session ended nor a ban
+ * imposed while a tab was away is undone by connection state recovery.
  */
-export function authenticateSockets(io: ParleyServer, store: Store, identities: Identities, log: Logger): void {
+export function authenticateSockets(io: ParleyServer, store: Store, identities: Identities, restrictions: Restrictions, log: Logger): void {
   io.use((socket, next) => {
     const token = tokenSchema.safeParse(socket.handshake.auth['token']);
     if (!token.success) {
@@ -26,6 +29,11 @@ export function authenticateSockets(io: ParleyServer, store: Store, identities: 
     identify(store, identities, token.data ?? undefined, browserSession, socket.data.senderKey).then(
       (identity) => {
         if (!identity) return next(new Error('invalid or expired session token; sign in again'));
+        const ban = restrictions.banOf(identity.user.id);
+        if (ban) {
+          log.info({ socketId: socket.id, userId: identity.user.id, recovered: socket.recovered }, 'banned user refused');
+          return next(bannedError(ban));
+        }
         identities.assign(socket, identity);
         next();
       },
@@ -36,6 +44,14 @@ export function authenticateSockets(io: ParleyServer, store: Store, identities: 
     );
   });
   io.on('connection', (socket) => identities.track(socket, browserSessionOf(socket.request)));
+}
+
+/**
+ * The handshake refusal of a banned user: `connect_error` with the reason in its message
+ * and `data` ({ code: 'BANNED', reason, until }) for clients to show.
+ */
+export function bannedError(ban: Restriction): Error & { data: { code: 'BANNED'; reason: string; until: number | null } } {
+  return Object.assign(new Error(describeRestriction(ban)), { data: { code: 'BANNED' as const, reason: ban.reason, until: ban.expiresAt } });
 }
 
 /** The identity of a handshake; undefined when it presented a token that is not valid. */

@@ -1,3 +1,4 @@
+import { describeRestriction, type Restrictions } from '../moderation/restrictions.js';
 import { follows } from '../presence/connection-rooms.js';
 import type { Follows } from '../rooms/follows.js';
 import { ErrorCode, fail, type Ack } from '../shared/errors.js';
@@ -24,6 +25,7 @@ export async function checkAccess(
   socket: ParleySocket,
   connectionFollows: Follows,
   store: Store,
+  restrictions: Restrictions,
 ): Promise<AccessResult> {
   const { user } = socket.data;
   switch (access) {
@@ -46,6 +48,8 @@ export async function checkAccess(
   }
   if (!member) return { refusal: fail(ErrorCode.NOT_MEMBER, 'not a member of the room; room:join first') };
   if (access === 'member') return { room };
+  const mute = restrictions.muteOf(roomId, user.id);
+  if (mute) return { refusal: fail(ErrorCode.MUTED, describeRestriction(mute)) };
   if (!(await connectionFollows.isLive(roomId))) {
     return { refusal: fail(ErrorCode.NOT_MEMBER, 'this connection does not follow the room; room:join first') };
   }

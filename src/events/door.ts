@@ -116,7 +116,7 @@ export class EventDoor {
     const { services } = this;
     let result: Ack<unknown>;
     try {
-      const access = await checkAccess(spec.access as Access<Record<string, unknown>>, parsed.data, socket, state.follows, services.store);
+      const access = await checkAccess(spec.access as Access<Record<string, unknown>>, parsed.data, socket, state.follows, services.store, services.restrictions);
       if ('refusal' in access) return this.refuse(socket, state, event, access.refusal, respond);
       result = await spec.handle({ input: parsed.data, socket, follows: state.follows, room: access.room, address: state.address, services });
     } catch (error) {

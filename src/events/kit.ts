@@ -8,6 +8,9 @@ import type { RoomWire } from '../delivery/room-wire.js';
 import type { LimitName } from '../limits/catalog.js';
 import type { Prices } from '../limits/price.js';
 import type { Logger } from '../log.js';
+import type { Moderation } from '../moderation/moderation.js';
+import type { Restrictions } from '../moderation/restrictions.js';
+import type { DeploymentStatistics } from '../operations/deployment-stats.js';
 import type { Presence } from '../presence/presence.js';
 import type { Follows } from '../rooms/follows.js';
 import type { Ack } from '../shared/errors.js';
@@ -35,6 +38,12 @@ export interface Services {
   readonly prices: Prices;
   /** Failed logins per account name, shared across workers and nodes. */
   readonly loginBackOff: LoginBackOff;
+  /** Kick, ban, mute, move, delete, announce, roles and the audit log (src/moderation/). */
+  readonly moderation: Moderation;
+  /** Bans and mutes in force, known to this server (mutes are checked at the door). */
+  readonly restrictions: Restrictions;
+  /** The whole deployment at a glance (src/operations/). */
+  readonly statistics: DeploymentStatistics;
 }
 
 /**
@@ -45,8 +54,9 @@ export interface Services {
  *   room are refused alike, as UNKNOWN_ROOM, so the answer reveals nothing).
  * - `follower`: the user may read `roomId` (a public room, or a member) and this connection
  *   follows it live; checked only when the payload names a room.
- * - `writer`: a member, and this connection follows the room live through the room protocol
- *   (so an acknowledged offset N means the socket was sent every other event below N).
+ * - `writer`: a member, not muted there (MUTED), and this connection follows the room live
+ *   through the room protocol (so an acknowledged offset N means the socket was sent every
+ *   other event below N).
  * - `author`: a writer, and `target` is a live message of the room written by this user.
  */
 export type Access<Input> =

@@ -9,6 +9,7 @@ import { historyBefore } from './messages/history-before.js';
 import { messageDelete } from './messages/message-delete.js';
 import { messageEdit } from './messages/message-edit.js';
 import { messageSend } from './messages/message-send.js';
+import { moderationEvents } from './moderation/moderation-events.js';
 import { readMark } from './messages/read-mark.js';
 import { presenceList } from './presence/presence-list.js';
 import { typing } from './presence/typing.js';
@@ -49,6 +50,8 @@ export function eventTable(config: Config) {
 
     typing,
     'presence:list': presenceList,
+
+    ...moderationEvents(config.maxMessageLength),
   } as const satisfies { [Event in keyof ClientToServerEvents]: unknown };
 }
 

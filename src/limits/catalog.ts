@@ -49,6 +49,8 @@ export const DEFAULT_LIMITS = {
   'login-attempts.name': { scope: 'name', points: 50, seconds: 3600 },
   /** Accounts one address may create. */
   'register.address': { scope: 'address', points: 20, seconds: 3600 },
+  /** Moderation actions of one user (each writes the store and reaches every server); refused at once for members. */
+  'moderation.user': { scope: 'user', points: 120, seconds: 60 },
   /** Sign-outs (each ends a session and renames every tab). */
   'logout.user': { scope: 'user', points: 10, seconds: 60 },
   /**

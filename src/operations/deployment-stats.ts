@@ -1,5 +1,5 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import type { ServerStats } from '../shared/events.js';
+import type { DeploymentView, ServerStats } from '../shared/events.js';
 import { chatRoomOf } from '../socket-rooms.js';
 import type { ParleyServer } from '../types.js';
 import { messagesStored } from './metrics.js';
@@ -19,13 +19,7 @@ export interface ServerIdentity {
 }
 
 /** The deployment at a glance: every server that answered, and those expected that did not. */
-export interface DeploymentStats {
-  readonly servers: readonly ServerStats[];
-  /** Expected but silent within the timeout: a worker of a node that answered, or a node seen lately. */
-  readonly missing: readonly { readonly node: string; readonly worker: number | null }[];
-  readonly totals: { readonly clients: number; readonly sockets: number; readonly messagesPerSecond: number };
-  readonly timeoutMs: number;
-}
+export type DeploymentStats = DeploymentView;
 
 /**
  * One server's side of the deployment statistics: answers every other server's

@@ -29,6 +29,12 @@ export const ErrorCode = {
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   /** The event is for guests (guest:nickname) and this connection is signed in to an account. */
   ALREADY_SIGNED_IN: 'ALREADY_SIGNED_IN',
+  /** The user's role does not allow this (moderation), or its target outranks them. */
+  FORBIDDEN: 'FORBIDDEN',
+  /** The account is banned (account:login); a banned user's handshake is refused with `data.code` BANNED. */
+  BANNED: 'BANNED',
+  /** A moderator muted the user in this room: messages, edits and deletions there are refused. */
+  MUTED: 'MUTED',
   /** The connection sent faster than its rate limit allows; wait and retry. */
   RATE_LIMITED: 'RATE_LIMITED',
   /** Storage is busy or down; the same request may succeed later. */

@@ -95,6 +95,44 @@ export interface Session {
   readonly exchange: string;
 }
 
+/** What a moderator did to this user, sent to every tab of theirs. */
+export interface ModerationNotice {
+  readonly action: 'kick' | 'ban' | 'mute' | 'unmute' | 'move-in' | 'move-out';
+  /** The room of a mute or move; null otherwise. */
+  readonly roomId: number | null;
+  readonly reason: string;
+  /** The moderator's name. */
+  readonly by: string;
+  /** When a ban or mute ends by itself (milliseconds since the epoch); null for never. */
+  readonly until: number | null;
+}
+
+/** A ban or mute in force, as moderators see it. */
+export interface RestrictionView {
+  readonly kind: 'ban' | 'mute';
+  readonly userId: string;
+  readonly roomId: number | null;
+  readonly reason: string;
+  readonly by: string;
+  readonly createdAt: number;
+  readonly expiresAt: number | null;
+}
+
+/** One moderation action, as the audit log keeps it. */
+export interface AuditView {
+  readonly id: number;
+  readonly at: number;
+  readonly actor: string;
+  readonly actorName: string;
+  readonly action: string;
+  readonly target: string | null;
+  readonly roomId: number | null;
+  readonly detail: string;
+}
+
+/** A user's role: what they may do beyond chatting. */
+export type RoleName = 'member' | 'moderator' | 'admin';
+
 type Answer<T> = (result: Ack<T>) => void;
 
 /**
@@ -148,6 +186,33 @@ export interface ClientToServerEvents {
   typing: (payload: unknown, ack?: Answer<null>) => void;
   /** Who is online: in one room ({ roomId }) or overall ({}). One entry per user. */
   'presence:list': (payload: unknown, ack: Answer<PublicUser[]>) => void;
+
+  /** This user's role ({}): the web client shows its admin panel to moderators and admins. */
+  'mod:me': (payload: unknown, ack: Answer<{ role: RoleName }>) => void;
+  /** Moderators: disconnect every connection of a user ({ userId, reason? }). */
+  'mod:kick': (payload: unknown, ack: Answer<{ connections: number }>) => void;
+  /** Admins: ban a user ({ userId, reason?, minutes? }): disconnected everywhere, refused until it ends. */
+  'mod:ban': (payload: unknown, ack: Answer<RestrictionView>) => void;
+  /** Admins: lift a ban ({ userId }). */
+  'mod:unban': (payload: unknown, ack: Answer<null>) => void;
+  /** Moderators: mute a user in a public room ({ userId, roomId, reason?, minutes? }). */
+  'mod:mute': (payload: unknown, ack: Answer<RestrictionView>) => void;
+  /** Moderators: lift a mute ({ userId, roomId }). */
+  'mod:unmute': (payload: unknown, ack: Answer<null>) => void;
+  /** Moderators: move a user into or out of a public room ({ userId, roomId, to: 'in' | 'out' }). */
+  'mod:move': (payload: unknown, ack: Answer<null>) => void;
+  /** Moderators: delete anyone's message in a public room ({ roomId, target, reason? }), as an ordered event. */
+  'mod:delete': (payload: unknown, ack: Answer<SentMessage>) => void;
+  /** Admins: post a message to every public room ({ text }). */
+  'mod:announce': (payload: unknown, ack: Answer<{ rooms: number }>) => void;
+  /** Admins: give an account a role ({ username, role }). */
+  'mod:role': (payload: unknown, ack: Answer<{ userId: string; role: RoleName }>) => void;
+  /** Moderators: the bans and mutes in force ({}). */
+  'mod:restrictions': (payload: unknown, ack: Answer<RestrictionView[]>) => void;
+  /** Admins: the audit log, newest first ({ before?, limit? }). */
+  'mod:audit': (payload: unknown, ack: Answer<AuditView[]>) => void;
+  /** Admins: the whole deployment at a glance ({}): every server's figures, and those missing. */
+  'mod:stats': (payload: unknown, ack: Answer<DeploymentView>) => void;
 }
 
 /** Events the server sends. */
@@ -169,6 +234,8 @@ export interface ServerToClientEvents {
   typing: (roomId: number, user: PublicUser, typing: boolean) => void;
   /** This connection's identity changed (signed in, out, renamed). */
   'session:user': (user: PublicUser) => void;
+  /** A moderator acted on this user (kick and ban: just before the connection closes). */
+  moderation: (notice: ModerationNotice) => void;
 }
 
 /** A stored message as it travels between the servers of a deployment. */
@@ -225,6 +292,8 @@ export interface InterServerEvents {
   'presence:announced': (notices: PresenceNotice[]) => void;
   /** Presence: a starting server asks what has been announced so far. */
   'presence:state': (answer: (report: NodePresence) => void) => void;
+  /** Moderation: bans or mutes changed; every server re-reads them, then answers. */
+  'moderation:changed': (answer: (done: boolean) => void) => void;
   /** Operations: every server answers with its own figures (src/operations/deployment-stats.ts). */
   'stats:collect': (answer: (stats: ServerStats) => void) => void;
 }
@@ -249,6 +318,15 @@ export interface ServerStats {
   readonly eventLoopDelayMs: { readonly mean: number; readonly p99: number; readonly max: number };
   readonly memory: { readonly rssBytes: number; readonly heapUsedBytes: number };
   readonly uptimeSeconds: number;
+}
+
+/** The deployment at a glance (`mod:stats`, `GET /admin/api/stats`). */
+export interface DeploymentView {
+  readonly servers: readonly ServerStats[];
+  /** Expected but silent within the timeout. */
+  readonly missing: readonly { readonly node: string; readonly worker: number | null }[];
+  readonly totals: { readonly clients: number; readonly sockets: number; readonly messagesPerSecond: number };
+  readonly timeoutMs: number;
 }
 
 /** What `presence:collect` asks: one chat room's users, or every user with their rooms (null). */

@@ -1,5 +1,6 @@
 import { decoyHash, HashQueueFullError, hashPassword, needsRehash, verifyPassword } from '../../accounts/passwords.js';
 import { signIn } from '../../accounts/sign-in.js';
+import { describeRestriction } from '../../moderation/restrictions.js';
 import { ErrorCode, fail, ok } from '../../shared/errors.js';
 import type { Logger } from '../../log.js';
 import type { Store } from '../../store/store.js';
@@ -12,13 +13,14 @@ import { credentialsSchema } from './credentials.js';
  * answered after the same scrypt work, so the answer does not reveal which usernames exist.
  * Failures back off per name (see LoginBackOff): a locked name is refused before any
  * hashing. A hash made at a lower cost than today's is replaced after a successful check.
- * When this process already runs and queues as many hashes as it may, UNAVAILABLE.
+ * When this process already runs and queues as many hashes as it may, UNAVAILABLE. A banned
+ * account is answered BANNED (after the password check, so the answer tells a stranger nothing).
  */
 export const login = defineEvent({
   schema: credentialsSchema,
   price: ['password.connection', 'password.address'],
   access: 'anyone',
-  handle: async ({ input: { username, password }, socket, address, services: { store, identities, loginBackOff, log } }) => {
+  handle: async ({ input: { username, password }, socket, address, services: { store, identities, loginBackOff, restrictions, log } }) => {
     if (!(await loginBackOff.attempt(username, address))) {
       return fail(ErrorCode.RATE_LIMITED, 'too many failed logins for this name; try again later');
     }
@@ -36,6 +38,8 @@ export const login = defineEvent({
       return fail(ErrorCode.INVALID_CREDENTIALS, 'unknown username or wrong password');
     }
     await loginBackOff.succeeded(username, address);
+    const ban = restrictions.banOf(`a:${account.id}`);
+    if (ban) return fail(ErrorCode.BANNED, describeRestriction(ban));
     if (needsRehash(storedHash)) await rehash(account.id, password, store, log);
     return ok(await signIn(socket, store, identities, { id: account.id, username: account.username }));
   },

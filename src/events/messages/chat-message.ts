@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { idempotencyKey } from '../../delivery/idempotency.js';
-import { ok } from '../../shared/errors.js';
+import { describeRestriction } from '../../moderation/restrictions.js';
+import { ErrorCode, fail, ok } from '../../shared/errors.js';
 import type { SentMessage } from '../../shared/events.js';
 import { defineEvent } from '../kit.js';
 import { storableString, textSchema } from '../schemas.js';
@@ -23,6 +24,8 @@ export const chatMessage = (maxMessageLength: number) =>
     access: 'anyone',
     silentWhenRetriable: true,
     handle: async ({ input: { text, clientOffset }, socket, services }) => {
+      const mute = services.restrictions.muteOf(services.generalRoom.id, socket.data.user.id);
+      if (mute) return fail(ErrorCode.MUTED, describeRestriction(mute));
       const sent: SentMessage = await services.appends.append({
         roomId: services.generalRoom.id,
         author: socket.data.nickname,
