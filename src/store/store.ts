@@ -6,6 +6,7 @@
 import type { AccountStore } from './accounts.js';
 import type { ModerationStore } from './moderation.js';
 import type { RoomStore } from './rooms.js';
+import type { SearchStore } from './search.js';
 
 /** A room's id and unique name. `general` always exists: it is the tutorial's room. */
 export interface Room {
@@ -62,9 +63,10 @@ export interface AppendResult {
 
 /**
  * Everything Parley keeps: messages (below), rooms and membership (RoomStore), identity
- * (AccountStore), roles, bans, mutes and the audit log (ModerationStore).
+ * (AccountStore), roles, bans, mutes and the audit log (ModerationStore), full-text search
+ * (SearchStore).
  */
-export interface Store extends RoomStore, AccountStore, ModerationStore {
+export interface Store extends RoomStore, AccountStore, ModerationStore, SearchStore {
   /**
    * Stores a message with its room's next offset, durably, before resolving. Appends that
    * arrive together are committed in one transaction (group commit).

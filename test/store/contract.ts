@@ -12,6 +12,7 @@ import {
 import { accountsContract } from './accounts-contract.js';
 import { moderationContract } from './moderation-contract.js';
 import { roomsContract } from './rooms-contract.js';
+import { searchContract } from './search-contract.js';
 import type { HarnessFactory, StoreHarness } from './harness.js';
 
 interface Context {
@@ -351,4 +352,5 @@ export function storeContract(name: string, factory: HarnessFactory, skip: strin
   accountsContract(name, factory, skip);
   roomsContract(name, factory, skip);
   moderationContract(name, factory, skip);
+  searchContract(name, factory, skip);
 }

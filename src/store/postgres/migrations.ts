@@ -201,6 +201,48 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 9,
+    name: 'full-text search: every live message as it reads now, kept by a trigger',
+    sql: `
+      -- ids in the order messages were stored, so the newest come first without a sort
+      CREATE TABLE message_search (
+        id      bigint  GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        room_id integer NOT NULL,
+        seq     bigint  NOT NULL,
+        text    text    NOT NULL,
+        tsv     tsvector NOT NULL,
+        UNIQUE (room_id, seq)
+      );
+      CREATE INDEX message_search_tsv ON message_search USING gin (tsv);
+      INSERT INTO message_search (room_id, seq, text, tsv)
+        SELECT m.room_id, m.seq, t.text, to_tsvector('simple', t.text)
+          FROM messages m
+          CROSS JOIN LATERAL (
+            SELECT coalesce(
+              (SELECT e.content FROM messages e WHERE e.room_id = m.room_id AND e.target = m.seq AND e.kind = 'edit' ORDER BY e.seq DESC LIMIT 1),
+              m.content) AS text) t
+         WHERE m.kind = 'message'
+           AND NOT EXISTS (SELECT 1 FROM messages d WHERE d.room_id = m.room_id AND d.target = m.seq AND d.kind = 'delete')
+         ORDER BY m.created_at, m.room_id, m.seq;
+      -- once per statement, over all the rows it stored (parley_append stores a batch in one):
+      -- in the transaction that stores each event, so a search never misses or outlives one
+      CREATE FUNCTION parley_index_messages() RETURNS trigger LANGUAGE plpgsql AS $fn$
+      BEGIN
+        INSERT INTO message_search (room_id, seq, text, tsv)
+          SELECT room_id, seq, content, to_tsvector('simple', content) FROM stored WHERE kind = 'message' ORDER BY room_id, seq;
+        UPDATE message_search s SET text = e.content, tsv = to_tsvector('simple', e.content)
+          FROM (SELECT DISTINCT ON (room_id, target) room_id, target, content FROM stored WHERE kind = 'edit'
+                 ORDER BY room_id, target, seq DESC) e
+         WHERE s.room_id = e.room_id AND s.seq = e.target;
+        DELETE FROM message_search s USING stored d WHERE d.kind = 'delete' AND s.room_id = d.room_id AND s.seq = d.target;
+        RETURN NULL;
+      END
+      $fn$;
+      CREATE TRIGGER messages_search AFTER INSERT ON messages
+        REFERENCING NEW TABLE AS stored FOR EACH STATEMENT EXECUTE FUNCTION parley_index_messages();
+    `,
+  },
 ];
 
 /**

@@ -12,11 +12,13 @@ import {
   type StoredMessage,
 } from '../store.js';
 import type { AuditDraft, AuditEntry, Restriction, Role } from '../moderation.js';
+import type { SearchPage, SearchQuery } from '../search.js';
 import type { DirectoryPage, DirectoryQuery, Member, RoomListing, RoomRecord } from '../rooms.js';
 import { SchemaTooNewError } from '../schema-version.js';
 import { appendRoomBatch, MESSAGE_COLUMNS, toMessage, type MessageRow } from './append-batch.js';
 import { PostgresAccounts } from './accounts.js';
 import { PostgresModeration } from './moderation.js';
+import { PostgresSearch } from './search.js';
 import { PostgresRooms } from './rooms.js';
 import { withClient } from './checkout.js';
 import { unstorableDraft } from '../unstorable.js';
@@ -85,6 +87,8 @@ export class PostgresStore implements Store {
   private readonly rooms: PostgresRooms;
   /** Roles, bans, mutes and the audit log: ./moderation.ts, on this pool. */
   private readonly moderation: PostgresModeration;
+  /** Full-text search: ./search.ts, on this pool. */
+  private readonly searching: PostgresSearch;
 
   private constructor(
     private readonly pool: pg.Pool,
@@ -98,6 +102,7 @@ export class PostgresStore implements Store {
     this.accounts = new PostgresAccounts(pool, (operation, text, values) => this.query(operation, text, values));
     this.rooms = new PostgresRooms(pool, (operation, text, values) => this.query(operation, text, values));
     this.moderation = new PostgresModeration(pool, (operation, text, values) => this.query(operation, text, values));
+    this.searching = new PostgresSearch((operation, text, values) => this.query(operation, text, values));
   }
 
   /**
@@ -273,6 +278,10 @@ export class PostgresStore implements Store {
 
   markRead(roomId: number, userId: string, offset: number): Promise<number> {
     return this.rooms.markRead(roomId, userId, offset);
+  }
+
+  searchMessages(query: SearchQuery): Promise<SearchPage> {
+    return this.searching.search(query);
   }
 
   // ModerationStore: thin wrappers, the queries live in ./moderation.ts.

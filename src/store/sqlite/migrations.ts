@@ -178,4 +178,44 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 8,
+    name: 'full-text search: every live message as it reads now, kept by triggers',
+    sql: `
+      -- rowids in the order messages were stored, so the newest come first without a sort
+      CREATE TABLE search_rows (
+        id      INTEGER PRIMARY KEY,
+        room_id INTEGER NOT NULL,
+        seq     INTEGER NOT NULL,
+        UNIQUE (room_id, seq)
+      );
+      CREATE VIRTUAL TABLE message_search USING fts5 (text, tokenize = 'unicode61 remove_diacritics 2');
+      INSERT INTO search_rows (room_id, seq)
+        SELECT room_id, seq FROM messages m
+         WHERE kind = 'message'
+           AND NOT EXISTS (SELECT 1 FROM messages d WHERE d.room_id = m.room_id AND d.target = m.seq AND d.kind = 'delete')
+         ORDER BY created_at, room_id, seq;
+      INSERT INTO message_search (rowid, text)
+        SELECT s.id, coalesce(
+                 (SELECT e.content FROM messages e WHERE e.room_id = s.room_id AND e.target = s.seq AND e.kind = 'edit' ORDER BY e.seq DESC LIMIT 1),
+                 m.content)
+          FROM search_rows s JOIN messages m ON m.room_id = s.room_id AND m.seq = s.seq;
+      -- in the transaction that stores each event: a search never misses or outlives one
+      CREATE TRIGGER messages_search_message AFTER INSERT ON messages WHEN NEW.kind = 'message'
+      BEGIN
+        INSERT INTO search_rows (room_id, seq) VALUES (NEW.room_id, NEW.seq);
+        INSERT INTO message_search (rowid, text) VALUES (last_insert_rowid(), NEW.content);
+      END;
+      CREATE TRIGGER messages_search_edit AFTER INSERT ON messages WHEN NEW.kind = 'edit'
+      BEGIN
+        UPDATE message_search SET text = NEW.content
+         WHERE rowid = (SELECT id FROM search_rows WHERE room_id = NEW.room_id AND seq = NEW.target);
+      END;
+      CREATE TRIGGER messages_search_delete AFTER INSERT ON messages WHEN NEW.kind = 'delete'
+      BEGIN
+        DELETE FROM message_search WHERE rowid = (SELECT id FROM search_rows WHERE room_id = NEW.room_id AND seq = NEW.target);
+        DELETE FROM search_rows WHERE room_id = NEW.room_id AND seq = NEW.target;
+      END;
+    `,
+  },
 ];

@@ -14,10 +14,12 @@ import {
   type StoredMessage,
 } from '../store.js';
 import type { AuditDraft, AuditEntry, Restriction, Role } from '../moderation.js';
+import type { SearchPage, SearchQuery } from '../search.js';
 import type { DirectoryPage, DirectoryQuery, Member, RoomListing, RoomRecord } from '../rooms.js';
 import { MESSAGE_COLUMNS, toMessage, type MessageRow } from './message-row.js';
 import { SqliteAccounts } from './accounts.js';
 import { SqliteModeration } from './moderation.js';
+import { SqliteSearch } from './search.js';
 import { migrations } from './migrations.js';
 import { refuseNewerSchema } from '../schema-version.js';
 import { SqliteRooms } from './rooms.js';
@@ -57,6 +59,8 @@ export class SqliteStore implements Store {
   private readonly accounts: SqliteAccounts;
   /** Roles, bans, mutes and the audit log: ./moderation.ts, on this connection. */
   private readonly moderation: SqliteModeration;
+  /** Full-text search: ./search.ts, on this connection. */
+  private readonly searching: SqliteSearch;
 
   /**
    * @param options.readOnly opens a connection that only reads a database another
@@ -101,6 +105,7 @@ export class SqliteStore implements Store {
     this.accounts = new SqliteAccounts(this.db, (query) => this.read(query));
     this.rooms = new SqliteRooms(this.db);
     this.moderation = new SqliteModeration(this.db, (query) => this.read(query));
+    this.searching = new SqliteSearch(this.db);
   }
 
   checkWritable(): Promise<void> {
@@ -239,6 +244,10 @@ export class SqliteStore implements Store {
 
   async markRead(roomId: number, userId: string, offset: number): Promise<number> {
     return this.read(() => this.rooms.markRead(roomId, userId, offset));
+  }
+
+  async searchMessages(query: SearchQuery): Promise<SearchPage> {
+    return this.read(() => this.searching.search(query));
   }
 
   // ModerationStore: thin wrappers, the statements live in ./moderation.ts.
