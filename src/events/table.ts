@@ -19,6 +19,7 @@ import { roomDirectory } from './rooms/room-directory.js';
 import { roomJoin } from './rooms/room-join.js';
 import { roomLeave } from './rooms/room-leave.js';
 import { roomList } from './rooms/room-list.js';
+import { searchMessages } from './search/search-messages.js';
 
 /**
  * Every client event, once: its schema, price, access rule and handler are in its own file
@@ -47,6 +48,7 @@ export function eventTable(config: Config) {
     'message:delete': messageDelete,
     'history:before': historyBefore,
     'read:mark': readMark,
+    'search:messages': searchMessages,
 
     typing,
     'presence:list': presenceList,

@@ -76,6 +76,14 @@ export interface RoomEvent {
   readonly clientId?: string;
 }
 
+/** One page of `search:messages`. */
+export interface SearchResults {
+  /** Newest first: each message (kind 'message') with the text it has now. */
+  readonly hits: readonly { readonly event: RoomEvent; readonly roomName: string }[];
+  /** Send as `before` for the next page; null on the last page. */
+  readonly next: number | null;
+}
+
 /** Someone joined or left a room, or came online or went offline (room null). */
 export interface PresenceNotice {
   readonly roomId: number | null;
@@ -181,6 +189,12 @@ export interface ClientToServerEvents {
   'history:before': (payload: unknown, ack: Answer<RoomEvent[]>) => void;
   /** Move the read marker ({ roomId, offset }); it never moves backwards. */
   'read:mark': (payload: unknown, ack: Answer<RoomSummary>) => void;
+
+  /**
+   * Full-text search ({ query, before?, limit? }): messages as they read now containing every
+   * word of `query`, in public rooms and the user's direct rooms, newest first.
+   */
+  'search:messages': (payload: unknown, ack: Answer<SearchResults>) => void;
 
   /** The user is typing in a room, or stopped ({ roomId, typing }). Never stored. */
   typing: (payload: unknown, ack?: Answer<null>) => void;

@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import { toRoomEvent } from '../../delivery/room-wire.js';
+import { ok } from '../../shared/errors.js';
+import { searchTerms } from '../../store/search.js';
+import { defineEvent } from '../kit.js';
+import { storableString } from '../schemas.js';
+
+/** The most hits one page holds. */
+const MAX_PAGE = 50;
+
+/**
+ * `search:messages` ({ query, before?, limit? }): the messages, as they read now, that
+ * contain every word of `query` (each as a word or the start of one, letter case ignored),
+ * in every public room and the user's own direct rooms, newest first. `before` is the
+ * previous page's `next`. Words are letters and digits; everything else separates them.
+ */
+export const searchMessages = defineEvent({
+  schema: z.object({
+    query: storableString(1, 200),
+    before: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
+    limit: z.number().int().min(1).max(MAX_PAGE).default(20),
+  }),
+  price: ['search.user', 'reads.address'],
+  access: 'anyone',
+  handle: async ({ input: { query, before, limit }, socket, services: { store } }) => {
+    const page = await store.searchMessages({
+      userId: socket.data.user.id,
+      terms: searchTerms(query),
+      limit,
+      ...(before === undefined ? {} : { before }),
+    });
+    return ok({
+      hits: page.hits.map((hit) => ({ event: toRoomEvent(hit.message), roomName: hit.roomName })),
+      next: page.next,
+    });
+  },
+});
