@@ -3,11 +3,11 @@ import { parseArgs } from 'node:util';
 import { ATTACK_NAMES, type AttackName } from './attack/protocol.js';
 import { DEPLOYMENTS, type BenchOptions, type Deployment } from './scenarios/scenario.js';
 
-export const SCENARIO_NAMES = ['busy-room', 'durable-writes', 'fan-out', 'idle-memory', 'catch-up', 'under-attack'] as const;
+export const SCENARIO_NAMES = ['busy-room', 'durable-writes', 'fan-out', 'idle-memory', 'catch-up', 'under-attack', 'search'] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
 /** The scenarios a full run measures on every deployment; the others run on the first one only. */
-export const EVERY_DEPLOYMENT: readonly ScenarioName[] = ['busy-room', 'durable-writes'];
+export const EVERY_DEPLOYMENT: readonly ScenarioName[] = ['busy-room', 'durable-writes', 'search'];
 
 export interface CliOptions extends Omit<BenchOptions, 'database'> {
   readonly scenarios: readonly ScenarioName[];

@@ -9,6 +9,7 @@ import { catchUp } from './scenarios/catch-up.js';
 import { durableWrites } from './scenarios/durable-writes.js';
 import { fanOut } from './scenarios/fan-out.js';
 import { idleMemory } from './scenarios/idle-memory.js';
+import { search } from './scenarios/search.js';
 import { underAttack } from './scenarios/under-attack.js';
 import { DEPLOYMENT_TITLES, type Deployment, type Scenario, type ScenarioReport } from './scenarios/scenario.js';
 
@@ -23,6 +24,7 @@ const scenarios: Record<ScenarioName, Scenario> = {
   'idle-memory': idleMemory,
   'catch-up': catchUp,
   'under-attack': underAttack,
+  search,
 };
 /** The whole run never takes longer than this; servers and clients it started go with it. */
 const WATCHDOG_MS = 30 * 60_000;

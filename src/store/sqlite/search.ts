@@ -9,8 +9,9 @@ const ftsMatch = (terms: readonly string[]): string => terms.map((term) => `"${t
 
 /**
  * Full-text search on the SQLite store: the FTS5 table `message_search`, kept by triggers
- * on `messages` (migration 8), walked newest first (by rowid, the order of storing) and
- * stopped at the page's end, so a page costs the same at a million messages as at ten.
+ * on `messages` (migration 8), walked newest first (its rowid is minus the order of
+ * storing) and stopped at the page's end, so a page costs about the same at a million
+ * messages as at ten.
  */
 export class SqliteSearch {
   private readonly page;
@@ -18,14 +19,14 @@ export class SqliteSearch {
   constructor(db: Database.Database) {
     this.page = db.prepare<{ match: string; before: number; user: string; limit: number }, HitRow>(
       `SELECT m.room_id, m.seq, m.author, f.text AS content, m.created_at, m.kind, m.target, m.author_id, m.client_id,
-              r.name AS room_name, f.rowid AS hit
+              r.name AS room_name, s.id AS hit
          FROM message_search f
-         JOIN search_rows s ON s.id = f.rowid
+         JOIN search_rows s ON s.id = -f.rowid
          JOIN messages m ON m.room_id = s.room_id AND m.seq = s.seq
          JOIN rooms r ON r.id = s.room_id
-        WHERE message_search MATCH @match AND f.rowid < @before
+        WHERE message_search MATCH @match AND f.rowid > -@before
           AND (r.kind = 'public' OR EXISTS (SELECT 1 FROM room_members rm WHERE rm.room_id = r.id AND rm.user_id = @user))
-        ORDER BY f.rowid DESC
+        ORDER BY f.rowid
         LIMIT @limit`,
     );
   }
