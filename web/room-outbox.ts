@@ -2,14 +2,14 @@ import type { ErrorCode } from '../src/shared/errors.js';
 import { newClientOffset } from './outbox-storage.js';
 import type { Outcome } from './rpc.js';
 
-/** A change this tab asks of a room: a new message, an edit or a deletion of its own. */
+/** A change this tab asks of a room: a new message, an edit or a deletion of its own, a reaction. */
 export interface RoomRequest {
-  readonly kind: 'message' | 'edit' | 'delete';
+  readonly kind: 'message' | 'edit' | 'delete' | 'react' | 'unreact';
   readonly roomId: number;
   /** The idempotency key, kept across retries, reconnects and reloads. */
   readonly clientId: string;
   readonly text: string;
-  /** Edits and deletions: the offset of the message they change. */
+  /** Edits, deletions and reactions: the offset of the message they are about. */
   readonly target?: number;
 }
 
@@ -117,7 +117,7 @@ function isRoomRequest(value: unknown): value is RoomRequest {
   if (typeof value !== 'object' || value === null) return false;
   const { kind, roomId, clientId, text, target } = value as Record<string, unknown>;
   return (
-    (kind === 'message' || kind === 'edit' || kind === 'delete') &&
+    (kind === 'message' || kind === 'edit' || kind === 'delete' || kind === 'react' || kind === 'unreact') &&
     Number.isSafeInteger(roomId) &&
     typeof clientId === 'string' &&
     clientId.length > 0 &&

@@ -1,10 +1,12 @@
 import type { PublicUser, RoomEvent } from '../src/shared/events.js';
 import type { MessageList } from './message-list.js';
+import { Reactions } from './reactions.js';
 
-/** What the reader can do to a message of their own. */
+/** What the reader can do to a message: edit and delete their own, react to any. */
 export interface OwnMessageActions {
   edit(target: number, currentText: string): void;
   delete(target: number): void;
+  react(target: number, emoji: string, on: boolean): void;
 }
 
 interface StoredMessage {
@@ -22,6 +24,7 @@ export class RoomTimeline {
   private readonly messages = new Map<number, StoredMessage>();
   private readonly edits = new Map<number, { readonly offset: number; readonly text: string }>();
   private readonly deleted = new Set<number>();
+  private readonly reactions = new Reactions();
   /** The lowest offset loaded so far; older history is asked for below it. */
   oldestLoaded: number | undefined;
   /** No history older than `oldestLoaded` is left to load. */
@@ -55,8 +58,10 @@ export class RoomTimeline {
     if (event.kind === 'edit') {
       const previous = this.edits.get(event.target);
       if (!previous || previous.offset < event.offset) this.edits.set(event.target, { offset: event.offset, text: event.text });
-    } else {
+    } else if (event.kind === 'delete') {
       this.deleted.add(event.target);
+    } else if (!this.reactions.apply(event)) {
+      return;
     }
     this.render(event.target);
   }
@@ -123,6 +128,10 @@ export class RoomTimeline {
     if (own !== (item.dataset.own === 'true')) this.list.setOwn(item, own);
     item.querySelector('.tools')?.remove();
     if (own && !deleted && item.dataset.state === 'delivered') item.append(this.tools(offset, text));
+    item.querySelector('.reactions')?.remove();
+    if (!deleted && item.dataset.state !== 'pending' && item.dataset.state !== 'failed') {
+      item.append(this.reactions.bar(offset, this.me(), (emoji, on) => this.actions.react(offset, emoji, on)));
+    }
   }
 
   private tools(offset: number, text: string): HTMLElement {

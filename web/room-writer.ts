@@ -71,6 +71,11 @@ export class RoomWriter {
     this.write(RoomOutbox.create('delete', roomId, '', target));
   }
 
+  /** Adds (`on`) or takes back this user's `emoji` reaction on message `target`. */
+  react(roomId: number, target: number, emoji: string, on: boolean): void {
+    this.write(RoomOutbox.create(on ? 'react' : 'unreact', roomId, emoji, target));
+  }
+
   /** The pending item of this tab's message `clientId`, when its event comes back (a replay). */
   pendingItem(clientId: string | undefined): HTMLLIElement | undefined {
     return clientId === undefined ? undefined : this.pendingItems.get(clientId);
@@ -100,7 +105,7 @@ export class RoomWriter {
     const item = this.pendingItems.get(req.clientId);
     this.pendingItems.delete(req.clientId);
     if (req.kind !== 'message' || !timeline || !item) {
-      this.rooms.alert(`${req.kind === 'edit' ? 'Edit' : req.kind === 'delete' ? 'Deletion' : 'Message'} not saved: ${reason}`);
+      this.rooms.alert(`${KIND_NAMES[req.kind]} not saved: ${reason}`);
       return;
     }
     const dismiss = { label: 'Dismiss', run: () => timeline.list.remove(item) };
@@ -121,5 +126,15 @@ function sendRequest(socket: ChatSocket, req: RoomRequest): ReturnType<OutboxHoo
   const { roomId, clientId, text, target } = req;
   if (req.kind === 'message') return request(socket, 'message:send', { roomId, text, clientId });
   if (req.kind === 'edit') return request(socket, 'message:edit', { roomId, target, text, clientId });
-  return request(socket, 'message:delete', { roomId, target, clientId });
+  if (req.kind === 'delete') return request(socket, 'message:delete', { roomId, target, clientId });
+  return request(socket, 'message:react', { roomId, target, emoji: text, on: req.kind === 'react', clientId });
 }
+
+/** How a refused request is named to the person. */
+const KIND_NAMES: Readonly<Record<RoomRequest['kind'], string>> = {
+  message: 'Message',
+  edit: 'Edit',
+  delete: 'Deletion',
+  react: 'Reaction',
+  unreact: 'Reaction',
+};

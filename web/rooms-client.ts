@@ -187,6 +187,7 @@ export class RoomsClient {
       const timeline = new RoomTimeline(list, () => this.me, {
         edit: (target, text) => this.composer.startEdit(summary.id, target, text),
         delete: (target) => this.writer.delete(summary.id, target),
+        react: (target, emoji, on) => this.writer.react(summary.id, target, emoji, on),
       });
       room = new RoomState(summary, timeline);
       this.rooms.set(summary.id, room);

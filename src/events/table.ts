@@ -8,6 +8,7 @@ import { chatMessage } from './messages/chat-message.js';
 import { historyBefore } from './messages/history-before.js';
 import { messageDelete } from './messages/message-delete.js';
 import { messageEdit } from './messages/message-edit.js';
+import { messageReact } from './messages/message-react.js';
 import { messageSend } from './messages/message-send.js';
 import { moderationEvents } from './moderation/moderation-events.js';
 import { readMark } from './messages/read-mark.js';
@@ -46,6 +47,7 @@ export function eventTable(config: Config) {
     'message:send': messageSend(config.maxMessageLength),
     'message:edit': messageEdit(config.maxMessageLength),
     'message:delete': messageDelete,
+    'message:react': messageReact,
     'history:before': historyBefore,
     'read:mark': readMark,
     'search:messages': searchMessages,

@@ -65,11 +65,16 @@ export interface RoomDirectoryPage {
 export interface RoomEvent {
   readonly roomId: number;
   readonly offset: number;
-  readonly kind: 'message' | 'edit' | 'delete';
+  /**
+   * `react` / `unreact`: `author` added or took back the emoji `text` on message `target`.
+   * A user reacts with an emoji at most once: replayed in order, the last of their
+   * react/unreact of that emoji on that message decides.
+   */
+  readonly kind: 'message' | 'edit' | 'delete' | 'react' | 'unreact';
   readonly author: PublicUser;
-  /** The text (message, edit); empty for a deletion. */
+  /** The text (message, edit), the emoji (react, unreact); empty for a deletion. */
   readonly text: string;
-  /** The offset of the message an edit or deletion changes. */
+  /** The offset of the message an edit, deletion or reaction is about. */
   readonly target?: number;
   readonly createdAt: number;
   /** The sender's id for this event (`clientId` of message:send), so its tab can match it. */
@@ -185,6 +190,11 @@ export interface ClientToServerEvents {
   'message:edit': (payload: unknown, ack: Answer<SentMessage>) => void;
   /** Delete one's own message ({ roomId, target, clientId }). */
   'message:delete': (payload: unknown, ack: Answer<SentMessage>) => void;
+  /**
+   * Add or take back an emoji reaction ({ roomId, target, emoji, on, clientId }) on a message
+   * of a room the user writes in: stored as a `react` / `unreact` event of the room.
+   */
+  'message:react': (payload: unknown, ack: Answer<SentMessage>) => void;
   /** Older history ({ roomId, before, limit }): events with offset < before, oldest first. */
   'history:before': (payload: unknown, ack: Answer<RoomEvent[]>) => void;
   /** Move the read marker ({ roomId, offset }); it never moves backwards. */
@@ -260,7 +270,7 @@ export interface MessageEnvelope {
   readonly text: string;
   readonly createdAt: number;
   /** Absent on the tutorial's messages: 'message'. */
-  readonly kind?: 'message' | 'edit' | 'delete';
+  readonly kind?: 'message' | 'edit' | 'delete' | 'react' | 'unreact';
   /** Edits and deletions: the offset of the message they change. */
   readonly target?: number | null;
   /** The author's user id. */

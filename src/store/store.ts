@@ -14,8 +14,11 @@ export interface Room {
   readonly name: string;
 }
 
-/** What a room event is: a message, or an edit or deletion of an earlier message. */
-export type EventKind = 'message' | 'edit' | 'delete';
+/**
+ * What a room event is: a message; an edit or deletion of an earlier message; or a user
+ * adding (`react`) or taking back (`unreact`) an emoji reaction to one (its text is the emoji).
+ */
+export type EventKind = 'message' | 'edit' | 'delete' | 'react' | 'unreact';
 
 /** A message as stored: its offset is its position in its room's history. */
 export interface StoredMessage {
@@ -28,7 +31,7 @@ export interface StoredMessage {
   readonly createdAt: number;
   /** 'message' for everything the tutorial's event stores. */
   readonly kind: EventKind;
-  /** The offset of the message an edit or deletion changes; null for messages. */
+  /** The offset of the message an edit, deletion or reaction is about; null for messages. */
   readonly target: number | null;
   /** The author's user id (`socket.data.user.id`); null for rows older than user ids. */
   readonly authorId: string | null;

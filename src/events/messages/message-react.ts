@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { ErrorCode, fail } from '../../shared/errors.js';
+import { defineEvent } from '../kit.js';
+import { clientIdSchema, offsetSchema, roomIdSchema } from '../schemas.js';
+import { appendChange } from './message-change.js';
+
+/**
+ * One emoji: pictographs, with their modifiers, variation selectors, joiners and keycaps
+ * (so 👍🏽, ❤️ and 👩‍💻 pass), at most 32 UTF-16 units. Words and markup do not.
+ */
+const emojiSchema = z
+  .string()
+  .min(1)
+  .max(32)
+  .regex(/^(?:\p{Extended_Pictographic}|\p{Emoji_Modifier}|\p{Regional_Indicator}|[\u200d\ufe0f\u20e3#*0-9])+$/u, 'emoji must be an emoji')
+  .refine((emoji) => /\p{Extended_Pictographic}|\p{Regional_Indicator}/u.test(emoji), 'emoji must be an emoji');
+
+/**
+ * `message:react` ({ roomId, target, emoji, on, clientId }): the user adds (`on` true) or
+ * takes back an emoji reaction on a live message of a room they write in, stored as an
+ * event of its own (`react` / `unreact`) so that clients replaying the room converge, as
+ * for edits. A muted user may not react (access `writer`).
+ */
+export const messageReact = defineEvent({
+  schema: z.object({ roomId: roomIdSchema, target: offsetSchema.min(1), emoji: emojiSchema, on: z.boolean(), clientId: clientIdSchema }),
+  price: ['messages.connection', 'messages.user'],
+  access: 'writer',
+  handle: async (call) => {
+    const { roomId, target, emoji, on } = call.input;
+    if (!(await call.services.store.liveMessage(roomId, target))) {
+      return fail(ErrorCode.UNKNOWN_MESSAGE, `no message at offset ${target}, or it was deleted`);
+    }
+    return appendChange(call, on ? 'react' : 'unreact', emoji);
+  },
+});
