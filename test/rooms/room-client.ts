@@ -29,6 +29,7 @@ export interface RoomCalls {
   'message:send': SentMessage;
   'message:edit': SentMessage;
   'message:delete': SentMessage;
+  'message:react': SentMessage;
   'history:before': RoomEvent[];
   'read:mark': RoomSummary;
 }

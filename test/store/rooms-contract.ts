@@ -223,5 +223,29 @@ export function roomsContract(name: string, factory: HarnessFactory, skip: strin
         assert.equal(await store.liveMessage(lobby.id, 1), undefined);
         assert.equal((await store.liveMessage(lobby.id, 2))?.authorId, alice.userId);
       }));
+    test('reactions are events of their own: kind, emoji and target kept, never unread, the message stays live', { skip }, () =>
+      withStore(async (store) => {
+        const lobby = await store.createRoom('lobby', alice);
+        assert.ok(lobby);
+        await store.addMember(lobby.id, bob);
+        await store.appendMessage(event(lobby.id, alice, 'ship it?'));
+        const react = await store.appendMessage(event(lobby.id, bob, '👍🏽', { kind: 'react', target: 1, clientId: 'r1' }));
+        const unreact = await store.appendMessage(event(lobby.id, bob, '👍🏽', { kind: 'unreact', target: 1, clientId: 'r2' }));
+        await store.appendMessage(event(lobby.id, bob, '👩‍💻', { kind: 'react', target: 1, clientId: 'r3' }));
+        assert.deepEqual([react.message.kind, react.message.text, react.message.target, react.message.offset], ['react', '👍🏽', 1, 2]);
+        assert.deepEqual([unreact.message.kind, unreact.message.text], ['unreact', '👍🏽']);
+        const history = await store.messagesAfter(lobby.id, 0, 10);
+        assert.deepEqual(history.map((m) => [m.kind, m.text, m.target]), [
+          ['message', 'ship it?', null],
+          ['react', '👍🏽', 1],
+          ['unreact', '👍🏽', 1],
+          ['react', '👩‍💻', 1],
+        ]);
+        assert.equal((await store.liveMessage(lobby.id, 1))?.text, 'ship it?', 'reacting changes nothing of the message');
+        assert.equal(await store.liveMessage(lobby.id, 2), undefined, 'a reaction is not a message');
+        const listing = await store.roomListing(lobby.id, alice.userId);
+        assert.equal(listing?.unread, 0, "bob's reactions are not unread messages for alice");
+        assert.equal((await store.roomListing(lobby.id, bob.userId))?.unread, 1, "alice's message is unread for bob");
+      }));
   });
 }

@@ -4,16 +4,20 @@ import { defineEvent } from '../kit.js';
 import { clientIdSchema, offsetSchema, roomIdSchema } from '../schemas.js';
 import { appendChange } from './message-change.js';
 
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
 /**
- * One emoji: pictographs, with their modifiers, variation selectors, joiners and keycaps
- * (so 👍🏽, ❤️ and 👩‍💻 pass), at most 32 UTF-16 units. Words and markup do not.
+ * One emoji: a single grapheme made of pictographs with their modifiers, variation
+ * selectors, joiners and keycaps (so 👍🏽, ❤️ and 👩‍💻 pass), at most 32 UTF-16 units.
+ * Words, markup and strings of several emoji do not.
  */
 const emojiSchema = z
   .string()
   .min(1)
-  .max(32)
+  .refine((emoji) => emoji.length <= 32, 'emoji must be one emoji')
   .regex(/^(?:\p{Extended_Pictographic}|\p{Emoji_Modifier}|\p{Regional_Indicator}|[\u200d\ufe0f\u20e3#*0-9])+$/u, 'emoji must be an emoji')
-  .refine((emoji) => /\p{Extended_Pictographic}|\p{Regional_Indicator}/u.test(emoji), 'emoji must be an emoji');
+  .refine((emoji) => /\p{Extended_Pictographic}|\p{Regional_Indicator}/u.test(emoji), 'emoji must be an emoji')
+  .refine((emoji) => [...graphemes.segment(emoji)].length === 1, 'emoji must be one emoji');
 
 /**
  * `message:react` ({ roomId, target, emoji, on, clientId }): the user adds (`on` true) or
