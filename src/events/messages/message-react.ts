@@ -15,7 +15,7 @@ const emojiSchema = z
   .string()
   .min(1)
   .refine((emoji) => emoji.length <= 32, 'emoji must be one emoji')
-  .regex(/^(?:\p{Extended_Pictographic}|\p{Emoji_Modifier}|\p{Regional_Indicator}|[\u200d\ufe0f\u20e3#*0-9])+$/u, 'emoji must be an emoji')
+  .regex(/^(?:\p{Extended_Pictographic}|\p{Emoji_Modifier}|\p{Regional_Indicator}|\u200d|\ufe0f|\u20e3|[#*0-9])+$/u, 'emoji must be an emoji')
   .refine((emoji) => /\p{Extended_Pictographic}|\p{Regional_Indicator}/u.test(emoji), 'emoji must be an emoji')
   .refine((emoji) => [...graphemes.segment(emoji)].length === 1, 'emoji must be one emoji');
 
