@@ -4,8 +4,10 @@
 // every message once, in order, whatever the network does.
 import type { io as socketIoClient } from 'socket.io-client';
 import type { RoomSummary } from '../src/shared/events.js';
+import { AdminPanel } from './admin-panel.js';
 import { ConnectionStatus } from './connection-status.js';
 import { Identity } from './identity.js';
+import { describeNotice, LastNotice } from './moderation-notices.js';
 import { RoomsClient } from './rooms-client.js';
 import { request, type ChatSocket } from './rpc.js';
 import { startTutorialMode } from './tutorial-mode.js';
@@ -58,8 +60,27 @@ const identity = new Identity(
     accountForm: byId('account-form', HTMLFormElement),
     error: byId('identity-error', HTMLElement),
   },
-  (user) => rooms?.identify(user),
+  (user) => {
+    rooms?.identify(user);
+    void refreshRole();
+  },
 );
+
+// Moderation: the panel for moderators and admins, and what the page says when a
+// moderator acts on this user.
+let admin: AdminPanel | undefined;
+const lastNotice = new LastNotice();
+async function refreshRole(): Promise<void> {
+  if (!admin) return;
+  const before = admin.canModerate;
+  await admin.refresh();
+  if (admin.canModerate !== before) rooms?.rerender();
+}
+socket.on('moderation', (notice) => {
+  const text = describeNotice(notice, (roomId) => rooms?.roomName(roomId) ?? `room ${roomId}`);
+  lastNotice.record(notice, text);
+  byId('alert', HTMLElement).textContent = text;
+});
 socket.on('session:user', (user) => identity.set(user));
 
 /** Which protocol the server speaks: the room list answers, or the event is unknown. */
@@ -100,8 +121,17 @@ async function startRooms(list: readonly RoomSummary[]): Promise<void> {
     },
     status,
   );
+  const started = rooms;
+  admin = new AdminPanel(
+    socket,
+    { button: byId('admin-button', HTMLButtonElement), dialog: byId('admin-dialog', HTMLDialogElement), body: byId('admin-body', HTMLElement) },
+    { activeRoom: () => started.activeRoom(), onlineUsers: () => started.onlineUsers(), me: () => identity.user },
+  );
+  const panel = admin;
+  rooms.canModerate = () => panel.canModerate;
   if (identity.user) rooms.identify(identity.user);
   void identity.connected();
+  void refreshRole();
   await rooms.start(list);
 }
 
@@ -137,11 +167,12 @@ socket.on('connect', () => {
   if (mode === 'rooms') {
     void rooms?.reconnected();
     void identity.connected();
+    void refreshRole();
   }
 });
 socket.on('disconnect', (reason) => {
   // Only a disconnect the server asked for stops the client's automatic reconnection.
-  if (reason === 'io server disconnect') status.show('refused', 'The server closed the connection; reload to rejoin.');
+  if (reason === 'io server disconnect') status.show('refused', lastNotice.recent() ?? 'The server closed the connection; reload to rejoin.');
   else status.show('offline');
 });
 socket.on('connect_error', (error) => {

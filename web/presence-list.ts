@@ -26,6 +26,11 @@ export class PresenceList {
     this.render();
   }
 
+  /** Everyone online now, by name. */
+  users(): PublicUser[] {
+    return [...this.online.values()].sort((a, b) => a.name.localeCompare(b.name));
+  }
+
   /** Who is online now, by id. */
   get(userId: string): PublicUser | undefined {
     return this.online.get(userId);

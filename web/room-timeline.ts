@@ -2,11 +2,15 @@ import type { PublicUser, RoomEvent } from '../src/shared/events.js';
 import type { MessageList } from './message-list.js';
 import { Reactions } from './reactions.js';
 
-/** What the reader can do to a message: edit and delete their own, react to any. */
+/** What the reader can do to a message: edit and delete their own, react to any; moderators delete any. */
 export interface OwnMessageActions {
   edit(target: number, currentText: string): void;
   delete(target: number): void;
   react(target: number, emoji: string, on: boolean): void;
+  /** Whether this reader may delete other people's messages here (a moderator, a public room). */
+  canModerate(): boolean;
+  /** Deletes someone else's message as a moderator. */
+  moderate(target: number): void;
 }
 
 interface StoredMessage {
@@ -128,10 +132,23 @@ export class RoomTimeline {
     if (own !== (item.dataset.own === 'true')) this.list.setOwn(item, own);
     item.querySelector('.tools')?.remove();
     if (own && !deleted && item.dataset.state === 'delivered') item.append(this.tools(offset, text));
+    else if (!own && !deleted && this.actions.canModerate()) item.append(this.moderatorTools(offset, message.author.name));
     item.querySelector('.reactions')?.remove();
     if (!deleted && item.dataset.state !== 'pending' && item.dataset.state !== 'failed') {
       item.append(this.reactions.bar(offset, this.me(), (emoji, on) => this.actions.react(offset, emoji, on)));
     }
+  }
+
+  private moderatorTools(offset: number, author: string): HTMLElement {
+    const group = document.createElement('span');
+    group.className = 'tools moderator';
+    const remove = document.createElement('button');
+    remove.type = 'button';
+    remove.textContent = 'Remove';
+    remove.setAttribute('aria-label', `Remove ${author}'s message (moderator)`);
+    remove.addEventListener('click', () => this.actions.moderate(offset));
+    group.append(remove);
+    return group;
   }
 
   private tools(offset: number, text: string): HTMLElement {

@@ -171,6 +171,35 @@ export class RoomsClient {
     this.renderSidebar();
   }
 
+  /** Whether this user moderates (set by the page from `mod:me`); moderators may remove any message of a public room. */
+  canModerate: () => boolean = () => false;
+
+  /** The room on screen. */
+  activeRoom(): RoomSummary | undefined {
+    return this.active()?.summary;
+  }
+
+  /** Who is online now. */
+  onlineUsers(): PublicUser[] {
+    return this.presence.users();
+  }
+
+  /** The name of a room this tab knows, for messages about it. */
+  roomName(roomId: number): string {
+    return this.rooms.get(roomId)?.label(this.me) ?? `room ${roomId}`;
+  }
+
+  /** Redraws every room's messages (e.g. the reader became a moderator). */
+  rerender(): void {
+    for (const room of this.rooms.values()) room.timeline.renderAll();
+  }
+
+  private async moderate(roomId: number, target: number): Promise<void> {
+    if (!window.confirm('Remove this message for everyone?')) return;
+    const answer = await request(this.socket, 'mod:delete', { roomId, target });
+    if (!answer.ok) this.elements.alert.textContent = `Not removed: ${answer.message}`;
+  }
+
   private active(): RoomState | undefined {
     return this.activeId === undefined ? undefined : this.rooms.get(this.activeId);
   }
@@ -188,6 +217,8 @@ export class RoomsClient {
         edit: (target, text) => this.composer.startEdit(summary.id, target, text),
         delete: (target) => this.writer.delete(summary.id, target),
         react: (target, emoji, on) => this.writer.react(summary.id, target, emoji, on),
+        canModerate: () => this.canModerate() && summary.kind === 'public',
+        moderate: (target) => void this.moderate(summary.id, target),
       });
       room = new RoomState(summary, timeline);
       this.rooms.set(summary.id, room);
