@@ -9,6 +9,7 @@ import { ConnectionStatus } from './connection-status.js';
 import { Identity } from './identity.js';
 import { describeNotice, LastNotice } from './moderation-notices.js';
 import { RoomsClient } from './rooms-client.js';
+import { SearchView } from './search-view.js';
 import { request, type ChatSocket } from './rpc.js';
 import { startTutorialMode } from './tutorial-mode.js';
 
@@ -128,6 +129,16 @@ async function startRooms(list: readonly RoomSummary[]): Promise<void> {
     { activeRoom: () => started.activeRoom(), onlineUsers: () => started.onlineUsers(), me: () => identity.user },
   );
   const panel = admin;
+  new SearchView(
+    socket,
+    {
+      form: byId('search-form', HTMLFormElement),
+      query: byId('search-query', HTMLInputElement),
+      results: byId('search-results', HTMLUListElement),
+      more: byId('search-more', HTMLButtonElement),
+    },
+    (roomId, offset, roomName) => void started.showMessage(roomId, offset, roomName),
+  );
   rooms.canModerate = () => panel.canModerate;
   if (identity.user) rooms.identify(identity.user);
   void identity.connected();

@@ -32,6 +32,23 @@ export class HistoryLoader {
     this.fill();
   }
 
+  /**
+   * Loads older pages of the room on screen until `offset` is loaded or the history ends
+   * (to show a message found by search); resolves whether it is loaded.
+   */
+  async loadUntil(offset: number): Promise<boolean> {
+    for (let pages = 0; pages < 10_000; pages++) {
+      const room = this.active();
+      if (!room) return false;
+      const { timeline } = room;
+      if (timeline.list.at(offset)) return true;
+      if (timeline.historyComplete || this.failed.has(room.summary.id)) return false;
+      if (this.loading.has(room.summary.id)) await new Promise((resolve) => setTimeout(resolve, 50));
+      else await this.load(room);
+    }
+    return false;
+  }
+
   /** Loads a page if the room on screen has older history and the reader is near its top. */
   private fill(): void {
     const room = this.active();

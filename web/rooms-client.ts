@@ -189,6 +189,31 @@ export class RoomsClient {
     return this.rooms.get(roomId)?.label(this.me) ?? `room ${roomId}`;
   }
 
+  /**
+   * Shows message `offset` of `roomId` (a search hit): joins a public room not followed yet,
+   * opens the room, loads older history until the message is there, scrolls to it and marks it.
+   */
+  async showMessage(roomId: number, offset: number, roomName: string): Promise<void> {
+    if (!this.rooms.get(roomId)?.progress) {
+      if (!this.rooms.has(roomId)) this.upsert({ id: roomId, name: roomName, kind: 'public', head: offset, readOffset: 0, unread: 0, member: false });
+      await this.join(roomId, false);
+    } else {
+      this.open(roomId);
+    }
+    if (!(await this.history.loadUntil(offset))) {
+      this.elements.alert.textContent = 'That message is no longer there.';
+      return;
+    }
+    // After the frame in which the log keeps its newest message in view (it did while
+    // pages were added above); the scroll below then stops that following.
+    await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+    const item = this.rooms.get(roomId)?.timeline.list.at(offset);
+    if (!item) return;
+    item.scrollIntoView({ block: 'center' });
+    for (const marked of Array.from(this.elements.scroller.querySelectorAll<HTMLElement>('[data-found]'))) delete marked.dataset.found;
+    item.dataset.found = 'true';
+  }
+
   /** Redraws every room's messages (e.g. the reader became a moderator). */
   rerender(): void {
     for (const room of this.rooms.values()) room.timeline.renderAll();

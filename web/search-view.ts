@@ -1,0 +1,116 @@
+import type { SearchResults } from '../src/shared/events.js';
+import { request, type ChatSocket } from './rpc.js';
+
+export interface SearchElements {
+  readonly form: HTMLFormElement;
+  readonly query: HTMLInputElement;
+  readonly results: HTMLUListElement;
+  readonly more: HTMLButtonElement;
+}
+
+/** Hits asked for per page. */
+const PAGE_SIZE = 20;
+
+/** The words of a query as the server reads them: runs of letters and digits. */
+const wordsOf = (query: string): string[] => query.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+
+/**
+ * `text` as nodes, with each start of a word that a searched word begins marked (<mark>).
+ * Text nodes only: a message is never markup.
+ */
+export function highlighted(text: string, words: readonly string[]): Node[] {
+  if (words.length === 0) return [document.createTextNode(text)];
+  const escaped = words.map((word) => word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  const pattern = new RegExp(`(?<![\\p{L}\\p{N}])(?:${escaped.join('|')})`, 'giu');
+  const nodes: Node[] = [];
+  let last = 0;
+  for (const match of text.matchAll(pattern)) {
+    const at = match.index;
+    if (at > last) nodes.push(document.createTextNode(text.slice(last, at)));
+    const mark = document.createElement('mark');
+    mark.textContent = match[0];
+    nodes.push(mark);
+    last = at + match[0].length;
+  }
+  if (last < text.length) nodes.push(document.createTextNode(text.slice(last)));
+  return nodes;
+}
+
+/**
+ * Message search in the sidebar (`search:messages`): results newest first, the words found
+ * marked, 20 at a time ("More results"); a click opens the message in its room's history.
+ */
+export class SearchView {
+  private next: number | null = null;
+  private words: string[] = [];
+  private query = '';
+
+  constructor(
+    private readonly socket: ChatSocket,
+    private readonly elements: SearchElements,
+    private readonly show: (roomId: number, offset: number, roomName: string) => void,
+  ) {
+    elements.form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      void this.search(elements.query.value.trim());
+    });
+    elements.query.addEventListener('search', () => {
+      if (elements.query.value === '') void this.search('');
+    });
+    elements.more.addEventListener('click', () => void this.page());
+  }
+
+  private async search(query: string): Promise<void> {
+    this.query = query;
+    this.words = wordsOf(query);
+    this.next = null;
+    this.elements.results.replaceChildren();
+    this.elements.more.hidden = true;
+    if (query === '') return;
+    await this.page();
+  }
+
+  private async page(): Promise<void> {
+    const query = this.query;
+    const answer = await request(this.socket, 'search:messages', { query, limit: PAGE_SIZE, ...(this.next === null ? {} : { before: this.next }) });
+    if (query !== this.query) return; // a newer search was started meanwhile
+    if (!answer.ok) {
+      this.elements.results.append(this.note(`Search failed: ${answer.message}`));
+      return;
+    }
+    this.render(answer.data);
+  }
+
+  private render(results: SearchResults): void {
+    const { results: list, more } = this.elements;
+    if (results.hits.length === 0 && list.childElementCount === 0) list.append(this.note('No messages found.'));
+    for (const { event, roomName } of results.hits) {
+      const item = document.createElement('li');
+      const open = document.createElement('button');
+      open.type = 'button';
+      open.className = 'search-hit';
+      open.dataset.roomId = String(event.roomId);
+      open.dataset.offset = String(event.offset);
+      const where = document.createElement('span');
+      where.className = 'where';
+      const room = roomName.startsWith('dm:') ? 'direct message' : `# ${roomName}`;
+      where.textContent = `${room} · ${event.author.name} · ${new Date(event.createdAt).toLocaleString()}`;
+      const text = document.createElement('span');
+      text.className = 'hit-text';
+      text.append(...highlighted(event.text, this.words));
+      open.append(where, text);
+      open.addEventListener('click', () => this.show(event.roomId, event.offset, roomName));
+      item.append(open);
+      list.append(item);
+    }
+    this.next = results.next;
+    more.hidden = results.next === null;
+  }
+
+  private note(text: string): HTMLLIElement {
+    const item = document.createElement('li');
+    item.className = 'search-note';
+    item.textContent = text;
+    return item;
+  }
+}
