@@ -9,6 +9,7 @@ import { enforceRequestDeadlines } from './http/request-deadlines.js';
 import { openRedisLink } from './redis/link.js';
 import { startMetricsServer } from './operations/metrics-server.js';
 import { serverRegistry } from './operations/metrics.js';
+import { announceReady } from './operations/ready-line.js';
 
 /**
  * One process, no cluster: the whole server on `PORT`. Handy for development and for
@@ -37,6 +38,7 @@ await started;
 httpServer.listen(config.port, config.host);
 await once(httpServer, 'listening');
 log.info({ address: httpServer.address() }, 'listening');
+announceReady(log, httpServer.address());
 if (config.metrics) {
   await startMetricsServer({ ...config.metrics, collect: () => serverRegistry.metrics(), contentType: serverRegistry.contentType, log });
 }

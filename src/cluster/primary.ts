@@ -16,6 +16,7 @@ import { createStickyRouter } from './sticky-router.js';
 import { nodeMetrics } from '../operations/node-metrics.js';
 import { startMetricsServer } from '../operations/metrics-server.js';
 import { sqliteCommitBatchSize, sqliteCommitSeconds } from '../operations/metrics.js';
+import { announceReady } from '../operations/ready-line.js';
 
 /** A worker that dies sooner than this after its start counts as crash-looping. */
 const QUICK_DEATH_MS = 5000;
@@ -124,6 +125,7 @@ export async function runPrimary(config: Config, log: Logger): Promise<{ stop: (
   router.listen(config.port, config.host);
   await once(router, 'listening');
   log.info({ address: router.address(), workers: config.workers }, 'listening');
+  announceReady(log, router.address());
   const metricsServer = config.metrics && (await startMetricsServer({ ...config.metrics, ...nodeMetrics(), log }));
 
   let stopped: Promise<void> | undefined;
