@@ -40,3 +40,6 @@ export const sessionRoom = (sessionHash: string): string => `identity:session:${
 
 /** Connections that asked for the online list (presence:list {}): they get online/offline notices. */
 export const ONLINE_WATCHERS = 'presence:online';
+
+/** Connections that looked at the room directory (room:directory): they are told of new public rooms (`room:created`). */
+export const DIRECTORY_WATCHERS = 'directory:watchers';

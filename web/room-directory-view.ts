@@ -42,6 +42,11 @@ export class RoomDirectoryView {
       this.timer = setTimeout(() => void this.search(), SEARCH_DELAY_MS);
     });
     elements.more.addEventListener('click', () => void this.loadMore());
+    // Someone created a public room: the list is asked for again (coalesced over a moment).
+    socket.on('room:created', () => {
+      clearTimeout(this.timer);
+      this.timer = setTimeout(() => void this.search(), SEARCH_DELAY_MS);
+    });
   }
 
   /** Asks for the first page of the current search again (on start, focus, reconnect). */

@@ -248,6 +248,8 @@ export interface ServerToClientEvents {
   'room:event': (event: RoomEvent) => void;
   /** A room appeared for this user (created, joined in another tab, a DM opened to them). */
   'room:added': (room: RoomSummary) => void;
+  /** A public room was created (to connections that asked `room:directory`, on every server). */
+  'room:created': (room: DirectoryRoom) => void;
   /** This user left a room (in another tab, or was removed). */
   'room:removed': (roomId: number) => void;
   /** A read marker moved (in another tab). */

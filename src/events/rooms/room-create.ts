@@ -2,12 +2,15 @@ import { z } from 'zod';
 import { memberOf } from '../../rooms/member.js';
 import { summaryOf } from '../../rooms/summary.js';
 import { ErrorCode, fail, ok } from '../../shared/errors.js';
-import { userRoom } from '../../socket-rooms.js';
+import { DIRECTORY_WATCHERS, userRoom } from '../../socket-rooms.js';
 import { MAX_ROOM_NAME_LENGTH } from '../../store/rooms.js';
 import { defineEvent } from '../kit.js';
 import { storable } from '../schemas.js';
 
-/** `room:create` ({ name }): creates a public room and joins it; the user's other tabs get `room:added`. */
+/**
+ * `room:create` ({ name }): creates a public room and joins it; the user's other tabs get
+ * `room:added`, and every connection that looked at the directory, on every server, `room:created`.
+ */
 export const roomCreate = defineEvent({
   schema: z.object({
     name: z
@@ -28,6 +31,7 @@ export const roomCreate = defineEvent({
     await follows.follow(room.id, 0);
     const summary = await summaryOf(store, room.id, socket.data.user.id);
     socket.to(userRoom(socket.data.user.id)).emit('room:added', summary);
+    socket.to(DIRECTORY_WATCHERS).emit('room:created', { id: room.id, name: room.name, members: 1, head: room.head });
     return ok(summary);
   },
 });

@@ -3,6 +3,7 @@ import { ErrorCode, fail, ok } from '../../shared/errors.js';
 import { MAX_DIRECTORY_PAGE, MAX_ROOM_NAME_LENGTH } from '../../store/rooms.js';
 import { defineEvent } from '../kit.js';
 import { storable } from '../schemas.js';
+import { DIRECTORY_WATCHERS } from '../../socket-rooms.js';
 
 /** The page size when the client names none. */
 const DEFAULT_PAGE = 50;
@@ -38,7 +39,9 @@ export const roomDirectory = defineEvent({
   }),
   price: ['reads.connection', 'reads.user', 'reads.address'],
   access: 'anyone',
-  handle: async ({ input: { query, after, limit }, services: { store } }) => {
+  handle: async ({ input: { query, after, limit }, socket, services: { store } }) => {
+    // From now on told of each new public room, so its list need not be asked for again.
+    void socket.join(DIRECTORY_WATCHERS);
     const page = await store.directory({ ...(query ? { prefix: query } : {}), ...(after === undefined ? {} : { after }), limit });
     if (!page) return fail(ErrorCode.INVALID_PAYLOAD, 'room:directory: after: not a cursor of the room directory');
     return ok({ rooms: page.rooms.map(({ id, name, members, head }) => ({ id, name, members, head })), next: page.next === null ? null : String(page.next) });
