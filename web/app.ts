@@ -10,6 +10,7 @@ import { Identity } from './identity.js';
 import { describeNotice, LastNotice } from './moderation-notices.js';
 import { RoomsClient } from './rooms-client.js';
 import { SearchView } from './search-view.js';
+import { foldableSidebar } from './sidebar-toggle.js';
 import { request, type ChatSocket } from './rpc.js';
 import { startTutorialMode } from './tutorial-mode.js';
 
@@ -30,6 +31,7 @@ function byId<T extends HTMLElement>(id: string, type: new () => T): T {
 }
 
 const status = new ConnectionStatus(byId('status', HTMLElement));
+foldableSidebar(byId('sidebar-toggle', HTMLButtonElement), byId('sidebar', HTMLElement));
 const form = byId('form', HTMLFormElement);
 const input = byId('input', HTMLInputElement);
 const scroller = byId('log', HTMLElement);
@@ -119,6 +121,7 @@ async function startRooms(list: readonly RoomSummary[]): Promise<void> {
       online: byId('online', HTMLUListElement),
       createRoom: byId('create-room', HTMLFormElement),
       composer: { form, input, editBanner: byId('edit-banner', HTMLElement), editCancel: byId('edit-cancel', HTMLButtonElement) },
+      jump: byId('jump-latest', HTMLButtonElement),
     },
     status,
   );

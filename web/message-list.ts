@@ -23,6 +23,12 @@ export class MessageList {
   /** True while the reader is at the bottom; then new messages scroll into view. */
   private following = true;
   private scrollScheduled = false;
+  /** Where this list last scrolled itself to: a scroll event above it is the reader's own. */
+  private autoScrollTop = 0;
+  /** Messages of others placed below the reader while they read further up. */
+  private unseen = 0;
+  /** Told how many messages wait below the reader (0 once they are at the bottom). */
+  onUnseen: (count: number) => void = () => undefined;
 
   /** `list` is the ordered list shown; `scroller` is the element that scrolls it (the log region around it). */
   constructor(
@@ -30,10 +36,16 @@ export class MessageList {
     private readonly scroller: HTMLElement,
   ) {
     // Measured on scroll only, so rendering a long history never forces a layout per item.
+    // A scroll event of this list's own scrolling arrives a frame late, when a burst may
+    // have added items below again: only the reader moving up stops the following.
     scroller.addEventListener(
       'scroll',
       () => {
-        this.following = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < FOLLOW_THRESHOLD_PX;
+        if (scroller.querySelector(':scope > ol') !== this.list) return;
+        const atBottom = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < FOLLOW_THRESHOLD_PX;
+        const movedUp = scroller.scrollTop < this.autoScrollTop - 2;
+        this.following = atBottom || (this.following && !movedUp);
+        if (atBottom) this.setUnseen(0);
       },
       { passive: true },
     );
@@ -52,14 +64,21 @@ export class MessageList {
     return item;
   }
 
-  /** Shows a message of this page at the bottom, marked pending. */
+  /** Shows a message of this page at the bottom, marked pending; the log goes to the bottom to show it. */
   addPending(text: string, author?: string): HTMLLIElement {
     const item = createItem(text, author);
     item.dataset.own = 'true';
     this.setState(item, 'pending');
     this.list.append(item);
-    this.followBottom();
+    this.jumpToLatest();
     return item;
+  }
+
+  /** Scrolls to the newest message and follows new ones again. */
+  jumpToLatest(): void {
+    this.following = true;
+    this.setUnseen(0);
+    this.followBottom();
   }
 
   /**
@@ -97,7 +116,14 @@ export class MessageList {
       cursor = cursor.previousElementSibling;
     }
     this.list.insertBefore(item, before);
+    if (!this.following && before === null && item.dataset.own !== 'true') this.setUnseen(this.unseen + 1);
     this.followBottom();
+  }
+
+  private setUnseen(count: number): void {
+    if (count === this.unseen) return;
+    this.unseen = count;
+    this.onUnseen(count);
   }
 
   /**
@@ -147,7 +173,9 @@ export class MessageList {
     this.scrollScheduled = true;
     requestAnimationFrame(() => {
       this.scrollScheduled = false;
+      if (this.scroller.querySelector(':scope > ol') !== this.list) return;
       this.scroller.scrollTop = this.scroller.scrollHeight;
+      this.autoScrollTop = this.scroller.scrollTop;
     });
   }
 }
@@ -180,5 +208,6 @@ function createItem(text: string, author?: string): HTMLLIElement {
 function defaultNote(state: MessageState, item: HTMLLIElement): string {
   if (state === 'pending') return 'Sending…';
   if (state === 'failed') return 'Not sent';
-  return item.dataset.own === 'true' ? 'Delivered' : '';
+  // Stored is the normal state: only a message still on its way, or refused, says so.
+  return '';
 }

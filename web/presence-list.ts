@@ -26,6 +26,13 @@ export class PresenceList {
     this.render();
   }
 
+  /** Someone online took another name: their entry shows it (nobody new appears). */
+  renamed(user: PublicUser): void {
+    if (!this.online.has(user.id)) return;
+    this.online.set(user.id, user);
+    this.render();
+  }
+
   /** Everyone online now, by name. */
   users(): PublicUser[] {
     return [...this.online.values()].sort((a, b) => a.name.localeCompare(b.name));

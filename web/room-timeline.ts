@@ -1,4 +1,5 @@
 import type { PublicUser, RoomEvent } from '../src/shared/events.js';
+import { decorate, linkified, timeElement } from './message-decor.js';
 import type { MessageList } from './message-list.js';
 import { Reactions } from './reactions.js';
 
@@ -16,6 +17,8 @@ export interface OwnMessageActions {
 interface StoredMessage {
   readonly author: PublicUser;
   readonly text: string;
+  /** Milliseconds since the epoch: the server's time for messages it sent, this page's for its own. */
+  readonly createdAt: number;
 }
 
 /**
@@ -50,7 +53,7 @@ export class RoomTimeline {
     if (this.oldestLoaded === undefined || event.offset < this.oldestLoaded) this.oldestLoaded = event.offset;
     if (event.kind === 'message') {
       if (this.messages.has(event.offset)) return;
-      this.messages.set(event.offset, { author: event.author, text: event.text });
+      this.messages.set(event.offset, { author: event.author, text: event.text, createdAt: event.createdAt });
       if (!this.list.at(event.offset)) {
         if (pending) this.list.place(pending, event.offset);
         else this.list.addDelivered(event.text, event.offset, event.author.name);
@@ -83,7 +86,7 @@ export class RoomTimeline {
     const shown = this.list.at(offset);
     if (shown && shown !== item) this.list.remove(item);
     const author = this.me();
-    if (author && !this.messages.has(offset)) this.messages.set(offset, { author, text });
+    if (author && !this.messages.has(offset)) this.messages.set(offset, { author, text, createdAt: Date.now() });
     if (!shown) this.list.place(item, offset);
     const placed = this.list.at(offset);
     if (!placed) return;
@@ -123,8 +126,19 @@ export class RoomTimeline {
     const deleted = this.deleted.has(offset);
     const edit = this.edits.get(offset);
     const text = deleted ? 'message deleted' : (edit?.text ?? message.text);
-    const body = item.querySelector('.text');
-    if (body && body.textContent !== text) body.textContent = text;
+    const body = item.querySelector<HTMLElement>('.text');
+    if (body && (body.textContent !== text || body.dataset.linked !== String(!deleted))) {
+      if (deleted) body.textContent = text;
+      else body.replaceChildren(...linkified(text));
+      body.dataset.linked = String(!deleted);
+    }
+    if (item.dataset.created !== String(message.createdAt)) {
+      item.dataset.created = String(message.createdAt);
+      item.dataset.authorId = message.author.id;
+      item.querySelector(':scope > time')?.remove();
+      item.prepend(timeElement(message.createdAt));
+      this.scheduleDecorate();
+    }
     if (deleted) item.dataset.deleted = 'true';
     if (edit && !deleted) item.dataset.edited = 'true';
     else delete item.dataset.edited;
@@ -137,6 +151,18 @@ export class RoomTimeline {
     if (!deleted && item.dataset.state !== 'pending' && item.dataset.state !== 'failed') {
       item.append(this.reactions.bar(offset, this.me(), (emoji, on) => this.actions.react(offset, emoji, on)));
     }
+  }
+
+  private decorateScheduled = false;
+
+  /** Day lines and author groups are worked out once per frame, however many messages came. */
+  private scheduleDecorate(): void {
+    if (this.decorateScheduled) return;
+    this.decorateScheduled = true;
+    requestAnimationFrame(() => {
+      this.decorateScheduled = false;
+      decorate(this.list.list);
+    });
   }
 
   private moderatorTools(offset: number, author: string): HTMLElement {

@@ -32,6 +32,8 @@ export interface RoomsElements {
   readonly online: HTMLUListElement;
   readonly createRoom: HTMLFormElement;
   readonly composer: ComposerElements;
+  /** "Jump to latest (n new)", shown while messages wait below the reader. */
+  readonly jump: HTMLButtonElement;
 }
 
 const DEFAULT_ROOM = 'general';
@@ -92,6 +94,7 @@ export class RoomsClient {
     this.readMarker = new ReadMarker(socket, () => this.active(), () => this.renderSidebar());
 
     socket.on('room:event', (event) => this.received(event));
+    elements.jump.addEventListener('click', () => this.active()?.timeline.list.jumpToLatest());
     socket.on('room:added', (summary) => this.upsert(summary));
     socket.on('room:removed', (roomId) => this.removed(roomId));
     socket.on('room:read', (summary) => {
@@ -102,6 +105,7 @@ export class RoomsClient {
       if (notice.roomId === null) this.presence.update(notice.user, notice.status !== 'offline');
       else this.notice(notice.roomId, notice.user, notice.status);
     });
+    socket.on('presence:renamed', (user) => this.presence.renamed(user));
     socket.on('typing', (roomId, typist, typing) => this.typingLine.received(roomId, typist, typing));
     elements.createRoom.addEventListener('submit', (event) => {
       event.preventDefault();
@@ -219,6 +223,13 @@ export class RoomsClient {
     for (const room of this.rooms.values()) room.timeline.renderAll();
   }
 
+  private showJump(count: number): void {
+    const { jump } = this.elements;
+    jump.hidden = count === 0;
+    const text = `Jump to latest (${count} new)`;
+    if (jump.textContent !== text) jump.textContent = text;
+  }
+
   private async moderate(roomId: number, target: number): Promise<void> {
     if (!window.confirm('Remove this message for everyone?')) return;
     const answer = await request(this.socket, 'mod:delete', { roomId, target });
@@ -238,9 +249,14 @@ export class RoomsClient {
     if (room) room.update(summary);
     else {
       const list = new MessageList(document.createElement('ol'), this.elements.scroller);
+      list.onUnseen = (count) => {
+        if (this.activeId === summary.id) this.showJump(count);
+      };
       const timeline = new RoomTimeline(list, () => this.me, {
         edit: (target, text) => this.composer.startEdit(summary.id, target, text),
-        delete: (target) => this.writer.delete(summary.id, target),
+        delete: (target) => {
+          if (window.confirm('Delete this message for everyone?')) this.writer.delete(summary.id, target);
+        },
         react: (target, emoji, on) => this.writer.react(summary.id, target, emoji, on),
         canModerate: () => this.canModerate() && summary.kind === 'public',
         moderate: (target) => void this.moderate(summary.id, target),
@@ -319,8 +335,12 @@ export class RoomsClient {
       room.timeline.list.list.id = 'messages';
       this.elements.scroller.append(room.timeline.list.list);
       this.elements.scroller.scrollTop = this.elements.scroller.scrollHeight;
+      room.timeline.list.jumpToLatest();
     }
+    this.showJump(0);
     this.elements.title.textContent = room.summary.kind === 'public' ? `# ${room.label(this.me)}` : room.label(this.me);
+    // The style sheet says "private conversation" beside a direct room's name.
+    this.elements.title.dataset.kind = room.summary.kind;
     this.elements.leave.hidden = room.summary.kind !== 'public' || room.summary.name === DEFAULT_ROOM;
     this.elements.alert.textContent = '';
     room.timeline.markFirstUnread(room.summary.readOffset);

@@ -256,6 +256,8 @@ export interface ServerToClientEvents {
   'room:read': (room: RoomSummary) => void;
   /** Someone joined or left a room, came online or went offline. */
   presence: (notice: PresenceNotice) => void;
+  /** Someone online changed their name (same id): to connections that asked for the online list. */
+  'presence:renamed': (user: PublicUser) => void;
   /** `user` is typing in `roomId`, or stopped; expires by itself after a few seconds. */
   typing: (roomId: number, user: PublicUser, typing: boolean) => void;
   /** This connection's identity changed (signed in, out, renamed). */

@@ -1,4 +1,4 @@
-import type { Browser, BrowserContext, Page, Response } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions, Page, Response } from 'playwright-core';
 
 /** A message as the page shows it. */
 export interface ShownMessage {
@@ -38,8 +38,12 @@ export class ChatPage {
   }
 
   /** Opens the page at `url` in a new context and waits until it is online. */
-  static async open(browser: Browser, url: string): Promise<{ chat: ChatPage; response: Response | null }> {
-    const context = await browser.newContext({ viewport: { width: 900, height: 600 } });
+  static async open(
+    browser: Browser,
+    url: string,
+    contextOptions: BrowserContextOptions = { viewport: { width: 900, height: 600 } },
+  ): Promise<{ chat: ChatPage; response: Response | null }> {
+    const context = await browser.newContext(contextOptions);
     const chat = new ChatPage(context, await context.newPage());
     const response = await chat.page.goto(url);
     await chat.waitForStatus('online');
@@ -252,8 +256,9 @@ export class ChatPage {
     await this.page.press('#input', 'Enter');
   }
 
-  /** Deletes this person's message `text` with its Delete button. */
+  /** Deletes this person's message `text` with its Delete button, and confirms. */
   async delete(text: string): Promise<void> {
+    this.page.once('dialog', (dialog) => void dialog.accept());
     await this.ownMessage(text).getByRole('button', { name: /^Delete message/ }).click();
   }
 

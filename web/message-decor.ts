@@ -1,0 +1,80 @@
+/**
+ * What makes a log readable beyond the text: each message's time (the full date on hover),
+ * a day line above the first message of each day, consecutive messages of one author shown
+ * as a group (the name once), and web addresses as links that open safely. All of it is
+ * built from text nodes and attributes: a message never becomes markup.
+ */
+
+/** Messages of one author closer together than this are one group. */
+const GROUP_GAP_MS = 5 * 60_000;
+
+const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+const fullFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'medium' });
+const dayFormat = new Intl.DateTimeFormat(undefined, { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' });
+
+/** http and https addresses; trailing punctuation that usually ends a sentence is left out. */
+const URL_PATTERN = /\bhttps?:\/\/[^\s<>"'`]+/giu;
+const TRAILING = /[.,;:!?)\]}'"]+$/u;
+
+/** `text` as text nodes and links (`<a rel="noopener noreferrer" target="_blank">`) for each web address in it. */
+export function linkified(text: string): Node[] {
+  const nodes: Node[] = [];
+  let last = 0;
+  for (const match of text.matchAll(URL_PATTERN)) {
+    const url = match[0].replace(TRAILING, '');
+    const at = match.index;
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      continue;
+    }
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') continue;
+    if (at > last) nodes.push(document.createTextNode(text.slice(last, at)));
+    const link = document.createElement('a');
+    link.href = parsed.href;
+    link.rel = 'noopener noreferrer';
+    link.target = '_blank';
+    link.textContent = url;
+    nodes.push(link);
+    last = at + url.length;
+  }
+  if (last < text.length) nodes.push(document.createTextNode(text.slice(last)));
+  return nodes;
+}
+
+/** The `<time>` of a message: hours and minutes, the full date on hover. */
+export function timeElement(createdAt: number): HTMLTimeElement {
+  const time = document.createElement('time');
+  const date = new Date(createdAt);
+  time.dateTime = date.toISOString();
+  time.textContent = timeFormat.format(date);
+  time.title = fullFormat.format(date);
+  return time;
+}
+
+const dayOf = (createdAt: number): string => dayFormat.format(new Date(createdAt));
+
+/**
+ * Marks, in one pass over the log, the first message of each day (`data-day`, shown above
+ * it) and messages that continue their author's group (`data-grouped`). Messages carry
+ * `data-created` and `data-author-id` once stored; pending ones are left as they are.
+ */
+export function decorate(list: HTMLOListElement): void {
+  let previous: { day: string; author: string; at: number } | undefined;
+  for (const item of Array.from(list.querySelectorAll<HTMLLIElement>(':scope > li.message'))) {
+    const created = Number(item.dataset.created);
+    const author = item.dataset.authorId ?? '';
+    if (!item.dataset.created || !Number.isFinite(created)) {
+      previous = undefined;
+      continue;
+    }
+    const day = dayOf(created);
+    if (previous?.day !== day) item.dataset.day = day;
+    else delete item.dataset.day;
+    const grouped = previous !== undefined && previous.day === day && previous.author === author && author !== '' && created - previous.at < GROUP_GAP_MS;
+    if (grouped) item.dataset.grouped = 'true';
+    else delete item.dataset.grouped;
+    previous = { day, author, at: created };
+  }
+}
