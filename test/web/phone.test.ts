@@ -47,7 +47,12 @@ describe('a phone-sized page', () => {
     assert.ok(me.height <= me.lineHeight * 1.5, `the name takes one line (${me.height} px)`);
     const status = await phone.page.$eval('#status', (element) => ({ text: element.textContent, fits: element.scrollWidth <= element.clientWidth + 1, width: element.getBoundingClientRect().width }));
     assert.ok(status.fits && status.width > 200, `the status is whole: ${JSON.stringify(status)}`);
-    assert.ok((await phone.page.$eval('body', (body) => body.scrollWidth)) <= 375, 'nothing is wider than the screen');
+    const wide = await phone.page.evaluate(() =>
+      Array.from(document.querySelectorAll<HTMLElement>('body *'))
+        .filter((element) => element.getBoundingClientRect().right > 376 && element.getClientRects().length > 0)
+        .map((element) => `${element.tagName.toLowerCase()}#${element.id}.${element.className}: ${Math.round(element.getBoundingClientRect().right)}`),
+    );
+    assert.deepEqual(wide, [], 'nothing is wider than the screen');
 
     // The sidebar is folded; the log and composer have the screen.
     assert.equal(await phone.page.isVisible('#sidebar'), false, 'the sidebar is folded away');
