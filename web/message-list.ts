@@ -130,7 +130,7 @@ export class MessageList {
    * Marks `item` with its state. `note` says more to the reader (why it failed, that it is
    * still being retried); `actions` become buttons on it. Both are cleared when omitted.
    */
-  setState(item: HTMLLIElement, state: MessageState, note = defaultNote(state, item), actions: readonly MessageAction[] = []): void {
+  setState(item: HTMLLIElement, state: MessageState, note = defaultNote(state), actions: readonly MessageAction[] = []): void {
     item.dataset.state = state;
     const noteElement = item.querySelector('.note');
     if (noteElement) noteElement.textContent = note;
@@ -205,7 +205,7 @@ function createItem(text: string, author?: string): HTMLLIElement {
   return item;
 }
 
-function defaultNote(state: MessageState, item: HTMLLIElement): string {
+function defaultNote(state: MessageState): string {
   if (state === 'pending') return 'Sending…';
   if (state === 'failed') return 'Not sent';
   // Stored is the normal state: only a message still on its way, or refused, says so.

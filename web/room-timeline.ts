@@ -137,8 +137,9 @@ export class RoomTimeline {
       item.dataset.authorId = message.author.id;
       item.querySelector(':scope > time')?.remove();
       item.prepend(timeElement(message.createdAt));
-      this.scheduleDecorate();
     }
+    // Also when only the order changed (a sent message placed at its offset under later ones).
+    this.scheduleDecorate();
     if (deleted) item.dataset.deleted = 'true';
     if (edit && !deleted) item.dataset.edited = 'true';
     else delete item.dataset.edited;

@@ -31,6 +31,7 @@ describe('times, links and groups', () => {
     const texts = [linked, tags];
     for (const text of texts) await ann.send(text);
     await ben.send('mine');
+    await ann.waitForDelivered(['mine']);
     await ann.send('ann again');
     for (const chat of [ann, ben]) await chat.waitForDelivered([...texts, 'mine', 'ann again']);
 
