@@ -435,7 +435,9 @@ export class RoomsClient {
         label: room.label(this.me),
         kind: room.summary.kind,
         member: room.summary.member && room.progress !== undefined,
-        unread: room.unread,
+        // The room being read shows no badge: its marker follows within moments, and a
+        // count that appears and goes again is only a flash.
+        unread: room.summary.id === this.activeId && document.visibilityState === 'visible' ? 0 : room.unread,
       }));
       this.view.render(entries, this.activeId);
       this.directory.render();
