@@ -110,8 +110,17 @@ export class RoomTimeline {
   }
 
   /** Says who joined or left, below what the room had reached. */
-  notice(text: string, after: number): void {
-    this.list.addNotice(text, after);
+  notice(user: PublicUser, verb: 'joined' | 'left', after: number): void {
+    const item = this.list.addNotice(`${user.name} ${verb}`, after);
+    item.dataset.userId = user.id;
+    item.dataset.verb = verb;
+  }
+
+  /** Someone took another name: their notices say the name they go by now (one person, one name). */
+  renamed(user: PublicUser): void {
+    for (const item of Array.from(this.list.list.querySelectorAll<HTMLLIElement>('li.notice[data-user-id]'))) {
+      if (item.dataset.userId === user.id) item.textContent = `${user.name} ${item.dataset.verb ?? ''}`.trim();
+    }
   }
 
   /** Redraws every message, e.g. once this tab knows who it is (own messages get tools). */

@@ -105,7 +105,10 @@ export class RoomsClient {
       if (notice.roomId === null) this.presence.update(notice.user, notice.status !== 'offline');
       else this.notice(notice.roomId, notice.user, notice.status);
     });
-    socket.on('presence:renamed', (user) => this.presence.renamed(user));
+    socket.on('presence:renamed', (user) => {
+      this.presence.renamed(user);
+      for (const room of this.rooms.values()) room.timeline.renamed(user);
+    });
     socket.on('typing', (roomId, typist, typing) => this.typingLine.received(roomId, typist, typing));
     elements.createRoom.addEventListener('submit', (event) => {
       event.preventDefault();
@@ -315,7 +318,7 @@ export class RoomsClient {
   private notice(roomId: number, user: PublicUser, status: string): void {
     const room = this.rooms.get(roomId);
     if (!room?.progress || (status !== 'joined' && status !== 'left')) return;
-    room.timeline.notice(`${user.name} ${status === 'joined' ? 'joined' : 'left'}`, room.progress.contiguous);
+    room.timeline.notice(user, status, room.progress.contiguous);
   }
 
   /** Puts `roomId` on screen: its log, its typing line, its older history, its read marker. */

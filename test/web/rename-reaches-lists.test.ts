@@ -1,5 +1,5 @@
-// Issue 13, defect 2 (the online list): a guest who renames 3 s after arriving shows under
-// the new name in everyone's online list at once, as one entry.
+// Issue 13, defect 2 (renames): a guest who renames 3 s after arriving shows under the new
+// name in everyone's online list at once, as one entry, and their join notice says it too.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
@@ -27,6 +27,7 @@ describe('a rename reaches every online list', () => {
     const automatic = ((await arriving.page.textContent('#me')) ?? '').replace(/^Guest: /, '');
     for (const watcher of watchers) {
       await watcher.page.waitForFunction((name) => Array.from(document.querySelectorAll('#online li .name')).some((item) => item.textContent === name), automatic, { timeout: 20_000 });
+      await watcher.page.waitForFunction((name) => Array.from(document.querySelectorAll('#messages > li.notice')).some((item) => item.textContent === `${name} joined`), automatic, { timeout: 20_000 });
     }
     await arriving.page.waitForTimeout(3000);
     await arriving.pickNickname('newname');
@@ -36,6 +37,8 @@ describe('a rename reaches every online list', () => {
       const names = await watcher.online();
       assert.ok(!names.includes(automatic), `the automatic name is gone: ${JSON.stringify(names)}`);
       assert.equal(names.filter((name) => name === 'newname').length, 1, 'one entry');
+      const notices = await watcher.notices();
+      assert.ok(notices.includes('newname joined') && !notices.some((notice) => notice.startsWith(automatic)), `the join notice says the new name: ${JSON.stringify(notices)}`);
     }
     assert.ok(Date.now() - renamedAt < 2500);
   });
