@@ -152,7 +152,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   // Before the first connection is let in: every handshake asks whether its user is banned.
   const restrictions = new Restrictions(store, log.child({ module: 'moderation' }));
   await restrictions.reload();
-  authenticateSockets(io, store, identities, restrictions, log.child({ module: 'auth' }));
+  authenticateSockets(io, store, identities, restrictions.refuseBanned, log.child({ module: 'auth' }));
   checkHandshakeRooms(io);
   // Before the first await: other servers ask this one about presence as soon as its
   // adapter has said hello, and an unanswered request holds theirs up for 5 s.

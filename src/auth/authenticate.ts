@@ -2,8 +2,6 @@ import { z } from 'zod';
 import { accountUser, type Identities, type Identity } from '../accounts/identities.js';
 import { hashSecret } from '../accounts/secrets.js';
 import type { Logger } from '../log.js';
-import { describeRestriction, type Restrictions } from '../moderation/restrictions.js';
-import type { Restriction } from '../store/moderation.js';
 import type { Store } from '../store/store.js';
 import type { ParleyServer } from '../types.js';
 import { browserSessionOf } from './session-cookie.js';
@@ -18,7 +16,13 @@ const tokenSchema = z.union([z.string().min(1).max(256), z.null(), z.undefined()
  * ban's reason. Runs on recovered connections too, so neither a session ended nor a ban
  * imposed while a tab was away is undone by connection state recovery.
  */
-export function authenticateSockets(io: ParleyServer, store: Store, identities: Identities, restrictions: Restrictions, log: Logger): void {
+/**
+ * Why a user may not connect now (a ban: src/moderation/), as the error the handshake is
+ * refused with; undefined when they may.
+ */
+export type ConnectionRefusal = (userId: string) => Error | undefined;
+
+export function authenticateSockets(io: ParleyServer, store: Store, identities: Identities, refusal: ConnectionRefusal, log: Logger): void {
   io.use((socket, next) => {
     const token = tokenSchema.safeParse(socket.handshake.auth['token']);
     if (!token.success) {
@@ -29,10 +33,10 @@ export function authenticateSockets(io: ParleyServer, store: Store, identities: 
     identify(store, identities, token.data ?? undefined, browserSession, socket.data.senderKey).then(
       (identity) => {
         if (!identity) return next(new Error('invalid or expired session token; sign in again'));
-        const ban = restrictions.banOf(identity.user.id);
-        if (ban) {
+        const refused = refusal(identity.user.id);
+        if (refused) {
           log.info({ socketId: socket.id, userId: identity.user.id, recovered: socket.recovered }, 'banned user refused');
-          return next(bannedError(ban));
+          return next(refused);
         }
         identities.assign(socket, identity);
         next();
@@ -44,14 +48,6 @@ export function authenticateSockets(io: ParleyServer, store: Store, identities: 
     );
   });
   io.on('connection', (socket) => identities.track(socket, browserSessionOf(socket.request)));
-}
-
-/**
- * The handshake refusal of a banned user: `connect_error` with the reason in its message
- * and `data` ({ code: 'BANNED', reason, until }) for clients to show.
- */
-export function bannedError(ban: Restriction): Error & { data: { code: 'BANNED'; reason: string; until: number | null } } {
-  return Object.assign(new Error(describeRestriction(ban)), { data: { code: 'BANNED' as const, reason: ban.reason, until: ban.expiresAt } });
 }
 
 /** The identity of a handshake; undefined when it presented a token that is not valid. */

@@ -58,6 +58,12 @@ export class Restrictions {
     return next;
   }
 
+  /** The handshake refusal of a user banned now (see bannedError); undefined when not banned. */
+  readonly refuseBanned = (userId: string): Error | undefined => {
+    const ban = this.banOf(userId);
+    return ban && bannedError(ban);
+  };
+
   /** The user's ban in force now, if any. */
   banOf(userId: string, now = Date.now()): Restriction | undefined {
     return inForce(this.bans.get(userId), now);
@@ -82,4 +88,12 @@ export function describeRestriction(restriction: Restriction): string {
   const until = restriction.expiresAt === null ? '' : ` until ${new Date(restriction.expiresAt).toISOString()}`;
   const reason = restriction.reason === '' ? '' : `: ${restriction.reason}`;
   return `${what}${until}${reason}`;
+}
+
+/**
+ * The handshake refusal of a banned user: `connect_error` with the reason in its message
+ * and `data` ({ code: 'BANNED', reason, until }) for clients to show.
+ */
+export function bannedError(ban: Restriction): Error & { data: { code: 'BANNED'; reason: string; until: number | null } } {
+  return Object.assign(new Error(describeRestriction(ban)), { data: { code: 'BANNED' as const, reason: ban.reason, until: ban.expiresAt } });
 }
