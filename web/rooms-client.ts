@@ -202,7 +202,7 @@ export class RoomsClient {
    */
   async showMessage(roomId: number, offset: number, roomName: string): Promise<void> {
     if (!this.rooms.get(roomId)?.progress) {
-      if (!this.rooms.has(roomId)) this.upsert({ id: roomId, name: roomName, kind: 'public', head: offset, readOffset: 0, unread: 0, member: false });
+      if (!this.rooms.has(roomId)) this.upsert({ id: roomId, name: roomName, kind: 'public', head: offset, readOffset: 0, unread: 0, mentions: 0, member: false });
       await this.join(roomId, false);
     } else {
       this.open(roomId);
@@ -371,7 +371,7 @@ export class RoomsClient {
   private async joinListed(listed: DirectoryRoom): Promise<void> {
     if (!this.rooms.has(listed.id)) {
       // Followed from the head the directory gave; the join's answer brings the rest.
-      this.upsert({ id: listed.id, name: listed.name, kind: 'public', head: listed.head, readOffset: 0, unread: 0, member: false });
+      this.upsert({ id: listed.id, name: listed.name, kind: 'public', head: listed.head, readOffset: 0, unread: 0, mentions: 0, member: false });
     }
     await this.join(listed.id);
   }

@@ -1,5 +1,6 @@
 import { messagesStored, storeWriteSeconds } from '../operations/metrics.js';
 import type { SentMessage } from '../shared/events.js';
+import { mentionedNames } from '../shared/mentions.js';
 import type { MessageDraft, Store } from '../store/store.js';
 import type { Delivery } from './delivery.js';
 import type { InFlight } from './in-flight.js';
@@ -20,7 +21,8 @@ export interface Sender {
 }
 
 /**
- * The one way a message enters a room: store it (once per idempotency key), deliver it to
+ * The one way a message enters a room: store it (once per idempotency key) with the mentions
+ * it makes (src/shared/mentions.ts), deliver it to
  * every follower on every server, and resolve once this server's feed has delivered
  * everything up to it. Waiting for the feed keeps the acknowledgement after every earlier
  * event sent to the sender's socket, so the client may count the acknowledged offset as seen.
@@ -51,6 +53,10 @@ export class Appends {
       const startedAt = performance.now();
       const { message, duplicate } = await this.inFlight.track(this.store.appendMessage(draft));
       storeWriteSeconds.observe((performance.now() - startedAt) / 1000);
+      // Before the acknowledgement, and again on a retry (recording is idempotent): a message
+      // acknowledged is a mention stored, even if the server died between the two writes.
+      const named = message.kind === 'message' ? mentionedNames(message.text) : [];
+      if (named.length > 0) await this.inFlight.track(this.store.recordMentions(message.roomId, message.offset, named, message.authorId));
       if (!duplicate) messagesStored.inc();
       if (duplicate) this.delivery.announceHead(message.roomId, message.offset);
       else this.delivery.announce(sender ? { ...message, origin: sender.socketId } : message);

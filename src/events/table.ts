@@ -20,6 +20,7 @@ import { roomDirectory } from './rooms/room-directory.js';
 import { roomJoin } from './rooms/room-join.js';
 import { roomLeave } from './rooms/room-leave.js';
 import { roomList } from './rooms/room-list.js';
+import { roomMembers } from './rooms/room-members.js';
 import { searchMessages } from './search/search-messages.js';
 
 /**
@@ -42,6 +43,7 @@ export function eventTable(config: Config) {
     'room:create': roomCreate,
     'room:join': roomJoin,
     'room:leave': roomLeave,
+    'room:members': roomMembers,
     'dm:open': dmOpen,
 
     'message:send': messageSend(config.maxMessageLength),

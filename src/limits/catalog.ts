@@ -32,6 +32,8 @@ export const DEFAULT_LIMITS = {
   'reads.address': { scope: 'address', points: 1000, seconds: 2 },
   /** Searches of one user (each walks the full-text index). */
   'search.user': { scope: 'user', points: 30, seconds: 10 },
+  /** `@name` completions of one user (each walks a room's members). */
+  'members.user': { scope: 'user', points: 60, seconds: 10 },
   /** Joining, leaving and opening rooms (each writes the store and may fan out). */
   'rooms.user': { scope: 'user', points: 60, seconds: 10 },
   'rooms.address': { scope: 'address', points: 300, seconds: 10 },

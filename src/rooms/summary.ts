@@ -15,6 +15,7 @@ export function toSummary(listing: RoomListing): RoomSummary {
     head: listing.head,
     readOffset: listing.readOffset,
     unread: listing.unread,
+    mentions: listing.mentions,
     member: listing.member,
   };
 }

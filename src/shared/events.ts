@@ -35,6 +35,8 @@ export interface RoomSummary {
   readonly readOffset: number;
   /** Messages (not edits or deletions) above the read marker, not written by the user. */
   readonly unread: number;
+  /** Of those, the ones that mention the user (`@name`), unless deleted since. */
+  readonly mentions: number;
   /** Whether the user is a member (follows the room). */
   readonly member: boolean;
 }
@@ -181,6 +183,11 @@ export interface ClientToServerEvents {
   'room:join': (payload: unknown, ack: Answer<RoomSummary>) => void;
   /** Leave a room ({ roomId }): membership ends, its events stop. */
   'room:leave': (payload: unknown, ack: Answer<null>) => void;
+  /**
+   * Members of a room whose name starts with `prefix` ({ roomId, prefix?, limit? }), by name,
+   * letter case ignored: what `@` completes from. Members of the room only.
+   */
+  'room:members': (payload: unknown, ack: Answer<PublicUser[]>) => void;
   /** Open (or find) the direct room with another user ({ userId }) and join it. */
   'dm:open': (payload: unknown, ack: Answer<RoomSummary>) => void;
 

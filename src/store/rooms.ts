@@ -30,6 +30,8 @@ export interface RoomListing extends RoomRecord {
   readonly readOffset: number;
   /** Events of kind 'message' above the read marker whose author is someone else. */
   readonly unread: number;
+  /** Of those, the ones that mention the user (src/store/mentions.ts), unless deleted since. */
+  readonly mentions: number;
   readonly member: boolean;
   /** Direct rooms: both participants. Empty for public rooms. */
   readonly participants: readonly Member[];

@@ -4,6 +4,7 @@
  * (test/store/contract.ts). `createStore` in ./index.ts is the one place a backend is picked.
  */
 import type { AccountStore } from './accounts.js';
+import type { MentionStore } from './mentions.js';
 import type { ModerationStore } from './moderation.js';
 import type { RoomStore } from './rooms.js';
 import type { SearchStore } from './search.js';
@@ -67,9 +68,9 @@ export interface AppendResult {
 /**
  * Everything Parley keeps: messages (below), rooms and membership (RoomStore), identity
  * (AccountStore), roles, bans, mutes and the audit log (ModerationStore), full-text search
- * (SearchStore).
+ * (SearchStore), who messages mention (MentionStore).
  */
-export interface Store extends RoomStore, AccountStore, ModerationStore, SearchStore {
+export interface Store extends RoomStore, AccountStore, ModerationStore, SearchStore, MentionStore {
   /**
    * Stores a message with its room's next offset, durably, before resolving. Appends that
    * arrive together are committed in one transaction (group commit).

@@ -13,6 +13,7 @@ import { accountsContract } from './accounts-contract.js';
 import { moderationContract } from './moderation-contract.js';
 import { roomsContract } from './rooms-contract.js';
 import { searchContract } from './search-contract.js';
+import { mentionsContract } from './mentions-contract.js';
 import type { HarnessFactory, StoreHarness } from './harness.js';
 
 interface Context {
@@ -353,4 +354,5 @@ export function storeContract(name: string, factory: HarnessFactory, skip: strin
   roomsContract(name, factory, skip);
   moderationContract(name, factory, skip);
   searchContract(name, factory, skip);
+  mentionsContract(name, factory, skip);
 }

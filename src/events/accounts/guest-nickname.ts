@@ -17,11 +17,13 @@ export const guestNickname = defineEvent({
   schema: z.object({ nickname: nameSchema }),
   price: ['nickname.user', 'nickname.address'],
   access: 'guest',
-  handle: async ({ input: { nickname }, socket, services: { identities, io } }) => {
+  handle: async ({ input: { nickname }, socket, services: { identities, io, store } }) => {
     const { user } = socket.data;
     if (!(await identities.guestNames.claim(nickname, user.id))) return fail(ErrorCode.NAME_TAKEN, 'that name is taken');
     const renamed: PublicUser = { ...user, name: nickname };
     identities.change(socket, browserSessionOf(socket.request), { user: renamed, session: undefined });
+    // Completions and new mentions find the guest by the name they go by now.
+    await store.renameMember(user.id, nickname);
     io.to(ONLINE_WATCHERS).emit('presence:renamed', renamed);
     return ok(renamed);
   },

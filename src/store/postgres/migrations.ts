@@ -243,6 +243,18 @@ export const migrations: readonly Migration[] = [
         REFERENCING NEW TABLE AS stored FOR EACH STATEMENT EXECUTE FUNCTION parley_index_messages();
     `,
   },
+  {
+    version: 10,
+    name: 'mentions: who each message names, counted per user and room by an index range',
+    sql: `
+      CREATE TABLE mentions (
+        user_id text    NOT NULL,
+        room_id integer NOT NULL,
+        seq     bigint  NOT NULL,
+        PRIMARY KEY (user_id, room_id, seq)
+      );
+    `,
+  },
 ];
 
 /**

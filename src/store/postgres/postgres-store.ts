@@ -19,6 +19,7 @@ import { appendRoomBatch, MESSAGE_COLUMNS, toMessage, type MessageRow } from './
 import { PostgresAccounts } from './accounts.js';
 import { PostgresModeration } from './moderation.js';
 import { PostgresSearch } from './search.js';
+import { PostgresMentions } from './mentions.js';
 import { PostgresRooms } from './rooms.js';
 import { withClient } from './checkout.js';
 import { unstorableDraft } from '../unstorable.js';
@@ -89,6 +90,8 @@ export class PostgresStore implements Store {
   private readonly moderation: PostgresModeration;
   /** Full-text search: ./search.ts, on this pool. */
   private readonly searching: PostgresSearch;
+  /** Mentions and member completion: ./mentions.ts, on this pool. */
+  private readonly mentions: PostgresMentions;
 
   private constructor(
     private readonly pool: pg.Pool,
@@ -103,6 +106,7 @@ export class PostgresStore implements Store {
     this.rooms = new PostgresRooms(pool, (operation, text, values) => this.query(operation, text, values));
     this.moderation = new PostgresModeration(pool, (operation, text, values) => this.query(operation, text, values));
     this.searching = new PostgresSearch((operation, text, values) => this.query(operation, text, values));
+    this.mentions = new PostgresMentions((operation, text, values) => this.query(operation, text, values));
   }
 
   /**
@@ -282,6 +286,18 @@ export class PostgresStore implements Store {
 
   searchMessages(query: SearchQuery): Promise<SearchPage> {
     return this.searching.search(query);
+  }
+
+  recordMentions(roomId: number, offset: number, names: readonly string[], authorId: string | null): Promise<string[]> {
+    return this.mentions.record(roomId, offset, names, authorId);
+  }
+
+  membersByPrefix(roomId: number, prefix: string, limit: number): Promise<Member[]> {
+    return this.mentions.byPrefix(roomId, prefix, limit);
+  }
+
+  renameMember(userId: string, name: string): Promise<void> {
+    return this.mentions.rename(userId, name);
   }
 
   // ModerationStore: thin wrappers, the queries live in ./moderation.ts.

@@ -29,6 +29,7 @@ interface RoomRow {
 interface ListingRow extends RoomRow {
   read_offset: string;
   unread: string;
+  mentions: string;
   member: boolean;
 }
 
@@ -229,7 +230,10 @@ export class PostgresRooms {
               (m.user_id IS NOT NULL) AS member,
               (SELECT COUNT(*) FROM messages x
                 WHERE x.room_id = r.id AND x.seq > COALESCE(rm.read_offset, 0) AND x.kind = 'message'
-                  AND x.author_id IS DISTINCT FROM $1) AS unread
+                  AND x.author_id IS DISTINCT FROM $1) AS unread,
+              (SELECT COUNT(*) FROM mentions mn
+                WHERE mn.user_id = $1 AND mn.room_id = r.id AND mn.seq > COALESCE(rm.read_offset, 0)
+                  AND NOT EXISTS (SELECT 1 FROM messages d WHERE d.room_id = mn.room_id AND d.target = mn.seq AND d.kind = 'delete')) AS mentions
          FROM rooms r
          LEFT JOIN room_members m ON m.room_id = r.id AND m.user_id = $1
          LEFT JOIN read_markers rm ON rm.room_id = r.id AND rm.user_id = $1
@@ -253,6 +257,7 @@ export class PostgresRooms {
       ...toRoom(row),
       readOffset: Number(row.read_offset),
       unread: Number(row.unread),
+      mentions: Number(row.mentions),
       member: row.member,
       participants: participants.get(row.id) ?? [],
     }));

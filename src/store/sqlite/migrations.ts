@@ -221,4 +221,16 @@ export const migrations: readonly Migration[] = [
       END;
     `,
   },
+  {
+    version: 9,
+    name: 'mentions: who each message names, counted per user and room by an index range',
+    sql: `
+      CREATE TABLE mentions (
+        user_id TEXT    NOT NULL,
+        room_id INTEGER NOT NULL,
+        seq     INTEGER NOT NULL,
+        PRIMARY KEY (user_id, room_id, seq)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

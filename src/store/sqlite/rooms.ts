@@ -16,6 +16,7 @@ import { MESSAGE_COLUMNS, toMessage, type MessageRow } from './message-row.js';
 interface ListingRow extends RoomRecord {
   readOffset: number;
   unread: number;
+  mentions: number;
   member: number;
 }
 
@@ -27,7 +28,10 @@ const LISTING_SELECT = `SELECT r.id, r.name, r.kind, r.head,
         (m.user_id IS NOT NULL) AS member,
         (SELECT COUNT(*) FROM messages x
           WHERE x.room_id = r.id AND x.seq > COALESCE(rm.read_offset, 0) AND x.kind = 'message'
-            AND (x.author_id IS NULL OR x.author_id <> @user)) AS unread
+            AND (x.author_id IS NULL OR x.author_id <> @user)) AS unread,
+        (SELECT COUNT(*) FROM mentions mn
+          WHERE mn.user_id = @user AND mn.room_id = r.id AND mn.seq > COALESCE(rm.read_offset, 0)
+            AND NOT EXISTS (SELECT 1 FROM messages d WHERE d.room_id = mn.room_id AND d.target = mn.seq AND d.kind = 'delete')) AS mentions
    FROM rooms r
    LEFT JOIN room_members m ON m.room_id = r.id AND m.user_id = @user
    LEFT JOIN read_markers rm ON rm.room_id = r.id AND rm.user_id = @user`;
@@ -215,6 +219,7 @@ export class SqliteRooms {
       head: row.head,
       readOffset: row.readOffset,
       unread: row.unread,
+      mentions: row.mentions,
       member: row.member === 1,
       participants: row.kind === 'direct' ? this.statements.members.all(row.id) : [],
     };

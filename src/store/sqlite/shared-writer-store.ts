@@ -107,6 +107,14 @@ export class SharedWriterSqliteStore extends SqliteStore {
     return this.write('recordAudit', [audit]);
   }
 
+  override recordMentions(roomId: number, offset: number, names: readonly string[], authorId: string | null): Promise<string[]> {
+    return this.write('recordMentions', [roomId, offset, names, authorId]);
+  }
+
+  override renameMember(userId: string, name: string): Promise<void> {
+    return this.write('renameMember', [userId, name]);
+  }
+
   /** Waits for the replies to every write sent, then closes the reading connection. */
   override close(): Promise<void> {
     this.writerClosing ??= this.writer.close().then(() => super.close());

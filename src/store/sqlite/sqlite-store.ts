@@ -20,6 +20,7 @@ import { MESSAGE_COLUMNS, toMessage, type MessageRow } from './message-row.js';
 import { SqliteAccounts } from './accounts.js';
 import { SqliteModeration } from './moderation.js';
 import { SqliteSearch } from './search.js';
+import { SqliteMentions } from './mentions.js';
 import { migrations } from './migrations.js';
 import { refuseNewerSchema } from '../schema-version.js';
 import { SqliteRooms } from './rooms.js';
@@ -61,6 +62,8 @@ export class SqliteStore implements Store {
   private readonly moderation: SqliteModeration;
   /** Full-text search: ./search.ts, on this connection. */
   private readonly searching: SqliteSearch;
+  /** Mentions and member completion: ./mentions.ts, on this connection. */
+  private readonly mentions: SqliteMentions;
 
   /**
    * @param options.readOnly opens a connection that only reads a database another
@@ -106,6 +109,7 @@ export class SqliteStore implements Store {
     this.rooms = new SqliteRooms(this.db);
     this.moderation = new SqliteModeration(this.db, (query) => this.read(query));
     this.searching = new SqliteSearch(this.db);
+    this.mentions = new SqliteMentions(this.db);
   }
 
   checkWritable(): Promise<void> {
@@ -248,6 +252,18 @@ export class SqliteStore implements Store {
 
   async searchMessages(query: SearchQuery): Promise<SearchPage> {
     return this.read(() => this.searching.search(query));
+  }
+
+  async recordMentions(roomId: number, offset: number, names: readonly string[], authorId: string | null): Promise<string[]> {
+    return this.read(() => this.mentions.record(roomId, offset, names, authorId));
+  }
+
+  async membersByPrefix(roomId: number, prefix: string, limit: number): Promise<Member[]> {
+    return this.read(() => this.mentions.byPrefix(roomId, prefix, limit));
+  }
+
+  async renameMember(userId: string, name: string): Promise<void> {
+    this.read(() => this.mentions.rename(userId, name));
   }
 
   // ModerationStore: thin wrappers, the statements live in ./moderation.ts.

@@ -29,6 +29,8 @@ export const WRITE_METHODS = [
   'restrict',
   'lift',
   'recordAudit',
+  'recordMentions',
+  'renameMember',
   'checkWritable',
 ] as const satisfies readonly (keyof Store)[];
 

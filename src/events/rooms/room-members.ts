@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { userKind } from '../../delivery/room-wire.js';
+import { ok } from '../../shared/errors.js';
+import { MAX_MEMBER_MATCHES } from '../../store/mentions.js';
+import { defineEvent } from '../kit.js';
+import { roomIdSchema } from '../schemas.js';
+
+/**
+ * `room:members` ({ roomId, prefix?, limit? }): the room's members whose name starts with
+ * `prefix` (letter case ignored), by name: what `@` completes from in the composer. For
+ * members of the room only; each answer walks the room's members, so it has a price of
+ * its own besides the reads'.
+ */
+export const roomMembers = defineEvent({
+  schema: z.object({
+    roomId: roomIdSchema,
+    // A name's start: names hold letters, digits, _ . and - (src/accounts/names.ts).
+    prefix: z
+      .string()
+      .max(32)
+      .regex(/^[\p{L}\p{N}_.-]*$/u, 'a name holds only letters, digits, _ . and -')
+      .default(''),
+    limit: z.number().int().min(1).max(MAX_MEMBER_MATCHES).default(8),
+  }),
+  price: ['members.user', 'reads.address'],
+  access: 'member',
+  handle: async ({ input: { roomId, prefix, limit }, services: { store } }) => {
+    const members = await store.membersByPrefix(roomId, prefix, limit);
+    return ok(members.map((member) => ({ id: member.userId, name: member.name, kind: userKind(member.userId) })));
+  },
+});
