@@ -122,6 +122,8 @@ async function startRooms(list: readonly RoomSummary[]): Promise<void> {
       createRoom: byId('create-room', HTMLFormElement),
       composer: { form, input, editBanner: byId('edit-banner', HTMLElement), editCancel: byId('edit-cancel', HTMLButtonElement) },
       jump: byId('jump-latest', HTMLButtonElement),
+      mentionChoices: byId('mention-choices', HTMLUListElement),
+      enableNotifications: byId('enable-notifications', HTMLButtonElement),
     },
     status,
   );

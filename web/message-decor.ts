@@ -5,6 +5,8 @@
  * built from text nodes and attributes: a message never becomes markup.
  */
 
+import { mentionSpans } from '../src/shared/mentions.js';
+
 /** Messages of one author closer together than this are one group. */
 const GROUP_GAP_MS = 5 * 60_000;
 
@@ -15,6 +17,30 @@ const dayFormat = new Intl.DateTimeFormat(undefined, { weekday: 'long', year: 'n
 /** http and https addresses; trailing punctuation that usually ends a sentence is left out. */
 const URL_PATTERN = /\bhttps?:\/\/[^\s<>"'`]+/giu;
 const TRAILING = /[.,;:!?)\]}'"]+$/u;
+
+/**
+ * `text` as the log shows it: text nodes, links for web addresses, and `<span class="mention">`
+ * for each `@name` outside them (also `me` when it names `myName`).
+ */
+export function messageNodes(text: string, myName: string | undefined): Node[] {
+  return linkified(text).flatMap((node) => (node instanceof Text ? withMentions(node.data, myName) : [node]));
+}
+
+function withMentions(text: string, myName: string | undefined): Node[] {
+  const nodes: Node[] = [];
+  let last = 0;
+  for (const span of mentionSpans(text)) {
+    if (span.index > last) nodes.push(document.createTextNode(text.slice(last, span.index)));
+    const mention = document.createElement('span');
+    mention.className = 'mention';
+    if (myName !== undefined && span.name.toLowerCase() === myName.toLowerCase()) mention.classList.add('me');
+    mention.textContent = text.slice(span.index, span.index + span.length);
+    nodes.push(mention);
+    last = span.index + span.length;
+  }
+  if (last < text.length) nodes.push(document.createTextNode(text.slice(last)));
+  return nodes;
+}
 
 /** `text` as text nodes and links (`<a rel="noopener noreferrer" target="_blank">`) for each web address in it. */
 export function linkified(text: string): Node[] {

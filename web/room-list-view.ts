@@ -6,6 +6,8 @@ export interface RoomEntry {
   readonly kind: 'public' | 'direct';
   readonly member: boolean;
   readonly unread: number;
+  /** Of those, how many mention this person. */
+  readonly mentions: number;
 }
 
 /**
@@ -39,12 +41,19 @@ export class RoomListView {
     name.className = 'name';
     name.textContent = room.kind === 'public' ? `# ${room.label}` : room.label;
     button.append(name);
+    if (room.mentions > 0) {
+      const badge = document.createElement('span');
+      badge.className = 'mention-count';
+      badge.textContent = `@${room.mentions}`;
+      button.append(badge);
+    }
     if (room.unread > 0) {
       const badge = document.createElement('span');
       badge.className = 'unread';
       badge.textContent = String(room.unread);
       button.append(badge);
-      button.setAttribute('aria-label', `${room.label}, ${room.unread} unread`);
+      const mentioned = room.mentions > 0 ? `, ${room.mentions} mentioning you` : '';
+      button.setAttribute('aria-label', `${room.label}, ${room.unread} unread${mentioned}`);
     }
     button.addEventListener('click', () => this.actions.open(room.id));
     item.append(button);

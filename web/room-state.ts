@@ -1,4 +1,5 @@
 import type { PublicUser, RoomEvent, RoomSummary } from '../src/shared/events.js';
+import { mentions } from '../src/shared/mentions.js';
 import type { RoomProgress } from './room-progress.js';
 import type { RoomTimeline } from './room-timeline.js';
 
@@ -17,6 +18,8 @@ export class RoomState {
   /** Where this tab stopped when it last stopped following: a rejoin resumes there, leaving no gap in the log. */
   resumeAfter: number | undefined;
   private readonly unreadAboveHead = new Set<number>();
+  /** Of those, the ones that mention this user. */
+  private readonly mentionsAboveHead = new Set<number>();
 
   constructor(
     public summary: RoomSummary,
@@ -27,17 +30,30 @@ export class RoomState {
   update(summary: RoomSummary): void {
     this.summary = summary;
     for (const offset of this.unreadAboveHead) if (offset <= summary.head) this.unreadAboveHead.delete(offset);
+    for (const offset of this.mentionsAboveHead) if (offset <= summary.head) this.mentionsAboveHead.delete(offset);
   }
 
-  /** A live or replayed event: counts when it is someone else's message the summary lacks. */
-  received(event: RoomEvent, me: PublicUser | undefined): void {
-    if (event.kind === 'message' && event.author.id !== me?.id && event.offset > this.summary.head && event.offset > this.summary.readOffset) {
+  /**
+   * A live or replayed event: counts when it is someone else's message the summary lacks.
+   * Resolves whether it is such a message and it mentions this user.
+   */
+  received(event: RoomEvent, me: PublicUser | undefined): { unread: boolean; mention: boolean } {
+    if (event.kind !== 'message' || event.author.id === me?.id || event.offset <= this.summary.readOffset) return { unread: false, mention: false };
+    const mention = me !== undefined && mentions(event.text, me.name);
+    if (event.offset > this.summary.head) {
       this.unreadAboveHead.add(event.offset);
+      if (mention) this.mentionsAboveHead.add(event.offset);
     }
+    return { unread: true, mention };
   }
 
   get unread(): number {
     return this.summary.unread + this.unreadAboveHead.size;
+  }
+
+  /** Unread messages that mention this user: shown apart in the room's badge. */
+  get mentions(): number {
+    return this.summary.mentions + this.mentionsAboveHead.size;
   }
 
   /** The offset to mark read, when this tab has seen past the read marker. */

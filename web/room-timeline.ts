@@ -1,5 +1,6 @@
 import type { PublicUser, RoomEvent } from '../src/shared/events.js';
-import { decorate, linkified, timeElement } from './message-decor.js';
+import { mentions } from '../src/shared/mentions.js';
+import { decorate, messageNodes, timeElement } from './message-decor.js';
 import type { MessageList } from './message-list.js';
 import { Reactions } from './reactions.js';
 
@@ -136,11 +137,16 @@ export class RoomTimeline {
     const edit = this.edits.get(offset);
     const text = deleted ? 'message deleted' : (edit?.text ?? message.text);
     const body = item.querySelector<HTMLElement>('.text');
-    if (body && (body.textContent !== text || body.dataset.linked !== String(!deleted))) {
+    const myName = this.me()?.name;
+    // Drawn again when the text changes, or whom "me" names does (signed in, renamed).
+    const shape = deleted ? 'deleted' : `for:${myName ?? ''}`;
+    if (body && (body.textContent !== text || body.dataset.shape !== shape)) {
       if (deleted) body.textContent = text;
-      else body.replaceChildren(...linkified(text));
-      body.dataset.linked = String(!deleted);
+      else body.replaceChildren(...messageNodes(text, myName));
+      body.dataset.shape = shape;
     }
+    if (!deleted && myName !== undefined && message.author.id !== this.me()?.id && mentions(text, myName)) item.dataset.mentionsMe = 'true';
+    else delete item.dataset.mentionsMe;
     if (item.dataset.created !== String(message.createdAt)) {
       item.dataset.created = String(message.createdAt);
       item.dataset.authorId = message.author.id;

@@ -1,7 +1,9 @@
 import type { DirectoryRoom, PublicUser, RoomEvent, RoomSummary } from '../src/shared/events.js';
+import { Attention } from './attention.js';
 import { Composer, type ComposerElements } from './composer.js';
 import type { ConnectionStatus } from './connection-status.js';
 import { HistoryLoader } from './history-loader.js';
+import { MentionCompletion } from './mention-completion.js';
 import { MessageList } from './message-list.js';
 import { PresenceList } from './presence-list.js';
 import { RoomDirectoryView, type DirectoryElements } from './room-directory-view.js';
@@ -34,6 +36,10 @@ export interface RoomsElements {
   readonly composer: ComposerElements;
   /** "Jump to latest (n new)", shown while messages wait below the reader. */
   readonly jump: HTMLButtonElement;
+  /** The names `@` completes, under the message box. */
+  readonly mentionChoices: HTMLUListElement;
+  /** "Turn on notifications", while the browser has not asked the person yet. */
+  readonly enableNotifications: HTMLButtonElement;
 }
 
 const DEFAULT_ROOM = 'general';
@@ -58,6 +64,7 @@ export class RoomsClient {
   private readonly typingLine: TypingLine;
   private readonly composer: Composer;
   private readonly history: HistoryLoader;
+  private readonly attention: Attention;
   private me: PublicUser | undefined;
   private sidebarScheduled = false;
 
@@ -75,6 +82,9 @@ export class RoomsClient {
     this.presence = new PresenceList(elements.online, user, (other) => void this.openDirect(other));
     this.typingLine = new TypingLine(elements.typing, user);
     this.history = new HistoryLoader(socket, elements.scroller, elements.historyState, () => this.active());
+    this.attention = new Attention(elements.enableNotifications, (roomId) => this.open(roomId));
+    // Before the composer, so that its keys (Enter takes a name) come first.
+    new MentionCompletion(socket, elements.composer.input, elements.mentionChoices, () => this.activeId);
     this.composer = new Composer(elements.composer, new TypingNotifier((roomId, typing) => socket.emit('typing', { roomId, typing })), {
       roomId: () => this.activeId,
       send: (roomId, text) => this.writer.message(roomId, text),
@@ -308,7 +318,10 @@ export class RoomsClient {
     const room = this.rooms.get(event.roomId);
     if (!room?.progress?.take(event.offset)) return; // not followed, or a replay already shown
     room.timeline.apply(event, this.writer.pendingItem(event.clientId));
-    room.received(event, this.me);
+    const news = room.received(event, this.me);
+    if (news.unread && (news.mention || room.summary.kind === 'direct')) {
+      this.attention.called({ event, mention: news.mention, place: room.summary.kind === 'public' ? `# ${room.label(this.me)}` : room.label(this.me) });
+    }
     if (event.kind === 'message') this.typingLine.spoke(event.roomId, event.author);
     this.progressed();
     if (event.roomId === this.activeId) this.readMarker.schedule();
@@ -441,6 +454,7 @@ export class RoomsClient {
         // The room being read shows no badge: its marker follows within moments, and a
         // count that appears and goes again is only a flash.
         unread: room.summary.id === this.activeId && document.visibilityState === 'visible' ? 0 : room.unread,
+        mentions: room.summary.id === this.activeId && document.visibilityState === 'visible' ? 0 : room.mentions,
       }));
       this.view.render(entries, this.activeId);
       this.directory.render();
