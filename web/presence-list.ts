@@ -26,6 +26,13 @@ export class PresenceList {
     this.render();
   }
 
+  /** Someone signed in or out: one person, whose entry now shows who they are. */
+  replaced(was: PublicUser, user: PublicUser): void {
+    this.online.delete(was.id);
+    this.online.set(user.id, user);
+    this.render();
+  }
+
   /** Someone online took another name: their entry shows it (nobody new appears). */
   renamed(user: PublicUser): void {
     if (!this.online.has(user.id)) return;

@@ -117,10 +117,18 @@ export class RoomTimeline {
     item.dataset.verb = verb;
   }
 
+  /** Someone signed in or out (`was` is who they were): one person, one line, nobody left. */
+  switched(was: PublicUser, user: PublicUser, after: number): void {
+    const item = this.list.addNotice(`${was.name} is now ${user.name}`, after);
+    item.dataset.userId = user.id;
+    item.dataset.was = was.name;
+  }
+
   /** Someone took another name: their notices say the name they go by now (one person, one name). */
   renamed(user: PublicUser): void {
     for (const item of Array.from(this.list.list.querySelectorAll<HTMLLIElement>('li.notice[data-user-id]'))) {
-      if (item.dataset.userId === user.id) item.textContent = `${user.name} ${item.dataset.verb ?? ''}`.trim();
+      if (item.dataset.userId !== user.id) continue;
+      item.textContent = item.dataset.was === undefined ? `${user.name} ${item.dataset.verb ?? ''}`.trim() : `${item.dataset.was} is now ${user.name}`;
     }
   }
 

@@ -112,8 +112,10 @@ export class RoomsClient {
       this.renderSidebar();
     });
     socket.on('presence', (notice) => {
-      if (notice.roomId === null) this.presence.update(notice.user, notice.status !== 'offline');
-      else this.notice(notice.roomId, notice.user, notice.status);
+      if (notice.roomId === null) {
+        if (notice.was) this.presence.replaced(notice.was, notice.user);
+        else this.presence.update(notice.user, notice.status !== 'offline');
+      } else this.notice(notice.roomId, notice.user, notice.status, notice.was);
     });
     socket.on('presence:renamed', (user) => {
       this.presence.renamed(user);
@@ -328,10 +330,11 @@ export class RoomsClient {
     this.renderSidebar();
   }
 
-  private notice(roomId: number, user: PublicUser, status: string): void {
+  private notice(roomId: number, user: PublicUser, status: string, was: PublicUser | undefined): void {
     const room = this.rooms.get(roomId);
     if (!room?.progress || (status !== 'joined' && status !== 'left')) return;
-    room.timeline.notice(user, status, room.progress.contiguous);
+    if (was) room.timeline.switched(was, user, room.progress.contiguous);
+    else room.timeline.notice(user, status, room.progress.contiguous);
   }
 
   /** Puts `roomId` on screen: its log, its typing line, its older history, its read marker. */

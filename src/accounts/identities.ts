@@ -11,6 +11,13 @@ import { GuestNames } from './guest-names.js';
 import type { SessionCookies } from './session-cookies.js';
 
 
+
+/**
+ * How long after a sign-in or sign-out presence takes the new user of a connection for the
+ * one it was: long enough for every tab of the browser session, on every server, to follow.
+ */
+const SWITCH_REMEMBERED_MS = 30_000;
+
 /** The public face of an account. */
 export const accountUser = (account: Account): PublicUser => ({ id: `a:${account.id}`, name: account.username, kind: 'account' });
 
@@ -54,6 +61,9 @@ export class Identities {
 
   /** Fills `socket.data` with `identity` (at the handshake, before the socket is connected). */
   assign(socket: ParleySocket, identity: Identity): void {
+    const before = socket.data.user as PublicUser | undefined;
+    // A new user on the same tabs (sign-in, sign-out) is one person to everyone watching.
+    if (before !== undefined && before.id !== identity.user.id) socket.data.was = { user: before, until: Date.now() + SWITCH_REMEMBERED_MS };
     socket.data.user = identity.user;
     socket.data.nickname = identity.user.name;
     socket.data.session = identity.session;

@@ -19,8 +19,14 @@ export class AnnouncedState {
    * Order per user: `online` before `joined`, `left` before `offline`.
    */
   advance(current: PresenceView, now: number, graceMs: number): PresenceNotice[] {
+    const switched = this.switches(current);
+    this.apply(switched);
+    // While the new user says whom they were, a tab still under the old identity (on a
+    // server that has not followed yet) is not that person coming back.
+    const replaced = new Set([...current.values()].flatMap((seen) => (seen.was && seen.was.id !== seen.user.id ? [seen.was.id] : [])));
     const notices: PresenceNotice[] = [];
     for (const [userId, seen] of current) {
+      if (replaced.has(userId)) continue;
       const known = this.announced.get(userId);
       // A rename keeps the id: later notices carry the new name, nothing is announced.
       if (known && known.user.name !== seen.user.name) known.user = seen.user;
@@ -44,6 +50,24 @@ export class AnnouncedState {
       if (offline) notices.push({ roomId: null, user: known.user, status: 'offline' });
     }
     this.apply(notices);
+    return [...switched, ...notices];
+  }
+
+  /**
+   * Sign-ins and sign-outs: a user seen with `was`, an announced user, takes that user's
+   * place (`online` and one `joined` per room of theirs they are still in, each with `was`)
+   * instead of one person leaving and another arriving.
+   */
+  private switches(current: PresenceView): PresenceNotice[] {
+    const notices: PresenceNotice[] = [];
+    for (const seen of current.values()) {
+      const was = seen.was === undefined ? undefined : this.announced.get(seen.was.id);
+      if (!was || was.user.id === seen.user.id) continue;
+      // Rooms the new user does not follow (a guest's direct rooms) see the old one leave.
+      for (const roomId of was.rooms) if (!seen.rooms.has(roomId)) notices.push({ roomId, user: was.user, status: 'left' });
+      notices.push({ roomId: null, user: seen.user, status: 'online', was: was.user });
+      for (const roomId of was.rooms) if (seen.rooms.has(roomId)) notices.push({ roomId, user: seen.user, status: 'joined', was: was.user });
+    }
     return notices;
   }
 
@@ -54,7 +78,8 @@ export class AnnouncedState {
 
   /** Records notices announced elsewhere (by the coordinator) or here. */
   apply(notices: readonly PresenceNotice[]): void {
-    for (const { roomId, user, status } of notices) {
+    for (const { roomId, user, status, was } of notices) {
+      if (was !== undefined && status === 'online') this.forget(was.id);
       const entry = this.announced.get(user.id);
       if (status === 'online' || status === 'joined') {
         const target = entry ?? { user, rooms: new Set<number>() };
@@ -69,6 +94,13 @@ export class AnnouncedState {
         this.missingSince.delete(`u|${user.id}`);
       }
     }
+  }
+
+  /** Drops a user without a notice: another identity took their place. */
+  private forget(userId: string): void {
+    for (const room of this.announced.get(userId)?.rooms ?? []) this.missingSince.delete(`r|${room}|${userId}`);
+    this.announced.delete(userId);
+    this.missingSince.delete(`u|${userId}`);
   }
 
   /** Replaces the state with another server's copy (a starting server catching up). */

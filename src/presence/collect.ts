@@ -6,7 +6,7 @@ import { localPresence } from './local-report.js';
 export type LocalReport = (roomId: number | null, sweep: boolean) => NodePresence;
 
 /** Users by id, with the chat rooms they follow anywhere in the cluster. */
-export type PresenceView = Map<string, { user: PublicUser; rooms: Set<number> }>;
+export type PresenceView = Map<string, { user: PublicUser; rooms: Set<number>; was?: PublicUser }>;
 
 /**
  * Asks every server of the deployment for its users (serverSideEmit with acknowledgements)
@@ -61,9 +61,10 @@ export class PresenceCollector {
 export function mergeReports(reports: readonly NodePresence[]): PresenceView {
   const view: PresenceView = new Map();
   for (const report of reports) {
-    for (const { user, rooms } of report.users) {
+    for (const { user, rooms, was } of report.users) {
       let entry = view.get(user.id);
       if (!entry) view.set(user.id, (entry = { user, rooms: new Set() }));
+      if (was) entry.was = was;
       for (const room of rooms) entry.rooms.add(room);
     }
   }

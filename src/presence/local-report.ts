@@ -7,14 +7,16 @@ import { chatRoomOf, followerRooms } from '../socket-rooms.js';
  * any of that user's connections here follows live. `roomId` narrows it to one room (and
  * keeps the answer small); null reports every connected user.
  */
-export function localPresence(io: ParleyServer, node: string, roomId: number | null): NodePresence {
+export function localPresence(io: ParleyServer, node: string, roomId: number | null, now = Date.now()): NodePresence {
   const namespace = io.of('/');
-  const users = new Map<string, { user: PublicUser; rooms: Set<number> }>();
+  const users = new Map<string, { user: PublicUser; rooms: Set<number>; was?: PublicUser }>();
   const add = (socket: ParleySocket): void => {
     const user = socket.data.user as PublicUser | undefined;
     if (!user) return; // not identified yet: the handshake middleware has not run
     let entry = users.get(user.id);
     if (!entry) users.set(user.id, (entry = { user, rooms: new Set() }));
+    const { was } = socket.data;
+    if (was !== undefined && was.until > now) entry.was = was.user;
     if (roomId !== null) {
       entry.rooms.add(roomId);
       return;
@@ -34,7 +36,7 @@ export function localPresence(io: ParleyServer, node: string, roomId: number | n
       if (socket) add(socket);
     }
   }
-  return { node, users: [...users.values()].map(({ user, rooms }) => ({ user, rooms: [...rooms] })) };
+  return { node, users: [...users.values()].map(({ user, rooms, was }) => ({ user, rooms: [...rooms], ...(was ? { was } : {}) })) };
 }
 
 /** Whether two reports list the same users, with the same names, in the same rooms, in the same order. */
@@ -47,6 +49,7 @@ export function sameUsers(a: NodePresence, b: NodePresence): boolean {
       entry.user.id === other.user.id &&
       entry.user.name === other.user.name &&
       entry.user.kind === other.user.kind &&
+      entry.was?.id === other.was?.id &&
       entry.rooms.length === other.rooms.length &&
       entry.rooms.every((room, at) => room === other.rooms[at])
     );

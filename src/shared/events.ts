@@ -96,6 +96,11 @@ export interface PresenceNotice {
   readonly roomId: number | null;
   readonly user: PublicUser;
   readonly status: 'joined' | 'left' | 'online' | 'offline';
+  /**
+   * `online` and `joined` only: the identity the same tabs had until now (a guest who signed
+   * in, an account that signed out). One person: show `user` in its place; it did not leave.
+   */
+  readonly was?: PublicUser;
 }
 
 /** What an account request answers. */
@@ -385,6 +390,8 @@ export interface PresenceQuery {
 export interface UserPresence {
   readonly user: PublicUser;
   readonly rooms: readonly number[];
+  /** The identity these connections had moments ago (SocketData.was), while it counts. */
+  readonly was?: PublicUser;
 }
 
 /** One server's answer to `presence:collect` or `presence:state`: each user once. */
@@ -408,4 +415,9 @@ export interface SocketData {
   user: PublicUser;
   /** The account session this connection is signed in with: its token's SHA-256, never the token. */
   session?: string;
+  /**
+   * The user this connection was until a sign-in or sign-out, and until when (ms since the
+   * epoch) presence treats the two as one person rather than one leaving and one arriving.
+   */
+  was?: { readonly user: PublicUser; readonly until: number };
 }

@@ -21,7 +21,7 @@ describe('mentions', () => {
   const open = async (nickname?: string): Promise<Tab> => {
     const tab = await Tab.open(server.url, { browser: newBrowser() });
     tabs.push(tab);
-    if (nickname) await tab.must('guest:nickname', { nickname });
+    if (nickname) assert.equal(codeOf(await ackOf(tab.socket, 'guest:nickname', { nickname })), 'ok');
     return tab;
   };
   before(async () => {
@@ -60,7 +60,7 @@ describe('mentions', () => {
     assert.equal((await listed(cy, room.id))?.mentions, 1, 'a member now');
 
     // A guest who renames is mentioned, and completed, by the new name.
-    await cy.must('guest:nickname', { nickname: `cyril${tag}` });
+    assert.equal(codeOf(await ackOf(cy.socket, 'guest:nickname', { nickname: `cyril${tag}` })), 'ok');
     assert.deepEqual(await members(ana, room.id, `cy`), [`cyril${tag}`]);
     await ana.send(room.id, `@cyril${tag} hi`);
     assert.equal((await listed(cy, room.id))?.mentions, 2);

@@ -57,3 +57,34 @@ test('a rename keeps the user and is carried by later notices', () => {
   state.advance(view(), 20, GRACE);
   assert.deepEqual(brief(state.advance(view(), 2000, GRACE)), ['annie left@1', 'annie offline@all']);
 });
+
+test('a sign-in is one person: the new user takes the old one’s place, nobody leaves or arrives', () => {
+  const state = new AnnouncedState();
+  const guest: PublicUser = { id: 'g:x', name: 'guest-x', kind: 'guest' };
+  const withWas = (user: PublicUser, rooms: number[], was: PublicUser): PresenceView => new Map([[user.id, { user, rooms: new Set(rooms), was }]]);
+  state.advance(view([guest, [1, 7]]), 0, GRACE);
+  // Signed in as ben: room 7 (the guest's direct room) is not ben's; room 3 is ben's own.
+  const switched = state.advance(withWas(ben, [1, 3], guest), 10, GRACE);
+  assert.deepEqual(brief(switched), ['guest-x left@7', 'ben online@all', 'ben joined@1', 'ben joined@3']);
+  assert.deepEqual(
+    switched.filter((notice) => notice.was).map((notice) => `${notice.status}@${notice.roomId ?? 'all'}`),
+    ['online@all', 'joined@1'],
+    'the notices that replace carry whom they replace',
+  );
+  // A tab of the guest on a server that has not followed yet is not the guest coming back.
+  const lagging = new Map([...withWas(ben, [1, 3], guest), [guest.id, { user: guest, rooms: new Set([1]) }]]);
+  assert.deepEqual(state.advance(lagging, 20, GRACE), []);
+  assert.deepEqual(state.advance(withWas(ben, [1, 3], guest), 5000, GRACE), [], 'and the guest never goes offline');
+  assert.deepEqual(brief(state.advance(view(), 9000, GRACE)), [], 'within the grace');
+  assert.deepEqual(brief(state.advance(view(), 10_500, GRACE)), ['ben left@1', 'ben left@3', 'ben offline@all']);
+});
+
+test('a copy fed the switch notices forgets the old user too', () => {
+  const coordinator = new AnnouncedState();
+  const copy = new AnnouncedState();
+  const guest: PublicUser = { id: 'g:y', name: 'guest-y', kind: 'guest' };
+  copy.apply(coordinator.advance(view([guest, [1]]), 0, GRACE));
+  copy.apply(coordinator.advance(new Map([[ben.id, { user: ben, rooms: new Set([1]), was: guest }]]), 10, GRACE));
+  assert.deepEqual(copy.users(), coordinator.users());
+  assert.deepEqual(copy.users().map((entry) => entry.user.id), [ben.id]);
+});
