@@ -124,6 +124,7 @@ async function startRooms(list: readonly RoomSummary[]): Promise<void> {
       jump: byId('jump-latest', HTMLButtonElement),
       mentionChoices: byId('mention-choices', HTMLUListElement),
       enableNotifications: byId('enable-notifications', HTMLButtonElement),
+      undoDelete: { element: byId('undo-delete', HTMLElement), undo: byId('undo-delete-button', HTMLButtonElement) },
     },
     status,
   );

@@ -15,6 +15,7 @@ import { RoomTimeline } from './room-timeline.js';
 import { RoomWriter } from './room-writer.js';
 import { request, type ChatSocket } from './rpc.js';
 import { TypingLine, TypingNotifier } from './typing.js';
+import { UndoDelete } from './undo-delete.js';
 
 /** The page's elements that the room protocol drives. */
 export interface RoomsElements {
@@ -40,6 +41,8 @@ export interface RoomsElements {
   readonly mentionChoices: HTMLUListElement;
   /** "Turn on notifications", while the browser has not asked the person yet. */
   readonly enableNotifications: HTMLButtonElement;
+  /** "Message deleted. Undo", for a few seconds after a deletion. */
+  readonly undoDelete: { readonly element: HTMLElement; readonly undo: HTMLButtonElement };
 }
 
 const DEFAULT_ROOM = 'general';
@@ -65,6 +68,7 @@ export class RoomsClient {
   private readonly composer: Composer;
   private readonly history: HistoryLoader;
   private readonly attention: Attention;
+  private readonly undoDelete: UndoDelete;
   private me: PublicUser | undefined;
   private sidebarScheduled = false;
 
@@ -83,6 +87,7 @@ export class RoomsClient {
     this.typingLine = new TypingLine(elements.typing, user);
     this.history = new HistoryLoader(socket, elements.scroller, elements.historyState, () => this.active());
     this.attention = new Attention(elements.enableNotifications, (roomId) => this.open(roomId));
+    this.undoDelete = new UndoDelete(elements.undoDelete);
     // Before the composer, so that its keys (Enter takes a name) come first.
     new MentionCompletion(socket, elements.composer.input, elements.mentionChoices, () => this.activeId);
     this.composer = new Composer(elements.composer, new TypingNotifier((roomId, typing) => socket.emit('typing', { roomId, typing })), {
@@ -269,9 +274,7 @@ export class RoomsClient {
       };
       const timeline = new RoomTimeline(list, () => this.me, {
         edit: (target, text) => this.composer.startEdit(summary.id, target, text),
-        delete: (target) => {
-          if (window.confirm('Delete this message for everyone?')) this.writer.delete(summary.id, target);
-        },
+        delete: (target) => this.undoDelete.start(list.at(target), () => this.writer.delete(summary.id, target)),
         react: (target, emoji, on) => this.writer.react(summary.id, target, emoji, on),
         canModerate: () => this.canModerate() && summary.kind === 'public',
         moderate: (target) => void this.moderate(summary.id, target),

@@ -256,10 +256,14 @@ export class ChatPage {
     await this.page.press('#input', 'Enter');
   }
 
-  /** Deletes this person's message `text` with its Delete button, and confirms. */
+  /** Deletes this person's message `text` with its Delete button; it is sent once the time to undo it has passed. */
   async delete(text: string): Promise<void> {
-    this.page.once('dialog', (dialog) => void dialog.accept());
     await this.ownMessage(text).getByRole('button', { name: /^Delete message/ }).click();
+  }
+
+  /** Takes back the deletion still waiting to be sent. */
+  async undoDelete(): Promise<void> {
+    await this.page.click('#undo-delete-button');
   }
 
   private ownMessage(text: string) {
