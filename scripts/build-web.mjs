@@ -15,6 +15,15 @@ await build({
   sourcemap: true,
   logLevel: 'warning',
 });
+await build({
+  entryPoints: [new URL('../web/service-worker.ts', import.meta.url).pathname],
+  outfile: new URL('sw.js', out).pathname,
+  bundle: true,
+  format: 'iife',
+  target: 'es2022',
+  minify: true,
+  logLevel: 'warning',
+});
 for (const name of ['index.html', 'style.css', 'favicon.svg']) {
   fs.copyFileSync(new URL(`../web/${name}`, import.meta.url), new URL(name, out));
 }

@@ -10,6 +10,7 @@ import { Identity } from './identity.js';
 import { describeNotice, LastNotice } from './moderation-notices.js';
 import { RoomsClient } from './rooms-client.js';
 import { SearchView } from './search-view.js';
+import { pageSnapshot, type PageSnapshot } from './page-snapshot.js';
 import { foldableSidebar } from './sidebar-toggle.js';
 import { request, type ChatSocket } from './rpc.js';
 import { startTutorialMode } from './tutorial-mode.js';
@@ -31,6 +32,9 @@ function byId<T extends HTMLElement>(id: string, type: new () => T): T {
 }
 
 const status = new ConnectionStatus(byId('status', HTMLElement));
+// The app shell for reloads while offline (./service-worker.ts). Secure contexts only
+// (https, or localhost): elsewhere the page works the same, without it.
+if ('serviceWorker' in navigator) navigator.serviceWorker.register('/sw.js').catch(() => undefined);
 foldableSidebar(byId('sidebar-toggle', HTMLButtonElement), byId('sidebar', HTMLElement));
 const form = byId('form', HTMLFormElement);
 const input = byId('input', HTMLInputElement);
@@ -89,17 +93,45 @@ socket.on('session:user', (user) => identity.set(user));
 /** Which protocol the server speaks: the room list answers, or the event is unknown. */
 async function chooseMode(): Promise<void> {
   const answer = await request(socket, 'room:list', {});
-  if (mode) return;
+  if (mode) {
+    // Started from the snapshot meanwhile: bring it up to date.
+    if (mode === 'rooms') void rooms?.reconnected();
+    return;
+  }
   if (answer.ok) await startRooms(answer.data);
   else if (answer.error === 'UNKNOWN_EVENT') startTutorial();
   else return; // no answer: asked again on the next connection
+  entered();
+}
+
+function entered(): void {
   document.body.dataset.mode = mode;
   if (window.parley) window.parley.mode = mode;
   status.show(socket.connected ? 'online' : 'offline');
   for (const text of typedEarly.splice(0)) submit(text);
 }
 
-async function startRooms(list: readonly RoomSummary[]): Promise<void> {
+// A reload while the server cannot be reached shows what this browser last knew (rooms,
+// history, the messages waiting to be sent) rather than an empty page; the connection,
+// once back, resumes every room from there.
+const snapshot = pageSnapshot.load();
+/** How long a page with a snapshot waits for the server before it shows the snapshot. */
+const SNAPSHOT_AFTER_MS = 2500;
+function startFromSnapshot(): void {
+  if (mode || !snapshot) return;
+  void startRooms(
+    snapshot.rooms.map((room) => room.summary),
+    snapshot,
+  );
+  entered();
+}
+if (snapshot) {
+  setTimeout(() => {
+    if (!socket.connected) startFromSnapshot();
+  }, SNAPSHOT_AFTER_MS);
+}
+
+async function startRooms(list: readonly RoomSummary[], from?: PageSnapshot): Promise<void> {
   mode = 'rooms';
   earlyTutorialEvents.length = 0;
   rooms = new RoomsClient(
@@ -146,6 +178,7 @@ async function startRooms(list: readonly RoomSummary[]): Promise<void> {
     (roomId, offset, roomName) => void started.showMessage(roomId, offset, roomName),
   );
   rooms.canModerate = () => panel.canModerate;
+  if (from) rooms.restore(from);
   if (identity.user) rooms.identify(identity.user);
   void identity.connected();
   void refreshRole();
@@ -193,6 +226,7 @@ socket.on('disconnect', (reason) => {
   else status.show('offline');
 });
 socket.on('connect_error', (error) => {
+  if (!mode && socket.active) startFromSnapshot();
   if (socket.active) {
     status.show('offline');
     return;

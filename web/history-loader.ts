@@ -51,6 +51,8 @@ export class HistoryLoader {
 
   /** Loads a page if the room on screen has older history and the reader is near its top. */
   private fill(): void {
+    // Offline, nothing would answer: the reconnect asks again (RoomsClient.reconnected).
+    if (!this.socket.connected) return;
     const room = this.active();
     if (!room || room.timeline.historyComplete || this.loading.has(room.summary.id) || this.failed.has(room.summary.id)) return;
     if (this.scroller.scrollTop > LOAD_MARGIN_PX && this.scroller.scrollHeight > this.scroller.clientHeight + LOAD_MARGIN_PX) return;

@@ -33,6 +33,8 @@ export class RoomTimeline {
   private readonly edits = new Map<number, { readonly offset: number; readonly text: string }>();
   private readonly deleted = new Set<number>();
   private readonly reactions = new Reactions();
+  /** Every event applied, by offset: what a snapshot of the room keeps (./page-snapshot.ts). */
+  private readonly applied = new Map<number, RoomEvent>();
   /** The lowest offset loaded so far; older history is asked for below it. */
   oldestLoaded: number | undefined;
   /** No history older than `oldestLoaded` is left to load. */
@@ -41,6 +43,7 @@ export class RoomTimeline {
   private unreadAfter: number | undefined;
 
   constructor(
+    readonly roomId: number,
     readonly list: MessageList,
     private readonly me: () => PublicUser | undefined,
     private readonly actions: OwnMessageActions,
@@ -52,6 +55,7 @@ export class RoomTimeline {
    */
   apply(event: RoomEvent, pending?: HTMLLIElement): void {
     if (this.oldestLoaded === undefined || event.offset < this.oldestLoaded) this.oldestLoaded = event.offset;
+    this.applied.set(event.offset, event);
     if (event.kind === 'message') {
       if (this.messages.has(event.offset)) return;
       this.messages.set(event.offset, { author: event.author, text: event.text, createdAt: event.createdAt });
@@ -74,6 +78,14 @@ export class RoomTimeline {
     this.render(event.target);
   }
 
+  /** The newest `limit` events applied at or below `upTo`, oldest first. */
+  recentEvents(upTo: number, limit: number): RoomEvent[] {
+    return [...this.applied.values()]
+      .filter((event) => event.offset <= upTo)
+      .sort((a, b) => a.offset - b.offset)
+      .slice(-limit);
+  }
+
   /** Shows a message of this tab at the bottom, pending. */
   addPending(text: string): HTMLLIElement {
     return this.list.addPending(text, this.me()?.name ?? 'you');
@@ -87,7 +99,10 @@ export class RoomTimeline {
     const shown = this.list.at(offset);
     if (shown && shown !== item) this.list.remove(item);
     const author = this.me();
-    if (author && !this.messages.has(offset)) this.messages.set(offset, { author, text, createdAt: Date.now() });
+    if (author && !this.messages.has(offset)) {
+      this.messages.set(offset, { author, text, createdAt: Date.now() });
+      this.applied.set(offset, { roomId: this.roomId, offset, kind: 'message', author, text, createdAt: Date.now() });
+    }
     if (!shown) this.list.place(item, offset);
     const placed = this.list.at(offset);
     if (!placed) return;

@@ -5,6 +5,7 @@ import type { ConnectionStatus } from './connection-status.js';
 import { HistoryLoader } from './history-loader.js';
 import { MentionCompletion } from './mention-completion.js';
 import { MessageList } from './message-list.js';
+import { pageSnapshot, SNAPSHOT_EVENTS, type PageSnapshot } from './page-snapshot.js';
 import { PresenceList } from './presence-list.js';
 import { RoomDirectoryView, type DirectoryElements } from './room-directory-view.js';
 import { RoomListView } from './room-list-view.js';
@@ -49,6 +50,8 @@ const DEFAULT_ROOM = 'general';
 const ACTIVE_KEY = 'parley.active-room';
 /** How often a visible page asks for its room list and directory page again, for rooms others created. */
 const ROOM_LIST_REFRESH_MS = 30_000;
+/** How long after a change the page's snapshot is written (./page-snapshot.ts): once per burst. */
+const SNAPSHOT_DELAY_MS = 1000;
 
 /**
  * The page in the room protocol: the rooms this person follows, each followed from the
@@ -71,6 +74,7 @@ export class RoomsClient {
   private readonly undoDelete: UndoDelete;
   private me: PublicUser | undefined;
   private sidebarScheduled = false;
+  private snapshotTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly socket: ChatSocket,
@@ -136,6 +140,7 @@ export class RoomsClient {
     // through the lists: ask again when the person comes back to the window, and now and
     // then while they look.
     window.addEventListener('focus', () => void this.reconnected());
+    window.addEventListener('pagehide', () => this.saveSnapshot());
     setInterval(() => {
       if (document.visibilityState === 'visible' && socket.connected) void Promise.all([this.refreshRooms(), this.directory.search()]);
     }, ROOM_LIST_REFRESH_MS);
@@ -159,7 +164,27 @@ export class RoomsClient {
 
   /** A reconnect: the server resumed every followed room from `auth.rooms`; refresh the rest. */
   async reconnected(): Promise<void> {
+    this.history.opened();
     await Promise.all([this.refreshRooms(), this.refreshPresence(), this.directory.search()]);
+  }
+
+  /**
+   * Shows what the page last knew (a reload while the server is unreachable): the rooms,
+   * each followed from where the tab had received everything, with its newest events. The
+   * next connection resumes each room there, so nothing is missed or shown twice. Called
+   * before `start`.
+   */
+  restore(snapshot: PageSnapshot): void {
+    if (snapshot.me) this.identify(snapshot.me);
+    for (const { summary, events } of snapshot.rooms) {
+      const room = this.upsert(summary);
+      for (const event of events) if (event.roomId === summary.id) room.timeline.apply(event);
+    }
+    try {
+      if (snapshot.activeRoomId !== undefined && sessionStorage.getItem(ACTIVE_KEY) === null) sessionStorage.setItem(ACTIVE_KEY, String(snapshot.activeRoomId));
+    } catch {
+      // The default room opens instead.
+    }
   }
 
   /**
@@ -188,6 +213,8 @@ export class RoomsClient {
   /** This tab's identity changed (or became known): own messages, names and lists follow. */
   identify(user: PublicUser): void {
     const switched = this.me !== undefined && this.me.id !== user.id;
+    // Someone else's rooms and history are not kept for the next reload.
+    if (switched) pageSnapshot.clear();
     this.me = user;
     if (switched) void this.resync();
     for (const room of this.rooms.values()) room.timeline.renderAll();
@@ -272,7 +299,7 @@ export class RoomsClient {
       list.onUnseen = (count) => {
         if (this.activeId === summary.id) this.showJump(count);
       };
-      const timeline = new RoomTimeline(list, () => this.me, {
+      const timeline = new RoomTimeline(summary.id, list, () => this.me, {
         edit: (target, text) => this.composer.startEdit(summary.id, target, text),
         delete: (target) => this.undoDelete.start(list.at(target), () => this.writer.delete(summary.id, target)),
         react: (target, emoji, on) => this.writer.react(summary.id, target, emoji, on),
@@ -446,8 +473,30 @@ export class RoomsClient {
     if (answer.ok) this.presence.reset(answer.data);
   }
 
+  /** What a reload shows while offline: the followed rooms, as far as this tab has received them. */
+  private snapshot(): PageSnapshot {
+    const rooms = [...this.rooms.values()].flatMap((room) => {
+      const { progress, summary } = room;
+      if (!progress || !summary.member) return [];
+      const head = progress.contiguous;
+      return [{ summary: { ...summary, head, readOffset: Math.min(summary.readOffset, head) }, events: room.timeline.recentEvents(head, SNAPSHOT_EVENTS) }];
+    });
+    return { version: 1, savedAt: Date.now(), me: this.me, activeRoomId: this.activeId, rooms };
+  }
+
+  private saveSnapshot(): void {
+    clearTimeout(this.snapshotTimer);
+    this.snapshotTimer = undefined;
+    pageSnapshot.save(this.snapshot());
+  }
+
+  private scheduleSnapshot(): void {
+    this.snapshotTimer ??= setTimeout(() => this.saveSnapshot(), SNAPSHOT_DELAY_MS);
+  }
+
   /** Redraws the room lists once per frame, however many events arrive in it. */
   private renderSidebar(): void {
+    this.scheduleSnapshot();
     if (this.sidebarScheduled) return;
     this.sidebarScheduled = true;
     requestAnimationFrame(() => {

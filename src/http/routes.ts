@@ -17,7 +17,7 @@ export interface RouteOptions {
   readonly session: (request: IncomingMessage, response: ServerResponse) => void;
 }
 
-const WEB_FILES = new Set(['/app.js', '/style.css', '/favicon.svg']);
+const WEB_FILES = new Set(['/app.js', '/style.css', '/favicon.svg', '/sw.js']);
 
 /**
  * The plain HTTP surface beside Socket.IO (which answers `/socket.io/` itself, client
