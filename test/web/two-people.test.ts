@@ -2,6 +2,7 @@
 // an account, one a guest; a room of their own, typing, presence, unread counts, a direct
 // conversation, edits and deletions, a trip offline, and a reload.
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import { after, before, describe, test, type TestContext } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { chromiumSkipReason, launchChromium } from '../helpers/browser.js';
@@ -10,6 +11,16 @@ import { startServer, type RunningServer } from '../helpers/server.js';
 import { ChatPage, countOf, type ShownMessage } from './chat-page.js';
 
 const skip = chromiumSkipReason();
+
+/** One HTTP request on a connection of its own (no keep-alive pool). */
+function oneConnection(url: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    http.get(`${url}/healthz`, { agent: false }, (response) => {
+      response.resume();
+      response.on('end', () => resolve());
+    }).on('error', reject);
+  });
+}
 
 /** The texts shown, in page order, each with how it shows (edited, deleted). */
 function texts(messages: readonly ShownMessage[]): string[] {
@@ -41,9 +52,12 @@ describe('two people, two browsers, the room protocol', () => {
     let bob = await open();
     try {
       if (!(await roomProtocolOrSkip(t, alice))) return;
-      // Two people on two workers: a new session goes round-robin, so a second try moves.
+      // Two people on two workers: each new TCP connection goes round-robin. A page load
+      // opens an even or odd number of them (the service worker fetches the shell too), so
+      // one extra connection between tries moves the next page to the other worker.
       for (let attempt = 0; attempt < 4 && (await bob.worker()) === (await alice.worker()); attempt += 1) {
         await bob.close();
+        await oneConnection(server?.url ?? '');
         bob = await open();
       }
       assert.notEqual(await bob.worker(), await alice.worker(), 'alice and bob are on different workers');
