@@ -161,6 +161,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const roomWire = createRoomWire();
   const delivery = new Delivery(io, store, [tutorialWire, roomWire], log.child({ module: 'delivery' }), {
     clustered: options.adapter.spansProcesses,
+    acrossNodes: config.redisUrl !== undefined,
     catchUpBatchSize: config.catchUpBatchSize,
     maxOutboundBytes: config.maxOutboundBytes,
   });

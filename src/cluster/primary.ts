@@ -15,7 +15,7 @@ import { assertCanStopReading } from './read-stop.js';
 import { createStickyRouter } from './sticky-router.js';
 import { nodeMetrics } from '../operations/node-metrics.js';
 import { startMetricsServer } from '../operations/metrics-server.js';
-import { sqliteCommitBatchSize, sqliteCommitSeconds } from '../operations/metrics.js';
+import { writerCommitBatchSize, writerCommitSeconds } from '../operations/metrics.js';
 import { announceReady } from '../operations/ready-line.js';
 
 /** A worker that dies sooner than this after its start counts as crash-looping. */
@@ -33,11 +33,11 @@ export async function runPrimary(config: Config, log: Logger): Promise<{ stop: (
   // Likewise a Node whose TCP handles the sticky router cannot stop (see read-stop.ts).
   await assertCanStopReading();
   warnIfFewOpenFiles(config.maxPendingConnections, log);
-  // Migrations run once here, before any worker opens the database; a SQLite file also
-  // gets its one writer here, which every worker sends its writes to.
+  // The node's one writer (src/store/writer/): migrations run once there, before any worker
+  // opens the database, and every worker sends it its writes (SQLite) or appends (PostgreSQL).
   const writer = await startSharedWriter(config.databaseUrl, log.child({ module: 'store-writer' }), (items, seconds) => {
-    sqliteCommitBatchSize.observe(items);
-    sqliteCommitSeconds.observe(seconds);
+    writerCommitBatchSize.observe(items);
+    writerCommitSeconds.observe(seconds);
   }).catch((error: unknown) => {
     throw new Error(`PARLEY_DATABASE_URL: cannot open the database: ${(error as Error).message}`, { cause: error });
   });

@@ -17,6 +17,11 @@ export type { Wire } from './wire.js';
 export interface DeliveryOptions {
   /** Other servers exist: stored messages must be announced to them. */
   readonly clustered: boolean;
+  /**
+   * Other nodes exist (Redis): the store's `watchAppends` reaches this node's servers only,
+   * so stored messages are announced through the adapter all the same. @default false
+   */
+  readonly acrossNodes?: boolean;
   /** Messages sent to one catching-up socket before yielding to the others. */
   readonly catchUpBatchSize: number;
   /** How often feeds are looked at; one unused at two looks in a row is closed. @default 60000 */
@@ -133,10 +138,13 @@ export class Delivery {
     for (const feed of this.feeds.values()) feed.flush();
   }
 
-  /** A message was just stored here: deliver it locally and tell the other servers (unless the store tells them). */
+  /**
+   * A message was just stored here: deliver it locally and tell the other servers, unless
+   * the store tells them all (one node whose writer tells its workers).
+   */
   announce(message: MessageEnvelope): void {
     this.feeds.get(message.roomId)?.offer(message);
-    if (this.options.clustered && !this.stopWatchingAppends) this.io.serverSideEmit('message:stored', message);
+    if (this.options.clustered && (!this.stopWatchingAppends || this.options.acrossNodes === true)) this.io.serverSideEmit('message:stored', message);
   }
 
   /**

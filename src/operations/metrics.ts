@@ -40,7 +40,7 @@ export const storeWriteSeconds = new Histogram({
 });
 export const commitBatchSize = new Histogram({
   name: 'parley_commit_batch_size',
-  help: 'Appends per group commit written by this process (PostgreSQL: per room and worker; SQLite under npm start: see parley_sqlite_commit_batch_size).',
+  help: "Appends per group commit written by this process itself: a lone process (under npm start the node's writer commits: parley_writer_commit_batch_size).",
   buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512],
   registers: [serverRegistry],
 });
@@ -105,18 +105,18 @@ export function instrumentServer(io: ParleyServer, worker: string): void {
   new AggregatorRegistry();
 }
 
-/** The primary's own metrics: its process, and the SQLite writer it runs (npm start with SQLite). */
+/** The primary's own metrics: its process, and the node's writer it runs (npm start). */
 export const primaryRegistry = new Registry();
 
-export const sqliteCommitBatchSize = new Histogram({
-  name: 'parley_sqlite_commit_batch_size',
-  help: "Appends per group commit of the SQLite writer (the primary's thread that alone writes the file).",
+export const writerCommitBatchSize = new Histogram({
+  name: 'parley_writer_commit_batch_size',
+  help: "Appends per group commit of the node's writer (the primary's thread that writes for every worker: SQLite, or PostgreSQL's appends, per room).",
   buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512],
   registers: [primaryRegistry],
 });
-export const sqliteCommitSeconds = new Histogram({
-  name: 'parley_sqlite_commit_seconds',
-  help: "One group commit of the SQLite writer, fsync included.",
+export const writerCommitSeconds = new Histogram({
+  name: 'parley_writer_commit_seconds',
+  help: "One group commit of the node's writer, its flush to disk included.",
   buckets: SECONDS,
   registers: [primaryRegistry],
 });

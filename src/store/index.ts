@@ -1,20 +1,22 @@
 import type { Logger } from '../log.js';
 import { PostgresStore } from './postgres/postgres-store.js';
+import { SharedWriterPostgresStore } from './postgres/shared-writer-store.js';
 import { backupSqlite, type BackupSummary } from './sqlite/backup.js';
 import { SharedWriterSqliteStore } from './sqlite/shared-writer-store.js';
 import { SqliteStore } from './sqlite/sqlite-store.js';
-import { SqliteWriter } from './sqlite/sqlite-writer.js';
-import type { WriteChannel } from './sqlite/writer-client.js';
+import { LocalWriter } from './writer/local-writer.js';
+import { StoreWriter } from './writer/store-writer.js';
+import type { WriteChannel } from './writer/writer-client.js';
 import type { Store } from './store.js';
 
 export type { Store } from './store.js';
-export type { WriteChannel } from './sqlite/writer-client.js';
-export { newlyStored, type WriteBatch, type WriteBatchReplies } from './sqlite/write-calls.js';
+export type { WriteChannel } from './writer/writer-client.js';
+export { newlyStored, type WriteBatch, type WriteBatchReplies } from './writer/write-calls.js';
 
 export interface StoreOptions {
   /**
-   * Set in cluster workers: where the database's one writer is, if the backend needs one
-   * (SQLite, see ./sqlite/sqlite-writer.ts). Backends that take concurrent writers ignore it.
+   * Set in cluster workers: where the node's one writer is (./writer/store-writer.ts). SQLite
+   * sends it every write, PostgreSQL its appends.
    */
   readonly writeChannel?: WriteChannel;
   /**
@@ -26,9 +28,9 @@ export interface StoreOptions {
   readonly observeCommit?: (items: number, seconds: number) => void;
 }
 
-/** The writer a cluster primary runs for its workers; none for backends that need none. */
+/** The writer a cluster primary runs for its workers. */
 export interface SharedWriter {
-  execute: SqliteWriter['execute'];
+  execute: StoreWriter['execute'];
   close(): Promise<void>;
 }
 
@@ -40,29 +42,39 @@ export interface SharedWriter {
 export async function createStore(databaseUrl: string, options: StoreOptions = {}): Promise<Store> {
   const backend = backendOf(databaseUrl);
   const report = options.log && toLog(options.log);
-  if (backend.kind === 'sqlite') {
-    return options.writeChannel
+  if (options.writeChannel) {
+    return backend.kind === 'sqlite'
       ? new SharedWriterSqliteStore(backend.file, options.writeChannel)
-      : new SqliteStore(backend.file, { report, observeCommit: options.observeCommit });
+      : SharedWriterPostgresStore.openShared(databaseUrl, options.writeChannel, report);
   }
-  return PostgresStore.open(databaseUrl, report, options.observeCommit);
+  return openStore(databaseUrl, report, options.observeCommit);
+}
+
+/** A store that writes for itself (a lone process, or the node's writer thread). */
+export async function openStore(
+  databaseUrl: string,
+  report?: (note: string) => void,
+  observeCommit?: (items: number, seconds: number) => void,
+): Promise<Store> {
+  const backend = backendOf(databaseUrl);
+  if (backend.kind === 'sqlite') return new SqliteStore(backend.file, { report, observeCommit });
+  return PostgresStore.open(databaseUrl, report, observeCommit);
 }
 
 /**
- * For the cluster primary, before it forks workers: prepares the database (migrations run
- * once, here) and, for SQLite, starts the one writer every worker sends its writes to
- * (pass `writeChannel` to `createStore` in the workers). Undefined for PostgreSQL, which
- * takes writes from every worker itself.
+ * For the cluster primary, before it forks workers: starts the node's one writer (its
+ * thread opens the database and applies the migrations, once), which every worker sends
+ * its writes to (pass `writeChannel` to `createStore` in the workers).
  */
 export async function startSharedWriter(
   databaseUrl: string,
   log: Logger,
   observeCommit?: (items: number, seconds: number) => void,
-): Promise<SharedWriter | undefined> {
-  const backend = backendOf(databaseUrl);
-  if (backend.kind === 'sqlite') return SqliteWriter.start(backend.file, log, observeCommit);
-  await (await PostgresStore.open(databaseUrl, toLog(log))).close();
-  return undefined;
+): Promise<SharedWriter> {
+  // SQLite waits for the disk on the thread that writes: a thread of its own. PostgreSQL's
+  // client waits on sockets, so the primary's loop can write for the node itself.
+  if (backendOf(databaseUrl).kind === 'sqlite') return StoreWriter.start(databaseUrl, log, observeCommit);
+  return new LocalWriter(await openStore(databaseUrl, toLog(log), observeCommit));
 }
 
 /**

@@ -93,7 +93,7 @@ export class PostgresStore implements Store {
   /** Mentions and member completion: ./mentions.ts, on this pool. */
   private readonly mentions: PostgresMentions;
 
-  private constructor(
+  protected constructor(
     private readonly pool: pg.Pool,
     observeCommit?: (items: number, seconds: number) => void,
   ) {
@@ -118,6 +118,11 @@ export class PostgresStore implements Store {
     report: (note: string) => void = (note) => process.emitWarning(note, 'ParleyMigration'),
     observeCommit?: (items: number, seconds: number) => void,
   ): Promise<PostgresStore> {
+    return new PostgresStore(await PostgresStore.connect(connectionString, report), observeCommit);
+  }
+
+  /** A pool on `connectionString` with the migrations applied. */
+  protected static async connect(connectionString: string, report: (note: string) => void): Promise<pg.Pool> {
     const pool = new pg.Pool({
       connectionString,
       max: POOL_SIZE,
@@ -137,7 +142,7 @@ export class PostgresStore implements Store {
       if (error instanceof SchemaTooNewError) throw error;
       throw toStoreError(error, 'migration');
     }
-    return new PostgresStore(pool, observeCommit);
+    return pool;
   }
 
   async checkWritable(): Promise<void> {

@@ -3,12 +3,12 @@ import type { AuditDraft, Restriction, Role } from '../moderation.js';
 import type { Member, RoomRecord } from '../rooms.js';
 import { StoreUnavailableError, type AppendResult, type MessageDraft, type Store, type StoredMessage } from '../store.js';
 import { SqliteStore } from './sqlite-store.js';
-import type { WriteMethod } from './write-calls.js';
-import { WriterClient, type WriteChannel } from './writer-client.js';
+import type { WriteMethod } from '../writer/write-calls.js';
+import { WriterClient, type WriteChannel } from '../writer/writer-client.js';
 
 /**
  * A cluster worker's SQLite store: reads on its own connection, writes sent to the one
- * writer the primary runs (./sqlite-writer.ts). A write resolves after the writer
+ * writer the primary runs (../writer/store-writer.ts). A write resolves after the writer
  * committed it, so a read that follows it on this connection sees it (WAL).
  */
 export class SharedWriterSqliteStore extends SqliteStore {

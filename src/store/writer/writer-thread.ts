@@ -1,12 +1,13 @@
 /**
- * The body of the SQLite writer thread (started by ./sqlite-writer.ts in the cluster
- * primary): the only connection that writes the database file. It runs the write calls
- * of every worker; appends that arrive together share one group commit, and waiting for
- * fsync blocks only this thread.
+ * The body of a node's writer thread (started by ./store-writer.ts in the cluster primary):
+ * it runs the write calls of every worker on one store. SQLite: the only connection that
+ * writes the file, and waiting for fsync blocks only this thread. PostgreSQL: the node's
+ * appends, so that a room's messages from every worker share one batch and reach the
+ * workers in commit order. Appends that arrive together share one group commit.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { SqliteStore } from './sqlite-store.js';
-import { isWriteMethod, toWireError, type WriteBatch, type WriteBatchReplies, type WriteCall, type WriteReply } from './write-calls.js';
+import { openStore } from '../index.js';
+import { runWriteCall, type WriteBatch, type WriteBatchReplies, type WriteCall, type WriteReply } from './write-calls.js';
 
 /** What the primary sends this thread. */
 export type ToWriterThread = { readonly kind: 'batch'; readonly batch: WriteBatch } | { readonly kind: 'close' };
@@ -20,30 +21,21 @@ export type FromWriterThread =
   | { readonly kind: 'closed' };
 
 export interface WriterThreadData {
-  readonly file: string;
+  /** `PARLEY_DATABASE_URL`. */
+  readonly databaseUrl: string;
 }
 
 const port = parentPort;
 if (!port) throw new Error('writer-thread.ts runs as a worker thread');
-const { file } = workerData as WriterThreadData;
-// Opening the store applies the migrations this file lacks, before any worker opens it.
+const { databaseUrl } = workerData as WriterThreadData;
+// Opening the store applies the migrations the database lacks, before any worker opens it.
 const notes: string[] = [];
 let commits: [number, number][] = [];
-const store = new SqliteStore(file, { report: (note) => notes.push(note), observeCommit: (items, seconds) => void commits.push([items, seconds]) });
+const store = await openStore(databaseUrl, (note) => notes.push(note), (items, seconds) => void commits.push([items, seconds]));
 
 const post = (message: FromWriterThread): void => port.postMessage(message);
 
-async function run(call: WriteCall): Promise<WriteReply> {
-  try {
-    if (!isWriteMethod(call.method)) throw new Error(`not a write: ${String(call.method)}`);
-    // The method and its argument list travel together; the table of WRITE_METHODS
-    // guarantees the method is one of the Store's writes.
-    const method = store[call.method] as (...args: unknown[]) => Promise<unknown>;
-    return { ok: true, value: await method.apply(store, call.args) };
-  } catch (error) {
-    return { ok: false, error: toWireError(error) };
-  }
-}
+const run = (call: WriteCall): Promise<WriteReply> => runWriteCall(store, call);
 
 port.on('message', (message: ToWriterThread) => {
   if (message.kind === 'close') {

@@ -1,7 +1,7 @@
 /**
- * The calls a cluster worker sends to the one SQLite writer (./sqlite-writer.ts), and the
- * replies it gets. Only the Store methods that write cross over; reads stay on the worker's
- * own connection, which WAL lets read while the writer writes.
+ * The calls a cluster worker sends to its node's one writer (./store-writer.ts), and the
+ * replies it gets. Only Store methods that write cross over (SQLite: all of them;
+ * PostgreSQL: appends); reads stay on the worker's own connection.
  *
  * Everything here crosses node:cluster IPC (JSON) and worker_threads (structured clone),
  * so it is plain data: errors travel as their name and message and are rebuilt on arrival.
@@ -80,6 +80,19 @@ export function newlyStored(batch: WriteBatch, replies: WriteBatchReplies): Stor
   return stored;
 }
 
+/** Runs one call on the writer's store; its failure becomes the reply, never a throw. */
+export async function runWriteCall(store: Store, call: WriteCall): Promise<WriteReply> {
+  try {
+    if (!isWriteMethod(call.method)) throw new Error(`not a write: ${String(call.method)}`);
+    // The method and its argument list travel together; the table of WRITE_METHODS
+    // guarantees the method is one of the Store's writes.
+    const method = store[call.method] as (...args: unknown[]) => Promise<unknown>;
+    return { ok: true, value: await method.apply(store, call.args) };
+  } catch (error) {
+    return { ok: false, error: toWireError(error) };
+  }
+}
+
 export function isWriteMethod(method: unknown): method is WriteMethod {
   return (WRITE_METHODS as readonly unknown[]).includes(method);
 }
@@ -101,6 +114,6 @@ export function fromWireError(error: WireError): Error {
     case 'UnstorableDraftError':
       return new UnstorableDraftError(error.message);
     default:
-      return new Error(`SQLite writer: ${error.message}`);
+      return new Error(`store writer: ${error.message}`);
   }
 }

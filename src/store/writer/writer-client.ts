@@ -2,7 +2,7 @@ import { StoreUnavailableError, type StoredMessage } from '../store.js';
 import { fromWireError, type WriteBatch, type WriteBatchReplies, type WriteCall, type WriteReply } from './write-calls.js';
 
 /**
- * How a worker reaches the SQLite writer: node:cluster IPC to the primary, wired by
+ * How a worker reaches its node's writer: node:cluster IPC to the primary, wired by
  * src/cluster/worker.ts. The store does not know what carries the batches.
  */
 export interface WriteChannel {
@@ -88,6 +88,6 @@ export class WriterClient {
 }
 
 function unavailable(error: unknown): WriteReply {
-  const cause = new StoreUnavailableError(`SQLite writer unreachable: ${error instanceof Error ? error.message : String(error)}`);
+  const cause = new StoreUnavailableError(`the store's writer unreachable: ${error instanceof Error ? error.message : String(error)}`);
   return { ok: false, error: { name: cause.name, message: cause.message } };
 }

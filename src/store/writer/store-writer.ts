@@ -12,17 +12,17 @@ interface Pending {
 }
 
 /**
- * The one writer of a SQLite file shared by cluster workers, run by the primary in a
- * worker thread (./writer-thread.ts).
+ * The one writer a cluster primary runs for its workers on SQLite, in a worker thread
+ * (./writer-thread.ts); the workers send it every write (../sqlite/shared-writer-store.ts)
+ * and read through their own connections. (PostgreSQL's is ./local-writer.ts.)
  *
  * Why: with a connection per worker, every worker that commits waits for the others' write
  * lock inside SQLite's busy handler, which sleeps its whole event loop for 1 to 100 ms at a
  * time, and every fsync blocks the loop that delivers messages too. With one writer there
  * is no lock to wait for, the appends of all workers share group commits, and the workers'
- * loops never wait for the disk: they send write calls here (./shared-writer-store.ts) and
- * read through their own connections.
+ * loops never wait for the disk.
  */
-export class SqliteWriter {
+export class StoreWriter {
   private thread: Worker | undefined;
   private started: Promise<void>;
   private readonly pending = new Map<number, Pending>();
@@ -30,7 +30,7 @@ export class SqliteWriter {
   private closing: Promise<void> | undefined;
 
   private constructor(
-    private readonly file: string,
+    private readonly databaseUrl: string,
     private readonly log: Logger,
     private readonly observeCommit: ((items: number, seconds: number) => void) | undefined,
   ) {
@@ -38,8 +38,8 @@ export class SqliteWriter {
   }
 
   /** Starts the writer thread; resolves once it has opened (and migrated) the database. `observeCommit` is told of each group commit. */
-  static async start(file: string, log: Logger, observeCommit?: (items: number, seconds: number) => void): Promise<SqliteWriter> {
-    const writer = new SqliteWriter(file, log, observeCommit);
+  static async start(databaseUrl: string, log: Logger, observeCommit?: (items: number, seconds: number) => void): Promise<StoreWriter> {
+    const writer = new StoreWriter(databaseUrl, log, observeCommit);
     await writer.started;
     return writer;
   }
@@ -54,10 +54,10 @@ export class SqliteWriter {
     try {
       await this.started;
     } catch (error) {
-      return unavailable(workerBatch, `SQLite writer could not start: ${toWireError(error).message}`);
+      return unavailable(workerBatch, `the store's writer could not start: ${toWireError(error).message}`);
     }
     const thread = this.thread;
-    if (!thread) return unavailable(workerBatch, 'SQLite writer is restarting');
+    if (!thread) return unavailable(workerBatch, "the store's writer is restarting");
     const batch = this.nextBatch++;
     return new Promise((resolve) => {
       this.pending.set(batch, { workerBatch, resolve });
@@ -84,7 +84,7 @@ export class SqliteWriter {
   private startThread(): Promise<void> {
     // Compiled code only: a worker thread does not inherit a TypeScript loader.
     const thread = new Worker(new URL('./writer-thread.js', import.meta.url), {
-      workerData: { file: this.file } satisfies WriterThreadData,
+      workerData: { databaseUrl: this.databaseUrl } satisfies WriterThreadData,
       // Its own V8 heap: with the default young generation, bursts of writes (a guest-name
       // lease per new connection) grow it by tens of MB that it then keeps.
       resourceLimits: { maxYoungGenerationSizeMb: 4 },
@@ -99,7 +99,7 @@ export class SqliteWriter {
       this.pending.delete(message.replies.batch);
       pending.resolve({ batch: pending.workerBatch.batch, replies: message.replies.replies });
     });
-    thread.on('error', (error) => this.log.error({ err: error }, 'SQLite writer thread failed'));
+    thread.on('error', (error) => this.log.error({ err: error }, 'store writer thread failed'));
     thread.on('exit', (code) => {
       if (this.thread !== thread) return;
       this.thread = undefined;
@@ -107,10 +107,10 @@ export class SqliteWriter {
       // are idempotent, so failing them as unavailable is safe.
       for (const [batch, pending] of this.pending) {
         this.pending.delete(batch);
-        pending.resolve(unavailable(pending.workerBatch, 'SQLite writer stopped'));
+        pending.resolve(unavailable(pending.workerBatch, "the store's writer stopped"));
       }
       if (this.closing) return;
-      this.log.error({ code }, 'SQLite writer thread exited; starting it again');
+      this.log.error({ code }, 'store writer thread exited; starting it again');
       this.started = new Promise((resolve) => setTimeout(resolve, RESTART_DELAY_MS)).then(() => this.startThread());
       // Callers learn of a failed restart from execute(); nobody else awaits it.
       this.started.catch(() => undefined);
@@ -139,7 +139,7 @@ function waitForMessage(thread: Worker, kind: FromWriterThread['kind']): Promise
     };
     const onExit = (code: number): void => {
       cleanUp();
-      reject(new Error(`SQLite writer thread exited with code ${code}`));
+      reject(new Error(`store writer thread exited with code ${code}`));
     };
     const cleanUp = (): void => {
       thread.off('message', onMessage);
