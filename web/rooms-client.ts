@@ -40,7 +40,7 @@ export interface RoomsElements {
   readonly jump: HTMLButtonElement;
   /** The names `@` completes, under the message box. */
   readonly mentionChoices: HTMLUListElement;
-  /** "Turn on notifications", while the browser has not asked the person yet. */
+  /** "Notify me of mentions and direct messages", while the browser has not asked the person yet. */
   readonly enableNotifications: HTMLButtonElement;
   /** "Message deleted. Undo", for a few seconds after a deletion. */
   readonly undoDelete: { readonly element: HTMLElement; readonly undo: HTMLButtonElement };
