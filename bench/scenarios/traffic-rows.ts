@@ -2,7 +2,7 @@ import os from 'node:os';
 import { bytes, count, micros, ms, otherLoad, percent, perSecond, ratio, seconds, triple } from '../report.js';
 import { percentiles } from '../stats.js';
 import type { Row } from './scenario.js';
-import { ackedPerSecond, cpuPerDelivery, deliveriesPerSecond, failureSummary, type TrafficRun } from './traffic.js';
+import { ackedPerSecond, cpuPerDelivery, deliveriesPerSecond, failureSummary, type TrafficRun, type TrafficRuns } from './traffic.js';
 
 /** The figures of a traffic run that a scenario may put a target on. */
 export type TrafficMetric =
@@ -17,13 +17,6 @@ export type TrafficMetric =
 export interface Target {
   readonly text: string;
   readonly met: (parley: TrafficRun, raw: TrafficRun | undefined) => boolean;
-}
-
-/** One scenario's runs on the same load: Parley, and the baselines that were measured. */
-export interface TrafficRuns {
-  readonly parley: TrafficRun;
-  readonly raw?: TrafficRun;
-  readonly socketio?: TrafficRun;
 }
 
 /**

@@ -6,7 +6,6 @@ import { historyHead } from '../probe.js';
 import { maxOf } from '../stats.js';
 import type { ServerUnderTest } from '../server-process.js';
 import { openBareSocketIo, openParley, openRawWs, using, type BenchOptions } from './scenario.js';
-import type { TrafficRuns } from './traffic-rows.js';
 
 /** Bounds on the phases around sending, so a broken server cannot hang the run. */
 const CONNECT_TIMEOUT_MS = 20_000;
@@ -34,6 +33,13 @@ export interface TrafficRun {
   readonly check: DeliveryCheck;
   /** Measured from the first send until every client received the last acknowledged offset. */
   readonly usage: Usage;
+}
+
+/** One scenario's runs on the same load: Parley, and the baselines that were measured. */
+export interface TrafficRuns {
+  readonly parley: TrafficRun;
+  readonly raw?: TrafficRun;
+  readonly socketio?: TrafficRun;
 }
 
 /** Work that goes on beside a traffic run (under-attack's attackers). */

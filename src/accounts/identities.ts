@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { PublicUser } from '../shared/events.js';
 import type { Logger } from '../log.js';
 import { joinUserRoom } from '../presence/connection-rooms.js';
-import { leaveUnreadableRooms } from '../rooms/readable.js';
+import { leaveUnreadableRooms } from './unreadable-rooms.js';
 import { browserRoom, sessionRoom } from '../socket-rooms.js';
 import type { Account } from '../store/accounts.js';
 import type { Store } from '../store/store.js';

@@ -4,8 +4,8 @@ import { SharedWriterPostgresStore } from './postgres/shared-writer-store.js';
 import { backupSqlite, type BackupSummary } from './sqlite/backup.js';
 import { SharedWriterSqliteStore } from './sqlite/shared-writer-store.js';
 import { SqliteStore } from './sqlite/sqlite-store.js';
-import { LocalWriter } from './writer/local-writer.js';
-import { StoreWriter } from './writer/store-writer.js';
+import { PostgresNodeWriter } from './postgres/node-writer.js';
+import { SqliteWriter } from './sqlite/sqlite-writer.js';
 import type { WriteChannel } from './writer/writer-client.js';
 import type { Store } from './store.js';
 
@@ -15,8 +15,8 @@ export { newlyStored, type WriteBatch, type WriteBatchReplies } from './writer/w
 
 export interface StoreOptions {
   /**
-   * Set in cluster workers: where the node's one writer is (./writer/store-writer.ts). SQLite
-   * sends it every write, PostgreSQL its appends.
+   * Set in cluster workers: where the node's one writer is (./sqlite/sqlite-writer.ts,
+   * ./postgres/node-writer.ts). SQLite sends it every write, PostgreSQL its appends.
    */
   readonly writeChannel?: WriteChannel;
   /**
@@ -30,7 +30,7 @@ export interface StoreOptions {
 
 /** The writer a cluster primary runs for its workers. */
 export interface SharedWriter {
-  execute: StoreWriter['execute'];
+  execute: SqliteWriter['execute'];
   close(): Promise<void>;
 }
 
@@ -47,18 +47,8 @@ export async function createStore(databaseUrl: string, options: StoreOptions = {
       ? new SharedWriterSqliteStore(backend.file, options.writeChannel)
       : SharedWriterPostgresStore.openShared(databaseUrl, options.writeChannel, report);
   }
-  return openStore(databaseUrl, report, options.observeCommit);
-}
-
-/** A store that writes for itself (a lone process, or the node's writer thread). */
-export async function openStore(
-  databaseUrl: string,
-  report?: (note: string) => void,
-  observeCommit?: (items: number, seconds: number) => void,
-): Promise<Store> {
-  const backend = backendOf(databaseUrl);
-  if (backend.kind === 'sqlite') return new SqliteStore(backend.file, { report, observeCommit });
-  return PostgresStore.open(databaseUrl, report, observeCommit);
+  if (backend.kind === 'sqlite') return new SqliteStore(backend.file, { report, observeCommit: options.observeCommit });
+  return PostgresStore.open(databaseUrl, report, options.observeCommit);
 }
 
 /**
@@ -73,8 +63,9 @@ export async function startSharedWriter(
 ): Promise<SharedWriter> {
   // SQLite waits for the disk on the thread that writes: a thread of its own. PostgreSQL's
   // client waits on sockets, so the primary's loop can write for the node itself.
-  if (backendOf(databaseUrl).kind === 'sqlite') return StoreWriter.start(databaseUrl, log, observeCommit);
-  return new LocalWriter(await openStore(databaseUrl, toLog(log), observeCommit));
+  const backend = backendOf(databaseUrl);
+  if (backend.kind === 'sqlite') return SqliteWriter.start(backend.file, log, observeCommit);
+  return new PostgresNodeWriter(await PostgresStore.open(databaseUrl, toLog(log), observeCommit));
 }
 
 /**

@@ -8,36 +8,14 @@ import type { MentionStore } from './mentions.js';
 import type { ModerationStore } from './moderation.js';
 import type { RoomStore } from './rooms.js';
 import type { SearchStore } from './search.js';
+import type { EventKind, StoredMessage } from './stored-message.js';
+
+export type { EventKind, StoredMessage } from './stored-message.js';
 
 /** A room's id and unique name. `general` always exists: it is the tutorial's room. */
 export interface Room {
   readonly id: number;
   readonly name: string;
-}
-
-/**
- * What a room event is: a message; an edit or deletion of an earlier message; or a user
- * adding (`react`) or taking back (`unreact`) an emoji reaction to one (its text is the emoji).
- */
-export type EventKind = 'message' | 'edit' | 'delete' | 'react' | 'unreact';
-
-/** A message as stored: its offset is its position in its room's history. */
-export interface StoredMessage {
-  readonly roomId: number;
-  /** 1, 2, 3, … per room: gap-free, assigned in the transaction that stores the message. */
-  readonly offset: number;
-  readonly author: string;
-  readonly text: string;
-  /** Milliseconds since the epoch, from the server that stored it. */
-  readonly createdAt: number;
-  /** 'message' for everything the tutorial's event stores. */
-  readonly kind: EventKind;
-  /** The offset of the message an edit, deletion or reaction is about; null for messages. */
-  readonly target: number | null;
-  /** The author's user id (`socket.data.user.id`); null for rows older than user ids. */
-  readonly authorId: string | null;
-  /** The sender's `clientId` (room protocol), so its tabs can match the event. */
-  readonly clientId: string | null;
 }
 
 /** A message about to be stored. */

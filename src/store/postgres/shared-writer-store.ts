@@ -5,7 +5,7 @@ import { PostgresStore } from './postgres-store.js';
 
 /**
  * A cluster worker's PostgreSQL store: its appends go to the node's one writer (the
- * primary's thread, ../writer/store-writer.ts), everything else runs on its own pool. So a
+ * primary's event loop, ./node-writer.ts), everything else runs on its own pool. So a
  * room's messages from every worker of the node share one batch, no two workers of a node
  * take turns on a room's lock, and each worker hears of the others' messages from the
  * writer in commit order (`watchAppends`) rather than after its own, through the adapter.

@@ -8,7 +8,7 @@ import { WriterClient, type WriteChannel } from '../writer/writer-client.js';
 
 /**
  * A cluster worker's SQLite store: reads on its own connection, writes sent to the one
- * writer the primary runs (../writer/store-writer.ts). A write resolves after the writer
+ * writer the primary runs (./sqlite-writer.ts). A write resolves after the writer
  * committed it, so a read that follows it on this connection sees it (WAL).
  */
 export class SharedWriterSqliteStore extends SqliteStore {

@@ -42,7 +42,7 @@ const BUSY_RETRIES = 3;
  * splits it until that draft alone rejects, with `UnstorableDraftError`.
  *
  * Concurrency: under `npm start`, one connection writes (the primary's writer thread,
- * ../writer/store-writer.ts) and each worker reads through its own read-only connection
+ * ./sqlite-writer.ts) and each worker reads through its own read-only connection
  * (./shared-writer-store.ts). Several writing connections on one file are still safe (a
  * single-process server beside a cluster, the multi-process tests): writes take the lock
  * up front (`BEGIN IMMEDIATE`) and wait for each other through SQLite's busy handler, so a

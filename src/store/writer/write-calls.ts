@@ -1,5 +1,5 @@
 /**
- * The calls a cluster worker sends to its node's one writer (./store-writer.ts), and the
+ * The calls a cluster worker sends to its node's one writer (../sqlite/sqlite-writer.ts, ../postgres/node-writer.ts), and the
  * replies it gets. Only Store methods that write cross over (SQLite: all of them;
  * PostgreSQL: appends); reads stay on the worker's own connection.
  *

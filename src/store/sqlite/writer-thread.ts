@@ -1,13 +1,12 @@
 /**
- * The body of a node's writer thread (started by ./store-writer.ts in the cluster primary):
- * it runs the write calls of every worker on one store. SQLite: the only connection that
- * writes the file, and waiting for fsync blocks only this thread. PostgreSQL: the node's
- * appends, so that a room's messages from every worker share one batch and reach the
- * workers in commit order. Appends that arrive together share one group commit.
+ * The body of the SQLite writer thread (started by ./sqlite-writer.ts in the cluster
+ * primary): the only connection that writes the database file. It runs the write calls
+ * of every worker; appends that arrive together share one group commit, and waiting for
+ * fsync blocks only this thread.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { openStore } from '../index.js';
-import { runWriteCall, type WriteBatch, type WriteBatchReplies, type WriteCall, type WriteReply } from './write-calls.js';
+import { runWriteCall, type WriteBatch, type WriteBatchReplies, type WriteCall, type WriteReply } from '../writer/write-calls.js';
+import { SqliteStore } from './sqlite-store.js';
 
 /** What the primary sends this thread. */
 export type ToWriterThread = { readonly kind: 'batch'; readonly batch: WriteBatch } | { readonly kind: 'close' };
@@ -21,17 +20,16 @@ export type FromWriterThread =
   | { readonly kind: 'closed' };
 
 export interface WriterThreadData {
-  /** `PARLEY_DATABASE_URL`. */
-  readonly databaseUrl: string;
+  readonly file: string;
 }
 
 const port = parentPort;
 if (!port) throw new Error('writer-thread.ts runs as a worker thread');
-const { databaseUrl } = workerData as WriterThreadData;
-// Opening the store applies the migrations the database lacks, before any worker opens it.
+const { file } = workerData as WriterThreadData;
+// Opening the store applies the migrations this file lacks, before any worker opens it.
 const notes: string[] = [];
 let commits: [number, number][] = [];
-const store = await openStore(databaseUrl, (note) => notes.push(note), (items, seconds) => void commits.push([items, seconds]));
+const store = new SqliteStore(file, { report: (note) => notes.push(note), observeCommit: (items, seconds) => void commits.push([items, seconds]) });
 
 const post = (message: FromWriterThread): void => port.postMessage(message);
 

@@ -1,10 +1,11 @@
 import type { Store } from '../store.js';
-import { runWriteCall, type WriteBatch, type WriteBatchReplies } from './write-calls.js';
+import { runWriteCall, type WriteBatch, type WriteBatchReplies } from '../writer/write-calls.js';
 
 /**
  * The node's writer for PostgreSQL, in the primary's own event loop: its client waits on
- * sockets, never on this thread, so it needs no worker thread (and saves ./store-writer.ts's
- * two hops per append). The workers send it their appends (../postgres/shared-writer-store.ts).
+ * sockets, never on this thread, so it needs no worker thread (and saves the two hops per
+ * append that ../sqlite/sqlite-writer.ts's thread costs). The workers send it their appends
+ * (./shared-writer-store.ts).
  *
  * Why: workers that write one room take turns on its row lock, each batch waiting for the
  * other's commit, and each learns of the other's messages one IPC hop after its own, so its
@@ -13,7 +14,7 @@ import { runWriteCall, type WriteBatch, type WriteBatchReplies } from './write-c
  * writer). One writer per node makes one batch of a room's appends from every worker and
  * tells every worker of them in commit order. Same calls, same replies as the SQLite writer.
  */
-export class LocalWriter {
+export class PostgresNodeWriter {
   private closing: Promise<void> | undefined;
 
   constructor(private readonly store: Store) {}

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../../log.js';
-import { toWireError, type WriteBatch, type WriteBatchReplies } from './write-calls.js';
+import { toWireError, type WriteBatch, type WriteBatchReplies } from '../writer/write-calls.js';
 import type { FromWriterThread, ToWriterThread, WriterThreadData } from './writer-thread.js';
 
 /** How long to wait before starting a writer thread again after it died. */
@@ -12,9 +12,10 @@ interface Pending {
 }
 
 /**
- * The one writer a cluster primary runs for its workers on SQLite, in a worker thread
- * (./writer-thread.ts); the workers send it every write (../sqlite/shared-writer-store.ts)
- * and read through their own connections. (PostgreSQL's is ./local-writer.ts.)
+ * The one writer of a SQLite file shared by cluster workers, run by the primary in a
+ * worker thread (./writer-thread.ts); the workers send it every write
+ * (./shared-writer-store.ts) and read through their own connections. (PostgreSQL's node
+ * writer is ../postgres/node-writer.ts.)
  *
  * Why: with a connection per worker, every worker that commits waits for the others' write
  * lock inside SQLite's busy handler, which sleeps its whole event loop for 1 to 100 ms at a
@@ -22,7 +23,7 @@ interface Pending {
  * is no lock to wait for, the appends of all workers share group commits, and the workers'
  * loops never wait for the disk.
  */
-export class StoreWriter {
+export class SqliteWriter {
   private thread: Worker | undefined;
   private started: Promise<void>;
   private readonly pending = new Map<number, Pending>();
@@ -30,7 +31,7 @@ export class StoreWriter {
   private closing: Promise<void> | undefined;
 
   private constructor(
-    private readonly databaseUrl: string,
+    private readonly file: string,
     private readonly log: Logger,
     private readonly observeCommit: ((items: number, seconds: number) => void) | undefined,
   ) {
@@ -38,8 +39,8 @@ export class StoreWriter {
   }
 
   /** Starts the writer thread; resolves once it has opened (and migrated) the database. `observeCommit` is told of each group commit. */
-  static async start(databaseUrl: string, log: Logger, observeCommit?: (items: number, seconds: number) => void): Promise<StoreWriter> {
-    const writer = new StoreWriter(databaseUrl, log, observeCommit);
+  static async start(file: string, log: Logger, observeCommit?: (items: number, seconds: number) => void): Promise<SqliteWriter> {
+    const writer = new SqliteWriter(file, log, observeCommit);
     await writer.started;
     return writer;
   }
@@ -54,10 +55,10 @@ export class StoreWriter {
     try {
       await this.started;
     } catch (error) {
-      return unavailable(workerBatch, `the store's writer could not start: ${toWireError(error).message}`);
+      return unavailable(workerBatch, `SQLite writer could not start: ${toWireError(error).message}`);
     }
     const thread = this.thread;
-    if (!thread) return unavailable(workerBatch, "the store's writer is restarting");
+    if (!thread) return unavailable(workerBatch, 'SQLite writer is restarting');
     const batch = this.nextBatch++;
     return new Promise((resolve) => {
       this.pending.set(batch, { workerBatch, resolve });
@@ -84,7 +85,7 @@ export class StoreWriter {
   private startThread(): Promise<void> {
     // Compiled code only: a worker thread does not inherit a TypeScript loader.
     const thread = new Worker(new URL('./writer-thread.js', import.meta.url), {
-      workerData: { databaseUrl: this.databaseUrl } satisfies WriterThreadData,
+      workerData: { file: this.file } satisfies WriterThreadData,
       // Its own V8 heap: with the default young generation, bursts of writes (a guest-name
       // lease per new connection) grow it by tens of MB that it then keeps.
       resourceLimits: { maxYoungGenerationSizeMb: 4 },
@@ -99,7 +100,7 @@ export class StoreWriter {
       this.pending.delete(message.replies.batch);
       pending.resolve({ batch: pending.workerBatch.batch, replies: message.replies.replies });
     });
-    thread.on('error', (error) => this.log.error({ err: error }, 'store writer thread failed'));
+    thread.on('error', (error) => this.log.error({ err: error }, 'SQLite writer thread failed'));
     thread.on('exit', (code) => {
       if (this.thread !== thread) return;
       this.thread = undefined;
@@ -107,10 +108,10 @@ export class StoreWriter {
       // are idempotent, so failing them as unavailable is safe.
       for (const [batch, pending] of this.pending) {
         this.pending.delete(batch);
-        pending.resolve(unavailable(pending.workerBatch, "the store's writer stopped"));
+        pending.resolve(unavailable(pending.workerBatch, 'SQLite writer stopped'));
       }
       if (this.closing) return;
-      this.log.error({ code }, 'store writer thread exited; starting it again');
+      this.log.error({ code }, 'SQLite writer thread exited; starting it again');
       this.started = new Promise((resolve) => setTimeout(resolve, RESTART_DELAY_MS)).then(() => this.startThread());
       // Callers learn of a failed restart from execute(); nobody else awaits it.
       this.started.catch(() => undefined);
@@ -139,7 +140,7 @@ function waitForMessage(thread: Worker, kind: FromWriterThread['kind']): Promise
     };
     const onExit = (code: number): void => {
       cleanUp();
-      reject(new Error(`store writer thread exited with code ${code}`));
+      reject(new Error(`SQLite writer thread exited with code ${code}`));
     };
     const cleanUp = (): void => {
       thread.off('message', onMessage);

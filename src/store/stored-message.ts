@@ -1,0 +1,27 @@
+// A stored message and its kinds: the one type every part of the storage seam speaks in
+// (here, so that the parts need not import store.ts, which gathers them).
+
+/**
+ * What a room event is: a message; an edit or deletion of an earlier message; or a user
+ * adding (`react`) or taking back (`unreact`) an emoji reaction to one (its text is the emoji).
+ */
+export type EventKind = 'message' | 'edit' | 'delete' | 'react' | 'unreact';
+
+/** A message as stored: its offset is its position in its room's history. */
+export interface StoredMessage {
+  readonly roomId: number;
+  /** 1, 2, 3, … per room: gap-free, assigned in the transaction that stores the message. */
+  readonly offset: number;
+  readonly author: string;
+  readonly text: string;
+  /** Milliseconds since the epoch, from the server that stored it. */
+  readonly createdAt: number;
+  /** 'message' for everything the tutorial's event stores. */
+  readonly kind: EventKind;
+  /** The offset of the message an edit, deletion or reaction is about; null for messages. */
+  readonly target: number | null;
+  /** The author's user id (`socket.data.user.id`); null for rows older than user ids. */
+  readonly authorId: string | null;
+  /** The sender's `clientId` (room protocol), so its tabs can match the event. */
+  readonly clientId: string | null;
+}
