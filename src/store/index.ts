@@ -52,9 +52,9 @@ export async function createStore(databaseUrl: string, options: StoreOptions = {
 }
 
 /**
- * For the cluster primary, before it forks workers: starts the node's one writer (its
- * thread opens the database and applies the migrations, once), which every worker sends
- * its writes to (pass `writeChannel` to `createStore` in the workers).
+ * For the cluster primary, before it forks workers: starts the node's one writer, which
+ * opens the database and applies the migrations, once, and which every worker sends its
+ * writes (SQLite) or appends (PostgreSQL) to (pass `writeChannel` to `createStore` in the workers).
  */
 export async function startSharedWriter(
   databaseUrl: string,

@@ -1,5 +1,5 @@
 import type { Store } from '../store.js';
-import { runWriteCall, type WriteBatch, type WriteBatchReplies } from '../writer/write-calls.js';
+import { runWriteCall, unavailableReplies, type WriteBatch, type WriteBatchReplies } from '../writer/write-calls.js';
 
 /**
  * The node's writer for PostgreSQL, in the primary's own event loop: its client waits on
@@ -21,10 +21,7 @@ export class PostgresNodeWriter {
 
   /** Runs a worker's batch of write calls; resolves with one reply per call, never rejects. */
   async execute(workerBatch: WriteBatch): Promise<WriteBatchReplies> {
-    if (this.closing) {
-      const error = { name: 'StoreUnavailableError', message: 'store is closing' };
-      return { batch: workerBatch.batch, replies: workerBatch.calls.map(() => ({ ok: false, error })) };
-    }
+    if (this.closing) return unavailableReplies(workerBatch, 'store is closing');
     // Started in arrival order, so the appends among them share a commit.
     const replies = await Promise.all(workerBatch.calls.map((call) => runWriteCall(this.store, call)));
     return { batch: workerBatch.batch, replies };

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../../log.js';
-import { toWireError, type WriteBatch, type WriteBatchReplies } from '../writer/write-calls.js';
+import { toWireError, unavailableReplies as unavailable, type WriteBatch, type WriteBatchReplies } from '../writer/write-calls.js';
 import type { FromWriterThread, ToWriterThread, WriterThreadData } from './writer-thread.js';
 
 /** How long to wait before starting a writer thread again after it died. */
@@ -121,10 +121,6 @@ export class SqliteWriter {
   }
 }
 
-function unavailable(workerBatch: WriteBatch, message: string): WriteBatchReplies {
-  const error = { name: 'StoreUnavailableError', message };
-  return { batch: workerBatch.batch, replies: workerBatch.calls.map(() => ({ ok: false, error })) };
-}
 
 /** Resolves on the thread's first message of this kind; rejects if it fails or exits first. */
 function waitForMessage(thread: Worker, kind: FromWriterThread['kind']): Promise<void> {

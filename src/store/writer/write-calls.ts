@@ -80,6 +80,12 @@ export function newlyStored(batch: WriteBatch, replies: WriteBatchReplies): Stor
   return stored;
 }
 
+/** Every call of `workerBatch` answered StoreUnavailableError: the writer cannot take them (closing, restarting). */
+export function unavailableReplies(workerBatch: WriteBatch, message: string): WriteBatchReplies {
+  const error = { name: 'StoreUnavailableError', message };
+  return { batch: workerBatch.batch, replies: workerBatch.calls.map(() => ({ ok: false, error })) };
+}
+
 /** Runs one call on the writer's store; its failure becomes the reply, never a throw. */
 export async function runWriteCall(store: Store, call: WriteCall): Promise<WriteReply> {
   try {
