@@ -1,6 +1,7 @@
 /**
- * The server-side half of an append (migration 6; released, so never edited: a change is a
- * new migration that replaces the function). `parley_append` writes one batch of drafts to
+ * The server-side half of an append: created by migration 6 and replaced by migration 11,
+ * both released, so their texts never change (a change is a new migration that replaces
+ * the function). `parley_append` writes one batch of drafts to
  * one room and returns one row per draft, in input order:
  *
  * - `ord`: the draft's 1-based position in the arrays;
@@ -23,8 +24,9 @@
  * only, and stricter settings are left alone. It takes effect at the commit that follows.
  * (No `SET` clause on the function: that would undo the change when the function returns.)
  */
-export const APPEND_FUNCTION = `
-  CREATE FUNCTION parley_append(
+/** The text of `parley_append`, as a migration creates or replaces it; see above. */
+const appendFunction = (verb: 'CREATE' | 'CREATE OR REPLACE', storedLookup: string): string => `
+  ${verb} FUNCTION parley_append(
     room integer, keys text[], authors text[], contents text[], kinds text[], targets bigint[],
     author_ids text[], client_ids text[], created bigint
   ) RETURNS TABLE (ord integer, seq bigint, outcome smallint, author text, content text, created_at bigint,
@@ -46,8 +48,7 @@ export const APPEND_FUNCTION = `
                WITH ORDINALITY AS d (key, author, content, kind, target, author_id, client_id, ord)
       ), stored AS (
         -- keys the room already holds
-        SELECT draft.ord, m.seq, m.author, m.content, m.created_at, m.kind, m.target, m.author_id, m.client_id
-          FROM draft JOIN messages m ON m.room_id = room AND m.idempotency_key = draft.key
+        ${storedLookup}
       ), fresh AS (
         -- the rest; a key repeated within the batch points at its first draft
         SELECT draft.ord,
@@ -76,3 +77,27 @@ export const APPEND_FUNCTION = `
   END
   $fn$;
 `;
+
+/**
+ * Migration 6. Its key lookup joins the batch to the room's keys; planned while the table
+ * was small, that join reads every key of the room on each append, so an append cost grew
+ * with the room's history (a batch of 5 read ~200 pages in a room of 6,000 messages).
+ */
+export const APPEND_FUNCTION = appendFunction(
+  'CREATE',
+  `SELECT draft.ord, m.seq, m.author, m.content, m.created_at, m.kind, m.target, m.author_id, m.client_id
+          FROM draft JOIN messages m ON m.room_id = room AND m.idempotency_key = draft.key`,
+);
+
+/**
+ * Migration 11: the same function, but each draft's key is looked up on its own through the
+ * `(room_id, idempotency_key)` index (a LATERAL subquery with LIMIT 1 leaves the planner no
+ * other plan), so an append reads its own keys' index entries whatever the room holds.
+ */
+export const APPEND_FUNCTION_KEY_BY_KEY = appendFunction(
+  'CREATE OR REPLACE',
+  `SELECT draft.ord, m.seq, m.author, m.content, m.created_at, m.kind, m.target, m.author_id, m.client_id
+          FROM draft CROSS JOIN LATERAL (
+            SELECT m.seq, m.author, m.content, m.created_at, m.kind, m.target, m.author_id, m.client_id
+              FROM messages m WHERE m.room_id = room AND m.idempotency_key = draft.key LIMIT 1) m`,
+);

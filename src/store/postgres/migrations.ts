@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { rekeyNames, type NameRow } from '../rekey-names.js';
 import { refuseNewerSchema } from '../schema-version.js';
-import { APPEND_FUNCTION } from './append-function.js';
+import { APPEND_FUNCTION, APPEND_FUNCTION_KEY_BY_KEY } from './append-function.js';
 import { withClient } from './checkout.js';
 
 /**
@@ -254,6 +254,11 @@ export const migrations: readonly Migration[] = [
         PRIMARY KEY (user_id, room_id, seq)
       );
     `,
+  },
+  {
+    version: 11,
+    name: 'parley_append looks up each key by the index, so an append does not read the room',
+    sql: APPEND_FUNCTION_KEY_BY_KEY,
   },
 ];
 
