@@ -73,6 +73,7 @@ async function run(command: Command): Promise<Reply> {
     case 'connect':
       return connect(command);
     case 'send':
+      if (!command.warmUp) deliveries.measureFrom(command.startAt);
       return runSenders(clients, command);
     case 'await':
       return awaitDeliveries(command);

@@ -12,10 +12,12 @@ export class DeliveryLog {
   private readonly highest: number[] = [];
   private readonly reachedAt: number[] = [];
   private wantedOffset = Number.POSITIVE_INFINITY;
-  private readonly endToEnd = new LatencyHistogram();
+  private endToEnd = new LatencyHistogram();
   private deliveries = 0;
   private firstAt = Number.NaN;
   private lastAt = Number.NaN;
+  /** Deliveries of messages sent before this are logged (offsets) but not measured. */
+  private measuredFrom = Number.NEGATIVE_INFINITY;
 
   /** Registers a client; returns the function its broadcasts go to. */
   addClient(): (text: string, offset: number) => void {
@@ -25,6 +27,19 @@ export class DeliveryLog {
     this.highest.push(0);
     this.reachedAt.push(Number.NaN);
     return (text, offset) => this.record(index, text, offset);
+  }
+
+  /**
+   * Measures (latency, count, first and last time) only deliveries of messages sent at or
+   * after `sentAt`, such as after a warm-up round, forgetting what was measured before;
+   * every delivery is still logged.
+   */
+  measureFrom(sentAt: number): void {
+    this.measuredFrom = sentAt;
+    this.endToEnd = new LatencyHistogram();
+    this.deliveries = 0;
+    this.firstAt = Number.NaN;
+    this.lastAt = Number.NaN;
   }
 
   /** From now on, note when each client first holds `offset`. */
@@ -48,10 +63,12 @@ export class DeliveryLog {
   private record(index: number, text: string, offset: number): void {
     const at = now();
     const sentAt = sendTimeOf(text);
-    if (sentAt !== undefined) this.endToEnd.record(at - sentAt);
-    this.deliveries += 1;
-    if (Number.isNaN(this.firstAt)) this.firstAt = at;
-    this.lastAt = at;
+    if (sentAt === undefined || sentAt >= this.measuredFrom) {
+      if (sentAt !== undefined) this.endToEnd.record(at - sentAt);
+      this.deliveries += 1;
+      if (Number.isNaN(this.firstAt)) this.firstAt = at;
+      this.lastAt = at;
+    }
 
     let log = this.offsets[index] ?? new Int32Array(64);
     const length = this.lengths[index] ?? 0;

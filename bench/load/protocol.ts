@@ -42,6 +42,12 @@ export interface SendCommand {
   readonly startAt: number;
   /** How long to wait for outstanding acknowledgements after the last send. */
   readonly settleTimeoutMs: number;
+  /**
+   * A warm-up round: its deliveries are checked like any others but left out of the
+   * delivery latencies and counts, which from the next measured round on cover only
+   * messages sent from that round's `startAt`.
+   */
+  readonly warmUp: boolean;
 }
 
 export interface AwaitCommand {

@@ -31,6 +31,7 @@ async function storeHistory(server: ServerUnderTest, startOffset: number): Promi
       maxPerSender: perSender,
       textLength: 64,
       settleTimeoutMs: 45_000,
+      warmUp: false,
     });
     if (sent.ackedOffsets.length !== HISTORY) {
       throw new Error(`catch-up: stored ${sent.ackedOffsets.length} of ${HISTORY} history messages (${JSON.stringify(sent.failures)})`);

@@ -1,5 +1,5 @@
 import type { Scenario } from './scenario.js';
-import { ackedPerSecond, runOnEveryServer, type TrafficPlan } from './traffic.js';
+import { ackedPerSecond, runOnEveryServer, WARM_UP_MS, type TrafficPlan } from './traffic.js';
 import { intact, trafficRows } from './traffic-rows.js';
 
 const CLIENTS = 10;
@@ -23,12 +23,14 @@ export const durableWrites: Scenario = {
       maxPerSender: 1_000_000,
       textLength: 64,
       connectConcurrency: CLIENTS,
+      warmUpMs: WARM_UP_MS,
     };
     // The per-connection flood guard (PARLEY_RATE_LIMIT, default 100/s per connection)
     // would cap 10 connections at ~1,000/s; this scenario measures the write path behind it.
     const floodGuardOff = { PARLEY_RATE_LIMIT: '1000000', PARLEY_RATE_BURST: '1000000' };
     const runs = await runOnEveryServer(plan, options, floodGuardOff);
     const notes = [
+      `Each server first takes ${WARM_UP_MS / 1000} s of the same traffic (the warm-up row), then the measured ${options.durationSeconds} s; lost / duplicated / out-of-order covers both.`,
       'Closed loop: each client has exactly one message in flight, so acked msgs/s = clients / round-trip time.',
       'The raw ws column stores nothing: it is the round trip without a database.',
     ];

@@ -63,6 +63,7 @@ export function trafficRows(
     both('ack p95', (run) => ack(run).p95, ms, 'ackP95'),
     both('ack p99', (run) => ack(run).p99, ms, 'ackP99'),
     text('ack max', (run) => ms(ack(run).max)),
+    ...(parley.warmUp ? [text('warm-up round: acked, ack p50 / p95 / p99', warmUpSummary)] : []),
     text('end-to-end p50 / p95 / p99', (run) => triple([e2e(run).p50, e2e(run).p95, e2e(run).p99])),
     both(`deliveries/s${offeredText(offered.deliveriesPerSecond)}`, deliveriesPerSecond, perSecond, 'deliveriesPerSecond'),
     text(
@@ -87,3 +88,10 @@ export const intact: Target = {
   text: '0 / 0 / 0',
   met: (parley) => parley.check.lost === 0 && parley.check.duplicated === 0 && parley.check.outOfOrder === 0,
 };
+
+/** The warm-up round's outcome (see TrafficPlan.warmUpMs): what a cold server does at first. */
+function warmUpSummary(run: TrafficRun): string {
+  if (!run.warmUp) return '';
+  const { p50, p95, p99 } = percentiles(run.warmUp.ackMs);
+  return `${count(run.warmUp.ackedOffsets.length)}, ${triple([p50, p95, p99])}`;
+}

@@ -12,6 +12,9 @@ const CONNECT_TIMEOUT_MS = 20_000;
 const SETTLE_TIMEOUT_MS = 45_000;
 const DELIVERY_TIMEOUT_MS = 20_000;
 
+/** The warm-up round of the scenarios that have one (see TrafficPlan.warmUpMs). */
+export const WARM_UP_MS = 2_000;
+
 /** A traffic shape: who connects, who sends, how fast, for how long. */
 export interface TrafficPlan {
   readonly clients: number;
@@ -24,10 +27,20 @@ export interface TrafficPlan {
   readonly maxPerSender: number;
   readonly textLength: number;
   readonly connectConcurrency: number;
+  /**
+   * A round of the same traffic before the measured one, so that the figures describe a
+   * server whose code is compiled and whose heap has grown, as in service, rather than its
+   * first second (V8 runs new code interpreted at first). Its messages are checked for
+   * loss, duplicates and order with the rest; its acknowledgement latencies are reported
+   * apart. 0 or absent: none.
+   */
+  readonly warmUpMs?: number;
 }
 
 export interface TrafficRun {
   readonly connect: ConnectResult;
+  /** The warm-up round (see TrafficPlan.warmUpMs), when there was one. */
+  readonly warmUp?: SendResult;
   readonly send: SendResult;
   readonly delivery: DeliveryResult;
   readonly check: DeliveryCheck;
@@ -84,27 +97,37 @@ export async function runTraffic(
       await during.start();
       sideRunning = true;
     }
+    const round = (durationMs: number, warmUp: boolean): Promise<SendResult> =>
+      pool.send({
+        senders: plan.senders,
+        mode: plan.mode,
+        ratePerSender: plan.ratePerSender,
+        durationMs,
+        maxPerSender: plan.maxPerSender,
+        textLength: plan.textLength,
+        settleTimeoutMs: SETTLE_TIMEOUT_MS,
+        warmUp,
+      });
+    let warmUp: SendResult | undefined;
+    if ((plan.warmUpMs ?? 0) > 0) {
+      warmUp = await round(plan.warmUpMs ?? 0, true);
+      // Settled before the measured round, so that none of its deliveries lands in it.
+      await pool.deliveries(maxOf(warmUp.ackedOffsets, startOffset), DELIVERY_TIMEOUT_MS);
+    }
     const { result, usage } = await measure(
       () => server.pids(),
       pool.pids,
       async () => {
-        const send = await pool.send({
-          senders: plan.senders,
-          mode: plan.mode,
-          ratePerSender: plan.ratePerSender,
-          durationMs: plan.durationMs,
-          maxPerSender: plan.maxPerSender,
-          textLength: plan.textLength,
-          settleTimeoutMs: SETTLE_TIMEOUT_MS,
-        });
+        const send = await round(plan.durationMs, false);
         const newest = maxOf(send.ackedOffsets, startOffset);
         const delivery = await pool.deliveries(newest, DELIVERY_TIMEOUT_MS);
         await stopSide();
         return { send, delivery };
       },
     ).finally(stopSide);
-    const check = checkDeliveries(result.delivery.logs, result.send.ackedOffsets, startOffset);
-    return { connect, send: result.send, delivery: result.delivery, check, usage };
+    const acked = warmUp ? [...warmUp.ackedOffsets, ...result.send.ackedOffsets] : result.send.ackedOffsets;
+    const check = checkDeliveries(result.delivery.logs, acked, startOffset);
+    return { connect, ...(warmUp ? { warmUp } : {}), send: result.send, delivery: result.delivery, check, usage };
   } finally {
     await pool.close();
   }
