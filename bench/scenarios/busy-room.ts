@@ -1,6 +1,6 @@
 import { percentiles } from '../stats.js';
 import type { Scenario } from './scenario.js';
-import { ackedPerSecond, runOnEveryServer, WARM_UP_MS, type TrafficPlan } from './traffic.js';
+import { ackedPerSecond, runOnEveryServer, WARM_UP_MS, warmUpNote, type TrafficPlan } from './traffic.js';
 import { intact, trafficRows } from './traffic-rows.js';
 
 const CLIENTS = 100;
@@ -41,7 +41,7 @@ export const busyRoom: Scenario = {
         integrity: intact,
       }),
       notes: [
-        `Each server first takes ${WARM_UP_MS / 1000} s of the same traffic (the warm-up row: a cold server's first moments), then the measured ${options.durationSeconds} s; lost / duplicated / out-of-order covers both.`,
+        warmUpNote(options.durationSeconds),
         'Acknowledgement latency runs from the send call, so time a message waits in its client\'s one-in-flight queue counts.',
         'acked msgs/s is acknowledged messages over the time from the first send to the last acknowledgement.',
       ],

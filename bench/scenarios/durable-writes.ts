@@ -1,5 +1,5 @@
 import type { Scenario } from './scenario.js';
-import { ackedPerSecond, runOnEveryServer, WARM_UP_MS, type TrafficPlan } from './traffic.js';
+import { ackedPerSecond, runOnEveryServer, WARM_UP_MS, warmUpNote, type TrafficPlan } from './traffic.js';
 import { intact, trafficRows } from './traffic-rows.js';
 
 const CLIENTS = 10;
@@ -30,7 +30,7 @@ export const durableWrites: Scenario = {
     const floodGuardOff = { PARLEY_RATE_LIMIT: '1000000', PARLEY_RATE_BURST: '1000000' };
     const runs = await runOnEveryServer(plan, options, floodGuardOff);
     const notes = [
-      `Each server first takes ${WARM_UP_MS / 1000} s of the same traffic (the warm-up row), then the measured ${options.durationSeconds} s; lost / duplicated / out-of-order covers both.`,
+      warmUpNote(options.durationSeconds),
       'Closed loop: each client has exactly one message in flight, so acked msgs/s = clients / round-trip time.',
       'The raw ws column stores nothing: it is the round trip without a database.',
     ];

@@ -15,6 +15,10 @@ const DELIVERY_TIMEOUT_MS = 20_000;
 /** The warm-up round of the scenarios that have one (see TrafficPlan.warmUpMs). */
 export const WARM_UP_MS = 2_000;
 
+/** The report's note on the warm-up, for the scenarios that run one. */
+export const warmUpNote = (durationSeconds: number): string =>
+  `Each server first takes ${WARM_UP_MS / 1000} s of the same traffic (the warm-up row: a cold server's first moments), then the measured ${durationSeconds} s; lost / duplicated / out-of-order covers both.`;
+
 /** A traffic shape: who connects, who sends, how fast, for how long. */
 export interface TrafficPlan {
   readonly clients: number;
