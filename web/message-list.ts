@@ -173,7 +173,8 @@ export class MessageList {
     this.scrollScheduled = true;
     requestAnimationFrame(() => {
       this.scrollScheduled = false;
-      if (this.scroller.querySelector(':scope > ol') !== this.list) return;
+      // Asked again: the reader (or a jump to a search hit) may have scrolled away since.
+      if (!this.following || this.scroller.querySelector(':scope > ol') !== this.list) return;
       this.scroller.scrollTop = this.scroller.scrollHeight;
       this.autoScrollTop = this.scroller.scrollTop;
     });

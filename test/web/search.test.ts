@@ -50,11 +50,18 @@ describe('search in the page', () => {
     await reader.page.click('#search-results .search-hit');
     await reader.waitForText('#room-title', `# ${room.name}`);
     await reader.page.waitForSelector(`#messages > li[data-offset="${hit.serverOffset}"][data-found]`, TIMEOUT);
-    const visible = await reader.page.$eval(`#messages > li[data-offset="${hit.serverOffset}"]`, (item) => {
-      const box = item.getBoundingClientRect();
-      const log = document.getElementById('log')?.getBoundingClientRect();
-      return log !== undefined && box.top >= log.top && box.bottom <= log.bottom;
-    });
+    // Polled for a moment: the scroll settles over a frame or two on a busy machine.
+    const visible = await reader.page
+      .waitForFunction(
+        (selector) => {
+          const box = document.querySelector(selector)?.getBoundingClientRect();
+          const log = document.getElementById('log')?.getBoundingClientRect();
+          return box !== undefined && log !== undefined && box.top >= log.top && box.bottom <= log.bottom;
+        },
+        `#messages > li[data-offset="${hit.serverOffset}"]`,
+        { timeout: 2_000 },
+      )
+      .then(() => true, () => false);
     assert.ok(visible, 'the message is scrolled into view');
     assert.deepEqual(reader.problems, []);
     writer.close();
