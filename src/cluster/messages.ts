@@ -1,6 +1,6 @@
 import type { NodeStatus } from '../operations/readiness.js';
-import type { StoredMessage } from '../store/store.js';
-import type { WriteBatch, WriteBatchReplies } from '../store/index.js';
+import type { WriteBatch } from '../store/index.js';
+import type { WriterNews } from './writer-post.js';
 
 /** Messages between the cluster primary and its workers (besides the adapter's own). */
 export type PrimaryToWorker =
@@ -8,10 +8,11 @@ export type PrimaryToWorker =
   | { readonly parley: 'connection'; readonly head: string }
   /** Finish in-flight messages, close, exit 0. */
   | { readonly parley: 'shutdown' }
-  /** The shared writer's replies to a batch of the worker's store writes. */
-  | ({ readonly parley: 'store-replies' } & WriteBatchReplies)
-  /** Messages another worker stored through the shared writer, for this worker's feeds. */
-  | { readonly parley: 'store-appended'; readonly messages: readonly StoredMessage[] }
+  /**
+   * The shared writer's news of one turn, in commit order: replies to the worker's batches
+   * of store writes, and the messages the other workers stored, for this worker's feeds.
+   */
+  | { readonly parley: 'store-news'; readonly items: readonly WriterNews[] }
   /** The answer to the worker's `slot-acquire` with the same id. */
   | { readonly parley: 'slot-granted'; readonly id: number; readonly granted: boolean }
   /** The answer to the worker's `node-status` with the same id. */

@@ -8,6 +8,7 @@ import type { Logger } from '../log.js';
 import { newlyStored, startSharedWriter } from '../store/index.js';
 import { isParleyMessage, type PrimaryToWorker, type WorkerToPrimary } from './messages.js';
 import { BurstCollector } from './burst-collector.js';
+import { WriterPost } from './writer-post.js';
 import { NODE_HEAP_FLAGS, PRIMARY_ONLY_FLAGS } from './heap-flags.js';
 import { AddressSlots } from '../http/connection-slots.js';
 import { warnIfFewOpenFiles } from './open-file-limit.js';
@@ -55,6 +56,10 @@ export async function runPrimary(config: Config, log: Logger): Promise<{ stop: (
   // Every worker's Socket.IO sessions per client address: the cap holds across the node.
   const slots = new AddressSlots<Worker>(config.maxConnectionsPerAddress);
   let stopping = false;
+  // A worker that died meanwhile gets nothing; its clients retry their messages.
+  const post = new WriterPost<Worker>((worker, items) => {
+    if (worker.isConnected()) worker.send({ parley: 'store-news', items } satisfies PrimaryToWorker);
+  });
 
   const fork = (index: number): void => {
     const startedAt = Date.now();
@@ -77,14 +82,12 @@ export async function runPrimary(config: Config, log: Logger): Promise<{ stop: (
         if (worker.isConnected()) worker.send(status);
       } else if (fromWorker.parley === 'store-writes' && writer) {
         void writer.execute(fromWorker).then((replies) => {
-          // A worker that died meanwhile gets nothing; its clients retry their messages.
-          if (worker.isConnected()) worker.send({ parley: 'store-replies', ...replies } satisfies PrimaryToWorker);
+          post.post(worker, { replies });
           // The other workers hear of the new messages from here, at the moment the sender
           // does, rather than one more IPC round through the primary later, from the sender.
-          const messages = newlyStored(fromWorker, replies);
-          if (messages.length === 0) return;
-          const appended: PrimaryToWorker = { parley: 'store-appended', messages };
-          for (const other of workers.values()) if (other !== worker && other.isConnected()) other.send(appended);
+          const appended = newlyStored(fromWorker, replies);
+          if (appended.length === 0) return;
+          for (const other of workers.values()) if (other !== worker) post.post(other, { appended });
         });
       }
     });

@@ -6,7 +6,8 @@ import { openRedisLink } from '../redis/link.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import { enforceRequestDeadlines } from '../http/request-deadlines.js';
-import type { WriteChannel } from '../store/index.js';
+import type { StoredMessage } from '../store/store.js';
+import type { WriteBatchReplies, WriteChannel } from '../store/index.js';
 import { isParleyMessage, type PrimaryToWorker, type WorkerToPrimary } from './messages.js';
 import { sessionIdFor } from './session-id.js';
 import { ipcNodeStatus } from './node-status-channel.js';
@@ -70,8 +71,21 @@ export async function runWorker(config: Config, workerIndex: number, log: Logger
   process.send?.(ready);
 }
 
-/** Store writes to the primary's shared writer (SQLite), over this worker's IPC channel. */
+/**
+ * Store writes to the primary's shared writer, over this worker's IPC channel. Its news
+ * arrives in commit order, replies and the other workers' messages mixed; each goes to
+ * its listener in that order.
+ */
 function ipcWriteChannel(): WriteChannel {
+  let onReplies: ((replies: WriteBatchReplies) => void) | undefined;
+  let onAppended: ((messages: readonly StoredMessage[]) => void) | undefined;
+  onPrimaryMessage((message) => {
+    if (message.parley !== 'store-news') return;
+    for (const news of message.items) {
+      if ('replies' in news) onReplies?.(news.replies);
+      else onAppended?.(news.appended);
+    }
+  });
   return {
     send(batch) {
       const message: WorkerToPrimary = { parley: 'store-writes', ...batch };
@@ -79,14 +93,16 @@ function ipcWriteChannel(): WriteChannel {
       process.send(message);
     },
     onReplies(listener) {
-      return onPrimaryMessage((message) => {
-        if (message.parley === 'store-replies') listener(message);
-      });
+      onReplies = listener;
+      return () => {
+        if (onReplies === listener) onReplies = undefined;
+      };
     },
     onAppended(listener) {
-      return onPrimaryMessage((message) => {
-        if (message.parley === 'store-appended') listener(message.messages);
-      });
+      onAppended = listener;
+      return () => {
+        if (onAppended === listener) onAppended = undefined;
+      };
     },
   };
 }
