@@ -35,7 +35,6 @@ import { LoginBackOff } from './accounts/login-back-off.js';
 import { DEFAULT_WEB_ROOT } from './http/static-files.js';
 import type { Logger } from './log.js';
 import { createStore, type WriteChannel } from './store/index.js';
-import { writeOncePerTurn } from './delivery/turn-writes.js';
 import { DEFAULT_ROOM, type Store } from './store/store.js';
 import type { ParleyServer } from './types.js';
 import type { AdapterChoice } from './adapter.js';
@@ -135,8 +134,6 @@ export async function createApp(options: AppOptions): Promise<App> {
     cors: config.allowedOrigins.length > 0 ? { origin: [...config.allowedOrigins], credentials: true } : undefined,
   });
   gate.attach(io);
-  // Each connection's packets of one turn leave together (acknowledgement and messages).
-  writeOncePerTurn(io);
   instrumentServer(io, options.workerIndex === undefined ? 'single' : String(options.workerIndex));
   const statistics = new DeploymentStatistics(io, {
     node: config.nodeId,

@@ -2,7 +2,6 @@ import type { Logger } from '../log.js';
 import type { MessageEnvelope } from '../shared/events.js';
 import type { Store } from '../store/store.js';
 import { RecentMessages } from './recent-messages.js';
-import { atTurnEnd } from './turn-end.js';
 
 /** Sends messages, in offset order, to every local socket in the feed's Socket.IO rooms. */
 export type RoomEmitter = (messages: readonly MessageEnvelope[]) => void;
@@ -133,7 +132,7 @@ export class RoomFeed {
     this.pending.push(message);
     if (!this.flushScheduled) {
       this.flushScheduled = true;
-      atTurnEnd('feeds', () => {
+      setImmediate(() => {
         this.flushScheduled = false;
         this.flush();
       });
