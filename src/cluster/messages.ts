@@ -9,7 +9,7 @@ export type PrimaryToWorker =
   /** Finish in-flight messages, close, exit 0. */
   | { readonly parley: 'shutdown' }
   /**
-   * The shared writer's news of one turn, in commit order: replies to the worker's batches
+   * The shared writer's news of one commit, in commit order: replies to the worker's batches
    * of store writes, and the messages the other workers stored, for this worker's feeds.
    */
   | { readonly parley: 'store-news'; readonly items: readonly WriterNews[] }
