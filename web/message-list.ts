@@ -74,6 +74,17 @@ export class MessageList {
     return item;
   }
 
+  /**
+   * Scrolls `item` to the middle of the log and stops following the bottom at once, so that
+   * nothing arriving meanwhile (a message, a notice) scrolls it away before the scroll
+   * event that would have stopped the following is read.
+   */
+  reveal(item: HTMLLIElement): void {
+    this.following = false;
+    item.scrollIntoView({ block: 'center' });
+    this.autoScrollTop = this.scroller.scrollTop;
+  }
+
   /** Scrolls to the newest message and follows new ones again. */
   jumpToLatest(): void {
     this.following = true;

@@ -258,9 +258,10 @@ export class RoomsClient {
     // After the frame in which the log keeps its newest message in view (it did while
     // pages were added above); the scroll below then stops that following.
     await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
-    const item = this.rooms.get(roomId)?.timeline.list.at(offset);
-    if (!item) return;
-    item.scrollIntoView({ block: 'center' });
+    const list = this.rooms.get(roomId)?.timeline.list;
+    const item = list?.at(offset);
+    if (!list || !item) return;
+    list.reveal(item);
     for (const marked of Array.from(this.elements.scroller.querySelectorAll<HTMLElement>('[data-found]'))) delete marked.dataset.found;
     item.dataset.found = 'true';
   }
