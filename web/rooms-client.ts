@@ -256,7 +256,7 @@ export class RoomsClient {
       return;
     }
     // After the frame in which the log keeps its newest message in view (it did while
-    // pages were added above); the scroll below then stops that following.
+    // pages were added above); `reveal` then stops that following.
     await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
     const list = this.rooms.get(roomId)?.timeline.list;
     const item = list?.at(offset);
