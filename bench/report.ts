@@ -81,14 +81,63 @@ export function renderScenario(report: ScenarioReport): string {
   ].join('\n');
 }
 
-/** One line per target across all scenarios. */
-export function renderTargets(reports: readonly ScenarioReport[]): string {
+/** One line per target across all scenarios, and the targets one deployment has against another. */
+export function renderTargets(reports: readonly ScenarioReport[], compared: readonly ComparedReport[] = []): string {
   const lines = reports.flatMap((report) =>
     report.rows
       .filter((row) => row.met !== undefined)
       .map((row) => `| ${report.name} | ${row.metric} | ${row.parley} | ${row.target ?? ''} | ${verdict(row)} |`),
   );
-  return ['### Targets', '', '| Scenario | Metric | Measured | Target | Result |', '| --- | --- | --- | --- | --- |', ...lines, ''].join('\n');
+  const relative = relativeRows(compared).map(({ name, row }) => `| ${name} | ${row.metric} | ${row.parley} | ${row.target ?? ''} | ${verdict(row)} |`);
+  return ['### Targets', '', '| Scenario | Metric | Measured | Target | Result |', '| --- | --- | --- | --- | --- |', ...lines, ...relative, ''].join('\n');
+}
+
+/** A scenario's report on one deployment, among several run on the same load in one run. */
+export interface ComparedReport {
+  readonly deployment: string;
+  readonly report: ScenarioReport;
+}
+
+/** A figure one deployment must reach as a share of another's, both measured in the same run. */
+interface RelativeTarget {
+  readonly scenario: string;
+  /** The start of the row's metric. */
+  readonly metric: string;
+  readonly deployment: string;
+  readonly against: string;
+  readonly atLeast: number;
+}
+
+/** Issue 11: one PostgreSQL node writes at least half as fast as one SQLite node. */
+const RELATIVE_TARGETS: readonly RelativeTarget[] = [
+  { scenario: 'durable-writes', metric: 'acked msgs/s', deployment: 'postgres', against: 'sqlite', atLeast: 0.5 },
+];
+
+const scenarioOf = (report: ScenarioReport): string => report.name.replace(/ \[.*\]$/, '');
+
+/** The relative targets whose two deployments both ran, as rows of the deployment they are asked of. */
+export function relativeRows(compared: readonly ComparedReport[]): { name: string; row: Row }[] {
+  return RELATIVE_TARGETS.flatMap((target) => {
+    const valueOf = (deployment: string): number | undefined =>
+      compared
+        .find((entry) => entry.deployment === deployment && scenarioOf(entry.report) === target.scenario)
+        ?.report.rows.find((row) => row.metric.startsWith(target.metric))?.value;
+    const mine = valueOf(target.deployment);
+    const theirs = valueOf(target.against);
+    if (mine === undefined || theirs === undefined || !(theirs > 0)) return [];
+    return [
+      {
+        name: `${target.scenario} [${target.deployment}]`,
+        row: {
+          metric: `${target.metric}, ${target.deployment} / ${target.against} (same run)`,
+          parley: ratio(mine, theirs),
+          value: mine / theirs,
+          target: `>= ${target.atLeast}x`,
+          met: mine / theirs >= target.atLeast,
+        },
+      },
+    ];
+  });
 }
 
 /** The rows the deployments are compared by (the start of each metric's name). */
@@ -98,10 +147,10 @@ const COMPARED_METRICS = ['acked msgs/s', 'ack p50', 'ack p95', 'ack p99', 'lost
  * One table per scenario that ran on several deployments: the same metrics side by side,
  * measured in the same run. Empty when no scenario ran on more than one.
  */
-export function renderDeployments(compared: readonly { readonly deployment: string; readonly report: ScenarioReport }[]): string {
-  const byScenario = new Map<string, { deployment: string; report: ScenarioReport }[]>();
+export function renderDeployments(compared: readonly ComparedReport[]): string {
+  const byScenario = new Map<string, ComparedReport[]>();
   for (const entry of compared) {
-    const base = entry.report.name.replace(/ \[.*\]$/, '');
+    const base = scenarioOf(entry.report);
     byScenario.set(base, [...(byScenario.get(base) ?? []), entry]);
   }
   const tables = [...byScenario].map(([scenario, entries]) => {

@@ -90,7 +90,7 @@ async function main(): Promise<number> {
       }
     }
   }
-  const summary = [renderDeployments(compared), renderTargets(reports)].filter((text) => text !== '').join('\n');
+  const summary = [renderDeployments(compared), renderTargets(reports, compared)].filter((text) => text !== '').join('\n');
   console.log(summary);
   if (cli.out !== undefined) {
     fs.writeFileSync(cli.out, [header, ...reports.map(renderScenario), summary].join('\n'));

@@ -1,9 +1,15 @@
-import type { Scenario } from './scenario.js';
+import type { Deployment, Scenario } from './scenario.js';
 import { ackedPerSecond, runOnEveryServer, WARM_UP_MS, warmUpNote, type TrafficPlan } from './traffic.js';
 import { intact, trafficRows } from './traffic-rows.js';
 
 const CLIENTS = 10;
-const TARGET_PER_SECOND = 3_500;
+/**
+ * Acknowledged messages a second asked of each deployment: one SQLite node since the first
+ * benchmarks; one PostgreSQL node by issue 11, which also asks for at least half of SQLite's
+ * in the same run (bench/report.ts, `RELATIVE_TARGETS`). Two nodes have none: each message
+ * crosses Redis.
+ */
+const TARGET_PER_SECOND: Readonly<Partial<Record<Deployment, number>>> = { sqlite: 3_500, postgres: 3_000 };
 
 /**
  * The durable write path: 10 clients, each sending its next message as soon as the
@@ -39,11 +45,14 @@ export const durableWrites: Scenario = {
         ? 'Parley ran with PARLEY_RATE_LIMIT and PARLEY_RATE_BURST raised to 1,000,000 for this scenario only; at the default 100/s per connection, 10 connections are refused above ~1,000 msgs/s.'
         : 'The --target server runs with its own PARLEY_RATE_LIMIT; RATE_LIMITED failures above mean its flood guard, not its write path, set the figure.',
     );
+    const target = TARGET_PER_SECOND[options.database];
     return {
       name: this.name,
       title: `${CLIENTS} clients, closed loop (next send on ack) for ${options.durationSeconds} s`,
       rows: trafficRows(runs, { messagesPerSecond: Number.NaN, deliveriesPerSecond: Number.NaN }, {
-        ackedPerSecond: { text: `>= ${TARGET_PER_SECOND.toLocaleString('en-US')}/s`, met: (run) => ackedPerSecond(run) >= TARGET_PER_SECOND },
+        ...(target === undefined
+          ? {}
+          : { ackedPerSecond: { text: `>= ${target.toLocaleString('en-US')}/s`, met: (run) => ackedPerSecond(run) >= target } }),
         integrity: intact,
       }),
       notes,

@@ -42,6 +42,8 @@ export const DEPLOYMENT_TITLES: Readonly<Record<Deployment, string>> = {
 export interface Row {
   readonly metric: string;
   readonly parley: string;
+  /** The number `parley` shows, where it is one: what other deployments' figures are compared with. */
+  readonly value?: number;
   /** The bare Socket.IO baseline, when measured. */
   readonly socketio?: string;
   readonly raw?: string;

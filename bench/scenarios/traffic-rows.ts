@@ -36,6 +36,7 @@ export function trafficRows(
   const both = (metric: string, value: (run: TrafficRun) => number, format: (value: number) => string, key?: TrafficMetric): Row => ({
     metric,
     parley: format(value(parley)),
+    value: value(parley),
     socketio: socketio ? format(value(socketio)) : '',
     raw: raw ? format(value(raw)) : '',
     socketioRatio: socketio ? ratio(value(parley), value(socketio)) : '',
