@@ -83,12 +83,9 @@ export function renderScenario(report: ScenarioReport): string {
 
 /** One line per target across all scenarios, and the targets one deployment has against another. */
 export function renderTargets(reports: readonly ScenarioReport[], compared: readonly ComparedReport[] = []): string {
-  const lines = reports.flatMap((report) =>
-    report.rows
-      .filter((row) => row.met !== undefined)
-      .map((row) => `| ${report.name} | ${row.metric} | ${row.parley} | ${row.target ?? ''} | ${verdict(row)} |`),
-  );
-  const relative = relativeRows(compared).map(({ name, row }) => `| ${name} | ${row.metric} | ${row.parley} | ${row.target ?? ''} | ${verdict(row)} |`);
+  const line = (name: string, row: Row): string => `| ${name} | ${row.metric} | ${row.parley} | ${row.target ?? ''} | ${verdict(row)} |`;
+  const lines = reports.flatMap((report) => report.rows.filter((row) => row.met !== undefined).map((row) => line(report.name, row)));
+  const relative = relativeRows(compared).map(({ name, row }) => line(name, row));
   return ['### Targets', '', '| Scenario | Metric | Measured | Target | Result |', '| --- | --- | --- | --- | --- |', ...lines, ...relative, ''].join('\n');
 }
 
@@ -125,15 +122,16 @@ export function relativeRows(compared: readonly ComparedReport[]): { name: strin
     const mine = valueOf(target.deployment);
     const theirs = valueOf(target.against);
     if (mine === undefined || theirs === undefined || !(theirs > 0)) return [];
+    const share = mine / theirs;
     return [
       {
         name: `${target.scenario} [${target.deployment}]`,
         row: {
           metric: `${target.metric}, ${target.deployment} / ${target.against} (same run)`,
           parley: ratio(mine, theirs),
-          value: mine / theirs,
+          value: share,
           target: `>= ${target.atLeast}x`,
-          met: mine / theirs >= target.atLeast,
+          met: share >= target.atLeast,
         },
       },
     ];
