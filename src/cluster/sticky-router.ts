@@ -5,19 +5,25 @@ import type { PrimaryToWorker } from './messages.js';
 import { stopReading } from './read-stop.js';
 import { workerIndexOfRequestLine } from './session-id.js';
 import { CountedLog } from '../counted-log.js';
+import { PendingConnections } from './pending-connections.js';
 
 /** Longest request line read before routing; anything longer is not HTTP we serve. */
 const MAX_HEAD_BYTES = 8192;
 const SERVICE_UNAVAILABLE = 'HTTP/1.1 503 Service Unavailable\r\nconnection: close\r\ncontent-length: 0\r\n\r\n';
 const URI_TOO_LONG = 'HTTP/1.1 414 URI Too Long\r\nconnection: close\r\ncontent-length: 0\r\n\r\n';
 
+/** A connection in the pending queue: how to shed it to make room for a newer one. */
+interface Waiting {
+  shed: () => void;
+}
+
 /** What the primary allows connections that have not sent their request line yet. */
 export interface PendingLimits {
   /** Absolute deadline for the request line, from accept. */
   readonly headTimeoutMs: number;
-  /** Connections waiting for their request line, in all. */
+  /** Connections waiting for their request line, in all; past it the oldest of the fullest address is shed. */
   readonly maxPending: number;
-  /** The same, from one remote address. */
+  /** The same, from one remote address; past it that address's oldest is shed. */
   readonly maxPendingPerAddress: number;
 }
 
@@ -41,7 +47,11 @@ export interface StickyRouterOptions {
  * Until the hand-off a connection costs the primary a file descriptor and up to
  * MAX_HEAD_BYTES, so that phase is bounded: an absolute deadline for the request line
  * (bytes arriving do not extend it) and caps on how many connections may be in it, in all
- * and per remote address. Past a cap a connection is answered 503 and closed unread.
+ * and per remote address. A new connection is always let in: past a cap the oldest waiting
+ * connection of the address holding the most (or of its own address, when that one is at
+ * its cap) is answered 503 and closed, so half-open connections cannot keep a health check
+ * or an established session's requests out. Once its request line is in, a connection is
+ * no longer in the queue and is never shed.
  */
 export function createStickyRouter(options: StickyRouterOptions): net.Server {
   const { limits, log } = options;
@@ -56,39 +66,41 @@ export function createStickyRouter(options: StickyRouterOptions): net.Server {
     return ready[nextWorker];
   };
 
-  let pending = 0;
-  const pendingByAddress = new Map<string, number>();
+  const pending = new PendingConnections<Waiting>(limits);
   // One line per interval with counts, not one per refused connection: an attack must not
   // turn into a flood of log lines.
   const refusals = new CountedLog(log, 'connections refused before reaching a worker');
 
-  // Connections start paused: one refused at once is never read from.
+  // Connections start paused, and are read only once they have their place in the queue.
   const server = net.createServer({ pauseOnConnect: true }, (connection) => {
     connection.on('error', () => connection.destroy());
-    const address = connection.remoteAddress ?? '';
-    const fromAddress = pendingByAddress.get(address) ?? 0;
-    if (pending >= limits.maxPending || fromAddress >= limits.maxPendingPerAddress) {
-      refusals.add(pending >= limits.maxPending ? 'pendingCap' : 'pendingCapPerAddress');
-      answerAndClose(connection, SERVICE_UNAVAILABLE);
-      return;
+    const waiting: Waiting = { shed: () => undefined };
+    // A full queue makes room by shedding an older connection, never by refusing this one:
+    // it may be a health check or an established session's next poll (pending-connections.ts).
+    const shed = pending.admit(waiting, connection.remoteAddress ?? '');
+    if (shed) {
+      refusals.add(shed.reason);
+      shed.connection.shed();
     }
-    pending += 1;
-    pendingByAddress.set(address, fromAddress + 1);
     let settled = false;
     const settle = (): void => {
       if (settled) return;
       settled = true;
       clearTimeout(deadline);
-      pending -= 1;
-      const left = (pendingByAddress.get(address) ?? 1) - 1;
-      if (left === 0) pendingByAddress.delete(address);
-      else pendingByAddress.set(address, left);
+      pending.remove(waiting);
     };
     const deadline = setTimeout(() => {
       refusals.add('headTimeout');
+      settle();
       connection.destroy();
     }, limits.headTimeoutMs);
     connection.once('close', settle);
+    // Called by a newer connection's admit, so never before onData below exists.
+    waiting.shed = () => {
+      settle();
+      connection.off('data', onData);
+      answerAndClose(connection, SERVICE_UNAVAILABLE);
+    };
 
     // Most requests arrive whole in their first chunk, which is then forwarded as it is;
     // a request line split over chunks is copied into one buffer of at most MAX_HEAD_BYTES.
@@ -99,6 +111,7 @@ export function createStickyRouter(options: StickyRouterOptions): net.Server {
       if (newline < 0) {
         if (length + chunk.length > MAX_HEAD_BYTES) {
           connection.off('data', onData);
+          settle();
           refusals.add('headTooLong');
           answerAndClose(connection, URI_TOO_LONG);
           return;

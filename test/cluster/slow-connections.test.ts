@@ -65,30 +65,47 @@ test('slow connections from one address are capped and cut; /healthz and chat go
 
   assert.equal(healthDuringAttack.status, 200);
   assert.equal(ack.ok, true);
-  const refused = all.filter((connection) => connection.received.startsWith('HTTP/1.1 503'));
+  // Past its cap an address's oldest waiting connection is shed (answered 503) for its newest.
+  const shed = all.filter((connection) => connection.received.startsWith('HTTP/1.1 503'));
   const cut = all.filter((connection) => connection.received === '' && connection.closedAt !== undefined && connection.closedAt - connection.openedAt < HEAD_TIMEOUT_MS + SLACK_MS);
-  // At most 32 are let in at a time, and each is cut within its deadline.
-  assert.ok(refused.length >= ATTACKERS - 32, `${refused.length} of ${all.length} refused at once`);
-  assert.ok(cut.length > 0, 'admitted slow connections were cut at the deadline');
+  // At most 32 wait at a time, and each is shed or cut within its deadline.
+  assert.ok(shed.length >= ATTACKERS - 32, `${shed.length} of ${all.length} shed`);
+  assert.ok(cut.length > 0, 'slow connections that were not shed were cut at the deadline');
   const outlived = all.filter((connection) => connection.received === '' && (connection.closedAt ?? attackEnds) - connection.openedAt >= HEAD_TIMEOUT_MS + SLACK_MS);
   assert.deepEqual(outlived.length, 0, 'no slow connection outlived the deadline');
   // Counted, not logged one line each.
   assert.ok(server.logs().length < 60, `${server.logs().length} log lines for ${all.length} connections`);
   const growthMb = (rssAfter - rssBefore) / 1024;
   assert.ok(growthMb < 40, `primary grew by ${growthMb.toFixed(1)} MB`);
-  t.diagnostic(`${all.length} attacking connections, ${refused.length} refused at once, ${cut.length} cut at the deadline; primary RSS ${(rssBefore / 1024).toFixed(1)} -> ${(rssAfter / 1024).toFixed(1)} MB`);
+  t.diagnostic(`${all.length} attacking connections, ${shed.length} shed, ${cut.length} cut at the deadline; primary RSS ${(rssBefore / 1024).toFixed(1)} -> ${(rssAfter / 1024).toFixed(1)} MB`);
 });
 
-test('past the overall cap on pending connections, new ones are refused at once', async (t) => {
+test('past the overall cap on pending connections, the oldest of the address holding the most are shed, not the newcomers', async (t) => {
   const server = await startServer({ workers: 2, env: { PARLEY_MAX_PENDING_CONNECTIONS: '40', PARLEY_MAX_PENDING_PER_ADDRESS: '32' } });
   t.after(() => server.stop());
-  const slow = ['127.0.0.2', '127.0.0.3'].flatMap((address) => Array.from({ length: 30 }, () => openRaw(server.port, address)));
-  t.after(() => slow.forEach((connection) => connection.socket.destroy()));
-  for (const connection of slow) connection.socket.write('GET');
+  const open = (address: string): RawConnection[] =>
+    Array.from({ length: 30 }, () => {
+      const connection = openRaw(server.port, address);
+      connection.socket.write('GET');
+      return connection;
+    });
+  const early = open('127.0.0.2');
+  await sleep(300);
+  const late = open('127.0.0.3');
+  t.after(() => [...early, ...late].forEach((connection) => connection.socket.destroy()));
   await sleep(1000);
-  const refused = slow.filter((connection) => connection.received.startsWith('HTTP/1.1 503'));
-  assert.equal(refused.length, 20, '40 wait for their request line, the other 20 are refused');
-  slow.forEach((connection) => connection.socket.destroy());
+  const shed = (connections: RawConnection[]): number[] =>
+    connections.flatMap((connection, index) => (connection.received.startsWith('HTTP/1.1 503') ? [index] : []));
+  const shedEarly = shed(early);
+  const shedLate = shed(late);
+  assert.equal(shedEarly.length + shedLate.length, 20, '40 wait for their request line, 20 were shed to make room');
+  // 127.0.0.2 held 30 of the 40 places when 127.0.0.3 came: it paid until both held about as many.
+  assert.ok(shedEarly.length >= 10, `127.0.0.2 lost ${shedEarly.length}`);
+  // Each address lost its oldest.
+  for (const [lost, name] of [[shedEarly, '127.0.0.2'], [shedLate, '127.0.0.3']] as const) {
+    assert.deepEqual(lost, Array.from({ length: lost.length }, (_, index) => index), `${name} lost its oldest`);
+  }
+  [...early, ...late].forEach((connection) => connection.socket.destroy());
   await sleep(200);
   assert.equal((await get(`${server.url}/healthz`)).status, 200, 'freed places take new connections');
 });
