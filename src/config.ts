@@ -83,11 +83,12 @@ export interface Config {
   readonly headTimeoutMs: number;
   /**
    * Connections the primary holds before handing them to a worker (it has not read their
-   * request line yet); past it new connections are refused at once. Bounds the primary's
-   * open files and memory under a slow-connection attack. @default 1024
+   * request line yet); past it a new connection is still let in and the oldest waiting one of
+   * the address holding the most is shed (cluster/pending-connections.ts). Bounds the
+   * primary's open files and memory under a slow-connection attack. @default 1024
    */
   readonly maxPendingConnections: number;
-  /** The same cap for one remote address. @default 32 */
+  /** The same cap for one remote address; past it that address's oldest is shed. @default 32 */
   readonly maxPendingPerAddress: number;
   /**
    * A worker's absolute deadline for a request's headers, from the hand-off. @default 10000
