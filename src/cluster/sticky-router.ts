@@ -67,9 +67,9 @@ export function createStickyRouter(options: StickyRouterOptions): net.Server {
   };
 
   const pending = new PendingConnections<Waiting>(limits);
-  // One line per interval with counts, not one per refused connection: an attack must not
+  // One line per interval with counts, not one per shed connection: an attack must not
   // turn into a flood of log lines.
-  const refusals = new CountedLog(log, 'connections refused before reaching a worker');
+  const refusals = new CountedLog(log, 'connections shed or cut before reaching a worker');
 
   // Connections start paused, and are read only once they have their place in the queue.
   const server = net.createServer({ pauseOnConnect: true }, (connection) => {
