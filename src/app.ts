@@ -13,6 +13,7 @@ import { Server } from 'socket.io';
 import { Identities } from './accounts/identities.js';
 import { authenticateSockets } from './auth/authenticate.js';
 import { identifySockets, lastSeenOffset } from './auth/handshake.js';
+import { IssuedIds, issueSocketIds } from './auth/issued-ids.js';
 import { issueSessionCookies } from './auth/session-cookie.js';
 import { SessionCookies } from './accounts/session-cookies.js';
 import { sessionExchange } from './auth/session-exchange.js';
@@ -52,7 +53,11 @@ export interface AppOptions {
    * and the user/address limits count in it. The app closes it last.
    */
   readonly redis?: RedisLink;
-  /** Makes engine.io session ids; cluster workers encode their index for sticky routing. */
+  /**
+   * Makes the body of engine.io session ids (the app appends its signature, see
+   * auth/issued-ids.ts); cluster workers encode their index for sticky routing.
+   * @default 120 random bits
+   */
   readonly generateId?: () => string;
   /** Cluster workers: how to reach the database's shared writer (see store/index.ts). */
   readonly writeChannel?: WriteChannel;
@@ -87,8 +92,10 @@ export async function createApp(options: AppOptions): Promise<App> {
   const generalRoom = await store.roomByName(DEFAULT_ROOM);
   if (!generalRoom) throw new Error(`the store has no '${DEFAULT_ROOM}' room`);
 
-  // Every worker and node must sign cookies alike: the configured secret, else the database's.
-  const cookies = new SessionCookies(config.sessionSecret ?? (await store.sessionSecret(randomBytes(32).toString('base64url'))), config);
+  // Every worker and node must sign cookies and ids alike: the configured secret, else the database's.
+  const secret = config.sessionSecret ?? (await store.sessionSecret(randomBytes(32).toString('base64url')));
+  const cookies = new SessionCookies(secret, config);
+  const issuedIds = new IssuedIds(secret);
 
   let ready = false;
   const session = sessionExchange({ cookies, allowedOrigins: config.allowedOrigins, trustedProxies: config.trustedProxies });
@@ -144,7 +151,9 @@ export async function createApp(options: AppOptions): Promise<App> {
   if (config.adminUi !== 'off') {
     instrumentAdminUi(io, { mode: config.adminUi, tokens: config.adminTokens, serverId: `${config.nodeId}#${options.workerIndex ?? 0}` });
   }
-  if (options.generateId) io.engine.generateId = options.generateId;
+  const unsignedId = options.generateId ?? (() => randomBytes(15).toString('base64url'));
+  io.engine.generateId = () => issuedIds.issue(unsignedId());
+  issueSocketIds(io, issuedIds);
   issueSessionCookies(io, cookies);
   const stopObservingEngine = observeEngine(io, log.child({ module: 'engine' }));
   identifySockets(io);
@@ -195,6 +204,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     moderation,
     restrictions,
     statistics,
+    issuedIds,
   });
   started.moderation = moderation;
 

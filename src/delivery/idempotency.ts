@@ -1,37 +1,45 @@
 import { createHash } from 'node:crypto';
 
+/** `<id>-<n>`: the tutorial's `${socket.id}-${counter}`; the id is everything before the last dash. */
+const ID_AND_COUNTER = /^(.+)-\d{1,16}$/;
+
 /**
- * The tutorial's client makes `clientOffset` as `${socket.id}-${counter}`. A socket id is
- * 20 random URL-safe characters that the server never shows to other clients, so an
- * offset of that form is a secret of the client that made it: a retry of it, on whatever
- * later connection, is the same message.
+ * Who owns an id a client chose for its message (`clientOffset`, `clientId`): the id
+ * Parley issued that it starts with, if it starts with one (`${socket.id}-${n}`, or the
+ * Engine.IO session id in its place; see src/auth/issued-ids.ts), else `fallback`.
+ *
+ * An issued id was given to one connection only and is never shown to other clients, so
+ * only the client that holds it makes offsets with it: its retries are recognised on any
+ * later connection, under any identity, on any server, after any restart, and nobody
+ * else's message can share its key. Any other string (`undefined-0`, sent by the tutorial's
+ * client while disconnected, a UUID, a string reused on purpose) is owned by `fallback`,
+ * the sender, so two clients' equal offsets are always two messages.
  */
-const SOCKET_ID_OFFSET = /^[A-Za-z0-9_-]{20}-\d{1,16}$/;
+export function ownerOf(clientChosen: string, isIssued: (id: string) => boolean, fallback: string): string {
+  const id = ID_AND_COUNTER.exec(clientChosen)?.[1];
+  return id !== undefined && isIssued(id) ? `issued:${id}` : fallback;
+}
 
 /**
  * The key that makes a retried `chat message` idempotent without trusting `clientOffset`
- * to be unique.
- *
- * - `${socketId}-${n}` offsets are scoped by themselves (see above): a retry after a
- *   reconnect is recognised.
- * - Any other offset (`undefined-0`, sent by the tutorial's client while disconnected, or
- *   a string reused on purpose) is scoped to its sender: the browser session, else the
- *   connection. Another client's `undefined-0` is a different message.
- * - The text is part of the key, so a reused offset can never swallow a different message.
+ * to be unique: the offset, scoped by its owner (see ownerOf; the fallback is the sender:
+ * its browser session, else the connection), and the text, so that a reused offset can
+ * never swallow a different message.
  *
  * Returns null when the client sent no offset: such messages are stored unconditionally.
  */
-export function idempotencyKey(senderKey: string, clientOffset: string | undefined, text: string): string | null {
+export function idempotencyKey(senderKey: string, clientOffset: string | undefined, text: string, isIssued: (id: string) => boolean): string | null {
   if (clientOffset === undefined) return null;
-  const scope = SOCKET_ID_OFFSET.test(clientOffset) ? 'socket-offset' : `sender:${senderKey}`;
+  const scope = ownerOf(clientOffset, isIssued, `sender:${senderKey}`);
   return createHash('sha256').update(scope).update('\0').update(clientOffset).update('\0').update(text).digest('base64url');
 }
 
 /**
- * The key of a room-protocol event: its sender's `clientId`, scoped to the user, so a retry
- * from any tab or connection of that user is the same event and another user's equal
- * `clientId` is not.
+ * The key of a room-protocol event: its sender's `clientId`, scoped by its owner (see
+ * ownerOf; the fallback is the user), so a retry from any tab or connection of that user,
+ * or under a new identity when the clientId starts with an issued id, is the same event,
+ * and another user's equal `clientId` is not.
  */
-export function roomEventKey(userId: string, clientId: string): string {
-  return createHash('sha256').update('room-protocol\0').update(userId).update('\0').update(clientId).digest('base64url');
+export function roomEventKey(userId: string, clientId: string, isIssued: (id: string) => boolean): string {
+  return createHash('sha256').update('room-protocol\0').update(ownerOf(clientId, isIssued, userId)).update('\0').update(clientId).digest('base64url');
 }

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { Identities } from '../accounts/identities.js';
 import type { LoginBackOff } from '../accounts/login-back-off.js';
+import type { IssuedIds } from '../auth/issued-ids.js';
 import type { Config } from '../config.js';
 import type { Appends } from '../delivery/append.js';
 import type { Delivery } from '../delivery/delivery.js';
@@ -44,6 +45,8 @@ export interface Services {
   readonly restrictions: Restrictions;
   /** The whole deployment at a glance (src/operations/). */
   readonly statistics: DeploymentStatistics;
+  /** Tells the socket and session ids this deployment issued from any other string (idempotency keys). */
+  readonly issuedIds: IssuedIds;
 }
 
 /**

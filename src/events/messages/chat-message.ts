@@ -32,7 +32,7 @@ export const chatMessage = (maxMessageLength: number) =>
         // So the room protocol shows who wrote it, and its author may edit it there.
         authorId: socket.data.user.id,
         text,
-        idempotencyKey: idempotencyKey(socket.data.senderKey, clientOffset ?? undefined, text),
+        idempotencyKey: idempotencyKey(socket.data.senderKey, clientOffset ?? undefined, text, services.issuedIds.isIssued),
       });
       return ok(sent);
     },

@@ -26,7 +26,7 @@ export async function appendChange(call: Call<ChangeInput>, kind: 'edit' | 'dele
     author: user.name,
     authorId: user.id,
     clientId: input.clientId,
-    idempotencyKey: roomEventKey(user.id, input.clientId),
+    idempotencyKey: roomEventKey(user.id, input.clientId, services.issuedIds.isIssued),
   };
   return ok(await services.appends.append(draft, { socketId: socket.id, clientId: input.clientId }));
 }

@@ -5,9 +5,10 @@ import { defineEvent } from '../kit.js';
 import { clientIdSchema, roomIdSchema, textSchema } from '../schemas.js';
 
 /**
- * `message:send` ({ roomId, text, clientId }): stores the message (once per user and
- * clientId) and delivers it as `room:event` to every follower except this socket, which
- * gets the acknowledgement { serverOffset, duplicate } instead.
+ * `message:send` ({ roomId, text, clientId }): stores the message (once per clientId and
+ * its owner: the user, or the issued id it starts with, see ownerOf) and delivers it as
+ * `room:event` to every follower except this socket, which gets the acknowledgement
+ * { serverOffset, duplicate } instead.
  */
 export const messageSend = (maxMessageLength: number) =>
   defineEvent({
@@ -16,7 +17,7 @@ export const messageSend = (maxMessageLength: number) =>
     access: 'writer',
     handle: async ({ input: { roomId, text, clientId }, socket, services }) => {
       const { user } = socket.data;
-      const draft = { roomId, kind: 'message', text, target: null, author: user.name, authorId: user.id, clientId, idempotencyKey: roomEventKey(user.id, clientId) } as const;
+      const draft = { roomId, kind: 'message', text, target: null, author: user.name, authorId: user.id, clientId, idempotencyKey: roomEventKey(user.id, clientId, services.issuedIds.isIssued) } as const;
       return ok(await services.appends.append(draft, { socketId: socket.id, clientId }));
     },
   });
