@@ -19,7 +19,10 @@ export class RedisConnectionState {
     private readonly log: Logger,
     private readonly onBack: () => void,
   ) {
-    client.on('error', (error: Error) => this.lost(error.message));
+    // An error the client reports while still ready is not a lost connection.
+    client.on('error', (error: Error) => {
+      if (!client.isReady) this.lost(error.message);
+    });
     client.on('reconnecting', () => this.lost('reconnecting'));
     client.on('ready', () => this.back());
   }
