@@ -22,7 +22,7 @@ export interface ReadinessSources {
 }
 
 /** What the redis check says while the connection is down. */
-const REDIS_AWAY = "not connected; this node serves its own clients alone";
+const REDIS_AWAY = 'not connected; this node serves its own clients alone';
 
 /** `GET /readyz`'s answer: 200 when the node can serve (store and node checks), else 503; the body names each check. */
 export interface Readiness {
