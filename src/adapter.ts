@@ -51,7 +51,7 @@ export function chooseAdapter(redis: RedisLink | undefined): AdapterChoice {
     });
     return {
       factory: function redisAdapter(nsp: Namespace) {
-        return holdToRecoveryContract(tolerateRedisOutages(streams(nsp)), nsp, isLiveRoom);
+        return holdToRecoveryContract(tolerateRedisOutages(streams(nsp), redis.connected), nsp, isLiveRoom);
       },
       spansProcesses: true,
     };

@@ -141,7 +141,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     cors: config.allowedOrigins.length > 0 ? { origin: [...config.allowedOrigins], credentials: true } : undefined,
   });
   gate.attach(io);
-  instrumentServer(io, options.workerIndex === undefined ? 'single' : String(options.workerIndex));
+  instrumentServer(io, options.workerIndex === undefined ? 'single' : String(options.workerIndex), { redisConnected: options.redis?.connected });
   const statistics = new DeploymentStatistics(io, {
     node: config.nodeId,
     worker: options.workerIndex ?? 0,

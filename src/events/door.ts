@@ -10,6 +10,7 @@ import type { ParleySocket } from '../types.js';
 import { checkAccess } from './access.js';
 import { splitArguments } from './arguments.js';
 import { failureAck, invalidPayloadAck } from './failures.js';
+import { UnavailableLog } from './unavailable-log.js';
 import type { Access, EventSpec, Services } from './kit.js';
 import { CountedLog } from '../counted-log.js';
 import { ackSeconds, refusals as refusalCount } from '../operations/metrics.js';
@@ -46,10 +47,12 @@ export class EventDoor {
   private readonly table: Readonly<Record<string, AnySpec>>;
   private readonly connections = new WeakMap<ParleySocket, ConnectionState>();
   private readonly refusals: CountedLog;
+  private readonly unavailable: UnavailableLog;
 
   constructor(private readonly services: Services) {
     this.table = eventTable(services.config) as unknown as Readonly<Record<string, AnySpec>>;
     this.refusals = new CountedLog(services.log, 'events refused', 'info');
+    this.unavailable = new UnavailableLog(services.log);
   }
 
   /** Starts answering a new connection's events. */
@@ -88,7 +91,7 @@ export class EventDoor {
     void charged.then(
       (paid) => (paid ? this.run(socket, state, name, spec, payload, respond) : this.refuse(socket, state, name, RATE_LIMITED, respond)),
       // The limits could not be read (their Redis is away): as if the handler had failed.
-      (error: unknown) => this.answer(spec, failureAck(error, this.services.log, { event: name, socketId: socket.id }), respond),
+      (error: unknown) => this.answer(spec, failureAck(error, this.services.log, { event: name, socketId: socket.id }, this.unavailable), respond),
     );
     // The next event's price waits for this one's, so events enter their handlers in the
     // order they arrived; the handlers themselves do not wait for each other.
@@ -120,9 +123,10 @@ export class EventDoor {
       if ('refusal' in access) return this.refuse(socket, state, event, access.refusal, respond);
       result = await spec.handle({ input: parsed.data, socket, follows: state.follows, room: access.room, address: state.address, services });
     } catch (error) {
-      result = failureAck(error, services.log, { event, socketId: socket.id });
+      result = failureAck(error, services.log, { event, socketId: socket.id }, this.unavailable);
     }
-    if (!result.ok) this.refusals.add(`${event} ${result.error}`);
+    if (result.ok) this.unavailable.served();
+    else this.refusals.add(`${event} ${result.error}`);
     this.answer(spec, result, respond);
   }
 

@@ -3,20 +3,23 @@ import { ShuttingDownError } from '../delivery/append.js';
 import type { Logger } from '../log.js';
 import { LimitsUnavailableError } from '../limits/shared-counter.js';
 import { ErrorCode, fail, type Ack } from '../shared/errors.js';
+import type { UnavailableLog } from './unavailable-log.js';
 import { NameTakenError } from '../store/accounts.js';
 import { StoreUnavailableError, UnknownRoomError, UnstorableDraftError } from '../store/store.js';
 
 /**
  * The one mapping from a failure to an acknowledgement. Known failures get their code;
  * anything else is INTERNAL and logged with context, and database text never reaches a client.
+ * A failure of what the server depends on (store, limits, shutdown) is UNAVAILABLE, counted
+ * and logged once per run of them (`unavailable`), never one line each.
  */
-export function failureAck(error: unknown, log: Logger, context: { event: string; socketId: string }): Ack<never> {
+export function failureAck(error: unknown, log: Logger, context: { event: string; socketId: string }, unavailable: UnavailableLog): Ack<never> {
   if (error instanceof UnknownRoomError) return fail(ErrorCode.UNKNOWN_ROOM, 'the room does not exist');
   if (error instanceof NameTakenError) return fail(ErrorCode.NAME_TAKEN, 'that name is taken');
   // The door refuses what no backend can store; this is the store's own word on the same.
   if (error instanceof UnstorableDraftError) return fail(ErrorCode.INVALID_PAYLOAD, 'the message holds text that cannot be stored');
   if (error instanceof StoreUnavailableError || error instanceof ShuttingDownError || error instanceof LimitsUnavailableError) {
-    log.warn({ err: error, ...context }, 'event not served: storage or limits unavailable, or shutting down');
+    unavailable.failed(error, context);
     return fail(ErrorCode.UNAVAILABLE, 'the server is busy or restarting; try again');
   }
   log.error({ err: error, ...context }, 'event failed');

@@ -49,7 +49,7 @@ export function createRequestHandler(options: RouteOptions) {
       void options.readiness().then(
         (readiness) => {
           response.writeHead(readiness.ready ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-          response.end(JSON.stringify({ status: readiness.ready ? 'ready' : 'not ready', checks: readiness.checks }));
+          response.end(JSON.stringify({ status: readiness.ready ? (readiness.degraded ? 'degraded' : 'ready') : 'not ready', checks: readiness.checks }));
         },
         () => response.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'not ready' })),
       );

@@ -2,6 +2,7 @@ import cluster from 'node:cluster';
 import { RateLimiterCluster, RateLimiterClusterMaster, RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { RedisLink } from '../redis/link.js';
 import { redisKeys } from '../redis/keys.js';
+import { limitFallbacks } from '../operations/metrics.js';
 import type { LimitRule } from './catalog.js';
 
 /**
@@ -24,22 +25,25 @@ const CLUSTER_TIMEOUT_MS = 2000;
 export type CounterFactory = (name: string, rule: LimitRule) => SharedCounter;
 
 /**
- * Makes the counter of one limit: in a cluster worker, held by the primary (see
+ * The limiter of one limit held by this node: in a cluster worker, by the primary (see
  * `serveSharedCounters`); in a lone process, in memory.
  */
-export const createSharedCounter: CounterFactory = (name, rule) => {
+function nodeLimiter(name: string, rule: LimitRule): RateLimiterAbstract {
   const options = { keyPrefix: `parley:${name}`, points: rule.points, duration: rule.seconds };
-  return counterOf(
-    cluster.isWorker ? new RateLimiterCluster({ ...options, timeoutMs: CLUSTER_TIMEOUT_MS }) : new RateLimiterMemory(options),
-  );
-};
+  return cluster.isWorker ? new RateLimiterCluster({ ...options, timeoutMs: CLUSTER_TIMEOUT_MS }) : new RateLimiterMemory(options);
+}
+
+/** Makes the counter of one limit, counted by this node alone (no Redis). */
+export const createSharedCounter: CounterFactory = (name, rule) => counterOf(nodeLimiter(name, rule));
 
 /**
  * Counters kept in Redis (one key per limit and user/address, expiring with its window), so
  * that a limit holds across every node of the deployment: one user's messages over
- * connections on two nodes spend one budget. A Redis that does not answer refuses the
- * event (LimitsUnavailableError: the door answers UNAVAILABLE, or nothing to a tutorial
- * `chat message`, whose client retries) rather than letting it through unlimited.
+ * connections on two nodes spend one budget. While Redis is away (or a command fails) the
+ * node's own counters take over (rate-limiter-flexible's `insuranceLimiter`): each node
+ * then grants a budget of its own, so a user spread over N nodes may spend up to N budgets
+ * until Redis is back, and the chat goes on instead of every event being refused.
+ * Each check the node answers alone is counted (parley_limit_fallbacks_total).
  */
 export function redisCounters(redis: RedisLink): CounterFactory {
   const keys = redisKeys(redis.prefix);
@@ -49,34 +53,44 @@ export function redisCounters(redis: RedisLink): CounterFactory {
         storeClient: redis.client,
         // node-redis v4+ (this is v5): its command API differs from ioredis's.
         useRedisPackage: true,
-        // Commands would otherwise wait in the client's queue while Redis is away, and the event with them.
+        // Commands would otherwise wait in the client's queue while Redis is away, and the event with them:
+        // the node's own counters answer at once instead.
         rejectIfRedisNotReady: true,
+        insuranceLimiter: nodeLimiter(name, rule),
         keyPrefix: keys.limitCounter(name),
         points: rule.points,
         duration: rule.seconds,
       }),
+      // The library goes to its insurance exactly when the client is not ready (or a command failed).
+      () => {
+        if (!redis.client.isReady) limitFallbacks.inc({ limit: name });
+      },
     );
 }
 
 /**
- * A limit's counters could not be read or written (Redis away, the primary's answer late):
- * the event is refused as the server's failure (UNAVAILABLE), never let through unlimited.
+ * A limit's counters could not be read or written (the node's primary did not answer in
+ * time, or Redis failed and so did the node's own counters): the event is refused as the
+ * server's failure (UNAVAILABLE), never let through unlimited.
  */
 export class LimitsUnavailableError extends Error {
   override readonly name = 'LimitsUnavailableError';
 }
 
-function counterOf(limiter: RateLimiterAbstract): SharedCounter {
+/** `beforeTake`: called before each take (counts the takes a fallback answers). */
+function counterOf(limiter: RateLimiterAbstract, beforeTake?: () => void): SharedCounter {
   return {
-    take: (key, points = 1) =>
-      limiter.consume(key, points).then(
+    take: (key, points = 1) => {
+      beforeTake?.();
+      return limiter.consume(key, points).then(
         () => true,
         (rejection: unknown) => {
           // The library rejects with its result object when the budget is spent, and with an Error otherwise.
           if (rejection instanceof Error) throw new LimitsUnavailableError(`limit counters unavailable: ${rejection.message}`, { cause: rejection });
           return false;
         },
-      ),
+      );
+    },
     used: async (key) => (await limiter.get(key))?.consumedPoints ?? 0,
     forget: async (key) => {
       await limiter.delete(key);

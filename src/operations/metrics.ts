@@ -62,14 +62,49 @@ export const refusals = new Counter({
   labelNames: ['event', 'code'] as const,
   registers: [serverRegistry],
 });
+export const limitFallbacks = new Counter({
+  name: 'parley_limit_fallbacks_total',
+  help: "Checks of a shared limit answered by the node's own counters because Redis was away, by limit (leases: one check grants a few points).",
+  labelNames: ['limit'] as const,
+  registers: [serverRegistry],
+});
+export const redisDisconnections = new Counter({
+  name: 'parley_redis_disconnections_total',
+  help: 'Times this process lost its connection to Redis (each outage once, however many reconnection attempts it took).',
+  registers: [serverRegistry],
+});
+export const eventsUnavailable = new Counter({
+  name: 'parley_events_unavailable_total',
+  help: 'Client events not served because the store or the limits were unavailable, or the server was shutting down (UNAVAILABLE, or no answer to a tutorial chat message).',
+  labelNames: ['event'] as const,
+  registers: [serverRegistry],
+});
+
+/** What instrumentServer reads of the process besides its Socket.IO server. */
+export interface ServerGauges {
+  /** Whether this process's Redis connection is up; undefined without Redis (no gauge then). */
+  readonly redisConnected?: () => boolean;
+}
 
 /**
  * Starts this process's gauges (connections, sockets, rooms followed) and Node's own
  * metrics (event-loop delay, memory, CPU) labelled with `worker`, and makes the process
  * answer the primary's requests for its metrics.
  */
-export function instrumentServer(io: ParleyServer, worker: string): void {
+export function instrumentServer(io: ParleyServer, worker: string, gauges: ServerGauges = {}): void {
   const labels = { worker };
+  const { redisConnected } = gauges;
+  if (redisConnected) {
+    new Gauge({
+      name: 'parley_redis_connected',
+      help: "1 while this process's Redis connection is up; 0 while it is away and the node serves its own clients alone (limits counted by the node, other nodes reached from the store when Redis is back).",
+      labelNames: ['worker'] as const,
+      registers: [serverRegistry],
+      collect() {
+        this.set(labels, redisConnected() ? 1 : 0);
+      },
+    });
+  }
   new Gauge({
     name: 'parley_connections',
     help: 'engine.io connections open (io.engine.clientsCount).',

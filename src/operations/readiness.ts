@@ -21,9 +21,14 @@ export interface ReadinessSources {
   readonly node: () => Promise<NodeStatus>;
 }
 
-/** `GET /readyz`'s answer: 200 when every check passed, else 503; the body names each. */
+/** What the redis check says while the connection is down. */
+const REDIS_AWAY = 'not connected; this node serves its own clients alone';
+
+/** `GET /readyz`'s answer: 200 when the node can serve (store and node checks), else 503; the body names each check. */
 export interface Readiness {
   readonly ready: boolean;
+  /** Ready, but Redis is unreachable: the node serves its own clients alone (status `degraded`). */
+  readonly degraded: boolean;
   readonly checks: {
     readonly store: string;
     readonly redis: string;
@@ -56,8 +61,11 @@ const outcome = async (check: () => Promise<string>): Promise<[boolean, string]>
 };
 
 /**
- * Whether this node should be sent new clients: its store takes writes, its Redis answers
- * (when configured), it is not draining, and at least one of its workers is ready. Every
+ * Whether this node should be sent new clients: what the node can do itself. Its store takes
+ * writes, it is not draining, and at least one of its workers is ready. Redis is reported
+ * but does not decide: without it the node still admits and serves its own clients (its
+ * limits counted by itself, other nodes reached from the store once Redis is back), and a
+ * Redis outage would otherwise take every node out of its load balancer at once. Every
  * check runs at once and is bounded, so the answer never hangs.
  */
 export async function checkReadiness(sources: ReadinessSources): Promise<Readiness> {
@@ -70,7 +78,7 @@ export async function checkReadiness(sources: ReadinessSources): Promise<Readine
       ? Promise.resolve<[boolean, string]>([true, 'not configured'])
       : outcome(async () => {
           const redis = sources.redis;
-          if (!redis?.isReady) throw new Error('not connected');
+          if (!redis?.isReady) throw new Error(REDIS_AWAY);
           await redis.ping();
           return 'reachable';
         }),
@@ -82,5 +90,6 @@ export async function checkReadiness(sources: ReadinessSources): Promise<Readine
       return `${status.workersReady} of ${status.workers} workers ready`;
     }),
   ]);
-  return { ready: store[0] && redis[0] && node[0], checks: { store: store[1], redis: redis[1], node: node[1] } };
+  const ready = store[0] && node[0];
+  return { ready, degraded: ready && !redis[0], checks: { store: store[1], redis: redis[0] ? redis[1] : `unreachable (${redis[1]})`, node: node[1] } };
 }

@@ -1,5 +1,4 @@
 import { createClient } from 'redis';
-import type { Logger } from '../log.js';
 
 /** The node-redis client Parley uses (RESP2, no modules): the adapter and the limit counters share it. */
 export type RedisClient = ReturnType<typeof createClient>;
@@ -15,7 +14,7 @@ const reconnectDelay = (retries: number): number => Math.min(2000, 50 * 2 ** Mat
  * Once connected, a lost connection is retried forever (a Redis restart is survived); the
  * clients the adapter duplicates from this one inherit that.
  */
-export async function connectRedis(url: string, log: Logger): Promise<RedisClient> {
+export async function connectRedis(url: string): Promise<RedisClient> {
   let connected = false;
   const client = createClient({
     url,
@@ -26,10 +25,11 @@ export async function connectRedis(url: string, log: Logger): Promise<RedisClien
     },
   });
   let lastError: Error | undefined;
-  // Without a listener an 'error' event would end the process; reconnection is the client's job.
+  // Without a listener an 'error' event would end the process; reconnection is the client's
+  // job. Once connected, every reconnection attempt fails with an error of its own: the link
+  // (link.ts) logs the loss and the return once each, never each attempt.
   client.on('error', (error: Error) => {
-    if (connected) log.warn({ err: error }, 'redis connection error; reconnecting');
-    else lastError = error;
+    if (!connected) lastError = error;
   });
   try {
     await withDeadline(client.connect(), FIRST_CONNECT_MS + 500);

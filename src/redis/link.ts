@@ -2,6 +2,7 @@ import type { Logger } from '../log.js';
 
 import { adapterClient } from './adapter-client.js';
 import { closeRedis, connectRedis, type RedisClient } from './client.js';
+import { RedisConnectionState } from './connection-state.js';
 
 /** What the link reads of the configuration (config.ts has their defaults and meaning). */
 export interface RedisSettings {
@@ -15,7 +16,7 @@ const PATIENT_RETRY_MS = 1000;
 async function connectPatiently(url: string, log: Logger): Promise<RedisClient> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await connectRedis(url, log);
+      return await connectRedis(url);
     } catch (error) {
       // Logged at the first failure and then every 30th: an outage is one line a half-minute.
       if (attempt % 30 === 1) log.warn({ err: error, attempt }, 'waiting for Redis before this worker starts');
@@ -30,6 +31,12 @@ export interface RedisLink {
   /** The same client as the Socket.IO adapter must use it (see adapter-client.ts). */
   readonly adapterClient: RedisClient;
   readonly prefix: string;
+  /**
+   * Whether the connection is up now. While it is not, this node serves its own clients
+   * alone: limits are counted by the node, and what it stores reaches other nodes from the
+   * store once the connection is back (onReconnect).
+   */
+  connected(): boolean;
   /**
    * Calls `listener` each time the connection comes back after it was lost (not at the
    * first connection). What other servers published meanwhile was lost with it: the
@@ -50,16 +57,15 @@ export interface RedisLink {
 export async function openRedisLink(config: RedisSettings, log: Logger, options: { patient?: boolean } = {}): Promise<RedisLink | undefined> {
   if (config.redisUrl === undefined) return undefined;
   const redisLog = log.child({ module: 'redis' });
-  const client = options.patient ? await connectPatiently(config.redisUrl, redisLog) : await connectRedis(config.redisUrl, redisLog);
+  const client = options.patient ? await connectPatiently(config.redisUrl, redisLog) : await connectRedis(config.redisUrl);
   const listeners: (() => void)[] = [];
-  // 'ready' comes after every successful connection; the first one has passed already.
-  client.on('ready', () => {
-    redisLog.warn('redis connection back; repairing what was missed meanwhile');
+  const state = new RedisConnectionState(client, redisLog, () => {
     for (const listener of listeners) listener();
   });
   let closed: Promise<void> | undefined;
   return {
     client,
+    connected: () => state.connected,
     adapterClient: adapterClient(client, redisLog),
     prefix: config.redisPrefix,
     onReconnect: (listener) => void listeners.push(listener),

@@ -47,6 +47,11 @@ export class RoomChecker {
     }
   }
 
+  /** The failures of sends that were answered with an error or given up. */
+  refused(): string[] {
+    return [...this.sends.values()].flat().flatMap((send) => (send.error === undefined ? [] : [send.error]));
+  }
+
   acknowledged(): Send[] {
     return [...this.sends.values()].flat().filter((send) => send.ack !== undefined);
   }

@@ -32,6 +32,7 @@ export interface RoomCalls {
   'message:react': SentMessage;
   'history:before': RoomEvent[];
   'read:mark': RoomSummary;
+  'presence:list': unknown;
 }
 
 /**

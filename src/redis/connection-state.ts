@@ -1,0 +1,53 @@
+import type { Logger } from '../log.js';
+import { redisDisconnections } from '../operations/metrics.js';
+import type { RedisClient } from './client.js';
+
+/**
+ * Whether this process's Redis connection is up, told once per change: a lost connection
+ * is one warning (and parley_redis_disconnections_total), its return one more, however
+ * many reconnection attempts fail in between (the client retries every 2 s at most, and
+ * each attempt would otherwise log an error with its stack).
+ */
+export class RedisConnectionState {
+  private up = true;
+  private lostAt = 0;
+  private failedAttempts = 0;
+
+  /** `onBack`: called at each return of the connection (not at the first connection, which has passed). */
+  constructor(
+    client: RedisClient,
+    private readonly log: Logger,
+    private readonly onBack: () => void,
+  ) {
+    // An error the client reports while still ready is not a lost connection.
+    client.on('error', (error: Error) => {
+      if (!client.isReady) this.lost(error.message);
+    });
+    client.on('reconnecting', () => this.lost('reconnecting'));
+    client.on('ready', () => this.back());
+  }
+
+  /** True while the connection is up. */
+  get connected(): boolean {
+    return this.up;
+  }
+
+  private lost(reason: string): void {
+    if (!this.up) {
+      this.failedAttempts++;
+      return;
+    }
+    this.up = false;
+    this.lostAt = Date.now();
+    this.failedAttempts = 0;
+    redisDisconnections.inc();
+    this.log.warn({ reason }, 'redis unreachable; this node serves its own clients alone');
+  }
+
+  private back(): void {
+    if (this.up) return;
+    this.up = true;
+    this.log.warn({ awayMs: Date.now() - this.lostAt, failedAttempts: this.failedAttempts }, 'redis connection back; repairing what was missed meanwhile');
+    this.onBack();
+  }
+}
