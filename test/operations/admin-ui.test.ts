@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { io, type Socket } from 'socket.io-client';
 import { connected, eventually, tutorialClient } from '../helpers/clients.js';
+import { chromiumSkipReason, launchChromium } from '../helpers/browser.js';
 import { startServer } from '../helpers/server.js';
 
 const TOKEN = 'admin-token-for-the-admin-ui-test';
@@ -77,5 +78,38 @@ describe('Socket.IO Admin UI', () => {
     admin.emit('_disconnect', '/', false, target.id);
     assert.equal(await gone, 'io server disconnect');
     assert.ok(chatters.slice(0, 3).every((chatter) => chatter.connected), 'the others stay');
+  });
+
+  test('the dashboard page is served under a content security policy, and works under it in Chromium (issue 22, defect 16)', { skip: chromiumSkipReason() }, async (t) => {
+    const server = await startServer({ workers: 1, env: { PARLEY_ADMIN_UI: 'readonly', PARLEY_ADMIN_TOKENS: TOKEN } });
+    t.after(() => server.stop());
+    for (const file of ['', 'index.html', 'js/app.0d7d7845.js']) {
+      const policy = (await fetch(`${server.url}/admin-ui/${file}`)).headers.get('content-security-policy') ?? '';
+      for (const directive of ["script-src 'self'", "connect-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"]) {
+        assert.ok(policy.split('; ').includes(directive), `/admin-ui/${file}: ${directive} in ${JSON.stringify(policy)}`);
+      }
+    }
+
+    const browser = await launchChromium();
+    t.after(() => browser.close());
+    const page = await browser.newPage();
+    const violations: string[] = [];
+    page.on('console', (message) => {
+      if (message.text().includes('Content Security Policy')) violations.push(message.text());
+    });
+    page.on('pageerror', (error) => violations.push(`page error: ${error.message}`));
+    await page.goto(`${server.url}/admin-ui/`);
+    // The dashboard mounts (Vue renders into #app) with its own scripts and styles.
+    await page.waitForFunction(() => (document.querySelector('#app, .v-application')?.childElementCount ?? 0) > 0, undefined, { timeout: 20_000 });
+    const inline = await page.evaluate(() => {
+      const script = document.createElement('script');
+      script.textContent = 'window.injected = true';
+      document.body.append(script);
+      return (window as unknown as { injected?: boolean }).injected === true;
+    });
+    assert.equal(inline, false, 'an injected inline script does not run');
+    // What is refused: the outside fonts and icon stylesheet it asks for, and the probe above.
+    const unexpected = violations.filter((text) => !/fonts\.googleapis\.com|cdn\.jsdelivr\.net|inline script/i.test(text));
+    assert.deepEqual(unexpected, []);
   });
 });
