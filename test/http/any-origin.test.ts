@@ -66,7 +66,7 @@ describe('PARLEY_ALLOWED_ORIGINS=*', () => {
     assert.equal((await fetch(`${strict.url}/socket.io/?EIO=4&transport=polling`, { headers: { origin: EVIL } })).status, 403, 'unset: other origins are refused');
   });
 
-  test('a page of any origin connects, but the visitor\'s cookie never makes it the visitor; POST /session refuses it', async (t) => {
+  test("a connection from any origin carrying the visitor's cookie is not the visitor, over WebSocket or polling", async (t) => {
     const server = await startServer({ workers: 2, env: { PARLEY_ALLOWED_ORIGINS: `${FRIEND},*` } });
     t.after(() => server.stop());
     const opened: IdentityClient[] = [];
@@ -102,7 +102,14 @@ describe('PARLEY_ALLOWED_ORIGINS=*', () => {
     const own = await track(fromOrigin(server.url, server.url, { cookie, transport: 'websocket' }));
     assert.deepEqual(currentUser(own), victim.data.user, "the server's own pages too");
 
-    // Cookie swaps: refused from an origin let in by '*' alone, with a good code or none.
+  });
+
+  test("POST /session swaps no cookie for an origin let in by '*' alone; a listed origin may", async (t) => {
+    const server = await startServer({ workers: 2, env: { PARLEY_ALLOWED_ORIGINS: `${FRIEND},*` } });
+    t.after(() => server.stop());
+    const page = await connectClient(server.url);
+    t.after(() => page.close());
+    assert.ok((await page.emitWithAck('account:register', { username: 'victim', password: PASSWORD })).ok);
     const login = await page.emitWithAck('account:login', { username: 'victim', password: PASSWORD });
     assert.ok(login.ok);
     for (const body of ['', login.data.exchange]) {
