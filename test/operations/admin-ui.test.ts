@@ -108,6 +108,28 @@ describe('Socket.IO Admin UI', () => {
       return (window as unknown as { injected?: boolean }).injected === true;
     });
     assert.equal(inline, false, 'an injected inline script does not run');
+    // The dashboard's own connection (a WebSocket to this server) is allowed; one elsewhere is not.
+    // A string, not a function: the test runner's compiler would add helpers the page lacks.
+    const sockets = await page.evaluate(`(async () => {
+      const attempt = (url) => new Promise((resolve) => {
+        document.addEventListener('securitypolicyviolation', (event) => {
+          if (event.blockedURI.startsWith(url.slice(0, 12))) resolve('refused by the policy');
+        });
+        try {
+          const socket = new WebSocket(url);
+          socket.onopen = () => { socket.close(); resolve('open'); };
+          socket.onerror = () => setTimeout(() => resolve('error'), 500);
+        } catch {
+          resolve('refused by the policy');
+        }
+      });
+      return {
+        own: await attempt(location.origin.replace('http', 'ws') + '/socket.io/?EIO=4&transport=websocket'),
+        elsewhere: await attempt('ws://192.0.2.1:9/'),
+      };
+    })()`);
+    assert.deepEqual(sockets, { own: 'open', elsewhere: 'refused by the policy' });
+    violations.splice(0, violations.length, ...violations.filter((text) => !text.includes('192.0.2.1')));
     // What is refused: the outside fonts and icon stylesheet it asks for, and the probe above.
     const unexpected = violations.filter((text) => !/fonts\.googleapis\.com|cdn\.jsdelivr\.net|inline script/i.test(text));
     assert.deepEqual(unexpected, []);
