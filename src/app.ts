@@ -24,6 +24,7 @@ import { tutorialWire } from './delivery/tutorial-wire.js';
 import { observeEngine } from './http/engine-events.js';
 import { localConnectionSlots, type ConnectionSlots } from './http/connection-slots.js';
 import { createEngineGate } from './http/engine-gate.js';
+import { corsFor, originMayUseCookie } from './http/origins.js';
 import { createRequestHandler } from './http/routes.js';
 import { createPresence } from './presence/presence.js';
 import { checkHandshakeRooms, speaksRoomProtocol } from './rooms/handshake.js';
@@ -98,7 +99,13 @@ export async function createApp(options: AppOptions): Promise<App> {
   const issuedIds = new IssuedIds(secret);
 
   let ready = false;
-  const session = sessionExchange({ cookies, allowedOrigins: config.allowedOrigins, trustedProxies: config.trustedProxies });
+  const session = sessionExchange({
+    cookies,
+    allowedOrigins: config.allowedOrigins,
+    trustedProxies: config.trustedProxies,
+    store,
+    log: log.child({ module: 'session' }),
+  });
   const readiness = sharedFor(READINESS_CACHE_MS, () =>
     checkReadiness({
       store,
@@ -138,7 +145,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     // Large enough for the longest message in UTF-8 plus framing; larger packets are refused.
     maxHttpBufferSize: Math.max(64 * 1024, config.maxMessageLength * 4 + 1024),
     allowRequest: gate.allowRequest,
-    cors: config.allowedOrigins.length > 0 ? { origin: [...config.allowedOrigins], credentials: true } : undefined,
+    cors: corsFor(config.allowedOrigins),
   });
   gate.attach(io);
   instrumentServer(io, options.workerIndex === undefined ? 'single' : String(options.workerIndex), { redisConnected: options.redis?.connected });
@@ -154,7 +161,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const unsignedId = options.generateId ?? (() => randomBytes(15).toString('base64url'));
   io.engine.generateId = () => issuedIds.issue(unsignedId());
   issueSocketIds(io, issuedIds);
-  issueSessionCookies(io, cookies);
+  issueSessionCookies(io, cookies, (request) => originMayUseCookie(request, config.allowedOrigins, config.trustedProxies));
   const stopObservingEngine = observeEngine(io, log.child({ module: 'engine' }));
   identifySockets(io);
   const identities = new Identities(io, store, log.child({ module: 'identity' }), options.adapter.spansProcesses, cookies);
@@ -184,7 +191,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     store,
     appends,
     restrictions,
-    roles: new Roles(store, config.admins),
+    roles: new Roles(store),
     log: log.child({ module: 'moderation' }),
     generalRoomId: generalRoom.id,
   });

@@ -63,11 +63,6 @@ export interface Config {
   readonly drainMs: number;
   /** Bearer tokens of the HTTP admin API (`/admin/api/`); empty (the default) turns it off. */
   readonly adminTokens: readonly string[];
-  /**
-   * PARLEY_ADMINS: usernames (any letter case) of the first admins, who are admins whatever
-   * roles are stored; they name moderators and further admins from the admin panel. @default none
-   */
-  readonly admins: readonly string[];
   /** Socket.IO's Admin UI: off (@default), or read-only / read-write behind the admin tokens. */
   readonly adminUi: 'off' | 'readonly' | 'readwrite';
   /**
@@ -144,14 +139,16 @@ const commaList = (value: string): string[] =>
     .map((item) => item.trim())
     .filter((item) => item.length > 0);
 
+const databaseUrlSchema = z
+  .string()
+  .regex(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, 'must be sqlite:<file path> or a postgres:// URL')
+  .default('sqlite:./data/parley.db');
+
 const schema = z.object({
   PORT: integer(3000, 0, 65535),
   HOST: z.string().min(1).optional(),
   PARLEY_WORKERS: integer(os.availableParallelism(), 1, 256),
-  PARLEY_DATABASE_URL: z
-    .string()
-    .regex(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, 'must be sqlite:<file path> or a postgres:// URL')
-    .default('sqlite:./data/parley.db'),
+  PARLEY_DATABASE_URL: databaseUrlSchema,
   PARLEY_NODE_ID: z
     .string()
     .regex(/^[a-z0-9-]{1,32}$/, 'must be 1 to 32 characters of a-z, 0-9 and -')
@@ -178,7 +175,8 @@ const schema = z.object({
     .string()
     .default('')
     .refine((text) => commaList(text).every((token) => token.length >= 24), 'each token must be at least 24 characters'),
-  PARLEY_ADMINS: z.string().default(''),
+  // No longer read, only refused (see loadConfig).
+  PARLEY_ADMINS: z.string().optional(),
   PARLEY_LIMITS: z.string().optional(),
   PARLEY_HEAD_TIMEOUT_MS: integer(5000, 100, 600_000),
   PARLEY_MAX_PENDING_CONNECTIONS: integer(1024, 1, 1_000_000),
@@ -199,6 +197,17 @@ const schema = z.object({
 });
 
 
+/**
+ * PARLEY_DATABASE_URL alone, for the operator's commands (`npm run admin`), which touch
+ * nothing else: they run beside a server whatever the rest of its environment holds (a
+ * leftover PARLEY_ADMINS included). Throws an Error naming the variable when it is bad.
+ */
+export function loadDatabaseUrl(env: NodeJS.ProcessEnv = process.env): string {
+  const parsed = databaseUrlSchema.safeParse(env['PARLEY_DATABASE_URL'] === '' ? undefined : env['PARLEY_DATABASE_URL']);
+  if (!parsed.success) throw new Error(`invalid configuration: PARLEY_DATABASE_URL: ${parsed.error.issues.map((issue) => issue.message).join('; ')}`);
+  return parsed.data;
+}
+
 /** Parses the environment; throws an Error naming each bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // An empty string is "unset" for every variable, as shells and compose files write it.
@@ -215,6 +224,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'invalid configuration: PARLEY_REDIS_URL is set but PARLEY_DATABASE_URL is a SQLite file, which only one machine can use; set PARLEY_DATABASE_URL to a postgres:// URL shared by every node, or unset PARLEY_REDIS_URL',
     );
   }
+  if (e.PARLEY_ADMINS !== undefined) throw new Error(adminsRemoved(commaList(e.PARLEY_ADMINS)));
   if (e.PARLEY_ADMIN_UI !== 'off' && commaList(e.PARLEY_ADMIN_TOKENS).length === 0) {
     throw new Error('invalid configuration: PARLEY_ADMIN_UI is on but PARLEY_ADMIN_TOKENS is empty; the Admin UI needs an admin token as its password');
   }
@@ -243,7 +253,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     drainMs: e.PARLEY_DRAIN_MS,
     adminTokens: Object.freeze(commaList(e.PARLEY_ADMIN_TOKENS)),
     adminUi: e.PARLEY_ADMIN_UI,
-    admins: Object.freeze(commaList(e.PARLEY_ADMINS)),
     headTimeoutMs: e.PARLEY_HEAD_TIMEOUT_MS,
     maxPendingConnections: e.PARLEY_MAX_PENDING_CONNECTIONS,
     maxPendingPerAddress: e.PARLEY_MAX_PENDING_PER_ADDRESS,
@@ -257,6 +266,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     limits,
     maxOutboundBytes: e.PARLEY_MAX_OUTBOUND_BYTES,
   });
+}
+
+/**
+ * Why a start with PARLEY_ADMINS set is refused. It named usernames, so whoever registered
+ * a listed name first (in another letter case or a full-width form too) was an admin.
+ * Admins are now made by the operator on the server (src/admin.ts), stored in the database.
+ */
+function adminsRemoved(names: readonly string[]): string {
+  const example = names.length > 0 ? names.map((name) => `npm run admin -- grant ${JSON.stringify(name)}`).join('; ') : 'npm run admin -- grant <username>';
+  return (
+    'invalid configuration: PARLEY_ADMINS is no longer read: whoever registered a listed name first became an admin. ' +
+    `Make each admin where Parley is installed, with the server's PARLEY_DATABASE_URL: ${example} ` +
+    '(an exact name of an existing account; look-alikes are refused); then unset PARLEY_ADMINS (README, Operations, "Moderation").'
+  );
 }
 
 /**

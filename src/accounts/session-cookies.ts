@@ -8,8 +8,8 @@ export const SESSION_COOKIE = 'parley_session';
 const SIGNED_ID = /^([A-Za-z0-9_-]{32})\.([A-Za-z0-9_-]{43})$/;
 /** `<id>.<expiresAt>.<mac>` of an exchange code (see SessionCookies.exchangeCode). */
 const EXCHANGE_CODE = /^([A-Za-z0-9_-]{32})\.(\d{13})\.([A-Za-z0-9_-]{43})$/;
-/** How long a sign-in's exchange code may be traded for its cookie. */
-const EXCHANGE_TTL_MS = 60_000;
+/** How long a sign-in's exchange code may be traded for its cookie (once: Store.redeemExchange). */
+export const EXCHANGE_TTL_MS = 60_000;
 
 /**
  * Browser session ids the server issued: `<random id>.<HMAC-SHA256 of the id>` under the
@@ -38,16 +38,19 @@ export class SessionCookies {
   }
 
   /**
-   * A code that stands for `session` (a value from issue()) for a minute: the sign-in
-   * acknowledgement carries it, and only the page that signed in can trade it for the cookie.
+   * A code that stands for `session` (a value from issue()) until `expiresAt`: the sign-in
+   * acknowledgement carries it, and only the page that signed in can trade it for the
+   * cookie, once (the store keeps whether it was traded: Store.redeemExchange).
    */
-  exchangeCode(session: string, now: number): string {
+  exchangeCode(session: string, expiresAt: number): string {
     const id = session.split('.')[0] ?? '';
-    const expiresAt = now + EXCHANGE_TTL_MS;
     return `${id}.${expiresAt}.${this.mac(`exchange:${id}.${expiresAt}`)}`;
   }
 
-  /** The session a code stands for, if this deployment made the code and it has not expired. */
+  /**
+   * The session a code stands for, if this deployment made the code and it has not expired.
+   * Whether it was traded already is the store's to say (Store.redeemExchange).
+   */
   redeem(code: string, now: number): string | undefined {
     const match = EXCHANGE_CODE.exec(code);
     if (!match?.[1] || !match[2] || !match[3]) return undefined;

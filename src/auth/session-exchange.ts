@@ -1,6 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { originAllowed } from '../http/origins.js';
+import { originTrust } from '../http/origins.js';
+import { hashSecret } from '../accounts/secrets.js';
 import type { SessionCookies } from '../accounts/session-cookies.js';
+import type { Store } from '../store/store.js';
+import type { Logger } from '../log.js';
 
 /** A code is about 90 characters; anything longer is not one. */
 const MAX_BODY_BYTES = 256;
@@ -9,18 +12,30 @@ export interface SessionExchangeOptions {
   readonly cookies: SessionCookies;
   readonly allowedOrigins: readonly string[];
   readonly trustedProxies: readonly string[];
+  /** Where whether a code was traded already is kept, for every worker and node. */
+  readonly store: Pick<Store, 'redeemExchange'>;
+  readonly log: Logger;
 }
 
 /**
  * `POST /session`: sets the browser's session cookie. With a sign-in's exchange code as the
- * body (text), the cookie of the session that sign-in bound; with an empty body, a fresh
- * unbound one (the page calls it after signing out). 204 with `Set-Cookie`, 400 for a bad
- * or expired code. Only from a page of this server: the Origin header is required and
- * checked, so another site cannot swap a visitor's cookie.
+ * body (text), the cookie of the session that sign-in bound, the first time only; with an
+ * empty body, a fresh unbound one (the page calls it after signing out). 204 with
+ * `Set-Cookie`; 400 for a bad, expired or already traded code; 503 when the store cannot
+ * say. Only from a page of this server or of an origin listed by name in
+ * PARLEY_ALLOWED_ORIGINS: the Origin header is required and must be trusted (`*` is not
+ * enough), so another site cannot swap a visitor's cookie.
  */
 export function sessionExchange(options: SessionExchangeOptions) {
+  const trade = async (code: string): Promise<string | undefined> => {
+    if (code === '') return options.cookies.issue();
+    const now = Date.now();
+    const session = options.cookies.redeem(code, now);
+    if (session === undefined) return undefined;
+    return (await options.store.redeemExchange(hashSecret(session), now)) ? session : undefined;
+  };
   return (request: IncomingMessage, response: ServerResponse): void => {
-    if (request.headers.origin === undefined || !originAllowed(request, options.allowedOrigins, options.trustedProxies)) {
+    if (originTrust(request, options.allowedOrigins, options.trustedProxies) !== 'trusted') {
       response.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' }).end('forbidden origin\n');
       return;
     }
@@ -37,13 +52,19 @@ export function sessionExchange(options: SessionExchangeOptions) {
     });
     request.on('end', () => {
       if (response.headersSent) return;
-      const code = Buffer.concat(chunks).toString('utf8').trim();
-      const session = code === '' ? options.cookies.issue() : options.cookies.redeem(code, Date.now());
-      if (session === undefined) {
-        response.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' }).end('invalid or expired code\n');
-        return;
-      }
-      response.writeHead(204, { 'set-cookie': options.cookies.header(session, request), 'cache-control': 'no-store' }).end();
+      trade(Buffer.concat(chunks).toString('utf8').trim()).then(
+        (session) => {
+          if (session === undefined) {
+            response.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' }).end('invalid, expired or already used code\n');
+            return;
+          }
+          response.writeHead(204, { 'set-cookie': options.cookies.header(session, request), 'cache-control': 'no-store' }).end();
+        },
+        (error: unknown) => {
+          options.log.warn({ err: error }, 'session exchange failed; answered 503');
+          response.writeHead(503, { 'content-type': 'text/plain; charset=utf-8', 'retry-after': '1' }).end('try again\n');
+        },
+      );
     });
   };
 }

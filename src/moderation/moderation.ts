@@ -10,6 +10,7 @@ import type { Store } from '../store/store.js';
 import type { ParleyServer } from '../types.js';
 import type { Restrictions } from './restrictions.js';
 import { atLeast, outranks, type Rank, type Roles } from './roles.js';
+import { accountNamedExactly } from '../accounts/exact-name.js';
 
 /** Who acts: a signed-in moderator or admin, or the operator through the HTTP admin API. */
 export interface Actor {
@@ -114,7 +115,7 @@ export class Moderation {
 
   /** The rank of a connected user. */
   rankOf(user: { readonly id: string; readonly name: string }): Promise<Rank> {
-    return this.options.roles.of(user.id, user.name);
+    return this.options.roles.of(user.id);
   }
 
   /** Disconnects every connection of the user, on every server. They may connect again. */
@@ -250,14 +251,17 @@ export class Moderation {
     return ok({ rooms });
   }
 
-  /** Gives an account a role. Admins give up to their own role to those they outrank. */
+  /**
+   * Gives an account a role. Admins give up to their own role to those they outrank. The
+   * account is the one named exactly as typed: never one whose name only looks like it.
+   */
   async setRole(actor: Actor, command: RoleCommand): Promise<Ack<{ userId: string; role: Role }>> {
     const refused = await this.refuse(actor, 'role');
     if (refused) return refused;
-    const account = await this.options.store.accountByName(command.username);
-    if (!account) return fail(ErrorCode.UNKNOWN_USER, 'no account has that name');
+    const { account } = await accountNamedExactly(this.options.store, command.username);
+    if (!account) return fail(ErrorCode.UNKNOWN_USER, 'no account has exactly that name (letter case and look-alikes count)');
     const userId = `a:${account.id}`;
-    const current = await this.options.roles.of(userId, account.username);
+    const current = await this.options.roles.of(userId);
     if (userId === actor.id || !outranks(actor.rank, current) || !atLeast(actor.rank, command.role)) {
       return fail(ErrorCode.FORBIDDEN, `a ${actor.rank} cannot make this ${current} a ${command.role}`);
     }
@@ -283,7 +287,7 @@ export class Moderation {
     if (!atLeast(actor.rank, NEEDS[action])) return fail(ErrorCode.FORBIDDEN, `${action} needs the ${NEEDS[action]} role`);
     if (target === undefined) return undefined;
     if (target === actor.id) return fail(ErrorCode.FORBIDDEN, `you cannot ${action} yourself`);
-    const rank = await this.options.roles.of(target, await this.nameOf(target));
+    const rank = await this.options.roles.of(target);
     if (!outranks(actor.rank, rank)) return fail(ErrorCode.FORBIDDEN, `a ${actor.rank} cannot ${action} a ${rank}`);
     return undefined;
   }

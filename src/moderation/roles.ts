@@ -1,4 +1,3 @@
-import { loginKey } from '../store/name-key.js';
 import type { Role } from '../store/moderation.js';
 import type { Store } from '../store/store.js';
 
@@ -17,29 +16,17 @@ export const atLeast = (rank: Rank, needed: Rank): boolean => RANKS.indexOf(rank
 export const outranks = (actor: Rank, target: Rank): boolean => RANKS.indexOf(actor) > RANKS.indexOf(target);
 
 /**
- * The roles of users: stored on accounts by admins, and `PARLEY_ADMINS` (usernames) for the
- * first admins, who are admins whatever is stored, so a deployment always has one.
+ * The roles of users, as stored on accounts: given by admins (`mod:role`, the admin API) and
+ * by the operator on the server (`npm run admin`, src/admin.ts), never by a name a remote
+ * party could choose.
  */
 export class Roles {
-  private readonly configuredAdmins: ReadonlySet<string>;
+  constructor(private readonly store: Store) {}
 
-  constructor(
-    private readonly store: Store,
-    admins: readonly string[],
-  ) {
-    this.configuredAdmins = new Set(admins.map(loginKey));
-  }
-
-  /** Whether `username` is one of PARLEY_ADMINS (in any letter case). */
-  configuredAdmin(username: string): boolean {
-    return this.configuredAdmins.has(loginKey(username));
-  }
-
-  /** The role of the user with this id and name (`a:<n>` accounts; guests are members). */
-  async of(userId: string, name: string | undefined): Promise<Role> {
+  /** The stored role of the user with this id (`a:<n>` accounts; guests are members). */
+  async of(userId: string): Promise<Role> {
     const account = /^a:(\d+)$/.exec(userId)?.[1];
     if (account === undefined) return 'member';
-    if (name !== undefined && this.configuredAdmin(name)) return 'admin';
     return this.store.roleOf(Number(account));
   }
 }

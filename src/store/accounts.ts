@@ -43,6 +43,11 @@ export interface SessionDraft {
   readonly expiresAt: number;
   /** The hashed browser session (cookie) to bind to it: that browser is then this account. */
   readonly browserHash?: string;
+  /**
+   * With `browserHash`: until when the sign-in's exchange code for that browser session may be
+   * traded for its cookie (`redeemExchange`), once. @default never
+   */
+  readonly exchangeUntil?: number;
 }
 
 /** A live session found for a browser. */
@@ -70,6 +75,12 @@ export interface AccountStore {
   accountBySession(tokenHash: string, now: number): Promise<Account | undefined>;
   /** The account a browser session is bound to, while that session is unexpired. */
   accountByBrowser(browserHash: string, now: number): Promise<BrowserSession | undefined>;
+  /**
+   * Takes the one trade of a browser binding's exchange code: true the first time it is
+   * asked before its `exchangeUntil`, false ever after (and for unknown or expired ones),
+   * on every worker and node at once: the database decides.
+   */
+  redeemExchange(browserHash: string, now: number): Promise<boolean>;
   /** Ends a session: its token is refused and the browsers bound to it become guests. Idempotent. */
   deleteSession(tokenHash: string): Promise<void>;
   /** Replaces an account's password hash (a rehash at a higher cost after a successful login). */

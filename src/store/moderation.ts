@@ -47,9 +47,18 @@ export interface AuditEntry extends AuditDraft {
   readonly id: number;
 }
 
+/** An account with a role above member. */
+export interface StaffAccount {
+  readonly id: number;
+  readonly username: string;
+  readonly role: Exclude<Role, 'member'>;
+}
+
 export interface ModerationStore {
   /** An account's stored role; 'member' when it has none or does not exist. */
   roleOf(accountId: number): Promise<Role>;
+  /** Every account whose role is above member (moderators and admins), by id. */
+  staff(): Promise<StaffAccount[]>;
   /** Stores an account's role and its audit entry, in one transaction. */
   setRole(accountId: number, role: Role, audit: AuditDraft): Promise<void>;
   /** Stores a ban or mute (replacing the user's one of that kind and room) and its audit entry, in one transaction. */

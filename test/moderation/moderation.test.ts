@@ -4,6 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import { io } from 'socket.io-client';
 import type { AuditView, RestrictionView, RoomEvent, RoomSummary } from '../../src/shared/events.js';
 import { ackOf, codeOf } from '../helpers/ack.js';
+import { grantAdmin } from '../helpers/admin-command.js';
 import { connected, tutorialClient } from '../helpers/clients.js';
 import { startServer, type RunningServer } from '../helpers/server.js';
 import { readRoom } from '../rooms/room-checker.js';
@@ -14,9 +15,9 @@ const TOKEN = 'moderation-test-admin-token-0123456789';
 const unique = (prefix: string): string => `${prefix}${randomUUID().slice(0, 8)}`;
 
 /**
- * Issue 12, part 3: moderation on a 2-worker node. The first admin is named by
- * PARLEY_ADMINS; every action takes effect on both workers, is told to its target, and
- * lands in the audit log.
+ * Issue 12, part 3: moderation on a 2-worker node. The first admin is made by the operator
+ * on the server (`npm run admin -- grant`); every action takes effect on both workers, is
+ * told to its target, and lands in the audit log.
  */
 describe('moderation', () => {
   let server: RunningServer;
@@ -31,16 +32,17 @@ describe('moderation', () => {
   };
 
   before(async () => {
-    server = await startServer({ workers: 2, env: { PARLEY_ADMINS: `someone-else,${rootName.toUpperCase()}`, PARLEY_ADMIN_TOKENS: TOKEN } });
+    server = await startServer({ workers: 2, env: { PARLEY_ADMIN_TOKENS: TOKEN } });
     ({ watched: admin, userId: adminId } = await accountTab(server.url, rootName));
     opened.push(admin);
+    await grantAdmin(`sqlite:${server.databaseFile}`, rootName);
   });
   after(async () => {
     for (const watched of opened) watched.tab.close();
     await server.stop();
   });
 
-  test('roles: the configured admin is an admin, guests are members, an admin names a moderator who may not ban or touch the admin', async () => {
+  test('roles: the admin the operator granted is an admin, guests are members, an admin names a moderator who may not ban or touch the admin', async () => {
     const guest = await open();
     assert.deepEqual(await must(guest.tab.socket, 'mod:me', {}), { role: 'member' });
     assert.deepEqual(await must(admin.tab.socket, 'mod:me', {}), { role: 'admin' });

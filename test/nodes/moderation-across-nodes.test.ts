@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import type { RestrictionView } from '../../src/shared/events.js';
 import { codeOf } from '../helpers/ack.js';
+import { grantAdmin } from '../helpers/admin-command.js';
 import { skipUnlessNodesCanRun, startDeployment, type Deployment } from '../helpers/nodes.js';
 import { accountTab, adminApi, eventually, must, refusedHandshake, watchedTab, type WatchedTab } from '../moderation/moderation-client.js';
 import { newBrowser } from '../rooms/room-client.js';
@@ -20,7 +21,7 @@ describe('moderation across two nodes', { skip }, () => {
   const opened: WatchedTab[] = [];
   const rootName = `root${randomUUID().slice(0, 8)}`;
   before(async () => {
-    deployment = await startDeployment({ nodes: 2, workers: 2, env: { PARLEY_ADMINS: rootName, PARLEY_ADMIN_TOKENS: TOKEN } });
+    deployment = await startDeployment({ nodes: 2, workers: 2, env: { PARLEY_ADMIN_TOKENS: TOKEN } });
   });
   after(async () => {
     for (const watched of opened) watched.tab.close();
@@ -31,6 +32,8 @@ describe('moderation across two nodes', { skip }, () => {
     const [a, b] = deployment.urls() as [string, string];
     const { watched: admin } = await accountTab(a, rootName);
     opened.push(admin);
+    // The operator makes the first admin on the server, in the shared PostgreSQL database.
+    await grantAdmin(deployment.databaseUrl, rootName);
     const browser = newBrowser();
     const onB = [await watchedTab(b, browser), await watchedTab(b, browser)];
     const onA = await watchedTab(a, browser);

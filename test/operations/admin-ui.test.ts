@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { io, type Socket } from 'socket.io-client';
 import { connected, eventually, tutorialClient } from '../helpers/clients.js';
+import { chromiumSkipReason, launchChromium } from '../helpers/browser.js';
 import { startServer } from '../helpers/server.js';
 
 const TOKEN = 'admin-token-for-the-admin-ui-test';
@@ -77,5 +78,60 @@ describe('Socket.IO Admin UI', () => {
     admin.emit('_disconnect', '/', false, target.id);
     assert.equal(await gone, 'io server disconnect');
     assert.ok(chatters.slice(0, 3).every((chatter) => chatter.connected), 'the others stay');
+  });
+
+  test('the dashboard page is served under a content security policy, and works under it in Chromium (issue 22, defect 16)', { skip: chromiumSkipReason() }, async (t) => {
+    const server = await startServer({ workers: 1, env: { PARLEY_ADMIN_UI: 'readonly', PARLEY_ADMIN_TOKENS: TOKEN } });
+    t.after(() => server.stop());
+    for (const file of ['', 'index.html', 'js/app.0d7d7845.js']) {
+      const policy = (await fetch(`${server.url}/admin-ui/${file}`)).headers.get('content-security-policy') ?? '';
+      for (const directive of ["script-src 'self'", "connect-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"]) {
+        assert.ok(policy.split('; ').includes(directive), `/admin-ui/${file}: ${directive} in ${JSON.stringify(policy)}`);
+      }
+    }
+
+    const browser = await launchChromium();
+    t.after(() => browser.close());
+    const page = await browser.newPage();
+    const violations: string[] = [];
+    page.on('console', (message) => {
+      if (message.text().includes('Content Security Policy')) violations.push(message.text());
+    });
+    page.on('pageerror', (error) => violations.push(`page error: ${error.message}`));
+    await page.goto(`${server.url}/admin-ui/`);
+    // The dashboard mounts (Vue renders into #app) with its own scripts and styles.
+    await page.waitForFunction(() => (document.querySelector('#app, .v-application')?.childElementCount ?? 0) > 0, undefined, { timeout: 20_000 });
+    const inline = await page.evaluate(() => {
+      const script = document.createElement('script');
+      script.textContent = 'window.injected = true';
+      document.body.append(script);
+      return (window as unknown as { injected?: boolean }).injected === true;
+    });
+    assert.equal(inline, false, 'an injected inline script does not run');
+    // The dashboard's own connection (a WebSocket to this server) is allowed; one elsewhere is not.
+    // A string, not a function: the test runner's compiler would add helpers the page lacks.
+    const sockets = await page.evaluate(`(async () => {
+      const attempt = (url) => new Promise((resolve) => {
+        document.addEventListener('securitypolicyviolation', (event) => {
+          if (event.blockedURI.startsWith(url.slice(0, 12))) resolve('refused by the policy');
+        });
+        try {
+          const socket = new WebSocket(url);
+          socket.onopen = () => { socket.close(); resolve('open'); };
+          socket.onerror = () => setTimeout(() => resolve('error'), 500);
+        } catch {
+          resolve('refused by the policy');
+        }
+      });
+      return {
+        own: await attempt(location.origin.replace('http', 'ws') + '/socket.io/?EIO=4&transport=websocket'),
+        elsewhere: await attempt('ws://192.0.2.1:9/'),
+      };
+    })()`);
+    assert.deepEqual(sockets, { own: 'open', elsewhere: 'refused by the policy' });
+    violations.splice(0, violations.length, ...violations.filter((text) => !text.includes('192.0.2.1')));
+    // What is refused: the outside fonts and icon stylesheet it asks for, and the probe above.
+    const unexpected = violations.filter((text) => !/fonts\.googleapis\.com|cdn\.jsdelivr\.net|inline script/i.test(text));
+    assert.deepEqual(unexpected, []);
   });
 });

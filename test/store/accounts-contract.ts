@@ -141,6 +141,22 @@ export function accountsContract(name: string, factory: HarnessFactory, skip: st
         assert.equal(await store.accountBySession('t1', T0), undefined, 't1 expired before t3 was made, and was deleted');
       }));
 
+    test("a browser binding's exchange is taken once, before it ends, by one of racing stores (issue 22, defect 13)", { skip }, () =>
+      withStore(async ({ store, open }) => {
+        const account = await store.createAccount({ username: 'lou', passwordHash: 'h' }, T0);
+        await store.createSession({ tokenHash: 't1', accountId: account.id, expiresAt: T0 + 9 * MINUTE, browserHash: 'b1', exchangeUntil: T0 + MINUTE }, T0);
+        await store.createSession({ tokenHash: 't2', accountId: account.id, expiresAt: T0 + 9 * MINUTE, browserHash: 'b2', exchangeUntil: T0 + MINUTE }, T0);
+        await store.createSession({ tokenHash: 't3', accountId: account.id, expiresAt: T0 + 9 * MINUTE, browserHash: 'b3' }, T0);
+        assert.equal(await store.redeemExchange('b2', T0 + MINUTE), false, 'not at or after its end');
+        assert.equal(await store.redeemExchange('b3', T0), false, 'a binding made without one has none');
+        assert.equal(await store.redeemExchange('nope', T0), false);
+        const other = await open();
+        const race = await Promise.all([store, other, store, other].map((each) => each.redeemExchange('b1', T0 + 1)));
+        assert.deepEqual(race.sort(), [false, false, false, true], 'one of the racing trades wins');
+        assert.equal(await store.redeemExchange('b1', T0 + 2), false, 'and never again');
+        assert.deepEqual(await store.accountByBrowser('b1', T0 + 2), { account, tokenHash: 't1' }, 'the binding itself stays');
+      }));
+
     test('two stores racing for one name: exactly one wins', { skip }, () =>
       withStore(async ({ store, open }) => {
         const other = await open();

@@ -69,6 +69,23 @@ export function moderationContract(name: string, factory: HarnessFactory, skip: 
         assert.deepEqual({ ...entry, id: 0 }, { ...audit('role', `a:${alice.id}`, T0, { detail: 'moderator' }), id: 0 });
       }));
 
+    test('staff: the admins and moderators by id, members left out (issue 22, defect 2)', { skip }, () =>
+      withStore(async ({ store, open }) => {
+        const [ann, ben, cyd] = [
+          await store.createAccount({ username: 'ann', passwordHash: 'h' }, T0),
+          await store.createAccount({ username: 'Ben', passwordHash: 'h' }, T0),
+          await store.createAccount({ username: 'cyd', passwordHash: 'h' }, T0),
+        ];
+        assert.deepEqual(await store.staff(), []);
+        await store.setRole(cyd.id, 'admin', audit('role', `a:${cyd.id}`, T0, { detail: 'admin' }));
+        await store.setRole(ben.id, 'moderator', audit('role', `a:${ben.id}`, T0, { detail: 'moderator' }));
+        await store.setRole(ann.id, 'member', audit('role', `a:${ann.id}`, T0, { detail: 'member' }));
+        assert.deepEqual(await (await open()).staff(), [
+          { id: ben.id, username: 'Ben', role: 'moderator' },
+          { id: cyd.id, username: 'cyd', role: 'admin' },
+        ]);
+      }));
+
     test('bans and mutes are in force until lifted or expired; one per user, kind and room', { skip }, () =>
       withStore(async ({ store, open }) => {
         const general = (await store.roomByName('general'))!.id;

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { chromiumSkipReason, launchChromium } from '../helpers/browser.js';
+import { grantAdmin } from '../helpers/admin-command.js';
 import { startServer, type RunningServer } from '../helpers/server.js';
 import { ChatPage } from './chat-page.js';
 
@@ -41,7 +42,7 @@ describe('reactions and the admin panel, in two browsers', () => {
   let browser: Browser | undefined;
   before(async () => {
     if (skip) return;
-    [server, browser] = await Promise.all([startServer({ workers: 2, env: { PARLEY_ADMINS: 'boss' } }), launchChromium()]);
+    [server, browser] = await Promise.all([startServer({ workers: 2 }), launchChromium()]);
   });
   after(async () => {
     await Promise.all([browser?.close(), server?.stop()]);
@@ -53,6 +54,10 @@ describe('reactions and the admin panel, in two browsers', () => {
     const vic = await open();
     await boss.register('boss', 'correct horse battery staple');
     await vic.pickNickname('vic');
+    // The operator makes boss an admin on the server; the page shows its panel after a reload.
+    await grantAdmin(`sqlite:${server?.databaseFile ?? ''}`, 'boss');
+    await boss.page.reload();
+    await boss.waitForStatus('online');
     await boss.page.waitForSelector('#admin-button:not([hidden])', TIMEOUT);
     assert.equal(await vic.page.isHidden('#admin-button'), true, 'a guest sees no Admin button');
 

@@ -18,7 +18,7 @@ import {
 
 /**
  * The web client's moderation events (`mod:*`). Each is open to every connection at the
- * door and checked by Moderation against the user's role as stored (or PARLEY_ADMINS) at
+ * door and checked by Moderation against the user's role as stored at
  * the moment of the call, so a role given or taken counts at once; a member is answered
  * FORBIDDEN. All share one budget per user.
  */

@@ -12,17 +12,18 @@ import { storableString } from '../schemas.js';
  * `dm:open` ({ userId }): finds or creates the direct room of this user and `userId`, makes
  * both members and this socket a follower. Every other tab of both users gets `room:added`.
  * Only with a user the asker can see: one who is online (everyone sees the online list) or
- * shares a room with the asker. Any other id, existing or not, gets the same UNKNOWN_USER,
- * so the event cannot tell which ids exist.
+ * shares a room with the asker other than `general`, which every page joins (so sharing it
+ * says nothing of knowing each other). Any other id, existing or not, gets the same
+ * UNKNOWN_USER, so the event cannot tell which ids exist.
  */
 export const dmOpen = defineEvent({
   schema: z.object({ userId: storableString(1, 200) }),
   price: ['dm-open.user', 'rooms.address'],
   access: 'anyone',
-  handle: async ({ input: { userId: otherId }, socket, follows, services: { io, store } }) => {
+  handle: async ({ input: { userId: otherId }, socket, follows, services: { io, store, generalRoom } }) => {
     const me = memberOf(socket);
     if (otherId === me.userId) return fail(ErrorCode.INVALID_PAYLOAD, 'a direct room needs another user');
-    const otherName = await visibleName(io, store, me.userId, otherId);
+    const otherName = await visibleName(io, store, generalRoom.id, me.userId, otherId);
     if (otherName === undefined) return fail(ErrorCode.UNKNOWN_USER, 'no such user is online or shares a room with you');
     const room = await store.openDirectRoom(me, { userId: otherId, name: otherName });
     await follows.follow(room.id, 0);
@@ -33,12 +34,12 @@ export const dmOpen = defineEvent({
   },
 });
 
-/** The name of `otherId` if `myId` can see that user (online, or in a room with them); else undefined. */
-async function visibleName(io: ParleyServer, store: Store, myId: string, otherId: string): Promise<string | undefined> {
+/** The name of `otherId` if `myId` can see that user (online, or in a room with them other than general); else undefined. */
+async function visibleName(io: ParleyServer, store: Store, generalRoomId: number, myId: string, otherId: string): Promise<string | undefined> {
   const online = await io.in(userRoom(otherId)).fetchSockets();
   if (online[0]) return online[0].data.user.name;
   const [mine, theirs] = await Promise.all([store.memberRoomIds(myId), store.memberRoomIds(otherId)]);
-  const shared = new Set(mine);
+  const shared = new Set(mine.filter((roomId) => roomId !== generalRoomId));
   if (!theirs.some((roomId) => shared.has(roomId))) return undefined;
   return store.knownUserName(otherId);
 }

@@ -78,8 +78,9 @@ export class PostgresAccounts implements AccountStore {
       ]);
       if (session.browserHash !== undefined) {
         await client.query(
-          'INSERT INTO browser_sessions (browser_hash, token_hash) VALUES ($1, $2) ON CONFLICT (browser_hash) DO UPDATE SET token_hash = excluded.token_hash',
-          [session.browserHash, session.tokenHash],
+          `INSERT INTO browser_sessions (browser_hash, token_hash, exchange_until) VALUES ($1, $2, $3)
+           ON CONFLICT (browser_hash) DO UPDATE SET token_hash = excluded.token_hash, exchange_until = excluded.exchange_until`,
+          [session.browserHash, session.tokenHash, session.exchangeUntil ?? null],
         );
       }
     });
@@ -104,6 +105,15 @@ export class PostgresAccounts implements AccountStore {
     );
     const row = rows[0];
     return row && { account: { id: row.id, username: row.username }, tokenHash: row.token_hash };
+  }
+
+  async redeemExchange(browserHash: string, now: number): Promise<boolean> {
+    const { rowCount } = await this.query(
+      'redeemExchange',
+      'UPDATE browser_sessions SET exchange_until = NULL WHERE browser_hash = $1 AND exchange_until > $2',
+      [browserHash, now],
+    );
+    return rowCount === 1;
   }
 
   async deleteSession(tokenHash: string): Promise<void> {

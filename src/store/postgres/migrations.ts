@@ -260,6 +260,12 @@ export const migrations: readonly Migration[] = [
     name: 'parley_append looks up each key by the index, so an append does not read the room',
     sql: APPEND_FUNCTION_KEY_BY_KEY,
   },
+  {
+    version: 15,
+    name: 'single-use session exchange codes: until when a browser binding may still be traded for its cookie',
+    // NULL: traded already, or bound before this version (its code is at most a minute old).
+    sql: 'ALTER TABLE browser_sessions ADD COLUMN exchange_until bigint;',
+  },
 ];
 
 /**

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { AuditDraft, AuditEntry, ModerationStore, Restriction, Role } from '../moderation.js';
+import type { AuditDraft, AuditEntry, ModerationStore, Restriction, Role, StaffAccount } from '../moderation.js';
 import { BAN_ROOM, toAuditEntry, toRestriction, type AuditRow, type RestrictionRow } from '../moderation-rows.js';
 import type { Query } from './accounts.js';
 import { inTransaction } from './checkout.js';
@@ -18,6 +18,11 @@ export class PostgresModeration implements ModerationStore {
   async roleOf(accountId: number): Promise<Role> {
     const { rows } = await this.query<{ role: Role }>('roleOf', 'SELECT role FROM accounts WHERE id = $1', [accountId]);
     return rows[0]?.role ?? 'member';
+  }
+
+  async staff(): Promise<StaffAccount[]> {
+    const { rows } = await this.query<StaffAccount>('staff', "SELECT id, username, role FROM accounts WHERE role <> 'member' ORDER BY id", []);
+    return rows;
   }
 
   async setRole(accountId: number, role: Role, audit: AuditDraft): Promise<void> {

@@ -11,7 +11,7 @@ import {
   type Store,
   type StoredMessage,
 } from '../store.js';
-import type { AuditDraft, AuditEntry, Restriction, Role } from '../moderation.js';
+import type { AuditDraft, AuditEntry, Restriction, Role, StaffAccount } from '../moderation.js';
 import type { SearchPage, SearchQuery } from '../search.js';
 import type { DirectoryPage, DirectoryQuery, Member, RoomListing, RoomRecord } from '../rooms.js';
 import { SchemaTooNewError } from '../schema-version.js';
@@ -204,6 +204,10 @@ export class PostgresStore implements Store {
     return this.accounts.accountByBrowser(browserHash, now);
   }
 
+  redeemExchange(browserHash: string, now: number): Promise<boolean> {
+    return this.accounts.redeemExchange(browserHash, now);
+  }
+
   deleteSession(tokenHash: string): Promise<void> {
     return this.accounts.deleteSession(tokenHash);
   }
@@ -308,6 +312,10 @@ export class PostgresStore implements Store {
   // ModerationStore: thin wrappers, the queries live in ./moderation.ts.
   roleOf(accountId: number): Promise<Role> {
     return this.moderation.roleOf(accountId);
+  }
+
+  staff(): Promise<StaffAccount[]> {
+    return this.moderation.staff();
   }
 
   setRole(accountId: number, role: Role, audit: AuditDraft): Promise<void> {

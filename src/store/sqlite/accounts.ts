@@ -54,7 +54,11 @@ export class SqliteAccounts implements AccountStore {
       accountByName: db.prepare<[string], AccountRow>('SELECT id, username, password_hash FROM accounts WHERE username_key = ?'),
       insertSession: db.prepare('INSERT INTO sessions (token_hash, account_id, expires_at, created_at) VALUES (?, ?, ?, ?)'),
       bindBrowser: db.prepare(
-        'INSERT INTO browser_sessions (browser_hash, token_hash) VALUES (?, ?) ON CONFLICT (browser_hash) DO UPDATE SET token_hash = excluded.token_hash',
+        `INSERT INTO browser_sessions (browser_hash, token_hash, exchange_until) VALUES (?, ?, ?)
+         ON CONFLICT (browser_hash) DO UPDATE SET token_hash = excluded.token_hash, exchange_until = excluded.exchange_until`,
+      ),
+      redeemExchange: db.prepare<[string, number]>(
+        'UPDATE browser_sessions SET exchange_until = NULL WHERE browser_hash = ? AND exchange_until > ?',
       ),
       forgetSessions: db.prepare('DELETE FROM sessions WHERE expires_at <= ?'),
       bySession: db.prepare<[string, number], Account>(
@@ -112,7 +116,7 @@ export class SqliteAccounts implements AccountStore {
     const create = this.db.transaction(() => {
       forgetSessions.run(now);
       insertSession.run(session.tokenHash, session.accountId, session.expiresAt, now);
-      if (session.browserHash !== undefined) bindBrowser.run(session.browserHash, session.tokenHash);
+      if (session.browserHash !== undefined) bindBrowser.run(session.browserHash, session.tokenHash, session.exchangeUntil ?? null);
     });
     this.guard(() => create.immediate());
   }
@@ -124,6 +128,10 @@ export class SqliteAccounts implements AccountStore {
   async accountByBrowser(browserHash: string, now: number): Promise<BrowserSession | undefined> {
     const row = this.guard(() => this.statements.byBrowser.get(browserHash, now));
     return row && { account: { id: row.id, username: row.username }, tokenHash: row.token_hash };
+  }
+
+  async redeemExchange(browserHash: string, now: number): Promise<boolean> {
+    return this.guard(() => this.statements.redeemExchange.run(browserHash, now).changes === 1);
   }
 
   async deleteSession(tokenHash: string): Promise<void> {

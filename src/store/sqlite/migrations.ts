@@ -233,4 +233,10 @@ export const migrations: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 13,
+    name: 'single-use session exchange codes: until when a browser binding may still be traded for its cookie',
+    // NULL: traded already, or bound before this version (its code is at most a minute old).
+    sql: 'ALTER TABLE browser_sessions ADD COLUMN exchange_until INTEGER;',
+  },
 ];

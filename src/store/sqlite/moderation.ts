@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { AuditDraft, AuditEntry, ModerationStore, Restriction, Role } from '../moderation.js';
+import type { AuditDraft, AuditEntry, ModerationStore, Restriction, Role, StaffAccount } from '../moderation.js';
 import { BAN_ROOM, toAuditEntry, toRestriction, type AuditRow, type RestrictionRow } from '../moderation-rows.js';
 import type { Guard } from './accounts.js';
 
@@ -14,6 +14,7 @@ export class SqliteModeration implements ModerationStore {
     this.statements = {
       roleOf: db.prepare<[number], { role: Role }>('SELECT role FROM accounts WHERE id = ?'),
       setRole: db.prepare('UPDATE accounts SET role = ? WHERE id = ?'),
+      staff: db.prepare<[], StaffAccount>("SELECT id, username, role FROM accounts WHERE role <> 'member' ORDER BY id"),
       audit: db.prepare<[number, string, string, string, string | null, number | null, string]>(
         'INSERT INTO audit_log (at, actor, actor_name, action, target, room_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?)',
       ),
@@ -35,6 +36,10 @@ export class SqliteModeration implements ModerationStore {
 
   async roleOf(accountId: number): Promise<Role> {
     return this.guard(() => this.statements.roleOf.get(accountId)?.role ?? 'member');
+  }
+
+  async staff(): Promise<StaffAccount[]> {
+    return this.guard(() => this.statements.staff.all());
   }
 
   async setRole(accountId: number, role: Role, audit: AuditDraft): Promise<void> {

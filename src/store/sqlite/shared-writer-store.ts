@@ -47,6 +47,10 @@ export class SharedWriterSqliteStore extends SqliteStore {
     return this.write('createSession', [session, now]);
   }
 
+  override redeemExchange(browserHash: string, now: number): Promise<boolean> {
+    return this.write('redeemExchange', [browserHash, now]);
+  }
+
   override deleteSession(tokenHash: string): Promise<void> {
     return this.write('deleteSession', [tokenHash]);
   }

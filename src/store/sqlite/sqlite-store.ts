@@ -13,7 +13,7 @@ import {
   type Store,
   type StoredMessage,
 } from '../store.js';
-import type { AuditDraft, AuditEntry, Restriction, Role } from '../moderation.js';
+import type { AuditDraft, AuditEntry, Restriction, Role, StaffAccount } from '../moderation.js';
 import type { SearchPage, SearchQuery } from '../search.js';
 import type { DirectoryPage, DirectoryQuery, Member, RoomListing, RoomRecord } from '../rooms.js';
 import { MESSAGE_COLUMNS, toMessage, type MessageRow } from './message-row.js';
@@ -165,6 +165,10 @@ export class SqliteStore implements Store {
     return this.accounts.accountByBrowser(browserHash, now);
   }
 
+  redeemExchange(browserHash: string, now: number): Promise<boolean> {
+    return this.accounts.redeemExchange(browserHash, now);
+  }
+
   deleteSession(tokenHash: string): Promise<void> {
     return this.accounts.deleteSession(tokenHash);
   }
@@ -269,6 +273,10 @@ export class SqliteStore implements Store {
   // ModerationStore: thin wrappers, the statements live in ./moderation.ts.
   roleOf(accountId: number): Promise<Role> {
     return this.moderation.roleOf(accountId);
+  }
+
+  staff(): Promise<StaffAccount[]> {
+    return this.moderation.staff();
   }
 
   setRole(accountId: number, role: Role, audit: AuditDraft): Promise<void> {

@@ -14,6 +14,7 @@ export const WRITE_METHODS = [
   'appendMessage',
   'createAccount',
   'createSession',
+  'redeemExchange',
   'deleteSession',
   'updatePasswordHash',
   'sessionSecret',
