@@ -6,7 +6,7 @@ import { instrumentAdminUi } from './operations/admin-ui.js';
 import { DeploymentStatistics } from './operations/deployment-stats.js';
 import { drainClients } from './operations/drain.js';
 import { checkReadiness, type NodeStatus } from './operations/readiness.js';
-import { commitBatchSize, instrumentServer } from './operations/metrics.js';
+import { commitBatchSize, instrumentServer, poolMetrics, serverRegistry } from './operations/metrics.js';
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
 import { Server } from 'socket.io';
@@ -83,6 +83,10 @@ export async function createApp(options: AppOptions): Promise<App> {
     writeChannel: options.writeChannel,
     log: log.child({ module: 'store' }),
     observeCommit: (items) => commitBatchSize.observe(items),
+    pool: {
+      size: config.pgPoolSize,
+      observer: poolMetrics(serverRegistry, 'parley_pg_pool', { worker: options.workerIndex === undefined ? 'single' : String(options.workerIndex) }),
+    },
   });
   const generalRoom = await store.roomByName(DEFAULT_ROOM);
   if (!generalRoom) throw new Error(`the store has no '${DEFAULT_ROOM}' room`);

@@ -24,6 +24,13 @@ export interface Config {
   /** Where messages live: `sqlite:<path>` or a `postgres://` URL. @default sqlite:./data/parley.db */
   readonly databaseUrl: string;
   /**
+   * PostgreSQL connections each process may open: every worker, and the primary (the node's
+   * writer), so a node opens at most (workers + 1) × this; the start refuses a node whose
+   * total exceeds the server's `max_connections`. 8: a batch in flight per busy room plus
+   * the reads (the size every bench so far ran with); SQLite ignores it. @default 8
+   */
+  readonly pgPoolSize: number;
+  /**
    * This node's name in session ids (`<worker>.<node>.<random>`), which a load balancer in
    * front of several nodes reads to keep a long-polling session on its node
    * (deploy/nginx/parley.conf). @default a random name per start (enough for one node)
@@ -151,6 +158,7 @@ const schema = z.object({
     .string()
     .regex(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, 'must be sqlite:<file path> or a postgres:// URL')
     .default('sqlite:./data/parley.db'),
+  PARLEY_PG_POOL_SIZE: integer(8, 1, 1000),
   PARLEY_NODE_ID: z
     .string()
     .regex(/^[a-z0-9-]{1,32}$/, 'must be 1 to 32 characters of a-z, 0-9 and -')
@@ -228,6 +236,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     workers: e.PARLEY_WORKERS,
     databaseUrl: e.PARLEY_DATABASE_URL,
+    pgPoolSize: e.PARLEY_PG_POOL_SIZE,
     // Random when unset, but decided here, once: node:cluster workers get the primary's
     // environment, so the primary passes its choice on (see runPrimary).
     nodeId: e.PARLEY_NODE_ID ?? `n-${randomBytes(4).toString('hex')}`,

@@ -10,6 +10,7 @@ import { openRedisLink } from './redis/link.js';
 import { startMetricsServer } from './operations/metrics-server.js';
 import { serverRegistry } from './operations/metrics.js';
 import { announceReady } from './operations/ready-line.js';
+import { checkDatabaseConnections } from './store/index.js';
 
 /**
  * One process, no cluster: the whole server on `PORT`. Handy for development and for
@@ -20,10 +21,13 @@ const log = createLogger(config.logLevel, { role: 'single' });
 const httpServer = http.createServer();
 // Node enforces its own header and request timeouts only on servers that listen themselves; one rule for both entry points.
 enforceRequestDeadlines(httpServer, { headersTimeoutMs: config.headersTimeoutMs, requestTimeoutMs: config.requestTimeoutMs });
-// Session ids name the node, as in a cluster, so a load balancer can keep a session on it.
-const started = openRedisLink(config, log).then((redis) =>
-  createApp({ config, httpServer, log, adapter: chooseAdapter(redis), redis, generateId: () => sessionIdFor(0, config.nodeId) }),
-);
+// PostgreSQL must allow this process's pool; session ids name the node, as in a cluster, so
+// a load balancer can keep a session on it.
+const started = checkDatabaseConnections(config.databaseUrl, { processes: 1, poolSize: config.pgPoolSize, describe: '1 process' })
+  .then(() => openRedisLink(config, log))
+  .then((redis) =>
+    createApp({ config, httpServer, log, adapter: chooseAdapter(redis), redis, generateId: () => sessionIdFor(0, config.nodeId) }),
+  );
 
 // Installed before start-up finishes, so an early signal also stops gracefully.
 let stopping: Promise<void> | undefined;
