@@ -69,6 +69,8 @@ export interface AppOptions {
 export interface App {
   readonly io: ParleyServer;
   readonly store: Store;
+  /** From now `/readyz` answers 503 (draining); everything else carries on until `close()`. */
+  unready(): void;
   /** Stops taking messages, stores and acknowledges those in flight, closes everything. Idempotent. */
   close(): Promise<void>;
 }
@@ -95,15 +97,18 @@ export async function createApp(options: AppOptions): Promise<App> {
   const cookies = new SessionCookies(config.sessionSecret ?? (await store.sessionSecret(randomBytes(32).toString('base64url'))), config);
 
   let ready = false;
+  // Set at SIGTERM by a lone process (src/main.ts) for its pre-stop window; a cluster's primary says it for its workers.
+  let draining = false;
   const session = sessionExchange({ cookies, allowedOrigins: config.allowedOrigins, trustedProxies: config.trustedProxies });
-  const readiness = sharedFor(READINESS_CACHE_MS, () =>
+  const computeReadiness = (): ReturnType<typeof checkReadiness> =>
     checkReadiness({
       store,
       redis: options.redis?.client,
-      closing: () => !ready,
+      closing: () => !ready || draining,
       node: options.nodeStatus ?? (() => Promise.resolve({ workersReady: ready ? 1 : 0, workers: 1, draining: false })),
-    }),
-  );
+    });
+  // Replaced at unready(): a result cached before it must not say "ready" during the pre-stop window.
+  let readiness = sharedFor(READINESS_CACHE_MS, computeReadiness);
   // Set once the Socket.IO server exists; the admin API answers only after the start.
   const started: { statistics?: DeploymentStatistics; moderation?: Moderation } = {};
   const admin = (request: IncomingMessage, response: ServerResponse, path: string): void => {
@@ -116,7 +121,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       log,
     })(request, response, path);
   };
-  httpServer.on('request', createRequestHandler({ webRoot: options.webRoot ?? DEFAULT_WEB_ROOT, isReady: () => ready, readiness, admin, adminUi: config.adminUi !== 'off', session }));
+  httpServer.on('request', createRequestHandler({ webRoot: options.webRoot ?? DEFAULT_WEB_ROOT, isReady: () => ready, readiness: () => readiness(), admin, adminUi: config.adminUi !== 'off', session }));
 
   const prices = new Prices(config.limits, options.redis && redisCounters(options.redis));
   const gate = createEngineGate({
@@ -240,6 +245,10 @@ export async function createApp(options: AppOptions): Promise<App> {
   return {
     io,
     store,
+    unready: () => {
+      draining = true;
+      readiness = sharedFor(READINESS_CACHE_MS, computeReadiness);
+    },
     close: () => (closing ??= close()),
   };
 }

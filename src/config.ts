@@ -68,6 +68,13 @@ export interface Config {
    * a random share at a time: no thundering herd on the other nodes. 0: all at once. @default 5000
    */
   readonly drainMs: number;
+  /**
+   * At SIGTERM, how long the node keeps its port open while `/readyz` answers 503, before it
+   * stops listening and drains: a load balancer that polls `/readyz` takes it out of its
+   * rotation on a 503, where a refused connection would look like a crash. 0: no window.
+   * @default 5000
+   */
+  readonly preStopMs: number;
   /** Bearer tokens of the HTTP admin API (`/admin/api/`); empty (the default) turns it off. */
   readonly adminTokens: readonly string[];
   /**
@@ -180,6 +187,7 @@ const schema = z.object({
   PARLEY_RATE_BURST: integer(200, 1, 1_000_000),
   PARLEY_SHUTDOWN_TIMEOUT_MS: integer(10_000, 0, 600_000),
   PARLEY_DRAIN_MS: integer(5000, 0, 600_000),
+  PARLEY_PRE_STOP_MS: integer(5000, 0, 600_000),
   PARLEY_ADMIN_UI: z.enum(['off', 'readonly', 'readwrite']).default('off'),
   PARLEY_ADMIN_TOKENS: z
     .string()
@@ -249,6 +257,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     recoveryWindowMs: e.PARLEY_RECOVERY_WINDOW_MS,
     shutdownTimeoutMs: e.PARLEY_SHUTDOWN_TIMEOUT_MS,
     drainMs: e.PARLEY_DRAIN_MS,
+    preStopMs: e.PARLEY_PRE_STOP_MS,
     adminTokens: Object.freeze(commaList(e.PARLEY_ADMIN_TOKENS)),
     adminUi: e.PARLEY_ADMIN_UI,
     admins: Object.freeze(commaList(e.PARLEY_ADMINS)),

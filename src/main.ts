@@ -33,7 +33,15 @@ const started = checkDatabaseConnections(config.databaseUrl, { processes: 1, poo
 let stopping: Promise<void> | undefined;
 const onSignal = (signal: NodeJS.Signals): void => {
   log.info({ signal }, 'shutting down');
-  stopping ??= started.then((app) => app.close()).then(() => process.exit(0));
+  stopping ??= started
+    .then(async (app) => {
+      // /readyz answers 503 while the port still answers, so a load balancer polling it
+      // takes this process out of its rotation before the port closes.
+      app.unready();
+      if (config.preStopMs > 0) await new Promise((resolve) => setTimeout(resolve, config.preStopMs));
+      await app.close();
+    })
+    .then(() => process.exit(0));
 };
 process.on('SIGTERM', onSignal);
 process.on('SIGINT', onSignal);

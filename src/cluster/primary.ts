@@ -151,7 +151,16 @@ export async function runPrimary(config: Config, log: Logger): Promise<{ stop: (
 
   let stopped: Promise<void> | undefined;
   const stop = async (): Promise<void> => {
+    // From here every worker's /readyz answers 503 (they ask this process: node-status),
+    // while the port still answers: a load balancer polling /readyz takes the node out of
+    // its rotation on the 503 before the port closes, rather than on a refused connection.
     stopping = true;
+    // Each worker forgets a "ready" it may have cached, so none says it again.
+    for (const worker of workers.values()) if (worker.isConnected()) worker.send({ parley: 'unready' } satisfies PrimaryToWorker);
+    if (config.preStopMs > 0) {
+      log.info({ windowMs: config.preStopMs }, 'not ready; the port closes after the pre-stop window');
+      await new Promise((resolve) => setTimeout(resolve, config.preStopMs));
+    }
     router.close();
     metricsServer?.close();
     collector.close();
