@@ -81,6 +81,7 @@ export function startParley(options: {
     PARLEY_LOG_LEVEL: 'info',
     // Each scenario's server is stopped when its measurement is over: no need to spread its clients' leaving.
     PARLEY_DRAIN_MS: '0',
+    PARLEY_PRE_STOP_MS: '0',
     // Every benchmark client connects from 127.0.0.1: the per-address caps, meant for the
     // open internet, would refuse most of them. A scenario may set its own.
     PARLEY_MAX_CONNECTIONS_PER_ADDRESS: '10000000',

@@ -6,7 +6,7 @@ import { instrumentAdminUi } from './operations/admin-ui.js';
 import { DeploymentStatistics } from './operations/deployment-stats.js';
 import { drainClients } from './operations/drain.js';
 import { checkReadiness, type NodeStatus } from './operations/readiness.js';
-import { commitBatchSize, instrumentServer } from './operations/metrics.js';
+import { commitBatchSize, instrumentServer, poolMetrics, serverRegistry } from './operations/metrics.js';
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
 import { Server } from 'socket.io';
@@ -75,6 +75,8 @@ export interface AppOptions {
 export interface App {
   readonly io: ParleyServer;
   readonly store: Store;
+  /** From now `/readyz` answers 503 (draining); everything else carries on until `close()`. */
+  unready(): void;
   /** Stops taking messages, stores and acknowledges those in flight, closes everything. Idempotent. */
   close(): Promise<void>;
 }
@@ -89,6 +91,10 @@ export async function createApp(options: AppOptions): Promise<App> {
     writeChannel: options.writeChannel,
     log: log.child({ module: 'store' }),
     observeCommit: (items) => commitBatchSize.observe(items),
+    pool: {
+      size: config.pgPoolSize,
+      observer: poolMetrics(serverRegistry, 'parley_pg_pool', { worker: options.workerIndex === undefined ? 'single' : String(options.workerIndex) }),
+    },
   });
   const generalRoom = await store.roomByName(DEFAULT_ROOM);
   if (!generalRoom) throw new Error(`the store has no '${DEFAULT_ROOM}' room`);
@@ -99,6 +105,8 @@ export async function createApp(options: AppOptions): Promise<App> {
   const issuedIds = new IssuedIds(secret);
 
   let ready = false;
+  // Set at SIGTERM by a lone process (src/main.ts) for its pre-stop window; a cluster's primary says it for its workers.
+  let draining = false;
   const session = sessionExchange({
     cookies,
     allowedOrigins: config.allowedOrigins,
@@ -106,14 +114,15 @@ export async function createApp(options: AppOptions): Promise<App> {
     store,
     log: log.child({ module: 'session' }),
   });
-  const readiness = sharedFor(READINESS_CACHE_MS, () =>
+  const computeReadiness = (): ReturnType<typeof checkReadiness> =>
     checkReadiness({
       store,
       redis: options.redis?.client,
-      closing: () => !ready,
+      closing: () => !ready || draining,
       node: options.nodeStatus ?? (() => Promise.resolve({ workersReady: ready ? 1 : 0, workers: 1, draining: false })),
-    }),
-  );
+    });
+  // Replaced at unready(): a result cached before it must not say "ready" during the pre-stop window.
+  let readiness = sharedFor(READINESS_CACHE_MS, computeReadiness);
   // Set once the Socket.IO server exists; the admin API answers only after the start.
   const started: { statistics?: DeploymentStatistics; moderation?: Moderation } = {};
   const admin = (request: IncomingMessage, response: ServerResponse, path: string): void => {
@@ -126,7 +135,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       log,
     })(request, response, path);
   };
-  httpServer.on('request', createRequestHandler({ webRoot: options.webRoot ?? DEFAULT_WEB_ROOT, isReady: () => ready, readiness, admin, adminUi: config.adminUi !== 'off', session }));
+  httpServer.on('request', createRequestHandler({ webRoot: options.webRoot ?? DEFAULT_WEB_ROOT, isReady: () => ready, readiness: () => readiness(), admin, adminUi: config.adminUi !== 'off', session }));
 
   const prices = new Prices(config.limits, options.redis && redisCounters(options.redis));
   const gate = createEngineGate({
@@ -253,6 +262,10 @@ export async function createApp(options: AppOptions): Promise<App> {
   return {
     io,
     store,
+    unready: () => {
+      draining = true;
+      readiness = sharedFor(READINESS_CACHE_MS, computeReadiness);
+    },
     close: () => (closing ??= close()),
   };
 }

@@ -24,6 +24,13 @@ export interface Config {
   /** Where messages live: `sqlite:<path>` or a `postgres://` URL. @default sqlite:./data/parley.db */
   readonly databaseUrl: string;
   /**
+   * PostgreSQL connections each process may open: every worker, and the primary (the node's
+   * writer), so a node opens at most (workers + 1) × this; the start refuses a node whose
+   * total exceeds the server's `max_connections`. 8: a batch in flight per busy room plus
+   * the reads (the size every bench so far ran with); SQLite ignores it. @default 8
+   */
+  readonly pgPoolSize: number;
+  /**
    * This node's name in session ids (`<worker>.<node>.<random>`), which a load balancer in
    * front of several nodes reads to keep a long-polling session on its node
    * (deploy/nginx/parley.conf). @default a random name per start (enough for one node)
@@ -61,6 +68,13 @@ export interface Config {
    * a random share at a time: no thundering herd on the other nodes. 0: all at once. @default 5000
    */
   readonly drainMs: number;
+  /**
+   * At SIGTERM, how long the node keeps its port open while `/readyz` answers 503, before it
+   * stops listening and drains: a load balancer that polls `/readyz` takes it out of its
+   * rotation on a 503, where a refused connection would look like a crash. 0: no window.
+   * @default 5000
+   */
+  readonly preStopMs: number;
   /** Bearer tokens of the HTTP admin API (`/admin/api/`); empty (the default) turns it off. */
   readonly adminTokens: readonly string[];
   /** Socket.IO's Admin UI: off (@default), or read-only / read-write behind the admin tokens. */
@@ -149,6 +163,7 @@ const schema = z.object({
   HOST: z.string().min(1).optional(),
   PARLEY_WORKERS: integer(os.availableParallelism(), 1, 256),
   PARLEY_DATABASE_URL: databaseUrlSchema,
+  PARLEY_PG_POOL_SIZE: integer(8, 1, 1000),
   PARLEY_NODE_ID: z
     .string()
     .regex(/^[a-z0-9-]{1,32}$/, 'must be 1 to 32 characters of a-z, 0-9 and -')
@@ -170,6 +185,7 @@ const schema = z.object({
   PARLEY_RATE_BURST: integer(200, 1, 1_000_000),
   PARLEY_SHUTDOWN_TIMEOUT_MS: integer(10_000, 0, 600_000),
   PARLEY_DRAIN_MS: integer(5000, 0, 600_000),
+  PARLEY_PRE_STOP_MS: integer(5000, 0, 600_000),
   PARLEY_ADMIN_UI: z.enum(['off', 'readonly', 'readwrite']).default('off'),
   PARLEY_ADMIN_TOKENS: z
     .string()
@@ -239,6 +255,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     workers: e.PARLEY_WORKERS,
     databaseUrl: e.PARLEY_DATABASE_URL,
+    pgPoolSize: e.PARLEY_PG_POOL_SIZE,
     // Random when unset, but decided here, once: node:cluster workers get the primary's
     // environment, so the primary passes its choice on (see runPrimary).
     nodeId: e.PARLEY_NODE_ID ?? `n-${randomBytes(4).toString('hex')}`,
@@ -251,6 +268,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     recoveryWindowMs: e.PARLEY_RECOVERY_WINDOW_MS,
     shutdownTimeoutMs: e.PARLEY_SHUTDOWN_TIMEOUT_MS,
     drainMs: e.PARLEY_DRAIN_MS,
+    preStopMs: e.PARLEY_PRE_STOP_MS,
     adminTokens: Object.freeze(commaList(e.PARLEY_ADMIN_TOKENS)),
     adminUi: e.PARLEY_ADMIN_UI,
     headTimeoutMs: e.PARLEY_HEAD_TIMEOUT_MS,

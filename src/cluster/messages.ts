@@ -8,6 +8,8 @@ export type PrimaryToWorker =
   | { readonly parley: 'connection'; readonly head: string }
   /** Finish in-flight messages, close, exit 0. */
   | { readonly parley: 'shutdown' }
+  /** The node is stopping (its pre-stop window): answer /readyz with 503 from now, keep serving. */
+  | { readonly parley: 'unready' }
   /**
    * The shared writer's news of one commit, in commit order: replies to the worker's batches
    * of store writes, and the messages the other workers stored, for this worker's feeds.

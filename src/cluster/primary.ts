@@ -5,7 +5,7 @@ import { openRedisLink } from '../redis/link.js';
 import { serveSharedCounters } from '../limits/shared-counter.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
-import { newlyStored, startSharedWriter } from '../store/index.js';
+import { checkDatabaseConnections, ConnectionBudgetError, newlyStored, startSharedWriter } from '../store/index.js';
 import { isParleyMessage, type PrimaryToWorker, type WorkerToPrimary } from './messages.js';
 import { BurstCollector } from './burst-collector.js';
 import { WriterPost } from './writer-post.js';
@@ -16,7 +16,7 @@ import { assertCanStopReading } from './read-stop.js';
 import { createStickyRouter } from './sticky-router.js';
 import { nodeMetrics } from '../operations/node-metrics.js';
 import { startMetricsServer } from '../operations/metrics-server.js';
-import { writerCommitBatchSize, writerCommitSeconds } from '../operations/metrics.js';
+import { poolMetrics, primaryRegistry, writerCommitBatchSize, writerCommitSeconds } from '../operations/metrics.js';
 import { announceReady } from '../operations/ready-line.js';
 
 /** A worker that dies sooner than this after its start counts as crash-looping. */
@@ -36,12 +36,30 @@ export async function runPrimary(config: Config, log: Logger): Promise<{ stop: (
   warnIfFewOpenFiles(config.maxPendingConnections, log);
   // The node's one writer (src/store/writer/): migrations run once there, before any worker
   // opens the database, and every worker sends it its writes (SQLite) or appends (PostgreSQL).
-  const writer = await startSharedWriter(config.databaseUrl, log.child({ module: 'store-writer' }), (items, seconds) => {
-    writerCommitBatchSize.observe(items);
-    writerCommitSeconds.observe(seconds);
-  }).catch((error: unknown) => {
-    throw new Error(`PARLEY_DATABASE_URL: cannot open the database: ${(error as Error).message}`, { cause: error });
-  });
+  // First, PostgreSQL must allow every pool of the node: each worker's and the writer's.
+  const writer = await checkDatabaseConnections(config.databaseUrl, {
+    processes: config.workers + 1,
+    poolSize: config.pgPoolSize,
+    describe: `${config.workers} worker${config.workers === 1 ? '' : 's'} + 1 primary`,
+  })
+    .then((budget) => {
+      if (budget && budget.needed + budget.heldByOthers > budget.available) {
+        log.warn(budget, 'PostgreSQL connections: this node may open more than the server has left beside the connections others hold now');
+      }
+      return startSharedWriter(
+        config.databaseUrl,
+        log.child({ module: 'store-writer' }),
+        (items, seconds) => {
+          writerCommitBatchSize.observe(items);
+          writerCommitSeconds.observe(seconds);
+        },
+        { size: config.pgPoolSize, observer: poolMetrics(primaryRegistry, 'parley_writer_pg_pool') },
+      );
+    })
+    .catch((error: unknown) => {
+      if (error instanceof ConnectionBudgetError) throw error;
+      throw new Error(`PARLEY_DATABASE_URL: cannot open the database: ${(error as Error).message}`, { cause: error });
+    });
   setupPrimary();
   // The limits every worker shares (src/limits/): their counters live here.
   serveSharedCounters();
@@ -133,7 +151,16 @@ export async function runPrimary(config: Config, log: Logger): Promise<{ stop: (
 
   let stopped: Promise<void> | undefined;
   const stop = async (): Promise<void> => {
+    // From here every worker's /readyz answers 503 (they ask this process: node-status),
+    // while the port still answers: a load balancer polling /readyz takes the node out of
+    // its rotation on the 503 before the port closes, rather than on a refused connection.
     stopping = true;
+    // Each worker forgets a "ready" it may have cached, so none says it again.
+    for (const worker of workers.values()) if (worker.isConnected()) worker.send({ parley: 'unready' } satisfies PrimaryToWorker);
+    if (config.preStopMs > 0) {
+      log.info({ windowMs: config.preStopMs }, 'not ready; the port closes after the pre-stop window');
+      await new Promise((resolve) => setTimeout(resolve, config.preStopMs));
+    }
     router.close();
     metricsServer?.close();
     collector.close();

@@ -52,6 +52,7 @@ export async function runWorker(config: Config, workerIndex: number, log: Logger
   process.on('message', (message: unknown, handle: unknown) => {
     if (!isParleyMessage(message)) return;
     if (message.parley === 'shutdown') void stop();
+    if (message.parley === 'unready') void started.then((app) => app.unready());
     if (message.parley === 'connection' && 'head' in message && typeof message.head === 'string' && handle) {
       const connection = handle as Socket;
       httpServer.emit('connection', connection);

@@ -1,5 +1,6 @@
 import { AggregatorRegistry, collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { chatRoomOf } from '../socket-rooms.js';
+import type { PoolObserver } from '../store/index.js';
 import type { ParleyServer } from '../types.js';
 
 /**
@@ -155,3 +156,48 @@ export const writerCommitSeconds = new Histogram({
   buckets: SECONDS,
   registers: [primaryRegistry],
 });
+
+/**
+ * Gauges and a histogram of one process's PostgreSQL pool (PARLEY_PG_POOL_SIZE), named
+ * `<prefix>_connections{state}` (busy, idle), `<prefix>_waiting` (checkouts queued now) and
+ * `<prefix>_wait_seconds` (checkouts that found the pool full: how long until they got a
+ * connection; its `_count` is the number of waits). Workers report as `parley_pg_pool_*`
+ * labelled by worker; the primary (the node's writer) as `parley_writer_pg_pool_*`. They
+ * are registered when a pool opens, so a SQLite node has none.
+ */
+export function poolMetrics(registry: Registry, prefix: string, labels: Readonly<Record<string, string>> = {}): PoolObserver {
+  const labelNames = Object.keys(labels);
+  let waits: Histogram | undefined;
+  return {
+    watch: (read) => {
+      new Gauge({
+        name: `${prefix}_connections`,
+        help: 'PostgreSQL connections of this pool, by state: busy (checked out) or idle.',
+        labelNames: [...labelNames, 'state'],
+        registers: [registry],
+        collect() {
+          const use = read();
+          this.set({ ...labels, state: 'busy' }, use.busy);
+          this.set({ ...labels, state: 'idle' }, use.idle);
+        },
+      });
+      new Gauge({
+        name: `${prefix}_waiting`,
+        help: 'Checkouts queued for a PostgreSQL connection because the pool is full.',
+        labelNames,
+        registers: [registry],
+        collect() {
+          this.set(labels, read().waiting);
+        },
+      });
+      waits = new Histogram({
+        name: `${prefix}_wait_seconds`,
+        help: 'Checkouts that found the PostgreSQL pool full: how long until they got a connection (its count: the waits).',
+        labelNames,
+        buckets: SECONDS,
+        registers: [registry],
+      });
+    },
+    waited: (seconds) => waits?.observe(labels, seconds),
+  };
+}

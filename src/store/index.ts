@@ -5,6 +5,8 @@ import { backupSqlite, type BackupSummary } from './sqlite/backup.js';
 import { SharedWriterSqliteStore } from './sqlite/shared-writer-store.js';
 import { SqliteStore } from './sqlite/sqlite-store.js';
 import { PostgresNodeWriter } from './postgres/node-writer.js';
+import { checkConnectionBudget, type ConnectionBudget, type ConnectionPlan } from './postgres/connection-budget.js';
+import type { PoolOptions } from './postgres/postgres-store.js';
 import { SqliteWriter } from './sqlite/sqlite-writer.js';
 import type { WriteChannel } from './writer/writer-client.js';
 import type { Store } from './store.js';
@@ -12,6 +14,9 @@ import type { Store } from './store.js';
 export type { Store } from './store.js';
 export type { WriteChannel } from './writer/writer-client.js';
 export { newlyStored, type WriteBatch, type WriteBatchReplies } from './writer/write-calls.js';
+export { ConnectionBudgetError, type ConnectionBudget, type ConnectionPlan } from './postgres/connection-budget.js';
+export type { PoolObserver, PoolUse } from './postgres/metered-pool.js';
+export { DEFAULT_POOL_SIZE, type PoolOptions } from './postgres/postgres-store.js';
 
 export interface StoreOptions {
   /**
@@ -26,6 +31,8 @@ export interface StoreOptions {
   readonly log?: Logger;
   /** Told of each group commit this process makes (appends, seconds), for the metrics. */
   readonly observeCommit?: (items: number, seconds: number) => void;
+  /** PostgreSQL: this process's pool (PARLEY_PG_POOL_SIZE) and its observer; SQLite ignores it. */
+  readonly pool?: PoolOptions;
 }
 
 /** The writer a cluster primary runs for its workers. */
@@ -45,10 +52,19 @@ export async function createStore(databaseUrl: string, options: StoreOptions = {
   if (options.writeChannel) {
     return backend.kind === 'sqlite'
       ? new SharedWriterSqliteStore(backend.file, options.writeChannel)
-      : SharedWriterPostgresStore.openShared(databaseUrl, options.writeChannel, report);
+      : SharedWriterPostgresStore.openShared(databaseUrl, options.writeChannel, report, options.pool);
   }
   if (backend.kind === 'sqlite') return new SqliteStore(backend.file, { report, observeCommit: options.observeCommit });
-  return PostgresStore.open(databaseUrl, report, options.observeCommit);
+  return PostgresStore.open(databaseUrl, report, options.observeCommit, options.pool);
+}
+
+/**
+ * Before any pool opens: whether the database allows the connections `plan` may open
+ * (PostgreSQL's `max_connections`); rejects with `ConnectionBudgetError` naming both numbers
+ * when it does not. SQLite has no such limit: resolves undefined.
+ */
+export async function checkDatabaseConnections(databaseUrl: string, plan: ConnectionPlan): Promise<ConnectionBudget | undefined> {
+  return backendOf(databaseUrl).kind === 'postgres' ? checkConnectionBudget(databaseUrl, plan) : undefined;
 }
 
 /**
@@ -60,12 +76,13 @@ export async function startSharedWriter(
   databaseUrl: string,
   log: Logger,
   observeCommit?: (items: number, seconds: number) => void,
+  pool?: PoolOptions,
 ): Promise<SharedWriter> {
   // SQLite waits for the disk on the thread that writes: a thread of its own. PostgreSQL's
   // client waits on sockets, so the primary's loop can write for the node itself.
   const backend = backendOf(databaseUrl);
   if (backend.kind === 'sqlite') return SqliteWriter.start(backend.file, log, observeCommit);
-  return new PostgresNodeWriter(await PostgresStore.open(databaseUrl, toLog(log), observeCommit));
+  return new PostgresNodeWriter(await PostgresStore.open(databaseUrl, toLog(log), observeCommit, pool));
 }
 
 /**

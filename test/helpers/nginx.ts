@@ -8,6 +8,8 @@ import { tempDir } from './server.js';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 /** The load balancer configuration Parley ships. */
 export const SHIPPED_CONFIG = path.join(root, 'deploy/nginx/parley.conf');
+/** Its plain-HTTP variant for a trial on one machine (not for production). */
+export const TRIAL_CONFIG = path.join(root, 'deploy/nginx/parley-trial-http.conf');
 const NGINX = ['/usr/sbin/nginx', '/usr/bin/nginx'].find((candidate) => fs.existsSync(candidate));
 
 /** Whether nginx and openssl are installed (Debian's packages). */
@@ -22,7 +24,7 @@ export interface RunningNginx {
 }
 
 /** A free TCP port on 127.0.0.1. */
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const server = net.createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as net.AddressInfo;
@@ -30,29 +32,46 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+/** The shipped text with `replacements` made, each of which must still be found in it. */
+function render(file: string, replacements: Readonly<Record<string, string>>): string {
+  const shipped = fs.readFileSync(file, 'utf8');
+  let rendered = shipped;
+  for (const [original, replacement] of Object.entries(replacements)) {
+    if (!shipped.includes(original)) throw new Error(`${path.relative(root, file)} no longer has ${original}; update this helper`);
+    rendered = rendered.replaceAll(original, replacement);
+  }
+  return rendered;
+}
+
 /**
  * Runs nginx (in the foreground, as a child of this test) with deploy/nginx/parley.conf,
  * rendered for `nodePorts` (node1, node2 in order) and a fresh self-signed certificate for
- * 127.0.0.1; checks it with `nginx -t` first. Everything lives in a temporary folder.
+ * 127.0.0.1; or, with `variant: 'trial-http'`, deploy/nginx/parley-trial-http.conf (plain
+ * HTTP, no certificate). Listens on `port` (default: a free one). Checks it with `nginx -t` first. Everything lives in a temporary folder.
  */
-export async function startNginx(nodePorts: readonly [number, number]): Promise<RunningNginx> {
+export async function startNginx(
+  nodePorts: readonly [number, number],
+  { variant = 'tls', port: chosenPort }: { readonly variant?: 'tls' | 'trial-http'; readonly port?: number } = {},
+): Promise<RunningNginx> {
   if (!NGINX) throw new Error('nginx is not installed');
   const dir = tempDir('parley-nginx-');
-  const cert = path.join(dir, 'parley.pem');
-  const key = path.join(dir, 'parley.key');
-  execFileSync('/usr/bin/openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-keyout', key, '-out', cert], {
-    stdio: 'ignore',
-  });
-  const port = await freePort();
-  const shipped = fs.readFileSync(SHIPPED_CONFIG, 'utf8');
-  const rendered = shipped
-    .replaceAll('127.0.0.1:3001', `127.0.0.1:${nodePorts[0]}`)
-    .replaceAll('127.0.0.1:3002', `127.0.0.1:${nodePorts[1]}`)
-    .replace('listen 443 ssl;', `listen 127.0.0.1:${port} ssl;`)
-    .replace('/etc/ssl/certs/parley.pem', cert)
-    .replace('/etc/ssl/private/parley.key', key);
-  for (const original of ['127.0.0.1:3001', '127.0.0.1:3002', 'listen 443 ssl;', '/etc/ssl/certs/parley.pem', '/etc/ssl/private/parley.key']) {
-    if (!shipped.includes(original)) throw new Error(`deploy/nginx/parley.conf no longer has ${original}; update this helper`);
+  const port = chosenPort ?? (await freePort());
+  const upstreams = { '127.0.0.1:3001': `127.0.0.1:${nodePorts[0]}`, '127.0.0.1:3002': `127.0.0.1:${nodePorts[1]}` };
+  let rendered: string;
+  if (variant === 'tls') {
+    const cert = path.join(dir, 'parley.pem');
+    const key = path.join(dir, 'parley.key');
+    execFileSync('/usr/bin/openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-keyout', key, '-out', cert], {
+      stdio: 'ignore',
+    });
+    rendered = render(SHIPPED_CONFIG, {
+      ...upstreams,
+      'listen 443 ssl;': `listen 127.0.0.1:${port} ssl;`,
+      '/etc/ssl/certs/parley.pem': cert,
+      '/etc/ssl/private/parley.key': key,
+    });
+  } else {
+    rendered = render(TRIAL_CONFIG, { ...upstreams, 'listen 127.0.0.1:8080;': `listen 127.0.0.1:${port};` });
   }
   const config = path.join(dir, 'nginx.conf');
   fs.writeFileSync(
@@ -90,7 +109,7 @@ export async function startNginx(nodePorts: readonly [number, number]): Promise<
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   return {
-    url: `https://127.0.0.1:${port}`,
+    url: `${variant === 'tls' ? 'https' : 'http'}://127.0.0.1:${port}`,
     port,
     config,
     stop: async () => {

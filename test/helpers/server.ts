@@ -81,6 +81,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       PARLEY_SESSION_SECRET: TEST_SESSION_SECRET,
       // Stops are at once unless a test measures the drain (test/operations/drain.test.ts).
       PARLEY_DRAIN_MS: '0',
+      PARLEY_PRE_STOP_MS: '0',
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

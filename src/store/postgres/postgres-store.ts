@@ -25,13 +25,22 @@ import { withClient } from './checkout.js';
 import { unstorableDraft } from '../unstorable.js';
 import { isDataError, isRetryable, sqlState, toStoreError, UNIQUE_VIOLATION } from './errors.js';
 import { migrate } from './migrations.js';
+import { MeteredPool, type PoolObserver } from './metered-pool.js';
 
 /**
- * Connections per process. Appends use one per room with a batch in flight (rooms are
- * written side by side); catch-up reads share the rest. Small on purpose: every worker of
- * every node opens its own pool, and PostgreSQL's default `max_connections` is 100.
+ * Connections per process (PARLEY_PG_POOL_SIZE). Appends use one per room with a batch in
+ * flight (rooms are written side by side); catch-up reads share the rest. Small on purpose:
+ * every worker of every node, and each node's primary (its writer), opens its own pool, and
+ * PostgreSQL's default `max_connections` is 100 (./connection-budget.ts checks at start).
  */
-const POOL_SIZE = 8;
+export const DEFAULT_POOL_SIZE = 8;
+
+/** A process's pool: its size, and who is told of its use (the metrics). */
+export interface PoolOptions {
+  /** @default DEFAULT_POOL_SIZE */
+  readonly size?: number;
+  readonly observer?: PoolObserver;
+}
 /** How long an operation waits for a free connection or a new one before it is unavailable. */
 const CONNECT_TIMEOUT_MS = 5000;
 /**
@@ -117,19 +126,23 @@ export class PostgresStore implements Store {
     connectionString: string,
     report: (note: string) => void = (note) => process.emitWarning(note, 'ParleyMigration'),
     observeCommit?: (items: number, seconds: number) => void,
+    poolOptions: PoolOptions = {},
   ): Promise<PostgresStore> {
-    return new PostgresStore(await PostgresStore.connect(connectionString, report), observeCommit);
+    return new PostgresStore(await PostgresStore.connect(connectionString, report, poolOptions), observeCommit);
   }
 
   /** A pool on `connectionString` with the migrations applied. */
-  protected static async connect(connectionString: string, report: (note: string) => void): Promise<pg.Pool> {
-    const pool = new pg.Pool({
-      connectionString,
-      max: POOL_SIZE,
-      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
-      statement_timeout: STATEMENT_TIMEOUT_MS,
-      idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_TIMEOUT_MS,
-    });
+  protected static async connect(connectionString: string, report: (note: string) => void, poolOptions: PoolOptions = {}): Promise<pg.Pool> {
+    const pool = new MeteredPool(
+      {
+        connectionString,
+        max: poolOptions.size ?? DEFAULT_POOL_SIZE,
+        connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+        statement_timeout: STATEMENT_TIMEOUT_MS,
+        idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_TIMEOUT_MS,
+      },
+      poolOptions.observer,
+    );
     // An idle connection that breaks (server restart) is dropped by the pool; without a
     // listener the 'error' event would crash the process. The next query reconnects or
     // reports StoreUnavailableError itself.

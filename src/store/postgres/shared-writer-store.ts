@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { StoreUnavailableError, type AppendResult, type MessageDraft, type StoredMessage } from '../store.js';
 import { WriterClient, type WriteChannel } from '../writer/writer-client.js';
-import { PostgresStore } from './postgres-store.js';
+import { PostgresStore, type PoolOptions } from './postgres-store.js';
 
 /**
  * A cluster worker's PostgreSQL store: its appends go to the node's one writer (the
@@ -24,8 +24,13 @@ export class SharedWriterPostgresStore extends PostgresStore {
   }
 
   /** Connects this worker's pool (the writer applied the migrations before it started). */
-  static async openShared(connectionString: string, channel: WriteChannel, report?: (note: string) => void): Promise<SharedWriterPostgresStore> {
-    return new SharedWriterPostgresStore(await PostgresStore.connect(connectionString, report ?? (() => undefined)), channel);
+  static async openShared(
+    connectionString: string,
+    channel: WriteChannel,
+    report?: (note: string) => void,
+    poolOptions?: PoolOptions,
+  ): Promise<SharedWriterPostgresStore> {
+    return new SharedWriterPostgresStore(await PostgresStore.connect(connectionString, report ?? (() => undefined), poolOptions), channel);
   }
 
   override appendMessage(draft: MessageDraft): Promise<AppendResult> {
