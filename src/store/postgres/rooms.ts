@@ -11,6 +11,7 @@ import {
   type RoomRecord,
 } from '../rooms.js';
 import { DEFAULT_ROOM, type StoredMessage } from '../store.js';
+import { UNREAD_CAP, UNREAD_WINDOW } from '../../shared/unread.js';
 import { MESSAGE_COLUMNS, toMessage, type MessageRow } from './append-batch.js';
 import { withClient } from './checkout.js';
 import { toStoreError } from './errors.js';
@@ -221,19 +222,24 @@ export class PostgresRooms {
     return Number(rows[0]?.read_offset ?? offset);
   }
 
-  /** The listings of the rooms `which` selects (a condition on `r`, with $2 = `parameter`) for `userId` ($1). */
+  /**
+   * The listings of the rooms `which` selects (a condition on `r`, with $2 = `parameter`) for
+   * `userId` ($1). Both counts read one primary-key range of at most UNREAD_WINDOW offsets and
+   * stop at UNREAD_CAP (src/shared/unread.ts): a new guest in a long room costs what a regular does.
+   */
   private async listings(userId: string, which: string, parameter: unknown): Promise<RoomListing[]> {
     const { rows } = await this.query<ListingRow>(
       'listRooms',
       `SELECT r.id, r.name, r.kind, r.head,
               COALESCE(rm.read_offset, 0) AS read_offset,
               (m.user_id IS NOT NULL) AS member,
-              (SELECT COUNT(*) FROM messages x
-                WHERE x.room_id = r.id AND x.seq > COALESCE(rm.read_offset, 0) AND x.kind = 'message'
-                  AND x.author_id IS DISTINCT FROM $1) AS unread,
-              (SELECT COUNT(*) FROM mentions mn
-                WHERE mn.user_id = $1 AND mn.room_id = r.id AND mn.seq > COALESCE(rm.read_offset, 0)
-                  AND NOT EXISTS (SELECT 1 FROM messages d WHERE d.room_id = mn.room_id AND d.target = mn.seq AND d.kind = 'delete')) AS mentions
+              (SELECT COUNT(*) FROM (SELECT 1 FROM messages x
+                WHERE x.room_id = r.id AND x.seq > GREATEST(COALESCE(rm.read_offset, 0), r.head - ${UNREAD_WINDOW}) AND x.kind = 'message'
+                  AND x.author_id IS DISTINCT FROM $1 LIMIT ${UNREAD_CAP}) u) AS unread,
+              (SELECT COUNT(*) FROM (SELECT 1 FROM mentions mn
+                WHERE mn.user_id = $1 AND mn.room_id = r.id AND mn.seq > GREATEST(COALESCE(rm.read_offset, 0), r.head - ${UNREAD_WINDOW})
+                  AND NOT EXISTS (SELECT 1 FROM messages d WHERE d.room_id = mn.room_id AND d.target = mn.seq AND d.kind = 'delete')
+                LIMIT ${UNREAD_CAP}) n) AS mentions
          FROM rooms r
          LEFT JOIN room_members m ON m.room_id = r.id AND m.user_id = $1
          LEFT JOIN read_markers rm ON rm.room_id = r.id AND rm.user_id = $1
