@@ -4,6 +4,19 @@ import type { Query } from './accounts.js';
 /** A member's name as mentions and completions compare it: the expression of `room_members_name` (migration 14), exactly. */
 const NAME_KEY = '(lower(user_name) COLLATE "C")';
 
+/** Who of room $1 is named by $3 (folded names), other than $4, mentioned by message $2; exported for plan tests. */
+export const RECORD_MENTIONS_SQL = `INSERT INTO mentions (user_id, room_id, seq)
+       SELECT user_id, $1, $2 FROM room_members
+        WHERE room_id = $1 AND ${NAME_KEY} = ANY($3::text[]) AND user_id IS DISTINCT FROM $4
+       ON CONFLICT DO NOTHING
+       RETURNING user_id`;
+
+/** Up to $4 members of room $1 whose folded name is in [$2, $3), by name; exported for plan tests. */
+export const MEMBERS_BY_PREFIX_SQL = `SELECT user_id AS "userId", user_name AS name FROM room_members
+        WHERE room_id = $1 AND ${NAME_KEY} >= $2 AND ${NAME_KEY} < $3
+        ORDER BY ${NAME_KEY}, user_id
+        LIMIT $4`;
+
 /**
  * Mentions on the PostgreSQL store. Names are compared with `lower()`, which folds every
  * letter in a UTF-8 database whose character type is not "C" (ASCII letters only there).
@@ -17,11 +30,7 @@ export class PostgresMentions {
     if (names.length === 0) return [];
     const { rows } = await this.query<{ user_id: string }>(
       'recordMentions',
-      `INSERT INTO mentions (user_id, room_id, seq)
-       SELECT user_id, $1, $2 FROM room_members
-        WHERE room_id = $1 AND ${NAME_KEY} = ANY($3::text[]) AND user_id IS DISTINCT FROM $4
-       ON CONFLICT DO NOTHING
-       RETURNING user_id`,
+      RECORD_MENTIONS_SQL,
       [roomId, offset, names, authorId],
     );
     return rows.map((row) => row.user_id);
@@ -31,10 +40,7 @@ export class PostgresMentions {
     const { lo, hi } = prefixRange(prefix.toLowerCase());
     const { rows } = await this.query<Member>(
       'membersByPrefix',
-      `SELECT user_id AS "userId", user_name AS name FROM room_members
-        WHERE room_id = $1 AND ${NAME_KEY} >= $2 AND ${NAME_KEY} < $3
-        ORDER BY ${NAME_KEY}, user_id
-        LIMIT $4`,
+      MEMBERS_BY_PREFIX_SQL,
       [roomId, lo, hi, limit],
     );
     return rows;

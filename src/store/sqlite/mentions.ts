@@ -2,6 +2,19 @@ import type Database from 'better-sqlite3';
 import { prefixRange, type Member } from '../rooms.js';
 import { foldName } from './migrations.js';
 
+/** Who of room @room is named by @names (a JSON array of folded names), other than @author; exported for plan tests. */
+export const RECORD_MENTIONS_SQL = `INSERT OR IGNORE INTO mentions (user_id, room_id, seq)
+  SELECT user_id, @room, @seq FROM room_members
+   WHERE room_id = @room AND name_fold IN (SELECT value FROM json_each(@names))
+     AND user_id IS NOT @author
+  RETURNING user_id`;
+
+/** Up to @limit members of @room whose folded name is in [@lo, @hi), by name; exported for plan tests. */
+export const MEMBERS_BY_PREFIX_SQL = `SELECT user_id AS userId, user_name AS name FROM room_members
+  WHERE room_id = @room AND name_fold >= @lo AND name_fold < @hi
+  ORDER BY name_fold, user_id
+  LIMIT @limit`;
+
 /**
  * Mentions on the SQLite store. Names are compared in lower case as JavaScript folds them
  * (SQLite's own `lower()` folds ASCII letters only): `room_members.name_fold`, written with
@@ -14,19 +27,8 @@ export class SqliteMentions {
 
   constructor(db: Database.Database) {
     this.statements = {
-      record: db.prepare<{ room: number; seq: number; names: string; author: string | null }, { user_id: string }>(
-        `INSERT OR IGNORE INTO mentions (user_id, room_id, seq)
-         SELECT user_id, @room, @seq FROM room_members
-          WHERE room_id = @room AND name_fold IN (SELECT value FROM json_each(@names))
-            AND user_id IS NOT @author
-         RETURNING user_id`,
-      ),
-      byPrefix: db.prepare<{ room: number; lo: string; hi: string; limit: number }, Member>(
-        `SELECT user_id AS userId, user_name AS name FROM room_members
-          WHERE room_id = @room AND name_fold >= @lo AND name_fold < @hi
-          ORDER BY name_fold, user_id
-          LIMIT @limit`,
-      ),
+      record: db.prepare<{ room: number; seq: number; names: string; author: string | null }, { user_id: string }>(RECORD_MENTIONS_SQL),
+      byPrefix: db.prepare<{ room: number; lo: string; hi: string; limit: number }, Member>(MEMBERS_BY_PREFIX_SQL),
       rename: db.prepare<{ user: string; name: string; fold: string }>(
         'UPDATE room_members SET user_name = @name, name_fold = @fold WHERE user_id = @user AND user_name <> @name',
       ),

@@ -46,6 +46,15 @@ const LISTING_SELECT = `SELECT r.id, r.name, r.kind, r.head,
 /** The statement of one user's listing of one room (@room), exported so that a test can check its plan. */
 export const LISTING_SQL = `${LISTING_SELECT} WHERE r.id = @room`;
 
+/**
+ * Whether message ? of room ? is live: one probe of the primary key and one of the covering
+ * index messages_change (migration 12), whatever the room's history, so a reaction, edit or
+ * deletion costs the same in any room. Exported so that a test can check its plan.
+ */
+export const LIVE_MESSAGE_SQL = `SELECT ${MESSAGE_COLUMNS} FROM messages
+  WHERE room_id = ? AND seq = ? AND kind = 'message'
+    AND NOT EXISTS (SELECT 1 FROM messages d WHERE d.room_id = ? AND d.target = ? AND d.kind = 'delete')`;
+
 /** Named parameters of a directory page; `lo`/`hi` bound a name prefix, `key`/`id` the cursor. */
 export interface DirectoryParameters {
   lo?: string;
@@ -118,11 +127,7 @@ export class SqliteRooms {
       before: db.prepare<[number, number, number], MessageRow>(
         `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE room_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?`,
       ),
-      live: db.prepare<[number, number, number, number], MessageRow>(
-        `SELECT ${MESSAGE_COLUMNS} FROM messages
-          WHERE room_id = ? AND seq = ? AND kind = 'message'
-            AND NOT EXISTS (SELECT 1 FROM messages d WHERE d.room_id = ? AND d.target = ? AND d.kind = 'delete')`,
-      ),
+      live: db.prepare<[number, number, number, number], MessageRow>(LIVE_MESSAGE_SQL),
       markRead: db.prepare<[number, string, number], { read_offset: number }>(
         `INSERT INTO read_markers (room_id, user_id, read_offset) VALUES (?, ?, ?)
          ON CONFLICT (room_id, user_id) DO UPDATE SET read_offset = MAX(read_offset, excluded.read_offset)

@@ -8,21 +8,27 @@ type HitRow = MessageRow & { room_name: string; hit: number };
 /** Each term as an FTS5 prefix query: the terms hold only letters and digits (searchTerms). */
 const ftsTerms = (terms: readonly string[]): string => terms.map((term) => `"${term}"*`).join(' ');
 
-/** The columns of a hit, from the index `f` joined with `search_rows` `s`, `messages` `m` and `rooms` `r`. */
-const HIT_SELECT = (index: string): string => `SELECT m.room_id, m.seq, m.author, f.text AS content, m.created_at, m.kind, m.target, m.author_id, m.client_id,
-              r.name AS room_name, s.id AS hit
-         FROM ${index} f
-         JOIN search_rows s ON s.id = -f.rowid
-         JOIN messages m ON m.room_id = s.room_id AND m.seq = s.seq
-         JOIN rooms r ON r.id = s.room_id
-        WHERE ${index} MATCH @match AND f.rowid > -@before
-        ORDER BY f.rowid
-        LIMIT @limit`;
+/** Hits of index `f` stored before @before, newest first, joined with `search_rows`, `messages` and `rooms`. */
+const hitSql = (index: string): string => `SELECT m.room_id, m.seq, m.author, f.text AS content, m.created_at, m.kind, m.target, m.author_id, m.client_id,
+       r.name AS room_name, s.id AS hit
+  FROM ${index} f
+  JOIN search_rows s ON s.id = -f.rowid
+  JOIN messages m ON m.room_id = s.room_id AND m.seq = s.seq
+  JOIN rooms r ON r.id = s.room_id
+ WHERE ${index} MATCH @match AND f.rowid > -@before
+ ORDER BY f.rowid
+ LIMIT @limit`;
 
 /** The statement of one page of public rooms' hits; exported so that a test can check its plan. */
-export const PUBLIC_SEARCH_SQL = HIT_SELECT('message_search');
+export const PUBLIC_SEARCH_SQL = hitSql('message_search');
 /** The statement of one page of hits in the direct rooms @match names; exported for the same reason. */
-export const DIRECT_SEARCH_SQL = HIT_SELECT('direct_search');
+export const DIRECT_SEARCH_SQL = hitSql('direct_search');
+
+interface PageParameters {
+  match: string;
+  before: number;
+  limit: number;
+}
 
 /**
  * Full-text search on the SQLite store, in two FTS5 indexes kept by triggers on `messages`
@@ -31,7 +37,7 @@ export const DIRECT_SEARCH_SQL = HIT_SELECT('direct_search');
  * reads the first, and the second only for the caller's own direct rooms, so a word that
  * appears only in other people's conversations costs nothing to look for. Both are walked
  * newest first (rowid is minus the order of storing) and stopped at the page's end, so
- * every hit read is one the page may return.
+ * every row joined is one the page may return.
  */
 export class SqliteSearch {
   private readonly publicPage;
@@ -39,8 +45,8 @@ export class SqliteSearch {
   private readonly directRooms;
 
   constructor(db: Database.Database) {
-    this.publicPage = db.prepare<{ match: string; before: number; limit: number }, HitRow>(PUBLIC_SEARCH_SQL);
-    this.directPage = db.prepare<{ match: string; before: number; limit: number }, HitRow>(DIRECT_SEARCH_SQL);
+    this.publicPage = db.prepare<PageParameters, HitRow>(PUBLIC_SEARCH_SQL);
+    this.directPage = db.prepare<PageParameters, HitRow>(DIRECT_SEARCH_SQL);
     // The newest of the caller's direct rooms, as many as a room list shows.
     this.directRooms = db.prepare<{ user: string; cap: number }, { room_id: number }>(
       `SELECT m.room_id FROM room_members m JOIN rooms r ON r.id = m.room_id
