@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { prefixRange, type Member } from '../rooms.js';
-import { foldName } from './migrations.js';
+import { foldName } from './name-fold.js';
 
 /** Who of room @room is named by @names (a JSON array of folded names), other than @author; exported for plan tests. */
 export const RECORD_MENTIONS_SQL = `INSERT OR IGNORE INTO mentions (user_id, room_id, seq)

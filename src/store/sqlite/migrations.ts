@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { rekeyNames, type NameRow } from '../rekey-names.js';
+import { foldName } from './name-fold.js';
 
 /**
  * Numbered, append-only schema changes. A released migration is never edited: add the
@@ -290,6 +291,3 @@ export const migrations: readonly Migration[] = [
     },
   },
 ];
-
-/** A member's name as mentions and completions compare it: `room_members.name_fold`. */
-export const foldName = (name: string): string => name.toLowerCase();

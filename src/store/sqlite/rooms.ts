@@ -13,7 +13,7 @@ import {
 import { DEFAULT_ROOM, type StoredMessage } from '../store.js';
 import { UNREAD_CAP, UNREAD_WINDOW } from '../../shared/unread.js';
 import { MESSAGE_COLUMNS, toMessage, type MessageRow } from './message-row.js';
-import { foldName } from './migrations.js';
+import { foldName } from './name-fold.js';
 
 interface ListingRow extends RoomRecord {
   readOffset: number;
