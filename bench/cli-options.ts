@@ -35,7 +35,10 @@ export const USAGE = `npm run bench -- [options]
   --socketio-baseline      also measure a bare Socket.IO server (one process, no storage)
                            on the same load, as a third column
   --attacks <list>         under-attack only: the attacks to run together, comma-separated:
-                           ${ATTACK_NAMES.join(', ')}  (default: all three)
+                           ${ATTACK_NAMES.join(', ')}  (default: all four)
+  --data-scale <percent>   under-attack's data attack: the history seeded, in percent of
+                           150,000 messages in general, 50,000 in direct rooms and 20,000
+                           members (default 100)
   --deployments <list>     the deployments a Parley started here runs as, comma-separated
                            (default: ${DEPLOYMENTS.join(',')}):
                              sqlite     one node on a fresh SQLite file
@@ -69,6 +72,7 @@ export function parseCli(argv: readonly string[]): CliOptions | 'help' {
       'wait-quiet': { type: 'string', default: '60' },
       'socketio-baseline': { type: 'boolean', default: false },
       attacks: { type: 'string', default: ATTACK_NAMES.join(',') },
+      'data-scale': { type: 'string', default: '100' },
       deployments: { type: 'string' },
       database: { type: 'string' },
       help: { type: 'boolean', default: false },
@@ -101,6 +105,7 @@ export function parseCli(argv: readonly string[]): CliOptions | 'help' {
     waitQuietSeconds: number('--wait-quiet', values['wait-quiet'], 0, 3600),
     profileDir: values.profile === undefined ? undefined : path.resolve(values.profile),
     attacks: attackList(values.attacks ?? ''),
+    dataPercent: number('--data-scale', values['data-scale'], 1, 100),
   };
 }
 

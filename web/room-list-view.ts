@@ -1,3 +1,5 @@
+import { unreadLabel } from '../src/shared/unread.js';
+
 /** A room as the sidebar shows it. */
 export interface RoomEntry {
   readonly id: number;
@@ -44,16 +46,16 @@ export class RoomListView {
     if (room.mentions > 0) {
       const badge = document.createElement('span');
       badge.className = 'mention-count';
-      badge.textContent = `@${room.mentions}`;
+      badge.textContent = `@${unreadLabel(room.mentions)}`;
       button.append(badge);
     }
     if (room.unread > 0) {
       const badge = document.createElement('span');
       badge.className = 'unread';
-      badge.textContent = String(room.unread);
+      badge.textContent = unreadLabel(room.unread);
       button.append(badge);
-      const mentioned = room.mentions > 0 ? `, ${room.mentions} mentioning you` : '';
-      button.setAttribute('aria-label', `${room.label}, ${room.unread} unread${mentioned}`);
+      const mentioned = room.mentions > 0 ? `, ${unreadLabel(room.mentions)} mentioning you` : '';
+      button.setAttribute('aria-label', `${room.label}, ${unreadLabel(room.unread)} unread${mentioned}`);
     }
     button.addEventListener('click', () => this.actions.open(room.id));
     item.append(button);

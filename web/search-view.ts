@@ -10,6 +10,8 @@ export interface SearchElements {
 
 /** Hits asked for per page. */
 const PAGE_SIZE = 20;
+/** Requests one click may make to fill a page (each is a search the server prices). */
+const AUTO_PAGES = 3;
 
 /** The words of a query as the server reads them: runs of letters and digits. */
 const wordsOf = (query: string): string[] => query.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
@@ -70,20 +72,35 @@ export class SearchView {
     await this.page();
   }
 
+  /**
+   * The next page of results. A page of the store reads a bounded span of the history (on
+   * PostgreSQL), so a short one may have more after it: up to AUTO_PAGES requests fill one
+   * page of the list before "More results" is left to the reader.
+   */
   private async page(): Promise<void> {
     const query = this.query;
-    const answer = await request(this.socket, 'search:messages', { query, limit: PAGE_SIZE, ...(this.next === null ? {} : { before: this.next }) });
-    if (query !== this.query) return; // a newer search was started meanwhile
-    if (!answer.ok) {
-      this.elements.results.append(this.note(`Search failed: ${answer.message}`));
-      return;
+    this.elements.results.querySelector('.search-note.nothing-yet')?.remove();
+    let found = 0;
+    for (let asked = 0; asked < AUTO_PAGES; asked++) {
+      const answer = await request(this.socket, 'search:messages', { query, limit: PAGE_SIZE, ...(this.next === null ? {} : { before: this.next }) });
+      if (query !== this.query) return; // a newer search was started meanwhile
+      if (!answer.ok) {
+        this.elements.results.append(this.note(`Search failed: ${answer.message}`));
+        return;
+      }
+      this.render(answer.data);
+      found += answer.data.hits.length;
+      if (found >= PAGE_SIZE || answer.data.next === null) break;
     }
-    this.render(answer.data);
+    const { results, more } = this.elements;
+    if (results.childElementCount > 0) return;
+    const empty = this.note(more.hidden ? 'No messages found.' : 'None yet among the newest messages: "More results" searches older ones.');
+    if (!more.hidden) empty.classList.add('nothing-yet');
+    results.append(empty);
   }
 
   private render(results: SearchResults): void {
     const { results: list, more } = this.elements;
-    if (results.hits.length === 0 && list.childElementCount === 0) list.append(this.note('No messages found.'));
     for (const { event, roomName } of results.hits) {
       const item = document.createElement('li');
       const open = document.createElement('button');

@@ -1,3 +1,4 @@
+import { DataAttacks } from './data-growth.js';
 import { EventFlood } from './event-flood.js';
 import { LoginGuessing } from './login-guessing.js';
 import type { AttackCommand, AttackPlan, AttackReply, AttackReport } from './protocol.js';
@@ -12,7 +13,15 @@ import { SlowConnections } from './slow-connections.js';
 const MAX_LIFETIME_MS = 10 * 60_000;
 
 let running:
-  | { slow?: SlowConnections; flood?: EventFlood; login?: LoginGuessing; startedAt: number; cpu: NodeJS.CpuUsage; deadline: NodeJS.Timeout }
+  | {
+      slow?: SlowConnections;
+      flood?: EventFlood;
+      login?: LoginGuessing;
+      data?: DataAttacks;
+      startedAt: number;
+      cpu: NodeJS.CpuUsage;
+      deadline: NodeJS.Timeout;
+    }
   | undefined;
 let finished: Promise<AttackReport> | undefined;
 
@@ -27,25 +36,27 @@ async function start(plan: AttackPlan): Promise<void> {
   const slow = plan.attacks.includes('slow') ? new SlowConnections(port, plan.slow) : undefined;
   const flood = plan.attacks.includes('flood') ? new EventFlood(plan.url, plan.flood) : undefined;
   const login = plan.attacks.includes('login') ? new LoginGuessing(plan.url, plan.login) : undefined;
+  const data = plan.attacks.includes('data') ? new DataAttacks(plan.url, plan.data) : undefined;
   const deadline = setTimeout(() => void stop(), plan.maxMs);
-  running = { startedAt, cpu, deadline, ...(slow && { slow }), ...(flood && { flood }), ...(login && { login }) };
+  running = { startedAt, cpu, deadline, ...(slow && { slow }), ...(flood && { flood }), ...(login && { login }), ...(data && { data }) };
   flood?.start();
-  await Promise.all([slow?.start(), login?.start()]);
+  await Promise.all([slow?.start(), login?.start(), data?.start()]);
 }
 
 /** Stops every attack once; a second call answers the same report. */
 function stop(): Promise<AttackReport> {
   finished ??= (async () => {
     if (!running) throw new Error('no attack is running');
-    const { slow, flood, login, startedAt, cpu, deadline } = running;
+    const { slow, flood, login, data, startedAt, cpu, deadline } = running;
     clearTimeout(deadline);
-    const [loginReport, floodReport] = await Promise.all([login?.stop(), flood?.stop()]);
+    const [loginReport, floodReport, dataReport] = await Promise.all([login?.stop(), flood?.stop(), data?.stop()]);
     const slowReport = slow?.stop();
     const used = process.cpuUsage(cpu);
     return {
       ...(slowReport && { slow: slowReport }),
       ...(floodReport && { flood: floodReport }),
       ...(loginReport && { login: loginReport }),
+      ...(dataReport && { data: dataReport }),
       durationMs: performance.now() - startedAt,
       cpuSeconds: (used.user + used.system) / 1e6,
     };

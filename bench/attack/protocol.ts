@@ -3,8 +3,8 @@
  * (attack-worker.ts). Each command gets exactly one reply of the matching type.
  */
 
-/** The three attacks of the under-attack scenario. */
-export const ATTACK_NAMES = ['slow', 'flood', 'login'] as const;
+/** The attacks of the under-attack scenario. */
+export const ATTACK_NAMES = ['slow', 'flood', 'login', 'data'] as const;
 export type AttackName = (typeof ATTACK_NAMES)[number];
 
 /** Slow connections: TCP connections that send their request line one byte at a time. */
@@ -38,6 +38,29 @@ export interface LoginPlan {
   readonly maxAttemptsPerConnection: number;
 }
 
+/**
+ * Work that grew with the data (issue 22, item 10), each paced within its limits, against
+ * a history seeded to the size the attacks were found at (seed-data.ts).
+ */
+export interface DataPlan {
+  /** The address of the attacker's four guests (search, reactions, mentions, completions). */
+  readonly address: string;
+  /** The address fresh guests come from, one new session each. */
+  readonly guestAddress: string;
+  /** `general`. */
+  readonly roomId: number;
+  /** Reactions pick a message among offsets 1 to this: the seeded history. */
+  readonly oldestMessages: number;
+  readonly secretWord: string;
+  /** The members one message names. */
+  readonly memberNames: readonly string[];
+  readonly searchesPerSecond: number;
+  readonly reactionsPerSecond: number;
+  readonly mentionsPerSecond: number;
+  readonly completionsPerSecond: number;
+  readonly guestsPerSecond: number;
+}
+
 export interface AttackPlan {
   readonly url: string;
   readonly attacks: readonly AttackName[];
@@ -46,6 +69,7 @@ export interface AttackPlan {
   readonly slow: SlowPlan;
   readonly flood: FloodPlan;
   readonly login: LoginPlan;
+  readonly data: DataPlan;
 }
 
 export interface SlowReport {
@@ -84,10 +108,28 @@ export interface LoginReport {
   readonly ownerLogin: { readonly ok: boolean; readonly outcome: string; readonly ms: number };
 }
 
+/** One paced request of the data attack and how it was answered. */
+export interface DataStep {
+  readonly what: string;
+  readonly perSecond: number;
+  readonly sent: number;
+  readonly unanswered: number;
+  readonly answers: Record<string, number>;
+  /** The attacker's own wait for an answer. */
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+}
+
+export interface DataReport {
+  readonly steps: readonly DataStep[];
+  readonly guestsOpened: number;
+}
+
 export interface AttackReport {
   readonly slow?: SlowReport;
   readonly flood?: FloodReport;
   readonly login?: LoginReport;
+  readonly data?: DataReport;
   /** From start to stop, in ms. */
   readonly durationMs: number;
   /** The attacker process's own CPU over that time, in seconds. */

@@ -20,6 +20,8 @@ export interface BenchOptions {
   readonly socketioBaseline: boolean;
   /** The attacks the under-attack scenario runs together (all three unless the command line narrows them). */
   readonly attacks: readonly AttackName[];
+  /** under-attack's `data` attack: the seeded history, in percent of the size the attacks were found at (100). */
+  readonly dataPercent: number;
   /**
    * The deployment a Parley started here is: one node on a fresh SQLite file, one node on a
    * fresh PostgreSQL database, or two nodes on a fresh PostgreSQL database and Redis (a
@@ -73,16 +75,23 @@ export interface Scenario {
 /**
  * The Parley server of one scenario: the `--target`, or a fresh deployment (see
  * BenchOptions.database) whose database is dropped when it stops. `env` adds server settings (ignored for a target).
+ * `prepare`, if given, gets the fresh database's URL before the server starts (ignored for a target).
  */
-export async function openParley(options: BenchOptions, env: Readonly<Record<string, string>> = {}): Promise<ServerUnderTest> {
+export async function openParley(
+  options: BenchOptions,
+  env: Readonly<Record<string, string>> = {},
+  prepare?: (databaseUrl: string) => Promise<void>,
+): Promise<ServerUnderTest> {
   if (options.target !== undefined) return attachTarget(options.target);
   const nodeArgs = options.profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`];
   if (options.database === 'sqlite') {
     const databaseUrl = `sqlite:${path.join(tempDir('parley-bench-'), 'parley.db')}`;
+    await prepare?.(databaseUrl);
     return startParley({ workers: options.workers, databaseUrl, env, nodeArgs });
   }
   const database = await createBenchDatabase();
   try {
+    await prepare?.(database.url);
     const server =
       options.database === 'two-nodes'
         ? await startTwoNodes({ workers: options.workers, databaseUrl: database.url, env, nodeArgs })

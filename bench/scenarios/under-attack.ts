@@ -1,5 +1,6 @@
 import { Attackers } from '../attack/attackers.js';
-import type { AttackName, AttackPlan, AttackReport } from '../attack/protocol.js';
+import type { AttackName, AttackPlan, AttackReport, DataPlan } from '../attack/protocol.js';
+import { dataSize, GENERAL_ROOM_ID, memberName, SECRET_WORD, seedData, type DataSize } from '../attack/seed-data.js';
 import { snapshot, cpuSecondsBetween, type UsageSnapshot } from '../process-usage.js';
 import { count, ms, seconds } from '../report.js';
 import type { ServerUnderTest } from '../server-process.js';
@@ -18,6 +19,10 @@ const FLOOD_CONNECTIONS = 4;
 const FLOOD_ADDRESS = '127.0.0.20';
 const LOGIN_OWNER_ADDRESS = '127.0.0.30';
 const LOGIN_ADDRESSES = loopback(31, 4);
+const DATA_ADDRESS = '127.0.0.50';
+const GUEST_ADDRESS = '127.0.0.51';
+/** The members one message of the data attack names. */
+const MENTIONED = 20;
 /** Time for the attacks to reach their full strength before the first message is sent. */
 const WARM_UP_MS = 1_500;
 /** Beyond the sending phase, how long the attacks may go on before they stop by themselves. */
@@ -35,7 +40,30 @@ const SERVER_ENV = {
   PARLEY_HEAD_TIMEOUT_MS: '5000',
 };
 
-function attackPlan(url: string, attacks: readonly AttackName[], durationMs: number): AttackPlan {
+/**
+ * The data attack's paces, each within its limits: searches under search.user (30 / 10 s),
+ * completions under members.user (60 / 10 s), fresh guests under room-list.address (150 /
+ * 10 s) and rooms.address (300 / 10 s); reactions and mentions far under messages.user
+ * (400 / 2 s), whose full budget would measure fan-out, not the queries.
+ */
+function dataPlan(size: DataSize): DataPlan {
+  const step = Math.max(1, Math.floor(size.members / MENTIONED));
+  return {
+    address: DATA_ADDRESS,
+    guestAddress: GUEST_ADDRESS,
+    roomId: GENERAL_ROOM_ID,
+    oldestMessages: size.generalMessages,
+    secretWord: SECRET_WORD,
+    memberNames: Array.from({ length: Math.min(MENTIONED, size.members) }, (_, index) => memberName(1 + index * step)),
+    searchesPerSecond: 2.5,
+    reactionsPerSecond: 20,
+    mentionsPerSecond: 2,
+    completionsPerSecond: 5,
+    guestsPerSecond: 10,
+  };
+}
+
+function attackPlan(url: string, attacks: readonly AttackName[], durationMs: number, size: DataSize): AttackPlan {
   return {
     url,
     attacks,
@@ -43,6 +71,7 @@ function attackPlan(url: string, attacks: readonly AttackName[], durationMs: num
     slow: { connections: SLOW_CONNECTIONS, addresses: SLOW_ADDRESSES, byteIntervalMs: 1_000, rampPer100Ms: 50 },
     flood: { connections: FLOOD_CONNECTIONS, address: FLOOD_ADDRESS, inFlight: 32, maxEvents: 2_000_000 },
     login: { addresses: LOGIN_ADDRESSES, ownerAddress: LOGIN_OWNER_ADDRESS, maxAttemptsPerConnection: 2_000_000 },
+    data: dataPlan(size),
   };
 }
 
@@ -90,10 +119,17 @@ class AttackWindow implements SideLoad {
   }
 }
 
+/** Whether both runs hold the data attack's history: when it is among the attacks, so the quiet run is measured at the same size. */
+const seeded = (options: BenchOptions): boolean => options.attacks.includes('data') && options.target === undefined;
+
 async function runOnce(options: BenchOptions, attacks: readonly AttackName[] | undefined): Promise<{ run: TrafficRun; window: AttackWindow }> {
   const plan = busyRoomPlan(options.durationSeconds);
-  return using(openParley(options, SERVER_ENV), async (server) => {
-    const window = new AttackWindow(server, attacks === undefined ? undefined : attackPlan(server.url, attacks, plan.durationMs));
+  const size = dataSize(options.dataPercent);
+  const seed = seeded(options) ? (databaseUrl: string) => seedData(databaseUrl, size) : undefined;
+  // A seeded history is not empty: the clients start at its head (traffic.ts asks for it).
+  const server = openParley(options, SERVER_ENV, seed).then((opened) => (seed ? { ...opened, fresh: false } : opened));
+  return using(server, async (server) => {
+    const window = new AttackWindow(server, attacks === undefined ? undefined : attackPlan(server.url, attacks, plan.durationMs, size));
     const run = await runTraffic(server, 'socketio', plan, options, window);
     return { run, window };
   });
@@ -111,7 +147,7 @@ function attackRows(report: AttackReport | undefined): Row[] {
   if (!report) return [];
   const rows: Row[] = [];
   const row = (metric: string, parley: string): void => void rows.push({ metric, parley });
-  const { slow, flood, login } = report;
+  const { slow, flood, login, data } = report;
   if (slow) {
     row('slow: connections open at peak', count(slow.peakOpen));
     row('slow: opened / answered 503 / cut unanswered / never connected', `${count(slow.opened)} / ${count(slow.refused)} / ${count(slow.cut)} / ${count(slow.errors)}`);
@@ -127,6 +163,10 @@ function attackRows(report: AttackReport | undefined): Row[] {
     row('login: answers', outcomes(login.answers));
     row("login: the owner's own login during the attack", `${login.ownerLogin.outcome} in ${ms(login.ownerLogin.ms)}`);
   }
+  for (const step of data?.steps ?? []) {
+    const answers = outcomes(step.answers);
+    row(`data: ${step.what}, ${step.perSecond}/s`, `${count(step.sent)} sent, ${answers}; answered in ${ms(step.p50Ms)} (p50) / ${ms(step.p99Ms)} (p99)`);
+  }
   row('attacks on (s) / attacker process CPU', `${seconds(report.durationMs / 1000)} / ${seconds(report.cpuSeconds)}`);
   return rows;
 }
@@ -137,15 +177,21 @@ function describe(attacks: readonly AttackName[]): string {
     slow: `slow: ${SLOW_CONNECTIONS} TCP connections from ${SLOW_ADDRESSES.length} addresses (${SLOW_ADDRESSES[0]}–${SLOW_ADDRESSES.at(-1)}), each sending its request line one byte a second, reopened 50 ms after it is cut or refused`,
     flood: `flood: ${FLOOD_CONNECTIONS} socket.io connections from ${FLOOD_ADDRESS}, each keeping 32 events awaiting an answer (in turn an unknown event, a chat message with an invalid payload, room:list, typing into general), a new connection when one is closed`,
     login: `login: 1 account registered from ${LOGIN_OWNER_ADDRESS}, then 1 connection from each of ${LOGIN_ADDRESSES.join(', ')} tries wrong passwords, the next as soon as the last is answered`,
+    data: `data: 4 guests from ${DATA_ADDRESS} search for a word found only in other people's direct rooms and for one-letter prefixes, react to old messages of general, send messages naming ${MENTIONED} members and complete member names, while fresh guests from ${GUEST_ADDRESS} list their rooms and join general (rows "data:" give each pace)`,
   };
   return attacks.map((name) => text[name]).join('; ');
 }
 
+function dataNote(size: DataSize, percent: number): string {
+  return `Both runs start on a history seeded before the server starts (${percent} % of the size the data attacks were found at): ${count(size.generalMessages)} messages in general, ${count(size.directRooms * size.perDirectRoom)} in ${count(size.directRooms)} direct rooms of other people, ${count(size.members)} members of general; the busy room's clients start at its head.`;
+}
+
 /**
  * The busy room twice, on two fresh clusters: quiet, then while a slow-connection attack,
- * an event flood and a login-guessing run (`--attacks` narrows them) go on from other
- * addresses, in a process of their own. The attacked run's ack p99 must stay within 2x
- * of the quiet run's, with nothing lost.
+ * an event flood, a login-guessing run and the data attack's reads (`--attacks` narrows
+ * them) go on from other addresses, in a process of their own. With the data attack both
+ * runs hold its seeded history (`--data-scale`). The attacked run's ack p99 must stay
+ * within 2x of the quiet run's, with nothing lost.
  */
 export const underAttack: Scenario = {
   name: 'under-attack',
@@ -185,6 +231,7 @@ export const underAttack: Scenario = {
         'The two runs use two fresh clusters with the same settings: Parley defaults for the pending-connection caps (1,024, 32 per address) and the 5 s request-line deadline; the per-address session cap raised, since the busy room\'s 100 users share 127.0.0.1.',
         'On a 2-core machine the attackers\' own CPU (row "attacker process CPU") competes with the server\'s and the clients\', so the ratio to the quiet run is pessimistic.',
         'No raw ws column: the quiet run is the baseline. attack/quiet divides the attacked run\'s figure by the quiet one\'s.',
+        ...(seeded(options) ? [dataNote(dataSize(options.dataPercent), options.dataPercent)] : []),
       ],
     };
   },

@@ -30,9 +30,21 @@ export const DEFAULT_LIMITS = {
   'reads.connection': { scope: 'connection', points: 100, seconds: 2 },
   'reads.user': { scope: 'user', points: 200, seconds: 2 },
   'reads.address': { scope: 'address', points: 1000, seconds: 2 },
-  /** Searches of one user (each walks the full-text index). */
+  /**
+   * Searches of one user, then of one address (so fresh guests buy no more): each reads the
+   * full-text index up to its page's end (on PostgreSQL, up to 20,000 messages back), the
+   * dearest read there is.
+   */
   'search.user': { scope: 'user', points: 30, seconds: 10 },
-  /** `@name` completions of one user (each walks a room's members). */
+  'search.address': { scope: 'address', points: 60, seconds: 10 },
+  /**
+   * Room lists of one user, then of one address: each counts the unread messages of every
+   * room listed (up to 1,001 rooms, each a range of at most 2,000 offsets), so a list costs
+   * up to a thousand single-room reads.
+   */
+  'room-list.user': { scope: 'user', points: 30, seconds: 10 },
+  'room-list.address': { scope: 'address', points: 150, seconds: 10 },
+  /** `@name` completions of one user (each reads a range of the room's members by name). */
   'members.user': { scope: 'user', points: 60, seconds: 10 },
   /** Joining, leaving and opening rooms (each writes the store and may fan out). */
   'rooms.user': { scope: 'user', points: 60, seconds: 10 },

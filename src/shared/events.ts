@@ -33,7 +33,10 @@ export interface RoomSummary {
   readonly head: number;
   /** The user's read marker: every event at or below it has been read. */
   readonly readOffset: number;
-  /** Messages (not edits or deletions) above the read marker, not written by the user. */
+  /**
+   * Messages (not edits or deletions) above the read marker, not written by the user,
+   * counted among the room's latest 2,000 events and at most 1,000 (src/shared/unread.ts).
+   */
   readonly unread: number;
   /** Of those, the ones that mention the user (`@name`), unless deleted since. */
   readonly mentions: number;

@@ -17,7 +17,8 @@ export interface MentionStore {
   recordMentions(roomId: number, offset: number, names: readonly string[], authorId: string | null): Promise<string[]>;
   /**
    * Up to `limit` members of a room whose name starts with `prefix` (letter case ignored;
-   * an empty prefix matches all), by name. Costs a walk of the room's members.
+   * an empty prefix matches all), by name: a range of an index of the room's members by
+   * name, never a walk of them all.
    */
   membersByPrefix(roomId: number, prefix: string, limit: number): Promise<Member[]>;
   /** The user goes by a new name: every membership of theirs says it, for completions and mentions. */

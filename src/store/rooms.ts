@@ -28,9 +28,12 @@ export interface Member {
 export interface RoomListing extends RoomRecord {
   /** The user's read marker: 0 when none. */
   readonly readOffset: number;
-  /** Events of kind 'message' above the read marker whose author is someone else. */
+  /**
+   * Events of kind 'message' above the read marker whose author is someone else, among the
+   * room's latest UNREAD_WINDOW events, at most UNREAD_CAP (src/shared/unread.ts).
+   */
   readonly unread: number;
-  /** Of those, the ones that mention the user (src/store/mentions.ts), unless deleted since. */
+  /** Of those, the ones that mention the user (src/store/mentions.ts), unless deleted since; capped the same way. */
   readonly mentions: number;
   readonly member: boolean;
   /** Direct rooms: both participants. Empty for public rooms. */

@@ -9,7 +9,7 @@ import { defineEvent } from '../kit.js';
  */
 export const roomList = defineEvent({
   schema: z.union([z.object({}), z.undefined(), z.null()]),
-  price: ['reads.connection', 'reads.user', 'reads.address'],
+  price: ['reads.connection', 'room-list.user', 'room-list.address', 'reads.user', 'reads.address'],
   access: 'anyone',
   handle: async ({ socket, services: { store } }) => {
     const listings = await store.listRooms(socket.data.user.id);

@@ -9,10 +9,10 @@ import { roomIdSchema } from '../schemas.js';
 /**
  * `room:members` ({ roomId, prefix?, limit? }): the room's members whose name starts with
  * `prefix` (letter case ignored), by name: what `@` completes from in the composer. For
- * members of the room only; each answer walks the room's members, so it has a price of
- * its own besides the reads'. In `general`, which every page joins, its members are every
- * user there ever was: there it answers only those following it now (whom the online list
- * shows anyway), so that it is no directory of offline accounts.
+ * members of the room only; each answer reads a range of an index of the room's members
+ * by name, with a price of its own besides the reads'. In `general`, which every page joins,
+ * its members are every user there ever was: there it answers only those following it now
+ * (whom the online list shows anyway), so that it is no directory of offline accounts.
  */
 export const roomMembers = defineEvent({
   schema: z.object({

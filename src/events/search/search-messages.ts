@@ -20,7 +20,7 @@ export const searchMessages = defineEvent({
     before: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
     limit: z.number().int().min(1).max(MAX_PAGE).default(20),
   }),
-  price: ['search.user', 'reads.address'],
+  price: ['search.user', 'search.address', 'reads.address'],
   access: 'anyone',
   handle: async ({ input: { query, before, limit }, socket, services: { store } }) => {
     const page = await store.searchMessages({

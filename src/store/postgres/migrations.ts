@@ -261,6 +261,37 @@ export const migrations: readonly Migration[] = [
     sql: APPEND_FUNCTION_KEY_BY_KEY,
   },
   {
+    version: 14,
+    name: 'bounded queries: member names and direct-room search each read an index range',
+    sql: `
+      -- mentions and completions read a range of this, never every member of the room; COLLATE
+      -- "C" orders by bytes, so a name prefix is one contiguous range
+      CREATE INDEX room_members_name ON room_members (room_id, (lower(user_name) COLLATE "C"), user_id);
+      -- whose a message is to read: 0, everyone's (a public room); else its direct room's id.
+      -- Public messages have a GIN index of their own, so a word that appears only in other
+      -- people's conversations is absent from it; a caller's direct rooms are read by room
+      ALTER TABLE message_search ADD COLUMN audience integer NOT NULL DEFAULT 0;
+      UPDATE message_search s SET audience = s.room_id FROM rooms r WHERE r.id = s.room_id AND r.kind <> 'public';
+      DROP INDEX message_search_tsv;
+      CREATE INDEX message_search_public ON message_search USING gin (tsv) WHERE audience = 0;
+      CREATE INDEX message_search_direct ON message_search (audience, id) WHERE audience <> 0;
+      CREATE OR REPLACE FUNCTION parley_index_messages() RETURNS trigger LANGUAGE plpgsql AS $fn$
+      BEGIN
+        INSERT INTO message_search (room_id, seq, text, tsv, audience)
+          SELECT st.room_id, st.seq, st.content, to_tsvector('simple', st.content), CASE WHEN r.kind = 'public' THEN 0 ELSE st.room_id END
+            FROM stored st JOIN rooms r ON r.id = st.room_id
+           WHERE st.kind = 'message' ORDER BY st.room_id, st.seq;
+        UPDATE message_search s SET text = e.content, tsv = to_tsvector('simple', e.content)
+          FROM (SELECT DISTINCT ON (room_id, target) room_id, target, content FROM stored WHERE kind = 'edit'
+                 ORDER BY room_id, target, seq DESC) e
+         WHERE s.room_id = e.room_id AND s.seq = e.target;
+        DELETE FROM message_search s USING stored d WHERE d.kind = 'delete' AND s.room_id = d.room_id AND s.seq = d.target;
+        RETURN NULL;
+      END
+      $fn$;
+    `,
+  },
+  {
     version: 15,
     name: 'single-use session exchange codes: until when a browser binding may still be traded for its cookie',
     // NULL: traded already, or bound before this version (its code is at most a minute old).

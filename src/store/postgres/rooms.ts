@@ -11,6 +11,7 @@ import {
   type RoomRecord,
 } from '../rooms.js';
 import { DEFAULT_ROOM, type StoredMessage } from '../store.js';
+import { UNREAD_CAP, UNREAD_WINDOW } from '../../shared/unread.js';
 import { MESSAGE_COLUMNS, toMessage, type MessageRow } from './append-batch.js';
 import { withClient } from './checkout.js';
 import { toStoreError } from './errors.js';
@@ -54,6 +55,33 @@ export function directorySql(options: { prefix: boolean; cursor: boolean }): str
   if (options.cursor) conditions.push(`(${DIRECTORY_KEY}, id) > ($${next}::text COLLATE "C", $${next + 1}::integer)`);
   return `SELECT id, name, members, head FROM rooms WHERE ${conditions.join(' AND ')} ORDER BY ${DIRECTORY_KEY}, id LIMIT $1`;
 }
+/** Whether message $2 of room $1 is live: two index probes; exported so that a test can check its plan. */
+export const LIVE_MESSAGE_SQL = `SELECT ${MESSAGE_COLUMNS} FROM messages
+  WHERE room_id = $1 AND seq = $2 AND kind = 'message'
+    AND NOT EXISTS (SELECT 1 FROM messages d WHERE d.room_id = $1 AND d.target = $2 AND d.kind = 'delete')`;
+
+/**
+ * The listings of the rooms `which` selects (a condition on `r`, with $2) for the user $1.
+ * Both counts read one primary-key range of at most UNREAD_WINDOW offsets and stop at
+ * UNREAD_CAP (src/shared/unread.ts): a new guest in a long room costs what a regular does.
+ * Exported so that a test can check its plan.
+ */
+export const listingSql = (which: string): string => `SELECT r.id, r.name, r.kind, r.head,
+              COALESCE(rm.read_offset, 0) AS read_offset,
+              (m.user_id IS NOT NULL) AS member,
+              (SELECT COUNT(*) FROM (SELECT 1 FROM messages x
+                WHERE x.room_id = r.id AND x.seq > GREATEST(COALESCE(rm.read_offset, 0), r.head - ${UNREAD_WINDOW}) AND x.kind = 'message'
+                  AND x.author_id IS DISTINCT FROM $1 LIMIT ${UNREAD_CAP}) u) AS unread,
+              (SELECT COUNT(*) FROM (SELECT 1 FROM mentions mn
+                WHERE mn.user_id = $1 AND mn.room_id = r.id AND mn.seq > GREATEST(COALESCE(rm.read_offset, 0), r.head - ${UNREAD_WINDOW})
+                  AND NOT EXISTS (SELECT 1 FROM messages d WHERE d.room_id = mn.room_id AND d.target = mn.seq AND d.kind = 'delete')
+                LIMIT ${UNREAD_CAP}) n) AS mentions
+         FROM rooms r
+         LEFT JOIN room_members m ON m.room_id = r.id AND m.user_id = $1
+         LEFT JOIN read_markers rm ON rm.room_id = r.id AND rm.user_id = $1
+        WHERE ${which}
+        ORDER BY r.id`;
+
 /** `rooms.id` is a PostgreSQL `integer`: anything else can name no room. */
 const isRoomId = (roomId: number): boolean => Number.isInteger(roomId) && roomId > 0 && roomId <= 2 ** 31 - 1;
 
@@ -202,9 +230,7 @@ export class PostgresRooms {
     if (!isRoomId(roomId)) return undefined;
     const { rows } = await this.query<MessageRow>(
       'liveMessage',
-      `SELECT ${MESSAGE_COLUMNS} FROM messages
-        WHERE room_id = $1 AND seq = $2 AND kind = 'message'
-          AND NOT EXISTS (SELECT 1 FROM messages d WHERE d.room_id = $1 AND d.target = $2 AND d.kind = 'delete')`,
+      LIVE_MESSAGE_SQL,
       [roomId, Math.floor(offset)],
     );
     return rows[0] && toMessage(rows[0]);
@@ -221,24 +247,11 @@ export class PostgresRooms {
     return Number(rows[0]?.read_offset ?? offset);
   }
 
-  /** The listings of the rooms `which` selects (a condition on `r`, with $2 = `parameter`) for `userId` ($1). */
+  /** The listings of the rooms `which` selects (a condition on `r`, with $2 = `parameter`) for `userId` ($1): listingSql. */
   private async listings(userId: string, which: string, parameter: unknown): Promise<RoomListing[]> {
     const { rows } = await this.query<ListingRow>(
       'listRooms',
-      `SELECT r.id, r.name, r.kind, r.head,
-              COALESCE(rm.read_offset, 0) AS read_offset,
-              (m.user_id IS NOT NULL) AS member,
-              (SELECT COUNT(*) FROM messages x
-                WHERE x.room_id = r.id AND x.seq > COALESCE(rm.read_offset, 0) AND x.kind = 'message'
-                  AND x.author_id IS DISTINCT FROM $1) AS unread,
-              (SELECT COUNT(*) FROM mentions mn
-                WHERE mn.user_id = $1 AND mn.room_id = r.id AND mn.seq > COALESCE(rm.read_offset, 0)
-                  AND NOT EXISTS (SELECT 1 FROM messages d WHERE d.room_id = mn.room_id AND d.target = mn.seq AND d.kind = 'delete')) AS mentions
-         FROM rooms r
-         LEFT JOIN room_members m ON m.room_id = r.id AND m.user_id = $1
-         LEFT JOIN read_markers rm ON rm.room_id = r.id AND rm.user_id = $1
-        WHERE ${which}
-        ORDER BY r.id`,
+      listingSql(which),
       [userId, parameter],
     );
     const direct = rows.filter((row) => row.kind === 'direct').map((row) => row.id);

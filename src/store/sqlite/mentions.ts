@@ -1,32 +1,37 @@
 import type Database from 'better-sqlite3';
-import type { Member } from '../rooms.js';
+import { prefixRange, type Member } from '../rooms.js';
+import { foldName } from './name-fold.js';
+
+/** Who of room @room is named by @names (a JSON array of folded names), other than @author; exported for plan tests. */
+export const RECORD_MENTIONS_SQL = `INSERT OR IGNORE INTO mentions (user_id, room_id, seq)
+  SELECT user_id, @room, @seq FROM room_members
+   WHERE room_id = @room AND name_fold IN (SELECT value FROM json_each(@names))
+     AND user_id IS NOT @author
+  RETURNING user_id`;
+
+/** Up to @limit members of @room whose folded name is in [@lo, @hi), by name; exported for plan tests. */
+export const MEMBERS_BY_PREFIX_SQL = `SELECT user_id AS userId, user_name AS name FROM room_members
+  WHERE room_id = @room AND name_fold >= @lo AND name_fold < @hi
+  ORDER BY name_fold, user_id
+  LIMIT @limit`;
 
 /**
- * Mentions on the SQLite store. Names are compared in lower case by `casefold`, a function
- * each connection of this store defines (JavaScript's toLowerCase), because SQLite's own
- * `lower()` folds ASCII letters only; it is used in queries, never in the schema, so the
- * file stays readable by any SQLite.
+ * Mentions on the SQLite store. Names are compared in lower case as JavaScript folds them
+ * (SQLite's own `lower()` folds ASCII letters only): `room_members.name_fold`, written with
+ * each membership and rename (migration 12), and indexed with the room, so that resolving a
+ * message's names and completing a prefix each read a range of `room_members_name`, never
+ * every member of the room.
  */
 export class SqliteMentions {
   private readonly statements;
 
-  constructor(private readonly db: Database.Database) {
-    db.function('casefold', { deterministic: true }, (text: unknown) => (typeof text === 'string' ? text.toLowerCase() : text));
+  constructor(db: Database.Database) {
     this.statements = {
-      record: db.prepare<{ room: number; seq: number; names: string; author: string | null }, { user_id: string }>(
-        `INSERT OR IGNORE INTO mentions (user_id, room_id, seq)
-         SELECT user_id, @room, @seq FROM room_members
-          WHERE room_id = @room AND casefold(user_name) IN (SELECT value FROM json_each(@names))
-            AND user_id IS NOT @author
-         RETURNING user_id`,
+      record: db.prepare<{ room: number; seq: number; names: string; author: string | null }, { user_id: string }>(RECORD_MENTIONS_SQL),
+      byPrefix: db.prepare<{ room: number; lo: string; hi: string; limit: number }, Member>(MEMBERS_BY_PREFIX_SQL),
+      rename: db.prepare<{ user: string; name: string; fold: string }>(
+        'UPDATE room_members SET user_name = @name, name_fold = @fold WHERE user_id = @user AND user_name <> @name',
       ),
-      byPrefix: db.prepare<{ room: number; prefix: string; limit: number }, Member>(
-        `SELECT user_id AS userId, user_name AS name FROM room_members
-          WHERE room_id = @room AND substr(casefold(user_name), 1, length(@prefix)) = @prefix
-          ORDER BY casefold(user_name), user_id
-          LIMIT @limit`,
-      ),
-      rename: db.prepare<{ user: string; name: string }>('UPDATE room_members SET user_name = @name WHERE user_id = @user AND user_name <> @name'),
     };
   }
 
@@ -36,10 +41,10 @@ export class SqliteMentions {
   }
 
   byPrefix(roomId: number, prefix: string, limit: number): Member[] {
-    return this.statements.byPrefix.all({ room: roomId, prefix: prefix.toLowerCase(), limit });
+    return this.statements.byPrefix.all({ room: roomId, ...prefixRange(foldName(prefix)), limit });
   }
 
   rename(userId: string, name: string): void {
-    this.statements.rename.run({ user: userId, name });
+    this.statements.rename.run({ user: userId, name, fold: foldName(name) });
   }
 }

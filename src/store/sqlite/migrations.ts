@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { rekeyNames, type NameRow } from '../rekey-names.js';
+import { foldName } from './name-fold.js';
 
 /**
  * Numbered, append-only schema changes. A released migration is never edited: add the
@@ -232,6 +233,62 @@ export const migrations: readonly Migration[] = [
         PRIMARY KEY (user_id, room_id, seq)
       ) WITHOUT ROWID;
     `,
+  },
+  {
+    version: 12,
+    name: 'bounded queries: change probes, member names and direct-room search each read an index range',
+    sql: `
+      -- covering, so that "is this message deleted?" is one probe: without kind in the index the
+      -- planner preferred the primary key's (room_id) range, the room's whole history
+      CREATE INDEX messages_change ON messages (room_id, target, kind) WHERE target IS NOT NULL;
+      DROP INDEX messages_target;
+      -- each member's name as mentions and completions compare it (JavaScript's toLowerCase,
+      -- written by the store), so that both read a range of room_members_name, not the room
+      ALTER TABLE room_members ADD COLUMN name_fold TEXT NOT NULL DEFAULT '';
+      CREATE INDEX room_members_name ON room_members (room_id, name_fold, user_id);
+      -- direct rooms' messages move to an index of their own, each with its room as a token
+      -- (r<id>), so a search reads only the rooms its caller may read: public rooms from
+      -- message_search, the caller's direct rooms from direct_search
+      CREATE VIRTUAL TABLE direct_search USING fts5 (text, room, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3');
+      INSERT INTO direct_search (rowid, text, room)
+        SELECT f.rowid, f.text, 'r' || s.room_id
+          FROM message_search f JOIN search_rows s ON s.id = -f.rowid JOIN rooms r ON r.id = s.room_id
+         WHERE r.kind <> 'public';
+      DELETE FROM message_search WHERE rowid IN (SELECT rowid FROM direct_search);
+      DROP TRIGGER messages_search_message;
+      DROP TRIGGER messages_search_edit;
+      DROP TRIGGER messages_search_delete;
+      CREATE TRIGGER messages_search_message AFTER INSERT ON messages WHEN NEW.kind = 'message'
+      BEGIN
+        INSERT INTO search_rows (room_id, seq) VALUES (NEW.room_id, NEW.seq);
+        INSERT INTO message_search (rowid, text)
+          SELECT -s.id, NEW.content FROM search_rows s JOIN rooms r ON r.id = s.room_id
+           WHERE s.room_id = NEW.room_id AND s.seq = NEW.seq AND r.kind = 'public';
+        INSERT INTO direct_search (rowid, text, room)
+          SELECT -s.id, NEW.content, 'r' || s.room_id FROM search_rows s JOIN rooms r ON r.id = s.room_id
+           WHERE s.room_id = NEW.room_id AND s.seq = NEW.seq AND r.kind <> 'public';
+      END;
+      -- a message is in one of the two indexes: the other statement finds no row
+      CREATE TRIGGER messages_search_edit AFTER INSERT ON messages WHEN NEW.kind = 'edit'
+      BEGIN
+        UPDATE message_search SET text = NEW.content
+         WHERE rowid = -(SELECT id FROM search_rows WHERE room_id = NEW.room_id AND seq = NEW.target);
+        UPDATE direct_search SET text = NEW.content
+         WHERE rowid = -(SELECT id FROM search_rows WHERE room_id = NEW.room_id AND seq = NEW.target);
+      END;
+      CREATE TRIGGER messages_search_delete AFTER INSERT ON messages WHEN NEW.kind = 'delete'
+      BEGIN
+        DELETE FROM message_search WHERE rowid = -(SELECT id FROM search_rows WHERE room_id = NEW.room_id AND seq = NEW.target);
+        DELETE FROM direct_search WHERE rowid = -(SELECT id FROM search_rows WHERE room_id = NEW.room_id AND seq = NEW.target);
+        DELETE FROM search_rows WHERE room_id = NEW.room_id AND seq = NEW.target;
+      END;
+    `,
+    run: (db) => {
+      const members = db.prepare<[], { room_id: number; user_id: string; user_name: string }>('SELECT room_id, user_id, user_name FROM room_members').all();
+      const fold = db.prepare<[string, number, string]>('UPDATE room_members SET name_fold = ? WHERE room_id = ? AND user_id = ?');
+      for (const member of members) fold.run(foldName(member.user_name), member.room_id, member.user_id);
+      return [];
+    },
   },
   {
     version: 13,

@@ -11,7 +11,9 @@ import {
   type RoomRecord,
 } from '../rooms.js';
 import { DEFAULT_ROOM, type StoredMessage } from '../store.js';
+import { UNREAD_CAP, UNREAD_WINDOW } from '../../shared/unread.js';
 import { MESSAGE_COLUMNS, toMessage, type MessageRow } from './message-row.js';
+import { foldName } from './name-fold.js';
 
 interface ListingRow extends RoomRecord {
   readOffset: number;
@@ -22,19 +24,36 @@ interface ListingRow extends RoomRecord {
 
 const ROOM_COLUMNS = 'id, name, kind, head';
 
-/** What a listing shows of room `r` to user @user: joined with their membership `m` and marker `rm`. */
+/**
+ * What a listing shows of room `r` to user @user: joined with their membership `m` and marker `rm`.
+ * Both counts read one primary-key range of at most UNREAD_WINDOW offsets above
+ * max(read marker, head - UNREAD_WINDOW) and stop at UNREAD_CAP: a new guest in a room
+ * with a long history costs what a regular does.
+ */
 const LISTING_SELECT = `SELECT r.id, r.name, r.kind, r.head,
         COALESCE(rm.read_offset, 0) AS readOffset,
         (m.user_id IS NOT NULL) AS member,
-        (SELECT COUNT(*) FROM messages x
-          WHERE x.room_id = r.id AND x.seq > COALESCE(rm.read_offset, 0) AND x.kind = 'message'
-            AND (x.author_id IS NULL OR x.author_id <> @user)) AS unread,
-        (SELECT COUNT(*) FROM mentions mn
-          WHERE mn.user_id = @user AND mn.room_id = r.id AND mn.seq > COALESCE(rm.read_offset, 0)
-            AND NOT EXISTS (SELECT 1 FROM messages d WHERE d.room_id = mn.room_id AND d.target = mn.seq AND d.kind = 'delete')) AS mentions
+        (SELECT COUNT(*) FROM (SELECT 1 FROM messages x
+          WHERE x.room_id = r.id AND x.seq > MAX(COALESCE(rm.read_offset, 0), r.head - ${UNREAD_WINDOW}) AND x.kind = 'message'
+            AND (x.author_id IS NULL OR x.author_id <> @user) LIMIT ${UNREAD_CAP})) AS unread,
+        (SELECT COUNT(*) FROM (SELECT 1 FROM mentions mn
+          WHERE mn.user_id = @user AND mn.room_id = r.id AND mn.seq > MAX(COALESCE(rm.read_offset, 0), r.head - ${UNREAD_WINDOW})
+            AND NOT EXISTS (SELECT 1 FROM messages d WHERE d.room_id = mn.room_id AND d.target = mn.seq AND d.kind = 'delete') LIMIT ${UNREAD_CAP})) AS mentions
    FROM rooms r
    LEFT JOIN room_members m ON m.room_id = r.id AND m.user_id = @user
    LEFT JOIN read_markers rm ON rm.room_id = r.id AND rm.user_id = @user`;
+
+/** The statement of one user's listing of one room (@room), exported so that a test can check its plan. */
+export const LISTING_SQL = `${LISTING_SELECT} WHERE r.id = @room`;
+
+/**
+ * Whether message ? of room ? is live: one probe of the primary key and one of the covering
+ * index messages_change (migration 12), whatever the room's history, so a reaction, edit or
+ * deletion costs the same in any room. Exported so that a test can check its plan.
+ */
+export const LIVE_MESSAGE_SQL = `SELECT ${MESSAGE_COLUMNS} FROM messages
+  WHERE room_id = ? AND seq = ? AND kind = 'message'
+    AND NOT EXISTS (SELECT 1 FROM messages d WHERE d.room_id = ? AND d.target = ? AND d.kind = 'delete')`;
 
 /** Named parameters of a directory page; `lo`/`hi` bound a name prefix, `key`/`id` the cursor. */
 export interface DirectoryParameters {
@@ -78,9 +97,9 @@ export class SqliteRooms {
       byName: db.prepare<[string], RoomRecord>(`SELECT ${ROOM_COLUMNS} FROM rooms WHERE name = ?`),
       byId: db.prepare<[number], RoomRecord>(`SELECT ${ROOM_COLUMNS} FROM rooms WHERE id = ?`),
       isMember: db.prepare<[number, string], { one: number }>('SELECT 1 AS one FROM room_members WHERE room_id = ? AND user_id = ?'),
-      upsertMember: db.prepare<[number, string, string, number]>(
-        `INSERT INTO room_members (room_id, user_id, user_name, joined_at) VALUES (?, ?, ?, ?)
-         ON CONFLICT (room_id, user_id) DO UPDATE SET user_name = excluded.user_name`,
+      upsertMember: db.prepare<[number, string, string, string, number]>(
+        `INSERT INTO room_members (room_id, user_id, user_name, name_fold, joined_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (room_id, user_id) DO UPDATE SET user_name = excluded.user_name, name_fold = excluded.name_fold`,
       ),
       deleteMember: db.prepare<[number, string]>('DELETE FROM room_members WHERE room_id = ? AND user_id = ?'),
       memberRooms: db.prepare<[string], { room_id: number }>('SELECT room_id FROM room_members WHERE user_id = ? ORDER BY room_id'),
@@ -88,7 +107,7 @@ export class SqliteRooms {
       knownName: db.prepare<[string], { user_name: string }>(
         'SELECT user_name FROM room_members WHERE user_id = ? ORDER BY joined_at DESC LIMIT 1',
       ),
-      listing: db.prepare<{ user: string; room: number }, ListingRow>(`${LISTING_SELECT} WHERE r.id = @room`),
+      listing: db.prepare<{ user: string; room: number }, ListingRow>(LISTING_SQL),
       // Driven by the user's memberships (room_members_user), never by the rooms table.
       listings: db.prepare<{ user: string; general: string; cap: number }, ListingRow>(
         `WITH listed (room_id) AS (
@@ -108,11 +127,7 @@ export class SqliteRooms {
       before: db.prepare<[number, number, number], MessageRow>(
         `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE room_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?`,
       ),
-      live: db.prepare<[number, number, number, number], MessageRow>(
-        `SELECT ${MESSAGE_COLUMNS} FROM messages
-          WHERE room_id = ? AND seq = ? AND kind = 'message'
-            AND NOT EXISTS (SELECT 1 FROM messages d WHERE d.room_id = ? AND d.target = ? AND d.kind = 'delete')`,
-      ),
+      live: db.prepare<[number, number, number, number], MessageRow>(LIVE_MESSAGE_SQL),
       markRead: db.prepare<[number, string, number], { read_offset: number }>(
         `INSERT INTO read_markers (room_id, user_id, read_offset) VALUES (?, ?, ?)
          ON CONFLICT (room_id, user_id) DO UPDATE SET read_offset = MAX(read_offset, excluded.read_offset)
@@ -125,7 +140,7 @@ export class SqliteRooms {
     return this.db
       .transaction((): RoomRecord | undefined => {
         const room = this.statements.insertRoom.get(name, 'public', Date.now());
-        if (room) this.statements.upsertMember.run(room.id, creator.userId, creator.name, Date.now());
+        if (room) this.upsertMember(room.id, creator);
         return room;
       })
       .immediate();
@@ -137,7 +152,7 @@ export class SqliteRooms {
         const name = directRoomName(opener.userId, other.userId);
         const room = this.statements.insertRoom.get(name, 'direct', Date.now()) ?? this.statements.byName.get(name);
         if (!room) throw new Error(`direct room ${name} neither inserted nor found`);
-        for (const member of [opener, other]) this.statements.upsertMember.run(room.id, member.userId, member.name, Date.now());
+        for (const member of [opener, other]) this.upsertMember(room.id, member);
         return room;
       })
       .immediate();
@@ -151,7 +166,7 @@ export class SqliteRooms {
     return this.db
       .transaction((): boolean => {
         const existed = this.statements.isMember.get(roomId, member.userId) !== undefined;
-        this.statements.upsertMember.run(roomId, member.userId, member.name, Date.now());
+        this.upsertMember(roomId, member);
         return !existed;
       })
       .immediate();
@@ -209,6 +224,10 @@ export class SqliteRooms {
   markRead(roomId: number, userId: string, offset: number): number {
     const row = this.statements.markRead.get(roomId, userId, offset);
     return row?.read_offset ?? offset;
+  }
+
+  private upsertMember(roomId: number, member: Member): void {
+    this.statements.upsertMember.run(roomId, member.userId, member.name, foldName(member.name), Date.now());
   }
 
   private toListing(row: ListingRow): RoomListing {
