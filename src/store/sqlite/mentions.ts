@@ -18,6 +18,8 @@ export class SqliteMentions {
          SELECT user_id, @room, @seq FROM room_members
           WHERE room_id = @room AND casefold(user_name) IN (SELECT value FROM json_each(@names))
             AND user_id IS NOT @author
+            -- a retry of a message deleted since records nothing: its mentions went with it
+            AND NOT EXISTS (SELECT 1 FROM messages WHERE room_id = @room AND seq = @seq AND redacted_at IS NOT NULL)
          RETURNING user_id`,
       ),
       byPrefix: db.prepare<{ room: number; prefix: string; limit: number }, Member>(

@@ -233,4 +233,72 @@ export const migrations: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 10,
+    name: 'redaction: a deletion erases the text of its message, edits and reactions, and its mentions',
+    sql: `
+      -- set on a tombstone: whose event erased its text (a deletion, or the edit that replaced this one), and when
+      ALTER TABLE messages ADD COLUMN redacted_at INTEGER;
+      ALTER TABLE messages ADD COLUMN redacted_by TEXT;
+      ALTER TABLE messages ADD COLUMN redacted_by_id TEXT;
+      -- a deletion finds its message's mentions by message, not by user
+      CREATE INDEX mentions_message ON mentions (room_id, seq);
+      -- the history stored so far, as the triggers below would have left it: first deletions...
+      UPDATE messages AS m
+         SET content = '', redacted_at = d.created_at, redacted_by = d.author, redacted_by_id = d.author_id
+        FROM (SELECT x.room_id, x.target, x.created_at, x.author, x.author_id FROM messages x
+               WHERE x.kind = 'delete'
+                 AND x.seq = (SELECT min(y.seq) FROM messages y WHERE y.room_id = x.room_id AND y.target = x.target AND y.kind = 'delete')) AS d
+       WHERE m.room_id = d.room_id
+         AND ((m.seq = d.target AND m.kind = 'message') OR (m.target = d.target AND m.kind IN ('edit', 'react', 'unreact')));
+      -- ...then each live message reads as its latest edit, and an edit replaced by the next is erased
+      UPDATE messages AS m SET content = e.content
+        FROM (SELECT x.room_id, x.target, x.content FROM messages x
+               WHERE x.kind = 'edit' AND x.redacted_at IS NULL
+                 AND x.seq = (SELECT max(y.seq) FROM messages y WHERE y.room_id = x.room_id AND y.target = x.target AND y.kind = 'edit')) AS e
+       WHERE m.room_id = e.room_id AND m.seq = e.target AND m.kind = 'message' AND m.redacted_at IS NULL;
+      UPDATE messages AS m
+         SET content = '', redacted_at = n.created_at, redacted_by = n.author, redacted_by_id = n.author_id
+        FROM messages AS n
+       WHERE m.kind = 'edit' AND m.redacted_at IS NULL
+         AND n.room_id = m.room_id AND n.target = m.target AND n.kind = 'edit'
+         AND n.seq = (SELECT min(z.seq) FROM messages z WHERE z.room_id = m.room_id AND z.target = m.target AND z.kind = 'edit' AND z.seq > m.seq);
+      DELETE FROM mentions
+       WHERE EXISTS (SELECT 1 FROM messages m WHERE m.room_id = mentions.room_id AND m.seq = mentions.seq AND m.redacted_at IS NOT NULL);
+      -- a row deleted from the search index takes its words out of the index at once, rather
+      -- than leaving them in older segments behind a delete marker until a merge; 'optimize'
+      -- merges the segments once, so the words of messages deleted before this are gone too
+      INSERT INTO message_search (message_search, rank) VALUES ('secure-delete', 1);
+      INSERT INTO message_search (message_search) VALUES ('optimize');
+      -- from now on, in the transaction that stores the deletion or the edit:
+      CREATE TRIGGER messages_redact_delete AFTER INSERT ON messages WHEN NEW.kind = 'delete'
+      BEGIN
+        UPDATE messages SET content = '', redacted_at = NEW.created_at, redacted_by = NEW.author, redacted_by_id = NEW.author_id
+         WHERE room_id = NEW.room_id AND seq = NEW.target AND kind = 'message' AND redacted_at IS NULL;
+        -- by seq from a subquery that only messages_target covers: a plain UPDATE ... WHERE target = ?
+        -- (or one that filters kind in the subquery) walks the room's whole history instead
+        UPDATE messages SET content = '', redacted_at = NEW.created_at, redacted_by = NEW.author, redacted_by_id = NEW.author_id
+         WHERE room_id = NEW.room_id AND kind IN ('edit', 'react', 'unreact') AND redacted_at IS NULL
+           AND seq IN (SELECT seq FROM messages WHERE room_id = NEW.room_id AND target = NEW.target);
+        DELETE FROM mentions WHERE room_id = NEW.room_id AND seq = NEW.target;
+      END;
+      CREATE TRIGGER messages_redact_edit AFTER INSERT ON messages WHEN NEW.kind = 'edit'
+      BEGIN
+        UPDATE messages SET content = NEW.content
+         WHERE room_id = NEW.room_id AND seq = NEW.target AND kind = 'message' AND redacted_at IS NULL;
+        UPDATE messages SET content = '', redacted_at = NEW.created_at, redacted_by = NEW.author, redacted_by_id = NEW.author_id
+         WHERE room_id = NEW.room_id AND kind = 'edit' AND seq < NEW.seq AND redacted_at IS NULL
+           AND seq IN (SELECT seq FROM messages WHERE room_id = NEW.room_id AND target = NEW.target);
+      END;
+      -- an edit or reaction that raced its message's deletion (both passed their checks) is erased as it lands
+      CREATE TRIGGER messages_redact_late AFTER INSERT ON messages WHEN NEW.kind IN ('edit', 'react', 'unreact')
+      BEGIN
+        UPDATE messages
+           SET content = '', redacted_at = t.at, redacted_by = t.by, redacted_by_id = t.by_id
+          FROM (SELECT redacted_at AS at, redacted_by AS by, redacted_by_id AS by_id FROM messages
+                 WHERE room_id = NEW.room_id AND seq = NEW.target AND redacted_at IS NOT NULL) AS t
+         WHERE room_id = NEW.room_id AND seq = NEW.seq;
+      END;
+    `,
+  },
 ];
