@@ -32,10 +32,10 @@ export const toMessage = (row: MessageRow): StoredMessage => ({
   target: row.target === null ? null : Number(row.target),
   authorId: row.author_id,
   clientId: row.client_id,
-  redacted:
-    row.redacted_at === undefined || row.redacted_at === null
-      ? null
-      : { at: Number(row.redacted_at), by: row.redacted_by ?? '', byId: row.redacted_by_id ?? null },
+  // Absent, not null, on a live message: reads and fresh appends of one message compare equal.
+  ...(row.redacted_at === undefined || row.redacted_at === null
+    ? {}
+    : { redacted: { at: Number(row.redacted_at), by: row.redacted_by ?? '', byId: row.redacted_by_id ?? null } }),
 });
 
 /** A row of `parley_append` (see ./append-function.ts); the other columns are set for outcome 2 only. */

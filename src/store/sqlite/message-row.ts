@@ -30,8 +30,8 @@ export const toMessage = (row: MessageRow): StoredMessage => ({
   target: row.target,
   authorId: row.author_id,
   clientId: row.client_id,
-  redacted:
-    row.redacted_at === undefined || row.redacted_at === null
-      ? null
-      : { at: row.redacted_at, by: row.redacted_by ?? '', byId: row.redacted_by_id ?? null },
+  // Absent, not null, on a live message: reads and fresh appends of one message compare equal.
+  ...(row.redacted_at === undefined || row.redacted_at === null
+    ? {}
+    : { redacted: { at: row.redacted_at, by: row.redacted_by ?? '', byId: row.redacted_by_id ?? null } }),
 });
