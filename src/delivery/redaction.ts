@@ -1,13 +1,10 @@
+// The redaction the store applies when it stores an event (Store.appendMessage), applied
+// to messages held in memory (a feed's recent messages), so that memory never serves what
+// the store erased. Pure functions of envelopes: a changed message is a new envelope, since
+// encodings are cached per envelope (EncodedEvents).
 import type { MessageEnvelope } from '../shared/events.js';
 
 type Redaction = NonNullable<MessageEnvelope['redacted']>;
-
-/**
- * The redaction the store applies when it stores an event (Store.appendMessage), applied
- * to messages held in memory, so that memory never serves what the store erased. Pure
- * functions of envelopes: a changed message is a new envelope (encodings are cached per
- * envelope, see EncodedEvents).
- */
 
 /** Whether storing `event` changes earlier events of its room: a deletion or an edit. */
 export const changesHistory = (event: MessageEnvelope): boolean => event.kind === 'delete' || event.kind === 'edit';
