@@ -26,8 +26,6 @@ export class SharedReads {
   private readonly batches = new Map<string, Promise<readonly MessageEnvelope[]>>();
   private readonly sizes = new Map<string, number>();
   private keptBytes = 0;
-  /** Bumped by forgetRoom: a read begun before it may hold erased text, and is not kept. */
-  private readonly generations = new Map<number, number>();
 
   constructor(
     private readonly store: Store,
@@ -39,14 +37,11 @@ export class SharedReads {
     const key = `${roomId}:${afterOffset}:${limit}`;
     const shared = this.batches.get(key);
     if (shared) return shared;
-    const generation = this.generations.get(roomId) ?? 0;
     const read = this.store.messagesAfter(roomId, afterOffset, limit);
     this.batches.set(key, read);
     read.then(
-      (messages) =>
-        messages.length === limit && this.batches.get(key) === read && (this.generations.get(roomId) ?? 0) === generation
-          ? this.keep(key, estimatedBytes(messages))
-          : this.forget(key, read),
+      // Not kept once forgetRoom dropped it while in flight: it may hold erased text.
+      (messages) => (messages.length === limit && this.batches.get(key) === read ? this.keep(key, estimatedBytes(messages)) : this.forget(key, read)),
       () => this.forget(key, read),
     );
     return read;
@@ -57,7 +52,6 @@ export class SharedReads {
    * kept or being read of it, so that no later catch-up is served text the store erased.
    */
   forgetRoom(roomId: number): void {
-    this.generations.set(roomId, (this.generations.get(roomId) ?? 0) + 1);
     const prefix = `${roomId}:`;
     for (const key of [...this.batches.keys()]) {
       if (!key.startsWith(prefix)) continue;
