@@ -57,7 +57,12 @@ export class RoomTimeline {
     if (this.oldestLoaded === undefined || event.offset < this.oldestLoaded) this.oldestLoaded = event.offset;
     this.applied.set(event.offset, event);
     if (event.kind === 'message') {
-      if (this.messages.has(event.offset)) return;
+      // A tombstone: the server erased this message's text; it shows as deleted, here too if it was shown before.
+      if (event.redacted) this.erase(event.offset);
+      if (this.messages.has(event.offset)) {
+        if (event.redacted) this.render(event.offset);
+        return;
+      }
       this.messages.set(event.offset, { author: event.author, text: event.text, createdAt: event.createdAt });
       if (!this.list.at(event.offset)) {
         if (pending) this.list.place(pending, event.offset);
@@ -66,16 +71,33 @@ export class RoomTimeline {
       this.render(event.offset);
       return;
     }
-    if (event.target === undefined) return;
+    // An erased edit or reaction (its message was deleted, or a newer edit replaced it) changes nothing.
+    if (event.target === undefined || event.redacted) return;
     if (event.kind === 'edit') {
       const previous = this.edits.get(event.target);
       if (!previous || previous.offset < event.offset) this.edits.set(event.target, { offset: event.offset, text: event.text });
     } else if (event.kind === 'delete') {
-      this.deleted.add(event.target);
+      this.erase(event.target);
     } else if (!this.reactions.apply(event)) {
       return;
     }
     this.render(event.target);
+  }
+
+  /**
+   * The message at `target` is deleted: its text, its edits' and its reactions' are
+   * forgotten here too, as the server erased them, so neither this page nor the snapshot it
+   * keeps (./page-snapshot.ts) holds them any longer.
+   */
+  private erase(target: number): void {
+    this.deleted.add(target);
+    this.edits.delete(target);
+    const message = this.messages.get(target);
+    if (message) this.messages.set(target, { ...message, text: '' });
+    for (const [offset, event] of this.applied) {
+      const changes = event.kind === 'message' ? offset === target : event.kind !== 'delete' && event.target === target;
+      if (changes && event.text !== '') this.applied.set(offset, { ...event, text: '' });
+    }
   }
 
   /** The newest `limit` events applied at or below `upTo`, oldest first. */

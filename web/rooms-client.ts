@@ -352,7 +352,7 @@ export class RoomsClient {
     if (!room?.progress?.take(event.offset)) return; // not followed, or a replay already shown
     room.timeline.apply(event, this.writer.pendingItem(event.clientId));
     const news = room.received(event, this.me);
-    if (news.unread && (news.mention || room.summary.kind === 'direct')) {
+    if (news.unread && !event.redacted && (news.mention || room.summary.kind === 'direct')) {
       this.attention.called({ event, mention: news.mention, place: room.summary.kind === 'public' ? `# ${room.label(this.me)}` : room.label(this.me) });
     }
     if (event.kind === 'message') this.typingLine.spoke(event.roomId, event.author);

@@ -14,7 +14,7 @@ import {
   unmuteSchema,
 } from '../events/moderation/commands.js';
 import type { Logger } from '../log.js';
-import type { Actor, Moderation } from '../moderation/moderation.js';
+import { OPERATOR_ID_PREFIX, type Actor, type Moderation } from '../moderation/moderation.js';
 import type { DeploymentStatistics } from '../operations/deployment-stats.js';
 import { ErrorCode, type Ack } from '../shared/errors.js';
 
@@ -107,7 +107,7 @@ export function createAdminApi(options: AdminApiOptions): (request: IncomingMess
     }
     const route = routes[`${request.method ?? ''} ${path}`];
     if (!route) return json(response, 404, { error: 'no such admin endpoint' });
-    const actor: Actor = { id: `token:${createHash('sha256').update(given).digest('hex').slice(0, 8)}`, name: 'admin API', rank: 'operator' };
+    const actor: Actor = { id: `${OPERATOR_ID_PREFIX}${createHash('sha256').update(given).digest('hex').slice(0, 8)}`, name: 'admin API', rank: 'operator' };
     const query = new URL(request.url ?? '/', 'http://admin').searchParams;
     readJson(request)
       .then((body) => route(actor, body, query))

@@ -55,7 +55,9 @@ export class Appends {
       storeWriteSeconds.observe((performance.now() - startedAt) / 1000);
       // Before the acknowledgement, and again on a retry (recording is idempotent): a message
       // acknowledged is a mention stored, even if the server died between the two writes.
-      const named = message.kind === 'message' ? mentionedNames(message.text) : [];
+      // The draft's text, not the stored one: a retry finds its message as it reads now,
+      // edited perhaps, and edits mention nobody anew.
+      const named = message.kind === 'message' ? mentionedNames(draft.text) : [];
       if (named.length > 0) await this.inFlight.track(this.store.recordMentions(message.roomId, message.offset, named, message.authorId));
       if (!duplicate) messagesStored.inc();
       if (duplicate) this.delivery.announceHead(message.roomId, message.offset);

@@ -86,6 +86,8 @@ export class Delivery {
     let feed = this.feeds.get(roomId);
     if (!feed) {
       const targets = this.wires.map((wire) => ({ wire, key: wire.key(roomId) }));
+      // A new feed did not see the deletions and edits stored since reads of the room were kept.
+      this.reads.forgetRoom(roomId);
       const opened = new RoomFeed(
         roomId,
         this.store,
@@ -93,6 +95,8 @@ export class Delivery {
           for (const { wire, key } of targets) this.liveWriter.write(wire, key, messages);
         },
         this.log,
+        undefined,
+        () => this.reads.forgetRoom(roomId),
       );
       opened.ready.catch(() => {
         if (this.feeds.get(roomId) === opened) this.feeds.delete(roomId);

@@ -2,6 +2,7 @@ import type { Logger } from '../log.js';
 import type { MessageEnvelope } from '../shared/events.js';
 import type { Store } from '../store/store.js';
 import { RecentMessages } from './recent-messages.js';
+import { changesHistory } from './redaction.js';
 
 /** Sends messages, in offset order, to every local socket in the feed's Socket.IO rooms. */
 export type RoomEmitter = (messages: readonly MessageEnvelope[]) => void;
@@ -48,6 +49,8 @@ export class RoomFeed {
     private readonly emit: RoomEmitter,
     private readonly log: Logger,
     recentCapacity = 2048,
+    /** Told when a delivered deletion or edit changed earlier messages (reads kept elsewhere are stale). */
+    private readonly onHistoryChanged: () => void = () => undefined,
   ) {
     this.recent = new RecentMessages(recentCapacity);
     this.ready = store.roomHead(roomId).then((head) => {
@@ -128,8 +131,10 @@ export class RoomFeed {
 
   private deliver(message: MessageEnvelope): void {
     this.headOffset = message.offset;
-    this.recent.add(message);
-    this.pending.push(message);
+    // As the store holds it: a reaction that raced its message's deletion goes out erased.
+    const kept = this.recent.add(message);
+    this.pending.push(kept);
+    if (changesHistory(kept)) this.onHistoryChanged();
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       setImmediate(() => {

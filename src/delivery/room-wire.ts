@@ -6,20 +6,22 @@ import { Origins } from './origins.js';
 /** Account ids start with `a:` (see PublicUser); everything else is a guest. */
 export const userKind = (userId: string): PublicUser['kind'] => (userId.startsWith('a:') ? 'account' : 'guest');
 
-/** A stored message as the room protocol shows it. */
+/** A stored message as the room protocol shows it: a tombstone says who erased it and when. */
 export function toRoomEvent(message: MessageEnvelope): RoomEvent {
-  const authorId = message.authorId ?? '';
   return {
     roomId: message.roomId,
     offset: message.offset,
     kind: message.kind ?? 'message',
-    author: { id: authorId, name: message.author, kind: userKind(authorId) },
+    author: publicUser(message.authorId ?? null, message.author),
     text: message.text,
     createdAt: message.createdAt,
     ...(message.target !== undefined && message.target !== null ? { target: message.target } : {}),
     ...(message.clientId !== undefined && message.clientId !== null ? { clientId: message.clientId } : {}),
+    ...(message.redacted ? { redacted: { by: publicUser(message.redacted.byId, message.redacted.by), at: message.redacted.at } } : {}),
   };
 }
+
+const publicUser = (userId: string | null, name: string): PublicUser => ({ id: userId ?? '', name, kind: userKind(userId ?? '') });
 
 /** The room protocol's wire, with the table of the sockets it leaves out. */
 export interface RoomWire extends Wire {

@@ -16,10 +16,11 @@ const estimatedBytes = (messages: readonly MessageEnvelope[]): number =>
  * the history in memory yet) share one read, and with it the same envelopes, so the
  * CatchUpWriter frames each message once for all of them.
  *
- * History is append-only, so a full batch (`limit` messages) read once is the answer
- * for ever and is kept, the oldest dropped first beyond `capacityBytes` (estimated). A
- * short batch is shared only while its read is in flight: later callers may know of
- * newer offsets, and must read again rather than see the same short answer.
+ * Offsets are append-only, so a full batch (`limit` messages) read once is the answer
+ * until a deletion or edit changes one of its messages (`forgetRoom`), and is kept until
+ * then, the oldest dropped first beyond `capacityBytes` (estimated). A short batch is
+ * shared only while its read is in flight: later callers may know of newer offsets, and
+ * must read again rather than see the same short answer.
  */
 export class SharedReads {
   private readonly batches = new Map<string, Promise<readonly MessageEnvelope[]>>();
@@ -39,10 +40,28 @@ export class SharedReads {
     const read = this.store.messagesAfter(roomId, afterOffset, limit);
     this.batches.set(key, read);
     read.then(
-      (messages) => (messages.length === limit ? this.keep(key, estimatedBytes(messages)) : this.forget(key, read)),
+      // Not kept once forgetRoom dropped it while in flight: it may hold erased text.
+      (messages) => (messages.length === limit && this.batches.get(key) === read ? this.keep(key, estimatedBytes(messages)) : this.forget(key, read)),
       () => this.forget(key, read),
     );
     return read;
+  }
+
+  /**
+   * A deletion or edit of the room was stored (or may have been, unseen): drops what is
+   * kept or being read of it, so that no later catch-up is served text the store erased.
+   */
+  forgetRoom(roomId: number): void {
+    const prefix = `${roomId}:`;
+    for (const key of [...this.batches.keys()]) {
+      if (!key.startsWith(prefix)) continue;
+      this.batches.delete(key);
+      const bytes = this.sizes.get(key);
+      if (bytes !== undefined) {
+        this.sizes.delete(key);
+        this.keptBytes -= bytes;
+      }
+    }
   }
 
   private keep(key: string, bytes: number): void {

@@ -4,12 +4,13 @@ import type { Wire } from './wire.js';
 /**
  * The tutorial's wire format: `chat message` (text, serverOffset), to the sockets that
  * speak the tutorial's protocol, the sender included. Edits and deletions are not sent
- * (the tutorial's page would show them as messages); their offsets are skipped, so
+ * (the tutorial's page would show them as messages), and neither is a deleted message,
+ * which the tutorial's page could not take back: their offsets are skipped, so
  * `serverOffset` still only grows.
  */
 export const tutorialWire: Wire = {
   key: tutorialRoom,
-  event: (message) => (isMessage(message.kind) ? ['chat message', message.text, message.offset] : undefined),
+  event: (message) => (isMessage(message.kind) && !message.redacted ? ['chat message', message.text, message.offset] : undefined),
   except: () => EVERYONE,
 };
 

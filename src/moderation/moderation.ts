@@ -20,6 +20,9 @@ export interface Actor {
   readonly rank: Rank;
 }
 
+/** The ids the operator acts under on the HTTP admin API start with this; no user id does (`a:`, `g:`). */
+export const OPERATOR_ID_PREFIX = 'token:';
+
 /** What each action needs of its actor. */
 const NEEDS = {
   kick: 'moderator',
@@ -148,7 +151,7 @@ export class Moderation {
   }
 
   async unban(actor: Actor, command: UnbanCommand): Promise<Ack<null>> {
-    const refused = await this.refuse(actor, 'unban');
+    const refused = await this.refuse(actor, 'unban', command.userId);
     if (refused) return refused;
     const lifted = await this.options.store.lift('ban', command.userId, null, this.audit(actor, 'unban', command.userId, null, ''));
     if (!lifted) return fail(ErrorCode.UNKNOWN_USER, 'that user is not banned');
@@ -167,8 +170,9 @@ export class Moderation {
     return ok(restriction);
   }
 
+  /** Lifts a mute: like muting, only of someone the actor outranks (so never oneself). */
   async unmute(actor: Actor, command: UnmuteCommand): Promise<Ack<null>> {
-    const refused = await this.refuse(actor, 'unmute');
+    const refused = await this.refuse(actor, 'unmute', command.userId);
     if (refused) return refused;
     const audit = this.audit(actor, 'unmute', command.userId, command.roomId, '');
     if (!(await this.options.store.lift('mute', command.userId, command.roomId, audit))) {
@@ -208,13 +212,21 @@ export class Moderation {
     return ok(null);
   }
 
-  /** Deletes anyone's message in a public room: a deletion event of the room, ordered like the author's own. */
+  /**
+   * Deletes a message in a public room, one's own or that of someone the actor outranks
+   * (a moderator never an admin's, announcements included): a deletion event of the room,
+   * ordered like the author's own, which erases the message (see Store.appendMessage).
+   */
   async deleteMessage(actor: Actor, command: DeleteCommand): Promise<Ack<SentMessage>> {
     const { store, appends } = this.options;
     const refused = (await this.refuse(actor, 'delete')) ?? (await this.publicRoom(command.roomId));
     if (refused) return refused;
     const message = await store.liveMessage(command.roomId, command.target);
     if (!message) return fail(ErrorCode.UNKNOWN_MESSAGE, `no message at offset ${command.target}, or it was deleted`);
+    if (message.authorId !== actor.id) {
+      const rank = await this.authorRank(message.authorId);
+      if (!outranks(actor.rank, rank)) return fail(ErrorCode.FORBIDDEN, `a ${actor.rank} cannot delete a message of a ${rank}`);
+    }
     const sent = await appends.append({
       roomId: command.roomId,
       kind: 'delete',
@@ -290,6 +302,13 @@ export class Moderation {
     const rank = await this.options.roles.of(target);
     if (!outranks(actor.rank, rank)) return fail(ErrorCode.FORBIDDEN, `a ${actor.rank} cannot ${action} a ${rank}`);
     return undefined;
+  }
+
+  /** The rank of a message's author now: the operator wrote what the HTTP admin API posted (`token:…`). */
+  private async authorRank(authorId: string | null): Promise<Rank> {
+    if (authorId === null) return 'member';
+    if (authorId.startsWith(OPERATOR_ID_PREFIX)) return 'operator';
+    return this.options.roles.of(authorId);
   }
 
   private async publicRoom(roomId: number): Promise<Ack<never> | undefined> {

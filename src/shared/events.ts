@@ -84,6 +84,13 @@ export interface RoomEvent {
   readonly createdAt: number;
   /** The sender's id for this event (`clientId` of message:send), so its tab can match it. */
   readonly clientId?: string;
+  /**
+   * Present on a tombstone: the event's text was erased (and `text` is empty). A message,
+   * or an edit or reaction of it, whose message was deleted: `by` deleted it, at `at`. An
+   * edit that a newer edit of the same message replaced: `by` wrote the newer one. Show
+   * a deleted message as deleted; a tombstone edit or reaction changes nothing.
+   */
+  readonly redacted?: { readonly by: PublicUser; readonly at: number };
 }
 
 /** One page of `search:messages`. */
@@ -296,6 +303,8 @@ export interface MessageEnvelope {
   readonly authorId?: string | null;
   /** The sender's `clientId` (room protocol). */
   readonly clientId?: string | null;
+  /** Set on a tombstone, whose `text` is empty: who erased it, and when (see RoomEvent.redacted). */
+  readonly redacted?: { readonly by: string; readonly byId: string | null; readonly at: number } | null;
   /**
    * The socket that sent it through the room protocol: it has its acknowledgement, so the
    * live broadcast leaves it out (`except`). Not stored: catch-up reads lack it.

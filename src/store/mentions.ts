@@ -12,7 +12,8 @@ export interface MentionStore {
   /**
    * Records that message `offset` of `roomId` mentions each member of the room whose name,
    * in lower case, is in `names` (the author excepted). Idempotent: a retried message records
-   * nothing twice. Resolves with the user ids recorded as mentioned.
+   * nothing twice, and nothing at all once the message was deleted. Resolves with the user
+   * ids recorded as mentioned.
    */
   recordMentions(roomId: number, offset: number, names: readonly string[], authorId: string | null): Promise<string[]>;
   /**

@@ -10,7 +10,7 @@ import type { RoomStore } from './rooms.js';
 import type { SearchStore } from './search.js';
 import type { EventKind, StoredMessage } from './stored-message.js';
 
-export type { EventKind, StoredMessage } from './stored-message.js';
+export type { EventKind, Redaction, StoredMessage } from './stored-message.js';
 
 /** A room's id and unique name. `general` always exists: it is the tutorial's room. */
 export interface Room {
@@ -56,6 +56,12 @@ export interface Store extends RoomStore, AccountStore, ModerationStore, SearchS
    * `UnknownRoomError` when the room does not exist, and with `UnstorableDraftError` when
    * this draft's own data cannot be stored; a draft that fails on its own never fails the
    * other appends of its batch.
+   *
+   * Redaction, in the same transaction: a `delete` erases the text of its target, of the
+   * target's edits and reactions (each becomes a tombstone, see Redaction) and the
+   * target's mentions; an `edit` rewrites its target's text and erases the text of the
+   * target's earlier edits; an edit or reaction stored after its target was deleted is
+   * erased as it is stored. Every read then serves what the history reads now.
    */
   appendMessage(draft: MessageDraft): Promise<AppendResult>;
   /** Up to `limit` messages of a room with offset > `afterOffset`, in offset order. */

@@ -7,6 +7,20 @@
  */
 export type EventKind = 'message' | 'edit' | 'delete' | 'react' | 'unreact';
 
+/**
+ * Whose change erased an event's text, and when: the deletion of a message (which erases the
+ * message, its edits and its reactions), or, for an edit, the newer edit of the same
+ * message that replaced it. The event stays at its offset as a tombstone with empty text.
+ */
+export interface Redaction {
+  /** The name of whoever deleted (or edited again), as their event was stored. */
+  readonly by: string;
+  /** Their user id; null for rows older than user ids. */
+  readonly byId: string | null;
+  /** Milliseconds since the epoch: when the deleting (or replacing) event was stored. */
+  readonly at: number;
+}
+
 /** A message as stored: its offset is its position in its room's history. */
 export interface StoredMessage {
   readonly roomId: number;
@@ -24,4 +38,10 @@ export interface StoredMessage {
   readonly authorId: string | null;
   /** The sender's `clientId` (room protocol), so its tabs can match the event. */
   readonly clientId: string | null;
+  /**
+   * Set when the text was erased (see Redaction): `text` is then empty. A message's text is
+   * always what it reads now: an edit rewrites it, so no read serves an earlier text.
+   * Absent on events just stored (nothing has erased them yet).
+   */
+  readonly redacted?: Redaction | null;
 }

@@ -61,6 +61,21 @@ describe('SharedReads: catch-up reads shared among clients', () => {
     );
   });
 
+  test('a deletion forgets what is kept and being read of its room: no later reader gets the erased text', async () => {
+    const reads = new SharedReads(store);
+    const kept = await reads.after(general, 0, 3);
+    assert.equal(kept[0]?.text, 'message 0');
+    const inFlight = reads.after(general, 3, 3);
+    await store.appendMessage({ roomId: general, author: 'ann', text: '', kind: 'delete', target: 1, idempotencyKey: null });
+    reads.forgetRoom(general);
+    await inFlight;
+    const again = await reads.after(general, 0, 3);
+    assert.notEqual(again, kept);
+    assert.equal(again[0]?.text, '');
+    assert.ok(again[0]?.redacted, 'read again: the tombstone');
+    assert.notEqual(await reads.after(general, 3, 3), await inFlight, 'a read begun before is not kept');
+  });
+
   test('beyond its capacity the oldest batches are read again', async () => {
     // Room for two batches of two short messages (about 300 estimated bytes each), not three.
     const reads = new SharedReads(store, 1500);

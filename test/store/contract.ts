@@ -14,6 +14,7 @@ import { moderationContract } from './moderation-contract.js';
 import { roomsContract } from './rooms-contract.js';
 import { searchContract } from './search-contract.js';
 import { mentionsContract } from './mentions-contract.js';
+import { redactionContract } from './redaction-contract.js';
 import type { HarnessFactory, StoreHarness } from './harness.js';
 
 interface Context {
@@ -355,4 +356,5 @@ export function storeContract(name: string, factory: HarnessFactory, skip: strin
   moderationContract(name, factory, skip);
   searchContract(name, factory, skip);
   mentionsContract(name, factory, skip);
+  redactionContract(name, factory, skip);
 }

@@ -24,6 +24,13 @@ export interface StoreHarness {
    * Store knows nothing of), so that one draft of a batch fails inside the transaction.
    */
   refuseText(text: string): Promise<void>;
+  /**
+   * The tables whose rows hold `text` anywhere, read straight from the database (not
+   * through a Store): `messages`, and the full-text index `message_search`.
+   */
+  tablesHolding(text: string): Promise<string[]>;
+  /** How many mention rows the database holds for message `offset` of `roomId`. */
+  mentionRows(roomId: number, offset: number): Promise<number>;
   /** Removes the database. */
   dispose(): Promise<void>;
 }
@@ -56,6 +63,26 @@ export const sqliteHarness: HarnessFactory = async () => {
         // RAISE(ABORT) fails the INSERT with SQLITE_CONSTRAINT_TRIGGER, as a CHECK would.
         db.exec(`CREATE TRIGGER refuse_text BEFORE INSERT ON messages WHEN NEW.content = ${sqliteLiteral(text)}
                  BEGIN SELECT RAISE(ABORT, 'refused by the test'); END`);
+      } finally {
+        db.close();
+      }
+    },
+    tablesHolding: async (text) => {
+      const db = new Database(file, { readonly: true, timeout: 5000 });
+      try {
+        const holds = (sql: string): boolean => (db.prepare<[string], { n: number }>(sql).get(text)?.n ?? 0) > 0;
+        return [
+          ...(holds('SELECT count(*) AS n FROM messages WHERE instr(content, ?) > 0') ? ['messages'] : []),
+          ...(holds('SELECT count(*) AS n FROM message_search WHERE instr(text, ?) > 0') ? ['message_search'] : []),
+        ];
+      } finally {
+        db.close();
+      }
+    },
+    mentionRows: async (roomId, offset) => {
+      const db = new Database(file, { readonly: true, timeout: 5000 });
+      try {
+        return db.prepare<[number, number], { n: number }>('SELECT count(*) AS n FROM mentions WHERE room_id = ? AND seq = ?').get(roomId, offset)?.n ?? 0;
       } finally {
         db.close();
       }
@@ -105,6 +132,8 @@ export const sqliteSharedWriterHarness: HarnessFactory = async () => {
     open: () => createStore(base.databaseUrl, { writeChannel: channel() }),
     addRoom: base.addRoom,
     refuseText: base.refuseText,
+    tablesHolding: base.tablesHolding,
+    mentionRows: base.mentionRows,
     dispose: async () => {
       await writer.close();
       await base.dispose();
@@ -205,6 +234,18 @@ export const postgresHarness: HarnessFactory = async () => {
     },
     refuseText: async (text) => {
       await admin.query(`ALTER TABLE ${quoted}.messages ADD CONSTRAINT refuse_text CHECK (content <> ${pg.escapeLiteral(text)})`);
+    },
+    tablesHolding: async (text) => {
+      const holding: string[] = [];
+      for (const [table, column] of [['messages', 'content'], ['message_search', 'text']] as const) {
+        const { rows } = await admin.query<{ n: string }>(`SELECT count(*) AS n FROM ${quoted}.${table} WHERE strpos(${column}, $1) > 0`, [text]);
+        if (Number(rows[0]?.n) > 0) holding.push(table);
+      }
+      return holding;
+    },
+    mentionRows: async (roomId, offset) => {
+      const { rows } = await admin.query<{ n: string }>(`SELECT count(*) AS n FROM ${quoted}.mentions WHERE room_id = $1 AND seq = $2`, [roomId, offset]);
+      return Number(rows[0]?.n);
     },
     dispose: async () => {
       try {

@@ -13,9 +13,14 @@ export interface MessageRow {
   target: string | null;
   author_id: string | null;
   client_id: string | null;
+  /** Set on tombstones (migration 12); absent where a row is built from `parley_append`'s reply. */
+  redacted_at?: string | null;
+  redacted_by?: string | null;
+  redacted_by_id?: string | null;
 }
 
-export const MESSAGE_COLUMNS = 'room_id, seq, idempotency_key, author, content, created_at, kind, target, author_id, client_id';
+export const MESSAGE_COLUMNS =
+  'room_id, seq, idempotency_key, author, content, created_at, kind, target, author_id, client_id, redacted_at, redacted_by, redacted_by_id';
 
 export const toMessage = (row: MessageRow): StoredMessage => ({
   roomId: row.room_id,
@@ -27,6 +32,10 @@ export const toMessage = (row: MessageRow): StoredMessage => ({
   target: row.target === null ? null : Number(row.target),
   authorId: row.author_id,
   clientId: row.client_id,
+  // Absent, not null, on a live message: reads and fresh appends of one message compare equal.
+  ...(row.redacted_at === undefined || row.redacted_at === null
+    ? {}
+    : { redacted: { at: Number(row.redacted_at), by: row.redacted_by ?? '', byId: row.redacted_by_id ?? null } }),
 });
 
 /** A row of `parley_append` (see ./append-function.ts); the other columns are set for outcome 2 only. */

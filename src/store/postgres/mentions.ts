@@ -8,6 +8,8 @@ const NAME_KEY = '(lower(user_name) COLLATE "C")';
 export const RECORD_MENTIONS_SQL = `INSERT INTO mentions (user_id, room_id, seq)
        SELECT user_id, $1, $2 FROM room_members
         WHERE room_id = $1 AND ${NAME_KEY} = ANY($3::text[]) AND user_id IS DISTINCT FROM $4
+         -- a retry of a message deleted since records nothing: its mentions went with it
+         AND NOT EXISTS (SELECT 1 FROM messages WHERE room_id = $1 AND seq = $2 AND redacted_at IS NOT NULL)
        ON CONFLICT DO NOTHING
        RETURNING user_id`;
 

@@ -7,6 +7,8 @@ export const RECORD_MENTIONS_SQL = `INSERT OR IGNORE INTO mentions (user_id, roo
   SELECT user_id, @room, @seq FROM room_members
    WHERE room_id = @room AND name_fold IN (SELECT value FROM json_each(@names))
      AND user_id IS NOT @author
+     -- a retry of a message deleted since records nothing: its mentions went with it
+     AND NOT EXISTS (SELECT 1 FROM messages WHERE room_id = @room AND seq = @seq AND redacted_at IS NOT NULL)
   RETURNING user_id`;
 
 /** Up to @limit members of @room whose folded name is in [@lo, @hi), by name; exported for plan tests. */

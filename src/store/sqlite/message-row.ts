@@ -11,10 +11,14 @@ export interface MessageRow {
   target: number | null;
   author_id: string | null;
   client_id: string | null;
+  /** Set on tombstones (migration 10); absent from reads that serve only live messages (search). */
+  redacted_at?: number | null;
+  redacted_by?: string | null;
+  redacted_by_id?: string | null;
 }
 
 /** The columns every message read selects, in `MessageRow`'s shape. */
-export const MESSAGE_COLUMNS = 'room_id, seq, author, content, created_at, kind, target, author_id, client_id';
+export const MESSAGE_COLUMNS = 'room_id, seq, author, content, created_at, kind, target, author_id, client_id, redacted_at, redacted_by, redacted_by_id';
 
 export const toMessage = (row: MessageRow): StoredMessage => ({
   roomId: row.room_id,
@@ -26,4 +30,8 @@ export const toMessage = (row: MessageRow): StoredMessage => ({
   target: row.target,
   authorId: row.author_id,
   clientId: row.client_id,
+  // Absent, not null, on a live message: reads and fresh appends of one message compare equal.
+  ...(row.redacted_at === undefined || row.redacted_at === null
+    ? {}
+    : { redacted: { at: row.redacted_at, by: row.redacted_by ?? '', byId: row.redacted_by_id ?? null } }),
 });

@@ -235,6 +235,83 @@ export const migrations: readonly Migration[] = [
     `,
   },
   {
+    version: 10,
+    name: 'redaction: a deletion erases the text of its message, edits and reactions, and its mentions',
+    sql: `
+      -- set on a tombstone: whose event erased its text (a deletion, or the edit that replaced this one), and when
+      ALTER TABLE messages ADD COLUMN redacted_at INTEGER;
+      ALTER TABLE messages ADD COLUMN redacted_by TEXT;
+      ALTER TABLE messages ADD COLUMN redacted_by_id TEXT;
+      -- a deletion finds its message's mentions by message, not by user
+      CREATE INDEX mentions_message ON mentions (room_id, seq);
+      -- the history stored so far, as the triggers below would have left it. Each step reads
+      -- the table once and changes rows by key: a correlated subquery per deletion, or an OR
+      -- in the join, would walk a room's whole history for each one (minutes at 200,000).
+      -- First, the first deletion of each message erases it, its edits and its reactions...
+      CREATE TEMP TABLE first_deletions AS
+        SELECT room_id, target, created_at AS at, author AS by_name, author_id AS by_id
+          FROM (SELECT room_id, target, created_at, author, author_id,
+                       row_number() OVER (PARTITION BY room_id, target ORDER BY seq) AS n
+                  FROM messages WHERE kind = 'delete')
+         WHERE n = 1;
+      UPDATE messages SET content = '', redacted_at = d.at, redacted_by = d.by_name, redacted_by_id = d.by_id
+        FROM first_deletions AS d
+       WHERE messages.room_id = d.room_id AND messages.seq = d.target AND messages.kind = 'message';
+      UPDATE messages SET content = '', redacted_at = c.at, redacted_by = c.by_name, redacted_by_id = c.by_id
+        FROM (SELECT e.room_id, e.seq, d.at, d.by_name, d.by_id
+                FROM first_deletions AS d JOIN messages AS e ON e.room_id = d.room_id AND e.target = d.target) AS c
+       WHERE messages.room_id = c.room_id AND messages.seq = c.seq AND messages.kind IN ('edit', 'react', 'unreact');
+      DROP TABLE first_deletions;
+      -- ...then each live message reads as its latest edit, and an edit the next one replaced is erased
+      UPDATE messages SET content = l.content
+        FROM (SELECT e.room_id, e.target, e.content
+                FROM (SELECT room_id, max(seq) AS seq FROM messages WHERE kind = 'edit' AND redacted_at IS NULL GROUP BY room_id, target) AS latest
+                JOIN messages AS e ON e.room_id = latest.room_id AND e.seq = latest.seq) AS l
+       WHERE messages.room_id = l.room_id AND messages.seq = l.target AND messages.kind = 'message' AND messages.redacted_at IS NULL;
+      UPDATE messages SET content = '', redacted_at = n.at, redacted_by = n.by_name, redacted_by_id = n.by_id
+        FROM (SELECT room_id, seq, lead(seq) OVER w AS next, lead(created_at) OVER w AS at, lead(author) OVER w AS by_name, lead(author_id) OVER w AS by_id
+                FROM messages WHERE kind = 'edit' AND redacted_at IS NULL
+              WINDOW w AS (PARTITION BY room_id, target ORDER BY seq)) AS n
+       WHERE n.next IS NOT NULL AND messages.room_id = n.room_id AND messages.seq = n.seq;
+      DELETE FROM mentions
+       WHERE EXISTS (SELECT 1 FROM messages m WHERE m.room_id = mentions.room_id AND m.seq = mentions.seq AND m.redacted_at IS NOT NULL);
+      -- a row deleted from the search index takes its words out of the index at once, rather
+      -- than leaving them in older segments behind a delete marker until a merge; 'optimize'
+      -- merges the segments once, so the words of messages deleted before this are gone too
+      INSERT INTO message_search (message_search, rank) VALUES ('secure-delete', 1);
+      INSERT INTO message_search (message_search) VALUES ('optimize');
+      -- from now on, in the transaction that stores the deletion or the edit:
+      CREATE TRIGGER messages_redact_delete AFTER INSERT ON messages WHEN NEW.kind = 'delete'
+      BEGIN
+        UPDATE messages SET content = '', redacted_at = NEW.created_at, redacted_by = NEW.author, redacted_by_id = NEW.author_id
+         WHERE room_id = NEW.room_id AND seq = NEW.target AND kind = 'message' AND redacted_at IS NULL;
+        -- by seq from a subquery that only messages_target covers: a plain UPDATE ... WHERE target = ?
+        -- (or one that filters kind in the subquery) walks the room's whole history instead
+        UPDATE messages SET content = '', redacted_at = NEW.created_at, redacted_by = NEW.author, redacted_by_id = NEW.author_id
+         WHERE room_id = NEW.room_id AND kind IN ('edit', 'react', 'unreact') AND redacted_at IS NULL
+           AND seq IN (SELECT seq FROM messages WHERE room_id = NEW.room_id AND target = NEW.target);
+        DELETE FROM mentions WHERE room_id = NEW.room_id AND seq = NEW.target;
+      END;
+      CREATE TRIGGER messages_redact_edit AFTER INSERT ON messages WHEN NEW.kind = 'edit'
+      BEGIN
+        UPDATE messages SET content = NEW.content
+         WHERE room_id = NEW.room_id AND seq = NEW.target AND kind = 'message' AND redacted_at IS NULL;
+        UPDATE messages SET content = '', redacted_at = NEW.created_at, redacted_by = NEW.author, redacted_by_id = NEW.author_id
+         WHERE room_id = NEW.room_id AND kind = 'edit' AND seq < NEW.seq AND redacted_at IS NULL
+           AND seq IN (SELECT seq FROM messages WHERE room_id = NEW.room_id AND target = NEW.target);
+      END;
+      -- an edit or reaction that raced its message's deletion (both passed their checks) is erased as it lands
+      CREATE TRIGGER messages_redact_late AFTER INSERT ON messages WHEN NEW.kind IN ('edit', 'react', 'unreact')
+      BEGIN
+        UPDATE messages
+           SET content = '', redacted_at = t.at, redacted_by = t.by_name, redacted_by_id = t.by_id
+          FROM (SELECT redacted_at AS at, redacted_by AS by_name, redacted_by_id AS by_id FROM messages
+                 WHERE room_id = NEW.room_id AND seq = NEW.target AND redacted_at IS NOT NULL) AS t
+         WHERE room_id = NEW.room_id AND seq = NEW.seq;
+      END;
+    `,
+  },
+  {
     version: 12,
     name: 'bounded queries: change probes, member names and direct-room search each read an index range',
     sql: `
@@ -250,6 +327,8 @@ export const migrations: readonly Migration[] = [
       -- (r<id>), so a search reads only the rooms its caller may read: public rooms from
       -- message_search, the caller's direct rooms from direct_search
       CREATE VIRTUAL TABLE direct_search USING fts5 (text, room, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3');
+      -- as message_search (migration 10): a deleted message's words leave the index at once
+      INSERT INTO direct_search (direct_search, rank) VALUES ('secure-delete', 1);
       INSERT INTO direct_search (rowid, text, room)
         SELECT f.rowid, f.text, 'r' || s.room_id
           FROM message_search f JOIN search_rows s ON s.id = -f.rowid JOIN rooms r ON r.id = s.room_id
