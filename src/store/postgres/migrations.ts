@@ -260,6 +260,17 @@ export const migrations: readonly Migration[] = [
     name: 'parley_append looks up each key by the index, so an append does not read the room',
     sql: APPEND_FUNCTION_KEY_BY_KEY,
   },
+  {
+    version: 13,
+    name: 'history epoch: which history the offsets belong to, changed by a restore (./history-epoch.ts)',
+    sql: `
+      CREATE TABLE history_epoch (
+        id     boolean PRIMARY KEY DEFAULT true CHECK (id),
+        epoch  text    NOT NULL,
+        anchor oid     NOT NULL
+      );
+    `,
+  },
 ];
 
 /**

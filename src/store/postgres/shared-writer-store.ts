@@ -17,15 +17,17 @@ export class SharedWriterPostgresStore extends PostgresStore {
 
   private constructor(
     pool: pg.Pool,
+    epoch: string,
     private readonly channel: WriteChannel,
   ) {
-    super(pool);
+    super(pool, epoch);
     this.writer = new WriterClient(channel);
   }
 
   /** Connects this worker's pool (the writer applied the migrations before it started). */
   static async openShared(connectionString: string, channel: WriteChannel, report?: (note: string) => void): Promise<SharedWriterPostgresStore> {
-    return new SharedWriterPostgresStore(await PostgresStore.connect(connectionString, report ?? (() => undefined)), channel);
+    const { pool, epoch } = await PostgresStore.connect(connectionString, report ?? (() => undefined));
+    return new SharedWriterPostgresStore(pool, epoch, channel);
   }
 
   override appendMessage(draft: MessageDraft): Promise<AppendResult> {

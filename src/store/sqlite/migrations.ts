@@ -233,4 +233,15 @@ export const migrations: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 11,
+    name: 'history epoch: which history the offsets belong to, changed by a restore (./history-epoch.ts)',
+    sql: `
+      CREATE TABLE history_epoch (
+        id          INTEGER PRIMARY KEY CHECK (id = 1),
+        epoch       TEXT    NOT NULL,
+        from_backup INTEGER NOT NULL DEFAULT 0
+      );
+    `,
+  },
 ];
