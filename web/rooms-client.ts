@@ -104,7 +104,11 @@ export class RoomsClient {
       {
         get: (roomId) => this.rooms.get(roomId),
         follow: (room, after) => this.follow(room, after),
-        progressed: () => this.progressed(),
+        progressed: () => {
+          this.progressed();
+          // The snapshot keeps this tab's own messages too, once acknowledged.
+          this.scheduleSnapshot();
+        },
         me: user,
         alert: (text) => (elements.alert.textContent = text),
       },
