@@ -191,6 +191,24 @@ describe('a restored backup with open clients', () => {
     await restoreWithOpenClients(sqliteBackend(), servers, (note) => t.diagnostic(note));
   });
 
+  test('npm run new-epoch (Parley stopped) draws a new epoch that open clients are told of', async () => {
+    const backend = sqliteBackend();
+    const server = await backend.start();
+    servers.push(server);
+    const open = await openTab(server.url);
+    assert.equal(await server.stop(), 0);
+    const databaseUrl = `sqlite:${server.databaseFile}`;
+    const { stdout } = await run('npm', ['run', '--silent', 'new-epoch'], { cwd: root, env: { ...process.env, PARLEY_DATABASE_URL: databaseUrl } });
+    const drawn = /new history epoch ([0-9a-f]{16})/.exec(stdout)?.[1];
+    assert.ok(drawn, stdout);
+    assert.notEqual(drawn, open.general.epoch);
+    const again = await backend.start(server.port);
+    servers.push(again);
+    await open.tab.waitFor(() => open.resets.length === 1, 'room:reset after new-epoch', 15_000);
+    assert.equal(open.resets[0]?.epoch, drawn);
+    open.tab.close();
+  });
+
   test('PostgreSQL: pg_dump, pg_restore, and every open client reloads the room', async (t) => {
     const skip = skipUnlessAvailable('PostgreSQL', await postgresReachable());
     if (skip) return t.skip(skip);

@@ -1,4 +1,5 @@
-import type Database from 'better-sqlite3';
+import fs from 'node:fs';
+import Database from 'better-sqlite3';
 import { newHistoryEpoch } from '../history-epoch.js';
 
 /**
@@ -45,9 +46,20 @@ export function markAsBackup(db: Database.Database): void {
   if (hasTable) db.prepare('UPDATE history_epoch SET from_backup = 1').run();
 }
 
-/** `npm run new-epoch`: a new epoch now (the server must be stopped; it reads the epoch at start). */
-export function renewHistoryEpoch(db: Database.Database): string {
-  const epoch = newHistoryEpoch();
-  db.prepare('INSERT INTO history_epoch (id, epoch, from_backup) VALUES (1, ?, 0) ON CONFLICT (id) DO UPDATE SET epoch = excluded.epoch, from_backup = 0').run(epoch);
-  return epoch;
+/**
+ * `npm run new-epoch`: a new epoch for the database in `file` now (Parley stopped: it reads
+ * the epoch at start). A database from before migration 11 needs none: the migration draws one.
+ */
+export function renewSqliteEpoch(file: string): string {
+  if (!fs.existsSync(file)) throw new Error(`no SQLite database at ${file} (PARLEY_DATABASE_URL)`);
+  const db = new Database(file, { fileMustExist: true, timeout: 5000 });
+  try {
+    const hasTable = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'history_epoch'").get() !== undefined;
+    if (!hasTable) throw new Error('the database has no history epoch yet: the next start of Parley draws one');
+    const epoch = newHistoryEpoch();
+    db.prepare('INSERT INTO history_epoch (id, epoch, from_backup) VALUES (1, ?, 0) ON CONFLICT (id) DO UPDATE SET epoch = excluded.epoch, from_backup = 0').run(epoch);
+    return epoch;
+  } finally {
+    db.close();
+  }
 }
