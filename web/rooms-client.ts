@@ -124,9 +124,7 @@ export class RoomsClient {
     socket.on('room:removed', (roomId) => this.removed(roomId));
     socket.on('room:read', (summary) => {
       const room = this.rooms.get(summary.id);
-      // Another epoch: the room is reloaded (upsert); otherwise only its marker and counts move.
-      if (room?.epoch !== undefined && summary.epoch !== room.epoch) this.upsert(summary);
-      else room?.update(summary);
+      if (room) this.updateRoom(room, summary);
       this.renderSidebar();
     });
     socket.on('presence', (notice) => {
@@ -310,11 +308,8 @@ export class RoomsClient {
    */
   private upsert(summary: RoomSummary): RoomState {
     let room = this.rooms.get(summary.id);
-    if (room && room.epoch !== undefined && summary.epoch !== '' && summary.epoch !== room.epoch) return this.reload(room, summary);
-    if (room) {
-      room.epoch ??= summary.epoch === '' ? undefined : summary.epoch;
-      room.update(summary);
-    } else {
+    if (room) room = this.updateRoom(room, summary);
+    else {
       const list = new MessageList(document.createElement('ol'), this.elements.scroller);
       list.onUnseen = (count) => {
         if (this.activeId === summary.id) this.showJump(count);
@@ -331,6 +326,19 @@ export class RoomsClient {
     }
     if (summary.member && !room.progress) void this.follow(room);
     this.renderSidebar();
+    return room;
+  }
+
+  /**
+   * A newer summary of a room this tab knows: its marker and counts move; of another history
+   * epoch, the room is reloaded (a summary for a state the page has replaced already is dropped).
+   * Returns the room's state now.
+   */
+  private updateRoom(room: RoomState, summary: RoomSummary): RoomState {
+    if (this.rooms.get(summary.id) !== room) return this.rooms.get(summary.id) ?? room;
+    if (room.epoch !== undefined && summary.epoch !== '' && summary.epoch !== room.epoch) return this.reload(room, summary);
+    room.epoch ??= summary.epoch === '' ? undefined : summary.epoch;
+    room.update(summary);
     return room;
   }
 
@@ -357,7 +365,7 @@ export class RoomsClient {
     this.progressed();
     const epoch = room.epoch === undefined ? {} : { epoch: room.epoch };
     room.joined = request(this.socket, 'room:join', { roomId: room.summary.id, after, ...epoch }).then(async (answer) => {
-      if (answer.ok) this.upsert(answer.data);
+      if (answer.ok) this.updateRoom(room, answer.data);
       else if (answer.error === 'EPOCH_CHANGED') await this.refreshRooms();
       else if (answer.error !== 'NO_ANSWER') {
         // A reconnect resumes a room whose join got no answer; a refusal is final.
