@@ -65,6 +65,11 @@ export class RoomOutbox {
     return { kind, roomId, clientId: newClientOffset(), text, ...(target === undefined ? {} : { target }), ...(epoch === undefined ? {} : { epoch }) };
   }
 
+  /** The requests not answered yet, in the order they go. */
+  pending(): readonly RoomRequest[] {
+    return this.queue;
+  }
+
   add(request: RoomRequest): void {
     this.queue.push(request);
     this.changed();

@@ -34,14 +34,14 @@ export class RoomWriter {
   ) {
     this.outbox = new RoomOutbox({
       send: async (req) => {
-        const room = rooms.get(req.roomId);
-        await room?.joined;
+        await rooms.get(req.roomId)?.joined;
         const answer = await sendRequest(socket, req);
         // After a reconnect the server re-follows the rooms of `auth.rooms` while requests
         // already arrive: follow again from where this tab stopped, then send once more.
+        // (Looked up again: a room whose history was replaced has a new state by now.)
+        const room = rooms.get(req.roomId);
         if (answer.ok || answer.error !== 'NOT_MEMBER' || !room?.progress) return answer;
         await rooms.follow(room, room.progress.contiguous);
-        // A room whose history was replaced meanwhile is followed anew, by a new state.
         await rooms.get(req.roomId)?.joined;
         return sendRequest(socket, req);
       },
@@ -81,6 +81,21 @@ export class RoomWriter {
   /** The history epoch the offsets this tab shows of a room belong to. */
   private epochOf(roomId: number): string | undefined {
     return this.rooms.get(roomId)?.epoch;
+  }
+
+  /**
+   * The room's state was replaced (its history epoch changed, rooms-client.ts): the messages
+   * still waiting to be sent there move to its new log, where their acknowledgement places them.
+   */
+  moved(roomId: number): void {
+    const timeline = this.rooms.get(roomId)?.timeline;
+    if (!timeline) return;
+    for (const req of this.outbox.pending()) {
+      const item = this.pendingItems.get(req.clientId);
+      if (req.roomId !== roomId || req.kind !== 'message' || !item) continue;
+      item.remove();
+      this.pendingItems.set(req.clientId, timeline.addPending(req.text));
+    }
   }
 
   /** The pending item of this tab's message `clientId`, when its event comes back (a replay). */

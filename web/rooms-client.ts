@@ -349,6 +349,7 @@ export class RoomsClient {
     old.timeline.list.list.remove();
     this.rooms.delete(roomId);
     const room = this.upsert(summary);
+    this.writer.moved(roomId);
     if (this.activeId === roomId) this.open(roomId);
     this.progressed();
     return room;

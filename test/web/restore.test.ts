@@ -55,6 +55,9 @@ describe('a backup restored while pages are open', () => {
     await ola.page.reload();
     await ola.waitForStatus('offline');
     await ola.waitForMessages('the snapshot shows the old history', (messages) => texts(messages).includes('lost two'));
+    // Bo writes meanwhile: his message waits, pending, in the log of the old history.
+    await bo.send('written during the restore');
+    await bo.page.waitForSelector('li.message[data-state="pending"]:has-text("written during the restore")', TIMEOUT);
     for (const suffix of ['', '-wal', '-shm']) fs.rmSync(`${first.databaseFile}${suffix}`, { force: true });
     fs.copyFileSync(backup, first.databaseFile);
     server = await startServer({ workers: 2, databaseFile: first.databaseFile, env: { PORT: String(first.port) } });
@@ -62,23 +65,28 @@ describe('a backup restored while pages are open', () => {
 
     for (const person of [ola, bo]) {
       const shown = await person.waitForMessages(
-        'the room reloaded: the restored history, without what the restore took away',
-        (messages) => !texts(messages).some((text) => text.startsWith('lost')) && texts(messages).includes('kept two'),
+        'the room reloaded: the restored history, without what the restore took away, then the message written meanwhile',
+        (messages) =>
+          !texts(messages).some((text) => text.startsWith('lost')) &&
+          messages.some((message) => message.text === 'written during the restore' && message.state === 'delivered'),
       );
-      assert.deepEqual(texts(shown), ['kept one', 'kept two']);
+      assert.deepEqual(texts(shown), ['kept one', 'kept two', 'written during the restore']);
+      assert.equal(shown.at(-1)?.offset, 3, 'stored at the first offset the restore freed, shown to its sender and to the other page');
     }
 
-    // The next message takes offset 3 again: shown to its sender, delivered, and to the other page.
+    // The next messages carry on from there, on every page.
     await bo.send('after the restore');
     await bo.waitForDelivered(['after the restore']);
     const seen = await ola.waitForDelivered(['after the restore']);
-    assert.deepEqual(texts(seen), ['kept one', 'kept two', 'after the restore']);
-    assert.equal(seen.find((message) => message.text === 'after the restore')?.offset, 3, 'stored at the reused offset');
+    assert.deepEqual(texts(seen), ['kept one', 'kept two', 'written during the restore', 'after the restore']);
+    assert.equal(seen.at(-1)?.offset, 4);
     await ola.send('and a reply');
     await bo.waitForDelivered(['and a reply']);
     for (const person of [ola, bo]) {
       const messages = await person.messages();
-      for (const text of ['kept one', 'kept two', 'after the restore', 'and a reply']) assert.equal(countOf(messages, text), 1, `${text} once`);
+      for (const text of ['kept one', 'kept two', 'written during the restore', 'after the restore', 'and a reply']) {
+        assert.equal(countOf(messages, text), 1, `${text} once`);
+      }
       assert.deepEqual(person.problems, []);
     }
   });
