@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { after, describe, test } from 'node:test';
 import pg from 'pg';
+import { io } from 'socket.io-client';
 import type { RoomSummary } from '../../src/shared/events.js';
 import { connected, eventually, tutorialClient } from '../helpers/clients.js';
 import { skipUnlessAvailable } from '../helpers/services.js';
@@ -196,6 +197,11 @@ describe('a restored backup with open clients', () => {
     const server = await backend.start();
     servers.push(server);
     const open = await openTab(server.url);
+    // auth.epochs is checked at the door, like auth.rooms.
+    const malformed = io(server.url, { auth: { rooms: {}, epochs: { '1': 5 } }, transports: ['websocket'], forceNew: true, reconnection: false });
+    const refused = await new Promise<string>((resolve) => malformed.once('connect_error', (error) => resolve(error.message)));
+    malformed.close();
+    assert.match(refused, /auth\.epochs must map room ids to epochs/);
     assert.equal(await server.stop(), 0);
     const databaseUrl = `sqlite:${server.databaseFile}`;
     const { stdout } = await run('npm', ['run', '--silent', 'new-epoch'], { cwd: root, env: { ...process.env, PARLEY_DATABASE_URL: databaseUrl } });
