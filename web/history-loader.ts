@@ -70,7 +70,8 @@ export class HistoryLoader {
     }
     this.loading.add(roomId);
     this.render();
-    const answer = await request(this.socket, 'history:before', { roomId, before, limit: PAGE_SIZE });
+    const epoch = room.epoch === undefined ? {} : { epoch: room.epoch };
+    const answer = await request(this.socket, 'history:before', { roomId, before, limit: PAGE_SIZE, ...epoch });
     this.loading.delete(roomId);
     if (!answer.ok) {
       // Tried again when the room is opened again, rather than in a loop against a failing server.

@@ -2,7 +2,7 @@ import type { PublicUser, RoomEvent, RoomSummary } from '../src/shared/events.js
 
 /** One room as the page last knew it: its summary, and its newest events up to where the tab had followed it. */
 export interface RoomSnapshot {
-  /** `head` is where this tab had followed the room to, every event up to it received. */
+  /** `head` is where this tab had followed the room to, every event up to it received; `epoch` the history epoch of `head` and `events`. */
   readonly summary: RoomSummary;
   /** Oldest first, all at or below `summary.head`. */
   readonly events: readonly RoomEvent[];
@@ -10,7 +10,8 @@ export interface RoomSnapshot {
 
 /** What a reload shows while the server cannot be reached. */
 export interface PageSnapshot {
-  readonly version: 1;
+  /** 2: summaries carry their history epoch (a snapshot of version 1 is not shown: its offsets' epoch is unknown). */
+  readonly version: 2;
   readonly savedAt: number;
   readonly me: PublicUser | undefined;
   readonly activeRoomId: number | undefined;
@@ -67,12 +68,18 @@ function isSnapshot(value: unknown): value is PageSnapshot {
   if (typeof value !== 'object' || value === null) return false;
   const { version, rooms } = value as Record<string, unknown>;
   return (
-    version === 1 &&
+    version === 2 &&
     Array.isArray(rooms) &&
     rooms.every((room: unknown) => {
       if (typeof room !== 'object' || room === null) return false;
       const { summary, events } = room as Record<string, unknown>;
-      return typeof summary === 'object' && summary !== null && typeof (summary as RoomSummary).id === 'number' && Array.isArray(events);
+      return (
+        typeof summary === 'object' &&
+        summary !== null &&
+        typeof (summary as RoomSummary).id === 'number' &&
+        typeof (summary as RoomSummary).epoch === 'string' &&
+        Array.isArray(events)
+      );
     })
   );
 }

@@ -28,7 +28,8 @@ export class ReadMarker {
       const room = this.active();
       const offset = room?.readTarget;
       if (!room || offset === undefined || document.visibilityState !== 'visible') return;
-      void request(this.socket, 'read:mark', { roomId: room.summary.id, offset }).then((answer) => {
+      const epoch = room.epoch === undefined ? {} : { epoch: room.epoch };
+      void request(this.socket, 'read:mark', { roomId: room.summary.id, offset, ...epoch }).then((answer) => {
         if (answer.ok) room.update(answer.data);
         this.marked();
       });

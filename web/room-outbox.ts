@@ -11,6 +11,8 @@ export interface RoomRequest {
   readonly text: string;
   /** Edits, deletions and reactions: the offset of the message they are about. */
   readonly target?: number;
+  /** The history epoch `target` belongs to: after a restore the server refuses it (EPOCH_CHANGED) rather than change another message. */
+  readonly epoch?: string;
 }
 
 /** How the outbox reaches the server and shows progress; rooms-client.ts implements it. */
@@ -59,8 +61,13 @@ export class RoomOutbox {
   }
 
   /** A new request with a fresh idempotency key. */
-  static create(kind: RoomRequest['kind'], roomId: number, text: string, target?: number): RoomRequest {
-    return { kind, roomId, clientId: newClientOffset(), text, ...(target === undefined ? {} : { target }) };
+  static create(kind: RoomRequest['kind'], roomId: number, text: string, target?: number, epoch?: string): RoomRequest {
+    return { kind, roomId, clientId: newClientOffset(), text, ...(target === undefined ? {} : { target }), ...(epoch === undefined ? {} : { epoch }) };
+  }
+
+  /** The requests not answered yet, in the order they go. */
+  pending(): readonly RoomRequest[] {
+    return this.queue;
   }
 
   add(request: RoomRequest): void {
@@ -115,14 +122,15 @@ export class RoomOutbox {
 
 function isRoomRequest(value: unknown): value is RoomRequest {
   if (typeof value !== 'object' || value === null) return false;
-  const { kind, roomId, clientId, text, target } = value as Record<string, unknown>;
+  const { kind, roomId, clientId, text, target, epoch } = value as Record<string, unknown>;
   return (
     (kind === 'message' || kind === 'edit' || kind === 'delete' || kind === 'react' || kind === 'unreact') &&
     Number.isSafeInteger(roomId) &&
     typeof clientId === 'string' &&
     clientId.length > 0 &&
     typeof text === 'string' &&
-    (target === undefined || Number.isSafeInteger(target))
+    (target === undefined || Number.isSafeInteger(target)) &&
+    (epoch === undefined || typeof epoch === 'string')
   );
 }
 

@@ -17,6 +17,12 @@ export class RoomState {
   joined: Promise<unknown> = Promise.resolve();
   /** Where this tab stopped when it last stopped following: a rejoin resumes there, leaving no gap in the log. */
   resumeAfter: number | undefined;
+  /**
+   * The history epoch of what this tab holds of the room (its log, `progress`, `resumeAfter`):
+   * a summary of another epoch means the history was replaced, and the page reloads the room.
+   * Unknown (undefined) for a room the page only heard named (a search hit): the first summary sets it.
+   */
+  epoch: string | undefined;
   private readonly unreadAboveHead = new Set<number>();
   /** Of those, the ones that mention this user. */
   private readonly mentionsAboveHead = new Set<number>();
@@ -24,7 +30,9 @@ export class RoomState {
   constructor(
     public summary: RoomSummary,
     readonly timeline: RoomTimeline,
-  ) {}
+  ) {
+    this.epoch = summary.epoch === '' ? undefined : summary.epoch;
+  }
 
   /** A newer summary (room list, read marker moved, room added again). */
   update(summary: RoomSummary): void {

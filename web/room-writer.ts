@@ -34,13 +34,15 @@ export class RoomWriter {
   ) {
     this.outbox = new RoomOutbox({
       send: async (req) => {
-        const room = rooms.get(req.roomId);
-        await room?.joined;
+        await rooms.get(req.roomId)?.joined;
         const answer = await sendRequest(socket, req);
         // After a reconnect the server re-follows the rooms of `auth.rooms` while requests
         // already arrive: follow again from where this tab stopped, then send once more.
+        // (Looked up again: a room whose history was replaced has a new state by now.)
+        const room = rooms.get(req.roomId);
         if (answer.ok || answer.error !== 'NOT_MEMBER' || !room?.progress) return answer;
         await rooms.follow(room, room.progress.contiguous);
+        await rooms.get(req.roomId)?.joined;
         return sendRequest(socket, req);
       },
       connected: () => (socket.connected ? Promise.resolve() : new Promise((resolve) => socket.once('connect', () => resolve()))),
@@ -64,16 +66,36 @@ export class RoomWriter {
   }
 
   edit(roomId: number, target: number, text: string): void {
-    this.write(RoomOutbox.create('edit', roomId, text, target));
+    this.write(RoomOutbox.create('edit', roomId, text, target, this.epochOf(roomId)));
   }
 
   delete(roomId: number, target: number): void {
-    this.write(RoomOutbox.create('delete', roomId, '', target));
+    this.write(RoomOutbox.create('delete', roomId, '', target, this.epochOf(roomId)));
   }
 
   /** Adds (`on`) or takes back this user's `emoji` reaction on message `target`. */
   react(roomId: number, target: number, emoji: string, on: boolean): void {
-    this.write(RoomOutbox.create(on ? 'react' : 'unreact', roomId, emoji, target));
+    this.write(RoomOutbox.create(on ? 'react' : 'unreact', roomId, emoji, target, this.epochOf(roomId)));
+  }
+
+  /** The history epoch the offsets this tab shows of a room belong to. */
+  private epochOf(roomId: number): string | undefined {
+    return this.rooms.get(roomId)?.epoch;
+  }
+
+  /**
+   * The room's state was replaced (its history epoch changed, rooms-client.ts): the messages
+   * still waiting to be sent there move to its new log, where their acknowledgement places them.
+   */
+  moved(roomId: number): void {
+    const timeline = this.rooms.get(roomId)?.timeline;
+    if (!timeline) return;
+    for (const req of this.outbox.pending()) {
+      const item = this.pendingItems.get(req.clientId);
+      if (req.roomId !== roomId || req.kind !== 'message' || !item) continue;
+      item.remove();
+      this.pendingItems.set(req.clientId, timeline.addPending(req.text));
+    }
   }
 
   /** The pending item of this tab's message `clientId`, when its event comes back (a replay). */
@@ -124,10 +146,12 @@ export class RoomWriter {
 /** Sends one request of the outbox as its event, with exactly the fields the event takes. */
 function sendRequest(socket: ChatSocket, req: RoomRequest): ReturnType<OutboxHooks['send']> {
   const { roomId, clientId, text, target } = req;
+  // A new message names no offset, so it is good in any epoch; the others name their target's.
   if (req.kind === 'message') return request(socket, 'message:send', { roomId, text, clientId });
-  if (req.kind === 'edit') return request(socket, 'message:edit', { roomId, target, text, clientId });
-  if (req.kind === 'delete') return request(socket, 'message:delete', { roomId, target, clientId });
-  return request(socket, 'message:react', { roomId, target, emoji: text, on: req.kind === 'react', clientId });
+  const epoch = req.epoch === undefined ? {} : { epoch: req.epoch };
+  if (req.kind === 'edit') return request(socket, 'message:edit', { roomId, target, text, clientId, ...epoch });
+  if (req.kind === 'delete') return request(socket, 'message:delete', { roomId, target, clientId, ...epoch });
+  return request(socket, 'message:react', { roomId, target, emoji: text, on: req.kind === 'react', clientId, ...epoch });
 }
 
 /** How a refused request is named to the person. */

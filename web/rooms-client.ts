@@ -104,7 +104,11 @@ export class RoomsClient {
       {
         get: (roomId) => this.rooms.get(roomId),
         follow: (room, after) => this.follow(room, after),
-        progressed: () => this.progressed(),
+        progressed: () => {
+          this.progressed();
+          // The snapshot keeps this tab's own messages too, once acknowledged.
+          this.scheduleSnapshot();
+        },
         me: user,
         alert: (text) => (elements.alert.textContent = text),
       },
@@ -115,9 +119,12 @@ export class RoomsClient {
     socket.on('room:event', (event) => this.received(event));
     elements.jump.addEventListener('click', () => this.active()?.timeline.list.jumpToLatest());
     socket.on('room:added', (summary) => this.upsert(summary));
+    // The history was replaced (a backup restored): upsert sees the new epoch and reloads the room.
+    socket.on('room:reset', (summary) => this.upsert(summary));
     socket.on('room:removed', (roomId) => this.removed(roomId));
     socket.on('room:read', (summary) => {
-      this.rooms.get(summary.id)?.update(summary);
+      const room = this.rooms.get(summary.id);
+      if (room) this.updateRoom(room, summary);
       this.renderSidebar();
     });
     socket.on('presence', (notice) => {
@@ -246,7 +253,8 @@ export class RoomsClient {
    */
   async showMessage(roomId: number, offset: number, roomName: string): Promise<void> {
     if (!this.rooms.get(roomId)?.progress) {
-      if (!this.rooms.has(roomId)) this.upsert({ id: roomId, name: roomName, kind: 'public', head: offset, readOffset: 0, unread: 0, mentions: 0, member: false });
+      // Epoch unknown (''): the join's answer brings it.
+      if (!this.rooms.has(roomId)) this.upsert({ id: roomId, name: roomName, kind: 'public', head: offset, readOffset: 0, unread: 0, mentions: 0, member: false, epoch: '' });
       await this.join(roomId, false);
     } else {
       this.open(roomId);
@@ -292,9 +300,15 @@ export class RoomsClient {
     for (const summary of list) this.upsert(summary);
   }
 
+  /**
+   * Takes a summary of a room from the server. One of another history epoch than what this
+   * tab holds of the room (a backup was restored) replaces the room's state: its log,
+   * progress and place are dropped, and it is followed again from the new head, older
+   * history loading page by page as for a room opened the first time.
+   */
   private upsert(summary: RoomSummary): RoomState {
     let room = this.rooms.get(summary.id);
-    if (room) room.update(summary);
+    if (room) room = this.updateRoom(room, summary);
     else {
       const list = new MessageList(document.createElement('ol'), this.elements.scroller);
       list.onUnseen = (count) => {
@@ -316,14 +330,44 @@ export class RoomsClient {
   }
 
   /**
+   * A newer summary of a room this tab knows: its marker and counts move; of another history
+   * epoch, the room is reloaded (a summary for a state the page has replaced already is dropped).
+   * Returns the room's state now.
+   */
+  private updateRoom(room: RoomState, summary: RoomSummary): RoomState {
+    if (this.rooms.get(summary.id) !== room) return this.rooms.get(summary.id) ?? room;
+    if (room.epoch !== undefined && summary.epoch !== '' && summary.epoch !== room.epoch) return this.reload(room, summary);
+    room.epoch ??= summary.epoch === '' ? undefined : summary.epoch;
+    room.update(summary);
+    return room;
+  }
+
+  /** Drops what this tab holds of `old` (another history epoch) and starts the room again from `summary`. */
+  private reload(old: RoomState, summary: RoomSummary): RoomState {
+    const roomId = summary.id;
+    old.progress = undefined;
+    old.timeline.list.list.remove();
+    this.rooms.delete(roomId);
+    const room = this.upsert(summary);
+    this.writer.moved(roomId);
+    if (this.activeId === roomId) this.open(roomId);
+    this.progressed();
+    return room;
+  }
+
+  /**
    * Follows `room` after `after` (its head when first followed: older history is loaded
-   * page by page when shown): the server sends what comes after, once, in order.
+   * page by page when shown): the server sends what comes after, once, in order. Presents
+   * the epoch of what the tab holds; one the server no longer has (EPOCH_CHANGED) makes the
+   * page ask for its rooms again, whose new summaries reload the room (upsert).
    */
   private follow(room: RoomState, after = room.resumeAfter ?? room.summary.head): Promise<unknown> {
     room.progress ??= new RoomProgress(after);
     this.progressed();
-    room.joined = request(this.socket, 'room:join', { roomId: room.summary.id, after }).then((answer) => {
-      if (answer.ok) room.update(answer.data);
+    const epoch = room.epoch === undefined ? {} : { epoch: room.epoch };
+    room.joined = request(this.socket, 'room:join', { roomId: room.summary.id, after, ...epoch }).then(async (answer) => {
+      if (answer.ok) this.updateRoom(room, answer.data);
+      else if (answer.error === 'EPOCH_CHANGED') await this.refreshRooms();
       else if (answer.error !== 'NO_ANSWER') {
         // A reconnect resumes a room whose join got no answer; a refusal is final.
         room.progress = undefined;
@@ -337,14 +381,16 @@ export class RoomsClient {
   /** Tells the next handshake where each followed room stopped. */
   private progressed(): void {
     const rooms: Record<string, number> = {};
+    const epochs: Record<string, string> = {};
     let general: number | undefined;
     for (const room of this.rooms.values()) {
       if (!room.progress) continue;
       rooms[room.summary.id] = room.progress.contiguous;
+      if (room.epoch !== undefined) epochs[room.summary.id] = room.epoch;
       if (room.summary.name === DEFAULT_ROOM && room.summary.kind === 'public') general = room.progress.contiguous;
     }
     // The tutorial's stream of the default room is not shown here: ask it for nothing old.
-    this.socket.auth = { ...(this.socket.auth as Record<string, unknown>), rooms, ...(general === undefined ? {} : { serverOffset: general }) };
+    this.socket.auth = { ...(this.socket.auth as Record<string, unknown>), rooms, epochs, ...(general === undefined ? {} : { serverOffset: general }) };
   }
 
   private received(event: RoomEvent): void {
@@ -418,7 +464,7 @@ export class RoomsClient {
   private async joinListed(listed: DirectoryRoom): Promise<void> {
     if (!this.rooms.has(listed.id)) {
       // Followed from the head the directory gave; the join's answer brings the rest.
-      this.upsert({ id: listed.id, name: listed.name, kind: 'public', head: listed.head, readOffset: 0, unread: 0, mentions: 0, member: false });
+      this.upsert({ id: listed.id, name: listed.name, kind: 'public', head: listed.head, readOffset: 0, unread: 0, mentions: 0, member: false, epoch: listed.epoch });
     }
     await this.join(listed.id);
   }
@@ -480,9 +526,12 @@ export class RoomsClient {
       const { progress, summary } = room;
       if (!progress || !summary.member) return [];
       const head = progress.contiguous;
-      return [{ summary: { ...summary, head, readOffset: Math.min(summary.readOffset, head) }, events: room.timeline.recentEvents(head, SNAPSHOT_EVENTS) }];
+      if (room.epoch === undefined) return [];
+      return [
+        { summary: { ...summary, head, readOffset: Math.min(summary.readOffset, head), epoch: room.epoch }, events: room.timeline.recentEvents(head, SNAPSHOT_EVENTS) },
+      ];
     });
-    return { version: 1, savedAt: Date.now(), me: this.me, activeRoomId: this.activeId, rooms };
+    return { version: 2, savedAt: Date.now(), me: this.me, activeRoomId: this.activeId, rooms };
   }
 
   private saveSnapshot(): void {

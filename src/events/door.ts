@@ -4,7 +4,8 @@ import type { Payer } from '../limits/price.js';
 import type { TokenBucket } from '../limits/token-bucket.js';
 import { clientAddress } from '../http/client-address.js';
 import { Follows } from '../rooms/follows.js';
-import { handshakeRooms, speaksRoomProtocol } from '../rooms/handshake.js';
+import { handshakeEpochs, handshakeRooms, speaksRoomProtocol } from '../rooms/handshake.js';
+import { summaryOf } from '../rooms/summary.js';
 import { ErrorCode, fail, type Ack } from '../shared/errors.js';
 import type { ParleySocket } from '../types.js';
 import { checkAccess } from './access.js';
@@ -28,6 +29,12 @@ interface ConnectionState extends Payer {
 
 const noop = (): void => undefined;
 
+const EPOCH_CHANGED = fail(ErrorCode.EPOCH_CHANGED, "the room's history was replaced (a backup restored): reload the room");
+
+/** Whether a parsed payload names a history epoch (its schema has `epoch`) other than the one in force. */
+const presentsOtherEpoch = (input: unknown, epoch: string): boolean =>
+  typeof input === 'object' && input !== null && 'epoch' in input && typeof input.epoch === 'string' && input.epoch !== epoch;
+
 /** What a refused event costs its connection and address (see refuse). */
 const REFUSAL_PRICE: readonly LimitName[] = ['refusals.connection', 'refusals.address'];
 const RATE_LIMITED_PRICE: readonly LimitName[] = ['rate-limited.connection'];
@@ -38,7 +45,8 @@ const RATE_LIMITED = fail(ErrorCode.RATE_LIMITED, 'too many requests; slow down'
 /**
  * The front door of every client event. Each event, in this order: known (else UNKNOWN_EVENT),
  * its price paid (the limits of the table, shared across connections; else RATE_LIMITED), its
- * payload parsed by its schema (else INVALID_PAYLOAD), its access rule checked for the user,
+ * payload parsed by its schema (else INVALID_PAYLOAD), the history epoch it names, if any,
+ * compared with the store's (else EPOCH_CHANGED), its access rule checked for the user,
  * then its handler, whose answer or failure becomes the acknowledgement. Refusals are counted,
  * never logged one by one, and a connection (or address) that keeps being refused is closed.
  */
@@ -117,6 +125,11 @@ export class EventDoor {
     const parsed = spec.schema.safeParse(spec.arguments ? spec.arguments(payload) : payload[0]);
     if (!parsed.success) return this.refuse(socket, state, event, invalidPayloadAck(event, parsed.error.issues), respond);
     const { services } = this;
+    if (presentsOtherEpoch(parsed.data, services.store.historyEpoch)) {
+      // Not a refusal to count against the connection: every open page meets one per room after a restore.
+      this.refusals.add(`${event} ${ErrorCode.EPOCH_CHANGED}`);
+      return respond(EPOCH_CHANGED);
+    }
     let result: Ack<unknown>;
     try {
       const access = await checkAccess(spec.access as Access<Record<string, unknown>>, parsed.data, socket, state.follows, services.store, services.restrictions);
@@ -181,14 +194,25 @@ export class EventDoor {
 
 /**
  * The handshake's re-follow: the rooms `auth.rooms` names that the user is a member of
- * ({ [roomId]: lastOffsetSeen }), each caught up from its offset.
+ * ({ [roomId]: lastOffsetSeen }), each caught up from its offset. A room whose offset is
+ * from another history epoch (`auth.epochs`) is not followed: its offset names other events
+ * here, so the client is sent `room:reset` with the room as it is now, and joins again.
  */
 async function refollow(socket: ParleySocket, follows: Follows, store: Services['store'], log: Services['log']): Promise<void> {
   try {
     const wanted = handshakeRooms(socket.handshake.auth);
-    const memberOf = new Set(await store.memberRoomIds(socket.data.user.id));
-    // Started, not awaited: isLive awaits each follow itself.
-    for (const [roomId, after] of wanted) if (memberOf.has(roomId)) void follows.follow(roomId, after);
+    const epochs = handshakeEpochs(socket.handshake.auth);
+    const userId = socket.data.user.id;
+    const memberOf = new Set(await store.memberRoomIds(userId));
+    const reset: number[] = [];
+    for (const [roomId, after] of wanted) {
+      if (!memberOf.has(roomId)) continue;
+      const epoch = epochs.get(roomId);
+      // Started, not awaited: isLive awaits each follow itself.
+      if (epoch === undefined || epoch === store.historyEpoch) void follows.follow(roomId, after);
+      else reset.push(roomId);
+    }
+    for (const roomId of reset) socket.emit('room:reset', await summaryOf(store, roomId, userId));
   } catch (error) {
     log.warn({ err: error, socketId: socket.id }, 'could not re-follow rooms; closing the connection so the client reconnects');
     // Closing the transport, not disconnect(): a client reconnects by itself only after a transport loss.

@@ -19,6 +19,11 @@ export const storableString = (min: number, max: number) => z.string().min(min).
 export const roomIdSchema = z.number().int().min(1).max(2 ** 31 - 1);
 /** An offset in a room's history; 0 means "before the first event". */
 export const offsetSchema = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+/**
+ * The history epoch the client's offsets belong to (RoomSummary.epoch). Optional wherever it
+ * is accepted; when present and not the room's, the door answers EPOCH_CHANGED (door.ts).
+ */
+export const epochSchema = z.string().min(1).max(64);
 /** The sender's id for one event, unique per user; a retry reuses it. */
 export const clientIdSchema = storableString(1, 128);
 

@@ -3,8 +3,8 @@ import type { RoomSummary } from '../shared/events.js';
 import type { RoomListing } from '../store/rooms.js';
 import type { Store } from '../store/store.js';
 
-/** A room listing as the room protocol shows it. */
-export function toSummary(listing: RoomListing): RoomSummary {
+/** A room listing as the room protocol shows it, its offsets in history epoch `epoch`. */
+export function toSummary(listing: RoomListing, epoch: string): RoomSummary {
   return {
     id: listing.id,
     name: listing.name,
@@ -17,6 +17,7 @@ export function toSummary(listing: RoomListing): RoomSummary {
     unread: listing.unread,
     mentions: listing.mentions,
     member: listing.member,
+    epoch,
   };
 }
 
@@ -24,5 +25,5 @@ export function toSummary(listing: RoomListing): RoomSummary {
 export async function summaryOf(store: Store, roomId: number, userId: string): Promise<RoomSummary> {
   const listing = await store.roomListing(roomId, userId);
   if (!listing) throw new Error(`room ${roomId} not found after use`);
-  return toSummary(listing);
+  return toSummary(listing, store.historyEpoch);
 }

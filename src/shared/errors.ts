@@ -21,6 +21,12 @@ export const ErrorCode = {
   UNKNOWN_USER: 'UNKNOWN_USER',
   /** The edited or deleted offset is not a message of the room, or that message was deleted. */
   UNKNOWN_MESSAGE: 'UNKNOWN_MESSAGE',
+  /**
+   * The request's `epoch` is not the room's: its history was replaced (a backup restored)
+   * and the offsets the client holds name other events. Reload the room (`room:list`, then
+   * `room:join` with the new epoch); retrying the same request cannot succeed.
+   */
+  EPOCH_CHANGED: 'EPOCH_CHANGED',
   /** The name is an account's, or a guest's who is online, in any letter case. */
   NAME_TAKEN: 'NAME_TAKEN',
   /** Unknown username or wrong password (deliberately not saying which). */

@@ -42,6 +42,13 @@ export interface RoomSummary {
   readonly mentions: number;
   /** Whether the user is a member (follows the room). */
   readonly member: boolean;
+  /**
+   * The epoch of the room's history: offsets (`head`, `readOffset`, every event's) name
+   * events within it only. It changes when the history is replaced (a backup restored);
+   * a client keeps it beside its offsets and presents it with them (`auth.epochs`, and
+   * `epoch` in `room:join`, `history:before`, `read:mark` and the message events).
+   */
+  readonly epoch: string;
 }
 
 /** A public room as the directory lists it: the same for every user. */
@@ -52,6 +59,8 @@ export interface DirectoryRoom {
   readonly members: number;
   /** The room's highest offset: join with it as `after` to follow from now on. */
   readonly head: number;
+  /** The epoch `head` belongs to (see RoomSummary.epoch). */
+  readonly epoch: string;
 }
 
 /** One page of the room directory. */
@@ -272,6 +281,14 @@ export interface ServerToClientEvents {
   'room:added': (room: RoomSummary) => void;
   /** A public room was created (to connections that asked `room:directory`, on every server). */
   'room:created': (room: DirectoryRoom) => void;
+  /**
+   * The epoch this connection presented for a room (`auth.epochs` of its handshake) is not
+   * the history's: the history was replaced (a backup restored), and the offsets this client
+   * holds name other events, or none. The room is not followed: the client drops what it
+   * shows of it and joins again with the new summary's epoch and head (older history from
+   * `history:before`). A request that presents an old `epoch` is refused with EPOCH_CHANGED.
+   */
+  'room:reset': (room: RoomSummary) => void;
   /** This user left a room (in another tab, or was removed). */
   'room:removed': (roomId: number) => void;
   /** A read marker moved (in another tab). */

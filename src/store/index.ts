@@ -1,7 +1,10 @@
 import type { Logger } from '../log.js';
 import { PostgresStore } from './postgres/postgres-store.js';
 import { SharedWriterPostgresStore } from './postgres/shared-writer-store.js';
+import pg from 'pg';
 import { backupSqlite, type BackupSummary } from './sqlite/backup.js';
+import { renewSqliteEpoch } from './sqlite/history-epoch.js';
+import { renewHistoryEpoch as renewPostgresEpoch } from './postgres/history-epoch.js';
 import { SharedWriterSqliteStore } from './sqlite/shared-writer-store.js';
 import { SqliteStore } from './sqlite/sqlite-store.js';
 import { PostgresNodeWriter } from './postgres/node-writer.js';
@@ -95,6 +98,21 @@ export function backupDatabase(databaseUrl: string, target: string): BackupSumma
     throw new Error('PARLEY_DATABASE_URL is a PostgreSQL database: back it up with pg_dump (README, "Backups and restore")');
   }
   return backupSqlite(backend.file, target);
+}
+
+/**
+ * `npm run new-epoch`: draws a new history epoch for the database (Parley stopped), so that
+ * every client reloads its rooms at the next start. Resolves with the new epoch.
+ */
+export async function renewEpoch(databaseUrl: string): Promise<string> {
+  const backend = backendOf(databaseUrl);
+  if (backend.kind === 'sqlite') return renewSqliteEpoch(backend.file);
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
+  try {
+    return await renewPostgresEpoch(pool);
+  } finally {
+    await pool.end();
+  }
 }
 
 const toLog =

@@ -50,6 +50,15 @@ export interface AppendResult {
  */
 export interface Store extends RoomStore, AccountStore, ModerationStore, SearchStore, MentionStore {
   /**
+   * The epoch of the history this database holds, settled when the store was opened: offsets
+   * name events only within one epoch. Drawn at random when the database is created, and
+   * drawn again when a restored backup is opened (SQLite: `npm run backup` marks its copy;
+   * PostgreSQL: `pg_restore` re-creates the table that holds it) or by `npm run new-epoch`.
+   * Within an epoch an offset is never given to two events. Clients keep it beside their
+   * offsets, and a client that presents another one is told to reload the room.
+   */
+  readonly historyEpoch: string;
+  /**
    * Stores a message with its room's next offset, durably, before resolving. Appends that
    * arrive together are committed in one transaction (group commit).
    * Rejects with `StoreUnavailableError` when a retry later may succeed, with

@@ -56,7 +56,7 @@ describe('room directory', () => {
       [`dir-${tag}-A`, `Dir-${tag}-b`, `DIR-${tag}-c`, `dir-${tag}-d`, `dir-${tag}-E`],
     );
     assert.deepEqual(found.map((room) => room.members), [1, 2, 1, 1, 1]);
-    assert.deepEqual(Object.keys(found[0] ?? {}).sort(), ['head', 'id', 'members', 'name'], 'no per-user fields');
+    assert.deepEqual(Object.keys(found[0] ?? {}).sort(), ['epoch', 'head', 'id', 'members', 'name'], 'no per-user fields');
     const all = await bob.must('room:directory', {});
     assert.ok(all.rooms.length > 0 && all.rooms.length <= 50, 'default page: 50');
     assert.deepEqual(await bob.must('room:directory', { query: `nothing-${tag}` }), { rooms: [], next: null });

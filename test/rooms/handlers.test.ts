@@ -33,7 +33,8 @@ describe('room protocol handlers', () => {
     const alice = await open();
     const name = unique('lobby');
     const room = await alice.must('room:create', { name });
-    assert.deepEqual({ ...room, id: 0 }, { id: 0, name, kind: 'public', head: 0, readOffset: 0, unread: 0, mentions: 0, member: true });
+    assert.match(room.epoch, /^[0-9a-f]{16}$/, 'the history epoch of its offsets');
+    assert.deepEqual({ ...room, id: 0 }, { id: 0, name, kind: 'public', head: 0, readOffset: 0, unread: 0, mentions: 0, member: true, epoch: room.epoch });
     refusedWith(await alice.call('room:create', { name }), 'ROOM_EXISTS');
     refusedWith(await alice.call('room:create', { name: '   ' }), 'INVALID_PAYLOAD');
     refusedWith(await alice.call('room:create', { name: 'dm:a:b' }), 'INVALID_PAYLOAD');

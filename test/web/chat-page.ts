@@ -184,6 +184,7 @@ export class ChatPage {
     await this.page.fill('#password', password);
     await this.page.click('#account-form button[value="register"]');
     await this.waitForText('#me', `Signed in as ${username}`);
+    await this.identityDialogClosed();
   }
 
   /** Picks a guest nickname through the identity dialog and waits until it is taken. */
@@ -192,6 +193,16 @@ export class ChatPage {
     await this.page.fill('#nickname', nickname);
     await this.page.click('#guest-form button[type="submit"]');
     await this.waitForText('#me', `Guest: ${nickname}`);
+    await this.identityDialogClosed();
+  }
+
+  /**
+   * The name changes on `session:user`, which comes before the request's acknowledgement,
+   * and the modal dialog closes on the acknowledgement: until then it takes every key and
+   * click, so the next step of a test would type into nothing.
+   */
+  private async identityDialogClosed(): Promise<void> {
+    await this.page.waitForFunction(() => !document.querySelector<HTMLDialogElement>('#identity-dialog')?.open, undefined, { timeout: TIMEOUT_MS });
   }
 
   /** Creates a public room from the sidebar; it opens. */

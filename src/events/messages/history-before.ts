@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { toRoomEvent } from '../../delivery/room-wire.js';
 import { ok } from '../../shared/errors.js';
 import { defineEvent } from '../kit.js';
-import { offsetSchema, roomIdSchema } from '../schemas.js';
+import { epochSchema, offsetSchema, roomIdSchema } from '../schemas.js';
 
 /** The most events one page holds. */
 const MAX_PAGE = 200;
@@ -11,6 +11,7 @@ const MAX_PAGE = 200;
 export const historyBefore = defineEvent({
   schema: z.object({
     roomId: roomIdSchema,
+    epoch: epochSchema.optional(),
     /** Events below this offset; absent: the newest events. */
     before: offsetSchema.min(1).optional(),
     limit: z.number().int().min(1).max(MAX_PAGE).default(50),

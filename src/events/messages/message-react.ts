@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ErrorCode, fail } from '../../shared/errors.js';
 import { defineEvent } from '../kit.js';
-import { clientIdSchema, offsetSchema, roomIdSchema } from '../schemas.js';
+import { epochSchema, clientIdSchema, offsetSchema, roomIdSchema } from '../schemas.js';
 import { appendChange } from './message-change.js';
 
 const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
@@ -26,7 +26,7 @@ const emojiSchema = z
  * for edits. A muted user may not react (access `writer`).
  */
 export const messageReact = defineEvent({
-  schema: z.object({ roomId: roomIdSchema, target: offsetSchema.min(1), emoji: emojiSchema, on: z.boolean(), clientId: clientIdSchema }),
+  schema: z.object({ roomId: roomIdSchema, target: offsetSchema.min(1), emoji: emojiSchema, on: z.boolean(), clientId: clientIdSchema, epoch: epochSchema.optional() }),
   price: ['messages.connection', 'messages.user'],
   access: 'writer',
   handle: async (call) => {

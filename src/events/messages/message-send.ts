@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { roomEventKey } from '../../delivery/idempotency.js';
 import { ok } from '../../shared/errors.js';
 import { defineEvent } from '../kit.js';
-import { clientIdSchema, roomIdSchema, textSchema } from '../schemas.js';
+import { epochSchema, clientIdSchema, roomIdSchema, textSchema } from '../schemas.js';
 
 /**
  * `message:send` ({ roomId, text, clientId }): stores the message (once per clientId and
@@ -12,7 +12,7 @@ import { clientIdSchema, roomIdSchema, textSchema } from '../schemas.js';
  */
 export const messageSend = (maxMessageLength: number) =>
   defineEvent({
-    schema: z.object({ roomId: roomIdSchema, text: textSchema(maxMessageLength), clientId: clientIdSchema }),
+    schema: z.object({ roomId: roomIdSchema, text: textSchema(maxMessageLength), clientId: clientIdSchema, epoch: epochSchema.optional() }),
     price: ['messages.connection', 'messages.user'],
     access: 'writer',
     handle: async ({ input: { roomId, text, clientId }, socket, services }) => {

@@ -3,14 +3,14 @@ import { summaryOf } from '../../rooms/summary.js';
 import { ok } from '../../shared/errors.js';
 import { userRoom } from '../../socket-rooms.js';
 import { defineEvent } from '../kit.js';
-import { offsetSchema, roomIdSchema } from '../schemas.js';
+import { epochSchema, offsetSchema, roomIdSchema } from '../schemas.js';
 
 /**
  * `read:mark` ({ roomId, offset }): moves the user's read marker up to `offset` (never
  * backwards, never above the room's head); the user's other tabs get `room:read`.
  */
 export const readMark = defineEvent({
-  schema: z.object({ roomId: roomIdSchema, offset: offsetSchema }),
+  schema: z.object({ roomId: roomIdSchema, offset: offsetSchema, epoch: epochSchema.optional() }),
   price: ['reads.connection', 'reads.user', 'reads.address'],
   access: 'member',
   handle: async ({ input: { roomId, offset }, room, socket, services: { store } }) => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { offsetSchema, roomIdSchema, storableString, textSchema } from '../schemas.js';
+import { epochSchema, offsetSchema, roomIdSchema, storableString, textSchema } from '../schemas.js';
 
 /**
  * The payloads of every moderation action, validated once at either edge: the web client's
@@ -18,7 +18,7 @@ export const unbanSchema = z.object({ userId: userIdSchema });
 export const muteSchema = z.object({ userId: userIdSchema, roomId: roomIdSchema, reason: reasonSchema, minutes: minutesSchema });
 export const unmuteSchema = z.object({ userId: userIdSchema, roomId: roomIdSchema });
 export const moveSchema = z.object({ userId: userIdSchema, roomId: roomIdSchema, to: z.enum(['in', 'out']) });
-export const deleteSchema = z.object({ roomId: roomIdSchema, target: offsetSchema.min(1), reason: reasonSchema });
+export const deleteSchema = z.object({ roomId: roomIdSchema, target: offsetSchema.min(1), reason: reasonSchema, epoch: epochSchema.optional() });
 export const announceSchema = (maxMessageLength: number) => z.object({ text: textSchema(maxMessageLength - 4) });
 export const roleSchema = z.object({ username: storableString(1, 64), role: z.enum(['member', 'moderator', 'admin']) });
 export const auditSchema = z.object({

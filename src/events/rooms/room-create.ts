@@ -31,7 +31,7 @@ export const roomCreate = defineEvent({
     await follows.follow(room.id, 0);
     const summary = await summaryOf(store, room.id, socket.data.user.id);
     socket.to(userRoom(socket.data.user.id)).emit('room:added', summary);
-    socket.to(DIRECTORY_WATCHERS).emit('room:created', { id: room.id, name: room.name, members: 1, head: room.head });
+    socket.to(DIRECTORY_WATCHERS).emit('room:created', { id: room.id, name: room.name, members: 1, head: room.head, epoch: store.historyEpoch });
     return ok(summary);
   },
 });

@@ -44,6 +44,6 @@ export const roomDirectory = defineEvent({
     void socket.join(DIRECTORY_WATCHERS);
     const page = await store.directory({ ...(query ? { prefix: query } : {}), ...(after === undefined ? {} : { after }), limit });
     if (!page) return fail(ErrorCode.INVALID_PAYLOAD, 'room:directory: after: not a cursor of the room directory');
-    return ok({ rooms: page.rooms.map(({ id, name, members, head }) => ({ id, name, members, head })), next: page.next === null ? null : String(page.next) });
+    return ok({ rooms: page.rooms.map(({ id, name, members, head }) => ({ id, name, members, head, epoch: store.historyEpoch })), next: page.next === null ? null : String(page.next) });
   },
 });

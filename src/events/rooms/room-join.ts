@@ -4,17 +4,19 @@ import { summaryOf } from '../../rooms/summary.js';
 import { ErrorCode, fail, ok } from '../../shared/errors.js';
 import { userRoom } from '../../socket-rooms.js';
 import { defineEvent } from '../kit.js';
-import { offsetSchema, roomIdSchema } from '../schemas.js';
+import { epochSchema, offsetSchema, roomIdSchema } from '../schemas.js';
 
 /**
- * `room:join` ({ roomId, after }): makes the user a member (public rooms) and this socket a
+ * `room:join` ({ roomId, after, epoch? }): makes the user a member (public rooms) and this socket a
  * follower: every event above `after` once, in order, then the live stream. Answers once
  * the socket is live. A socket that follows the room already keeps following (its `after`
  * is ignored). The user's other tabs get `room:added` when the membership is new. Another
- * user's direct room is answered as an unknown room: the answer reveals nothing.
+ * user's direct room is answered as an unknown room: the answer reveals nothing. An `epoch`
+ * that is not the history's is refused with EPOCH_CHANGED by the door: `after` is from
+ * another history.
  */
 export const roomJoin = defineEvent({
-  schema: z.object({ roomId: roomIdSchema, after: offsetSchema.optional() }),
+  schema: z.object({ roomId: roomIdSchema, after: offsetSchema.optional(), epoch: epochSchema.optional() }),
   price: ['rooms.user', 'rooms.address'],
   access: 'anyone',
   handle: async ({ input: { roomId, after }, socket, follows, services: { store } }) => {

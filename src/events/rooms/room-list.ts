@@ -13,6 +13,6 @@ export const roomList = defineEvent({
   access: 'anyone',
   handle: async ({ socket, services: { store } }) => {
     const listings = await store.listRooms(socket.data.user.id);
-    return ok(listings.map(toSummary));
+    return ok(listings.map((listing) => toSummary(listing, store.historyEpoch)));
   },
 });

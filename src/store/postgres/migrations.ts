@@ -326,6 +326,17 @@ export const migrations: readonly Migration[] = [
     `,
   },
   {
+    version: 13,
+    name: 'history epoch: which history the offsets belong to, changed by a restore (./history-epoch.ts)',
+    sql: `
+      CREATE TABLE history_epoch (
+        id     boolean PRIMARY KEY DEFAULT true CHECK (id),
+        epoch  text    NOT NULL,
+        anchor oid     NOT NULL
+      );
+    `,
+  },
+  {
     version: 14,
     name: 'bounded queries: member names and direct-room search each read an index range',
     sql: `

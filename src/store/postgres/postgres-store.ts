@@ -24,6 +24,7 @@ import { PostgresRooms } from './rooms.js';
 import { withClient } from './checkout.js';
 import { unstorableDraft } from '../unstorable.js';
 import { isDataError, isRetryable, sqlState, toStoreError, UNIQUE_VIOLATION } from './errors.js';
+import { settleHistoryEpoch } from './history-epoch.js';
 import { migrate } from './migrations.js';
 import { MeteredPool, type PoolObserver } from './metered-pool.js';
 
@@ -104,6 +105,7 @@ export class PostgresStore implements Store {
 
   protected constructor(
     private readonly pool: pg.Pool,
+    readonly historyEpoch: string,
     observeCommit?: (items: number, seconds: number) => void,
   ) {
     this.appends = new KeyedGroupCommit(
@@ -128,11 +130,16 @@ export class PostgresStore implements Store {
     observeCommit?: (items: number, seconds: number) => void,
     poolOptions: PoolOptions = {},
   ): Promise<PostgresStore> {
-    return new PostgresStore(await PostgresStore.connect(connectionString, report, poolOptions), observeCommit);
+    const { pool, epoch } = await PostgresStore.connect(connectionString, report, poolOptions);
+    return new PostgresStore(pool, epoch, observeCommit);
   }
 
-  /** A pool on `connectionString` with the migrations applied. */
-  protected static async connect(connectionString: string, report: (note: string) => void, poolOptions: PoolOptions = {}): Promise<pg.Pool> {
+  /** A pool on `connectionString` with the migrations applied, and the database's history epoch (./history-epoch.ts). */
+  protected static async connect(
+    connectionString: string,
+    report: (note: string) => void,
+    poolOptions: PoolOptions = {},
+  ): Promise<{ pool: pg.Pool; epoch: string }> {
     const pool = new MeteredPool(
       {
         connectionString,
@@ -147,15 +154,17 @@ export class PostgresStore implements Store {
     // listener the 'error' event would crash the process. The next query reconnects or
     // reports StoreUnavailableError itself.
     pool.on('error', () => undefined);
+    let epoch: string;
     try {
       for (const note of await migrate(pool)) report(note);
+      epoch = await settleHistoryEpoch(pool);
     } catch (error) {
       await pool.end().catch(() => undefined);
       // The operator must read this one as it is: no retry can help.
       if (error instanceof SchemaTooNewError) throw error;
       throw toStoreError(error, 'migration');
     }
-    return pool;
+    return { pool, epoch };
   }
 
   async checkWritable(): Promise<void> {

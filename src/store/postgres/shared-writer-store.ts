@@ -17,9 +17,10 @@ export class SharedWriterPostgresStore extends PostgresStore {
 
   private constructor(
     pool: pg.Pool,
+    epoch: string,
     private readonly channel: WriteChannel,
   ) {
-    super(pool);
+    super(pool, epoch);
     this.writer = new WriterClient(channel);
   }
 
@@ -30,7 +31,8 @@ export class SharedWriterPostgresStore extends PostgresStore {
     report?: (note: string) => void,
     poolOptions?: PoolOptions,
   ): Promise<SharedWriterPostgresStore> {
-    return new SharedWriterPostgresStore(await PostgresStore.connect(connectionString, report ?? (() => undefined), poolOptions), channel);
+    const { pool, epoch } = await PostgresStore.connect(connectionString, report ?? (() => undefined), poolOptions);
+    return new SharedWriterPostgresStore(pool, epoch, channel);
   }
 
   override appendMessage(draft: MessageDraft): Promise<AppendResult> {

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import Database from 'better-sqlite3';
+import { markAsBackup } from './history-epoch.js';
 
 /** What a backup holds, for the operator's log line. */
 export interface BackupSummary {
@@ -14,8 +15,9 @@ export interface BackupSummary {
  * while Parley runs. `VACUUM INTO` reads the database in one read transaction, so the copy
  * is the database as of one commit, however many writers commit meanwhile (WAL mode lets
  * them), and it never restarts as the page-by-page backup API does when the source
- * changes. The copy is checked (`PRAGMA integrity_check`) before this resolves; a copy
- * that fails the check is deleted.
+ * changes. The copy is marked as a backup, so that the history restored from it gets a new
+ * epoch when Parley starts on it (./history-epoch.ts). The copy is checked (`PRAGMA
+ * integrity_check`) before this resolves; a copy that fails the check is deleted.
  */
 export function backupSqlite(source: string, target: string): BackupSummary {
   if (fs.existsSync(target)) throw new Error(`${target} exists already; choose a new file for the backup`);
@@ -26,6 +28,12 @@ export function backupSqlite(source: string, target: string): BackupSummary {
     db.prepare('VACUUM INTO ?').run(target);
   } finally {
     db.close();
+  }
+  const marking = new Database(target, { fileMustExist: true });
+  try {
+    markAsBackup(marking);
+  } finally {
+    marking.close();
   }
   const copy = new Database(target, { readonly: true, fileMustExist: true });
   try {

@@ -312,6 +312,17 @@ export const migrations: readonly Migration[] = [
     `,
   },
   {
+    version: 11,
+    name: 'history epoch: which history the offsets belong to, changed by a restore (./history-epoch.ts)',
+    sql: `
+      CREATE TABLE history_epoch (
+        id          INTEGER PRIMARY KEY CHECK (id = 1),
+        epoch       TEXT    NOT NULL,
+        from_backup INTEGER NOT NULL DEFAULT 0
+      );
+    `,
+  },
+  {
     version: 12,
     name: 'bounded queries: change probes, member names and direct-room search each read an index range',
     sql: `

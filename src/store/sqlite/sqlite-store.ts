@@ -24,6 +24,7 @@ import { SqliteMentions } from './mentions.js';
 import { migrations } from './migrations.js';
 import { refuseNewerSchema } from '../schema-version.js';
 import { SqliteRooms } from './rooms.js';
+import { readHistoryEpoch, settleHistoryEpoch } from './history-epoch.js';
 import { unstorableDraft } from '../unstorable.js';
 
 /** How long one connection waits for another process's write lock before giving up. */
@@ -51,6 +52,7 @@ const BUSY_RETRIES = 3;
  */
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
+  readonly historyEpoch: string;
   private readonly appends: GroupCommit<MessageDraft, AppendResult>;
   private closing: Promise<void> | undefined;
 
@@ -88,6 +90,7 @@ export class SqliteStore implements Store {
       this.db.pragma('secure_delete = FAST');
       migrate(this.db, options.report ?? warnOperator);
     }
+    this.historyEpoch = options.readOnly ? readHistoryEpoch(this.db) : settleHistoryEpoch(this.db);
     this.db.pragma('foreign_keys = ON');
     this.statements = {
       roomHead: this.db.prepare<[number], { head: number }>('SELECT head FROM rooms WHERE id = ?'),

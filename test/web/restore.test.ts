@@ -1,0 +1,93 @@
+// Issue 22, item 4: a backup restored while pages are open. The messages after the backup
+// are gone from the database, and their offsets are taken again by new messages: every open
+// page (and one reloaded from its snapshot while the server was down) drops what it showed
+// of the room, shows the restored history, and then the new messages, the sender's included.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, test } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { chromiumSkipReason, launchChromium } from '../helpers/browser.js';
+import { startServer, tempDir, type RunningServer } from '../helpers/server.js';
+import { ChatPage, countOf, type ShownMessage } from './chat-page.js';
+
+const run = promisify(execFile);
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const skip = chromiumSkipReason();
+const TIMEOUT = { timeout: 20_000 };
+
+const texts = (messages: readonly ShownMessage[]): string[] => messages.map((message) => message.text);
+
+describe('a backup restored while pages are open', () => {
+  let server: RunningServer | undefined;
+  let browser: Browser | undefined;
+  before(async () => {
+    if (skip) return;
+    [server, browser] = await Promise.all([startServer({ workers: 2 }), launchChromium()]);
+  });
+  after(async () => {
+    await Promise.all([browser?.close(), server?.stop()]);
+  });
+
+  test('every page drops the lost messages, shows the restored history, and then the next message at its reused offset', { skip }, async () => {
+    const first = server as RunningServer;
+    const ola = (await ChatPage.open(browser as Browser, first.url)).chat;
+    const bo = (await ChatPage.open(browser as Browser, first.url)).chat;
+    await ola.send('kept one');
+    await ola.send('kept two');
+    await bo.waitForDelivered(['kept one', 'kept two']);
+
+    const backup = path.join(tempDir('parley-web-backup-'), 'backup.db');
+    await run('npm', ['run', '--silent', 'backup', '--', backup], { cwd: root, env: { ...process.env, PARLEY_DATABASE_URL: `sqlite:${first.databaseFile}` } });
+    await ola.send('lost one');
+    await ola.send('lost two');
+    await bo.waitForDelivered(['lost one', 'lost two']);
+    await ola.waitForDelivered(['lost one', 'lost two']);
+    await ola.page.waitForFunction(() => (localStorage.getItem('parley.snapshot') ?? '').includes('lost two'), undefined, TIMEOUT);
+
+    // The operator's restore: stop, put the backup in place of the database, start.
+    await first.stop();
+    await Promise.all([ola.waitForStatus('offline'), bo.waitForStatus('offline')]);
+    // Ola reloads while the server is down: her page shows its snapshot, of the old history.
+    await ola.page.reload();
+    await ola.waitForStatus('offline');
+    await ola.waitForMessages('the snapshot shows the old history', (messages) => texts(messages).includes('lost two'));
+    // Bo writes meanwhile: his message waits, pending, in the log of the old history.
+    await bo.send('written during the restore');
+    await bo.page.waitForSelector('li.message[data-state="pending"]:has-text("written during the restore")', TIMEOUT);
+    for (const suffix of ['', '-wal', '-shm']) fs.rmSync(`${first.databaseFile}${suffix}`, { force: true });
+    fs.copyFileSync(backup, first.databaseFile);
+    server = await startServer({ workers: 2, databaseFile: first.databaseFile, env: { PORT: String(first.port) } });
+    await Promise.all([ola.waitForStatus('online'), bo.waitForStatus('online')]);
+
+    for (const person of [ola, bo]) {
+      const shown = await person.waitForMessages(
+        'the room reloaded: the restored history, without what the restore took away, then the message written meanwhile',
+        (messages) =>
+          !texts(messages).some((text) => text.startsWith('lost')) &&
+          messages.some((message) => message.text === 'written during the restore' && message.state === 'delivered'),
+      );
+      assert.deepEqual(texts(shown), ['kept one', 'kept two', 'written during the restore']);
+      assert.equal(shown.at(-1)?.offset, 3, 'stored at the first offset the restore freed, shown to its sender and to the other page');
+    }
+
+    // The next messages carry on from there, on every page.
+    await bo.send('after the restore');
+    await bo.waitForDelivered(['after the restore']);
+    const seen = await ola.waitForDelivered(['after the restore']);
+    assert.deepEqual(texts(seen), ['kept one', 'kept two', 'written during the restore', 'after the restore']);
+    assert.equal(seen.at(-1)?.offset, 4);
+    await ola.send('and a reply');
+    await bo.waitForDelivered(['and a reply']);
+    for (const person of [ola, bo]) {
+      const messages = await person.messages();
+      for (const text of ['kept one', 'kept two', 'written during the restore', 'after the restore', 'and a reply']) {
+        assert.equal(countOf(messages, text), 1, `${text} once`);
+      }
+      assert.deepEqual(person.problems, []);
+    }
+  });
+});
