@@ -6,7 +6,7 @@ import { instrumentAdminUi } from './operations/admin-ui.js';
 import { DeploymentStatistics } from './operations/deployment-stats.js';
 import { drainClients } from './operations/drain.js';
 import { checkReadiness, type NodeStatus } from './operations/readiness.js';
-import { commitBatchSize, instrumentServer, poolMetrics, serverRegistry } from './operations/metrics.js';
+import { commitBatchSize, instrumentServer, poolMetrics, redisDisconnections, serverRegistry } from './operations/metrics.js';
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
 import { Server } from 'socket.io';
@@ -158,6 +158,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   });
   gate.attach(io);
   instrumentServer(io, options.workerIndex === undefined ? 'single' : String(options.workerIndex), { redisConnected: options.redis?.connected });
+  options.redis?.onDisconnect(() => redisDisconnections.inc());
   const statistics = new DeploymentStatistics(io, {
     node: config.nodeId,
     worker: options.workerIndex ?? 0,

@@ -1,10 +1,9 @@
 import type { Logger } from '../log.js';
-import { redisDisconnections } from '../operations/metrics.js';
 import type { RedisClient } from './client.js';
 
 /**
  * Whether this process's Redis connection is up, told once per change: a lost connection
- * is one warning (and parley_redis_disconnections_total), its return one more, however
+ * is one warning (and one call of `onLost`, which the metrics count), its return one more, however
  * many reconnection attempts fail in between (the client retries every 2 s at most, and
  * each attempt would otherwise log an error with its stack).
  */
@@ -13,10 +12,11 @@ export class RedisConnectionState {
   private lostAt = 0;
   private failedAttempts = 0;
 
-  /** `onBack`: called at each return of the connection (not at the first connection, which has passed). */
+  /** `onLost`: called once per lost connection; `onBack`: at each return (not at the first connection, which has passed). */
   constructor(
     client: RedisClient,
     private readonly log: Logger,
+    private readonly onLost: () => void,
     private readonly onBack: () => void,
   ) {
     // An error the client reports while still ready is not a lost connection.
@@ -40,7 +40,7 @@ export class RedisConnectionState {
     this.up = false;
     this.lostAt = Date.now();
     this.failedAttempts = 0;
-    redisDisconnections.inc();
+    this.onLost();
     this.log.warn({ reason }, 'redis unreachable; this node serves its own clients alone');
   }
 

@@ -43,6 +43,8 @@ export interface RedisLink {
    * listener repairs what depended on it (delivery reads the store again).
    */
   onReconnect(listener: () => void): void;
+  /** Calls `listener` once each time the connection is lost (however many reconnection attempts fail after). */
+  onDisconnect(listener: () => void): void;
   /** Closes the client (after the Socket.IO server, whose adapter publishes through it). */
   close(): Promise<void>;
 }
@@ -59,9 +61,17 @@ export async function openRedisLink(config: RedisSettings, log: Logger, options:
   const redisLog = log.child({ module: 'redis' });
   const client = options.patient ? await connectPatiently(config.redisUrl, redisLog) : await connectRedis(config.redisUrl);
   const listeners: (() => void)[] = [];
-  const state = new RedisConnectionState(client, redisLog, () => {
-    for (const listener of listeners) listener();
-  });
+  const lostListeners: (() => void)[] = [];
+  const state = new RedisConnectionState(
+    client,
+    redisLog,
+    () => {
+      for (const listener of lostListeners) listener();
+    },
+    () => {
+      for (const listener of listeners) listener();
+    },
+  );
   let closed: Promise<void> | undefined;
   return {
     client,
@@ -69,6 +79,7 @@ export async function openRedisLink(config: RedisSettings, log: Logger, options:
     adapterClient: adapterClient(client, redisLog),
     prefix: config.redisPrefix,
     onReconnect: (listener) => void listeners.push(listener),
+    onDisconnect: (listener) => void lostListeners.push(listener),
     close: () => (closed ??= closeRedis(client)),
   };
 }
