@@ -3,6 +3,8 @@ import type { ParleyServer } from '../types.js';
 
 /** Base64url characters of an id's signature: 96 bits. */
 const SIGNATURE_LENGTH = 16;
+/** Ids whose check is remembered: more than a worker's connections that send at once. */
+const CHECKED_CAPACITY = 10_000;
 
 /**
  * Ids this deployment issued, and only those, can be told apart from any other string:
@@ -32,12 +34,24 @@ export class IssuedIds {
     return this.issue(randomBytes(15).toString('base64url'));
   }
 
+  /**
+   * Ids checked lately and the answer. A connection's every message names the same id, and
+   * an HMAC per message was a measurable share of an append's CPU (docs/benchmarks.md);
+   * bounded, and emptied when full, so many made-up ids cost an HMAC each, as before.
+   */
+  private readonly checked = new Map<string, boolean>();
+
   /** True when `id` is one this deployment issued (by issue()), on any worker or node. Bound: pass it around. */
   readonly isIssued = (id: string): boolean => {
     if (id.length <= SIGNATURE_LENGTH) return false;
+    const known = this.checked.get(id);
+    if (known !== undefined) return known;
     const expected = Buffer.from(this.signature(id.slice(0, -SIGNATURE_LENGTH)));
     const actual = Buffer.from(id.slice(-SIGNATURE_LENGTH));
-    return actual.length === expected.length && timingSafeEqual(actual, expected);
+    const issued = actual.length === expected.length && timingSafeEqual(actual, expected);
+    if (this.checked.size >= CHECKED_CAPACITY) this.checked.clear();
+    this.checked.set(id, issued);
+    return issued;
   };
 
   private signature(body: string): string {
