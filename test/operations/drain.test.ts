@@ -44,13 +44,17 @@ describe('rolling restart', { skip }, () => {
     );
     await sleep(1000);
     const signalledAt = Date.now();
+    const draining = deployment.node(0);
     const exitCode = await deployment.stop(0);
     const stoppedAt = Date.now();
     await sleep(1000);
     stopped = true;
     await sending;
 
-    assert.equal(exitCode, 0, 'the drained node exits 0');
+    // Whatever made a node exit otherwise is in its errors and its stderr: say it.
+    const why = () =>
+      [...draining.logs().filter((line) => Number(line['level']) >= 50).map((line) => JSON.stringify(line)), draining.stderr().slice(-4000)].join('\n');
+    assert.equal(exitCode, 0, `the drained node exits 0; its errors:\n${exitCode === 0 ? '' : why()}`);
     assert.equal(leftAt.length, leaving.length, 'every client of the node was told to go');
     const spread = Math.max(...leftAt) - Math.min(...leftAt);
     t.diagnostic(`left at ${leftAt.map((at) => at - signalledAt).sort((a, b) => a - b).join(', ')} ms after SIGTERM`);
