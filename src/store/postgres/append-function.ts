@@ -12,7 +12,7 @@
  * No rows at all: the room does not exist.
  *
  * Why a function: the whole batch is one round trip, and the room's row lock is held only
- * inside the server, from `FOR UPDATE` to the COMMIT of the caller's statement (each call is
+ * inside the server, from `FOR UPDATE` (since migration 16 `FOR NO KEY UPDATE`) to the COMMIT of the caller's statement (each call is
  * its own transaction). The key lookup is a later statement of a VOLATILE function, so under
  * READ COMMITTED it takes a snapshot after the lock was granted and sees every key another
  * writer committed before: no key is stored twice, and no unique violation needs a rerun.
@@ -25,7 +25,12 @@
  * (No `SET` clause on the function: that would undo the change when the function returns.)
  */
 /** The text of `parley_append`, as a migration creates or replaces it; see above. */
-const appendFunction = (verb: 'CREATE' | 'CREATE OR REPLACE', storedLookup: string, usualBatch = ''): string => `
+const appendFunction = (
+  verb: 'CREATE' | 'CREATE OR REPLACE',
+  storedLookup: string,
+  usualBatch = '',
+  roomLock: 'FOR UPDATE' | 'FOR NO KEY UPDATE' = 'FOR UPDATE',
+): string => `
   ${verb} FUNCTION parley_append(
     room integer, keys text[], authors text[], contents text[], kinds text[], targets bigint[],
     author_ids text[], client_ids text[], created bigint
@@ -37,7 +42,7 @@ const appendFunction = (verb: 'CREATE' | 'CREATE OR REPLACE', storedLookup: stri
     first_free bigint;
   BEGIN
     PERFORM set_config('synchronous_commit', 'on', true) WHERE current_setting('synchronous_commit') = 'off';
-    SELECT r.head + 1 INTO first_free FROM rooms r WHERE r.id = room FOR UPDATE;
+    SELECT r.head + 1 INTO first_free FROM rooms r WHERE r.id = room ${roomLock};
     IF NOT FOUND THEN
       RETURN;
     END IF;${usualBatch}
@@ -89,25 +94,14 @@ export const APPEND_FUNCTION = appendFunction(
           FROM draft JOIN messages m ON m.room_id = room AND m.idempotency_key = draft.key`,
 );
 
-/**
- * Migration 11, the same function and replies, in two ways cheaper:
- *
- * - Each draft's key is looked up on its own through the `(room_id, idempotency_key)` index
- *   (a LATERAL subquery with LIMIT 1 leaves the planner no other plan), so an append reads
- *   its own keys' index entries whatever the room holds.
- * - The usual batch, whose keys are all new and all different (or absent), is stored by one
- *   plain INSERT and answered from `generate_series`: no joins, sorts or window functions to
- *   plan and run. Measured on one connection, one room, batches of one draft: the backend's
- *   CPU per call went from about 600 to about 250 microseconds. Retries and repeated keys
- *   take the general statement below it, as before.
- */
-export const APPEND_FUNCTION_KEY_BY_KEY = appendFunction(
-  'CREATE OR REPLACE',
-  `SELECT draft.ord, m.seq, m.author, m.content, m.created_at, m.kind, m.target, m.author_id, m.client_id
+/** Migration 11's key lookup: each draft's key on its own through the `(room_id, idempotency_key)` index. */
+const KEY_BY_KEY_LOOKUP = `SELECT draft.ord, m.seq, m.author, m.content, m.created_at, m.kind, m.target, m.author_id, m.client_id
           FROM draft CROSS JOIN LATERAL (
             SELECT m.seq, m.author, m.content, m.created_at, m.kind, m.target, m.author_id, m.client_id
-              FROM messages m WHERE m.room_id = room AND m.idempotency_key = draft.key LIMIT 1) m`,
-  `
+              FROM messages m WHERE m.room_id = room AND m.idempotency_key = draft.key LIMIT 1) m`;
+
+/** Migration 11's usual batch: one plain INSERT when every key is new and none repeats. */
+const USUAL_BATCH = `
     -- the usual batch: no key stored before, none repeated (NULL keys are never repeats)
     IF NOT EXISTS (SELECT 1 FROM unnest(keys) AS k CROSS JOIN LATERAL (
                      SELECT 1 FROM messages m WHERE m.room_id = room AND m.idempotency_key = k LIMIT 1) AS hit)
@@ -121,5 +115,28 @@ export const APPEND_FUNCTION_KEY_BY_KEY = appendFunction(
         SELECT g::integer, first_free - 1 + g, 0::smallint, NULL::text, NULL::text, NULL::bigint, NULL::text, NULL::bigint, NULL::text, NULL::text
           FROM generate_series(1, cardinality(keys)) AS g ORDER BY g;
       RETURN;
-    END IF;`,
-);
+    END IF;`;
+
+/**
+ * Migration 11, the same function and replies, in two ways cheaper:
+ *
+ * - Each draft's key is looked up on its own through the `(room_id, idempotency_key)` index
+ *   (a LATERAL subquery with LIMIT 1 leaves the planner no other plan), so an append reads
+ *   its own keys' index entries whatever the room holds.
+ * - The usual batch, whose keys are all new and all different (or absent), is stored by one
+ *   plain INSERT and answered from `generate_series`: no joins, sorts or window functions to
+ *   plan and run. Measured on one connection, one room, batches of one draft: the backend's
+ *   CPU per call went from about 600 to about 250 microseconds. Retries and repeated keys
+ *   take the general statement below it, as before.
+ */
+export const APPEND_FUNCTION_KEY_BY_KEY = appendFunction('CREATE OR REPLACE', KEY_BY_KEY_LOOKUP, USUAL_BATCH);
+
+/**
+ * Migration 16, migration 11's function with a weaker lock on the room's row: `FOR NO KEY
+ * UPDATE`, which appends still take in turns, where `FOR UPDATE` also waited for every
+ * transaction that had inserted a row referring to the room (a member joining, a read
+ * marker, a mention: a foreign key check holds `FOR KEY SHARE` on the room until its
+ * commit). A room's appends no longer queue behind the flushes of other people's joins.
+ */
+export const APPEND_FUNCTION_NO_KEY_LOCK = appendFunction('CREATE OR REPLACE', KEY_BY_KEY_LOOKUP, USUAL_BATCH, 'FOR NO KEY UPDATE');
+

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { rekeyNames, type NameRow } from '../rekey-names.js';
 import { refuseNewerSchema } from '../schema-version.js';
-import { APPEND_FUNCTION, APPEND_FUNCTION_KEY_BY_KEY } from './append-function.js';
+import { APPEND_FUNCTION, APPEND_FUNCTION_KEY_BY_KEY, APPEND_FUNCTION_NO_KEY_LOCK } from './append-function.js';
 import { withClient } from './checkout.js';
 
 /**
@@ -372,6 +372,33 @@ export const migrations: readonly Migration[] = [
     name: 'single-use session exchange codes: until when a browser binding may still be traded for its cookie',
     // NULL: traded already, or bound before this version (its code is at most a minute old).
     sql: 'ALTER TABLE browser_sessions ADD COLUMN exchange_until bigint;',
+  },
+  {
+    version: 16,
+    name: "a room's appends and the people joining it no longer wait for each other: member counts in a row of their own, the room locked FOR NO KEY UPDATE",
+    // A join updated the room's row (its member count) and held that lock until its commit
+    // was flushed, and every append to the room waited for it: many new guests joining
+    // `general` slowed everyone's messages there. The count now lives in its own table,
+    // and an append's lock no longer waits for a join's foreign-key check (append-function.ts).
+    sql: `
+      CREATE TABLE room_member_counts (
+        room_id integer PRIMARY KEY REFERENCES rooms (id),
+        members integer NOT NULL
+      );
+      INSERT INTO room_member_counts (room_id, members) SELECT id, members FROM rooms;
+      ALTER TABLE rooms DROP COLUMN members;
+      CREATE OR REPLACE FUNCTION room_members_count() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF TG_OP = 'INSERT' THEN
+          INSERT INTO room_member_counts (room_id, members) VALUES (NEW.room_id, 1)
+            ON CONFLICT (room_id) DO UPDATE SET members = room_member_counts.members + 1;
+        ELSE
+          UPDATE room_member_counts SET members = members - 1 WHERE room_id = OLD.room_id;
+        END IF;
+        RETURN NULL;
+      END $$;
+      ${APPEND_FUNCTION_NO_KEY_LOCK}
+    `,
   },
 ];
 

@@ -53,7 +53,8 @@ export function directorySql(options: { prefix: boolean; cursor: boolean }): str
     next += 2;
   }
   if (options.cursor) conditions.push(`(${DIRECTORY_KEY}, id) > ($${next}::text COLLATE "C", $${next + 1}::integer)`);
-  return `SELECT id, name, members, head FROM rooms WHERE ${conditions.join(' AND ')} ORDER BY ${DIRECTORY_KEY}, id LIMIT $1`;
+  // The member count of each row returned, one primary-key probe each (migration 16).
+  return `SELECT id, name, COALESCE((SELECT c.members FROM room_member_counts c WHERE c.room_id = rooms.id), 0) AS members, head FROM rooms WHERE ${conditions.join(' AND ')} ORDER BY ${DIRECTORY_KEY}, id LIMIT $1`;
 }
 /** Whether message $2 of room $1 is live: two index probes; exported so that a test can check its plan. */
 export const LIVE_MESSAGE_SQL = `SELECT ${MESSAGE_COLUMNS} FROM messages
