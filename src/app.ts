@@ -11,23 +11,20 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
 import { Server } from 'socket.io';
 import { Identities } from './accounts/identities.js';
-import { authenticateSockets } from './auth/authenticate.js';
-import { identifySockets, lastSeenOffset } from './auth/handshake.js';
-import { IssuedIds, issueSocketIds } from './auth/issued-ids.js';
-import { issueSessionCookies } from './auth/session-cookie.js';
+import { IssuedIds } from './auth/issued-ids.js';
+import { runConnections } from './connections/lifecycle.js';
+import { tutorialWire } from './delivery/tutorial-wire.js';
 import { SessionCookies } from './accounts/session-cookies.js';
 import { sessionExchange } from './auth/session-exchange.js';
 import type { Config } from './config.js';
 import { Delivery } from './delivery/delivery.js';
 import { createRoomWire } from './delivery/room-wire.js';
-import { tutorialWire } from './delivery/tutorial-wire.js';
 import { observeEngine } from './http/engine-events.js';
 import { localConnectionSlots, type ConnectionSlots } from './http/connection-slots.js';
 import { createEngineGate } from './http/engine-gate.js';
 import { corsFor, originMayUseCookie } from './http/origins.js';
 import { createRequestHandler } from './http/routes.js';
 import { createPresence } from './presence/presence.js';
-import { checkHandshakeRooms, speaksRoomProtocol } from './rooms/handshake.js';
 import { EventDoor } from './events/door.js';
 import { InFlight } from './delivery/in-flight.js';
 import { Appends } from './delivery/append.js';
@@ -170,16 +167,11 @@ export async function createApp(options: AppOptions): Promise<App> {
   }
   const unsignedId = options.generateId ?? (() => randomBytes(15).toString('base64url'));
   io.engine.generateId = () => issuedIds.issue(unsignedId());
-  issueSocketIds(io, issuedIds);
-  issueSessionCookies(io, cookies, (request) => originMayUseCookie(request, config.allowedOrigins, config.trustedProxies));
   const stopObservingEngine = observeEngine(io, log.child({ module: 'engine' }));
-  identifySockets(io);
   const identities = new Identities(io, store, log.child({ module: 'identity' }), options.adapter.spansProcesses, cookies);
   // Before the first connection is let in: every handshake asks whether its user is banned.
   const restrictions = new Restrictions(store, log.child({ module: 'moderation' }));
   await restrictions.reload();
-  authenticateSockets(io, store, identities, restrictions.refuseBanned, log.child({ module: 'auth' }));
-  checkHandshakeRooms(io);
   // Before the first await: other servers ask this one about presence as soon as its
   // adapter has said hello, and an unanswered request holds theirs up for 5 s.
   const presence = createPresence(io, { clustered: options.adapter.spansProcesses, log: log.child({ module: 'presence' }) });
@@ -225,16 +217,18 @@ export async function createApp(options: AppOptions): Promise<App> {
   });
   started.moderation = moderation;
 
-  io.on('connection', (socket) => {
-    door.connect(socket);
-    // Every connection, a recovered one too, is caught up from the store from the offset
-    // its client names (see Delivery). Room-protocol clients (auth.rooms) follow their
-    // rooms instead (src/rooms/).
-    if (speaksRoomProtocol(socket.handshake.auth)) return;
-    delivery.catchUp(socket, generalRoom.id, lastSeenOffset(socket.handshake.auth), tutorialWire).catch((error: unknown) => {
-      chatLog.warn({ err: error, socketId: socket.id }, 'catch-up failed; disconnecting so the client retries');
-      socket.disconnect(true);
-    });
+  // From here connections are let in: their whole life is in src/connections/lifecycle.ts.
+  runConnections(io, {
+    ids: issuedIds,
+    cookies,
+    mayUseCookie: (request) => originMayUseCookie(request, config.allowedOrigins, config.trustedProxies),
+    store,
+    identities,
+    refusal: restrictions.refuseBanned,
+    door,
+    delivery,
+    generalRoomId: generalRoom.id,
+    log: log.child({ module: 'connections' }),
   });
   ready = true;
 

@@ -1,5 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { ParleyServer } from '../types.js';
+import type { ParleySocket } from '../types.js';
 
 /** Base64url characters of an id's signature: 96 bits. */
 const SIGNATURE_LENGTH = 16;
@@ -65,21 +65,16 @@ interface PendingSockets {
 }
 
 /**
- * Gives every new socket of the main namespace an id from `ids` in place of socket.io's
- * random one. socket.io offers no hook for its socket ids (only for Engine.IO's), so the
- * first middleware swaps it, before the id is sent to the client, joined as a room or
- * seen by any other middleware; the namespace's registry of sockets in their middlewares
- * is re-keyed with it, or socket.io could not remove the entry. A socket that connection
- * state recovery restored keeps the id it was issued before.
+ * Gives a new socket of the main namespace an id from `ids` in place of socket.io's random
+ * one (src/connections/lifecycle.ts, step 1). socket.io offers no hook for its socket ids
+ * (only for Engine.IO's), so the first middleware swaps it, before the id is sent to the
+ * client, joined as a room or seen by any other step; the namespace's registry of sockets in
+ * their middlewares is re-keyed with it, or socket.io could not remove the entry. Not for a
+ * socket that connection state recovery restored: it keeps the id it was issued before.
  */
-export function issueSocketIds(io: ParleyServer, ids: IssuedIds): void {
-  io.use((socket, next) => {
-    if (!socket.recovered) {
-      const pending = (socket.nsp as unknown as PendingSockets)._preConnectSockets;
-      pending?.delete(socket.id);
-      (socket as unknown as { id: string }).id = ids.socketId();
-      pending?.set(socket.id, socket);
-    }
-    next();
-  });
+export function issueSocketId(socket: ParleySocket, ids: IssuedIds): void {
+  const pending = (socket.nsp as unknown as PendingSockets)._preConnectSockets;
+  pending?.delete(socket.id);
+  (socket as unknown as { id: string }).id = ids.socketId();
+  pending?.set(socket.id, socket);
 }

@@ -4,9 +4,9 @@ import type { Payer } from '../limits/price.js';
 import type { TokenBucket } from '../limits/token-bucket.js';
 import { clientAddress } from '../http/client-address.js';
 import { Follows } from '../rooms/follows.js';
-import { handshakeEpochs, handshakeRooms, speaksRoomProtocol } from '../rooms/handshake.js';
 import { summaryOf } from '../rooms/summary.js';
 import { ErrorCode, fail, type Ack } from '../shared/errors.js';
+import type { Handshake } from '../shared/protocol/handshake.js';
 import type { ParleySocket } from '../types.js';
 import { checkAccess } from './access.js';
 import { splitArguments } from './arguments.js';
@@ -63,10 +63,13 @@ export class EventDoor {
     this.unavailable = new UnavailableLog(services.log);
   }
 
-  /** Starts answering a new connection's events. */
-  connect(socket: ParleySocket): void {
+  /** Starts answering a new connection's events; a room-protocol client re-follows the rooms its handshake names. */
+  connect(socket: ParleySocket, handshake: Handshake): void {
     // A handshake that names rooms to re-follow needs its state at once; others on first use.
-    if (speaksRoomProtocol(socket.handshake.auth)) this.stateOf(socket);
+    if (handshake.rooms !== undefined) {
+      const { follows } = this.stateOf(socket);
+      follows.restore(refollow(socket, follows, handshake.rooms, handshake.epochs, this.services.store, this.services.log));
+    }
     // Every event gets an answer: one the server does not know is refused, so a client
     // with `retries` does not resend it until it gives up.
     socket.onAny((event: unknown, ...args: unknown[]) => this.enter(socket, event, args));
@@ -175,7 +178,7 @@ export class EventDoor {
   private stateOf(socket: ParleySocket): ConnectionState {
     let state = this.connections.get(socket);
     if (!state) {
-      const { delivery, log, roomWire, store } = this.services;
+      const { delivery, log, roomWire } = this.services;
       state = {
         follows: new Follows(socket, delivery, roomWire, log),
         buckets: new Map<LimitName, TokenBucket>(),
@@ -185,7 +188,6 @@ export class EventDoor {
         address: clientAddress(socket.request, this.services.config.trustedProxies),
         paying: undefined,
       };
-      if (speaksRoomProtocol(socket.handshake.auth)) state.follows.restore(refollow(socket, state.follows, store, log));
       this.connections.set(socket, state);
     }
     return state;
@@ -198,10 +200,15 @@ export class EventDoor {
  * from another history epoch (`auth.epochs`) is not followed: its offset names other events
  * here, so the client is sent `room:reset` with the room as it is now, and joins again.
  */
-async function refollow(socket: ParleySocket, follows: Follows, store: Services['store'], log: Services['log']): Promise<void> {
+async function refollow(
+  socket: ParleySocket,
+  follows: Follows,
+  wanted: Handshake['rooms'] & {},
+  epochs: Handshake['epochs'],
+  store: Services['store'],
+  log: Services['log'],
+): Promise<void> {
   try {
-    const wanted = handshakeRooms(socket.handshake.auth);
-    const epochs = handshakeEpochs(socket.handshake.auth);
     const userId = socket.data.user.id;
     const memberOf = new Set(await store.memberRoomIds(userId));
     const reset: number[] = [];

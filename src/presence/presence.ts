@@ -3,7 +3,6 @@ import type { PublicUser } from '../shared/events.js';
 import type { ParleyServer } from '../types.js';
 import { PresenceCoordinator } from './coordinator.js';
 import { chatRoomOf, isUserRoom } from '../socket-rooms.js';
-import { joinUserRoom } from './connection-rooms.js';
 import { DEFAULT_PRESENCE_TIMINGS, DEFAULT_TYPING_TIMINGS, type PresenceTimings, type TypingTimings } from './timings.js';
 import { TypingRelay } from './typing-relay.js';
 
@@ -26,8 +25,8 @@ export interface PresenceOptions {
 }
 
 /**
- * Sets presence up on a Socket.IO server: every connection joins its user's room, and
- * every room change of a local connection (connect, catch-up, room:join/leave, moderation's
+ * Sets presence up on a Socket.IO server: every connection joins its user's room
+ * (src/connections/lifecycle.ts), and every room change of a local connection (connect, catch-up, room:join/leave, moderation's
  * socketsJoin/socketsLeave, disconnect) is seen through the adapter's own events, so no
  * other module has to call presence when it moves sockets.
  */
@@ -35,7 +34,6 @@ export function createPresence(io: ParleyServer, options: PresenceOptions): Pres
   const coordinator = new PresenceCoordinator(io, options.clustered, options.timings ?? DEFAULT_PRESENCE_TIMINGS, options.log);
   const typing = new TypingRelay(io, options.typingTimings ?? DEFAULT_TYPING_TIMINGS);
 
-  io.on('connection', (socket) => joinUserRoom(socket));
   const adapter = io.of('/').adapter;
   // A connection enters and leaves its own id's room first and last, and moves between
   // users' rooms when its identity changes; other rooms (the online watchers') change

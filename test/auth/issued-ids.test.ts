@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import { Server } from 'socket.io';
 import { io } from 'socket.io-client';
-import { IssuedIds, issueSocketIds } from '../../src/auth/issued-ids.js';
+import { IssuedIds, issueSocketId } from '../../src/auth/issued-ids.js';
 import type { ParleyServer } from '../../src/types.js';
 import { connected, eventually } from '../helpers/clients.js';
 import { startServer } from '../helpers/server.js';
@@ -27,7 +27,11 @@ test('an issued id verifies under the same secret only, and a changed character 
 test("socket.io's registries follow the new id: the socket is found by it, and nothing is left behind", async (t) => {
   const httpServer = http.createServer();
   const server: ParleyServer = new Server(httpServer);
-  issueSocketIds(server, ids);
+  // As src/connections/lifecycle.ts does it: the first step of the first middleware.
+  server.use((socket, next) => {
+    issueSocketId(socket, ids);
+    next();
+  });
   await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
   t.after(() => new Promise((resolve) => server.close(resolve)));
   const { port } = httpServer.address() as AddressInfo;
