@@ -203,7 +203,7 @@ async function refollow(socket: ParleySocket, follows: Follows, store: Services[
     const wanted = handshakeRooms(socket.handshake.auth);
     const epochs = handshakeEpochs(socket.handshake.auth);
     const userId = socket.data.user.id;
-    const memberOf = new Set(await store.memberRoomIds(userId));
+    const memberOf = new Set(await store.rooms.memberRoomIds(userId));
     const reset: number[] = [];
     for (const [roomId, after] of wanted) {
       if (!memberOf.has(roomId)) continue;
