@@ -8,9 +8,9 @@ import type { MentionStore } from './mentions.js';
 import type { ModerationStore } from './moderation.js';
 import type { RoomStore } from './rooms.js';
 import type { SearchStore } from './search.js';
-import type { EventKind, StoredMessage } from './stored-message.js';
+import type { EventKind, StoredMessage } from '../shared/message.js';
 
-export type { EventKind, Redaction, StoredMessage } from './stored-message.js';
+export type { EventKind, Redaction, StoredMessage } from '../shared/message.js';
 
 /** A room's id and unique name. `general` always exists: it is the tutorial's room. */
 export interface Room {
