@@ -97,7 +97,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   if (!generalRoom) throw new Error(`the store has no '${DEFAULT_ROOM}' room`);
 
   // Every worker and node must sign cookies and ids alike: the configured secret, else the database's.
-  const secret = config.sessionSecret ?? (await store.sessionSecret(randomBytes(32).toString('base64url')));
+  const secret = config.sessionSecret ?? (await store.accounts.sessionSecret(randomBytes(32).toString('base64url')));
   const cookies = new SessionCookies(secret, config);
   const issuedIds = new IssuedIds(secret);
 

@@ -14,8 +14,8 @@ export type NamedAccount = { readonly account: Account } | { readonly account: u
  * NFC, which only unifies two encodings of one text (é as one code point, or e and an
  * accent) and never letter case, width or look-alikes.
  */
-export async function accountNamedExactly(store: Pick<Store, 'accountByName'>, name: string): Promise<NamedAccount> {
-  const found = await store.accountByName(name);
+export async function accountNamedExactly(store: Pick<Store, 'accounts'>, name: string): Promise<NamedAccount> {
+  const found = await store.accounts.accountByName(name);
   if (!found) return { account: undefined, near: undefined };
   const account = { id: found.id, username: found.username };
   return found.username.normalize('NFC') === name.normalize('NFC') ? { account } : { account: undefined, near: account };

@@ -31,7 +31,7 @@ export class GuestNames {
    * else its automatic name, which takes no lease: a new connection writes nothing.
    */
   async nameFor(holder: string): Promise<string> {
-    const previous = await this.store.guestNameOf(holder);
+    const previous = await this.store.accounts.guestNameOf(holder);
     if (previous !== undefined && !isAutomaticGuestName(previous) && (await this.claim(previous, holder))) return previous;
     return automaticGuestName(holder);
   }
@@ -39,12 +39,12 @@ export class GuestNames {
   /** Leases `name` to `holder`; false when an account or another online guest has it. */
   claim(name: string, holder: string): Promise<boolean> {
     const now = Date.now();
-    return this.store.claimGuestName(name, holder, now + LEASE_MS, now);
+    return this.store.accounts.claimGuestName(name, holder, now + LEASE_MS, now);
   }
 
   /** Ends the lease now, whatever other connections the guest has (it signed in). */
   async release(holder: string): Promise<void> {
-    await this.store.releaseGuestName(holder, Date.now(), Number.MAX_SAFE_INTEGER);
+    await this.store.accounts.releaseGuestName(holder, Date.now(), Number.MAX_SAFE_INTEGER);
   }
 
   /**
@@ -64,7 +64,7 @@ export class GuestNames {
           : [...(this.io.of('/').adapter.rooms.get(scope) ?? [])];
         if (others.length > 0) return;
       }
-      await this.store.releaseGuestName(user.id, Date.now(), since);
+      await this.store.accounts.releaseGuestName(user.id, Date.now(), since);
     } catch (error) {
       this.log.warn({ err: error, userId: user.id }, 'guest name not released; its lease will run out');
     }
@@ -83,7 +83,7 @@ export class GuestNames {
     }
     const now = Date.now();
     try {
-      await this.store.renewGuestNames([...holders], now + LEASE_MS, now);
+      await this.store.accounts.renewGuestNames([...holders], now + LEASE_MS, now);
     } catch (error) {
       this.log.warn({ err: error, guests: holders.size }, 'guest name leases not renewed; retrying next round');
     }

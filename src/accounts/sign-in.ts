@@ -22,7 +22,7 @@ export async function signIn(socket: ParleySocket, store: Store, identities: Ide
   const browserSession = identities.cookies.issue();
   const now = Date.now();
   const exchangeUntil = now + EXCHANGE_TTL_MS;
-  await store.createSession(
+  await store.accounts.createSession(
     { tokenHash: session, accountId: account.id, expiresAt: now + SESSION_TTL_MS, browserHash: hashSecret(browserSession), exchangeUntil },
     now,
   );

@@ -16,8 +16,8 @@ export async function leaveUnreadableRooms(socket: ParleySocket, store: Store): 
   }
   const userId = socket.data.user.id;
   for (const roomId of followed) {
-    const room = await store.roomById(roomId);
-    if (room?.kind !== 'direct' || (await store.isMember(roomId, userId))) continue;
+    const room = await store.rooms.roomById(roomId);
+    if (room?.kind !== 'direct' || (await store.rooms.isMember(roomId, userId))) continue;
     // The identity may have changed again meanwhile: only the current user's view counts.
     if (socket.data.user.id !== userId) return;
     for (const key of followerRooms(roomId)) void socket.leave(key);

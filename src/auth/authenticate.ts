@@ -23,11 +23,11 @@ export async function identify(
   const now = Date.now();
   if (token !== undefined) {
     const session = hashSecret(token);
-    const account = await store.accountBySession(session, now);
+    const account = await store.accounts.accountBySession(session, now);
     return account && { user: accountUser(account), session };
   }
   if (browserSession !== undefined) {
-    const bound = await store.accountByBrowser(hashSecret(browserSession), now);
+    const bound = await store.accounts.accountByBrowser(hashSecret(browserSession), now);
     if (bound) return { user: accountUser(bound.account), session: bound.tokenHash };
   }
   return identities.guest(senderKey);

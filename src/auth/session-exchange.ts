@@ -13,7 +13,7 @@ export interface SessionExchangeOptions {
   readonly allowedOrigins: readonly string[];
   readonly trustedProxies: readonly string[];
   /** Where whether a code was traded already is kept, for every worker and node. */
-  readonly store: Pick<Store, 'redeemExchange'>;
+  readonly store: Pick<Store, 'accounts'>;
   readonly log: Logger;
 }
 
@@ -32,7 +32,7 @@ export function sessionExchange(options: SessionExchangeOptions) {
     const now = Date.now();
     const session = options.cookies.redeem(code, now);
     if (session === undefined) return undefined;
-    return (await options.store.redeemExchange(hashSecret(session), now)) ? session : undefined;
+    return (await options.store.accounts.redeemExchange(hashSecret(session), now)) ? session : undefined;
   };
   return (request: IncomingMessage, response: ServerResponse): void => {
     if (originTrust(request, options.allowedOrigins, options.trustedProxies) !== 'trusted') {

@@ -58,7 +58,7 @@ export class Appends {
       // The draft's text, not the stored one: a retry finds its message as it reads now,
       // edited perhaps, and edits mention nobody anew.
       const named = message.kind === 'message' ? mentionedNames(draft.text) : [];
-      if (named.length > 0) await this.inFlight.track(this.store.recordMentions(message.roomId, message.offset, named, message.authorId));
+      if (named.length > 0) await this.inFlight.track(this.store.mentions.recordMentions(message.roomId, message.offset, named, message.authorId));
       if (!duplicate) messagesStored.inc();
       if (duplicate) this.delivery.announceHead(message.roomId, message.offset);
       else this.delivery.announce(sender ? { ...message, origin: sender.socketId } : message);

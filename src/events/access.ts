@@ -38,9 +38,9 @@ export async function checkAccess(
   }
   const roomId = fieldOf(input, 'roomId');
   if (roomId === undefined) return access === 'follower' ? NO_ROOM : { refusal: UNKNOWN_ROOM };
-  const room = await store.roomById(roomId);
+  const room = await store.rooms.roomById(roomId);
   if (!room) return { refusal: UNKNOWN_ROOM };
-  const member = await store.isMember(roomId, user.id);
+  const member = await store.rooms.isMember(roomId, user.id);
   if (!member && room.kind === 'direct') return { refusal: UNKNOWN_ROOM };
   if (access === 'follower') {
     if (!follows(socket, roomId)) return { refusal: fail(ErrorCode.NOT_MEMBER, 'this connection does not follow that room; room:join it first') };
@@ -55,7 +55,7 @@ export async function checkAccess(
   }
   if (access === 'writer') return { room };
   const target = fieldOf(input, 'target');
-  const message = target === undefined ? undefined : await store.liveMessage(roomId, target);
+  const message = target === undefined ? undefined : await store.rooms.liveMessage(roomId, target);
   if (!message) return { refusal: fail(ErrorCode.UNKNOWN_MESSAGE, `no message at offset ${target ?? '?'}, or it was deleted`) };
   if (message.authorId !== user.id) return { refusal: fail(ErrorCode.NOT_AUTHOR, 'only the author may change a message') };
   return { room };

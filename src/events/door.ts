@@ -210,7 +210,7 @@ async function refollow(
 ): Promise<void> {
   try {
     const userId = socket.data.user.id;
-    const memberOf = new Set(await store.memberRoomIds(userId));
+    const memberOf = new Set(await store.rooms.memberRoomIds(userId));
     const reset: number[] = [];
     for (const [roomId, after] of wanted) {
       if (!memberOf.has(roomId)) continue;

@@ -128,7 +128,7 @@ export class Moderation {
     const { io, store } = this.options;
     const connections = (await io.in(userRoom(command.userId)).fetchSockets()).length;
     if (connections === 0) return fail(ErrorCode.UNKNOWN_USER, 'that user is not online');
-    await store.recordAudit(this.audit(actor, 'kick', command.userId, null, command.reason));
+    await store.moderation.recordAudit(this.audit(actor, 'kick', command.userId, null, command.reason));
     this.tell(command.userId, { action: 'kick', roomId: null, reason: command.reason, by: actor.name, until: null });
     io.in(userRoom(command.userId)).disconnectSockets(true);
     return ok({ connections });
@@ -143,7 +143,7 @@ export class Moderation {
     const refused = await this.refuse(actor, 'ban', command.userId);
     if (refused) return refused;
     const restriction = this.restriction(actor, 'ban', command.userId, null, command);
-    await this.options.store.restrict(restriction, this.audit(actor, 'ban', command.userId, null, describe(command)));
+    await this.options.store.moderation.restrict(restriction, this.audit(actor, 'ban', command.userId, null, describe(command)));
     await this.spread();
     this.tell(command.userId, { action: 'ban', roomId: null, reason: command.reason, by: actor.name, until: restriction.expiresAt });
     this.options.io.in(userRoom(command.userId)).disconnectSockets(true);
@@ -153,7 +153,7 @@ export class Moderation {
   async unban(actor: Actor, command: UnbanCommand): Promise<Ack<null>> {
     const refused = await this.refuse(actor, 'unban', command.userId);
     if (refused) return refused;
-    const lifted = await this.options.store.lift('ban', command.userId, null, this.audit(actor, 'unban', command.userId, null, ''));
+    const lifted = await this.options.store.moderation.lift('ban', command.userId, null, this.audit(actor, 'unban', command.userId, null, ''));
     if (!lifted) return fail(ErrorCode.UNKNOWN_USER, 'that user is not banned');
     await this.spread();
     return ok(null);
@@ -164,7 +164,7 @@ export class Moderation {
     const refused = (await this.refuse(actor, 'mute', command.userId)) ?? (await this.publicRoom(command.roomId));
     if (refused) return refused;
     const restriction = this.restriction(actor, 'mute', command.userId, command.roomId, command);
-    await this.options.store.restrict(restriction, this.audit(actor, 'mute', command.userId, command.roomId, describe(command)));
+    await this.options.store.moderation.restrict(restriction, this.audit(actor, 'mute', command.userId, command.roomId, describe(command)));
     await this.spread();
     this.tell(command.userId, { action: 'mute', roomId: command.roomId, reason: command.reason, by: actor.name, until: restriction.expiresAt });
     return ok(restriction);
@@ -175,7 +175,7 @@ export class Moderation {
     const refused = await this.refuse(actor, 'unmute', command.userId);
     if (refused) return refused;
     const audit = this.audit(actor, 'unmute', command.userId, command.roomId, '');
-    if (!(await this.options.store.lift('mute', command.userId, command.roomId, audit))) {
+    if (!(await this.options.store.moderation.lift('mute', command.userId, command.roomId, audit))) {
       return fail(ErrorCode.UNKNOWN_USER, 'that user is not muted in that room');
     }
     await this.spread();
@@ -198,16 +198,16 @@ export class Moderation {
     if (command.to === 'in') {
       const name = await this.nameOf(command.userId);
       if (name === undefined) return fail(ErrorCode.UNKNOWN_USER, 'no such user');
-      await store.addMember(command.roomId, { userId: command.userId, name });
+      await store.rooms.addMember(command.roomId, { userId: command.userId, name });
       io.to(room).emit('room:added', await summaryOf(store, command.roomId, command.userId));
     } else {
       if (command.roomId === generalRoomId) return fail(ErrorCode.FORBIDDEN, 'everyone is in the general room');
-      await store.removeMember(command.roomId, command.userId);
+      await store.rooms.removeMember(command.roomId, command.userId);
       io.in(room).socketsLeave([liveRoom(command.roomId), tutorialRoom(command.roomId)]);
       io.to(room).emit('room:removed', command.roomId);
     }
     const action = command.to === 'in' ? 'move-in' : 'move-out';
-    await store.recordAudit(this.audit(actor, action, command.userId, command.roomId, ''));
+    await store.moderation.recordAudit(this.audit(actor, action, command.userId, command.roomId, ''));
     this.tell(command.userId, { action, roomId: command.roomId, reason: '', by: actor.name, until: null });
     return ok(null);
   }
@@ -221,7 +221,7 @@ export class Moderation {
     const { store, appends } = this.options;
     const refused = (await this.refuse(actor, 'delete')) ?? (await this.publicRoom(command.roomId));
     if (refused) return refused;
-    const message = await store.liveMessage(command.roomId, command.target);
+    const message = await store.rooms.liveMessage(command.roomId, command.target);
     if (!message) return fail(ErrorCode.UNKNOWN_MESSAGE, `no message at offset ${command.target}, or it was deleted`);
     if (message.authorId !== actor.id) {
       const rank = await this.authorRank(message.authorId);
@@ -237,7 +237,7 @@ export class Moderation {
       idempotencyKey: null,
     });
     const detail = `offset ${command.target} by ${message.author}${command.reason === '' ? '' : `: ${command.reason}`}`;
-    await store.recordAudit(this.audit(actor, 'delete', message.authorId, command.roomId, detail));
+    await store.moderation.recordAudit(this.audit(actor, 'delete', message.authorId, command.roomId, detail));
     return ok(sent);
   }
 
@@ -249,7 +249,7 @@ export class Moderation {
     let rooms = 0;
     let after: number | undefined;
     do {
-      const page = await store.directory({ limit: MAX_DIRECTORY_PAGE, ...(after === undefined ? {} : { after }) });
+      const page = await store.rooms.directory({ limit: MAX_DIRECTORY_PAGE, ...(after === undefined ? {} : { after }) });
       if (!page) break;
       await Promise.all(
         page.rooms.map((room) =>
@@ -259,7 +259,7 @@ export class Moderation {
       rooms += page.rooms.length;
       after = page.next ?? undefined;
     } while (after !== undefined);
-    await store.recordAudit(this.audit(actor, 'announce', null, null, command.text));
+    await store.moderation.recordAudit(this.audit(actor, 'announce', null, null, command.text));
     return ok({ rooms });
   }
 
@@ -277,16 +277,16 @@ export class Moderation {
     if (userId === actor.id || !outranks(actor.rank, current) || !atLeast(actor.rank, command.role)) {
       return fail(ErrorCode.FORBIDDEN, `a ${actor.rank} cannot make this ${current} a ${command.role}`);
     }
-    await this.options.store.setRole(account.id, command.role, this.audit(actor, 'role', userId, null, command.role));
+    await this.options.store.moderation.setRole(account.id, command.role, this.audit(actor, 'role', userId, null, command.role));
     return ok({ userId, role: command.role });
   }
 
   async restrictionsInForce(actor: Actor): Promise<Ack<Restriction[]>> {
-    return (await this.refuse(actor, 'restrictions')) ?? ok(await this.options.store.restrictions(Date.now()));
+    return (await this.refuse(actor, 'restrictions')) ?? ok(await this.options.store.moderation.restrictions(Date.now()));
   }
 
   async auditLog(actor: Actor, query: AuditQuery): Promise<Ack<AuditEntry[]>> {
-    return (await this.refuse(actor, 'audit')) ?? ok(await this.options.store.auditLog(query.before ?? null, query.limit));
+    return (await this.refuse(actor, 'audit')) ?? ok(await this.options.store.moderation.auditLog(query.before ?? null, query.limit));
   }
 
   /** The deployment at a glance, gathered by `gather` once the actor may see it. */
@@ -312,14 +312,14 @@ export class Moderation {
   }
 
   private async publicRoom(roomId: number): Promise<Ack<never> | undefined> {
-    const room = await this.options.store.roomById(roomId);
+    const room = await this.options.store.rooms.roomById(roomId);
     return room?.kind === 'public' ? undefined : fail(ErrorCode.UNKNOWN_ROOM, 'no such public room');
   }
 
   /** The user's name: from a connection of theirs on any server, else as the store last knew it. */
   private async nameOf(userId: string): Promise<string | undefined> {
     const [online] = await this.options.io.in(userRoom(userId)).fetchSockets();
-    return online?.data.user.name ?? (await this.options.store.knownUserName(userId));
+    return online?.data.user.name ?? (await this.options.store.rooms.knownUserName(userId));
   }
 
   /** Every server re-reads the bans and mutes; resolves once all answered, or after a bound. */

@@ -52,15 +52,15 @@ async function setRole(store: Store, name: string, role: Role, now: number): Pro
   }
   const { account } = named;
   const userId = `a:${account.id}`;
-  const before = await store.roleOf(account.id);
+  const before = await store.moderation.roleOf(account.id);
   if (before === role) return done(`${userId} ${visibleName(account.username)} is already ${article(role)} ${role}\n`);
   const audit: AuditDraft = { at: now, ...OPERATOR, action: 'role', target: userId, roomId: null, detail: role };
-  await store.setRole(account.id, role, audit);
+  await store.moderation.setRole(account.id, role, audit);
   return done(`${userId} ${visibleName(account.username)} is now ${article(role)} ${role} (was ${article(before)} ${before})\n`);
 }
 
 async function list(store: Store): Promise<CommandOutcome> {
-  const staff = await store.staff();
+  const staff = await store.moderation.staff();
   if (staff.length === 0) return done('no admins or moderators yet: npm run admin -- grant <username>\n');
   return done(staff.map((account) => `a:${account.id}\t${account.role}\t${visibleName(account.username)}\n`).join(''));
 }

@@ -38,7 +38,7 @@ export class Restrictions {
       .then(async () => {
         const bans = new Map<string, Restriction>();
         const mutes = new Map<string, Restriction>();
-        for (const restriction of await this.store.restrictions(Date.now())) {
+        for (const restriction of await this.store.moderation.restrictions(Date.now())) {
           if (restriction.kind === 'ban') bans.set(restriction.userId, restriction);
           else if (restriction.roomId !== null) mutes.set(muteKey(restriction.roomId, restriction.userId), restriction);
         }

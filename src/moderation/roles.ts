@@ -27,6 +27,6 @@ export class Roles {
   async of(userId: string): Promise<Role> {
     const account = /^a:(\d+)$/.exec(userId)?.[1];
     if (account === undefined) return 'member';
-    return this.store.roleOf(Number(account));
+    return this.store.moderation.roleOf(Number(account));
   }
 }

@@ -23,7 +23,7 @@ export function toSummary(listing: RoomListing, epoch: string): RoomSummary {
 
 /** The summary of one room for one user; throws when the room vanished (rooms are never deleted). */
 export async function summaryOf(store: Store, roomId: number, userId: string): Promise<RoomSummary> {
-  const listing = await store.roomListing(roomId, userId);
+  const listing = await store.rooms.roomListing(roomId, userId);
   if (!listing) throw new Error(`room ${roomId} not found after use`);
   return toSummary(listing, store.historyEpoch);
 }

@@ -3,6 +3,7 @@
  * No Node imports here: the browser build compiles this file too.
  */
 import type { Ack } from './errors.js';
+import type { MessageEnvelope } from './message.js';
 
 /** What the server acknowledges for a stored `chat message`. */
 export interface SentMessage {
@@ -305,29 +306,8 @@ export interface ServerToClientEvents {
   moderation: (notice: ModerationNotice) => void;
 }
 
-/** A stored message as it travels between the servers of a deployment. */
-export interface MessageEnvelope {
-  readonly roomId: number;
-  readonly offset: number;
-  readonly author: string;
-  readonly text: string;
-  readonly createdAt: number;
-  /** Absent on the tutorial's messages: 'message'. */
-  readonly kind?: 'message' | 'edit' | 'delete' | 'react' | 'unreact';
-  /** Edits and deletions: the offset of the message they change. */
-  readonly target?: number | null;
-  /** The author's user id. */
-  readonly authorId?: string | null;
-  /** The sender's `clientId` (room protocol). */
-  readonly clientId?: string | null;
-  /** Set on a tombstone, whose `text` is empty: who erased it, and when (see RoomEvent.redacted). */
-  readonly redacted?: { readonly by: string; readonly byId: string | null; readonly at: number } | null;
-  /**
-   * The socket that sent it through the room protocol: it has its acknowledgement, so the
-   * live broadcast leaves it out (`except`). Not stored: catch-up reads lack it.
-   */
-  readonly origin?: string;
-}
+/** A stored message as it travels between the servers of a deployment: ./message.ts. */
+export type { MessageEnvelope };
 
 /** Events between the Parley servers (workers and nodes) of one deployment. */
 export interface InterServerEvents {

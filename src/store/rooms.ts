@@ -4,7 +4,7 @@
  * (`socket.data.user.id`): accounts and guests alike, with no foreign key to an accounts
  * table, so a guest can be a member too.
  */
-import type { StoredMessage } from './stored-message.js';
+import type { StoredMessage } from '../shared/message.js';
 
 export type RoomKind = 'public' | 'direct';
 

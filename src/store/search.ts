@@ -4,7 +4,7 @@
  * index in the transaction that stores each event, so a search never misses one that was
  * acknowledged, nor finds one deleted.
  */
-import type { StoredMessage } from './stored-message.js';
+import type { StoredMessage } from '../shared/message.js';
 
 /** One page of a search. */
 export interface SearchQuery {

@@ -8,9 +8,9 @@ import type { MentionStore } from './mentions.js';
 import type { ModerationStore } from './moderation.js';
 import type { RoomStore } from './rooms.js';
 import type { SearchStore } from './search.js';
-import type { EventKind, StoredMessage } from './stored-message.js';
+import type { EventKind, StoredMessage } from '../shared/message.js';
 
-export type { EventKind, Redaction, StoredMessage } from './stored-message.js';
+export type { EventKind, Redaction, StoredMessage } from '../shared/message.js';
 
 /** A room's id and unique name. `general` always exists: it is the tutorial's room. */
 export interface Room {
@@ -44,11 +44,13 @@ export interface AppendResult {
 }
 
 /**
- * Everything Parley keeps: messages (below), rooms and membership (RoomStore), identity
- * (AccountStore), roles, bans, mutes and the audit log (ModerationStore), full-text search
- * (SearchStore), who messages mention (MentionStore).
+ * Everything Parley keeps, by its parts: messages (below, the store's own), rooms and
+ * membership (`rooms`), identity (`accounts`), roles, bans, mutes and the audit log
+ * (`moderation`), full-text search (`search`), who messages mention (`mentions`). Callers
+ * name the part: `store.rooms.isMember(...)`. Every backend gives each part its own object,
+ * on the store's connection or pool.
  */
-export interface Store extends RoomStore, AccountStore, ModerationStore, SearchStore, MentionStore {
+export interface Store extends StoreParts {
   /**
    * The epoch of the history this database holds, settled when the store was opened: offsets
    * name events only within one epoch. Drawn at random when the database is created, and
@@ -97,6 +99,18 @@ export interface Store extends RoomStore, AccountStore, ModerationStore, SearchS
   /** Finishes pending appends, then releases the connection. Idempotent. */
   close(): Promise<void>;
 }
+
+/** The parts of the store, each its own object (see Store). */
+export interface StoreParts {
+  readonly rooms: RoomStore;
+  readonly accounts: AccountStore;
+  readonly moderation: ModerationStore;
+  readonly search: SearchStore;
+  readonly mentions: MentionStore;
+}
+
+/** The name of one part of the store. */
+export type StorePart = keyof StoreParts;
 
 /** Storage is busy or down: the operation may succeed if tried again later. */
 export class StoreUnavailableError extends Error {

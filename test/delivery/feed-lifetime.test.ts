@@ -10,7 +10,17 @@ import { startBareSocketIo, type BareSocketIo } from '../helpers/bare-socketio.j
 import { connected, eventually, tutorialClient } from '../helpers/clients.js';
 import { storeWithGeneralRoom } from '../store/harness.js';
 
-const envelope = (offset: number): MessageEnvelope => ({ roomId: 1, offset, author: 'ann', text: `m${offset}`, createdAt: offset });
+const envelope = (offset: number): MessageEnvelope => ({
+  roomId: 1,
+  offset,
+  author: 'ann',
+  text: `m${offset}`,
+  createdAt: offset,
+  kind: 'message',
+  target: null,
+  authorId: null,
+  clientId: null,
+});
 
 describe('RecentMessages: a room’s latest messages in a ring that grows', () => {
   test('holds the last `capacity` messages, growing from a few slots', () => {

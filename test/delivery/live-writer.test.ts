@@ -23,6 +23,9 @@ const envelope = (offset: number, extra: Partial<MessageEnvelope> = {}): Message
   authorId: 'g:ann',
   text: `message ${offset}`,
   createdAt: 1_700_000_000_000 + offset,
+  kind: 'message',
+  target: null,
+  clientId: null,
   ...extra,
 });
 

@@ -80,7 +80,7 @@ for (const backend of backends) {
       const store = await legacy.open();
       try {
         const search = async (userId: string, text: string): Promise<string[]> =>
-          (await store.searchMessages({ userId, terms: searchTerms(text), limit: 10 })).hits.map((hit) => hit.message.text);
+          (await store.search.searchMessages({ userId, terms: searchTerms(text), limit: 10 })).hits.map((hit) => hit.message.text);
         assert.deepEqual(await search('g:eve', 'hello'), ['public hello'], 'an outsider finds the public message only');
         assert.deepEqual(await search('g:bob', 'hello'), ['private hello', 'public hello'], 'a member finds both, newest first');
         // Stored after the migration: indexed by the new triggers.
@@ -88,8 +88,8 @@ for (const backend of backends) {
         await store.appendMessage({ roomId: 1, author: 'Bob', text: 'public again', authorId: 'g:bob', idempotencyKey: null });
         assert.deepEqual(await search('g:eve', 'again'), ['public again']);
         assert.deepEqual(await search('g:ann', 'again'), ['public again', 'private again']);
-        assert.deepEqual((await store.membersByPrefix(1, 'év', 8)).map((member) => member.name), ['Éve'], 'names held before are completed');
-        const mentioned = await store.recordMentions(1, 1, ['bob', 'éve'], 'g:ann');
+        assert.deepEqual((await store.mentions.membersByPrefix(1, 'év', 8)).map((member) => member.name), ['Éve'], 'names held before are completed');
+        const mentioned = await store.mentions.recordMentions(1, 1, ['bob', 'éve'], 'g:ann');
         assert.deepEqual([...mentioned].sort(), ['g:bob', 'g:eve'], 'names held before are mentioned');
       } finally {
         await store.close();

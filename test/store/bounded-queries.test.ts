@@ -220,29 +220,29 @@ for (const backend of [sqlite, postgres]) {
     test('a reaction, edit or deletion, a new guest\'s listing, 20 mentions and a completion cost about the same in the big room as in a small one', async () => {
       const names = Array.from({ length: 20 }, (_, index) => memberName(index * 997 + 1));
       const smallNames = Array.from({ length: 20 }, (_, index) => memberName(index * 2 + 1));
-      const listing = await store.roomListing(general, 'guest-new');
+      const listing = await store.rooms.roomListing(general, 'guest-new');
       assert.equal(listing?.unread, 1000, 'a new guest sees the capped count');
-      const mentioned = await store.recordMentions(general, GENERAL_MESSAGES - 1, names, null);
+      const mentioned = await store.mentions.recordMentions(general, GENERAL_MESSAGES - 1, names, null);
       assert.equal(mentioned.length, 20, 'every named member is mentioned');
-      assert.equal((await store.membersByPrefix(general, 'MEMBER1', 8)).length, 8);
-      assert.ok(await store.liveMessage(general, GENERAL_MESSAGES / 2 + 1));
+      assert.equal((await store.mentions.membersByPrefix(general, 'MEMBER1', 8)).length, 8);
+      assert.ok(await store.rooms.liveMessage(general, GENERAL_MESSAGES / 2 + 1));
 
       const timings = {
         'live message (reaction, edit, deletion)': [
-          await medianMs(() => store.liveMessage(general, GENERAL_MESSAGES / 2 + 1)),
-          await medianMs(() => store.liveMessage(small, SMALL_MESSAGES / 2)),
+          await medianMs(() => store.rooms.liveMessage(general, GENERAL_MESSAGES / 2 + 1)),
+          await medianMs(() => store.rooms.liveMessage(small, SMALL_MESSAGES / 2)),
         ],
         "a new guest's listing (room:join, room:list)": [
-          await medianMs(() => store.roomListing(general, 'guest-new')),
-          await medianMs(() => store.roomListing(small, 'guest-new')),
+          await medianMs(() => store.rooms.roomListing(general, 'guest-new')),
+          await medianMs(() => store.rooms.roomListing(small, 'guest-new')),
         ],
         'a message naming 20 members': [
-          await medianMs(() => store.recordMentions(general, GENERAL_MESSAGES - 2, names, null)),
-          await medianMs(() => store.recordMentions(small, SMALL_MESSAGES - 2, smallNames, null)),
+          await medianMs(() => store.mentions.recordMentions(general, GENERAL_MESSAGES - 2, names, null)),
+          await medianMs(() => store.mentions.recordMentions(small, SMALL_MESSAGES - 2, smallNames, null)),
         ],
         'completing a prefix (room:members)': [
-          await medianMs(() => store.membersByPrefix(general, 'member1', 8)),
-          await medianMs(() => store.membersByPrefix(small, 'member', 8)),
+          await medianMs(() => store.mentions.membersByPrefix(general, 'member1', 8)),
+          await medianMs(() => store.mentions.membersByPrefix(small, 'member', 8)),
         ],
       };
       console.log(`${backend.name} medians (ms), [big room, small room]: ${JSON.stringify(timings, (_key, value: unknown) => (typeof value === 'number' ? Number(value.toFixed(2)) : value))}`);
@@ -252,29 +252,29 @@ for (const backend of [sqlite, postgres]) {
     });
 
     test('a search reads only rooms its caller may read: a word of other people\'s direct rooms costs what a missing word does', async () => {
-      const outsider = await store.searchMessages({ userId: 'guest-new', terms: searchTerms(SECRET), limit: 20 });
+      const outsider = await store.search.searchMessages({ userId: 'guest-new', terms: searchTerms(SECRET), limit: 20 });
       assert.equal(outsider.hits.length, 0, 'an outsider finds nothing');
-      const member = await store.searchMessages({ userId: 'user-a1', terms: searchTerms(SECRET), limit: 20 });
+      const member = await store.search.searchMessages({ userId: 'user-a1', terms: searchTerms(SECRET), limit: 20 });
       assert.equal(member.hits.length, 20, 'a member finds their own');
       assert.ok(member.hits.every((hit) => hit.roomName === 'dm:user-a1:user-b1'));
 
       assert.deepEqual(searchTerms('q x z j'), ['q'], 'one one-letter word at most');
       if (backend === postgres) {
         // Never found together: each page reads one span of the history, then says where to go on.
-        const apart = await store.searchMessages({ userId: 'guest-new', terms: searchTerms('quartz xenon'), limit: 20 });
+        const apart = await store.search.searchMessages({ userId: 'guest-new', terms: searchTerms('quartz xenon'), limit: 20 });
         assert.equal(apart.hits.length, 0);
         assert.ok(apart.next !== null, 'a page that found nothing in its span still has a next page');
-        const older = await store.searchMessages({ userId: 'guest-new', terms: searchTerms('quartz xenon'), limit: 20, before: apart.next });
+        const older = await store.search.searchMessages({ userId: 'guest-new', terms: searchTerms('quartz xenon'), limit: 20, before: apart.next });
         assert.ok(older.next !== null && older.next < apart.next, 'the next page reads further back');
       }
 
       const timings = {
-        "a word only in others' direct rooms": await medianMs(() => store.searchMessages({ userId: 'guest-new', terms: searchTerms(SECRET), limit: 20 })),
-        'a word found nowhere': await medianMs(() => store.searchMessages({ userId: 'guest-new', terms: searchTerms('nowherefound'), limit: 20 })),
-        'a member, in their own direct rooms': await medianMs(() => store.searchMessages({ userId: 'user-a1', terms: searchTerms(SECRET), limit: 20 })),
-        'a common word': await medianMs(() => store.searchMessages({ userId: 'guest-new', terms: searchTerms('chat'), limit: 20 })),
-        'one-letter prefixes': await medianMs(() => store.searchMessages({ userId: 'guest-new', terms: searchTerms('q x z j'), limit: 20 })),
-        'two words never found together': await medianMs(() => store.searchMessages({ userId: 'guest-new', terms: searchTerms('quartz xenon'), limit: 20 })),
+        "a word only in others' direct rooms": await medianMs(() => store.search.searchMessages({ userId: 'guest-new', terms: searchTerms(SECRET), limit: 20 })),
+        'a word found nowhere': await medianMs(() => store.search.searchMessages({ userId: 'guest-new', terms: searchTerms('nowherefound'), limit: 20 })),
+        'a member, in their own direct rooms': await medianMs(() => store.search.searchMessages({ userId: 'user-a1', terms: searchTerms(SECRET), limit: 20 })),
+        'a common word': await medianMs(() => store.search.searchMessages({ userId: 'guest-new', terms: searchTerms('chat'), limit: 20 })),
+        'one-letter prefixes': await medianMs(() => store.search.searchMessages({ userId: 'guest-new', terms: searchTerms('q x z j'), limit: 20 })),
+        'two words never found together': await medianMs(() => store.search.searchMessages({ userId: 'guest-new', terms: searchTerms('quartz xenon'), limit: 20 })),
       };
       console.log(`${backend.name} search medians (ms): ${JSON.stringify(timings, (_key, value: unknown) => (typeof value === 'number' ? Number(value.toFixed(2)) : value))}`);
       const nowhere = timings['a word found nowhere'];

@@ -126,7 +126,7 @@ for (const backend of [sqlite, postgres]) {
     let harness: StoreHarness;
     let store: Store;
     const page = async (query: DirectoryQuery): Promise<DirectoryPage> => {
-      const answer = await store.directory(query);
+      const answer = await store.rooms.directory(query);
       assert.ok(answer);
       return answer;
     };

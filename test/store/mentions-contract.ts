@@ -21,11 +21,11 @@ const draft = (roomId: number, text: string, extra: Partial<MessageDraft> = {}):
 /** Stores a message and its mentions, as src/delivery/append.ts does. */
 async function say(store: Store, message: MessageDraft): Promise<{ offset: number; mentioned: string[] }> {
   const { message: stored } = await store.appendMessage(message);
-  const mentioned = await store.recordMentions(stored.roomId, stored.offset, mentionedNames(stored.text), stored.authorId);
+  const mentioned = await store.mentions.recordMentions(stored.roomId, stored.offset, mentionedNames(stored.text), stored.authorId);
   return { offset: stored.offset, mentioned: mentioned.sort() };
 }
 
-const mentionsOf = async (store: Store, roomId: number, userId: string): Promise<number> => (await store.roomListing(roomId, userId))!.mentions;
+const mentionsOf = async (store: Store, roomId: number, userId: string): Promise<number> => (await store.rooms.roomListing(roomId, userId))!.mentions;
 
 /**
  * The mentions part of the Store contract (src/store/mentions.ts): who a message mentions
@@ -44,7 +44,7 @@ export function mentionsContract(name: string, factory: HarnessFactory, skip: st
         ['g:carol', 'carol.w'],
         ['g:élodie', 'Élodie'],
       ] as const) {
-        await store.addMember(general, { userId, name: userName });
+        await store.rooms.addMember(general, { userId, name: userName });
       }
       await body({ store, general });
     } finally {
@@ -74,21 +74,21 @@ export function mentionsContract(name: string, factory: HarnessFactory, skip: st
         const one = await say(store, draft(general, '@alice one'));
         const two = await say(store, draft(general, '@alice two'));
         await say(store, draft(general, 'no mention'));
-        const listing = (await store.roomListing(general, 'a:1'))!;
+        const listing = (await store.rooms.roomListing(general, 'a:1'))!;
         assert.equal(listing.unread, 3);
         assert.equal(listing.mentions, 2);
-        await store.markRead(general, 'a:1', one.offset);
+        await store.rooms.markRead(general, 'a:1', one.offset);
         assert.equal(await mentionsOf(store, general, 'a:1'), 1);
         await store.appendMessage(draft(general, '', { kind: 'delete', target: two.offset }));
         assert.equal(await mentionsOf(store, general, 'a:1'), 0);
-        const listed = (await store.listRooms('a:1')).find((room) => room.id === general);
+        const listed = (await store.rooms.listRooms('a:1')).find((room) => room.id === general);
         assert.equal(listed?.mentions, 0, 'listRooms counts the same way');
       }));
 
     test('@ completes from the room’s members by the start of their name, in any letter case', { skip }, () =>
       withStore(async ({ store, general }) => {
-        const other = (await store.createRoom('elsewhere', { userId: 'g:zed', name: 'zed' }))!.id;
-        const names = async (roomId: number, prefix: string, limit = 10) => (await store.membersByPrefix(roomId, prefix, limit)).map((member) => member.name);
+        const other = (await store.rooms.createRoom('elsewhere', { userId: 'g:zed', name: 'zed' }))!.id;
+        const names = async (roomId: number, prefix: string, limit = 10) => (await store.mentions.membersByPrefix(roomId, prefix, limit)).map((member) => member.name);
         assert.deepEqual(await names(general, ''), ['Alice', 'bob', 'carol.w', 'Élodie']);
         assert.deepEqual(await names(general, 'AL'), ['Alice']);
         assert.deepEqual(await names(general, 'é'), ['Élodie']);
@@ -99,8 +99,8 @@ export function mentionsContract(name: string, factory: HarnessFactory, skip: st
 
     test('a renamed member is completed and mentioned by the new name', { skip }, () =>
       withStore(async ({ store, general }) => {
-        await store.renameMember('g:bob', 'robert');
-        assert.deepEqual((await store.membersByPrefix(general, 'rob', 5)).map((member) => member.userId), ['g:bob']);
+        await store.mentions.renameMember('g:bob', 'robert');
+        assert.deepEqual((await store.mentions.membersByPrefix(general, 'rob', 5)).map((member) => member.userId), ['g:bob']);
         assert.deepEqual((await say(store, draft(general, 'hey @robert', { authorId: 'a:1', author: 'Alice' }))).mentioned, ['g:bob']);
         assert.deepEqual((await say(store, draft(general, 'hey @bob', { authorId: 'a:1', author: 'Alice' }))).mentioned, []);
       }));

@@ -94,16 +94,16 @@ for (const [backend, legacy, skip] of [
         assert.ok(notes.some((note) => note.includes('holder g:early') && note.includes('holder a:3')), 'a lease yields to an account');
         assert.ok(notes.some((note) => note.includes('holder g:2') && note.includes('holder g:1')), 'a later lease yields to an earlier one');
 
-        assert.equal((await store.accountByName('\u0410lice'))?.id, 2, 'the superseded account still logs in');
-        assert.equal((await store.accountByName('ALICE'))?.id, 1);
-        await assert.rejects(store.createAccount({ username: '\u0430LICE', passwordHash: 'h' }, T0), NameTakenError);
-        assert.equal(await store.claimGuestName('Alice', 'g:9', T0 + 20 * MINUTE, T0), false, 'the oldest account holds the key');
-        assert.equal(await store.claimGuestName('RNIA', 'g:9', T0 + 20 * MINUTE, T0), false, "'mia' was rekeyed as 'rnia'");
-        assert.equal(await store.claimGuestName('rnartin', 'g:9', T0 + 20 * MINUTE, T0), false);
-        assert.equal(await store.guestNameOf('g:2'), 'b0b', 'a superseded lease is still remembered');
-        assert.equal(await store.claimGuestName('b0b', 'g:2', T0 + 20 * MINUTE, T0), false, 'but its name is bob\'s, whose lease is live');
-        assert.equal(await store.claimGuestName('b0b', 'g:2', T0 + 20 * MINUTE, T0 + 11 * MINUTE), true, 'until that lease ends');
-        assert.equal(await store.guestNameOf('g:2'), 'b0b');
+        assert.equal((await store.accounts.accountByName('\u0410lice'))?.id, 2, 'the superseded account still logs in');
+        assert.equal((await store.accounts.accountByName('ALICE'))?.id, 1);
+        await assert.rejects(store.accounts.createAccount({ username: '\u0430LICE', passwordHash: 'h' }, T0), NameTakenError);
+        assert.equal(await store.accounts.claimGuestName('Alice', 'g:9', T0 + 20 * MINUTE, T0), false, 'the oldest account holds the key');
+        assert.equal(await store.accounts.claimGuestName('RNIA', 'g:9', T0 + 20 * MINUTE, T0), false, "'mia' was rekeyed as 'rnia'");
+        assert.equal(await store.accounts.claimGuestName('rnartin', 'g:9', T0 + 20 * MINUTE, T0), false);
+        assert.equal(await store.accounts.guestNameOf('g:2'), 'b0b', 'a superseded lease is still remembered');
+        assert.equal(await store.accounts.claimGuestName('b0b', 'g:2', T0 + 20 * MINUTE, T0), false, 'but its name is bob\'s, whose lease is live');
+        assert.equal(await store.accounts.claimGuestName('b0b', 'g:2', T0 + 20 * MINUTE, T0 + 11 * MINUTE), true, 'until that lease ends');
+        assert.equal(await store.accounts.guestNameOf('g:2'), 'b0b');
       } finally {
         await store.close();
       }

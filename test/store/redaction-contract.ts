@@ -45,9 +45,9 @@ export function redactionContract(name: string, factory: HarnessFactory, skip: s
   describe(`Store contract, redaction: ${name}`, () => {
     test('a deletion erases the message, its edits, its reactions, its mentions and its search entry', { skip }, () =>
       withStore(async ({ harness, store, general }) => {
-        await store.addMember(general, { userId: 'a:2', name: 'bob' });
+        await store.rooms.addMember(general, { userId: 'a:2', name: 'bob' });
         const secret = (await store.appendMessage(draft(general, 'my password is hunter2 @bob', { idempotencyKey: 'send-1' }))).message;
-        assert.deepEqual(await store.recordMentions(general, secret.offset, ['bob'], 'a:1'), ['a:2']);
+        assert.deepEqual(await store.mentions.recordMentions(general, secret.offset, ['bob'], 'a:1'), ['a:2']);
         await store.appendMessage(draft(general, 'my password is hunter3', { kind: 'edit', target: secret.offset }));
         await store.appendMessage(draft(general, '🙈', { kind: 'react', target: secret.offset, author: 'bob', authorId: 'a:2' }));
         const kept = (await store.appendMessage(draft(general, 'nothing to hide'))).message;
@@ -61,7 +61,7 @@ export function redactionContract(name: string, factory: HarnessFactory, skip: s
           { offset: 5, kind: 'delete', text: '', erasedBy: null },
         ];
         assert.deepEqual(served(await store.messagesAfter(general, 0, 10)), expected);
-        assert.deepEqual(served(await store.messagesBefore(general, 10, 10)), expected);
+        assert.deepEqual(served(await store.rooms.messagesBefore(general, 10, 10)), expected);
         const [tombstone] = await store.messagesAfter(general, 0, 1);
         assert.deepEqual(tombstone?.redacted, { by: 'mod', byId: 'a:9', at: deletion.createdAt }, 'the tombstone says who deleted it and when');
         assert.equal(tombstone?.author, 'alice', 'and keeps who wrote it');
@@ -69,15 +69,15 @@ export function redactionContract(name: string, factory: HarnessFactory, skip: s
 
         for (const word of ['hunter2', 'hunter3', '🙈']) assert.deepEqual(await harness.tablesHolding(word), [], `no table holds ${word}`);
         assert.equal(await harness.mentionRows(general, secret.offset), 0, 'its mentions are gone');
-        assert.equal((await store.roomListing(general, 'a:2'))?.mentions, 0);
-        assert.equal(await store.liveMessage(general, secret.offset), undefined);
-        assert.deepEqual((await store.searchMessages({ terms: ['hunter2'], userId: 'a:2', limit: 10 })).hits, []);
+        assert.equal((await store.rooms.roomListing(general, 'a:2'))?.mentions, 0);
+        assert.equal(await store.rooms.liveMessage(general, secret.offset), undefined);
+        assert.deepEqual((await store.search.searchMessages({ terms: ['hunter2'], userId: 'a:2', limit: 10 })).hits, []);
 
         // A retry of the deleted message finds its tombstone, and records no mention again.
         const retry = await store.appendMessage(draft(general, 'my password is hunter2 @bob', { idempotencyKey: 'send-1' }));
         assert.equal(retry.duplicate, true);
         assert.equal(retry.message.text, '');
-        assert.deepEqual(await store.recordMentions(general, secret.offset, ['bob'], 'a:1'), []);
+        assert.deepEqual(await store.mentions.recordMentions(general, secret.offset, ['bob'], 'a:1'), []);
         assert.equal(await harness.mentionRows(general, secret.offset), 0);
         assert.deepEqual(await harness.tablesHolding('hunter2'), []);
       }));
@@ -96,10 +96,10 @@ export function redactionContract(name: string, factory: HarnessFactory, skip: s
         assert.ok((events[1]?.redacted?.at ?? 0) >= second.createdAt);
         for (const earlier of ['first draft', 'second draft']) assert.deepEqual(await harness.tablesHolding(earlier), [], `no table holds "${earlier}"`);
         assert.deepEqual(
-          (await store.searchMessages({ terms: ['final'], userId: 'a:1', limit: 10 })).hits.map((hit) => [hit.message.offset, hit.message.text]),
+          (await store.search.searchMessages({ terms: ['final'], userId: 'a:1', limit: 10 })).hits.map((hit) => [hit.message.offset, hit.message.text]),
           [[1, 'final words']],
         );
-        assert.equal((await store.liveMessage(general, message.offset))?.text, 'final words');
+        assert.equal((await store.rooms.liveMessage(general, message.offset))?.text, 'final words');
       }));
 
     test('an edit or reaction stored after its message was deleted is erased as it lands', { skip }, () =>

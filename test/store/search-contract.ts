@@ -45,7 +45,7 @@ export function searchContract(name: string, factory: HarnessFactory, skip: stri
     }
   };
   const search = (store: Store, text: string, userId = 'g:reader', limit = 20, before?: number) =>
-    store.searchMessages({ userId, terms: searchTerms(text), limit, ...(before === undefined ? {} : { before }) });
+    store.search.searchMessages({ userId, terms: searchTerms(text), limit, ...(before === undefined ? {} : { before }) });
 
   describe(`Store contract, search: ${name}`, () => {
     test('every word must match, as a word or the start of one, in any letter case; newest first', { skip }, () =>
@@ -90,8 +90,8 @@ export function searchContract(name: string, factory: HarnessFactory, skip: stri
 
     test("direct rooms are searched by their members only; public rooms by everyone", { skip }, () =>
       withStore(async ({ store }) => {
-        const dm = await store.openDirectRoom({ userId: 'g:ann', name: 'ann' }, { userId: 'a:9', name: 'bo' });
-        const open = await store.createRoom('plaza', { userId: 'g:ann', name: 'ann' });
+        const dm = await store.rooms.openDirectRoom({ userId: 'g:ann', name: 'ann' }, { userId: 'a:9', name: 'bo' });
+        const open = await store.rooms.createRoom('plaza', { userId: 'g:ann', name: 'ann' });
         assert.ok(open);
         await store.appendMessage(draft(dm.id, 'whisper password'));
         await store.appendMessage(draft(open.id, 'shout password'));

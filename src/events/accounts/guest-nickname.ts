@@ -23,7 +23,7 @@ export const guestNickname = defineEvent({
     const renamed: PublicUser = { ...user, name: nickname };
     identities.change(socket, browserSessionOf(socket.request), { user: renamed, session: undefined });
     // Completions and new mentions find the guest by the name they go by now.
-    await store.renameMember(user.id, nickname);
+    await store.mentions.renameMember(user.id, nickname);
     io.to(ONLINE_WATCHERS).emit('presence:renamed', renamed);
     return ok(renamed);
   },

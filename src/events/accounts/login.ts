@@ -24,7 +24,7 @@ export const login = defineEvent({
     if (!(await loginBackOff.attempt(username, address))) {
       return fail(ErrorCode.RATE_LIMITED, 'too many failed logins for this name; try again later');
     }
-    const account = await store.accountByName(username);
+    const account = await store.accounts.accountByName(username);
     const storedHash = account?.passwordHash ?? (await decoyHash);
     let matches: boolean;
     try {
@@ -48,7 +48,7 @@ export const login = defineEvent({
 /** Stores the password at today's cost. Best effort: the old hash still works, the next login tries again. */
 async function rehash(accountId: number, password: string, store: Store, log: Logger): Promise<void> {
   try {
-    await store.updatePasswordHash(accountId, await hashPassword(password));
+    await store.accounts.updatePasswordHash(accountId, await hashPassword(password));
   } catch (error) {
     log.warn({ err: error, accountId }, 'password not rehashed at the current cost');
   }

@@ -14,7 +14,7 @@ export const logout = defineEvent({
   access: 'account',
   handle: async ({ socket, services: { store, identities, log } }) => {
     const session = socket.data.session;
-    if (session !== undefined) await store.deleteSession(session);
+    if (session !== undefined) await store.accounts.deleteSession(session);
     const guest = await identities.guest(socket.data.senderKey);
     identities.change(socket, browserSessionOf(socket.request), guest, session);
     log.info({ socketId: socket.id, userId: guest.user.id }, 'signed out');

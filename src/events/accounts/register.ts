@@ -24,7 +24,7 @@ export const register = defineEvent({
       if (error instanceof HashQueueFullError) return fail(ErrorCode.UNAVAILABLE, 'the server is busy; try again');
       throw error;
     }
-    const account = await store.createAccount({ username, passwordHash, guest }, Date.now());
+    const account = await store.accounts.createAccount({ username, passwordHash, guest }, Date.now());
     log.info({ socketId: socket.id, accountId: account.id }, 'account registered');
     return ok(await signIn(socket, store, identities, account));
   },

@@ -20,7 +20,7 @@ export const historyBefore = defineEvent({
   access: 'member',
   handle: async ({ input: { roomId, before, limit }, room, services }) => {
     const head = room?.head ?? 0;
-    const events = await services.store.messagesBefore(roomId, before ?? head + 1, limit);
+    const events = await services.store.rooms.messagesBefore(roomId, before ?? head + 1, limit);
     return ok(events.map(toRoomEvent));
   },
 });

@@ -31,7 +31,7 @@ export const messageReact = defineEvent({
   access: 'writer',
   handle: async (call) => {
     const { roomId, target, emoji, on } = call.input;
-    if (!(await call.services.store.liveMessage(roomId, target))) {
+    if (!(await call.services.store.rooms.liveMessage(roomId, target))) {
       return fail(ErrorCode.UNKNOWN_MESSAGE, `no message at offset ${target}, or it was deleted`);
     }
     return appendChange(call, on ? 'react' : 'unreact', emoji);

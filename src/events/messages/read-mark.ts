@@ -15,7 +15,7 @@ export const readMark = defineEvent({
   access: 'member',
   handle: async ({ input: { roomId, offset }, room, socket, services: { store } }) => {
     const userId = socket.data.user.id;
-    await store.markRead(roomId, userId, Math.min(offset, room?.head ?? 0));
+    await store.rooms.markRead(roomId, userId, Math.min(offset, room?.head ?? 0));
     const summary = await summaryOf(store, roomId, userId);
     socket.to(userRoom(userId)).emit('room:read', summary);
     return ok(summary);

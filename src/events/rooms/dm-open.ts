@@ -25,7 +25,7 @@ export const dmOpen = defineEvent({
     if (otherId === me.userId) return fail(ErrorCode.INVALID_PAYLOAD, 'a direct room needs another user');
     const otherName = await visibleName(io, store, generalRoom.id, me.userId, otherId);
     if (otherName === undefined) return fail(ErrorCode.UNKNOWN_USER, 'no such user is online or shares a room with you');
-    const room = await store.openDirectRoom(me, { userId: otherId, name: otherName });
+    const room = await store.rooms.openDirectRoom(me, { userId: otherId, name: otherName });
     await follows.follow(room.id, 0);
     const [mine, theirs] = await Promise.all([summaryOf(store, room.id, me.userId), summaryOf(store, room.id, otherId)]);
     socket.to(userRoom(me.userId)).emit('room:added', mine);
@@ -38,8 +38,8 @@ export const dmOpen = defineEvent({
 async function visibleName(io: ParleyServer, store: Store, generalRoomId: number, myId: string, otherId: string): Promise<string | undefined> {
   const online = await io.in(userRoom(otherId)).fetchSockets();
   if (online[0]) return online[0].data.user.name;
-  const [mine, theirs] = await Promise.all([store.memberRoomIds(myId), store.memberRoomIds(otherId)]);
+  const [mine, theirs] = await Promise.all([store.rooms.memberRoomIds(myId), store.rooms.memberRoomIds(otherId)]);
   const shared = new Set(mine.filter((roomId) => roomId !== generalRoomId));
   if (!theirs.some((roomId) => shared.has(roomId))) return undefined;
-  return store.knownUserName(otherId);
+  return store.rooms.knownUserName(otherId);
 }

@@ -26,7 +26,7 @@ export const roomCreate = defineEvent({
   price: ['room-create.user', 'room-create.address'],
   access: 'anyone',
   handle: async ({ input: { name }, socket, follows, services: { store } }) => {
-    const room = await store.createRoom(name, memberOf(socket));
+    const room = await store.rooms.createRoom(name, memberOf(socket));
     if (!room) return fail(ErrorCode.ROOM_EXISTS, 'a room with this name exists');
     await follows.follow(room.id, 0);
     const summary = await summaryOf(store, room.id, socket.data.user.id);

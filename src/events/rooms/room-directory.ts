@@ -42,7 +42,7 @@ export const roomDirectory = defineEvent({
   handle: async ({ input: { query, after, limit }, socket, services: { store } }) => {
     // From now on told of each new public room, so its list need not be asked for again.
     void socket.join(DIRECTORY_WATCHERS);
-    const page = await store.directory({ ...(query ? { prefix: query } : {}), ...(after === undefined ? {} : { after }), limit });
+    const page = await store.rooms.directory({ ...(query ? { prefix: query } : {}), ...(after === undefined ? {} : { after }), limit });
     if (!page) return fail(ErrorCode.INVALID_PAYLOAD, 'room:directory: after: not a cursor of the room directory');
     return ok({ rooms: page.rooms.map(({ id, name, members, head }) => ({ id, name, members, head, epoch: store.historyEpoch })), next: page.next === null ? null : String(page.next) });
   },

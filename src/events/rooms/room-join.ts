@@ -21,10 +21,10 @@ export const roomJoin = defineEvent({
   access: 'anyone',
   handle: async ({ input: { roomId, after }, socket, follows, services: { store } }) => {
     const userId = socket.data.user.id;
-    const room = await store.roomById(roomId);
+    const room = await store.rooms.roomById(roomId);
     let added = false;
-    if (room?.kind === 'public') added = await store.addMember(roomId, memberOf(socket));
-    else if (!room || !(await store.isMember(roomId, userId))) return fail(ErrorCode.UNKNOWN_ROOM, 'no such room');
+    if (room?.kind === 'public') added = await store.rooms.addMember(roomId, memberOf(socket));
+    else if (!room || !(await store.rooms.isMember(roomId, userId))) return fail(ErrorCode.UNKNOWN_ROOM, 'no such room');
     await follows.follow(roomId, after ?? 0);
     const summary = await summaryOf(store, roomId, userId);
     if (added) socket.to(userRoom(userId)).emit('room:added', summary);

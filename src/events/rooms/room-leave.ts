@@ -14,7 +14,7 @@ export const roomLeave = defineEvent({
   access: 'member',
   handle: async ({ input: { roomId }, socket, follows, services: { io, store } }) => {
     const userId = socket.data.user.id;
-    await store.removeMember(roomId, userId);
+    await store.rooms.removeMember(roomId, userId);
     await follows.unfollow(roomId);
     io.in(userRoom(userId)).socketsLeave(liveRoom(roomId));
     socket.to(userRoom(userId)).emit('room:removed', roomId);

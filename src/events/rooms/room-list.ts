@@ -12,7 +12,7 @@ export const roomList = defineEvent({
   price: ['reads.connection', 'room-list.user', 'room-list.address', 'reads.user', 'reads.address'],
   access: 'anyone',
   handle: async ({ socket, services: { store } }) => {
-    const listings = await store.listRooms(socket.data.user.id);
+    const listings = await store.rooms.listRooms(socket.data.user.id);
     return ok(listings.map((listing) => toSummary(listing, store.historyEpoch)));
   },
 });

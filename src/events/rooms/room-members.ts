@@ -29,7 +29,7 @@ export const roomMembers = defineEvent({
   access: 'member',
   handle: async ({ input: { roomId, prefix, limit }, services: { store, presence, generalRoom } }) => {
     if (roomId === generalRoom.id) return ok(byPrefix(await presence.list(roomId), prefix, limit));
-    const members = await store.membersByPrefix(roomId, prefix, limit);
+    const members = await store.mentions.membersByPrefix(roomId, prefix, limit);
     return ok(members.map((member) => ({ id: member.userId, name: member.name, kind: userKind(member.userId) })));
   },
 });

@@ -23,7 +23,7 @@ export const searchMessages = defineEvent({
   price: ['search.user', 'search.address', 'reads.address'],
   access: 'anyone',
   handle: async ({ input: { query, before, limit }, socket, services: { store } }) => {
-    const page = await store.searchMessages({
+    const page = await store.search.searchMessages({
       userId: socket.data.user.id,
       terms: searchTerms(query),
       limit,

@@ -1,4 +1,5 @@
 import { prefixRange, type Member } from '../rooms.js';
+import type { MentionStore } from '../mentions.js';
 import type { Query } from './accounts.js';
 
 /** A member's name as mentions and completions compare it: the expression of `room_members_name` (migration 14), exactly. */
@@ -25,10 +26,10 @@ export const MEMBERS_BY_PREFIX_SQL = `SELECT user_id AS "userId", user_name AS n
  * Resolving a message's names and completing a prefix each read a range of
  * `room_members_name`, never every member of the room.
  */
-export class PostgresMentions {
+export class PostgresMentions implements MentionStore {
   constructor(private readonly query: Query) {}
 
-  async record(roomId: number, offset: number, names: readonly string[], authorId: string | null): Promise<string[]> {
+  async recordMentions(roomId: number, offset: number, names: readonly string[], authorId: string | null): Promise<string[]> {
     if (names.length === 0) return [];
     const { rows } = await this.query<{ user_id: string }>(
       'recordMentions',
@@ -38,7 +39,7 @@ export class PostgresMentions {
     return rows.map((row) => row.user_id);
   }
 
-  async byPrefix(roomId: number, prefix: string, limit: number): Promise<Member[]> {
+  async membersByPrefix(roomId: number, prefix: string, limit: number): Promise<Member[]> {
     const { lo, hi } = prefixRange(prefix.toLowerCase());
     const { rows } = await this.query<Member>(
       'membersByPrefix',
@@ -48,7 +49,7 @@ export class PostgresMentions {
     return rows;
   }
 
-  async rename(userId: string, name: string): Promise<void> {
+  async renameMember(userId: string, name: string): Promise<void> {
     await this.query('renameMember', 'UPDATE room_members SET user_name = $2 WHERE user_id = $1 AND user_name <> $2', [userId, name]);
   }
 }

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { Account, AccountCredentials, AccountDraft, BrowserSession, SessionDraft } from '../accounts.js';
+import type { AccountStore } from '../accounts.js';
 import { KeyedGroupCommit } from '../group-commit.js';
 import {
   StoreUnavailableError,
@@ -11,12 +11,13 @@ import {
   type Store,
   type StoredMessage,
 } from '../store.js';
-import type { AuditDraft, AuditEntry, Restriction, Role, StaffAccount } from '../moderation.js';
-import type { SearchPage, SearchQuery } from '../search.js';
-import type { DirectoryPage, DirectoryQuery, Member, RoomListing, RoomRecord } from '../rooms.js';
+import type { MentionStore } from '../mentions.js';
+import type { ModerationStore } from '../moderation.js';
+import type { SearchStore } from '../search.js';
+import type { RoomStore } from '../rooms.js';
 import { SchemaTooNewError } from '../schema-version.js';
 import { appendRoomBatch, MESSAGE_COLUMNS, toMessage, type MessageRow } from './append-batch.js';
-import { PostgresAccounts } from './accounts.js';
+import { PostgresAccounts, type Query } from './accounts.js';
 import { PostgresModeration } from './moderation.js';
 import { PostgresSearch } from './search.js';
 import { PostgresMentions } from './mentions.js';
@@ -93,15 +94,15 @@ export class PostgresStore implements Store {
   private readonly appends: KeyedGroupCommit<number, MessageDraft, AppendResult>;
   private closing: Promise<void> | undefined;
   /** Accounts, sessions and names: ./accounts.ts, on this pool. */
-  private readonly accounts: PostgresAccounts;
+  readonly accounts: AccountStore;
   /** Rooms, members and read markers: ./rooms.ts, on this pool. */
-  private readonly rooms: PostgresRooms;
+  readonly rooms: RoomStore;
   /** Roles, bans, mutes and the audit log: ./moderation.ts, on this pool. */
-  private readonly moderation: PostgresModeration;
+  readonly moderation: ModerationStore;
   /** Full-text search: ./search.ts, on this pool. */
-  private readonly searching: PostgresSearch;
+  readonly search: SearchStore;
   /** Mentions and member completion: ./mentions.ts, on this pool. */
-  private readonly mentions: PostgresMentions;
+  readonly mentions: MentionStore;
 
   protected constructor(
     private readonly pool: pg.Pool,
@@ -113,11 +114,13 @@ export class PostgresStore implements Store {
       (roomId, drafts) => this.writeWithRetry(roomId, drafts),
       { isolate: (error) => error instanceof UnstorableDraftError, observe: observeCommit },
     );
-    this.accounts = new PostgresAccounts(pool, (operation, text, values) => this.query(operation, text, values));
-    this.rooms = new PostgresRooms(pool, (operation, text, values) => this.query(operation, text, values));
-    this.moderation = new PostgresModeration(pool, (operation, text, values) => this.query(operation, text, values));
-    this.searching = new PostgresSearch((operation, text, values) => this.query(operation, text, values));
-    this.mentions = new PostgresMentions((operation, text, values) => this.query(operation, text, values));
+    // Each part runs its queries through `query`, so failures report as the store's errors.
+    const query: Query = (operation, text, values) => this.query(operation, text, values);
+    this.accounts = new PostgresAccounts(pool, query);
+    this.rooms = new PostgresRooms(pool, query);
+    this.moderation = new PostgresModeration(pool, query);
+    this.search = new PostgresSearch(query);
+    this.mentions = new PostgresMentions(query);
   }
 
   /**
@@ -204,164 +207,6 @@ export class PostgresStore implements Store {
   async roomByName(name: string): Promise<Room | undefined> {
     const { rows } = await this.query<Room>('roomByName', 'SELECT id, name FROM rooms WHERE name = $1', [name]);
     return rows[0];
-  }
-
-  createAccount(draft: AccountDraft, now: number): Promise<Account> {
-    return this.accounts.createAccount(draft, now);
-  }
-
-  accountByName(username: string): Promise<AccountCredentials | undefined> {
-    return this.accounts.accountByName(username);
-  }
-
-  createSession(session: SessionDraft, now: number): Promise<void> {
-    return this.accounts.createSession(session, now);
-  }
-
-  accountBySession(tokenHash: string, now: number): Promise<Account | undefined> {
-    return this.accounts.accountBySession(tokenHash, now);
-  }
-
-  accountByBrowser(browserHash: string, now: number): Promise<BrowserSession | undefined> {
-    return this.accounts.accountByBrowser(browserHash, now);
-  }
-
-  redeemExchange(browserHash: string, now: number): Promise<boolean> {
-    return this.accounts.redeemExchange(browserHash, now);
-  }
-
-  deleteSession(tokenHash: string): Promise<void> {
-    return this.accounts.deleteSession(tokenHash);
-  }
-
-  updatePasswordHash(accountId: number, passwordHash: string): Promise<void> {
-    return this.accounts.updatePasswordHash(accountId, passwordHash);
-  }
-
-  sessionSecret(candidate: string): Promise<string> {
-    return this.accounts.sessionSecret(candidate);
-  }
-
-  claimGuestName(name: string, holder: string, expiresAt: number, now: number): Promise<boolean> {
-    return this.accounts.claimGuestName(name, holder, expiresAt, now);
-  }
-
-  guestNameOf(holder: string): Promise<string | undefined> {
-    return this.accounts.guestNameOf(holder);
-  }
-
-  renewGuestNames(holders: readonly string[], expiresAt: number, now: number): Promise<void> {
-    return this.accounts.renewGuestNames(holders, expiresAt, now);
-  }
-
-  releaseGuestName(holder: string, now: number, since: number): Promise<void> {
-    return this.accounts.releaseGuestName(holder, now, since);
-  }
-
-  // RoomStore: thin wrappers, the queries live in ./rooms.ts.
-  createRoom(name: string, creator: Member): Promise<RoomRecord | undefined> {
-    return this.rooms.createRoom(name, creator);
-  }
-
-  openDirectRoom(opener: Member, other: Member): Promise<RoomRecord> {
-    return this.rooms.openDirectRoom(opener, other);
-  }
-
-  roomById(roomId: number): Promise<RoomRecord | undefined> {
-    return this.rooms.roomById(roomId);
-  }
-
-  addMember(roomId: number, member: Member): Promise<boolean> {
-    return this.rooms.addMember(roomId, member);
-  }
-
-  removeMember(roomId: number, userId: string): Promise<boolean> {
-    return this.rooms.removeMember(roomId, userId);
-  }
-
-  isMember(roomId: number, userId: string): Promise<boolean> {
-    return this.rooms.isMember(roomId, userId);
-  }
-
-  memberRoomIds(userId: string): Promise<number[]> {
-    return this.rooms.memberRoomIds(userId);
-  }
-
-  knownUserName(userId: string): Promise<string | undefined> {
-    return this.rooms.knownUserName(userId);
-  }
-
-  listRooms(userId: string): Promise<RoomListing[]> {
-    return this.rooms.listRooms(userId);
-  }
-
-  roomListing(roomId: number, userId: string): Promise<RoomListing | undefined> {
-    return this.rooms.roomListing(roomId, userId);
-  }
-
-  directory(query: DirectoryQuery): Promise<DirectoryPage | undefined> {
-    return this.rooms.directory(query);
-  }
-
-  messagesBefore(roomId: number, beforeOffset: number, limit: number): Promise<StoredMessage[]> {
-    return this.rooms.messagesBefore(roomId, beforeOffset, limit);
-  }
-
-  liveMessage(roomId: number, offset: number): Promise<StoredMessage | undefined> {
-    return this.rooms.liveMessage(roomId, offset);
-  }
-
-  markRead(roomId: number, userId: string, offset: number): Promise<number> {
-    return this.rooms.markRead(roomId, userId, offset);
-  }
-
-  searchMessages(query: SearchQuery): Promise<SearchPage> {
-    return this.searching.search(query);
-  }
-
-  recordMentions(roomId: number, offset: number, names: readonly string[], authorId: string | null): Promise<string[]> {
-    return this.mentions.record(roomId, offset, names, authorId);
-  }
-
-  membersByPrefix(roomId: number, prefix: string, limit: number): Promise<Member[]> {
-    return this.mentions.byPrefix(roomId, prefix, limit);
-  }
-
-  renameMember(userId: string, name: string): Promise<void> {
-    return this.mentions.rename(userId, name);
-  }
-
-  // ModerationStore: thin wrappers, the queries live in ./moderation.ts.
-  roleOf(accountId: number): Promise<Role> {
-    return this.moderation.roleOf(accountId);
-  }
-
-  staff(): Promise<StaffAccount[]> {
-    return this.moderation.staff();
-  }
-
-  setRole(accountId: number, role: Role, audit: AuditDraft): Promise<void> {
-    return this.moderation.setRole(accountId, role, audit);
-  }
-
-  restrict(restriction: Restriction, audit: AuditDraft): Promise<void> {
-    return this.moderation.restrict(restriction, audit);
-  }
-
-  lift(kind: Restriction['kind'], userId: string, roomId: number | null, audit: AuditDraft): Promise<boolean> {
-    return this.moderation.lift(kind, userId, roomId, audit);
-  }
-
-  restrictions(now: number): Promise<Restriction[]> {
-    return this.moderation.restrictions(now);
-  }
-
-  recordAudit(audit: AuditDraft): Promise<void> {
-    return this.moderation.recordAudit(audit);
-  }
-
-  auditLog(before: number | null, limit: number): Promise<AuditEntry[]> {
-    return this.moderation.auditLog(before, limit);
   }
 
   close(): Promise<void> {

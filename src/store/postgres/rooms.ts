@@ -9,6 +9,7 @@ import {
   type Member,
   type RoomListing,
   type RoomRecord,
+  type RoomStore,
 } from '../rooms.js';
 import { DEFAULT_ROOM, type StoredMessage } from '../store.js';
 import { UNREAD_CAP, UNREAD_WINDOW } from '../../shared/unread.js';
@@ -92,7 +93,7 @@ const UPSERT_MEMBER = `INSERT INTO room_members (room_id, user_id, user_name, jo
   ON CONFLICT (room_id, user_id) DO UPDATE SET user_name = excluded.user_name`;
 
 /** The PostgreSQL side of RoomStore; PostgresStore delegates to it. */
-export class PostgresRooms {
+export class PostgresRooms implements RoomStore {
   constructor(
     private readonly pool: pg.Pool,
     private readonly query: Query,

@@ -1,5 +1,5 @@
 import { MAX_LISTED_ROOMS } from '../rooms.js';
-import { nextBefore, SEARCH_SPAN, type SearchPage, type SearchQuery } from '../search.js';
+import { nextBefore, SEARCH_SPAN, type SearchPage, type SearchQuery, type SearchStore } from '../search.js';
 import type { Query } from './accounts.js';
 import { MESSAGE_COLUMNS, toMessage, type MessageRow } from './append-batch.js';
 
@@ -46,10 +46,10 @@ export const SEARCH_SQL = `WITH public_ids AS MATERIALIZED (
  * no stemming), newest first by id (the order of storing), public rooms and the caller's
  * own direct rooms read apart, one span of SEARCH_SPAN messages a page (SEARCH_SQL).
  */
-export class PostgresSearch {
+export class PostgresSearch implements SearchStore {
   constructor(private readonly query: Query) {}
 
-  async search(query: SearchQuery): Promise<SearchPage> {
+  async searchMessages(query: SearchQuery): Promise<SearchPage> {
     if (query.terms.length === 0) return { hits: [], next: null };
     let before = query.before;
     if (before === undefined) {

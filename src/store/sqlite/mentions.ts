@@ -1,5 +1,7 @@
 import type Database from 'better-sqlite3';
 import { prefixRange, type Member } from '../rooms.js';
+import type { MentionStore } from '../mentions.js';
+import type { Guard } from './accounts.js';
 import { foldName } from './name-fold.js';
 
 /** Who of room @room is named by @names (a JSON array of folded names), other than @author; exported for plan tests. */
@@ -24,10 +26,13 @@ export const MEMBERS_BY_PREFIX_SQL = `SELECT user_id AS userId, user_name AS nam
  * message's names and completing a prefix each read a range of `room_members_name`, never
  * every member of the room.
  */
-export class SqliteMentions {
+export class SqliteMentions implements MentionStore {
   private readonly statements;
 
-  constructor(db: Database.Database) {
+  constructor(
+    db: Database.Database,
+    private readonly guard: Guard,
+  ) {
     this.statements = {
       record: db.prepare<{ room: number; seq: number; names: string; author: string | null }, { user_id: string }>(RECORD_MENTIONS_SQL),
       byPrefix: db.prepare<{ room: number; lo: string; hi: string; limit: number }, Member>(MEMBERS_BY_PREFIX_SQL),
@@ -37,16 +42,18 @@ export class SqliteMentions {
     };
   }
 
-  record(roomId: number, offset: number, names: readonly string[], authorId: string | null): string[] {
-    if (names.length === 0) return [];
-    return this.statements.record.all({ room: roomId, seq: offset, names: JSON.stringify(names), author: authorId }).map((row) => row.user_id);
+  async recordMentions(roomId: number, offset: number, names: readonly string[], authorId: string | null): Promise<string[]> {
+    return this.guard(() => {
+      if (names.length === 0) return [];
+      return this.statements.record.all({ room: roomId, seq: offset, names: JSON.stringify(names), author: authorId }).map((row) => row.user_id);
+    });
   }
 
-  byPrefix(roomId: number, prefix: string, limit: number): Member[] {
-    return this.statements.byPrefix.all({ room: roomId, ...prefixRange(foldName(prefix)), limit });
+  async membersByPrefix(roomId: number, prefix: string, limit: number): Promise<Member[]> {
+    return this.guard(() => this.statements.byPrefix.all({ room: roomId, ...prefixRange(foldName(prefix)), limit }));
   }
 
-  rename(userId: string, name: string): void {
-    this.statements.rename.run({ user: userId, name, fold: foldName(name) });
+  async renameMember(userId: string, name: string): Promise<void> {
+    this.guard(() => this.statements.rename.run({ user: userId, name, fold: foldName(name) }));
   }
 }

@@ -9,11 +9,13 @@ import {
   type Member,
   type RoomListing,
   type RoomRecord,
+  type RoomStore,
 } from '../rooms.js';
 import { DEFAULT_ROOM, type StoredMessage } from '../store.js';
 import { UNREAD_CAP, UNREAD_WINDOW } from '../../shared/unread.js';
 import { MESSAGE_COLUMNS, toMessage, type MessageRow } from './message-row.js';
 import { foldName } from './name-fold.js';
+import type { Guard } from './accounts.js';
 
 interface ListingRow extends RoomRecord {
   readOffset: number;
@@ -83,13 +85,16 @@ export function directorySql(options: { prefix: boolean; cursor: boolean }): str
 }
 
 /**
- * The SQLite side of RoomStore: synchronous statements on the store's connection.
- * SqliteStore wraps each call so that busy and closed databases report as unavailable.
+ * The SQLite side of RoomStore: synchronous statements on the store's connection, each
+ * run through its guard, so that busy and closed databases report as unavailable.
  */
-export class SqliteRooms {
+export class SqliteRooms implements RoomStore {
   private readonly statements;
 
-  constructor(private readonly db: Database.Database) {
+  constructor(
+    private readonly db: Database.Database,
+    private readonly guard: Guard,
+  ) {
     this.statements = {
       insertRoom: db.prepare<[string, string, number], RoomRecord>(
         `INSERT INTO rooms (name, kind, created_at) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING RETURNING ${ROOM_COLUMNS}`,
@@ -136,94 +141,108 @@ export class SqliteRooms {
     };
   }
 
-  createRoom(name: string, creator: Member): RoomRecord | undefined {
-    return this.db
-      .transaction((): RoomRecord | undefined => {
-        const room = this.statements.insertRoom.get(name, 'public', Date.now());
-        if (room) this.upsertMember(room.id, creator);
-        return room;
-      })
-      .immediate();
+  async createRoom(name: string, creator: Member): Promise<RoomRecord | undefined> {
+    return this.guard(() => {
+      return this.db
+        .transaction((): RoomRecord | undefined => {
+          const room = this.statements.insertRoom.get(name, 'public', Date.now());
+          if (room) this.upsertMember(room.id, creator);
+          return room;
+        })
+        .immediate();
+    });
   }
 
-  openDirectRoom(opener: Member, other: Member): RoomRecord {
-    return this.db
-      .transaction((): RoomRecord => {
-        const name = directRoomName(opener.userId, other.userId);
-        const room = this.statements.insertRoom.get(name, 'direct', Date.now()) ?? this.statements.byName.get(name);
-        if (!room) throw new Error(`direct room ${name} neither inserted nor found`);
-        for (const member of [opener, other]) this.upsertMember(room.id, member);
-        return room;
-      })
-      .immediate();
+  async openDirectRoom(opener: Member, other: Member): Promise<RoomRecord> {
+    return this.guard(() => {
+      return this.db
+        .transaction((): RoomRecord => {
+          const name = directRoomName(opener.userId, other.userId);
+          const room = this.statements.insertRoom.get(name, 'direct', Date.now()) ?? this.statements.byName.get(name);
+          if (!room) throw new Error(`direct room ${name} neither inserted nor found`);
+          for (const member of [opener, other]) this.upsertMember(room.id, member);
+          return room;
+        })
+        .immediate();
+    });
   }
 
-  roomById(roomId: number): RoomRecord | undefined {
-    return this.statements.byId.get(roomId);
+  async roomById(roomId: number): Promise<RoomRecord | undefined> {
+    return this.guard(() => this.statements.byId.get(roomId));
   }
 
-  addMember(roomId: number, member: Member): boolean {
-    return this.db
-      .transaction((): boolean => {
-        const existed = this.statements.isMember.get(roomId, member.userId) !== undefined;
-        this.upsertMember(roomId, member);
-        return !existed;
-      })
-      .immediate();
+  async addMember(roomId: number, member: Member): Promise<boolean> {
+    return this.guard(() => {
+      return this.db
+        .transaction((): boolean => {
+          const existed = this.statements.isMember.get(roomId, member.userId) !== undefined;
+          this.upsertMember(roomId, member);
+          return !existed;
+        })
+        .immediate();
+    });
   }
 
-  removeMember(roomId: number, userId: string): boolean {
-    return this.statements.deleteMember.run(roomId, userId).changes > 0;
+  async removeMember(roomId: number, userId: string): Promise<boolean> {
+    return this.guard(() => this.statements.deleteMember.run(roomId, userId).changes > 0);
   }
 
-  isMember(roomId: number, userId: string): boolean {
-    return this.statements.isMember.get(roomId, userId) !== undefined;
+  async isMember(roomId: number, userId: string): Promise<boolean> {
+    return this.guard(() => this.statements.isMember.get(roomId, userId) !== undefined);
   }
 
-  memberRoomIds(userId: string): number[] {
-    return this.statements.memberRooms.all(userId).map((row) => row.room_id);
+  async memberRoomIds(userId: string): Promise<number[]> {
+    return this.guard(() => this.statements.memberRooms.all(userId).map((row) => row.room_id));
   }
 
-  knownUserName(userId: string): string | undefined {
-    return this.statements.knownName.get(userId)?.user_name;
+  async knownUserName(userId: string): Promise<string | undefined> {
+    return this.guard(() => this.statements.knownName.get(userId)?.user_name);
   }
 
-  listRooms(userId: string): RoomListing[] {
-    return this.statements.listings.all({ user: userId, general: DEFAULT_ROOM, cap: MAX_LISTED_ROOMS }).map((row) => this.toListing(row));
+  async listRooms(userId: string): Promise<RoomListing[]> {
+    return this.guard(() => this.statements.listings.all({ user: userId, general: DEFAULT_ROOM, cap: MAX_LISTED_ROOMS }).map((row) => this.toListing(row)));
   }
 
-  roomListing(roomId: number, userId: string): RoomListing | undefined {
-    const row = this.statements.listing.get({ user: userId, room: roomId });
-    return row ? this.toListing(row) : undefined;
+  async roomListing(roomId: number, userId: string): Promise<RoomListing | undefined> {
+    return this.guard(() => {
+      const row = this.statements.listing.get({ user: userId, room: roomId });
+      return row ? this.toListing(row) : undefined;
+    });
   }
 
-  directory({ prefix, after, limit }: DirectoryQuery): DirectoryPage | undefined {
-    let cursor: { key: string; id: number } | undefined;
-    if (after !== undefined) {
-      const row = this.statements.cursorKey.get(after);
-      if (!row) return undefined;
-      cursor = { key: row.key, id: after };
-    }
-    const statements = this.statements.directory;
-    const statement = prefix === undefined ? (cursor ? statements.allAfter : statements.all) : cursor ? statements.prefixAfter : statements.prefix;
-    // One row more than asked tells whether another page follows.
-    const rows = statement.all({ ...(prefix === undefined ? {} : prefixRange(prefix)), ...cursor, limit: limit + 1 });
-    const rooms = rows.slice(0, limit);
-    return { rooms, next: rows.length > limit ? (rooms.at(-1)?.id ?? null) : null };
+  async directory({ prefix, after, limit }: DirectoryQuery): Promise<DirectoryPage | undefined> {
+    return this.guard(() => {
+      let cursor: { key: string; id: number } | undefined;
+      if (after !== undefined) {
+        const row = this.statements.cursorKey.get(after);
+        if (!row) return undefined;
+        cursor = { key: row.key, id: after };
+      }
+      const statements = this.statements.directory;
+      const statement = prefix === undefined ? (cursor ? statements.allAfter : statements.all) : cursor ? statements.prefixAfter : statements.prefix;
+      // One row more than asked tells whether another page follows.
+      const rows = statement.all({ ...(prefix === undefined ? {} : prefixRange(prefix)), ...cursor, limit: limit + 1 });
+      const rooms = rows.slice(0, limit);
+      return { rooms, next: rows.length > limit ? (rooms.at(-1)?.id ?? null) : null };
+    });
   }
 
-  messagesBefore(roomId: number, beforeOffset: number, limit: number): StoredMessage[] {
-    return this.statements.before.all(roomId, beforeOffset, limit).map(toMessage).reverse();
+  async messagesBefore(roomId: number, beforeOffset: number, limit: number): Promise<StoredMessage[]> {
+    return this.guard(() => this.statements.before.all(roomId, beforeOffset, limit).map(toMessage).reverse());
   }
 
-  liveMessage(roomId: number, offset: number): StoredMessage | undefined {
-    const row = this.statements.live.get(roomId, offset, roomId, offset);
-    return row ? toMessage(row) : undefined;
+  async liveMessage(roomId: number, offset: number): Promise<StoredMessage | undefined> {
+    return this.guard(() => {
+      const row = this.statements.live.get(roomId, offset, roomId, offset);
+      return row ? toMessage(row) : undefined;
+    });
   }
 
-  markRead(roomId: number, userId: string, offset: number): number {
-    const row = this.statements.markRead.get(roomId, userId, offset);
-    return row?.read_offset ?? offset;
+  async markRead(roomId: number, userId: string, offset: number): Promise<number> {
+    return this.guard(() => {
+      const row = this.statements.markRead.get(roomId, userId, offset);
+      return row?.read_offset ?? offset;
+    });
   }
 
   private upsertMember(roomId: number, member: Member): void {

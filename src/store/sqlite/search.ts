@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { MAX_LISTED_ROOMS } from '../rooms.js';
-import type { SearchPage, SearchQuery } from '../search.js';
+import type { SearchPage, SearchQuery, SearchStore } from '../search.js';
+import type { Guard } from './accounts.js';
 import { toMessage, type MessageRow } from './message-row.js';
 
 type HitRow = MessageRow & { room_name: string; hit: number };
@@ -39,12 +40,15 @@ interface PageParameters {
  * newest first (rowid is minus the order of storing) and stopped at the page's end, so
  * every row joined is one the page may return.
  */
-export class SqliteSearch {
+export class SqliteSearch implements SearchStore {
   private readonly publicPage;
   private readonly directPage;
   private readonly directRooms;
 
-  constructor(db: Database.Database) {
+  constructor(
+    db: Database.Database,
+    private readonly guard: Guard,
+  ) {
     this.publicPage = db.prepare<PageParameters, HitRow>(PUBLIC_SEARCH_SQL);
     this.directPage = db.prepare<PageParameters, HitRow>(DIRECT_SEARCH_SQL);
     // The newest of the caller's direct rooms, as many as a room list shows.
@@ -55,7 +59,11 @@ export class SqliteSearch {
     );
   }
 
-  search(query: SearchQuery): SearchPage {
+  async searchMessages(query: SearchQuery): Promise<SearchPage> {
+    return this.guard(() => this.page(query));
+  }
+
+  private page(query: SearchQuery): SearchPage {
     if (query.terms.length === 0) return { hits: [], next: null };
     const terms = ftsTerms(query.terms);
     const page = { before: query.before ?? Number.MAX_SAFE_INTEGER, limit: query.limit + 1 };

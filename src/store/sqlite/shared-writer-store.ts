@@ -1,9 +1,11 @@
-import type { Account, AccountDraft, SessionDraft } from '../accounts.js';
-import type { AuditDraft, Restriction, Role } from '../moderation.js';
-import type { Member, RoomRecord } from '../rooms.js';
-import { StoreUnavailableError, type AppendResult, type MessageDraft, type Store, type StoredMessage } from '../store.js';
+import type { AccountStore } from '../accounts.js';
+import type { MentionStore } from '../mentions.js';
+import type { ModerationStore } from '../moderation.js';
+import type { RoomStore } from '../rooms.js';
+import type { SearchStore } from '../search.js';
+import { StoreUnavailableError, type AppendResult, type MessageDraft, type Room, type Store, type StoredMessage } from '../store.js';
 import { SqliteStore } from './sqlite-store.js';
-import type { WriteMethod } from '../writer/write-calls.js';
+import { writesThrough, type SendWrite, type WriteMethod, type WriteSignature } from '../writer/write-calls.js';
 import { WriterClient, type WriteChannel } from '../writer/writer-client.js';
 
 /**
@@ -11,7 +13,18 @@ import { WriterClient, type WriteChannel } from '../writer/writer-client.js';
  * writer the primary runs (./sqlite-writer.ts). A write resolves after the writer
  * committed it, so a read that follows it on this connection sees it (WAL).
  */
-export class SharedWriterSqliteStore extends SqliteStore {
+export class SharedWriterSqliteStore implements Store {
+  readonly historyEpoch: string;
+  readonly rooms: RoomStore;
+  readonly accounts: AccountStore;
+  readonly moderation: ModerationStore;
+  readonly search: SearchStore;
+  readonly mentions: MentionStore;
+  /**
+   * Read-only, so that a write missing from the table of writes (../writer/write-calls.ts)
+   * fails loudly instead of quietly taking the write lock beside the writer.
+   */
+  private readonly reads: SqliteStore;
   private readonly writer: WriterClient;
   private writerClosing: Promise<void> | undefined;
 
@@ -19,14 +32,19 @@ export class SharedWriterSqliteStore extends SqliteStore {
     file: string,
     private readonly channel: WriteChannel,
   ) {
-    // Read-only, so that a write method missing from the overrides below fails loudly
-    // instead of quietly taking the write lock beside the writer.
-    super(file, { readOnly: true });
+    this.reads = new SqliteStore(file, { readOnly: true });
     this.writer = new WriterClient(channel);
+    this.historyEpoch = this.reads.historyEpoch;
+    const send: SendWrite = (method, args) => this.write(method, args);
+    this.rooms = writesThrough('rooms', this.reads.rooms, send);
+    this.accounts = writesThrough('accounts', this.reads.accounts, send);
+    this.moderation = writesThrough('moderation', this.reads.moderation, send);
+    this.mentions = writesThrough('mentions', this.reads.mentions, send);
+    this.search = this.reads.search;
   }
 
   /** Asks the writer itself: it alone takes the write lock. */
-  override checkWritable(): Promise<void> {
+  checkWritable(): Promise<void> {
     return this.write('checkWritable', []);
   }
 
@@ -35,99 +53,32 @@ export class SharedWriterSqliteStore extends SqliteStore {
     return this.channel.onAppended(listener);
   }
 
-  override appendMessage(draft: MessageDraft): Promise<AppendResult> {
+  appendMessage(draft: MessageDraft): Promise<AppendResult> {
     return this.write('appendMessage', [draft]);
   }
 
-  override createAccount(draft: AccountDraft, now: number): Promise<Account> {
-    return this.write('createAccount', [draft, now]);
+  messagesAfter(roomId: number, afterOffset: number, limit: number): Promise<StoredMessage[]> {
+    return this.reads.messagesAfter(roomId, afterOffset, limit);
   }
 
-  override createSession(session: SessionDraft, now: number): Promise<void> {
-    return this.write('createSession', [session, now]);
+  roomHead(roomId: number): Promise<number> {
+    return this.reads.roomHead(roomId);
   }
 
-  override redeemExchange(browserHash: string, now: number): Promise<boolean> {
-    return this.write('redeemExchange', [browserHash, now]);
-  }
-
-  override deleteSession(tokenHash: string): Promise<void> {
-    return this.write('deleteSession', [tokenHash]);
-  }
-
-  override updatePasswordHash(accountId: number, passwordHash: string): Promise<void> {
-    return this.write('updatePasswordHash', [accountId, passwordHash]);
-  }
-
-  override sessionSecret(candidate: string): Promise<string> {
-    return this.write('sessionSecret', [candidate]);
-  }
-
-  override claimGuestName(name: string, holder: string, expiresAt: number, now: number): Promise<boolean> {
-    return this.write('claimGuestName', [name, holder, expiresAt, now]);
-  }
-
-  override renewGuestNames(holders: readonly string[], expiresAt: number, now: number): Promise<void> {
-    return this.write('renewGuestNames', [holders, expiresAt, now]);
-  }
-
-  override releaseGuestName(holder: string, now: number, since: number): Promise<void> {
-    return this.write('releaseGuestName', [holder, now, since]);
-  }
-
-  override createRoom(name: string, creator: Member): Promise<RoomRecord | undefined> {
-    return this.write('createRoom', [name, creator]);
-  }
-
-  override openDirectRoom(opener: Member, other: Member): Promise<RoomRecord> {
-    return this.write('openDirectRoom', [opener, other]);
-  }
-
-  override addMember(roomId: number, member: Member): Promise<boolean> {
-    return this.write('addMember', [roomId, member]);
-  }
-
-  override removeMember(roomId: number, userId: string): Promise<boolean> {
-    return this.write('removeMember', [roomId, userId]);
-  }
-
-  override markRead(roomId: number, userId: string, offset: number): Promise<number> {
-    return this.write('markRead', [roomId, userId, offset]);
-  }
-
-  override setRole(accountId: number, role: Role, audit: AuditDraft): Promise<void> {
-    return this.write('setRole', [accountId, role, audit]);
-  }
-
-  override restrict(restriction: Restriction, audit: AuditDraft): Promise<void> {
-    return this.write('restrict', [restriction, audit]);
-  }
-
-  override lift(kind: Restriction['kind'], userId: string, roomId: number | null, audit: AuditDraft): Promise<boolean> {
-    return this.write('lift', [kind, userId, roomId, audit]);
-  }
-
-  override recordAudit(audit: AuditDraft): Promise<void> {
-    return this.write('recordAudit', [audit]);
-  }
-
-  override recordMentions(roomId: number, offset: number, names: readonly string[], authorId: string | null): Promise<string[]> {
-    return this.write('recordMentions', [roomId, offset, names, authorId]);
-  }
-
-  override renameMember(userId: string, name: string): Promise<void> {
-    return this.write('renameMember', [userId, name]);
+  roomByName(name: string): Promise<Room | undefined> {
+    return this.reads.roomByName(name);
   }
 
   /** Waits for the replies to every write sent, then closes the reading connection. */
-  override close(): Promise<void> {
-    this.writerClosing ??= this.writer.close().then(() => super.close());
+  close(): Promise<void> {
+    this.writerClosing ??= this.writer.close().then(() => this.reads.close());
     return this.writerClosing;
   }
 
-  private write<M extends WriteMethod>(method: M, args: Parameters<Store[M]>): ReturnType<Store[M]> {
-    if (this.writerClosing) return Promise.reject(new StoreUnavailableError('store is closing')) as ReturnType<Store[M]>;
-    // The writer runs Store[method] itself, so its result has that method's type.
-    return this.writer.call({ method, args }) as ReturnType<Store[M]>;
+  private write<M extends WriteMethod>(method: M, args: Parameters<WriteSignature<M>>): ReturnType<WriteSignature<M>> {
+    type Result = ReturnType<WriteSignature<M>>;
+    if (this.writerClosing) return Promise.reject(new StoreUnavailableError('store is closing')) as Result;
+    // The writer runs that very method itself, so its result has that method's type.
+    return this.writer.call({ method, args } as never) as Result;
   }
 }

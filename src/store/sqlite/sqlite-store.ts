@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { Account, AccountCredentials, AccountDraft, BrowserSession, SessionDraft } from '../accounts.js';
+import type { AccountStore } from '../accounts.js';
 import { GroupCommit } from '../group-commit.js';
 import {
   StoreUnavailableError,
@@ -13,9 +13,10 @@ import {
   type Store,
   type StoredMessage,
 } from '../store.js';
-import type { AuditDraft, AuditEntry, Restriction, Role, StaffAccount } from '../moderation.js';
-import type { SearchPage, SearchQuery } from '../search.js';
-import type { DirectoryPage, DirectoryQuery, Member, RoomListing, RoomRecord } from '../rooms.js';
+import type { MentionStore } from '../mentions.js';
+import type { ModerationStore } from '../moderation.js';
+import type { SearchStore } from '../search.js';
+import type { RoomStore } from '../rooms.js';
 import { MESSAGE_COLUMNS, toMessage, type MessageRow } from './message-row.js';
 import { SqliteAccounts } from './accounts.js';
 import { SqliteModeration } from './moderation.js';
@@ -57,15 +58,16 @@ export class SqliteStore implements Store {
   private closing: Promise<void> | undefined;
 
   private readonly statements;
-  private readonly rooms: SqliteRooms;
+  /** Rooms, members and read markers: ./rooms.ts, on this connection. */
+  readonly rooms: RoomStore;
   /** Accounts, sessions and names: ./accounts.ts, on this connection. */
-  private readonly accounts: SqliteAccounts;
+  readonly accounts: AccountStore;
   /** Roles, bans, mutes and the audit log: ./moderation.ts, on this connection. */
-  private readonly moderation: SqliteModeration;
+  readonly moderation: ModerationStore;
   /** Full-text search: ./search.ts, on this connection. */
-  private readonly searching: SqliteSearch;
+  readonly search: SearchStore;
   /** Mentions and member completion: ./mentions.ts, on this connection. */
-  private readonly mentions: SqliteMentions;
+  readonly mentions: MentionStore;
 
   /**
    * @param options.readOnly opens a connection that only reads a database another
@@ -111,11 +113,13 @@ export class SqliteStore implements Store {
       isolate: (error) => error instanceof UnstorableDraftError,
       observe: options.observeCommit,
     });
-    this.accounts = new SqliteAccounts(this.db, (query) => this.read(query));
-    this.rooms = new SqliteRooms(this.db);
-    this.moderation = new SqliteModeration(this.db, (query) => this.read(query));
-    this.searching = new SqliteSearch(this.db);
-    this.mentions = new SqliteMentions(this.db);
+    // Each part runs its statements through `read`, so busy and closed databases report as unavailable.
+    const guard = <T>(query: () => T): T => this.read(query);
+    this.accounts = new SqliteAccounts(this.db, guard);
+    this.rooms = new SqliteRooms(this.db, guard);
+    this.moderation = new SqliteModeration(this.db, guard);
+    this.search = new SqliteSearch(this.db, guard);
+    this.mentions = new SqliteMentions(this.db, guard);
   }
 
   checkWritable(): Promise<void> {
@@ -149,164 +153,6 @@ export class SqliteStore implements Store {
 
   async roomByName(name: string): Promise<Room | undefined> {
     return this.read(() => this.statements.roomByName.get(name));
-  }
-
-  createAccount(draft: AccountDraft, now: number): Promise<Account> {
-    return this.accounts.createAccount(draft, now);
-  }
-
-  accountByName(username: string): Promise<AccountCredentials | undefined> {
-    return this.accounts.accountByName(username);
-  }
-
-  createSession(session: SessionDraft, now: number): Promise<void> {
-    return this.accounts.createSession(session, now);
-  }
-
-  accountBySession(tokenHash: string, now: number): Promise<Account | undefined> {
-    return this.accounts.accountBySession(tokenHash, now);
-  }
-
-  accountByBrowser(browserHash: string, now: number): Promise<BrowserSession | undefined> {
-    return this.accounts.accountByBrowser(browserHash, now);
-  }
-
-  redeemExchange(browserHash: string, now: number): Promise<boolean> {
-    return this.accounts.redeemExchange(browserHash, now);
-  }
-
-  deleteSession(tokenHash: string): Promise<void> {
-    return this.accounts.deleteSession(tokenHash);
-  }
-
-  updatePasswordHash(accountId: number, passwordHash: string): Promise<void> {
-    return this.accounts.updatePasswordHash(accountId, passwordHash);
-  }
-
-  sessionSecret(candidate: string): Promise<string> {
-    return this.accounts.sessionSecret(candidate);
-  }
-
-  claimGuestName(name: string, holder: string, expiresAt: number, now: number): Promise<boolean> {
-    return this.accounts.claimGuestName(name, holder, expiresAt, now);
-  }
-
-  guestNameOf(holder: string): Promise<string | undefined> {
-    return this.accounts.guestNameOf(holder);
-  }
-
-  renewGuestNames(holders: readonly string[], expiresAt: number, now: number): Promise<void> {
-    return this.accounts.renewGuestNames(holders, expiresAt, now);
-  }
-
-  releaseGuestName(holder: string, now: number, since: number): Promise<void> {
-    return this.accounts.releaseGuestName(holder, now, since);
-  }
-
-  // RoomStore: thin wrappers, the statements live in ./rooms.ts.
-  async createRoom(name: string, creator: Member): Promise<RoomRecord | undefined> {
-    return this.read(() => this.rooms.createRoom(name, creator));
-  }
-
-  async openDirectRoom(opener: Member, other: Member): Promise<RoomRecord> {
-    return this.read(() => this.rooms.openDirectRoom(opener, other));
-  }
-
-  async roomById(roomId: number): Promise<RoomRecord | undefined> {
-    return this.read(() => this.rooms.roomById(roomId));
-  }
-
-  async addMember(roomId: number, member: Member): Promise<boolean> {
-    return this.read(() => this.rooms.addMember(roomId, member));
-  }
-
-  async removeMember(roomId: number, userId: string): Promise<boolean> {
-    return this.read(() => this.rooms.removeMember(roomId, userId));
-  }
-
-  async isMember(roomId: number, userId: string): Promise<boolean> {
-    return this.read(() => this.rooms.isMember(roomId, userId));
-  }
-
-  async memberRoomIds(userId: string): Promise<number[]> {
-    return this.read(() => this.rooms.memberRoomIds(userId));
-  }
-
-  async knownUserName(userId: string): Promise<string | undefined> {
-    return this.read(() => this.rooms.knownUserName(userId));
-  }
-
-  async listRooms(userId: string): Promise<RoomListing[]> {
-    return this.read(() => this.rooms.listRooms(userId));
-  }
-
-  async roomListing(roomId: number, userId: string): Promise<RoomListing | undefined> {
-    return this.read(() => this.rooms.roomListing(roomId, userId));
-  }
-
-  async directory(query: DirectoryQuery): Promise<DirectoryPage | undefined> {
-    return this.read(() => this.rooms.directory(query));
-  }
-
-  async messagesBefore(roomId: number, beforeOffset: number, limit: number): Promise<StoredMessage[]> {
-    return this.read(() => this.rooms.messagesBefore(roomId, beforeOffset, limit));
-  }
-
-  async liveMessage(roomId: number, offset: number): Promise<StoredMessage | undefined> {
-    return this.read(() => this.rooms.liveMessage(roomId, offset));
-  }
-
-  async markRead(roomId: number, userId: string, offset: number): Promise<number> {
-    return this.read(() => this.rooms.markRead(roomId, userId, offset));
-  }
-
-  async searchMessages(query: SearchQuery): Promise<SearchPage> {
-    return this.read(() => this.searching.search(query));
-  }
-
-  async recordMentions(roomId: number, offset: number, names: readonly string[], authorId: string | null): Promise<string[]> {
-    return this.read(() => this.mentions.record(roomId, offset, names, authorId));
-  }
-
-  async membersByPrefix(roomId: number, prefix: string, limit: number): Promise<Member[]> {
-    return this.read(() => this.mentions.byPrefix(roomId, prefix, limit));
-  }
-
-  async renameMember(userId: string, name: string): Promise<void> {
-    this.read(() => this.mentions.rename(userId, name));
-  }
-
-  // ModerationStore: thin wrappers, the statements live in ./moderation.ts.
-  roleOf(accountId: number): Promise<Role> {
-    return this.moderation.roleOf(accountId);
-  }
-
-  staff(): Promise<StaffAccount[]> {
-    return this.moderation.staff();
-  }
-
-  setRole(accountId: number, role: Role, audit: AuditDraft): Promise<void> {
-    return this.moderation.setRole(accountId, role, audit);
-  }
-
-  restrict(restriction: Restriction, audit: AuditDraft): Promise<void> {
-    return this.moderation.restrict(restriction, audit);
-  }
-
-  lift(kind: Restriction['kind'], userId: string, roomId: number | null, audit: AuditDraft): Promise<boolean> {
-    return this.moderation.lift(kind, userId, roomId, audit);
-  }
-
-  restrictions(now: number): Promise<Restriction[]> {
-    return this.moderation.restrictions(now);
-  }
-
-  recordAudit(audit: AuditDraft): Promise<void> {
-    return this.moderation.recordAudit(audit);
-  }
-
-  auditLog(before: number | null, limit: number): Promise<AuditEntry[]> {
-    return this.moderation.auditLog(before, limit);
   }
 
   close(): Promise<void> {

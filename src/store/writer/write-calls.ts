@@ -1,46 +1,79 @@
 /**
  * The calls a cluster worker sends to its node's one writer (../sqlite/sqlite-writer.ts, ../postgres/node-writer.ts), and the
  * replies it gets. Only Store methods that write cross over (SQLite: all of them;
- * PostgreSQL: appends); reads stay on the worker's own connection.
+ * PostgreSQL: appends), a part's named `<part>.<method>`; reads stay on the worker's own
+ * connection.
  *
  * Everything here crosses node:cluster IPC (JSON) and worker_threads (structured clone),
  * so it is plain data: errors travel as their name and message and are rebuilt on arrival.
  */
 import { NameTakenError } from '../accounts.js';
-import { StoreUnavailableError, UnknownRoomError, UnstorableDraftError, type AppendResult, type Store, type StoredMessage } from '../store.js';
+import { StoreUnavailableError, UnknownRoomError, UnstorableDraftError, type AppendResult, type Store, type StoredMessage, type StoreParts, type StorePart } from '../store.js';
 
-/** The Store methods that write. Every other method is a read. */
-export const WRITE_METHODS = [
-  'appendMessage',
-  'createAccount',
-  'createSession',
-  'redeemExchange',
-  'deleteSession',
-  'updatePasswordHash',
-  'sessionSecret',
-  'claimGuestName',
-  'renewGuestNames',
-  'releaseGuestName',
-  'createRoom',
-  'openDirectRoom',
-  'addMember',
-  'removeMember',
-  'markRead',
-  'setRole',
-  'restrict',
-  'lift',
-  'recordAudit',
-  'recordMentions',
-  'renameMember',
-  'checkWritable',
-] as const satisfies readonly (keyof Store)[];
+/** The Store's own methods that write. */
+const STORE_WRITES = ['appendMessage', 'checkWritable'] as const satisfies readonly (keyof Store)[];
 
-export type WriteMethod = (typeof WRITE_METHODS)[number];
+/** Each part's methods that write. Every other method is a read. */
+const PART_WRITES = {
+  accounts: [
+    'createAccount',
+    'createSession',
+    'redeemExchange',
+    'deleteSession',
+    'updatePasswordHash',
+    'sessionSecret',
+    'claimGuestName',
+    'renewGuestNames',
+    'releaseGuestName',
+  ],
+  rooms: ['createRoom', 'openDirectRoom', 'addMember', 'removeMember', 'markRead'],
+  moderation: ['setRole', 'restrict', 'lift', 'recordAudit'],
+  mentions: ['recordMentions', 'renameMember'],
+} as const satisfies { readonly [P in StorePart]?: readonly (keyof StoreParts[P])[] };
+
+/** A part with methods that write. */
+export type WritingPart = keyof typeof PART_WRITES;
+
+/** A method that writes: one of the Store's own, or `<part>.<method>`. */
+export type WriteMethod =
+  | (typeof STORE_WRITES)[number]
+  | { [P in WritingPart]: `${P}.${(typeof PART_WRITES)[P][number]}` }[WritingPart];
+
+/** The signature of a write method. */
+export type WriteSignature<M extends WriteMethod> = M extends `${infer P extends WritingPart}.${infer N}`
+  ? N extends keyof StoreParts[P]
+    ? StoreParts[P][N]
+    : never
+  : M extends keyof Store
+    ? Store[M]
+    : never;
+
+/** Every write method. */
+export const WRITE_METHODS: readonly WriteMethod[] = [
+  ...STORE_WRITES,
+  ...(Object.keys(PART_WRITES) as WritingPart[]).flatMap((part) => PART_WRITES[part].map((method) => `${part}.${method}` as WriteMethod)),
+];
+
+/** Sends one write call to the writer; resolves with its reply's value. */
+export type SendWrite = <M extends WriteMethod>(method: M, args: Parameters<WriteSignature<M>>) => ReturnType<WriteSignature<M>>;
+
+/**
+ * `reads` (a part on a connection that only reads) with its write methods sent to the
+ * writer instead: its reads still run on `reads`, its writes cross over through `send`.
+ */
+export function writesThrough<P extends WritingPart>(part: P, reads: StoreParts[P], send: SendWrite): StoreParts[P] {
+  const routed = Object.create(reads) as StoreParts[P];
+  for (const method of PART_WRITES[part]) {
+    const name = `${part}.${method}` as WriteMethod;
+    Object.defineProperty(routed, method, { value: (...args: unknown[]) => send(name, args as never) });
+  }
+  return routed;
+}
 
 /** One write, as a worker asks for it. */
 export interface WriteCall<M extends WriteMethod = WriteMethod> {
   readonly method: M;
-  readonly args: Parameters<Store[M]>;
+  readonly args: Parameters<WriteSignature<M>>;
 }
 
 /** What became of one call: its value, or the error it rejected with. */
@@ -92,9 +125,12 @@ export async function runWriteCall(store: Store, call: WriteCall): Promise<Write
   try {
     if (!isWriteMethod(call.method)) throw new Error(`not a write: ${String(call.method)}`);
     // The method and its argument list travel together; the table of WRITE_METHODS
-    // guarantees the method is one of the Store's writes.
-    const method = store[call.method] as (...args: unknown[]) => Promise<unknown>;
-    return { ok: true, value: await method.apply(store, call.args) };
+    // guarantees the method is one of the Store's writes, on the store or on one part.
+    const [part, name] = call.method.includes('.') ? (call.method.split('.') as [WritingPart, string]) : [undefined, call.method];
+    const owner = (part === undefined ? store : store[part]) as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+    const method = owner[name];
+    if (!method) throw new Error(`not a write: ${call.method}`);
+    return { ok: true, value: await method.apply(owner, call.args) };
   } catch (error) {
     return { ok: false, error: toWireError(error) };
   }

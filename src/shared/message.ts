@@ -1,5 +1,6 @@
-// A stored message and its kinds: the one type every part of the storage seam speaks in
-// (here, so that the parts need not import store.ts, which gathers them).
+// The one message type: as the store keeps it (StoredMessage), and as it travels between
+// the servers of a deployment (MessageEnvelope, the same message with its sender's socket).
+// Here, below both the store and delivery, so that neither imports the other for it.
 
 /**
  * What a room event is: a message; an edit or deletion of an earlier message; or a user
@@ -44,4 +45,16 @@ export interface StoredMessage {
    * Absent on events just stored (nothing has erased them yet).
    */
   readonly redacted?: Redaction | null;
+}
+
+/**
+ * A stored message as it travels between the servers of a deployment (`message:stored`):
+ * the message itself, and the socket that sent it when the sender's server announces it.
+ */
+export interface MessageEnvelope extends StoredMessage {
+  /**
+   * The socket that sent it through the room protocol: it has its acknowledgement, so the
+   * live broadcast leaves it out (`except`). Not stored: catch-up reads lack it.
+   */
+  readonly origin?: string;
 }
