@@ -28,7 +28,7 @@ describe('PostgreSQL: a room’s appends never wait for people joining or leavin
     t.after(() => store.close());
     const general = (await store.roomByName(DEFAULT_ROOM))?.id ?? -1;
     await store.appendMessage(draft(general, 'warm-up'));
-    const countOf = async (): Promise<number | undefined> => (await store.directory({ prefix: DEFAULT_ROOM, limit: 1 }))?.rooms[0]?.members;
+    const countOf = async (): Promise<number | undefined> => (await store.rooms.directory({ prefix: DEFAULT_ROOM, limit: 1 }))?.rooms[0]?.members;
     const before = (await countOf()) ?? 0;
 
     const other = new pg.Client({ connectionString: harness.databaseUrl });
