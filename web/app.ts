@@ -4,16 +4,16 @@
 // every message once, in order, whatever the network does.
 import type { io as socketIoClient } from 'socket.io-client';
 import type { RoomSummary } from '../src/shared/events.js';
-import { AdminPanel } from './admin-panel.js';
-import { ConnectionStatus } from './connection-status.js';
-import { Identity } from './identity.js';
-import { describeNotice, LastNotice } from './moderation-notices.js';
-import { RoomsClient } from './rooms-client.js';
-import { SearchView } from './search-view.js';
-import { pageSnapshot, type PageSnapshot } from './page-snapshot.js';
-import { foldableSidebar } from './sidebar-toggle.js';
-import { request, type ChatSocket } from './rpc.js';
-import { startTutorialMode } from './tutorial-mode.js';
+import { AdminPanel } from './moderation/admin-panel.js';
+import { ConnectionStatus } from './shared/connection-status.js';
+import { Identity } from './page/identity.js';
+import { describeNotice, LastNotice } from './moderation/moderation-notices.js';
+import { RoomsClient } from './rooms/rooms-client.js';
+import { SearchView } from './rooms/search-view.js';
+import { pageSnapshot, type PageSnapshot } from './rooms/page-snapshot.js';
+import { foldableSidebar } from './page/sidebar-toggle.js';
+import { request, type ChatSocket } from './shared/rpc.js';
+import { startTutorialMode } from './tutorial/tutorial-mode.js';
 
 /** Set by /socket.io/socket.io.js, the client bundle the server serves next to the page. */
 declare const io: typeof socketIoClient;

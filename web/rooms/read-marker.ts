@@ -1,5 +1,5 @@
 import type { RoomState } from './room-state.js';
-import { request, type ChatSocket } from './rpc.js';
+import { request, type ChatSocket } from '../shared/rpc.js';
 
 /** How long a visible room waits before moving its read marker, so a burst makes one request. */
 const READ_MARK_DELAY_MS = 300;

@@ -1,8 +1,8 @@
-import type { PublicUser } from '../src/shared/events.js';
-import type { ConnectionStatus } from './connection-status.js';
+import type { PublicUser } from '../../src/shared/events.js';
+import type { ConnectionStatus } from '../shared/connection-status.js';
 import { RoomOutbox, type OutboxHooks, type RoomRequest } from './room-outbox.js';
 import type { RoomState } from './room-state.js';
-import { request, type ChatSocket } from './rpc.js';
+import { request, type ChatSocket } from '../shared/rpc.js';
 
 /** What the writer needs of the rooms this tab follows. */
 export interface WriterRooms {

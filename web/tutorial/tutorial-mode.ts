@@ -1,7 +1,7 @@
-import type { ConnectionStatus } from './connection-status.js';
+import type { ConnectionStatus } from '../shared/connection-status.js';
 import { Conversation } from './conversation.js';
-import { MessageList } from './message-list.js';
-import type { ChatSocket } from './rpc.js';
+import { MessageList } from '../shared/message-list.js';
+import type { ChatSocket } from '../shared/rpc.js';
 
 /** How long a `chat message` waits for its acknowledgement before the page sends it again. */
 const ACK_TIMEOUT_MS = 10_000;

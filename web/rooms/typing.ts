@@ -1,4 +1,4 @@
-import type { PublicUser } from '../src/shared/events.js';
+import type { PublicUser } from '../../src/shared/events.js';
 
 /** At most one "typing" emit per this interval while a person keeps typing. */
 const TYPING_EMIT_INTERVAL_MS = 2000;

@@ -1,5 +1,5 @@
-import type { PublicUser } from '../src/shared/events.js';
-import { request, type ChatSocket } from './rpc.js';
+import type { PublicUser } from '../../src/shared/events.js';
+import { request, type ChatSocket } from '../shared/rpc.js';
 
 /** The `@name` being typed just before the caret: its start (at `@`) and what follows it so far. */
 const TYPED_MENTION = /(?:^|[^\p{L}\p{N}_.@-])@([\p{L}\p{N}_.-]{0,32})$/u;

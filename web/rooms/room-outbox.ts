@@ -1,6 +1,6 @@
-import type { ErrorCode } from '../src/shared/errors.js';
-import { newClientOffset } from './outbox-storage.js';
-import type { Outcome } from './rpc.js';
+import type { ErrorCode } from '../../src/shared/errors.js';
+import { newClientOffset } from '../shared/outbox-storage.js';
+import type { Outcome } from '../shared/rpc.js';
 
 /** A change this tab asks of a room: a new message, an edit or a deletion of its own, a reaction. */
 export interface RoomRequest {

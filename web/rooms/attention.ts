@@ -1,4 +1,4 @@
-import type { RoomEvent } from '../src/shared/events.js';
+import type { RoomEvent } from '../../src/shared/events.js';
 
 /** What the page says about a message that asks for this person's attention. */
 export interface Callout {

@@ -1,5 +1,5 @@
-import type { DirectoryRoom } from '../src/shared/events.js';
-import { request, type ChatSocket } from './rpc.js';
+import type { DirectoryRoom } from '../../src/shared/events.js';
+import { request, type ChatSocket } from '../shared/rpc.js';
 
 /** The page's elements of the room directory. */
 export interface DirectoryElements {

@@ -1,10 +1,10 @@
-import type { DirectoryRoom, PublicUser, RoomEvent, RoomSummary } from '../src/shared/events.js';
+import type { DirectoryRoom, PublicUser, RoomEvent, RoomSummary } from '../../src/shared/events.js';
 import { Attention } from './attention.js';
 import { Composer, type ComposerElements } from './composer.js';
-import type { ConnectionStatus } from './connection-status.js';
+import type { ConnectionStatus } from '../shared/connection-status.js';
 import { HistoryLoader } from './history-loader.js';
 import { MentionCompletion } from './mention-completion.js';
-import { MessageList } from './message-list.js';
+import { MessageList } from '../shared/message-list.js';
 import { pageSnapshot, SNAPSHOT_EVENTS, type PageSnapshot } from './page-snapshot.js';
 import { PresenceList } from './presence-list.js';
 import { RoomDirectoryView, type DirectoryElements } from './room-directory-view.js';
@@ -14,7 +14,7 @@ import { RoomProgress } from './room-progress.js';
 import { RoomState } from './room-state.js';
 import { RoomTimeline } from './room-timeline.js';
 import { RoomWriter } from './room-writer.js';
-import { request, type ChatSocket } from './rpc.js';
+import { request, type ChatSocket } from '../shared/rpc.js';
 import { TypingLine, TypingNotifier } from './typing.js';
 import { UndoDelete } from './undo-delete.js';
 
