@@ -6,6 +6,12 @@ import type { ChatSocket } from '../shared/rpc.js';
 /** How long a `chat message` waits for its acknowledgement before the page sends it again. */
 const ACK_TIMEOUT_MS = 10_000;
 
+/** The tutorial's page, running: what sends a typed message and what takes a `chat message` event. */
+export interface TutorialMode {
+  send(text: string): void;
+  received(text: string, serverOffset: number): void;
+}
+
 /**
  * The page on a server that speaks only the tutorial's protocol: one room, `chat message`
  * events, `auth.serverOffset`. Returns what sends a typed message and what takes a
@@ -16,7 +22,7 @@ export function startTutorialMode(
   status: ConnectionStatus,
   list: HTMLOListElement,
   scroller: HTMLElement,
-): { send: (text: string) => void; received: (text: string, serverOffset: number) => void } {
+): TutorialMode {
   const conversation = new Conversation(
     new MessageList(list, scroller),
     {
