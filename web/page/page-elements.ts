@@ -1,5 +1,5 @@
 import type { AdminElements } from '../moderation/admin-panel.js';
-import type { RoomsElements } from '../rooms/rooms-client.js';
+import type { RoomsElements } from '../rooms/rooms-elements.js';
 import type { SearchElements } from '../rooms/search-view.js';
 import type { IdentityElements } from './identity.js';
 

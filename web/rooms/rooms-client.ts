@@ -1,54 +1,28 @@
-import type { PublicUser, RoomEvent, RoomSummary } from '../../src/shared/events.js';
+import type { PublicUser, RoomSummary } from '../../src/shared/events.js';
 import type { ConnectionStatus } from '../shared/connection-status.js';
 import { Lifetime } from '../shared/lifetime.js';
 import { MessageList } from '../shared/message-list.js';
 import { request, type ChatSocket } from '../shared/rpc.js';
 import { Attention } from './attention.js';
-import { Composer, type ComposerElements } from './composer.js';
+import { Composer } from './composer.js';
 import { HistoryLoader } from './history-loader.js';
 import { MentionCompletion } from './mention-completion.js';
 import { pageSnapshot, type PageSnapshot } from './page-snapshot.js';
 import { PresenceList } from './presence-list.js';
 import { ReadMarker } from './read-marker.js';
 import { RoomActions } from './room-actions.js';
-import { RoomDirectoryView, type DirectoryElements } from './room-directory-view.js';
+import { RoomDirectoryView } from './room-directory-view.js';
+import { RoomInbound } from './room-inbound.js';
 import { RoomListView } from './room-list-view.js';
 import { RoomRegistry } from './room-registry.js';
 import { RoomScreen } from './room-screen.js';
 import { RoomSidebar } from './room-sidebar.js';
 import { RoomTimeline } from './room-timeline.js';
 import { RoomWriter } from './room-writer.js';
+import type { RoomsElements } from './rooms-elements.js';
 import { SnapshotSaver } from './snapshot-saver.js';
 import { TypingLine, TypingNotifier } from './typing.js';
 import { UndoDelete } from './undo-delete.js';
-
-/** The page's elements that the room protocol drives. */
-export interface RoomsElements {
-  /** Scrolls the log of the room on screen. */
-  readonly scroller: HTMLElement;
-  readonly title: HTMLElement;
-  readonly leave: HTMLButtonElement;
-  /** Says when older history loads, or that there is none. */
-  readonly historyState: HTMLElement;
-  readonly typing: HTMLElement;
-  /** Refusals that belong to no message (an edit not saved, a room not created). */
-  readonly alert: HTMLElement;
-  /** The person's own rooms. */
-  readonly rooms: { readonly joined: HTMLUListElement; readonly direct: HTMLUListElement };
-  /** Browsing the other public rooms. */
-  readonly directory: DirectoryElements;
-  readonly online: HTMLUListElement;
-  readonly createRoom: HTMLFormElement;
-  readonly composer: ComposerElements;
-  /** "Jump to latest (n new)", shown while messages wait below the reader. */
-  readonly jump: HTMLButtonElement;
-  /** The names `@` completes, under the message box. */
-  readonly mentionChoices: HTMLUListElement;
-  /** "Notify me of mentions and direct messages", while the browser has not asked the person yet. */
-  readonly enableNotifications: HTMLButtonElement;
-  /** "Message deleted. Undo", for a few seconds after a deletion. */
-  readonly undoDelete: { readonly element: HTMLElement; readonly undo: HTMLButtonElement };
-}
 
 /** How often a visible page asks for its room list and directory page again, for rooms others created. */
 const ROOM_LIST_REFRESH_MS = 30_000;
@@ -66,14 +40,11 @@ export class RoomsClient {
   private readonly directory: RoomDirectoryView;
   private readonly sidebar: RoomSidebar;
   private readonly presence: PresenceList;
-  private readonly typingLine: TypingLine;
   private readonly history: HistoryLoader;
-  private readonly attention: Attention;
   private readonly undoDelete: UndoDelete;
   private readonly snapshots: SnapshotSaver;
   private readonly composer: Composer;
   private readonly writer: RoomWriter;
-  private readonly readMarker: ReadMarker;
   private readonly screen: RoomScreen;
   private readonly actions: RoomActions;
   private me: PublicUser | undefined;
@@ -101,9 +72,9 @@ export class RoomsClient {
     });
     this.sidebar = new RoomSidebar(lifetime, this.registry, view, this.directory, user);
     this.presence = new PresenceList(elements.online, user, (other) => void this.actions.openDirect(other));
-    this.typingLine = new TypingLine(lifetime, elements.typing, user);
+    const typingLine = new TypingLine(lifetime, elements.typing, user);
     this.history = new HistoryLoader(socket, elements.scroller, elements.historyState, () => this.registry.active());
-    this.attention = new Attention(lifetime, elements.enableNotifications, open);
+    const attention = new Attention(lifetime, elements.enableNotifications, open);
     // Before the snapshot's: leaving the page sends the deletion waiting, then writes the snapshot.
     this.undoDelete = new UndoDelete(lifetime, elements.undoDelete);
     this.snapshots = new SnapshotSaver(lifetime, () => this.registry.snapshot());
@@ -129,11 +100,13 @@ export class RoomsClient {
       },
       status,
     );
-    this.readMarker = new ReadMarker(lifetime, socket, () => this.registry.active(), changed);
-    const onScreen = { typingLine: this.typingLine, composer: this.composer, history: this.history, readMarker: this.readMarker };
+    const readMarker = new ReadMarker(lifetime, socket, () => this.registry.active(), changed);
+    const onScreen = { typingLine, composer: this.composer, history: this.history, readMarker };
     this.screen = new RoomScreen(this.registry, elements, onScreen, user, changed);
     this.actions = new RoomActions(socket, this.registry, this.screen, this.history, { createRoom: elements.createRoom, leave: elements.leave, input: elements.composer.input });
-    this.listen();
+    const inbound = { registry: this.registry, presence: this.presence, typingLine, attention, writer: this.writer, readMarker };
+    new RoomInbound(lifetime, socket, inbound, user, changed);
+    this.refreshLists();
   }
 
   /**
@@ -214,58 +187,14 @@ export class RoomsClient {
     this.lifetime.stop();
   }
 
-  /** What the server pushes to the room protocol, and the window's focus. */
-  private listen(): void {
+  /** Public rooms that others create (and names others change) reach this page only through the lists. */
+  private refreshLists(): void {
     const { lifetime, socket } = this;
-    lifetime.on(socket, 'room:event', (event) => this.received(event));
-    lifetime.on(socket, 'room:added', (summary) => this.registry.upsert(summary));
-    // The history was replaced (a backup restored): upsert sees the new epoch and reloads the room.
-    lifetime.on(socket, 'room:reset', (summary) => this.registry.upsert(summary));
-    lifetime.on(socket, 'room:removed', (roomId) => this.registry.removed(roomId));
-    lifetime.on(socket, 'room:read', (summary) => {
-      const room = this.registry.get(summary.id);
-      if (room) this.registry.update(room, summary);
-      this.changed();
-    });
-    lifetime.on(socket, 'presence', (notice) => {
-      if (notice.roomId === null) {
-        if (notice.was) this.presence.replaced(notice.was, notice.user);
-        else this.presence.update(notice.user, notice.status !== 'offline');
-      } else this.notice(notice.roomId, notice.user, notice.status, notice.was);
-    });
-    lifetime.on(socket, 'presence:renamed', (user) => {
-      this.presence.renamed(user);
-      for (const room of this.registry.all()) room.timeline.renamed(user);
-    });
-    lifetime.on(socket, 'typing', (roomId, typist, typing) => this.typingLine.received(roomId, typist, typing));
-    // Public rooms that others create (and names others change) reach this page only
-    // through the lists: ask again when the person comes back to the window, and now and
-    // then while they look.
+    // Asked again when the person comes back to the window, and now and then while they look.
     lifetime.listen(window, 'focus', () => void this.reconnected());
     lifetime.every(ROOM_LIST_REFRESH_MS, () => {
       if (document.visibilityState === 'visible' && socket.connected) void Promise.all([this.registry.refresh(), this.directory.search()]);
     });
-  }
-
-  private received(event: RoomEvent): void {
-    const room = this.registry.take(event);
-    if (!room) return; // not followed, or a replay already shown
-    room.timeline.apply(event, this.writer.pendingItem(event.clientId));
-    const news = room.received(event, this.me);
-    if (news.unread && !event.redacted && (news.mention || room.summary.kind === 'direct')) {
-      this.attention.called({ event, mention: news.mention, place: room.summary.kind === 'public' ? `# ${room.label(this.me)}` : room.label(this.me) });
-    }
-    if (event.kind === 'message') this.typingLine.spoke(event.roomId, event.author);
-    this.registry.progressed();
-    if (event.roomId === this.registry.activeId) this.readMarker.schedule();
-    this.changed();
-  }
-
-  private notice(roomId: number, user: PublicUser, status: string, was: PublicUser | undefined): void {
-    const room = this.registry.get(roomId);
-    if (!room?.progress || (status !== 'joined' && status !== 'left')) return;
-    if (was) room.timeline.switched(was, user, room.progress.contiguous);
-    else room.timeline.notice(user, status, room.progress.contiguous);
   }
 
   /** Builds the log of a room the page meets for the first time, its actions wired to the writer. */
