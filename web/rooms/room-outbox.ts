@@ -15,7 +15,7 @@ export interface RoomRequest {
   readonly epoch?: string;
 }
 
-/** How the outbox reaches the server and shows progress; rooms-client.ts implements it. */
+/** How the outbox reaches the server and shows progress; room-writer.ts implements it. */
 export interface OutboxHooks {
   /** Sends one request; resolves with its acknowledgement or NO_ANSWER, never rejects. */
   send(request: RoomRequest): Promise<Outcome<{ serverOffset: number }>>;

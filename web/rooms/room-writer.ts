@@ -84,7 +84,7 @@ export class RoomWriter {
   }
 
   /**
-   * The room's state was replaced (its history epoch changed, rooms-client.ts): the messages
+   * The room's state was replaced (its history epoch changed, room-registry.ts): the messages
    * still waiting to be sent there move to its new log, where their acknowledgement places them.
    */
   moved(roomId: number): void {

@@ -15,7 +15,7 @@ export interface TutorialMode {
 /**
  * The page on a server that speaks only the tutorial's protocol: one room, `chat message`
  * events, `auth.serverOffset`. Returns what sends a typed message and what takes a
- * `chat message` event (app.ts buffers those that came before the page knew its mode).
+ * `chat message` event (../page/chat-page.ts keeps those that came before the page knew its mode).
  */
 export function startTutorialMode(
   socket: ChatSocket,
