@@ -1,6 +1,6 @@
 // The page's service worker (served as /sw.js): keeps the app shell — the page, its script,
 // style and icon, and Socket.IO's client — so that a reload while the server is unreachable
-// still shows the page, which then shows what it last knew (./page-snapshot.ts). Network
+// still shows the page, which then shows what it last knew (./rooms/page-snapshot.ts). Network
 // first: online, every load gets the server's current files (and refreshes the copies);
 // only a failed fetch is answered from the cache. Nothing else (Socket.IO's own traffic,
 // the admin API) is touched.

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { UNDO_MS } from '../../web/undo-delete.js';
+import { UNDO_MS } from '../../web/rooms/undo-delete.js';
 import { chromiumSkipReason, launchChromium } from '../helpers/browser.js';
 import { startServer, type RunningServer } from '../helpers/server.js';
 import { ChatPage } from './chat-page.js';

@@ -1,4 +1,4 @@
-import type { ModerationNotice } from '../src/shared/events.js';
+import type { ModerationNotice } from '../../src/shared/events.js';
 
 /** How long after a kick or ban notice the server's disconnect is taken to be that action. */
 const NOTICE_WINDOW_MS = 10_000;

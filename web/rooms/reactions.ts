@@ -1,4 +1,4 @@
-import type { PublicUser, RoomEvent } from '../src/shared/events.js';
+import type { PublicUser, RoomEvent } from '../../src/shared/events.js';
 
 /** The emoji the picker offers; any other arrives from other clients and is shown the same. */
 export const QUICK_REACTIONS = ['👍', '❤️', '😂', '🎉', '😮', '👀'] as const;

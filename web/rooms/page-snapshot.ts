@@ -1,4 +1,4 @@
-import type { PublicUser, RoomEvent, RoomSummary } from '../src/shared/events.js';
+import type { PublicUser, RoomEvent, RoomSummary } from '../../src/shared/events.js';
 
 /** One room as the page last knew it: its summary, and its newest events up to where the tab had followed it. */
 export interface RoomSnapshot {

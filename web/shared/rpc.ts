@@ -1,6 +1,6 @@
 import type { Socket } from 'socket.io-client';
-import type { Ack } from '../src/shared/errors.js';
-import type { ClientToServerEvents, ServerToClientEvents } from '../src/shared/events.js';
+import type { Ack } from '../../src/shared/errors.js';
+import type { ClientToServerEvents, ServerToClientEvents } from '../../src/shared/events.js';
 
 export type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 

@@ -1,9 +1,9 @@
-import type { Ack } from '../src/shared/errors.js';
-import type { SentMessage } from '../src/shared/events.js';
-import type { MessageList } from './message-list.js';
-import { newClientOffset, outboxStorage, type Unacknowledged } from './outbox-storage.js';
+import type { Ack } from '../../src/shared/errors.js';
+import type { SentMessage } from '../../src/shared/events.js';
+import type { MessageList } from '../shared/message-list.js';
+import { newClientOffset, outboxStorage, type Unacknowledged } from '../shared/outbox-storage.js';
 
-/** How the conversation reaches the server; app.ts implements it with the Socket.IO client. */
+/** How the conversation reaches the server; tutorial-mode.ts implements it with the Socket.IO client. */
 export interface ChatTransport {
   /**
    * Sends one message and resolves with its acknowledgement. Rejects when the transport

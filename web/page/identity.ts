@@ -1,5 +1,5 @@
-import type { PublicUser, Session } from '../src/shared/events.js';
-import { request, type ChatSocket, type Outcome } from './rpc.js';
+import type { PublicUser, Session } from '../../src/shared/events.js';
+import { request, type ChatSocket, type Outcome } from '../shared/rpc.js';
 
 const TOKEN_KEY = 'parley.token';
 const NICKNAME_KEY = 'parley.nickname';

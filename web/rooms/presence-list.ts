@@ -1,4 +1,4 @@
-import type { PublicUser } from '../src/shared/events.js';
+import type { PublicUser } from '../../src/shared/events.js';
 
 /**
  * Who is online, overall: one entry per person (however many tabs they have), each with a

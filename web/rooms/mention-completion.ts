@@ -1,5 +1,6 @@
-import type { PublicUser } from '../src/shared/events.js';
-import { request, type ChatSocket } from './rpc.js';
+import type { PublicUser } from '../../src/shared/events.js';
+import type { Lifetime } from '../shared/lifetime.js';
+import { request, type ChatSocket } from '../shared/rpc.js';
 
 /** The `@name` being typed just before the caret: its start (at `@`) and what follows it so far. */
 const TYPED_MENTION = /(?:^|[^\p{L}\p{N}_.@-])@([\p{L}\p{N}_.-]{0,32})$/u;
@@ -22,11 +23,13 @@ export class MentionCompletion {
   private asked = 0;
 
   constructor(
+    lifetime: Lifetime,
     private readonly socket: ChatSocket,
     private readonly input: HTMLInputElement,
     private readonly list: HTMLUListElement,
     private readonly roomId: () => number | undefined,
   ) {
+    lifetime.add(() => clearTimeout(this.timer));
     input.setAttribute('aria-autocomplete', 'list');
     input.setAttribute('aria-controls', list.id);
     input.setAttribute('aria-expanded', 'false');

@@ -1,4 +1,4 @@
-import { unreadLabel } from '../src/shared/unread.js';
+import { unreadLabel } from '../../src/shared/unread.js';
 
 /** A room as the sidebar shows it. */
 export interface RoomEntry {

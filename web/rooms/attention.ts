@@ -1,4 +1,5 @@
-import type { RoomEvent } from '../src/shared/events.js';
+import type { RoomEvent } from '../../src/shared/events.js';
+import type { Lifetime } from '../shared/lifetime.js';
 
 /** What the page says about a message that asks for this person's attention. */
 export interface Callout {
@@ -21,6 +22,7 @@ export class Attention {
   private waiting = 0;
 
   constructor(
+    lifetime: Lifetime,
     /** Offers to turn notifications on; hidden once the browser has the person's answer. */
     private readonly enable: HTMLButtonElement,
     private readonly open: (roomId: number) => void,
@@ -29,7 +31,7 @@ export class Attention {
     enable.addEventListener('click', () => {
       void Notification.requestPermission().then(() => this.showEnable());
     });
-    document.addEventListener('visibilitychange', () => {
+    lifetime.listen(document, 'visibilitychange', () => {
       if (document.visibilityState === 'visible') this.clear();
     });
   }

@@ -1,5 +1,6 @@
-import type { DirectoryRoom } from '../src/shared/events.js';
-import { request, type ChatSocket } from './rpc.js';
+import type { DirectoryRoom } from '../../src/shared/events.js';
+import type { Lifetime } from '../shared/lifetime.js';
+import { request, type ChatSocket } from '../shared/rpc.js';
 
 /** The page's elements of the room directory. */
 export interface DirectoryElements {
@@ -29,6 +30,7 @@ export class RoomDirectoryView {
   private timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
+    lifetime: Lifetime,
     private readonly socket: ChatSocket,
     private readonly elements: DirectoryElements,
     private readonly actions: { follows(roomId: number): boolean; join(room: DirectoryRoom): void },
@@ -42,8 +44,9 @@ export class RoomDirectoryView {
       this.timer = setTimeout(() => void this.search(), SEARCH_DELAY_MS);
     });
     elements.more.addEventListener('click', () => void this.loadMore());
+    lifetime.add(() => clearTimeout(this.timer));
     // Someone created a public room: the list is asked for again (coalesced over a moment).
-    socket.on('room:created', () => {
+    lifetime.on(socket, 'room:created', () => {
       clearTimeout(this.timer);
       this.timer = setTimeout(() => void this.search(), SEARCH_DELAY_MS);
     });

@@ -1,4 +1,5 @@
-import type { PublicUser } from '../src/shared/events.js';
+import type { PublicUser } from '../../src/shared/events.js';
+import type { Lifetime } from '../shared/lifetime.js';
 
 /** At most one "typing" emit per this interval while a person keeps typing. */
 const TYPING_EMIT_INTERVAL_MS = 2000;
@@ -45,9 +46,14 @@ export class TypingLine {
   private shownRoom: number | undefined;
 
   constructor(
+    lifetime: Lifetime,
     private readonly element: HTMLElement,
     private readonly me: () => PublicUser | undefined,
-  ) {}
+  ) {
+    lifetime.add(() => {
+      for (const room of this.typists.values()) for (const { timer } of room.values()) clearTimeout(timer);
+    });
+  }
 
   received(roomId: number, user: PublicUser, typing: boolean): void {
     if (user.id === this.me()?.id) return; // this person's other tabs

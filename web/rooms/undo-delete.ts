@@ -1,3 +1,5 @@
+import type { Lifetime } from '../shared/lifetime.js';
+
 /** How long a deleted message can be brought back before the deletion is sent. */
 export const UNDO_MS = 5000;
 
@@ -17,9 +19,14 @@ interface Pending {
 export class UndoDelete {
   private pending: Pending | undefined;
 
-  constructor(private readonly bar: { readonly element: HTMLElement; readonly undo: HTMLButtonElement }) {
+  constructor(
+    lifetime: Lifetime,
+    private readonly bar: { readonly element: HTMLElement; readonly undo: HTMLButtonElement },
+  ) {
     bar.undo.addEventListener('click', () => this.undo());
-    window.addEventListener('pagehide', () => this.flush());
+    lifetime.listen(window, 'pagehide', () => this.flush());
+    // Stopped like the page left: the deletion waiting is sent, and its timer cleared.
+    lifetime.add(() => this.flush());
   }
 
   /** Shows `item` as deleted and calls `send` after UNDO_MS unless the person takes it back. */

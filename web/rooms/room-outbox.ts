@@ -1,6 +1,6 @@
-import type { ErrorCode } from '../src/shared/errors.js';
-import { newClientOffset } from './outbox-storage.js';
-import type { Outcome } from './rpc.js';
+import type { ErrorCode } from '../../src/shared/errors.js';
+import { newClientOffset } from '../shared/outbox-storage.js';
+import type { Outcome } from '../shared/rpc.js';
 
 /** A change this tab asks of a room: a new message, an edit or a deletion of its own, a reaction. */
 export interface RoomRequest {
@@ -15,7 +15,7 @@ export interface RoomRequest {
   readonly epoch?: string;
 }
 
-/** How the outbox reaches the server and shows progress; rooms-client.ts implements it. */
+/** How the outbox reaches the server and shows progress; room-writer.ts implements it. */
 export interface OutboxHooks {
   /** Sends one request; resolves with its acknowledgement or NO_ANSWER, never rejects. */
   send(request: RoomRequest): Promise<Outcome<{ serverOffset: number }>>;

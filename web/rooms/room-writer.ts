@@ -1,8 +1,8 @@
-import type { PublicUser } from '../src/shared/events.js';
-import type { ConnectionStatus } from './connection-status.js';
+import type { PublicUser } from '../../src/shared/events.js';
+import type { ConnectionStatus } from '../shared/connection-status.js';
 import { RoomOutbox, type OutboxHooks, type RoomRequest } from './room-outbox.js';
 import type { RoomState } from './room-state.js';
-import { request, type ChatSocket } from './rpc.js';
+import { request, type ChatSocket } from '../shared/rpc.js';
 
 /** What the writer needs of the rooms this tab follows. */
 export interface WriterRooms {
@@ -84,7 +84,7 @@ export class RoomWriter {
   }
 
   /**
-   * The room's state was replaced (its history epoch changed, rooms-client.ts): the messages
+   * The room's state was replaced (its history epoch changed, room-registry.ts): the messages
    * still waiting to be sent there move to its new log, where their acknowledgement places them.
    */
   moved(roomId: number): void {

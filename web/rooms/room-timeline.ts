@@ -1,7 +1,7 @@
-import type { PublicUser, RoomEvent } from '../src/shared/events.js';
-import { mentions } from '../src/shared/mentions.js';
+import type { PublicUser, RoomEvent } from '../../src/shared/events.js';
+import { mentions } from '../../src/shared/mentions.js';
 import { decorate, messageNodes, timeElement } from './message-decor.js';
-import type { MessageList } from './message-list.js';
+import type { MessageList } from '../shared/message-list.js';
 import { Reactions } from './reactions.js';
 
 /** What the reader can do to a message: edit and delete their own, react to any; moderators delete any. */

@@ -1,5 +1,5 @@
 import type { RoomState } from './room-state.js';
-import { request, type ChatSocket } from './rpc.js';
+import { request, type ChatSocket } from '../shared/rpc.js';
 
 /** Events asked for per page of older history. */
 const PAGE_SIZE = 50;

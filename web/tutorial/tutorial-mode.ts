@@ -1,22 +1,28 @@
-import type { ConnectionStatus } from './connection-status.js';
+import type { ConnectionStatus } from '../shared/connection-status.js';
 import { Conversation } from './conversation.js';
-import { MessageList } from './message-list.js';
-import type { ChatSocket } from './rpc.js';
+import { MessageList } from '../shared/message-list.js';
+import type { ChatSocket } from '../shared/rpc.js';
 
 /** How long a `chat message` waits for its acknowledgement before the page sends it again. */
 const ACK_TIMEOUT_MS = 10_000;
 
+/** The tutorial's page, running: what sends a typed message and what takes a `chat message` event. */
+export interface TutorialMode {
+  send(text: string): void;
+  received(text: string, serverOffset: number): void;
+}
+
 /**
  * The page on a server that speaks only the tutorial's protocol: one room, `chat message`
  * events, `auth.serverOffset`. Returns what sends a typed message and what takes a
- * `chat message` event (app.ts buffers those that came before the page knew its mode).
+ * `chat message` event (../page/chat-page.ts keeps those that came before the page knew its mode).
  */
 export function startTutorialMode(
   socket: ChatSocket,
   status: ConnectionStatus,
   list: HTMLOListElement,
   scroller: HTMLElement,
-): { send: (text: string) => void; received: (text: string, serverOffset: number) => void } {
+): TutorialMode {
   const conversation = new Conversation(
     new MessageList(list, scroller),
     {

@@ -1,5 +1,5 @@
-import type { SearchResults } from '../src/shared/events.js';
-import { request, type ChatSocket } from './rpc.js';
+import type { SearchResults } from '../../src/shared/events.js';
+import { request, type ChatSocket } from '../shared/rpc.js';
 
 export interface SearchElements {
   readonly form: HTMLFormElement;

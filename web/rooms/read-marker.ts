@@ -1,5 +1,6 @@
+import type { Lifetime } from '../shared/lifetime.js';
 import type { RoomState } from './room-state.js';
-import { request, type ChatSocket } from './rpc.js';
+import { request, type ChatSocket } from '../shared/rpc.js';
 
 /** How long a visible room waits before moving its read marker, so a burst makes one request. */
 const READ_MARK_DELAY_MS = 300;
@@ -13,11 +14,13 @@ export class ReadMarker {
   private timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
+    lifetime: Lifetime,
     private readonly socket: ChatSocket,
     private readonly active: () => RoomState | undefined,
     private readonly marked: () => void,
   ) {
-    document.addEventListener('visibilitychange', () => this.schedule());
+    lifetime.listen(document, 'visibilitychange', () => this.schedule());
+    lifetime.add(() => clearTimeout(this.timer));
   }
 
   /** The room on screen got events, or came on screen. */

@@ -1,5 +1,5 @@
-import type { PublicUser, RoomEvent, RoomSummary } from '../src/shared/events.js';
-import { mentions } from '../src/shared/mentions.js';
+import type { PublicUser, RoomEvent, RoomSummary } from '../../src/shared/events.js';
+import { mentions } from '../../src/shared/mentions.js';
 import type { RoomProgress } from './room-progress.js';
 import type { RoomTimeline } from './room-timeline.js';
 

@@ -5,7 +5,7 @@
  * built from text nodes and attributes: a message never becomes markup.
  */
 
-import { mentionSpans } from '../src/shared/mentions.js';
+import { mentionSpans } from '../../src/shared/mentions.js';
 
 /** Messages of one author closer together than this are one group. */
 const GROUP_GAP_MS = 5 * 60_000;

@@ -1,5 +1,5 @@
-import type { PublicUser, RoleName, RoomSummary } from '../src/shared/events.js';
-import { request, type ChatSocket, type Outcome } from './rpc.js';
+import type { PublicUser, RoleName, RoomSummary } from '../../src/shared/events.js';
+import { request, type ChatSocket, type Outcome } from '../shared/rpc.js';
 
 /** What the panel needs of the page: the room on screen and who is online. */
 export interface AdminContext {

@@ -1,0 +1,83 @@
+import type { AdminElements } from '../moderation/admin-panel.js';
+import type { RoomsElements } from '../rooms/rooms-elements.js';
+import type { SearchElements } from '../rooms/search-view.js';
+import type { IdentityElements } from './identity.js';
+
+/** Every element of index.html that the page's code drives, found once at start-up. */
+export interface PageElements {
+  /** The connection's status line in the header. */
+  readonly status: HTMLElement;
+  readonly sidebarToggle: HTMLButtonElement;
+  readonly sidebar: HTMLElement;
+  /** The message box's form and field: the tutorial's, and the composer's in room mode. */
+  readonly form: HTMLFormElement;
+  readonly input: HTMLInputElement;
+  /** Refusals and notices that belong to no message. */
+  readonly alert: HTMLElement;
+  /** The tutorial's one log (room mode puts each room's log in its place). */
+  readonly messages: HTMLOListElement;
+  readonly identity: IdentityElements;
+  readonly rooms: RoomsElements;
+  readonly admin: AdminElements;
+  readonly search: SearchElements;
+}
+
+function byId<T extends HTMLElement>(id: string, type: new () => T): T {
+  const element = document.getElementById(id);
+  if (!(element instanceof type)) throw new Error(`the page lacks #${id}`);
+  return element;
+}
+
+/** Finds the page's elements; throws naming the first one index.html lacks. */
+export function pageElements(): PageElements {
+  const form = byId('form', HTMLFormElement);
+  const input = byId('input', HTMLInputElement);
+  const alert = byId('alert', HTMLElement);
+  const leave = byId('leave-room', HTMLButtonElement);
+  return {
+    status: byId('status', HTMLElement),
+    sidebarToggle: byId('sidebar-toggle', HTMLButtonElement),
+    sidebar: byId('sidebar', HTMLElement),
+    form,
+    input,
+    alert,
+    messages: byId('messages', HTMLOListElement),
+    identity: {
+      name: byId('me', HTMLElement),
+      button: byId('identity-button', HTMLButtonElement),
+      dialog: byId('identity-dialog', HTMLDialogElement),
+      guestForm: byId('guest-form', HTMLFormElement),
+      accountForm: byId('account-form', HTMLFormElement),
+      error: byId('identity-error', HTMLElement),
+    },
+    rooms: {
+      scroller: byId('log', HTMLElement),
+      title: byId('room-title', HTMLElement),
+      leave,
+      historyState: byId('history-state', HTMLElement),
+      typing: byId('typing', HTMLElement),
+      alert,
+      rooms: { joined: byId('joined-rooms', HTMLUListElement), direct: byId('direct-rooms', HTMLUListElement) },
+      directory: {
+        form: byId('browse-rooms', HTMLFormElement),
+        query: byId('browse-query', HTMLInputElement),
+        list: byId('other-rooms', HTMLUListElement),
+        more: byId('browse-more', HTMLButtonElement),
+      },
+      online: byId('online', HTMLUListElement),
+      createRoom: byId('create-room', HTMLFormElement),
+      composer: { form, input, editBanner: byId('edit-banner', HTMLElement), editCancel: byId('edit-cancel', HTMLButtonElement) },
+      jump: byId('jump-latest', HTMLButtonElement),
+      mentionChoices: byId('mention-choices', HTMLUListElement),
+      enableNotifications: byId('enable-notifications', HTMLButtonElement),
+      undoDelete: { element: byId('undo-delete', HTMLElement), undo: byId('undo-delete-button', HTMLButtonElement) },
+    },
+    admin: { button: byId('admin-button', HTMLButtonElement), dialog: byId('admin-dialog', HTMLDialogElement), body: byId('admin-body', HTMLElement) },
+    search: {
+      form: byId('search-form', HTMLFormElement),
+      query: byId('search-query', HTMLInputElement),
+      results: byId('search-results', HTMLUListElement),
+      more: byId('search-more', HTMLButtonElement),
+    },
+  };
+}
