@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { idempotencyKey } from '../../delivery/idempotency.js';
-import { describeRestriction } from '../../moderation/restrictions.js';
-import { ErrorCode, fail, ok } from '../../shared/errors.js';
+import { ok } from '../../shared/errors.js';
 import type { SentMessage } from '../../shared/events.js';
 import { defineEvent } from '../kit.js';
 import { storableString, textSchema } from '../schemas.js';
@@ -21,11 +20,9 @@ export const chatMessage = (maxMessageLength: number) =>
       clientOffset: z.union([storableString(0, 256), z.null(), z.undefined()]),
     }),
     price: ['messages.connection', 'messages.user'],
-    access: 'anyone',
+    access: 'general-writer',
     silentWhenRetriable: true,
     handle: async ({ input: { text, clientOffset }, socket, services }) => {
-      const mute = services.restrictions.muteOf(services.generalRoom.id, socket.data.user.id);
-      if (mute) return fail(ErrorCode.MUTED, describeRestriction(mute));
       const sent: SentMessage = await services.appends.append({
         roomId: services.generalRoom.id,
         author: socket.data.nickname,
