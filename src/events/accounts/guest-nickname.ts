@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { nameSchema } from '../../accounts/names.js';
-import { browserSessionOf } from '../../auth/session-cookie.js';
+import { browserSessionOf } from '../../http/browser-session.js';
 import { ErrorCode, fail, ok } from '../../shared/errors.js';
 import { ONLINE_WATCHERS } from '../../socket-rooms.js';
 import type { PublicUser } from '../../shared/events.js';

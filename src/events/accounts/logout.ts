@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { browserSessionOf } from '../../auth/session-cookie.js';
+import { browserSessionOf } from '../../http/browser-session.js';
 import { ok } from '../../shared/errors.js';
 import { defineEvent } from '../kit.js';
 
