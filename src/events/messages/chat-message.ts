@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { idempotencyKey } from '../../delivery/idempotency.js';
+import { draftOf } from '../../delivery/drafts.js';
 import { describeRestriction } from '../../moderation/restrictions.js';
 import { ErrorCode, fail, ok } from '../../shared/errors.js';
 import type { SentMessage } from '../../shared/events.js';
@@ -26,14 +26,15 @@ export const chatMessage = (maxMessageLength: number) =>
     handle: async ({ input: { text, clientOffset }, socket, services }) => {
       const mute = services.restrictions.muteOf(services.generalRoom.id, socket.data.user.id);
       if (mute) return fail(ErrorCode.MUTED, describeRestriction(mute));
-      const sent: SentMessage = await services.appends.append({
+      const draft = draftOf({
         roomId: services.generalRoom.id,
+        text,
         author: socket.data.nickname,
         // So the room protocol shows who wrote it, and its author may edit it there.
         authorId: socket.data.user.id,
-        text,
-        idempotencyKey: idempotencyKey(socket.data.senderKey, clientOffset ?? undefined, text, services.issuedIds.isIssued),
+        retry: { by: 'tutorial', senderKey: socket.data.senderKey, clientOffset: clientOffset ?? undefined, isIssued: services.issuedIds.isIssued },
       });
+      const sent: SentMessage = await services.appends.append(draft);
       return ok(sent);
     },
   });
