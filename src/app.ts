@@ -179,7 +179,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const roomWire = createRoomWire();
   const delivery = new Delivery(io, store, [tutorialWire, roomWire], log.child({ module: 'delivery' }), {
     clustered: options.adapter.spansProcesses,
-    acrossNodes: config.redisUrl !== undefined,
+    acrossNodes: config.redisUrl === undefined ? undefined : { node: config.nodeId },
     catchUpBatchSize: config.catchUpBatchSize,
     maxOutboundBytes: config.maxOutboundBytes,
   });
