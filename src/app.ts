@@ -184,6 +184,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     maxOutboundBytes: config.maxOutboundBytes,
   });
   await delivery.feed(generalRoom.id).ready;
+  options.redis?.onDisconnect(() => delivery.linkLost());
   options.redis?.onReconnect(() => void delivery.resync());
   const inFlight = new InFlight();
   const chatLog = log.child({ module: 'events' });

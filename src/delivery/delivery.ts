@@ -57,6 +57,8 @@ export class Delivery {
   private readonly sweeper: NodeJS.Timeout;
   /** How the other servers' messages reach this one, and this one's reach them. */
   private readonly inbound: Inbound;
+  /** The link between servers (Redis): its losses so far, and whether it is down now. */
+  private readonly link = { losses: 0, down: false };
 
   constructor(
     private readonly io: ParleyServer,
@@ -118,6 +120,7 @@ export class Delivery {
    * would otherwise not reveal its gap until its next message.
    */
   async resync(): Promise<void> {
+    this.link.down = false;
     await Promise.all(
       [...this.feeds.entries()].map(async ([roomId, feed]) => {
         try {
@@ -127,6 +130,25 @@ export class Delivery {
         }
       }),
     );
+  }
+
+  /**
+   * The link between servers (Redis) was lost: what other servers announced or changed in
+   * the rooms meanwhile (a socketsLeave of a member who left) may never arrive. resync()
+   * is called once it is back.
+   */
+  linkLost(): void {
+    this.link.down = true;
+    this.link.losses++;
+  }
+
+  /**
+   * Stays the same as long as nothing sent between servers can have been lost: undefined
+   * while the link is down, a new value after each loss. What a server learnt only by
+   * hearing nothing (that no other server took a socket out of a live room) holds for one term.
+   */
+  get linkTerm(): number | undefined {
+    return this.link.down ? undefined : this.link.losses;
   }
 
   /** Stops closing unused feeds and hearing of other servers' appends (shutdown). */

@@ -74,7 +74,7 @@ export interface Call<Input> {
   readonly socket: ParleySocket;
   /** This connection's rooms (the room protocol). */
   readonly follows: Follows;
-  /** The room the access rule checked (`member`, `writer`, `author`; `follower` when a room was named). */
+  /** The room the access rule read (`member`; `follower` when a room was named); `writer` and `author` read it once per follow, so pass none. */
   readonly room: RoomRecord | undefined;
   /** The client's address, as limits count it. */
   readonly address: string;

@@ -12,6 +12,8 @@ import type { ParleySocket } from '../types.js';
  */
 export class Follows {
   private readonly following = new Map<number, Promise<boolean>>();
+  /** Rooms whose membership a store read confirmed after the socket went live there (see rememberMember). */
+  private readonly members = new Map<number, { readonly attempt: Promise<boolean>; readonly userId: string; readonly term: number }>();
   /** The handshake's re-follow: until it has started every follow, isLive waits for it. */
   private restoring: Promise<void> = Promise.resolve();
 
@@ -54,14 +56,64 @@ export class Follows {
 
   /** Whether the socket is live in the room, after waiting for a catch-up in progress. */
   async isLive(roomId: number): Promise<boolean> {
+    return (await this.liveness(roomId)).live;
+  }
+
+  /**
+   * What isLive found, taken before a membership read so that the read comes after the
+   * socket joined the live room: hand both to rememberMember.
+   */
+  async liveness(roomId: number): Promise<Liveness> {
+    // Before waiting: a loss of the link while this waits makes the answer unusable.
+    const term = this.delivery.linkTerm;
     await this.restoring;
-    const current = this.following.get(roomId);
-    return current !== undefined && (await current) && this.socket.rooms.has(liveRoom(roomId));
+    const attempt = this.following.get(roomId);
+    const live = attempt !== undefined && (await attempt) && this.socket.rooms.has(liveRoom(roomId));
+    return { roomId, live, attempt, term };
+  }
+
+  /**
+   * Records that a store read, made after `liveness` found the socket live, found `userId`
+   * a member of the room. From then on, while the socket stays live in the room through
+   * that same follow, under that same user, and no link between servers was lost, the
+   * user is still a member (isLiveMember), without asking the store again. Why it holds:
+   * membership ends only by room:leave or a moderator's move, and both remove it in the
+   * store first, then take every socket of the user out of the live room on every server
+   * (socketsLeave). The read came after this socket joined, so any later removal's
+   * socketsLeave finds it in the room and takes it out; a follow begun before the removal
+   * and joined after it is a new attempt, not confirmed until read again. An identity
+   * change is another user; a lost link (Redis) may have lost a socketsLeave: each is
+   * read again.
+   */
+  rememberMember(seen: Liveness, userId: string): void {
+    const { roomId, live, attempt, term } = seen;
+    if (!live || attempt === undefined || term === undefined || term !== this.delivery.linkTerm || this.following.get(roomId) !== attempt) return;
+    this.members.set(roomId, { attempt, userId, term });
+  }
+
+  /**
+   * Whether the socket is live in the room and `userId` known to be a member with no store
+   * read (see rememberMember). False means: unknown, ask the store.
+   */
+  async isLiveMember(roomId: number, userId: string): Promise<boolean> {
+    const known = this.members.get(roomId);
+    if (!known || known.userId !== userId || known.term !== this.delivery.linkTerm || this.following.get(roomId) !== known.attempt) return false;
+    const { live, attempt } = await this.liveness(roomId);
+    return live && attempt === known.attempt;
   }
 
   /** Stops following: a catch-up in progress stops before joining, a live socket leaves. */
   async unfollow(roomId: number): Promise<void> {
     this.following.delete(roomId);
+    this.members.delete(roomId);
     await this.socket.leave(liveRoom(roomId));
   }
+}
+
+/** What Follows.liveness found: whether the socket is live in the room, through which follow, in which link term. */
+export interface Liveness {
+  readonly roomId: number;
+  readonly live: boolean;
+  readonly attempt: Promise<boolean> | undefined;
+  readonly term: number | undefined;
 }
