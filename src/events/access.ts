@@ -41,7 +41,7 @@ export async function checkAccess(
   const writes = access === 'writer' || access === 'author';
   // A writer's room and membership are read once per follow, not once per message: the
   // connection's follow remembers them (Follows.rememberMember says why that holds).
-  const known = writes && (await connectionFollows.isLiveMember(roomId, user.id));
+  const known = writes && (await connectionFollows.isLiveMember(roomId, user));
   // Before the reads, so that they come after the socket joined the live room.
   const seen = writes && !known ? await connectionFollows.liveness(roomId) : undefined;
   const room = known ? undefined : await store.rooms.roomById(roomId);
@@ -54,7 +54,7 @@ export async function checkAccess(
   }
   if (!member) return { refusal: fail(ErrorCode.NOT_MEMBER, 'not a member of the room; room:join first') };
   if (access === 'member') return { room };
-  if (seen) connectionFollows.rememberMember(seen, user.id);
+  if (seen) connectionFollows.rememberMember(seen, user);
   const mute = restrictions.muteOf(roomId, user.id);
   if (mute) return { refusal: fail(ErrorCode.MUTED, describeRestriction(mute)) };
   if (!known && !seen?.live) {

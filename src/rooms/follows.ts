@@ -2,6 +2,7 @@ import type { Delivery } from '../delivery/delivery.js';
 import { liveRoom } from '../socket-rooms.js';
 import type { RoomWire } from '../delivery/room-wire.js';
 import type { Logger } from '../log.js';
+import type { PublicUser } from '../shared/events.js';
 import type { ParleySocket } from '../types.js';
 
 /**
@@ -13,7 +14,7 @@ import type { ParleySocket } from '../types.js';
 export class Follows {
   private readonly following = new Map<number, Promise<boolean>>();
   /** Rooms whose membership a store read confirmed after the socket went live there (see rememberMember). */
-  private readonly members = new Map<number, { readonly attempt: Promise<boolean>; readonly userId: string; readonly term: number }>();
+  private readonly members = new Map<number, { readonly attempt: Promise<boolean>; readonly user: PublicUser; readonly term: number }>();
   /** The handshake's re-follow: until it has started every follow, isLive waits for it. */
   private restoring: Promise<void> = Promise.resolve();
 
@@ -73,31 +74,33 @@ export class Follows {
   }
 
   /**
-   * Records that a store read, made after `liveness` found the socket live, found `userId`
-   * a member of the room. From then on, while the socket stays live in the room through
-   * that same follow, under that same user, and no link between servers was lost, the
-   * user is still a member (isLiveMember), without asking the store again. Why it holds:
+   * Records that a store read, made after `liveness` found the socket live, found `user` a
+   * member of the room. From then on, while the socket stays live in the room through that
+   * same follow, as that same user, and no link between servers was lost, the user is
+   * still a member (isLiveMember), without asking the store again. Why it holds:
    * membership ends only by room:leave or a moderator's move, and both remove it in the
    * store first, then take every socket of the user out of the live room on every server
-   * (socketsLeave). The read came after this socket joined, so any later removal's
-   * socketsLeave finds it in the room and takes it out; a follow begun before the removal
-   * and joined after it is a new attempt, not confirmed until read again. An identity
-   * change is another user; a lost link (Redis) may have lost a socketsLeave: each is
-   * read again.
+   * (socketsLeave to the user's room). The read came after this socket joined, so a later
+   * removal's socketsLeave finds it in the room and takes it out; a follow that joined
+   * after a removal's socketsLeave went by is never remembered, since the read after its
+   * join finds no membership. It is read again after an identity change, which assigns a
+   * new user object even for the same id (Identities.assign: while the socket was someone
+   * else, it was not in the user's room, so a socketsLeave could miss it), and after a lost
+   * link (Redis), which may have lost a socketsLeave.
    */
-  rememberMember(seen: Liveness, userId: string): void {
+  rememberMember(seen: Liveness, user: PublicUser): void {
     const { roomId, live, attempt, term } = seen;
     if (!live || attempt === undefined || term === undefined || term !== this.delivery.linkTerm || this.following.get(roomId) !== attempt) return;
-    this.members.set(roomId, { attempt, userId, term });
+    this.members.set(roomId, { attempt, user, term });
   }
 
   /**
-   * Whether the socket is live in the room and `userId` known to be a member with no store
-   * read (see rememberMember). False means: unknown, ask the store.
+   * Whether the socket is live in the room and `user` (the connection's user object) known
+   * to be a member with no store read (see rememberMember). False means: unknown, ask the store.
    */
-  async isLiveMember(roomId: number, userId: string): Promise<boolean> {
+  async isLiveMember(roomId: number, user: PublicUser): Promise<boolean> {
     const known = this.members.get(roomId);
-    if (!known || known.userId !== userId || known.term !== this.delivery.linkTerm || this.following.get(roomId) !== known.attempt) return false;
+    if (!known || known.user !== user || known.term !== this.delivery.linkTerm || this.following.get(roomId) !== known.attempt) return false;
     const { live, attempt } = await this.liveness(roomId);
     return live && attempt === known.attempt;
   }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, test } from 'node:test';
 import type { SentMessage } from '../../src/shared/events.js';
+import { ackOf } from '../helpers/ack.js';
 import { newBrowser, Tab } from '../rooms/room-client.js';
 import { startServer } from '../helpers/server.js';
 import { skipUnlessAvailable } from '../helpers/services.js';
@@ -58,6 +59,26 @@ describe('the door of message:send, on PostgreSQL', { skip }, () => {
     t.after(() => otherTab.close());
     await otherTab.must('room:leave', { roomId: room.id });
     await tab.waitFor(() => tab.removed.includes(room.id), 'the first tab hears of the leave');
+    const refused = await tab.call('message:send', { roomId: room.id, text: 'gone?', clientId: randomUUID() });
+    assert.equal(refused.ok ? 'stored' : refused.error, 'NOT_MEMBER');
+  });
+
+  test('what a follow remembered is not kept across an identity change, even back to the same account', async (t) => {
+    const server = await startServer({ workers: 1 });
+    t.after(() => server.stop());
+    const [tab, otherTab] = [await Tab.open(server.url, { browser: newBrowser() }), await Tab.open(server.url, { browser: newBrowser() })];
+    t.after(() => [tab, otherTab].forEach((each) => each.close()));
+    const credentials = { username: `al${randomUUID().slice(0, 8)}`, password: 'correct horse battery' };
+    assert.equal((await ackOf(tab.socket, 'account:register', credentials)).ok, true);
+    const room = await tab.must('room:create', { name: `ident-${randomUUID().slice(0, 8)}` });
+    await tab.must('room:join', { roomId: room.id });
+    await tab.send(room.id, 'remembered');
+
+    // Signed out, this tab is not in the account's room: the leave of its other browser misses it.
+    assert.equal((await ackOf(tab.socket, 'account:logout', {})).ok, true);
+    assert.equal((await ackOf(otherTab.socket, 'account:login', credentials)).ok, true);
+    await otherTab.must('room:leave', { roomId: room.id });
+    assert.equal((await ackOf(tab.socket, 'account:login', credentials)).ok, true);
     const refused = await tab.call('message:send', { roomId: room.id, text: 'gone?', clientId: randomUUID() });
     assert.equal(refused.ok ? 'stored' : refused.error, 'NOT_MEMBER');
   });
