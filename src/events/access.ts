@@ -39,8 +39,8 @@ export async function checkAccess(
   const roomId = fieldOf(input, 'roomId');
   if (roomId === undefined) return access === 'follower' ? NO_ROOM : { refusal: UNKNOWN_ROOM };
   const writes = access === 'writer' || access === 'author';
-  // A writer's room and membership are read once per follow, not once per message: the
-  // connection's follow remembers them (Follows.rememberMember says why that holds).
+  // A writer's room and membership are read once per follow (and half-minute), not once per
+  // message: the connection's follow remembers them (Follows.rememberMember says why that holds).
   const known = writes && (await connectionFollows.isLiveMember(roomId, user));
   // Before the reads, so that they come after the socket joined the live room.
   const seen = writes && !known ? await connectionFollows.liveness(roomId) : undefined;

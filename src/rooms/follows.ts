@@ -6,6 +6,13 @@ import type { PublicUser } from '../shared/events.js';
 import type { ParleySocket } from '../types.js';
 
 /**
+ * How long a membership read stands for a follow (Follows.rememberMember): the longest a
+ * user removed from a room on a node cut from Redis may still write there from another
+ * node. A busy writer reads it again once per this period instead of once per message.
+ */
+const MEMBERSHIP_REMEMBERED_MS = 30_000;
+
+/**
  * The rooms one socket follows through the room protocol. Following a room means: caught
  * up from an offset, then in the room's live Socket.IO room (Delivery.catchUp does both,
  * exactly once and in order). A socket follows a room at most once at a time, so a second
@@ -14,7 +21,7 @@ import type { ParleySocket } from '../types.js';
 export class Follows {
   private readonly following = new Map<number, Promise<boolean>>();
   /** Rooms whose membership a store read confirmed after the socket went live there (see rememberMember). */
-  private readonly members = new Map<number, { readonly attempt: Promise<boolean>; readonly user: PublicUser; readonly term: number }>();
+  private readonly members = new Map<number, { readonly attempt: Promise<boolean>; readonly user: PublicUser; readonly term: number; readonly until: number }>();
   /** The handshake's re-follow: until it has started every follow, isLive waits for it. */
   private restoring: Promise<void> = Promise.resolve();
 
@@ -85,13 +92,15 @@ export class Follows {
    * after a removal's socketsLeave went by is never remembered, since the read after its
    * join finds no membership. It is read again after an identity change, which assigns a
    * new user object even for the same id (Identities.assign: while the socket was someone
-   * else, it was not in the user's room, so a socketsLeave could miss it), and after a lost
-   * link (Redis), which may have lost a socketsLeave.
+   * else, it was not in the user's room, so a socketsLeave could miss it), after a lost
+   * link (Redis), which may have lost a socketsLeave, and at the latest after
+   * MEMBERSHIP_REMEMBERED_MS: a server whose own link to Redis is down fails its
+   * socketsLeave at once, and this server, its link up, cannot know.
    */
   rememberMember(seen: Liveness, user: PublicUser): void {
     const { roomId, live, attempt, term } = seen;
     if (!live || attempt === undefined || term === undefined || term !== this.delivery.linkTerm || this.following.get(roomId) !== attempt) return;
-    this.members.set(roomId, { attempt, user, term });
+    this.members.set(roomId, { attempt, user, term, until: performance.now() + MEMBERSHIP_REMEMBERED_MS });
   }
 
   /**
@@ -100,7 +109,9 @@ export class Follows {
    */
   async isLiveMember(roomId: number, user: PublicUser): Promise<boolean> {
     const known = this.members.get(roomId);
-    if (!known || known.user !== user || known.term !== this.delivery.linkTerm || this.following.get(roomId) !== known.attempt) return false;
+    if (!known || known.user !== user || known.term !== this.delivery.linkTerm || this.following.get(roomId) !== known.attempt || performance.now() > known.until) {
+      return false;
+    }
     const { live, attempt } = await this.liveness(roomId);
     return live && attempt === known.attempt;
   }
