@@ -173,11 +173,12 @@ export async function createApp(options: AppOptions): Promise<App> {
   const roomWire = createRoomWire();
   const delivery = new Delivery(io, store, [tutorialWire, roomWire], log.child({ module: 'delivery' }), {
     clustered: options.adapter.spansProcesses,
-    acrossNodes: config.redisUrl !== undefined,
+    acrossNodes: config.redisUrl === undefined ? undefined : { node: config.nodeId },
     catchUpBatchSize: config.catchUpBatchSize,
     maxOutboundBytes: config.maxOutboundBytes,
   });
   await delivery.feed(generalRoom.id).ready;
+  options.redis?.onDisconnect(() => delivery.linkLost());
   options.redis?.onReconnect(() => void delivery.resync());
   const inFlight = new InFlight();
   const chatLog = log.child({ module: 'events' });

@@ -5,6 +5,7 @@ import type { ParleyServer, ParleySocket } from '../types.js';
 import { catchUpMessages, deliveries } from '../operations/metrics.js';
 import { CatchUpWriter } from './catch-up-writer.js';
 import { EncodedEvents } from './encoded-events.js';
+import { Inbound } from './inbound.js';
 import { LiveWriter } from './live-writer.js';
 import { OutboundLimit } from './outbound-limit.js';
 import { RoomFeed } from './room-feed.js';
@@ -15,13 +16,14 @@ import { waitUntilWritable } from './writable.js';
 export type { Wire } from './wire.js';
 
 export interface DeliveryOptions {
-  /** Other servers exist: stored messages must be announced to them. */
+  /** Other servers exist: stored messages must reach them (see ./inbound.ts). */
   readonly clustered: boolean;
   /**
-   * Other nodes exist (Redis): the store's `watchAppends` reaches this node's servers only,
-   * so stored messages are announced through the adapter all the same. @default false
+   * Other nodes exist (Redis): this node's name, the same in all its workers
+   * (PARLEY_NODE_ID). The store's `watchAppends` reaches this node's servers only, so the
+   * other nodes hear of stored messages through the adapter. @default undefined (one node)
    */
-  readonly acrossNodes?: boolean;
+  readonly acrossNodes?: { readonly node: string } | undefined;
   /** Messages sent to one catching-up socket before yielding to the others. */
   readonly catchUpBatchSize: number;
   /** How often feeds are looked at; one unused at two looks in a row is closed. @default 60000 */
@@ -53,8 +55,10 @@ export class Delivery {
   /** Feeds found unused at the last sweep. */
   private unused = new Set<RoomFeed>();
   private readonly sweeper: NodeJS.Timeout;
-  /** Set when the store tells this process of the other servers' appends: nobody announces them. */
-  private readonly stopWatchingAppends: (() => void) | undefined;
+  /** How the other servers' messages reach this one, and this one's reach them. */
+  private readonly inbound: Inbound;
+  /** The link between servers (Redis): its losses so far, and whether it is down now. */
+  private readonly link = { losses: 0, down: false };
 
   constructor(
     private readonly io: ParleyServer,
@@ -68,10 +72,7 @@ export class Delivery {
     this.catchUpWriter = new CatchUpWriter(encoded, this.outbound);
     this.liveWriter = new LiveWriter(io.of('/'), encoded, this.outbound);
     this.reads = new SharedReads(store);
-    io.on('message:stored', (message) => this.feeds.get(message.roomId)?.offer(message));
-    this.stopWatchingAppends = store.watchAppends?.((messages) => {
-      for (const message of messages) this.feeds.get(message.roomId)?.offer(message);
-    });
+    this.inbound = new Inbound(io, store, options, (message) => this.feeds.get(message.roomId)?.offer(message));
     io.on('room:head', (roomId, offset) => this.feeds.get(roomId)?.hint(offset));
     this.sweeper = setInterval(() => this.closeUnusedFeeds(), options.feedSweepMs ?? 60_000);
     this.sweeper.unref();
@@ -119,6 +120,7 @@ export class Delivery {
    * would otherwise not reveal its gap until its next message.
    */
   async resync(): Promise<void> {
+    this.link.down = false;
     await Promise.all(
       [...this.feeds.entries()].map(async ([roomId, feed]) => {
         try {
@@ -130,11 +132,30 @@ export class Delivery {
     );
   }
 
+  /**
+   * The link between servers (Redis) was lost: what other servers announced or changed in
+   * the rooms meanwhile (a socketsLeave of a member who left) may never arrive. resync()
+   * is called once it is back.
+   */
+  linkLost(): void {
+    this.link.down = true;
+    this.link.losses++;
+  }
+
+  /**
+   * Stays the same as long as nothing sent between servers can have been lost: undefined
+   * while the link is down, a new value after each loss. What a server learnt only by
+   * hearing nothing (that no other server took a socket out of a live room) holds for one term.
+   */
+  get linkTerm(): number | undefined {
+    return this.link.down ? undefined : this.link.losses;
+  }
+
   /** Stops closing unused feeds and hearing of other servers' appends (shutdown). */
   close(): void {
     clearInterval(this.sweeper);
     this.outbound.stop();
-    this.stopWatchingAppends?.();
+    this.inbound.close();
   }
 
   /** Writes out what every feed delivered this turn (before the sockets are closed). */
@@ -143,12 +164,12 @@ export class Delivery {
   }
 
   /**
-   * A message was just stored here: deliver it locally and tell the other servers, unless
-   * the store tells them all (one node whose writer tells its workers).
+   * A message was just stored here: deliver it locally, and tell the other servers that
+   * do not hear of it from the node's writer (see ./inbound.ts).
    */
   announce(message: MessageEnvelope): void {
     this.feeds.get(message.roomId)?.offer(message);
-    if (this.options.clustered && (!this.stopWatchingAppends || this.options.acrossNodes === true)) this.io.serverSideEmit('message:stored', message);
+    this.inbound.announce(message);
   }
 
   /**

@@ -64,27 +64,34 @@ export async function checkAccess(
   }
   const roomId = fieldOf(input, 'roomId');
   if (roomId === undefined) return access === 'follower' ? NO_ROOM : { refusal: UNKNOWN_ROOM };
-  const room = await store.rooms.roomById(roomId);
-  if (!room) return { refusal: UNKNOWN_ROOM };
-  const member = await store.rooms.isMember(roomId, user.id);
-  if (!member && room.kind === 'direct') return { refusal: UNKNOWN_ROOM };
+  const writes = access === 'writer' || access === 'live-target' || access === 'author';
+  // A writer's room and membership are read once per follow (and half-minute), not once per
+  // message: the connection's follow remembers them (Follows.rememberMember says why that holds).
+  const known = writes && (await connectionFollows.isLiveMember(roomId, user));
+  // Before the reads, so that they come after the socket joined the live room.
+  const seen = writes && !known ? await connectionFollows.liveness(roomId) : undefined;
+  const room = known ? undefined : await store.rooms.roomById(roomId);
+  if (!known && !room) return { refusal: UNKNOWN_ROOM };
+  const member = known || (await store.rooms.isMember(roomId, user.id));
+  if (!member && room?.kind === 'direct') return { refusal: UNKNOWN_ROOM };
   if (access === 'follower') {
     if (!follows(socket, roomId)) return { refusal: fail(ErrorCode.NOT_MEMBER, 'this connection does not follow that room; room:join it first') };
     return { room };
   }
   if (!member) return { refusal: fail(ErrorCode.NOT_MEMBER, 'not a member of the room; room:join first') };
   if (access === 'member') return { room };
+  if (seen) connectionFollows.rememberMember(seen, user);
   const mute = restrictions.muteOf(roomId, user.id);
   if (mute) return { refusal: fail(ErrorCode.MUTED, describeRestriction(mute)) };
-  if (!(await connectionFollows.isLive(roomId))) {
+  if (!known && !seen?.live) {
     return { refusal: fail(ErrorCode.NOT_MEMBER, 'this connection does not follow the room; room:join first') };
   }
-  if (access === 'writer') return { room };
+  if (access === 'writer') return NO_ROOM;
   const target = fieldOf(input, 'target');
   const message = target === undefined ? undefined : await store.rooms.liveMessage(roomId, target);
   if (!message) return { refusal: fail(ErrorCode.UNKNOWN_MESSAGE, `no message at offset ${target ?? '?'}, or it was deleted`) };
   if (access === 'author' && message.authorId !== user.id) return { refusal: fail(ErrorCode.NOT_AUTHOR, 'only the author may change a message') };
-  return { room };
+  return NO_ROOM;
 }
 
 /** The operator over the HTTP doorway passes every role's rule, and only those (http is declared on role events alone). */

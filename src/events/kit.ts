@@ -85,7 +85,7 @@ export interface ConnectionCall<Input> {
   readonly socket: ParleySocket;
   /** This connection's rooms (the room protocol). */
   readonly follows: Follows;
-  /** The room the access rule checked (`member`, `writer`, `live-target`, `author`; `follower` when a room was named). */
+  /** The room the access rule read (`member`; `follower` when a room was named); `writer`, `live-target` and `author` read it once per follow, so pass none. */
   readonly room: RoomRecord | undefined;
   /** The client's address, as limits count it. */
   readonly address: string;

@@ -1,4 +1,5 @@
 import type { Appends } from '../delivery/append.js';
+import { draftOf } from '../delivery/drafts.js';
 import type { Logger } from '../log.js';
 import { ErrorCode, fail, ok, type Ack } from '../shared/errors.js';
 import type { ModerationNotice, SentMessage } from '../shared/events.js';
@@ -179,15 +180,9 @@ export class Moderation {
       const rank = await this.authorRank(message.authorId);
       if (!outranks(actor.rank, rank)) return fail(ErrorCode.FORBIDDEN, `a ${actor.rank} cannot delete a message of a ${rank}`);
     }
-    const sent = await appends.append({
-      roomId: command.roomId,
-      kind: 'delete',
-      target: command.target,
-      text: '',
-      author: actor.name,
-      authorId: actor.id,
-      idempotencyKey: null,
-    });
+    const sent = await appends.append(
+      draftOf({ roomId: command.roomId, kind: 'delete', target: command.target, text: '', author: actor.name, authorId: actor.id, retry: { by: 'none' } }),
+    );
     const detail = `offset ${command.target} by ${message.author}${command.reason === '' ? '' : `: ${command.reason}`}`;
     await store.moderation.recordAudit(this.audit(actor, 'delete', message.authorId, command.roomId, detail));
     return ok(sent);
@@ -203,7 +198,7 @@ export class Moderation {
       if (!page) break;
       await Promise.all(
         page.rooms.map((room) =>
-          appends.append({ roomId: room.id, author: actor.name, authorId: actor.id, text: ANNOUNCEMENT_PREFIX + command.text, idempotencyKey: null }),
+          appends.append(draftOf({ roomId: room.id, text: ANNOUNCEMENT_PREFIX + command.text, author: actor.name, authorId: actor.id, retry: { by: 'none' } })),
         ),
       );
       rooms += page.rooms.length;

@@ -311,8 +311,11 @@ export type { MessageEnvelope };
 
 /** Events between the Parley servers (workers and nodes) of one deployment. */
 export interface InterServerEvents {
-  /** A message was stored; every server delivers it to its local sockets in offset order. */
-  'message:stored': (message: MessageEnvelope) => void;
+  /**
+   * A message was stored, on a server of `node`; every server delivers it to its local
+   * sockets in offset order (the sender's node's own hear it from their writer: src/delivery/inbound.ts).
+   */
+  'message:stored': (message: MessageEnvelope, node: string) => void;
   /** A room's history reaches at least `offset`; servers behind it fetch what they lack. */
   'room:head': (roomId: number, offset: number) => void;
   /**

@@ -89,11 +89,12 @@ export interface Store extends StoreParts {
   roomByName(name: string): Promise<Room | undefined>;
   /**
    * Present on a store that itself tells every process sharing it of each message stored
-   * through another one: the SQLite writer does, from the cluster primary, which knows
-   * every worker. `listener` gets those messages (never this process's own appends) as
-   * each commit's replies leave the writer; the caller then need not announce appends to
-   * the other servers. Absent (PostgreSQL, a lone SQLite process): whoever appends
-   * announces. Returns the function that stops listening.
+   * through another one: a cluster worker's store, whose node writer (in the cluster
+   * primary, which knows every worker) relays each commit. `listener` gets those messages
+   * (never this process's own appends) as each commit's replies leave the writer; the
+   * caller then need not announce appends to the node's other workers, only to other nodes
+   * (src/delivery/inbound.ts). Absent (a lone process): whoever appends announces. Returns
+   * the function that stops listening.
    */
   watchAppends?(listener: (messages: readonly StoredMessage[]) => void): () => void;
   /** Finishes pending appends, then releases the connection. Idempotent. */

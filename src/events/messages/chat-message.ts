@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { idempotencyKey } from '../../delivery/idempotency.js';
+import { draftOf } from '../../delivery/drafts.js';
 import { ok } from '../../shared/errors.js';
 import type { SentMessage } from '../../shared/events.js';
 import { defineEvent } from '../kit.js';
@@ -23,14 +23,15 @@ export const chatMessage = (maxMessageLength: number) =>
     access: 'general-writer',
     silentWhenRetriable: true,
     handle: async ({ input: { text, clientOffset }, socket, services }) => {
-      const sent: SentMessage = await services.appends.append({
+      const draft = draftOf({
         roomId: services.generalRoom.id,
+        text,
         author: socket.data.nickname,
         // So the room protocol shows who wrote it, and its author may edit it there.
         authorId: socket.data.user.id,
-        text,
-        idempotencyKey: idempotencyKey(socket.data.senderKey, clientOffset ?? undefined, text, services.issuedIds.isIssued),
+        retry: { by: 'tutorial', senderKey: socket.data.senderKey, clientOffset: clientOffset ?? undefined, isIssued: services.issuedIds.isIssued },
       });
+      const sent: SentMessage = await services.appends.append(draft);
       return ok(sent);
     },
   });

@@ -1,4 +1,4 @@
-import { roomEventKey } from '../../delivery/idempotency.js';
+import { draftOf } from '../../delivery/drafts.js';
 import { ok, type Ack } from '../../shared/errors.js';
 import type { SentMessage } from '../../shared/events.js';
 import type { Call } from '../kit.js';
@@ -18,15 +18,7 @@ interface ChangeInput {
 export async function appendChange(call: Call<ChangeInput>, kind: 'edit' | 'delete' | 'react' | 'unreact', text: string): Promise<Ack<SentMessage>> {
   const { input, socket, services } = call;
   const { user } = socket.data;
-  const draft = {
-    roomId: input.roomId,
-    kind,
-    text,
-    target: input.target,
-    author: user.name,
-    authorId: user.id,
-    clientId: input.clientId,
-    idempotencyKey: roomEventKey(user.id, input.clientId, services.issuedIds.isIssued),
-  };
+  const retry = { by: 'room-protocol', clientId: input.clientId, isIssued: services.issuedIds.isIssued } as const;
+  const draft = draftOf({ roomId: input.roomId, kind, text, target: input.target, author: user.name, authorId: user.id, retry });
   return ok(await services.appends.append(draft, { socketId: socket.id, clientId: input.clientId }));
 }

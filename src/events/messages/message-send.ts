@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { roomEventKey } from '../../delivery/idempotency.js';
+import { draftOf } from '../../delivery/drafts.js';
 import { ok } from '../../shared/errors.js';
 import { defineEvent } from '../kit.js';
 import { epochSchema, clientIdSchema, roomIdSchema, textSchema } from '../schemas.js';
@@ -17,7 +17,7 @@ export const messageSend = (maxMessageLength: number) =>
     access: 'writer',
     handle: async ({ input: { roomId, text, clientId }, socket, services }) => {
       const { user } = socket.data;
-      const draft = { roomId, kind: 'message', text, target: null, author: user.name, authorId: user.id, clientId, idempotencyKey: roomEventKey(user.id, clientId, services.issuedIds.isIssued) } as const;
+      const draft = draftOf({ roomId, text, author: user.name, authorId: user.id, retry: { by: 'room-protocol', clientId, isIssued: services.issuedIds.isIssued } });
       return ok(await services.appends.append(draft, { socketId: socket.id, clientId }));
     },
   });

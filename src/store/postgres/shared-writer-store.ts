@@ -9,7 +9,7 @@ import { PostgresStore, type PoolOptions } from './postgres-store.js';
  * room's messages from every worker of the node share one batch, no two workers of a node
  * take turns on a room's lock, and each worker hears of the others' messages from the
  * writer in commit order (`watchAppends`) rather than after its own, through the adapter.
- * Other nodes still hear of them through the adapter (src/delivery/delivery.ts).
+ * Other nodes still hear of them through the adapter (src/delivery/inbound.ts).
  */
 export class SharedWriterPostgresStore extends PostgresStore {
   private readonly writer: WriterClient;
