@@ -12,7 +12,7 @@ import {
   roleSchema,
   unbanSchema,
   unmuteSchema,
-} from '../events/moderation/commands.js';
+} from '../shared/protocol/moderation.js';
 import type { Logger } from '../log.js';
 import { OPERATOR_ID_PREFIX, type Actor, type Moderation } from '../moderation/moderation.js';
 import type { DeploymentStatistics } from '../operations/deployment-stats.js';

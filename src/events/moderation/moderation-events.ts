@@ -14,7 +14,7 @@ import {
   roleSchema,
   unbanSchema,
   unmuteSchema,
-} from './commands.js';
+} from '../../shared/protocol/moderation.js';
 
 /**
  * The web client's moderation events (`mod:*`). Each is open to every connection at the
