@@ -1,4 +1,4 @@
-import { createAdminApi } from './admin/api.js';
+import { createHttpDoorway } from './events/http-doorway.js';
 import { Moderation } from './moderation/moderation.js';
 import { Restrictions } from './moderation/restrictions.js';
 import { Roles } from './moderation/roles.js';
@@ -26,6 +26,7 @@ import { corsFor, originMayUseCookie } from './http/origins.js';
 import { createRequestHandler } from './http/routes.js';
 import { createPresence } from './presence/presence.js';
 import { EventDoor } from './events/door.js';
+import { EventPipeline } from './events/pipeline.js';
 import { InFlight } from './delivery/in-flight.js';
 import { Appends } from './delivery/append.js';
 import { Prices } from './limits/price.js';
@@ -120,17 +121,11 @@ export async function createApp(options: AppOptions): Promise<App> {
     });
   // Replaced at unready(): a result cached before it must not say "ready" during the pre-stop window.
   let readiness = sharedFor(READINESS_CACHE_MS, computeReadiness);
-  // Set once the Socket.IO server exists; the admin API answers only after the start.
-  const started: { statistics?: DeploymentStatistics; moderation?: Moderation } = {};
+  // Set once the Socket.IO server exists; the HTTP doorway answers only after the start.
+  const doorway: { serve?: ReturnType<typeof createHttpDoorway> } = {};
   const admin = (request: IncomingMessage, response: ServerResponse, path: string): void => {
-    if (!started.statistics || !started.moderation) return void response.writeHead(503).end();
-    createAdminApi({
-      tokens: config.adminTokens,
-      statistics: started.statistics,
-      moderation: started.moderation,
-      maxMessageLength: config.maxMessageLength,
-      log,
-    })(request, response, path);
+    if (!doorway.serve) return void response.writeHead(503).end();
+    doorway.serve(request, response, path);
   };
   httpServer.on('request', createRequestHandler({ webRoot: options.webRoot ?? DEFAULT_WEB_ROOT, isReady: () => ready, readiness: () => readiness(), admin, adminUi: config.adminUi !== 'off', session }));
 
@@ -161,7 +156,6 @@ export async function createApp(options: AppOptions): Promise<App> {
     worker: options.workerIndex ?? 0,
     workers: options.workerIndex === undefined ? 1 : config.workers,
   });
-  started.statistics = statistics;
   if (config.adminUi !== 'off') {
     instrumentAdminUi(io, { mode: config.adminUi, tokens: config.adminTokens, serverId: `${config.nodeId}#${options.workerIndex ?? 0}` });
   }
@@ -197,7 +191,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     log: log.child({ module: 'moderation' }),
     generalRoomId: generalRoom.id,
   });
-  const door = new EventDoor({
+  const pipeline = new EventPipeline({
     io,
     store,
     delivery,
@@ -215,7 +209,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     statistics,
     issuedIds,
   });
-  started.moderation = moderation;
+  const door = new EventDoor(pipeline.services, pipeline);
+  doorway.serve = createHttpDoorway({ tokens: config.adminTokens, pipeline, log });
 
   // From here connections are let in: their whole life is in src/connections/lifecycle.ts.
   runConnections(io, {

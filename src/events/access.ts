@@ -4,28 +4,44 @@ import type { Follows } from '../rooms/follows.js';
 import { ErrorCode, fail, type Ack } from '../shared/errors.js';
 import type { RoomRecord } from '../store/rooms.js';
 import type { Store } from '../store/store.js';
+import type { Actor, Moderation } from '../moderation/moderation.js';
+import { atLeast } from '../moderation/roles.js';
 import type { ParleySocket } from '../types.js';
 import type { Access } from './kit.js';
 
-/** What the access rule found: the room it checked, or the refusal to answer. */
-export type AccessResult = { readonly room: RoomRecord | undefined } | { readonly refusal: Ack<never> };
+/** What the access rule found: the room it checked and, for a role's event, the actor; or the refusal to answer. */
+export type AccessResult = { readonly room: RoomRecord | undefined; readonly actor?: Actor } | { readonly refusal: Ack<never> };
 
 const NO_ROOM: AccessResult = { room: undefined };
 /** Unknown rooms and other users' direct rooms get the same answer: it reveals nothing. */
 const UNKNOWN_ROOM = fail(ErrorCode.UNKNOWN_ROOM, 'no such room');
 
+/** A connection's side of an access check. */
+export interface ConnectionCaller {
+  readonly socket: ParleySocket;
+  readonly follows: Follows;
+}
+
+/** What the rules read: the store, the restrictions in force, the roles, the default room. */
+export interface AccessContext {
+  readonly store: Store;
+  readonly restrictions: Restrictions;
+  readonly moderation: Moderation;
+  readonly generalRoomId: number;
+}
+
 /**
- * Checks the access rule of an event for this connection's user (see Access in kit.ts).
+ * Checks the access rule of `event` for this connection's user (see Access in kit.ts).
  * Membership is always the user's, read from the store, not the socket's: a connection that
- * followed a direct room under an earlier identity gets nothing from it.
+ * followed a direct room under an earlier identity gets nothing from it. A role is read as
+ * stored at the moment of the call, so a role given or taken counts at once.
  */
 export async function checkAccess(
+  event: string,
   access: Access<Record<string, unknown>>,
   input: unknown,
-  socket: ParleySocket,
-  connectionFollows: Follows,
-  store: Store,
-  restrictions: Restrictions,
+  { socket, follows: connectionFollows }: ConnectionCaller,
+  { store, restrictions, moderation, generalRoomId }: AccessContext,
 ): Promise<AccessResult> {
   const { user } = socket.data;
   switch (access) {
@@ -35,6 +51,16 @@ export async function checkAccess(
       return user.kind === 'guest' ? NO_ROOM : { refusal: fail(ErrorCode.ALREADY_SIGNED_IN, 'signed in to an account; sign out first') };
     case 'account':
       return user.kind === 'account' ? NO_ROOM : { refusal: fail(ErrorCode.UNAUTHENTICATED, 'this connection is not signed in') };
+    case 'moderator':
+    case 'admin': {
+      const rank = await moderation.rankOf(user);
+      if (!atLeast(rank, access)) return { refusal: fail(ErrorCode.FORBIDDEN, `${actionOf(event)} needs the ${access} role`) };
+      return { room: undefined, actor: { id: user.id, name: user.name, rank } };
+    }
+    case 'general-writer': {
+      const mute = restrictions.muteOf(generalRoomId, user.id);
+      return mute ? { refusal: fail(ErrorCode.MUTED, describeRestriction(mute)) } : NO_ROOM;
+    }
   }
   const roomId = fieldOf(input, 'roomId');
   if (roomId === undefined) return access === 'follower' ? NO_ROOM : { refusal: UNKNOWN_ROOM };
@@ -57,9 +83,18 @@ export async function checkAccess(
   const target = fieldOf(input, 'target');
   const message = target === undefined ? undefined : await store.rooms.liveMessage(roomId, target);
   if (!message) return { refusal: fail(ErrorCode.UNKNOWN_MESSAGE, `no message at offset ${target ?? '?'}, or it was deleted`) };
-  if (message.authorId !== user.id) return { refusal: fail(ErrorCode.NOT_AUTHOR, 'only the author may change a message') };
+  if (access === 'author' && message.authorId !== user.id) return { refusal: fail(ErrorCode.NOT_AUTHOR, 'only the author may change a message') };
   return { room };
 }
+
+/** The operator over the HTTP doorway passes every role's rule, and only those (http is declared on role events alone). */
+export function checkOperatorAccess(access: Access<Record<string, unknown>>, actor: Actor): AccessResult {
+  if (access === 'moderator' || access === 'admin') return { room: undefined, actor };
+  return { refusal: fail(ErrorCode.FORBIDDEN, 'not open over HTTP') };
+}
+
+/** `mod:kick` → `kick`: what a refusal calls the action. */
+const actionOf = (event: string): string => event.replace(/^mod:/, '');
 
 /** A numeric field of a parsed payload (the schema guaranteed its type when present). */
 function fieldOf(input: unknown, field: 'roomId' | 'target'): number | undefined {

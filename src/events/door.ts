@@ -1,4 +1,3 @@
-import type { z } from 'zod';
 import type { LimitName } from '../limits/catalog.js';
 import type { Payer } from '../limits/price.js';
 import type { TokenBucket } from '../limits/token-bucket.js';
@@ -8,17 +7,12 @@ import { summaryOf } from '../rooms/summary.js';
 import { ErrorCode, fail, type Ack } from '../shared/errors.js';
 import type { Handshake } from '../shared/protocol/handshake.js';
 import type { ParleySocket } from '../types.js';
-import { checkAccess } from './access.js';
 import { splitArguments } from './arguments.js';
-import { failureAck, invalidPayloadAck } from './failures.js';
-import { UnavailableLog } from './unavailable-log.js';
-import type { Access, EventSpec, Services } from './kit.js';
+import { failureAck } from './failures.js';
+import type { Services } from './kit.js';
+import type { AnySpec, EventPipeline } from './pipeline.js';
 import { CountedLog } from '../counted-log.js';
 import { ackSeconds, refusals as refusalCount } from '../operations/metrics.js';
-import { eventTable } from './table.js';
-
-/** An event spec whose types the table erased: the door only passes its values along. */
-type AnySpec = EventSpec<z.ZodType, unknown>;
 
 /** One connection's state, made on its first event (most connections of a chat sit idle). */
 interface ConnectionState extends Payer {
@@ -29,12 +23,6 @@ interface ConnectionState extends Payer {
 
 const noop = (): void => undefined;
 
-const EPOCH_CHANGED = fail(ErrorCode.EPOCH_CHANGED, "the room's history was replaced (a backup restored): reload the room");
-
-/** Whether a parsed payload names a history epoch (its schema has `epoch`) other than the one in force. */
-const presentsOtherEpoch = (input: unknown, epoch: string): boolean =>
-  typeof input === 'object' && input !== null && 'epoch' in input && typeof input.epoch === 'string' && input.epoch !== epoch;
-
 /** What a refused event costs its connection and address (see refuse). */
 const REFUSAL_PRICE: readonly LimitName[] = ['refusals.connection', 'refusals.address'];
 const RATE_LIMITED_PRICE: readonly LimitName[] = ['rate-limited.connection'];
@@ -43,24 +31,22 @@ const RATE_LIMITED_PRICE: readonly LimitName[] = ['rate-limited.connection'];
 const RATE_LIMITED = fail(ErrorCode.RATE_LIMITED, 'too many requests; slow down');
 
 /**
- * The front door of every client event. Each event, in this order: known (else UNKNOWN_EVENT),
- * its price paid (the limits of the table, shared across connections; else RATE_LIMITED), its
- * payload parsed by its schema (else INVALID_PAYLOAD), the history epoch it names, if any,
- * compared with the store's (else EPOCH_CHANGED), its access rule checked for the user,
- * then its handler, whose answer or failure becomes the acknowledgement. Refusals are counted,
- * never logged one by one, and a connection (or address) that keeps being refused is closed.
+ * The Socket.IO doorway of every client event. Each event, in this order: known (else
+ * UNKNOWN_EVENT), its price paid (the limits of the table, shared across connections; else
+ * RATE_LIMITED), in the order the connection sent them; then the pipeline (pipeline.ts:
+ * payload, epoch, access, handler, failure), whose outcome becomes the acknowledgement.
+ * Refusals are counted, never logged one by one, and a connection (or address) that keeps
+ * being refused is closed.
  */
 export class EventDoor {
-  /** The table, its specs' types erased: each spec's handler gets what its own schema parsed. */
-  private readonly table: Readonly<Record<string, AnySpec>>;
   private readonly connections = new WeakMap<ParleySocket, ConnectionState>();
   private readonly refusals: CountedLog;
-  private readonly unavailable: UnavailableLog;
 
-  constructor(private readonly services: Services) {
-    this.table = eventTable(services.config) as unknown as Readonly<Record<string, AnySpec>>;
+  constructor(
+    private readonly services: Services,
+    private readonly pipeline: EventPipeline,
+  ) {
     this.refusals = new CountedLog(services.log, 'events refused', 'info');
-    this.unavailable = new UnavailableLog(services.log);
   }
 
   /** Starts answering a new connection's events; a room-protocol client re-follows the rooms its handshake names. */
@@ -84,7 +70,7 @@ export class EventDoor {
     const arrivedAt = performance.now();
     const { payload, respond: answer } = splitArguments<unknown>(args);
     const name = typeof event === 'string' ? event : String(event);
-    const spec = typeof event === 'string' && Object.hasOwn(this.table, event) ? this.table[event] : undefined;
+    const spec = this.pipeline.spec(event);
     // A name Parley does not know is one label, whatever the client called it.
     const label = spec ? name : 'unknown';
     const respond = (result: Ack<unknown>): void => {
@@ -102,7 +88,7 @@ export class EventDoor {
     void charged.then(
       (paid) => (paid ? this.run(socket, state, name, spec, payload, respond) : this.refuse(socket, state, name, RATE_LIMITED, respond)),
       // The limits could not be read (their Redis is away): as if the handler had failed.
-      (error: unknown) => this.answer(spec, failureAck(error, this.services.log, { event: name, socketId: socket.id }, this.unavailable), respond),
+      (error: unknown) => this.answer(spec, failureAck(error, this.services.log, { event: name, socketId: socket.id }, this.pipeline.unavailable), respond),
     );
     // The next event's price waits for this one's, so events enter their handlers in the
     // order they arrived; the handlers themselves do not wait for each other.
@@ -125,24 +111,16 @@ export class EventDoor {
     payload: readonly unknown[],
     respond: (result: Ack<unknown>) => void,
   ): Promise<void> {
-    const parsed = spec.schema.safeParse(spec.arguments ? spec.arguments(payload) : payload[0]);
-    if (!parsed.success) return this.refuse(socket, state, event, invalidPayloadAck(event, parsed.error.issues), respond);
-    const { services } = this;
-    if (presentsOtherEpoch(parsed.data, services.store.historyEpoch)) {
+    const raw = spec.arguments ? spec.arguments(payload) : payload[0];
+    const outcome = await this.pipeline.run(event, spec, raw, { connection: { socket, follows: state.follows, address: state.address } });
+    if ('refused' in outcome) return this.refuse(socket, state, event, outcome.refused, respond);
+    if ('stale' in outcome) {
       // Not a refusal to count against the connection: every open page meets one per room after a restore.
       this.refusals.add(`${event} ${ErrorCode.EPOCH_CHANGED}`);
-      return respond(EPOCH_CHANGED);
+      return respond(outcome.stale);
     }
-    let result: Ack<unknown>;
-    try {
-      const access = await checkAccess(spec.access as Access<Record<string, unknown>>, parsed.data, socket, state.follows, services.store, services.restrictions);
-      if ('refusal' in access) return this.refuse(socket, state, event, access.refusal, respond);
-      result = await spec.handle({ input: parsed.data, socket, follows: state.follows, room: access.room, address: state.address, services });
-    } catch (error) {
-      result = failureAck(error, services.log, { event, socketId: socket.id }, this.unavailable);
-    }
-    if (result.ok) this.unavailable.served();
-    else this.refusals.add(`${event} ${result.error}`);
+    const result = outcome.answered;
+    if (!result.ok) this.refusals.add(`${event} ${result.error}`);
     this.answer(spec, result, respond);
   }
 
@@ -162,7 +140,7 @@ export class EventDoor {
     respond(refusal);
     if (refusal.ok) return;
     this.refusals.add(`${event} ${refusal.error}`);
-    refusalCount.inc({ event: Object.hasOwn(this.table, event) ? event : 'unknown', code: refusal.error });
+    refusalCount.inc({ event: this.pipeline.spec(event) ? event : 'unknown', code: refusal.error });
     const price: readonly LimitName[] = refusal.error === ErrorCode.RATE_LIMITED ? RATE_LIMITED_PRICE : REFUSAL_PRICE;
     const charged = this.services.prices.charge(price, state);
     if (charged === true) return;

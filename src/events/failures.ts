@@ -13,7 +13,7 @@ import { StoreUnavailableError, UnknownRoomError, UnstorableDraftError } from '.
  * A failure of what the server depends on (store, limits, shutdown) is UNAVAILABLE, counted
  * and logged once per run of them (`unavailable`), never one line each.
  */
-export function failureAck(error: unknown, log: Logger, context: { event: string; socketId: string }, unavailable: UnavailableLog): Ack<never> {
+export function failureAck(error: unknown, log: Logger, context: { readonly event: string; readonly socketId?: string; readonly actor?: string }, unavailable: UnavailableLog): Ack<never> {
   if (error instanceof UnknownRoomError) return fail(ErrorCode.UNKNOWN_ROOM, 'the room does not exist');
   if (error instanceof NameTakenError) return fail(ErrorCode.NAME_TAKEN, 'that name is taken');
   // The door refuses what no backend can store; this is the store's own word on the same.

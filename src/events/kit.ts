@@ -9,7 +9,7 @@ import type { RoomWire } from '../delivery/room-wire.js';
 import type { LimitName } from '../limits/catalog.js';
 import type { Prices } from '../limits/price.js';
 import type { Logger } from '../log.js';
-import type { Moderation } from '../moderation/moderation.js';
+import type { Actor, Moderation } from '../moderation/moderation.js';
 import type { Restrictions } from '../moderation/restrictions.js';
 import type { DeploymentStatistics } from '../operations/deployment-stats.js';
 import type { Presence } from '../presence/presence.js';
@@ -50,9 +50,14 @@ export interface Services {
 }
 
 /**
- * Who may call an event, checked by the door before the handler runs.
+ * Who may call an event, checked by the pipeline (pipeline.ts) before the handler runs.
  * - `anyone`: every connection, guest or account.
  * - `guest` / `account`: only guests, only signed-in accounts.
+ * - `moderator` / `admin`: a user whose role, as stored at the moment of the call, is at
+ *   least that (FORBIDDEN otherwise), or the operator over the HTTP doorway. The handler gets
+ *   the caller as an Actor, with that rank, and no connection: these are the only events
+ *   the HTTP doorway may enter (EventSpec.http).
+ * - `general-writer`: not muted in `general` (the tutorial's `chat message`).
  * - `member`: the user is a member of `roomId` (an unknown room and another user's direct
  *   room are refused alike, as UNKNOWN_ROOM, so the answer reveals nothing).
  * - `follower`: the user may read `roomId` (a public room, or a member) and this connection
@@ -60,33 +65,50 @@ export interface Services {
  * - `writer`: a member, not muted there (MUTED), and this connection follows the room live
  *   through the room protocol (so an acknowledged offset N means the socket was sent every
  *   other event below N).
- * - `author`: a writer, and `target` is a live message of the room written by this user.
+ * - `live-target`: a writer, and `target` is a live message of the room (anyone's).
+ * - `author`: a live-target written by this user.
  */
 export type Access<Input> =
   | 'anyone'
   | 'guest'
   | 'account'
-  | ('roomId' extends keyof Input ? 'member' | 'follower' | 'writer' | ('target' extends keyof Input ? 'author' : never) : never);
+  | RoleAccess
+  | 'general-writer'
+  | ('roomId' extends keyof Input ? 'member' | 'follower' | 'writer' | ('target' extends keyof Input ? 'live-target' | 'author' : never) : never);
 
-/** One call of an event, after the door let it in. */
-export interface Call<Input> {
+/** The access levels of a role: their events are the operator's too, over HTTP. */
+export type RoleAccess = 'moderator' | 'admin';
+
+/** One call of an event by a connection, after the pipeline let it in. */
+export interface ConnectionCall<Input> {
   readonly input: Input;
   readonly socket: ParleySocket;
   /** This connection's rooms (the room protocol). */
   readonly follows: Follows;
-  /** The room the access rule checked (`member`, `writer`, `author`; `follower` when a room was named). */
+  /** The room the access rule checked (`member`, `writer`, `live-target`, `author`; `follower` when a room was named). */
   readonly room: RoomRecord | undefined;
   /** The client's address, as limits count it. */
   readonly address: string;
   readonly services: Services;
 }
 
+/** One call of a role's event (`moderator`, `admin`): by a connection or over HTTP, so no connection. */
+export interface RoleCall<Input> {
+  readonly input: Input;
+  /** Who acts, with their rank now. */
+  readonly actor: Actor;
+  readonly services: Services;
+}
+
+/** The call a handler gets: its shape follows the event's access. */
+export type Call<Input, Level = Access<Input>> = [Level] extends [RoleAccess] ? RoleCall<Input> : ConnectionCall<Input>;
+
 /**
  * One client event as the door runs it: its payload schema, its price (the limits it takes,
  * in order, shared across connections), who may call it, and its handler. The handler
  * answers with an Ack; anything it throws is mapped to an error code by the door.
  */
-export interface EventSpec<Schema extends z.ZodType, Output> {
+export interface EventSpec<Schema extends z.ZodType, Output, Level extends Access<z.output<Schema>> = Access<z.output<Schema>>> {
   /** What the schema parses, made of the event's arguments: @default the first argument. */
   readonly arguments?: (payload: readonly unknown[]) => unknown;
   readonly schema: Schema;
@@ -95,8 +117,14 @@ export interface EventSpec<Schema extends z.ZodType, Output> {
    * depends on them (it may only peek: the payload is not validated yet).
    */
   readonly price: readonly LimitName[] | ((payload: readonly unknown[]) => readonly LimitName[]);
-  readonly access: Access<z.output<Schema>>;
-  readonly handle: (call: Call<z.output<Schema>>) => Promise<Ack<Output>>;
+  readonly access: Level;
+  readonly handle: (call: Call<z.output<Schema>, Level>) => Promise<Ack<Output>>;
+  /**
+   * Open over HTTP too, to the operator (a bearer of PARLEY_ADMIN_TOKENS), at
+   * `/admin/api/<name after "mod:">` with this method: a GET reads its payload from the
+   * query string, a POST from its JSON body. Only role events (`moderator`, `admin`).
+   */
+  readonly http?: Level extends RoleAccess ? 'GET' | 'POST' : never;
   /**
    * The tutorial's `chat message`: its client takes any acknowledgement as success, so a
    * failure that a retry could fix (UNAVAILABLE, INTERNAL) is left unanswered and the client retries.
@@ -105,4 +133,6 @@ export interface EventSpec<Schema extends z.ZodType, Output> {
 }
 
 /** Declares an event (the identity function, for type inference). */
-export const defineEvent = <Schema extends z.ZodType, Output>(spec: EventSpec<Schema, Output>): EventSpec<Schema, Output> => spec;
+export const defineEvent = <Schema extends z.ZodType, Output, const Level extends Access<z.output<Schema>>>(
+  spec: EventSpec<Schema, Output, Level>,
+): EventSpec<Schema, Output, Level> => spec;

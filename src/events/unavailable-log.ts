@@ -19,7 +19,7 @@ export class UnavailableLog {
   constructor(private readonly log: Logger) {}
 
   /** An event was not served because of `error` (StoreUnavailableError, LimitsUnavailableError, ShuttingDownError). */
-  failed(error: unknown, context: { event: string; socketId: string }): void {
+  failed(error: unknown, context: { readonly event: string; readonly socketId?: string; readonly actor?: string }): void {
     eventsUnavailable.inc({ event: context.event });
     this.lastFailureAt = Date.now();
     if (this.failures++ > 0) return;

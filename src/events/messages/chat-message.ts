@@ -1,6 +1,5 @@
 import { idempotencyKey } from '../../delivery/idempotency.js';
-import { describeRestriction } from '../../moderation/restrictions.js';
-import { ErrorCode, fail, ok } from '../../shared/errors.js';
+import { ok } from '../../shared/errors.js';
 import { chatMessageSchema, type SentMessage } from '../../shared/protocol/messages.js';
 import { defineEvent } from '../kit.js';
 
@@ -16,11 +15,9 @@ export const chatMessage = (maxMessageLength: number) =>
     arguments: ([text, clientOffset]) => ({ text, clientOffset }),
     schema: chatMessageSchema(maxMessageLength),
     price: ['messages.connection', 'messages.user'],
-    access: 'anyone',
+    access: 'general-writer',
     silentWhenRetriable: true,
     handle: async ({ input: { text, clientOffset }, socket, services }) => {
-      const mute = services.restrictions.muteOf(services.generalRoom.id, socket.data.user.id);
-      if (mute) return fail(ErrorCode.MUTED, describeRestriction(mute));
       const sent: SentMessage = await services.appends.append({
         roomId: services.generalRoom.id,
         author: socket.data.nickname,

@@ -1,7 +1,5 @@
-import type { Actor } from '../../moderation/moderation.js';
 import { ok } from '../../shared/errors.js';
-import type { ParleySocket } from '../../types.js';
-import { defineEvent, type Services } from '../kit.js';
+import { defineEvent } from '../kit.js';
 import {
   announceSchema,
   auditSchema,
@@ -17,17 +15,12 @@ import {
 } from '../../shared/protocol/moderation.js';
 
 /**
- * The web client's moderation events (`mod:*`). Each is open to every connection at the
- * door and checked by Moderation against the user's role as stored at
- * the moment of the call, so a role given or taken counts at once; a member is answered
- * FORBIDDEN. All share one budget per user.
+ * The moderation events (`mod:*`). Each names the role it needs (access `moderator` or
+ * `admin`, checked by the pipeline against the role as stored at the moment of the call, so
+ * a role given or taken counts at once; a member is answered FORBIDDEN), and the handler
+ * gets the caller as an Actor. Those with `http` are the operator's too, over the HTTP
+ * doorway (/admin/api/<name>). All share one budget per user.
  */
-
-/** The connection's user as a moderator, with their rank now. */
-async function actorOf(socket: ParleySocket, services: Services): Promise<Actor> {
-  const { user } = socket.data;
-  return { id: user.id, name: user.name, rank: await services.moderation.rankOf(user) };
-}
 
 const PRICE = ['moderation.user'] as const;
 
@@ -36,7 +29,7 @@ export const modMe = defineEvent({
   price: ['reads.connection', 'reads.user'],
   access: 'anyone',
   handle: async ({ socket, services }) => {
-    const { rank } = await actorOf(socket, services);
+    const rank = await services.moderation.rankOf(socket.data.user);
     return ok({ role: rank === 'operator' ? 'admin' : rank });
   },
 });
@@ -44,86 +37,98 @@ export const modMe = defineEvent({
 export const modKick = defineEvent({
   schema: kickSchema,
   price: PRICE,
-  access: 'anyone',
-  handle: async ({ input, socket, services }) => services.moderation.kick(await actorOf(socket, services), input),
+  access: 'moderator',
+  http: 'POST',
+  handle: ({ input, actor, services }) => services.moderation.kick(actor, input),
 });
 
 export const modBan = defineEvent({
   schema: banSchema,
   price: PRICE,
-  access: 'anyone',
-  handle: async ({ input, socket, services }) => services.moderation.ban(await actorOf(socket, services), input),
+  access: 'admin',
+  http: 'POST',
+  handle: ({ input, actor, services }) => services.moderation.ban(actor, input),
 });
 
 export const modUnban = defineEvent({
   schema: unbanSchema,
   price: PRICE,
-  access: 'anyone',
-  handle: async ({ input, socket, services }) => services.moderation.unban(await actorOf(socket, services), input),
+  access: 'admin',
+  http: 'POST',
+  handle: ({ input, actor, services }) => services.moderation.unban(actor, input),
 });
 
 export const modMute = defineEvent({
   schema: muteSchema,
   price: PRICE,
-  access: 'anyone',
-  handle: async ({ input, socket, services }) => services.moderation.mute(await actorOf(socket, services), input),
+  access: 'moderator',
+  http: 'POST',
+  handle: ({ input, actor, services }) => services.moderation.mute(actor, input),
 });
 
 export const modUnmute = defineEvent({
   schema: unmuteSchema,
   price: PRICE,
-  access: 'anyone',
-  handle: async ({ input, socket, services }) => services.moderation.unmute(await actorOf(socket, services), input),
+  access: 'moderator',
+  http: 'POST',
+  handle: ({ input, actor, services }) => services.moderation.unmute(actor, input),
 });
 
 export const modMove = defineEvent({
   schema: moveSchema,
   price: PRICE,
-  access: 'anyone',
-  handle: async ({ input, socket, services }) => services.moderation.move(await actorOf(socket, services), input),
+  access: 'moderator',
+  http: 'POST',
+  handle: ({ input, actor, services }) => services.moderation.move(actor, input),
 });
 
 export const modDelete = defineEvent({
   schema: deleteSchema,
   price: PRICE,
-  access: 'anyone',
-  handle: async ({ input, socket, services }) => services.moderation.deleteMessage(await actorOf(socket, services), input),
+  access: 'moderator',
+  http: 'POST',
+  handle: ({ input, actor, services }) => services.moderation.deleteMessage(actor, input),
 });
 
 export const modAnnounce = (maxMessageLength: number) =>
   defineEvent({
     schema: announceSchema(maxMessageLength),
     price: PRICE,
-    access: 'anyone',
-    handle: async ({ input, socket, services }) => services.moderation.announce(await actorOf(socket, services), input),
+    access: 'admin',
+    http: 'POST',
+    handle: ({ input, actor, services }) => services.moderation.announce(actor, input),
   });
 
 export const modRole = defineEvent({
   schema: roleSchema,
   price: PRICE,
-  access: 'anyone',
-  handle: async ({ input, socket, services }) => services.moderation.setRole(await actorOf(socket, services), input),
+  access: 'admin',
+  http: 'POST',
+  handle: ({ input, actor, services }) => services.moderation.setRole(actor, input),
 });
 
 export const modRestrictions = defineEvent({
   schema: emptySchema,
   price: PRICE,
-  access: 'anyone',
-  handle: async ({ socket, services }) => services.moderation.restrictionsInForce(await actorOf(socket, services)),
+  access: 'moderator',
+  http: 'GET',
+  handle: ({ services }) => services.moderation.restrictionsInForce(),
 });
 
 export const modAudit = defineEvent({
   schema: auditSchema,
   price: PRICE,
-  access: 'anyone',
-  handle: async ({ input, socket, services }) => services.moderation.auditLog(await actorOf(socket, services), input),
+  access: 'admin',
+  http: 'GET',
+  handle: ({ input, services }) => services.moderation.auditLog(input),
 });
 
 export const modStats = defineEvent({
   schema: emptySchema,
   price: PRICE,
-  access: 'anyone',
-  handle: async ({ socket, services }) => services.moderation.statistics(await actorOf(socket, services), () => services.statistics.gather()),
+  access: 'admin',
+  http: 'GET',
+  handle: async ({ services }) => ok(await services.statistics.gather()),
 });
 
 /** Every moderation event by name, for the event table. */
