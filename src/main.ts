@@ -4,7 +4,7 @@ import { chooseAdapter } from './adapter.js';
 import { createApp } from './app.js';
 import { loadConfig } from './config.js';
 import { createLogger } from './log.js';
-import { sessionIdFor } from './cluster/session-id.js';
+import { sessionIdFor } from './http/session-id.js';
 import { enforceRequestDeadlines } from './http/request-deadlines.js';
 import { openRedisLink } from './redis/link.js';
 import { startMetricsServer } from './operations/metrics-server.js';

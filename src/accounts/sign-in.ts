@@ -5,7 +5,7 @@ import type { Account } from '../store/accounts.js';
 import { SESSION_TTL_MS } from './session-ttl.js';
 import { EXCHANGE_TTL_MS } from './session-cookies.js';
 import { accountUser, type Identities } from './identities.js';
-import { hashSecret, newSessionToken } from './secrets.js';
+import { hashSecret, newSessionToken } from '../secrets.js';
 
 /**
  * Signs the requesting connection in to `account`: a new session token (only its hash is

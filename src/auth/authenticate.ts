@@ -1,5 +1,5 @@
 import { accountUser, type Identities, type Identity } from '../accounts/identities.js';
-import { hashSecret } from '../accounts/secrets.js';
+import { hashSecret } from '../secrets.js';
 import type { Store } from '../store/store.js';
 
 /**

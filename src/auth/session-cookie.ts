@@ -1,27 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { SessionCookies } from '../accounts/session-cookies.js';
+import { noteBrowserSession } from '../http/browser-session.js';
 import type { ParleyServer } from '../types.js';
-
-/** The verified browser session of each handshake request (see issueSessionCookies). */
-const verified = new WeakMap<IncomingMessage, string>();
-/** Handshake requests whose verified session came with the request, not issued in its answer. */
-const carried = new WeakSet<IncomingMessage>();
-
-/**
- * The browser session of a handshake request: the `parley_session` cookie it carried if this
- * server signed it, else the one issued in its answer; undefined outside a handshake.
- */
-export function browserSessionOf(request: IncomingMessage): string | undefined {
-  return verified.get(request);
-}
-
-/**
- * The browser session a handshake request carried in its own signed cookie; undefined when
- * it carried none (a session issued in the answer proves nothing about who asks again).
- */
-export function carriedSessionOf(request: IncomingMessage): string | undefined {
-  return carried.has(request) ? verified.get(request) : undefined;
-}
 
 /**
  * Gives every browser a signed, HttpOnly session cookie on its Socket.IO handshake (the
@@ -35,13 +15,9 @@ export function issueSessionCookies(io: ParleyServer, cookies: SessionCookies, m
   io.engine.on('initial_headers', (headers: Record<string, string | string[]>, request: IncomingMessage) => {
     if (!mayUseCookie(request)) return;
     const held = cookies.fromRequest(request);
-    if (held !== undefined) {
-      verified.set(request, held);
-      carried.add(request);
-      return;
-    }
+    if (held !== undefined) return noteBrowserSession(request, held, 'carried');
     const session = cookies.issue();
-    verified.set(request, session);
+    noteBrowserSession(request, session, 'issued');
     headers['set-cookie'] = cookies.header(session, request);
   });
 }

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { originTrust } from '../http/origins.js';
-import { hashSecret } from '../accounts/secrets.js';
+import { hashSecret } from '../secrets.js';
 import type { SessionCookies } from '../accounts/session-cookies.js';
 import type { Store } from '../store/store.js';
 import type { Logger } from '../log.js';

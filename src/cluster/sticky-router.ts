@@ -3,7 +3,7 @@ import type { Worker } from 'node:cluster';
 import type { Logger } from '../log.js';
 import type { PrimaryToWorker } from './messages.js';
 import { stopReading } from './read-stop.js';
-import { workerIndexOfRequestLine } from './session-id.js';
+import { workerIndexOfRequestLine } from '../http/session-id.js';
 import { CountedLog } from '../counted-log.js';
 import { PendingConnections } from './pending-connections.js';
 

@@ -9,7 +9,7 @@ import { enforceRequestDeadlines } from '../http/request-deadlines.js';
 import type { StoredMessage } from '../store/store.js';
 import type { WriteBatchReplies, WriteChannel } from '../store/index.js';
 import { isParleyMessage, type PrimaryToWorker, type WorkerToPrimary } from './messages.js';
-import { sessionIdFor } from './session-id.js';
+import { sessionIdFor } from '../http/session-id.js';
 import { ipcNodeStatus } from './node-status-channel.js';
 import { ipcConnectionSlots } from './slot-channel.js';
 

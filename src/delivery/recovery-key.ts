@@ -1,8 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import type { Namespace } from 'socket.io';
 import type { Session } from 'socket.io-adapter';
-import { hashSecret } from '../accounts/secrets.js';
-import { carriedSessionOf } from '../auth/session-cookie.js';
+import { hashSecret } from '../secrets.js';
+import { carriedSessionOf } from '../http/browser-session.js';
 
 /** What a client presents when it connects to a namespace: its engine.io request and its CONNECT payload. */
 export interface PresentedHandshake {

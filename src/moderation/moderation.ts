@@ -11,6 +11,7 @@ import type { ParleyServer } from '../types.js';
 import type { Restrictions } from './restrictions.js';
 import { atLeast, outranks, type Rank, type Roles } from './roles.js';
 import { accountNamedExactly } from '../accounts/exact-name.js';
+import type { AnnounceCommand, AuditQuery, BanCommand, DeleteCommand, KickCommand, MoveCommand, MuteCommand, RoleCommand, UnbanCommand, UnmuteCommand } from './commands.js';
 
 /** Who acts: a signed-in moderator or admin, or the operator through the HTTP admin API. */
 export interface Actor {
@@ -30,45 +31,6 @@ export const OPERATOR_ID_PREFIX = 'token:';
  * target: nobody acts on themselves or on someone who is not below them.
  */
 export type Action = 'kick' | 'ban' | 'unban' | 'mute' | 'unmute' | 'move' | 'delete' | 'announce' | 'role' | 'restrictions' | 'audit' | 'stats';
-
-export interface KickCommand {
-  readonly userId: string;
-  readonly reason: string;
-}
-export interface BanCommand extends KickCommand {
-  /** Ends by itself after this many minutes; absent: until lifted. */
-  readonly minutes?: number | undefined;
-}
-export interface MuteCommand extends BanCommand {
-  readonly roomId: number;
-}
-export interface UnbanCommand {
-  readonly userId: string;
-}
-export interface UnmuteCommand extends UnbanCommand {
-  readonly roomId: number;
-}
-export interface MoveCommand {
-  readonly userId: string;
-  readonly roomId: number;
-  readonly to: 'in' | 'out';
-}
-export interface DeleteCommand {
-  readonly roomId: number;
-  readonly target: number;
-  readonly reason: string;
-}
-export interface AnnounceCommand {
-  readonly text: string;
-}
-export interface RoleCommand {
-  readonly username: string;
-  readonly role: Role;
-}
-export interface AuditQuery {
-  readonly before?: number | undefined;
-  readonly limit: number;
-}
 
 /**
  * How long a change of bans or mutes waits for every other server to have read it: a bit
@@ -90,7 +52,7 @@ export interface ModerationOptions {
 
 /**
  * Every moderation action, for the web client's events (src/events/moderation/) and the
- * HTTP admin API (src/admin/) alike: each checks its actor's rank, acts on every server of
+ * HTTP doorway (src/events/http-doorway.ts) alike: each checks its target against its actor's rank, acts on every server of
  * the deployment through the adapter (disconnectSockets, socketsLeave, emits to the user's
  * room), tells the user, and is kept in the audit log. Answers as acknowledgements do.
  */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { startServer, type RunningServer } from '../helpers/server.js';
-import { hashSecret } from '../../src/accounts/secrets.js';
+import { hashSecret } from '../../src/secrets.js';
 import { connectClient, currentUser, refusal, type IdentityClient, type IdentityClientOptions } from './clients.js';
 
 const PASSWORD = 'correct horse battery';

@@ -1,5 +1,5 @@
 import { nameSchema } from '../../accounts/names.js';
-import { browserSessionOf } from '../../auth/session-cookie.js';
+import { browserSessionOf } from '../../http/browser-session.js';
 import { ErrorCode, fail, ok } from '../../shared/errors.js';
 import { ONLINE_WATCHERS } from '../../socket-rooms.js';
 import { guestNicknameSchema, type PublicUser } from '../../shared/protocol/accounts.js';

@@ -1,4 +1,4 @@
-import { browserSessionOf } from '../../auth/session-cookie.js';
+import { browserSessionOf } from '../../http/browser-session.js';
 import { ok } from '../../shared/errors.js';
 import { logoutSchema } from '../../shared/protocol/accounts.js';
 import { defineEvent } from '../kit.js';
