@@ -7,8 +7,6 @@ export type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 /** Client events answered through an acknowledgement of `Ack<T>`, whatever their payload. */
 type AnsweredEvent = Exclude<keyof Calls, 'typing'>;
 
-export type { AnswerOf, PayloadOf };
-
 /** The answer the page sees when the server did not answer in time or the line dropped. */
 export type Outcome<T> = Ack<T> | { ok: false; error: 'NO_ANSWER'; message: string };
 
