@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import { nameShape } from '../shared/protocol/accounts.js';
 import { nameKey } from '../store/name-key.js';
 
 /** Automatic guest names start with this; no chosen name may look like one. */
@@ -12,12 +12,7 @@ const AUTOMATIC_KEY = nameKey(AUTOMATIC_PREFIX);
  * look-alike punctuation; uniqueness is by look-alike (UTS #39 skeleton after NFKC) in any
  * letter case, so 'Аlice' with a Cyrillic А is 'alice' (see src/store/name-key.ts).
  */
-export const nameSchema = z
-  .string()
-  .min(2, 'must be at least 2 characters')
-  .max(32, 'must be at most 32 characters')
-  .regex(/^[\p{L}\p{N}_.-]+$/u, 'may contain only letters, digits, _ . and -')
-  .refine((name) => !nameKey(name).startsWith(AUTOMATIC_KEY), `names that look like ${AUTOMATIC_PREFIX}… are the automatic guest names`);
+export const nameSchema = nameShape.refine((name) => !nameKey(name).startsWith(AUTOMATIC_KEY), `names that look like ${AUTOMATIC_PREFIX}… are the automatic guest names`);
 
 /**
  * The name a guest has until it picks one: `guest-` and 8 base-36 characters of a hash of

@@ -1,5 +1,7 @@
+import type { z } from 'zod';
 import type { Config } from '../config.js';
-import type { ClientToServerEvents } from '../shared/events.js';
+import type { Calls } from '../shared/events.js';
+import type { TutorialCalls } from '../shared/protocol/messages.js';
 import { guestNickname } from './accounts/guest-nickname.js';
 import { login } from './accounts/login.js';
 import { logout } from './accounts/logout.js';
@@ -14,6 +16,7 @@ import { moderationEvents } from './moderation/moderation-events.js';
 import { readMark } from './messages/read-mark.js';
 import { presenceList } from './presence/presence-list.js';
 import { typing } from './presence/typing.js';
+import type { EventSpec } from './kit.js';
 import { dmOpen } from './rooms/dm-open.js';
 import { roomCreate } from './rooms/room-create.js';
 import { roomDirectory } from './rooms/room-directory.js';
@@ -22,6 +25,12 @@ import { roomLeave } from './rooms/room-leave.js';
 import { roomList } from './rooms/room-list.js';
 import { roomMembers } from './rooms/room-members.js';
 import { searchMessages } from './search/search-messages.js';
+
+/**
+ * Each call of the contract (src/shared/protocol/) run with the contract's own schema, its
+ * handler answering the contract's answer type.
+ */
+type TableOf<Contract> = { [Event in keyof Contract]: Contract[Event] extends { schema: infer Schema extends z.ZodType; answer: infer Answer } ? EventSpec<Schema, Answer> : never };
 
 /**
  * Every client event, once: its schema, price, access rule and handler are in its own file
@@ -58,7 +67,7 @@ export function eventTable(config: Config) {
     'presence:list': presenceList,
 
     ...moderationEvents(config.maxMessageLength),
-  } as const satisfies { [Event in keyof ClientToServerEvents]: unknown };
+  } as const satisfies TableOf<Calls & TutorialCalls>;
 }
 
 export type EventTable = ReturnType<typeof eventTable>;

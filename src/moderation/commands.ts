@@ -1,41 +1,28 @@
-import type { Role } from '../store/moderation.js';
+import type { z } from 'zod';
+import type {
+  announceSchema,
+  auditSchema,
+  banSchema,
+  deleteSchema,
+  kickSchema,
+  moveSchema,
+  muteSchema,
+  roleSchema,
+  unbanSchema,
+  unmuteSchema,
+} from '../shared/protocol/moderation.js';
 
-/** What each moderation action is given, as its event's schema parsed it (src/events/moderation/commands.ts). */
-export interface KickCommand {
-  readonly userId: string;
-  readonly reason: string;
-}
-export interface BanCommand extends KickCommand {
-  /** Ends by itself after this many minutes; absent: until lifted. */
-  readonly minutes?: number | undefined;
-}
-export interface MuteCommand extends BanCommand {
-  readonly roomId: number;
-}
-export interface UnbanCommand {
-  readonly userId: string;
-}
-export interface UnmuteCommand extends UnbanCommand {
-  readonly roomId: number;
-}
-export interface MoveCommand {
-  readonly userId: string;
-  readonly roomId: number;
-  readonly to: 'in' | 'out';
-}
-export interface DeleteCommand {
-  readonly roomId: number;
-  readonly target: number;
-  readonly reason: string;
-}
-export interface AnnounceCommand {
-  readonly text: string;
-}
-export interface RoleCommand {
-  readonly username: string;
-  readonly role: Role;
-}
-export interface AuditQuery {
-  readonly before?: number | undefined;
-  readonly limit: number;
-}
+/**
+ * What each moderation action is given: its call's payload as the contract's schema parsed it
+ * (src/shared/protocol/moderation.ts), whichever doorway it came through.
+ */
+export type KickCommand = z.output<typeof kickSchema>;
+export type BanCommand = z.output<typeof banSchema>;
+export type MuteCommand = z.output<typeof muteSchema>;
+export type UnbanCommand = z.output<typeof unbanSchema>;
+export type UnmuteCommand = z.output<typeof unmuteSchema>;
+export type MoveCommand = z.output<typeof moveSchema>;
+export type DeleteCommand = z.output<typeof deleteSchema>;
+export type AnnounceCommand = z.output<ReturnType<typeof announceSchema>>;
+export type RoleCommand = z.output<typeof roleSchema>;
+export type AuditQuery = z.output<typeof auditSchema>;

@@ -5,8 +5,8 @@
  */
 import type { Member } from './rooms.js';
 
-/** The most members one completion returns. */
-export const MAX_MEMBER_MATCHES = 20;
+/** The most members one completion returns: the contract's. */
+export { MAX_MEMBER_MATCHES } from '../shared/protocol/rooms.js';
 
 export interface MentionStore {
   /**

@@ -40,17 +40,14 @@ export interface RoomListing extends RoomRecord {
   readonly participants: readonly Member[];
 }
 
-/** The longest public room name. */
-export const MAX_ROOM_NAME_LENGTH = 64;
+/** The longest public room name, and the largest page of the room directory: the contract's. */
+export { MAX_DIRECTORY_PAGE, MAX_ROOM_NAME_LENGTH } from '../shared/protocol/rooms.js';
 
 /**
  * The most member rooms `listRooms` returns (besides `general`): the handshake's
  * `auth.rooms` re-follows at most as many, so a longer list would name rooms no tab can follow.
  */
 export const MAX_LISTED_ROOMS = 1000;
-
-/** The largest page of the room directory. */
-export const MAX_DIRECTORY_PAGE = 100;
 
 /** One public room as the directory shows it: no per-user state, so no per-user cost. */
 export interface DirectoryEntry {

@@ -32,6 +32,7 @@ function browserClient(url: string, cookie: string): Client {
  */
 async function receiveCrossNodeBroadcast(socket: Client, other: Client): Promise<void> {
   const userId = socket.users.at(-1)?.id;
+  if (userId === undefined) throw new Error('the socket has no user yet');
   const added = new Promise<void>((resolve) => socket.once('room:added', () => resolve()));
   const opened = (await other.timeout(10_000).emitWithAck('dm:open', { userId })) as { ok: boolean };
   assert.ok(opened.ok, 'the direct room opens');

@@ -74,7 +74,7 @@ export async function openTab(url: string, browser: string, worker: number | 'an
 
 /** Asks with an acknowledgement and resolves with it. */
 export function ask<T>(socket: ChatSocket, event: 'presence:list' | 'typing', payload: unknown, timeoutMs = 15_000): Promise<Ack<T>> {
-  return socket.timeout(timeoutMs).emitWithAck(event as 'presence:list', payload) as unknown as Promise<Ack<T>>;
+  return socket.timeout(timeoutMs).emitWithAck(event as 'presence:list', payload as never) as unknown as Promise<Ack<T>>;
 }
 
 /** The ids presence:list answers (throws on an error ack). */

@@ -1,6 +1,9 @@
 import type { PublicUser, RoleName, RoomSummary } from '../../src/shared/events.js';
 import { request, type ChatSocket, type Outcome } from '../shared/rpc.js';
 
+/** The roles an admin may give, as the role form offers them. */
+const ROLES: readonly RoleName[] = ['member', 'moderator', 'admin'];
+
 /** What the panel needs of the page: the room on screen and who is online. */
 export interface AdminContext {
   activeRoom(): RoomSummary | undefined;
@@ -133,11 +136,11 @@ export class AdminPanel {
     form.append(el('h3', 'Roles', { id: 'admin-roles' }));
     const username = el('input', '', { id: 'admin-role-user', required: '', placeholder: 'Account name', 'aria-label': 'Account name' });
     const role = el('select', '', { id: 'admin-role', 'aria-label': 'Role' });
-    for (const name of ['member', 'moderator', 'admin']) role.append(el('option', name, { value: name }));
+    for (const name of ROLES) role.append(el('option', name, { value: name }));
     form.append(username, role, el('button', 'Set role', { type: 'submit' }));
     form.addEventListener('submit', (event) => {
       event.preventDefault();
-      void request(this.socket, 'mod:role', { username: username.value.trim(), role: role.value }).then((answer) => this.report(result, 'Role', answer));
+      void request(this.socket, 'mod:role', { username: username.value.trim(), role: role.value as RoleName /* one of ROLES, the select's options */ }).then((answer) => this.report(result, 'Role', answer));
     });
     return form;
   }

@@ -1,4 +1,5 @@
 import type { ErrorCode } from '../../src/shared/errors.js';
+import type { SentMessage } from '../../src/shared/events.js';
 import { newClientOffset } from '../shared/outbox-storage.js';
 import type { Outcome } from '../shared/rpc.js';
 
@@ -18,7 +19,7 @@ export interface RoomRequest {
 /** How the outbox reaches the server and shows progress; room-writer.ts implements it. */
 export interface OutboxHooks {
   /** Sends one request; resolves with its acknowledgement or NO_ANSWER, never rejects. */
-  send(request: RoomRequest): Promise<Outcome<{ serverOffset: number }>>;
+  send(request: RoomRequest): Promise<Outcome<SentMessage>>;
   /** Resolves once connected (at once if connected now). */
   connected(): Promise<void>;
   /** The request is waiting again: `why` says for what. */

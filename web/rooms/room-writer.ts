@@ -148,6 +148,8 @@ function sendRequest(socket: ChatSocket, req: RoomRequest): ReturnType<OutboxHoo
   const { roomId, clientId, text, target } = req;
   // A new message names no offset, so it is good in any epoch; the others name their target's.
   if (req.kind === 'message') return request(socket, 'message:send', { roomId, text, clientId });
+  // Every change names its target (RoomOutbox.create); one without it cannot be sent.
+  if (target === undefined) return Promise.resolve({ ok: false, error: 'INVALID_PAYLOAD', message: `${req.kind} names no message` });
   const epoch = req.epoch === undefined ? {} : { epoch: req.epoch };
   if (req.kind === 'edit') return request(socket, 'message:edit', { roomId, target, text, clientId, ...epoch });
   if (req.kind === 'delete') return request(socket, 'message:delete', { roomId, target, clientId, ...epoch });

@@ -1,15 +1,11 @@
 import type { Socket } from 'socket.io-client';
 import type { Ack } from '../../src/shared/errors.js';
-import type { ClientToServerEvents, ServerToClientEvents } from '../../src/shared/events.js';
+import type { AnswerOf, Calls, ClientToServerEvents, PayloadOf, ServerToClientEvents } from '../../src/shared/events.js';
 
 export type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
-/** Client events answered through an acknowledgement of `Ack<T>`. */
-type AnsweredEvent = Exclude<keyof ClientToServerEvents, 'chat message' | 'typing'>;
-
-/** What the acknowledgement of `Event` carries on success. */
-export type AnswerOf<Event extends AnsweredEvent> =
-  Parameters<ClientToServerEvents[Event]>[1] extends (result: Ack<infer Data>) => void ? Data : never;
+/** Client events answered through an acknowledgement of `Ack<T>`, whatever their payload. */
+type AnsweredEvent = Exclude<keyof Calls, 'typing'>;
 
 /** The answer the page sees when the server did not answer in time or the line dropped. */
 export type Outcome<T> = Ack<T> | { ok: false; error: 'NO_ANSWER'; message: string };
@@ -20,16 +16,19 @@ const REQUEST_TIMEOUT_MS = 10_000;
 /**
  * Sends one request and resolves with its acknowledgement, never rejecting: a timeout or a
  * disconnect becomes `NO_ANSWER`, which callers treat as "may or may not have happened".
- * The answer is checked for the `Ack` shape only; callers trust the typed contract beyond.
+ * The payload is typed by the event's schema in src/shared/protocol/ (its input), the answer
+ * by its declared answer type; the answer is checked for the `Ack` shape only, callers trust
+ * the typed contract beyond.
  */
 export async function request<Event extends AnsweredEvent>(
   socket: ChatSocket,
   event: Event,
-  payload: Record<string, unknown>,
+  payload: PayloadOf<Event>,
 ): Promise<Outcome<AnswerOf<Event>>> {
   try {
-    // The typed overloads cannot follow a generic event name; the shape is checked below.
-    const timed = socket.timeout(REQUEST_TIMEOUT_MS) as unknown as { emitWithAck(event: string, payload: unknown): Promise<unknown> };
+    // Socket.IO's typed overloads cannot follow a generic event name: the same signature,
+    // spelled for one event. The answer is checked below.
+    const timed = socket.timeout(REQUEST_TIMEOUT_MS) as unknown as { emitWithAck(event: Event, payload: PayloadOf<Event>): Promise<unknown> };
     const answer = await timed.emitWithAck(event, payload);
     if (isAck(answer)) return answer as Ack<AnswerOf<Event>>;
     return { ok: false, error: 'INTERNAL', message: 'the server sent an unexpected acknowledgement' };

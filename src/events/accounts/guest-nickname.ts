@@ -1,9 +1,8 @@
-import { z } from 'zod';
 import { nameSchema } from '../../accounts/names.js';
 import { browserSessionOf } from '../../http/connection-facts.js';
 import { ErrorCode, fail, ok } from '../../shared/errors.js';
 import { ONLINE_WATCHERS } from '../../socket-rooms.js';
-import type { PublicUser } from '../../shared/events.js';
+import { guestNicknameSchema, type PublicUser } from '../../shared/protocol/accounts.js';
 import { defineEvent } from '../kit.js';
 
 /**
@@ -14,7 +13,7 @@ import { defineEvent } from '../kit.js';
  * (`presence:renamed`), so one person shows under one name everywhere.
  */
 export const guestNickname = defineEvent({
-  schema: z.object({ nickname: nameSchema }),
+  schema: guestNicknameSchema(nameSchema),
   price: ['nickname.user', 'nickname.address'],
   access: 'guest',
   handle: async ({ input: { nickname }, socket, services: { identities, io, store } }) => {

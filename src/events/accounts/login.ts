@@ -4,8 +4,9 @@ import { describeRestriction } from '../../moderation/restrictions.js';
 import { ErrorCode, fail, ok } from '../../shared/errors.js';
 import type { Logger } from '../../log.js';
 import type { Store } from '../../store/store.js';
+import { nameSchema } from '../../accounts/names.js';
+import { credentialsSchema } from '../../shared/protocol/accounts.js';
 import { defineEvent } from '../kit.js';
-import { credentialsSchema } from './credentials.js';
 
 /**
  * `account:login` ({ username, password }): checks the password and signs this connection
@@ -17,7 +18,7 @@ import { credentialsSchema } from './credentials.js';
  * account is answered BANNED (after the password check, so the answer tells a stranger nothing).
  */
 export const login = defineEvent({
-  schema: credentialsSchema,
+  schema: credentialsSchema(nameSchema),
   price: ['password.connection', 'password.address'],
   access: 'anyone',
   handle: async ({ input: { username, password }, socket, address, services: { store, identities, loginBackOff, restrictions, log } }) => {

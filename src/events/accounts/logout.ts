@@ -1,6 +1,6 @@
-import { z } from 'zod';
 import { browserSessionOf } from '../../http/connection-facts.js';
 import { ok } from '../../shared/errors.js';
+import { logoutSchema } from '../../shared/protocol/accounts.js';
 import { defineEvent } from '../kit.js';
 
 /**
@@ -9,7 +9,7 @@ import { defineEvent } from '../kit.js';
  * it had before signing in if that is still free. Answers the guest user.
  */
 export const logout = defineEvent({
-  schema: z.unknown(),
+  schema: logoutSchema,
   price: ['logout.user'],
   access: 'account',
   handle: async ({ socket, services: { store, identities, log } }) => {

@@ -1,8 +1,9 @@
 import { HashQueueFullError, hashPassword } from '../../accounts/passwords.js';
 import { signIn } from '../../accounts/sign-in.js';
 import { ErrorCode, fail, ok } from '../../shared/errors.js';
+import { nameSchema } from '../../accounts/names.js';
+import { credentialsSchema } from '../../shared/protocol/accounts.js';
 import { defineEvent } from '../kit.js';
-import { credentialsSchema } from './credentials.js';
 
 /**
  * `account:register` ({ username, password }): creates the account (the name must be free
@@ -12,7 +13,7 @@ import { credentialsSchema } from './credentials.js';
  * this process already runs and queues as many hashes as it may, UNAVAILABLE.
  */
 export const register = defineEvent({
-  schema: credentialsSchema,
+  schema: credentialsSchema(nameSchema),
   price: ['password.connection', 'password.address', 'register.address'],
   access: 'anyone',
   handle: async ({ input: { username, password }, socket, services: { store, identities, log } }) => {

@@ -1,9 +1,7 @@
-import { z } from 'zod';
 import { draftOf } from '../../delivery/drafts.js';
 import { ok } from '../../shared/errors.js';
-import type { SentMessage } from '../../shared/events.js';
+import { chatMessageSchema, type SentMessage } from '../../shared/protocol/messages.js';
 import { defineEvent } from '../kit.js';
-import { storableString, textSchema } from '../schemas.js';
 
 /**
  * `chat message` (text, clientOffset, ack): the tutorial's event. Stores the text in the
@@ -15,10 +13,7 @@ import { storableString, textSchema } from '../schemas.js';
 export const chatMessage = (maxMessageLength: number) =>
   defineEvent({
     arguments: ([text, clientOffset]) => ({ text, clientOffset }),
-    schema: z.object({
-      text: textSchema(maxMessageLength),
-      clientOffset: z.union([storableString(0, 256), z.null(), z.undefined()]),
-    }),
+    schema: chatMessageSchema(maxMessageLength),
     price: ['messages.connection', 'messages.user'],
     access: 'general-writer',
     silentWhenRetriable: true,

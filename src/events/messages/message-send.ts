@@ -1,8 +1,7 @@
-import { z } from 'zod';
 import { draftOf } from '../../delivery/drafts.js';
 import { ok } from '../../shared/errors.js';
+import { messageSendSchema } from '../../shared/protocol/messages.js';
 import { defineEvent } from '../kit.js';
-import { epochSchema, clientIdSchema, roomIdSchema, textSchema } from '../schemas.js';
 
 /**
  * `message:send` ({ roomId, text, clientId }): stores the message (once per clientId and
@@ -12,7 +11,7 @@ import { epochSchema, clientIdSchema, roomIdSchema, textSchema } from '../schema
  */
 export const messageSend = (maxMessageLength: number) =>
   defineEvent({
-    schema: z.object({ roomId: roomIdSchema, text: textSchema(maxMessageLength), clientId: clientIdSchema, epoch: epochSchema.optional() }),
+    schema: messageSendSchema(maxMessageLength),
     price: ['messages.connection', 'messages.user'],
     access: 'writer',
     handle: async ({ input: { roomId, text, clientId }, socket, services }) => {

@@ -1,16 +1,15 @@
-import { z } from 'zod';
 import { summaryOf } from '../../rooms/summary.js';
 import { ok } from '../../shared/errors.js';
+import { readMarkSchema } from '../../shared/protocol/messages.js';
 import { userRoom } from '../../socket-rooms.js';
 import { defineEvent } from '../kit.js';
-import { epochSchema, offsetSchema, roomIdSchema } from '../schemas.js';
 
 /**
  * `read:mark` ({ roomId, offset }): moves the user's read marker up to `offset` (never
  * backwards, never above the room's head); the user's other tabs get `room:read`.
  */
 export const readMark = defineEvent({
-  schema: z.object({ roomId: roomIdSchema, offset: offsetSchema, epoch: epochSchema.optional() }),
+  schema: readMarkSchema,
   price: ['reads.connection', 'reads.user', 'reads.address'],
   access: 'member',
   handle: async ({ input: { roomId, offset }, room, socket, services: { store } }) => {

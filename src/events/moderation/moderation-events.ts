@@ -12,7 +12,7 @@ import {
   roleSchema,
   unbanSchema,
   unmuteSchema,
-} from './commands.js';
+} from '../../shared/protocol/moderation.js';
 
 /**
  * The moderation events (`mod:*`). Each names the role it needs (access `moderator` or

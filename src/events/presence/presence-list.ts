@@ -1,8 +1,7 @@
-import { z } from 'zod';
 import { ok } from '../../shared/errors.js';
+import { presenceListSchema } from '../../shared/protocol/presence.js';
 import { ONLINE_WATCHERS } from '../../socket-rooms.js';
 import { defineEvent } from '../kit.js';
-import { roomIdSchema } from '../schemas.js';
 
 /**
  * `presence:list` ({ roomId? }, ack): who is online, overall or following one room, one
@@ -11,7 +10,7 @@ import { roomIdSchema } from '../schemas.js';
  * `online`/`offline` notices.
  */
 export const presenceList = defineEvent({
-  schema: z.union([z.object({ roomId: roomIdSchema.optional() }), z.undefined(), z.null()]).transform((input) => ({ roomId: input?.roomId })),
+  schema: presenceListSchema,
   price: ['presence.connection', 'presence.user'],
   access: 'follower',
   handle: async ({ input: { roomId }, socket, services: { presence } }) => {

@@ -1,8 +1,7 @@
-import { z } from 'zod';
 import { joinUserRoom } from '../../presence/connection-rooms.js';
 import { ok } from '../../shared/errors.js';
+import { typingSchema } from '../../shared/protocol/presence.js';
 import { defineEvent } from '../kit.js';
-import { roomIdSchema } from '../schemas.js';
 
 /**
  * `typing` ({ roomId, typing }, ack?): relays "{user} is typing" (or stopped) to the others
@@ -11,7 +10,7 @@ import { roomIdSchema } from '../schemas.js';
  * fanning out to the room.
  */
 export const typing = defineEvent({
-  schema: z.object({ roomId: roomIdSchema, typing: z.boolean() }),
+  schema: typingSchema,
   // Stopping takes only a read token: a refused stop would leave the indicator up, and a
   // stop is relayed only when a start was, so a flood of them fans out nothing.
   price: ([payload]) => (isStop(payload) ? ['reads.connection'] : ['typing.connection']),

@@ -1,12 +1,11 @@
-import { z } from 'zod';
 import { memberOf } from '../../rooms/member.js';
 import { summaryOf } from '../../rooms/summary.js';
 import { ErrorCode, fail, ok } from '../../shared/errors.js';
+import { dmOpenSchema } from '../../shared/protocol/rooms.js';
 import { userRoom } from '../../socket-rooms.js';
 import type { Store } from '../../store/store.js';
 import type { ParleyServer } from '../../types.js';
 import { defineEvent } from '../kit.js';
-import { storableString } from '../schemas.js';
 
 /**
  * `dm:open` ({ userId }): finds or creates the direct room of this user and `userId`, makes
@@ -17,7 +16,7 @@ import { storableString } from '../schemas.js';
  * UNKNOWN_USER, so the event cannot tell which ids exist.
  */
 export const dmOpen = defineEvent({
-  schema: z.object({ userId: storableString(1, 200) }),
+  schema: dmOpenSchema,
   price: ['dm-open.user', 'rooms.address'],
   access: 'anyone',
   handle: async ({ input: { userId: otherId }, socket, follows, services: { io, store, generalRoom } }) => {

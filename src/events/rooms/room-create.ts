@@ -1,28 +1,16 @@
-import { z } from 'zod';
 import { memberOf } from '../../rooms/member.js';
 import { summaryOf } from '../../rooms/summary.js';
 import { ErrorCode, fail, ok } from '../../shared/errors.js';
+import { roomCreateSchema } from '../../shared/protocol/rooms.js';
 import { DIRECTORY_WATCHERS, userRoom } from '../../socket-rooms.js';
-import { MAX_ROOM_NAME_LENGTH } from '../../store/rooms.js';
 import { defineEvent } from '../kit.js';
-import { storable } from '../schemas.js';
 
 /**
  * `room:create` ({ name }): creates a public room and joins it; the user's other tabs get
  * `room:added`, and every connection that looked at the directory, on every server, `room:created`.
  */
 export const roomCreate = defineEvent({
-  schema: z.object({
-    name: z
-      .string()
-      .trim()
-      .min(1)
-      .max(MAX_ROOM_NAME_LENGTH)
-      .regex(/^[^\p{Cc}]+$/u, 'no control characters')
-      .refine(storable, 'must be well-formed text')
-      // Direct rooms are named dm:<user>:<user>; a public room must never pose as one.
-      .refine((name) => !name.toLowerCase().startsWith('dm:'), 'names starting with dm: are reserved'),
-  }),
+  schema: roomCreateSchema,
   price: ['room-create.user', 'room-create.address'],
   access: 'anyone',
   handle: async ({ input: { name }, socket, follows, services: { store } }) => {

@@ -1,22 +1,7 @@
-import { z } from 'zod';
 import { ErrorCode, fail, ok } from '../../shared/errors.js';
-import { MAX_DIRECTORY_PAGE, MAX_ROOM_NAME_LENGTH } from '../../store/rooms.js';
+import { roomDirectorySchema } from '../../shared/protocol/rooms.js';
 import { defineEvent } from '../kit.js';
-import { storable } from '../schemas.js';
 import { DIRECTORY_WATCHERS } from '../../socket-rooms.js';
-
-/** The page size when the client names none. */
-const DEFAULT_PAGE = 50;
-
-/**
- * A cursor is opaque to clients; today it is the id of the last room of the page, in
- * decimal. Anything else was not handed out by this server.
- */
-const cursorSchema = z
-  .string()
-  .regex(/^[1-9]\d{0,9}$/, 'not a cursor of the room directory')
-  .transform(Number)
-  .refine((id) => id <= 2 ** 31 - 1, 'not a cursor of the room directory');
 
 /**
  * `room:directory` ({ query?, after?, limit? }): one page of the public rooms by name,
@@ -25,18 +10,7 @@ const cursorSchema = z
  * priced as a read all the same, since each page is a store query.
  */
 export const roomDirectory = defineEvent({
-  schema: z.object({
-    // A name prefix, letter case ignored; blank means every public room.
-    query: z
-      .string()
-      .trim()
-      .max(MAX_ROOM_NAME_LENGTH)
-      .regex(/^[^\p{Cc}]*$/u, 'no control characters')
-      .refine(storable, 'must be well-formed text')
-      .optional(),
-    after: cursorSchema.optional(),
-    limit: z.number().int().min(1).max(MAX_DIRECTORY_PAGE).default(DEFAULT_PAGE),
-  }),
+  schema: roomDirectorySchema,
   price: ['reads.connection', 'reads.user', 'reads.address'],
   access: 'anyone',
   handle: async ({ input: { query, after, limit }, socket, services: { store } }) => {

@@ -1,10 +1,9 @@
-import { z } from 'zod';
 import { memberOf } from '../../rooms/member.js';
 import { summaryOf } from '../../rooms/summary.js';
 import { ErrorCode, fail, ok } from '../../shared/errors.js';
+import { roomJoinSchema } from '../../shared/protocol/rooms.js';
 import { userRoom } from '../../socket-rooms.js';
 import { defineEvent } from '../kit.js';
-import { epochSchema, offsetSchema, roomIdSchema } from '../schemas.js';
 
 /**
  * `room:join` ({ roomId, after, epoch? }): makes the user a member (public rooms) and this socket a
@@ -16,7 +15,7 @@ import { epochSchema, offsetSchema, roomIdSchema } from '../schemas.js';
  * another history.
  */
 export const roomJoin = defineEvent({
-  schema: z.object({ roomId: roomIdSchema, after: offsetSchema.optional(), epoch: epochSchema.optional() }),
+  schema: roomJoinSchema,
   price: ['rooms.user', 'rooms.address'],
   access: 'anyone',
   handle: async ({ input: { roomId, after }, socket, follows, services: { store } }) => {

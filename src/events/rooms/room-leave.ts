@@ -1,15 +1,14 @@
-import { z } from 'zod';
 import { ok } from '../../shared/errors.js';
+import { roomLeaveSchema } from '../../shared/protocol/rooms.js';
 import { liveRoom, userRoom } from '../../socket-rooms.js';
 import { defineEvent } from '../kit.js';
-import { roomIdSchema } from '../schemas.js';
 
 /**
  * `room:leave` ({ roomId }): ends the membership; every tab of the user stops following
  * the room (on every server) and the other tabs get `room:removed`.
  */
 export const roomLeave = defineEvent({
-  schema: z.object({ roomId: roomIdSchema }),
+  schema: roomLeaveSchema,
   price: ['rooms.user', 'rooms.address'],
   access: 'member',
   handle: async ({ input: { roomId }, socket, follows, services: { io, store } }) => {

@@ -1,6 +1,6 @@
-import { z } from 'zod';
 import { toSummary } from '../../rooms/summary.js';
 import { ok } from '../../shared/errors.js';
+import { roomListSchema } from '../../shared/protocol/rooms.js';
 import { defineEvent } from '../kit.js';
 
 /**
@@ -8,7 +8,7 @@ import { defineEvent } from '../kit.js';
  * `general`, with unread counts. Other public rooms are found through `room:directory`.
  */
 export const roomList = defineEvent({
-  schema: z.union([z.object({}), z.undefined(), z.null()]),
+  schema: roomListSchema,
   price: ['reads.connection', 'room-list.user', 'room-list.address', 'reads.user', 'reads.address'],
   access: 'anyone',
   handle: async ({ socket, services: { store } }) => {

@@ -1,10 +1,8 @@
-import { z } from 'zod';
 import { userKind } from '../../delivery/room-wire.js';
 import { ok } from '../../shared/errors.js';
-import type { PublicUser } from '../../shared/events.js';
-import { MAX_MEMBER_MATCHES } from '../../store/mentions.js';
+import type { PublicUser } from '../../shared/protocol/accounts.js';
+import { roomMembersSchema } from '../../shared/protocol/rooms.js';
 import { defineEvent } from '../kit.js';
-import { roomIdSchema } from '../schemas.js';
 
 /**
  * `room:members` ({ roomId, prefix?, limit? }): the room's members whose name starts with
@@ -15,16 +13,7 @@ import { roomIdSchema } from '../schemas.js';
  * (whom the online list shows anyway), so that it is no directory of offline accounts.
  */
 export const roomMembers = defineEvent({
-  schema: z.object({
-    roomId: roomIdSchema,
-    // A name's start: names hold letters, digits, _ . and - (src/accounts/names.ts).
-    prefix: z
-      .string()
-      .max(32)
-      .regex(/^[\p{L}\p{N}_.-]*$/u, 'a name holds only letters, digits, _ . and -')
-      .default(''),
-    limit: z.number().int().min(1).max(MAX_MEMBER_MATCHES).default(8),
-  }),
+  schema: roomMembersSchema,
   price: ['members.user', 'reads.address'],
   access: 'member',
   handle: async ({ input: { roomId, prefix, limit }, services: { store, presence, generalRoom } }) => {

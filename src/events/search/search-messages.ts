@@ -1,12 +1,8 @@
-import { z } from 'zod';
 import { toRoomEvent } from '../../delivery/room-wire.js';
 import { ok } from '../../shared/errors.js';
+import { searchMessagesSchema } from '../../shared/protocol/search.js';
 import { searchTerms } from '../../store/search.js';
 import { defineEvent } from '../kit.js';
-import { storableString } from '../schemas.js';
-
-/** The most hits one page holds. */
-const MAX_PAGE = 50;
 
 /**
  * `search:messages` ({ query, before?, limit? }): the messages, as they read now, that
@@ -15,11 +11,7 @@ const MAX_PAGE = 50;
  * previous page's `next`. Words are letters and digits; everything else separates them.
  */
 export const searchMessages = defineEvent({
-  schema: z.object({
-    query: storableString(1, 200),
-    before: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
-    limit: z.number().int().min(1).max(MAX_PAGE).default(20),
-  }),
+  schema: searchMessagesSchema,
   price: ['search.user', 'search.address', 'reads.address'],
   access: 'anyone',
   handle: async ({ input: { query, before, limit }, socket, services: { store } }) => {

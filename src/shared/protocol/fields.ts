@@ -1,5 +1,10 @@
 import { z } from 'zod';
 
+/**
+ * The field schemas the calls of every domain share. No Node imports: the web client types
+ * its calls by these files (with `import type`, so zod stays out of the page).
+ */
+
 /** With the `u` flag a surrogate pair is one code point, so only a lone surrogate matches. */
 const LONE_SURROGATE = /\p{Surrogate}/u;
 
@@ -21,13 +26,16 @@ export const roomIdSchema = z.number().int().min(1).max(2 ** 31 - 1);
 export const offsetSchema = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 /**
  * The history epoch the client's offsets belong to (RoomSummary.epoch). Optional wherever it
- * is accepted; when present and not the room's, the door answers EPOCH_CHANGED (door.ts).
+ * is accepted; when present and not the room's, the door answers EPOCH_CHANGED (src/events/door.ts).
  */
 export const epochSchema = z.string().min(1).max(64);
 /** The sender's id for one event, unique per user; a retry reuses it. */
 export const clientIdSchema = storableString(1, 128);
 
-/** A message's text: 1 to `maxLength` characters; a longer one is refused as MESSAGE_TOO_LONG (see failures.ts). */
+/**
+ * A message's text: 1 to `maxLength` characters (PARLEY_MAX_MESSAGE_LENGTH, so a factory); a
+ * longer one is refused as MESSAGE_TOO_LONG (see src/events/failures.ts).
+ */
 export const textSchema = (maxLength: number) =>
   z
     .string()

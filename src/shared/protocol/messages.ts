@@ -1,0 +1,134 @@
+import { z } from 'zod';
+import type { PublicUser } from './accounts.js';
+import type { Call } from './call.js';
+import { clientIdSchema, epochSchema, offsetSchema, roomIdSchema, storableString, textSchema } from './fields.js';
+import type { RoomSummary } from './rooms.js';
+
+/** What the server acknowledges for a stored message (or edit, deletion, reaction). */
+export interface SentMessage {
+  /** The message's offset in its room. */
+  readonly serverOffset: number;
+  /** True when this was a repeat of a message already stored (a retry). */
+  readonly duplicate: boolean;
+}
+
+/**
+ * One entry of a room's history. Edits and deletions are events of their own, at their
+ * own offsets, naming the message they change (`target`), so a client that replays the
+ * history in order converges to the same state.
+ */
+export interface RoomEvent {
+  readonly roomId: number;
+  readonly offset: number;
+  /**
+   * `react` / `unreact`: `author` added or took back the emoji `text` on message `target`.
+   * A user reacts with an emoji at most once: replayed in order, the last of their
+   * react/unreact of that emoji on that message decides.
+   */
+  readonly kind: 'message' | 'edit' | 'delete' | 'react' | 'unreact';
+  readonly author: PublicUser;
+  /** The text (message, edit), the emoji (react, unreact); empty for a deletion. */
+  readonly text: string;
+  /** The offset of the message an edit, deletion or reaction is about. */
+  readonly target?: number;
+  readonly createdAt: number;
+  /** The sender's id for this event (`clientId` of message:send), so its tab can match it. */
+  readonly clientId?: string;
+  /**
+   * Present on a tombstone: the event's text was erased (and `text` is empty). A message,
+   * or an edit or reaction of it, whose message was deleted: `by` deleted it, at `at`. An
+   * edit that a newer edit of the same message replaced: `by` wrote the newer one. Show
+   * a deleted message as deleted; a tombstone edit or reaction changes nothing.
+   */
+  readonly redacted?: { readonly by: PublicUser; readonly at: number };
+}
+
+/**
+ * The tutorial's `chat message` (text, clientOffset, ack): its two arguments, parsed as one
+ * object. `clientOffset` is the tutorial client's `${socket.id}-${counter}`, or nothing.
+ */
+export const chatMessageSchema = (maxMessageLength: number) =>
+  z.object({
+    text: textSchema(maxMessageLength),
+    clientOffset: z.union([storableString(0, 256), z.null(), z.undefined()]),
+  });
+
+export const messageSendSchema = (maxMessageLength: number) =>
+  z.object({ roomId: roomIdSchema, text: textSchema(maxMessageLength), clientId: clientIdSchema, epoch: epochSchema.optional() });
+
+/** `target`: the offset of the message changed. */
+export const messageEditSchema = (maxMessageLength: number) =>
+  z.object({ roomId: roomIdSchema, target: offsetSchema.min(1), text: textSchema(maxMessageLength), clientId: clientIdSchema, epoch: epochSchema.optional() });
+
+export const messageDeleteSchema = z.object({ roomId: roomIdSchema, target: offsetSchema.min(1), clientId: clientIdSchema, epoch: epochSchema.optional() });
+
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/**
+ * One emoji: a single grapheme made of pictographs with their modifiers, variation
+ * selectors, joiners and keycaps (so 👍🏽, ❤️ and 👩‍💻 pass), at most 32 UTF-16 units.
+ * Words, markup and strings of several emoji do not.
+ */
+const emojiSchema = z
+  .string()
+  .min(1)
+  .refine((emoji) => emoji.length <= 32, 'emoji must be one emoji')
+  .regex(/^(?:\p{Extended_Pictographic}|\p{Emoji_Modifier}|\p{Regional_Indicator}|\u200d|\ufe0f|\u20e3|[#*0-9])+$/u, 'emoji must be an emoji')
+  .refine((emoji) => /\p{Extended_Pictographic}|\p{Regional_Indicator}/u.test(emoji), 'emoji must be an emoji')
+  .refine((emoji) => [...graphemes.segment(emoji)].length === 1, 'emoji must be one emoji');
+
+/** `on`: add the reaction (true) or take it back (false). */
+export const messageReactSchema = z.object({
+  roomId: roomIdSchema,
+  target: offsetSchema.min(1),
+  emoji: emojiSchema,
+  on: z.boolean(),
+  clientId: clientIdSchema,
+  epoch: epochSchema.optional(),
+});
+
+/** The most events one page of history holds. */
+const MAX_HISTORY_PAGE = 200;
+
+export const historyBeforeSchema = z.object({
+  roomId: roomIdSchema,
+  epoch: epochSchema.optional(),
+  /** Events below this offset; absent: the newest events. */
+  before: offsetSchema.min(1).optional(),
+  limit: z.number().int().min(1).max(MAX_HISTORY_PAGE).default(50),
+});
+
+export const readMarkSchema = z.object({ roomId: roomIdSchema, offset: offsetSchema, epoch: epochSchema.optional() });
+
+/** The tutorial's one call, whose two arguments (text, clientOffset) the schema parses as one object. */
+export interface TutorialCalls {
+  /** Store `text` in the default room, then broadcast it. */
+  'chat message': Call<ReturnType<typeof chatMessageSchema>, SentMessage>;
+}
+
+/** The message calls of the room protocol: their payloads and answers. */
+export interface MessageCalls {
+  /** Send a message; a repeat of `clientId` is stored once. */
+  'message:send': Call<ReturnType<typeof messageSendSchema>, SentMessage>;
+  /** Edit one's own message. */
+  'message:edit': Call<ReturnType<typeof messageEditSchema>, SentMessage>;
+  /** Delete one's own message. */
+  'message:delete': Call<typeof messageDeleteSchema, SentMessage>;
+  /**
+   * Add or take back an emoji reaction on a message of a room the user writes in: stored as
+   * a `react` / `unreact` event of the room.
+   */
+  'message:react': Call<typeof messageReactSchema, SentMessage>;
+  /** Older history: events with offset < before, oldest first. */
+  'history:before': Call<typeof historyBeforeSchema, RoomEvent[]>;
+  /** Move the read marker; it never moves backwards. */
+  'read:mark': Call<typeof readMarkSchema, RoomSummary>;
+}
+
+/** What the server pushes of a room's history: each event's arguments. */
+export interface MessagePushes {
+  /** The tutorial's event: a message of the default room and its offset there. */
+  'chat message': [text: string, serverOffset: number];
+  /** A room event, to every follower except the tab that sent it (which has its ack). */
+  'room:event': [event: RoomEvent];
+}
