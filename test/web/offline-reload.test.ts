@@ -2,30 +2,19 @@
 // and history from the browser's storage, the offline state and the messages waiting to be
 // sent; once the server is back, the queue goes out once and the rooms carry on from there.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { chromiumSkipReason, launchChromium } from '../helpers/browser.js';
-import { startServer, type RunningServer } from '../helpers/server.js';
-import { ChatPage, countOf } from './chat-page.js';
+import { describe, test } from 'node:test';
+import { countOf } from './chat-page.js';
+import { chatWorld } from './world.js';
 
-const skip = chromiumSkipReason();
 const TIMEOUT = { timeout: 20_000 };
 
 describe('a reload while the server is unreachable', () => {
-  let server: RunningServer | undefined;
-  let browser: Browser | undefined;
-  before(async () => {
-    if (skip) return;
-    [server, browser] = await Promise.all([startServer({ workers: 2 }), launchChromium()]);
-  });
-  after(async () => {
-    await Promise.all([browser?.close(), server?.stop()]);
-  });
+  const world = chatWorld();
 
-  test('shows the rooms, the history, the offline state and the queue; all of it carries on when the server is back', { skip }, async () => {
-    const first = server as RunningServer;
-    const ola = (await ChatPage.open(browser as Browser, first.url)).chat;
-    const other = (await ChatPage.open(browser as Browser, first.url)).chat;
+  test('shows the rooms, the history, the offline state and the queue; all of it carries on when the server is back', { skip: world.skip }, async () => {
+    const first = world.server;
+    const ola = await world.open();
+    const other = await world.open();
     await ola.pickNickname('ola');
     await ola.createRoom('notes');
     await ola.send('first note');
@@ -58,7 +47,7 @@ describe('a reload while the server is unreachable', () => {
     assert.deepEqual(ola.problems, []);
 
     // The server comes back on the same port and database; the page reconnects by itself.
-    server = await startServer({ workers: 2, databaseFile: first.databaseFile, env: { PORT: String(first.port) } });
+    await world.restart();
     await ola.waitForStatus('online');
     await ola.waitForDelivered(['first note', 'second note', 'written offline']);
     await other.waitForDelivered(['written offline']);

@@ -8,34 +8,24 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { after, before, describe, test } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { chromiumSkipReason, launchChromium } from '../helpers/browser.js';
-import { startServer, tempDir, type RunningServer } from '../helpers/server.js';
-import { ChatPage, countOf, type ShownMessage } from './chat-page.js';
+import { describe, test } from 'node:test';
+import { tempDir } from '../helpers/server.js';
+import { countOf, type ShownMessage } from './chat-page.js';
+import { chatWorld } from './world.js';
 
 const run = promisify(execFile);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const skip = chromiumSkipReason();
 const TIMEOUT = { timeout: 20_000 };
 
 const texts = (messages: readonly ShownMessage[]): string[] => messages.map((message) => message.text);
 
 describe('a backup restored while pages are open', () => {
-  let server: RunningServer | undefined;
-  let browser: Browser | undefined;
-  before(async () => {
-    if (skip) return;
-    [server, browser] = await Promise.all([startServer({ workers: 2 }), launchChromium()]);
-  });
-  after(async () => {
-    await Promise.all([browser?.close(), server?.stop()]);
-  });
+  const world = chatWorld();
 
-  test('every page drops the lost messages, shows the restored history, and then the next message at its reused offset', { skip }, async () => {
-    const first = server as RunningServer;
-    const ola = (await ChatPage.open(browser as Browser, first.url)).chat;
-    const bo = (await ChatPage.open(browser as Browser, first.url)).chat;
+  test('every page drops the lost messages, shows the restored history, and then the next message at its reused offset', { skip: world.skip }, async () => {
+    const first = world.server;
+    const ola = await world.open();
+    const bo = await world.open();
     await ola.send('kept one');
     await ola.send('kept two');
     await bo.waitForDelivered(['kept one', 'kept two']);
@@ -60,7 +50,7 @@ describe('a backup restored while pages are open', () => {
     await bo.page.waitForSelector('li.message[data-state="pending"]:has-text("written during the restore")', TIMEOUT);
     for (const suffix of ['', '-wal', '-shm']) fs.rmSync(`${first.databaseFile}${suffix}`, { force: true });
     fs.copyFileSync(backup, first.databaseFile);
-    server = await startServer({ workers: 2, databaseFile: first.databaseFile, env: { PORT: String(first.port) } });
+    await world.restart();
     await Promise.all([ola.waitForStatus('online'), bo.waitForStatus('online')]);
 
     for (const person of [ola, bo]) {
