@@ -1,26 +1,14 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { startServer, type RunningServer } from '../helpers/server.js';
+import { describe, test } from 'node:test';
+import { serverWorld } from '../helpers/world.js';
 import { connectClient, currentUser, newCookie, type IdentityClient, type IdentityClientOptions } from './clients.js';
 
 const PASSWORD = 'correct horse battery';
 
 /** Nicknames are unique among online guests and accounts, case-insensitively, across workers. */
 describe('guest nicknames', () => {
-  let server: RunningServer;
-  const open: IdentityClient[] = [];
-  const client = async (options: IdentityClientOptions = {}): Promise<IdentityClient> => {
-    const socket = await connectClient(server.url, { cookie: newCookie(), ...options });
-    open.push(socket);
-    return socket;
-  };
-  before(async () => {
-    server = await startServer({ workers: 2 });
-  });
-  after(async () => {
-    for (const socket of open) socket.close();
-    assert.equal(await server.stop(), 0);
-  });
+  const world = serverWorld({ workers: 2 }, { exitCode: 0 });
+  const client = async (options: IdentityClientOptions = {}): Promise<IdentityClient> => world.track(await connectClient(world.url, { cookie: newCookie(), ...options }));
 
   test('every guest gets a different automatic name', async () => {
     const guests = await Promise.all(Array.from({ length: 20 }, () => client()));
