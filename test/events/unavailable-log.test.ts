@@ -4,7 +4,7 @@ import { describe, test, type TestContext } from 'node:test';
 import { postgresUrl } from '../store/harness.js';
 import { skipUnlessNodesCanRun, startDeployment } from '../helpers/nodes.js';
 import { startTcpProxy } from '../helpers/tcp-proxy.js';
-import { parsePrometheusText } from './prometheus-text.js';
+import { parsePrometheusText } from '../operations/prometheus-text.js';
 import { newBrowser, Tab } from '../rooms/room-client.js';
 
 const METRICS_TOKEN = 'metrics-token-for-the-unavailable-test';

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, test } from 'node:test';
-import { refusedWith } from '../helpers/ack.js';
-import { tabWorld } from '../helpers/world.js';
-import { newBrowser } from './room-client.js';
+import { refusedWith } from '../../helpers/ack.js';
+import { tabWorld } from '../../helpers/world.js';
+import { newBrowser } from '../../rooms/room-client.js';
 
 
 const unique = (prefix: string): string => `${prefix}-${randomUUID().slice(0, 8)}`;

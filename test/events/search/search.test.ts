@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, test } from 'node:test';
-import type { SearchResults } from '../../src/shared/events.js';
-import { ackOf, codeOf } from '../helpers/ack.js';
-import { tabWorld } from '../helpers/world.js';
-import { newBrowser, Tab } from '../rooms/room-client.js';
+import type { SearchResults } from '../../../src/shared/events.js';
+import { ackOf, codeOf } from '../../helpers/ack.js';
+import { tabWorld } from '../../helpers/world.js';
+import { newBrowser, Tab } from '../../rooms/room-client.js';
 
 async function search(tab: Tab, query: string, extra: Record<string, unknown> = {}): Promise<SearchResults> {
   const ack = await ackOf(tab.socket, 'search:messages', { query, ...extra });
