@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { serverWorld } from '../helpers/world.js';
 import { connectClient, currentUser, newCookie, type IdentityClient, type IdentityClientOptions } from './clients.js';
+import { pace, quietFor } from '../helpers/waits.js';
 
 const PASSWORD = 'correct horse battery';
 
@@ -64,7 +65,7 @@ describe('guest nicknames', () => {
     assert.ok((await tab1.emitWithAck('guest:nickname', { nickname: 'Leaver' })).ok);
     const other = await client({ worker: 0 });
     tab1.close();
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await quietFor(300, 'the name freed while the second tab holds it');
     const stillTaken = await other.emitWithAck('guest:nickname', { nickname: 'leaver' });
     assert.equal(!stillTaken.ok && stillTaken.error, 'NAME_TAKEN', 'the second tab still holds it');
     tab2.close();
@@ -73,7 +74,7 @@ describe('guest nicknames', () => {
     for (let attempt = 0; attempt < 50 && taken; attempt++) {
       const ack = await other.emitWithAck('guest:nickname', { nickname: 'leaver' });
       taken = !ack.ok;
-      if (taken) await new Promise((resolve) => setTimeout(resolve, 100));
+      if (taken) await pace(100, 'the next try');
     }
     assert.equal(taken, false, 'the name freed after the last tab left');
     assert.equal(currentUser(other)?.name, 'leaver');

@@ -5,6 +5,7 @@ import { startServer } from '../helpers/server.js';
 import { serverWorld } from '../helpers/world.js';
 import { connectClient, currentUser, type IdentityClient, type IdentityClientOptions } from './clients.js';
 import { cookieValue, exchange, handshake, httpRequest } from './session-http.js';
+import { quietFor } from '../helpers/waits.js';
 
 const PASSWORD = 'correct horse battery';
 
@@ -27,7 +28,7 @@ describe('session fixation', () => {
     const attacker = await client({ cookie: planted });
     assert.equal(currentUser(attacker)?.kind, 'guest', 'a new connection with the planted cookie is a guest');
     assert.notEqual((await attacker.emitWithAck('account:logout', {})).ok, true, 'and may not act as an account');
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await quietFor(300, 'the planted cookie becoming the account');
     assert.equal(currentUser(attackerBefore)?.kind, 'guest', 'a connection already open with it stays a guest');
 
     // The victim's page trades its code for a new cookie: that one is the account.

@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import { canWriteFrames, encodeEvent, writeEvents, writeFrames, type EncodedEvent } from '../../src/delivery/ws-frames.js';
 import { bareSocketIoWorld } from '../helpers/bare-socketio.js';
 import { connected, eventually, tutorialClient } from '../helpers/clients.js';
+import { quietFor } from '../helpers/waits.js';
 
 /**
  * ws-frames.ts relies on engine.io internals (pre-encoded WebSocket frames passed through
@@ -31,7 +32,7 @@ describe('ws-frames: several events in one WebSocket write', () => {
     ];
     await eventually(() => client.deliveries.length >= expected.length, 'all deliveries');
     // A moment for anything extra (a duplicate, a stray packet) to arrive too.
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await quietFor(100, 'a duplicate or a stray packet');
     assert.deepEqual(client.deliveries, expected);
     assert.equal(client.connected, true);
   });
@@ -45,7 +46,7 @@ describe('ws-frames: several events in one WebSocket write', () => {
     socket.emit('chat message', 'ordinary', 3);
     writeEvents(socket, events.slice(2));
     await eventually(() => client.deliveries.length >= 4, 'all deliveries');
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await quietFor(100, 'a duplicate or a stray packet');
     assert.deepEqual(client.deliveries, [
       { text: 'one', serverOffset: 1 },
       { text: 'two ☃', serverOffset: 2 },

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, test } from 'node:test';
 import { connected, tutorialClient } from '../helpers/clients.js';
 import { freePort, tempDir } from '../helpers/server.js';
+import { pace } from '../helpers/waits.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -63,7 +64,7 @@ describe('production install', () => {
     const deadline = Date.now() + 60_000;
     while ((await fetch(`${url}/healthz`).catch(() => undefined))?.status !== 200) {
       assert.ok(Date.now() < deadline, `/healthz answers within 60 s (output: ${output.slice(-500)})`);
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await pace(200, 'the next /healthz poll');
     }
     const client = tutorialClient(url);
     await connected(client);

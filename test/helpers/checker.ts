@@ -4,6 +4,7 @@ import type { Ack } from '../../src/shared/errors.js';
 import type { SentMessage } from '../../src/shared/events.js';
 import { connected, eventually, tutorialClient, type ChatSocket, type Delivery } from './clients.js';
 import { signedSessionId } from './session-cookies.js';
+import { quietFor } from './waits.js';
 
 /** One send as the checker recorded it. */
 export interface SendRecord {
@@ -112,7 +113,7 @@ export class DeliveryChecker {
       throw new Error(`${String(error)}; behind: ${behind.map((c) => `${c.index}:${c.socket.deliveries.length}`).join(',')}`);
     });
     // A short grace period so a late duplicate would be seen.
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await quietFor(200, 'a late duplicate');
     for (const client of this.clients) {
       assert.deepEqual(
         client.socket.deliveries.map((delivery) => delivery.serverOffset),
@@ -138,7 +139,7 @@ export async function readHistory(url: string, expectedAtLeast: number, selfSign
   try {
     await connected(reader);
     await eventually(() => reader.deliveries.length >= expectedAtLeast, `history has ${expectedAtLeast} messages`, 20_000);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await quietFor(300, 'a message beyond the history expected, or a duplicate');
     return [...reader.deliveries];
   } finally {
     reader.close();

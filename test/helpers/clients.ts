@@ -56,11 +56,5 @@ export function connected(socket: ChatSocket, timeoutMs = 10_000): Promise<void>
   });
 }
 
-/** Polls `condition` every 10 ms until true; rejects after `timeoutMs` with `what`. */
-export async function eventually(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+/** Polling waits live with the other named waits (helpers/waits.ts). */
+export { eventually } from './waits.js';

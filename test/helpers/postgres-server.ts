@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { freePort, tempDir } from './server.js';
+import { pace } from './waits.js';
 
 /** The newest installed PostgreSQL's binaries (Debian's layout), if any. */
 const BIN = (() => {
@@ -90,7 +91,7 @@ export async function startOwnPostgres(settings: Readonly<Record<string, string>
         await stop().catch(() => undefined);
         throw new Error(`postgres did not start: ${(error as Error).message}; ${stderr}`);
       }
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await pace(100, 'the next look at postgres');
     } finally {
       await client.end().catch(() => undefined);
     }

@@ -10,6 +10,7 @@ import { startServer, type RunningServer } from '../helpers/server.js';
 import { readRoom } from '../rooms/room-checker.js';
 import { newBrowser } from '../rooms/room-client.js';
 import { accountTab, adminApi, eventually, must, PASSWORD, refusedHandshake, tabsOnBothWorkers, watchedTab, workerOfTab, type WatchedTab } from './moderation-client.js';
+import { quietFor } from '../helpers/waits.js';
 
 const TOKEN = 'moderation-test-admin-token-0123456789';
 const unique = (prefix: string): string => `${prefix}${randomUUID().slice(0, 8)}`;
@@ -194,7 +195,7 @@ describe('moderation', () => {
       assert.equal(codeOf(await watched.tab.call('message:send', { roomId: room.id, text: 'gone?', clientId: randomUUID() })), 'NOT_MEMBER');
     }
     await admin.tab.send(room.id, 'after the move');
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await quietFor(300, 'a message of the room reaching a tab moved out of it');
     assert.equal(tabs[1]!.tab.eventsOf(room.id).length, 1, 'a moved-out tab gets no more events of the room');
     assert.equal(codeOf(await ackOf(admin.tab.socket, 'mod:move', { userId: victim.id, roomId: 1, to: 'out' })), 'FORBIDDEN', 'nobody leaves general');
   });

@@ -3,7 +3,8 @@ import { before, test } from 'node:test';
 import { tabWorld } from '../helpers/world.js';
 import type { Ack } from '../../src/shared/errors.js';
 import type { RoomSummary } from '../../src/shared/events.js';
-import { listEventually, newBrowser, noticesAbout, onlineIds, sleep, until, userIdOf, type Tab } from './tabs.js';
+import { listEventually, newBrowser, noticesAbout, onlineIds, until, userIdOf, type Tab } from './tabs.js';
+import { quietFor } from '../helpers/waits.js';
 
 let observer: Tab;
 const world = tabWorld();
@@ -23,16 +24,16 @@ test('a user with two tabs joins once; closing one tab is not leaving; closing t
   const first = await world.openOn(dave, 0);
   const second = await world.openOn(dave, 1);
   await until(() => noticesAbout(observer, daveId).includes('joined@1'), 'dave joins');
-  await sleep(SETTLE_MS);
+  await quietFor(SETTLE_MS, 'a notice that was coming');
   assert.deepEqual(noticesAbout(observer, daveId), ['online@all', 'joined@1']);
 
   first.close();
-  await sleep(SETTLE_MS);
+  await quietFor(SETTLE_MS, 'a notice that was coming');
   assert.deepEqual(noticesAbout(observer, daveId), ['online@all', 'joined@1'], 'one tab closed: nothing announced');
 
   second.close();
   await until(() => noticesAbout(observer, daveId).includes('offline@all'), 'dave goes offline');
-  await sleep(SETTLE_MS);
+  await quietFor(SETTLE_MS, 'a notice that was coming');
   assert.deepEqual(noticesAbout(observer, daveId), ['online@all', 'joined@1', 'left@1', 'offline@all']);
 });
 
@@ -44,7 +45,7 @@ test('two tabs closing at the same moment on two workers make exactly one left',
     await until(() => noticesAbout(observer, erinId).includes('joined@1'), 'erin joins');
     for (const tab of erinTabs) tab.close();
     await until(() => noticesAbout(observer, erinId).includes('offline@all'), 'erin goes offline');
-    await sleep(SETTLE_MS);
+    await quietFor(SETTLE_MS, 'a notice that was coming');
     assert.deepEqual(noticesAbout(observer, erinId), ['online@all', 'joined@1', 'left@1', 'offline@all'], `round ${round}`);
   }
 });
@@ -56,7 +57,7 @@ test('a page reload (close and reopen within the grace) is neither a leave nor a
   await until(() => noticesAbout(observer, fayId).includes('joined@1'), 'fay joins');
   tab.close();
   await world.openOn(fay, 0);
-  await sleep(SETTLE_MS);
+  await quietFor(SETTLE_MS, 'a notice that was coming');
   assert.deepEqual(noticesAbout(observer, fayId), ['online@all', 'joined@1']);
 });
 
@@ -79,7 +80,7 @@ test('room:leave in one tab takes the user out of the room on every worker: one 
   const left = (await creator.socket.timeout(10_000).emitWithAck('room:leave', { roomId })) as Ack<null>;
   assert.ok(left.ok, JSON.stringify(left));
   await until(() => noticesAbout(observer, ivyId).includes(`left@${roomId}`), 'ivy left the room');
-  await sleep(SETTLE_MS);
+  await quietFor(SETTLE_MS, 'a notice that was coming');
   const about = noticesAbout(observer, ivyId);
   assert.equal(about.filter((notice) => notice === `left@${roomId}`).length, 1, 'one left');
   assert.ok(!about.includes('offline@all') && !about.includes('left@1'), 'still online, still in general');

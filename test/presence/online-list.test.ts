@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import { tabWorld } from '../helpers/world.js';
 import type { PublicUser } from '../../src/shared/events.js';
 import type { Ack } from '../../src/shared/errors.js';
-import { GENERAL, ask, listEventually, newBrowser, onlineIds, sleep, userIdOf } from './tabs.js';
+import { GENERAL, ask, listEventually, newBrowser, onlineIds, userIdOf } from './tabs.js';
+import { letTimePass, quietFor } from '../helpers/waits.js';
 
 const world = tabWorld();
 
@@ -33,7 +34,7 @@ test('closing some tabs keeps the user online; closing the last one takes them o
 
   carolTabs[1]!.close();
   carolTabs[2]!.close();
-  await new Promise((resolve) => setTimeout(resolve, 300));
+  await quietFor(300, 'carol dropped from the list while one tab stays');
   assert.ok((await onlineIds(observer.socket, GENERAL)).includes(userIdOf(carol)), 'one tab left: still online');
 
   carolTabs[0]!.close();
@@ -46,7 +47,7 @@ test('a tutorial page is listed but sent no presence notices (it has no use for 
   const hal = newBrowser();
   await world.openOn(hal, 0);
   await listEventually(watcher.socket, GENERAL, (ids) => ids.includes(userIdOf(hal)), 'hal listed');
-  await new Promise((resolve) => setTimeout(resolve, 1500));
+  await quietFor(1500, 'hal dropped from the list while he stays');
   assert.deepEqual(watcher.notices, []);
 });
 
@@ -67,7 +68,7 @@ test('a guest who picks a nickname is listed under it by tabs on the other worke
     assert.ok(answer.ok, answer.ok ? '' : `${answer.error}: ${answer.message}`);
     name = answer.data.find((user) => user.id === userIdOf(dana))?.name;
     if (name === nickname) break;
-    await sleep(600); // presence:list allows 2 a second per connection
+    await letTimePass(600, 'presence:list allows 2 a second per connection'); // presence:list allows 2 a second per connection
   }
   assert.equal(name, nickname, 'the online list shows the new name');
 });

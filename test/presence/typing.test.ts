@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import type { ErrorCode } from '../../src/shared/errors.js';
 import type { PublicUser } from '../../src/shared/events.js';
 import { tabWorld } from '../helpers/world.js';
-import { GENERAL, ask, newBrowser, sleep, until, userIdOf, type Tab } from './tabs.js';
+import { GENERAL, ask, newBrowser, until, userIdOf, type Tab } from './tabs.js';
+import { letTimePass, quietFor } from '../helpers/waits.js';
 
 const world = tabWorld();
 const typingOf = (tab: Tab, userId: string): boolean[] => tab.typing.filter((event) => event.user.id === userId).map((event) => event.typing);
@@ -21,7 +22,7 @@ test("typing reaches the others in the room on both workers, never the typist's 
   assert.deepEqual(await ask<null>(typist!.socket, 'typing', { roomId: GENERAL, typing: false }), { ok: true, data: null });
   await until(() => typingOf(bob!, aliceId).length === 2 && typingOf(carol!, aliceId).length === 2, 'bob and carol see alice stop');
   assert.deepEqual(typingOf(bob!, aliceId), [true, false]);
-  await sleep(300);
+  await quietFor(300, 'typing reaching alice\'s other tab');
   assert.deepEqual(typingOf(aliceElsewhere!, aliceId), [], "alice's other tab is not told");
   assert.deepEqual(typingOf(typist!, aliceId), [], 'the typing tab is not told');
 });
@@ -53,7 +54,7 @@ test('bad typing and presence:list payloads, rooms not followed and floods get e
   for (const payload of [undefined, null, 'general', { roomId: GENERAL }, { roomId: GENERAL, typing: 'yes' }, { roomId: '1', typing: true }, { roomId: 1.5, typing: true }, { roomId: -1, typing: true }]) {
     assert.equal(await errorOf('typing', payload), 'INVALID_PAYLOAD', `typing ${JSON.stringify(payload)}`);
     // Every typing event pays its price before it is parsed (2 a second): stay within it.
-    await new Promise((resolve) => setTimeout(resolve, 550));
+    await letTimePass(550, 'the typing price (2 a second) is paid again');
   }
   // A room that does not exist and another user's direct room get the same answer.
   assert.equal(await errorOf('typing', { roomId: 999_999, typing: true }), 'UNKNOWN_ROOM');

@@ -6,6 +6,7 @@ import { ackOf, codeOf } from '../helpers/ack.js';
 import { tabWorld } from '../helpers/world.js';
 import { PASSWORD } from '../moderation/moderation-client.js';
 import { Tab } from './room-client.js';
+import { letTimePass } from '../helpers/waits.js';
 
 /**
  * Issue 22, defect 16: `general` is every page's room, so its member list was a directory of
@@ -45,7 +46,7 @@ describe('general is no directory of offline accounts', () => {
       return ack.data as PublicUser[];
     };
     // Presence learns of the departure within moments; what is asked must not list it.
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await letTimePass(1000, 'presence learns of the departure');
     assert.deepEqual(await members('hidden'), [], 'an offline account is not listed in general');
     assert.ok((await members('')).every((user) => user.id !== hiddenId), 'not even without a prefix');
     const friendUser = await friend.whoAmI();

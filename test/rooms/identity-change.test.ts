@@ -5,8 +5,8 @@ import { cookieValue, exchange } from '../accounts/session-http.js';
 import { ackOf, refusedWith } from '../helpers/ack.js';
 import { tabWorld } from '../helpers/world.js';
 import { Tab } from './room-client.js';
+import { quietFor } from '../helpers/waits.js';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function mustAny(tab: Tab, event: string, payload: unknown): Promise<void> {
   const ack = await ackOf(tab.socket, event, payload);
@@ -47,7 +47,7 @@ describe('a direct room after an identity change', () => {
     // account session from another cookie is disconnected (its session no longer exists).
     for (const tab of aliceTabs) await tab.waitFor(() => tab.removed.includes(roomId) || !tab.socket.connected, 'each tab is told the room is gone, or cut off');
     await bob.send(roomId, 'after');
-    await sleep(300);
+    await quietFor(300, 'the message reaching a tab that lost the room');
     for (const tab of aliceTabs) {
       assert.deepEqual(tab.eventsOf(roomId).map((event) => event.text), ['before'], 'nothing after the change reaches the tab');
       if (!tab.socket.connected) continue;

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { RoomEvent, SentMessage } from '../../src/shared/events.js';
 import { eventually } from '../helpers/clients.js';
 import type { Tab } from './room-client.js';
+import { quietFor } from '../helpers/waits.js';
 
 /** One message:send as the checker recorded it. */
 interface Send {
@@ -93,7 +94,7 @@ export class RoomChecker {
       );
       throw new Error(`${String(error)}: ${missing.join('; ')}`);
     });
-    await new Promise((resolve) => setTimeout(resolve, 300)); // a late duplicate would show now
+    await quietFor(300, 'a late duplicate');
     for (const [roomId, followers] of rooms) {
       const head = histories.get(roomId)?.length ?? 0;
       for (const tab of followers) {

@@ -5,8 +5,8 @@ import { connected, tutorialClient } from '../helpers/clients.js';
 import { refusedWith } from '../helpers/ack.js';
 import { tabWorld } from '../helpers/world.js';
 import { newBrowser, Tab } from './room-client.js';
+import { quietFor } from '../helpers/waits.js';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const workerOf = (tab: Tab): string => tab.socket.io.engine.id.split('.')[0] ?? '';
 
 /** One user with several tabs, and direct rooms between users, on a 2-worker server. */
@@ -27,7 +27,7 @@ describe('tabs and direct rooms', () => {
     const sent = await Promise.all([1, 2, 3].map((n) => aliceTab1.send(room.id, `hello ${n}`)));
     await aliceTab2.waitFor(() => aliceTab2.eventsOf(room.id).length === 3, 'tab 2 gets all three');
     await bob.waitFor(() => bob.eventsOf(room.id).length === 3, 'bob gets all three');
-    await sleep(200);
+    await quietFor(200, 'an echo to the sending tab');
     assert.deepEqual(aliceTab1.eventsOf(room.id), [], 'no echo to the sending tab');
     assert.deepEqual(aliceTab2.eventsOf(room.id).map((event) => event.offset), sent.map((each) => each.serverOffset).sort());
     assert.deepEqual(bob.eventsOf(room.id).map((event) => event.text), ['hello 1', 'hello 2', 'hello 3']);

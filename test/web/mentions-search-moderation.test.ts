@@ -15,6 +15,7 @@ import type { Page } from 'playwright-core';
 import { grantAdmin } from '../helpers/admin-command.js';
 import type { ChatPage } from './chat-page.js';
 import { chatWorld } from './world.js';
+import { letTimePass, pace, quietFor } from '../helpers/waits.js';
 
 const TIMEOUT = { timeout: 20_000 };
 
@@ -73,7 +74,7 @@ async function waitForReactions(chat: ChatPage, text: string, expected: { label:
     const shown = (await reactionsOf(chat, text)).map(({ label, pressed }) => ({ label, pressed }));
     if (JSON.stringify(shown) === JSON.stringify(expected)) return;
     if (Date.now() > deadline) throw new Error(`reactions on ${text}: expected ${JSON.stringify(expected)}, shown ${JSON.stringify(shown)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await pace(50, 'the next look at the reactions');
   }
 }
 
@@ -120,7 +121,7 @@ describe('mentions, search and moderation', () => {
       assert.equal(await carol.page.locator(`${mentionItem} .mention.me`).count(), 0);
 
       // Away in another room: general counts the mention apart from the unread messages.
-      await alice.page.waitForTimeout(1000); // what alice saw in general is marked read
+      await letTimePass(1000, 'what alice saw in general is marked read'); // what alice saw in general is marked read
       await alice.createRoom('side');
       await bob.send('@alice second thing');
       await bob.send('just chatting');
@@ -142,7 +143,7 @@ describe('mentions, search and moderation', () => {
       await bob.send('privately: ping');
       await alice.page.waitForFunction(() => document.title === '(2) Parley', undefined, TIMEOUT);
       await carol.send('no mention here');
-      await alice.page.waitForTimeout(500);
+      await quietFor(500, 'a plain message changing the title');
       assert.equal(await alice.page.title(), '(2) Parley', 'a plain message does not call');
       const shown = (await notified(alice.page)).slice(before);
       assert.deepEqual(shown, [

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { countOf } from './chat-page.js';
 import { chatWorld } from './world.js';
+import { letTimePass } from '../helpers/waits.js';
 
 const TIMEOUT = { timeout: 20_000 };
 
@@ -39,7 +40,7 @@ describe('a reload while the server is unreachable', () => {
     assert.equal((await ola.messages()).every((message) => message.own), true, 'still known as hers');
 
     await ola.send('written offline');
-    await ola.page.waitForTimeout(300);
+    await letTimePass(300, 'the snapshot takes the queued message');
     await ola.page.reload();
     await ola.waitForStatus('offline');
     await ola.page.waitForSelector('li.message[data-state="pending"]:has-text("written offline")', TIMEOUT);

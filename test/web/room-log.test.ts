@@ -16,6 +16,7 @@ import { describe, test } from 'node:test';
 import { UNDO_MS } from '../../web/undo-delete.js';
 import { ChatPage } from './chat-page.js';
 import { chatWorld } from './world.js';
+import { letTimePass, quietFor } from '../helpers/waits.js';
 
 /** How far the log is from its bottom, in pixels. */
 const fromBottom = (chat: ChatPage): Promise<number> => chat.page.$eval('#log', (log) => log.scrollHeight - log.scrollTop - log.clientHeight);
@@ -96,13 +97,13 @@ describe('the log of a room', () => {
 
       await Promise.all(Array.from({ length: 150 }, (_, i) => writer.send(general.id, `burst ${i}`)));
       await reader.waitForMessages('the burst arrives', (messages) => messages.some((m) => m.text === 'burst 149'));
-      await reader.page.waitForTimeout(300);
+      await letTimePass(300, 'the scroll settles after the burst');
       assert.ok((await fromBottom(reader)) < 48, `at the bottom after the burst (${await fromBottom(reader)} px from it)`);
       assert.equal(await reader.page.isHidden('#jump-latest'), true);
 
       // The reader scrolls up to read: five more arrive, the log stays put, the button counts them.
       await reader.page.$eval('#log', (log) => (log.scrollTop = 0));
-      await reader.page.waitForTimeout(200);
+      await letTimePass(200, 'the scroll up settles');
       for (let i = 0; i < 5; i++) await writer.send(general.id, `later ${i}`);
       await reader.waitForMessages('the later ones arrive', (messages) => messages.some((m) => m.text === 'later 4'));
       await reader.page.waitForFunction(() => document.querySelector('#jump-latest')?.textContent === 'Jump to latest (5 new)', undefined, { timeout: 10_000 });
@@ -111,17 +112,17 @@ describe('the log of a room', () => {
       // Their own message always shows, at the bottom.
       await reader.send('my own reply');
       await reader.waitForDelivered(['my own reply']);
-      await reader.page.waitForTimeout(200);
+      await letTimePass(200, 'the scroll to the own message settles');
       assert.ok((await fromBottom(reader)) < 48, 'sending takes the reader to the bottom');
       assert.equal(await reader.page.isHidden('#jump-latest'), true);
 
       // Up again, one more, then the button takes them down.
       await reader.page.$eval('#log', (log) => (log.scrollTop = 0));
-      await reader.page.waitForTimeout(200);
+      await letTimePass(200, 'the scroll up settles');
       await writer.send(general.id, 'one more');
       await reader.page.waitForSelector('#jump-latest:not([hidden])', { timeout: 10_000 });
       await reader.page.click('#jump-latest');
-      await reader.page.waitForTimeout(200);
+      await letTimePass(200, 'the jump to the latest settles');
       assert.ok((await fromBottom(reader)) < 48, 'the button goes to the latest');
       assert.deepEqual(reader.problems, []);
     });
@@ -152,7 +153,7 @@ describe('the log of a room', () => {
       for (let i = 0; i < 3; i++) await writer.send(side.id, `elsewhere ${i}`);
       await reader.waitForDelivered(['while reading 9']);
       await reader.waitForUnread('the side room counts 3', (counts) => counts[`# ${side.name}`] === 3);
-      await reader.page.waitForTimeout(800);
+      await quietFor(800, 'a badge on the room being read');
       assert.deepEqual(await reader.page.evaluate(() => (window as unknown as { badges: string[] }).badges), [], 'no badge ever showed on the room being read');
     });
   });
@@ -175,7 +176,7 @@ describe('the log of a room', () => {
       const deletedAt = Date.now();
       await reader.waitForMessages('the deletion reached the reader', (messages) => messages.some((message) => message.deleted));
       assert.ok(Date.now() - deletedAt >= UNDO_MS - 200, 'not before the time to undo it');
-      await writer.page.waitForTimeout(UNDO_MS + 500);
+      await quietFor(UNDO_MS + 500, 'the undone deletion sent after all');
       for (const person of [writer, reader]) {
         const texts = (await person.messages()).map((message) => message.text);
         assert.ok(texts.includes('keep me after all'), `the undone one stays: ${JSON.stringify(texts)}`);

@@ -12,6 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, test } from 'node:test';
 import type { ChatPage } from './chat-page.js';
 import { chatWorld } from './world.js';
+import { letTimePass, quietFor } from '../helpers/waits.js';
 
 const PHONE = { viewport: { width: 375, height: 667 }, isMobile: true, hasTouch: true };
 
@@ -113,7 +114,7 @@ describe('the sidebar', () => {
         await watcher.page.waitForFunction((name) => Array.from(document.querySelectorAll('#online li .name')).some((item) => item.textContent === name), automatic, { timeout: 20_000 });
         await watcher.page.waitForFunction((name) => Array.from(document.querySelectorAll('#messages > li.notice')).some((item) => item.textContent === `${name} joined`), automatic, { timeout: 20_000 });
       }
-      await arriving.page.waitForTimeout(3000);
+      await letTimePass(3000, '3 s after arriving, the rename');
       await arriving.pickNickname('newname');
       const renamedAt = Date.now();
       for (const watcher of watchers) {
@@ -141,7 +142,7 @@ describe('the sidebar', () => {
         await watcher.page.waitForFunction(() => Array.from(document.querySelectorAll('#online li .name')).some((item) => item.textContent === 'signedin'), undefined, { timeout: 5000 });
       }
       // Past the leave grace (1.5 s) and a few sweeps: nothing else may follow.
-      await watchers[0]?.page.waitForTimeout(4000);
+      await quietFor(4000, 'a leave or join past the leave grace (1.5 s) and a few sweeps');
       for (const watcher of watchers) {
         const names = await watcher.online();
         assert.ok(!names.includes(automatic), `the guest's entry is gone: ${JSON.stringify(names)}`);

@@ -7,6 +7,7 @@ import { describe, test } from 'node:test';
 import { tutorialClient } from '../helpers/clients.js';
 import { countOf, type ShownMessage } from './chat-page.js';
 import { chatWorld, roomProtocolOrSkip } from './world.js';
+import { pace } from '../helpers/waits.js';
 
 /** One HTTP request on a connection of its own (no keep-alive pool). */
 function oneConnection(url: string): Promise<void> {
@@ -154,7 +155,7 @@ describe('two people, two browsers, the room protocol', () => {
       while ((await reader.page.textContent('#history-state')) !== 'This is the start of the conversation.') {
         assert.ok(Date.now() < deadline, 'the whole history loaded');
         await reader.page.$eval('#log', (log) => log.scrollTo(0, 0));
-        await new Promise((resolve) => setTimeout(resolve, 50));
+        await pace(50, 'the next scroll to the top');
       }
       const shown = await reader.messages();
       const historyShown = shown.map((message) => message.text).filter((text) => text.startsWith('history '));

@@ -4,6 +4,7 @@ import { describe, test } from 'node:test';
 import { refusedWith } from '../../helpers/ack.js';
 import { tabWorld } from '../../helpers/world.js';
 import { newBrowser } from '../../rooms/room-client.js';
+import { letTimePass, quietFor } from '../../helpers/waits.js';
 
 
 const unique = (prefix: string): string => `${prefix}-${randomUUID().slice(0, 8)}`;
@@ -52,7 +53,7 @@ describe('room protocol handlers', () => {
     await bob.must('room:join', { roomId: room.id, after: 0 });
     await alice.send(room.id, 'd');
     await bob.waitFor(() => bob.eventsOf(room.id).length >= 3, 'bob gets d');
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    await quietFor(150, 'an event to the sending tab');
     assert.deepEqual(bob.eventsOf(room.id).map((event) => event.offset), [2, 3, 4]);
     refusedWith(await bob.call('room:join', { roomId: 999_999 }), 'UNKNOWN_ROOM');
     refusedWith(await bob.call('room:join', { roomId: 'one' }), 'INVALID_PAYLOAD');
@@ -71,7 +72,7 @@ describe('room protocol handlers', () => {
     assert.equal((await bobTab1.call('room:leave', { roomId: room.id })).ok, true);
     await bobTab2.waitFor(() => bobTab2.removed.includes(room.id), 'tab 2 hears of the leave');
     await alice.send(room.id, 'after');
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await quietFor(200, 'an event to a tab whose user left');
     assert.deepEqual(bobTab1.eventsOf(room.id).map((event) => event.text), ['before']);
     assert.deepEqual(bobTab2.eventsOf(room.id).map((event) => event.text), ['before']);
     refusedWith(await bobTab2.call('message:send', { roomId: room.id, text: 'x', clientId: 'c' }), 'NOT_MEMBER');
@@ -91,7 +92,7 @@ describe('room protocol handlers', () => {
     assert.deepEqual([first.serverOffset, first.duplicate], [1, false]);
     assert.deepEqual([again.serverOffset, again.duplicate], [1, true]);
     await bob.waitFor(() => bob.eventsOf(room.id).length === 1, 'bob gets it');
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    await quietFor(150, 'a second event for the duplicate');
     assert.equal(bob.eventsOf(room.id).length, 1, 'a repeat is not delivered again');
     assert.equal(bob.events[0]?.clientId, clientId);
     refusedWith(await alice.call('message:send', { roomId: room.id, text: '', clientId: 'c1' }), 'INVALID_PAYLOAD');
@@ -109,7 +110,7 @@ describe('room protocol handlers', () => {
     const answers = await Promise.all(Array.from({ length: 260 }, () => alice.call('history:before', { roomId: room.id })));
     const refused = answers.filter((ack) => !ack.ok && ack.error === 'RATE_LIMITED').length;
     assert.ok(refused > 0 && refused < 260, `some refused (${refused})`);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await letTimePass(500, 'the rate window refills');
     assert.equal((await alice.call('history:before', { roomId: room.id })).ok, true);
   });
 
