@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { io } from 'socket.io-client';
 import type { AuditView, RestrictionView, RoomEvent, RoomSummary } from '../../src/shared/events.js';
 import { ackOf, codeOf } from '../helpers/ack.js';
 import { grantAdmin } from '../helpers/admin-command.js';
-import { connected, tutorialClient } from '../helpers/clients.js';
+import { connected, openSocket, tutorialClient } from '../helpers/clients.js';
 import { startServer, type RunningServer } from '../helpers/server.js';
 import { readRoom } from '../rooms/room-checker.js';
 import { newBrowser } from '../rooms/room-client.js';
@@ -91,7 +90,7 @@ describe('moderation', () => {
     const victim = await tabs[0]!.tab.whoAmI();
 
     // A tab whose transport drops before the ban: its reconnect asks to recover the session.
-    const away = io(server.url, { auth: { rooms: {} }, transports: ['websocket'], forceNew: true, reconnection: false, extraHeaders: { cookie: `parley_session=${browser}` } });
+    const away = openSocket(server.url, { auth: { rooms: {} }, browser, reconnection: false });
     await connected(away);
     away.io.engine.close();
     await eventually(() => !away.connected, 'the transport dropped');

@@ -1,16 +1,13 @@
 import { createHash } from 'node:crypto';
-import { io } from 'socket.io-client';
 import type { PresenceNotice, PublicUser } from '../../src/shared/events.js';
 import type { Ack } from '../../src/shared/errors.js';
-import { connected, type ChatSocket } from '../helpers/clients.js';
-import { signedSessionId } from '../helpers/session-cookies.js';
+import { connected, newBrowser, openSocket, type ChatSocket } from '../helpers/clients.js';
 import { jitter, pace } from '../helpers/waits.js';
 
 /** The tutorial's room: created first by the migrations, so its id is 1. */
 export const GENERAL = 1;
 
-/** A browser session: every tab opened with it is the same user (the session cookie). */
-export const newBrowser = (): string => signedSessionId();
+export { newBrowser };
 
 /** A tab: what it has been told about presence and typing, in order. */
 export interface Tab {
@@ -41,15 +38,7 @@ export interface TabOptions {
 export async function openTab(url: string, browser: string, worker: number | 'any', options: TabOptions = {}): Promise<Tab> {
   const roomProtocol = (options.protocol ?? 'room') === 'room';
   for (let attempt = 0; attempt < 20; attempt++) {
-    const socket: ChatSocket = io(url, {
-      auth: roomProtocol ? { rooms: {} } : { serverOffset: 0 },
-      transports: ['websocket'],
-      forceNew: true,
-      reconnection: options.reconnection ?? true,
-      reconnectionDelay: 50,
-      reconnectionDelayMax: 200,
-      extraHeaders: { cookie: `parley_session=${browser}` },
-    });
+    const socket = openSocket(url, { auth: roomProtocol ? { rooms: {} } : { serverOffset: 0 }, browser, reconnection: options.reconnection ?? true });
     await connected(socket);
     const engineId = socket.io.engine.id ?? '';
     if (worker !== 'any' && !engineId.startsWith(`${worker}.`)) {

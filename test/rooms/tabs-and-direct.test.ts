@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, test } from 'node:test';
-import { connected, tutorialClient } from '../helpers/clients.js';
+import { connected, tutorialClient, workerOf } from '../helpers/clients.js';
 import { refusedWith } from '../helpers/ack.js';
 import { tabWorld } from '../helpers/world.js';
 import { newBrowser, Tab } from './room-client.js';
 import { quietFor } from '../helpers/waits.js';
 
-const workerOf = (tab: Tab): string => tab.socket.io.engine.id.split('.')[0] ?? '';
+const workerOfTab = (tab: Tab): number => workerOf(tab.socket);
 
 /** One user with several tabs, and direct rooms between users, on a 2-worker server. */
 describe('tabs and direct rooms', () => {
@@ -18,7 +18,7 @@ describe('tabs and direct rooms', () => {
     const aliceTab1 = await world.open(browser);
     const aliceTab2 = await world.open(browser);
     const bob = await world.open();
-    assert.notEqual(workerOf(aliceTab1), workerOf(aliceTab2), 'the two tabs are on different workers');
+    assert.notEqual(workerOfTab(aliceTab1), workerOfTab(aliceTab2), 'the two tabs are on different workers');
     const room = await aliceTab1.must('room:create', { name: `echo-${randomUUID()}` });
     await aliceTab2.waitFor(() => aliceTab2.added.some((added) => added.id === room.id), 'tab 2 hears of the new room');
     await aliceTab2.must('room:join', { roomId: room.id });
