@@ -5,7 +5,7 @@ import { postgresUrl } from '../store/harness.js';
 import { skipUnlessNodesCanRun, startDeployment } from '../helpers/nodes.js';
 import { startTcpProxy } from '../helpers/tcp-proxy.js';
 import { parsePrometheusText } from '../operations/prometheus-text.js';
-import { newBrowser, Tab } from '../rooms/room-client.js';
+import { newBrowser, Tab } from '../helpers/room-client.js';
 import { pace } from '../helpers/waits.js';
 
 const METRICS_TOKEN = 'metrics-token-for-the-unavailable-test';

@@ -5,7 +5,7 @@ import { ackOf, codeOf } from '../helpers/ack.js';
 import { connected, tutorialClient } from '../helpers/clients.js';
 import { skipUnlessAvailable } from '../helpers/services.js';
 import { startServer, type RunningServer } from '../helpers/server.js';
-import { newBrowser, Tab } from '../rooms/room-client.js';
+import { newBrowser, Tab } from '../helpers/room-client.js';
 import { postgresHarness, postgresReachable, postgresUrl, type StoreHarness } from '../store/harness.js';
 import { pace } from '../helpers/waits.js';
 

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before } from 'node:test';
 import { following, openTab, type Tab as PresenceTab, type TabOptions as PresenceTabOptions } from '../presence/tabs.js';
-import { newBrowser, Tab, type TabOptions } from '../rooms/room-client.js';
+import { newBrowser, Tab, type TabOptions } from './room-client.js';
 import { startServer, type RunningServer, type StartOptions } from './server.js';
 
 export interface ServerWorld {

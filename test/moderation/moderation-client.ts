@@ -2,7 +2,7 @@ import type { Ack } from '../../src/shared/errors.js';
 import type { ModerationNotice } from '../../src/shared/events.js';
 import { ackOf } from '../helpers/ack.js';
 import { connected, eventually, openSocket, workerOf, type ChatSocket } from '../helpers/clients.js';
-import { newBrowser, Tab } from '../rooms/room-client.js';
+import { newBrowser, Tab } from '../helpers/room-client.js';
 
 export const PASSWORD = 'correct horse battery staple';
 

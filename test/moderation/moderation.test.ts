@@ -6,8 +6,8 @@ import { ackOf, codeOf } from '../helpers/ack.js';
 import { grantAdmin } from '../helpers/admin-command.js';
 import { connected, openSocket, tutorialClient } from '../helpers/clients.js';
 import { startServer, type RunningServer } from '../helpers/server.js';
-import { readRoom } from '../rooms/room-checker.js';
-import { newBrowser } from '../rooms/room-client.js';
+import { readRoom } from '../helpers/checker.js';
+import { newBrowser } from '../helpers/room-client.js';
 import { accountTab, adminApi, eventually, must, PASSWORD, refusedHandshake, tabsOnBothWorkers, watchedTab, workerOfTab, type WatchedTab } from './moderation-client.js';
 import { quietFor } from '../helpers/waits.js';
 

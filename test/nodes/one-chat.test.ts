@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { skipUnlessNodesCanRun, startDeployment, type Deployment } from '../helpers/nodes.js';
 import { following, listEventually, newBrowser, noticesAbout, openTab, until, userIdOf, type Tab as PresenceTab } from '../presence/tabs.js';
-import { Tab as RoomTab } from '../rooms/room-client.js';
+import { Tab as RoomTab } from '../helpers/room-client.js';
 import { quietFor } from '../helpers/waits.js';
 
 const skip = await skipUnlessNodesCanRun();

@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, test, type TestContext } from 'node:test';
-import { DeliveryChecker, readHistory } from '../helpers/checker.js';
+import { DeliveryChecker, readHistory, readRoom, RoomChecker } from '../helpers/checker.js';
 import { connected, eventually, tutorialClient } from '../helpers/clients.js';
 import { skipUnlessNodesCanRun, startDeployment, type Deployment } from '../helpers/nodes.js';
 import { redisServerAvailable, startOwnRedis } from '../helpers/redis-server.js';
 import type { LogLine } from '../helpers/server.js';
 import { skipUnlessAvailable } from '../helpers/services.js';
 import { parsePrometheusText, type Sample } from '../operations/prometheus-text.js';
-import { newBrowser, Tab } from '../rooms/room-client.js';
-import { readRoom, RoomChecker } from '../rooms/room-checker.js';
+import { newBrowser, Tab } from '../helpers/room-client.js';
 import { jitter, letTimePass, pace } from '../helpers/waits.js';
 
 const skip = (await skipUnlessNodesCanRun()) || skipUnlessAvailable('redis-server', redisServerAvailable(), 'apt-get install -y redis-server');

@@ -4,7 +4,7 @@ import { describe, test } from 'node:test';
 import type { DirectoryRoom, RoomDirectoryPage } from '../../src/shared/events.js';
 import { refusedWith } from '../helpers/ack.js';
 import { tabWorld } from '../helpers/world.js';
-import { Tab } from './room-client.js';
+import { Tab } from '../helpers/room-client.js';
 
 
 /** `room:directory` and the own-rooms `room:list`, against a real 2-worker server. */

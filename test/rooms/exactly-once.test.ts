@@ -4,8 +4,8 @@ import { after, before, describe, test } from 'node:test';
 import { startServer, type RunningServer } from '../helpers/server.js';
 import { skipUnlessAvailable } from '../helpers/services.js';
 import { postgresHarness, postgresReachable, postgresUrl, type StoreHarness } from '../store/harness.js';
-import { newBrowser, Tab } from './room-client.js';
-import { readRoom, RoomChecker } from './room-checker.js';
+import { newBrowser, Tab } from '../helpers/room-client.js';
+import { readRoom, RoomChecker } from '../helpers/checker.js';
 import { jitter } from '../helpers/waits.js';
 
 

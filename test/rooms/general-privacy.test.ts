@@ -5,7 +5,7 @@ import type { PublicUser } from '../../src/shared/events.js';
 import { ackOf, codeOf } from '../helpers/ack.js';
 import { tabWorld } from '../helpers/world.js';
 import { PASSWORD } from '../moderation/moderation-client.js';
-import { Tab } from './room-client.js';
+import { Tab } from '../helpers/room-client.js';
 import { letTimePass } from '../helpers/waits.js';
 
 /**

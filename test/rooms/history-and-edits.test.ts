@@ -3,8 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { describe, test } from 'node:test';
 import type { RoomEvent } from '../../src/shared/events.js';
 import { tabWorld } from '../helpers/world.js';
-import { newBrowser } from './room-client.js';
-import { readRoom } from './room-checker.js';
+import { newBrowser } from '../helpers/room-client.js';
+import { readRoom } from '../helpers/checker.js';
 
 /** What a client shows after applying events in offset order: offset -> text, deleted ones gone. */
 function replay(events: readonly RoomEvent[]): Map<number, string> {

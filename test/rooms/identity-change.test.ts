@@ -4,7 +4,7 @@ import { describe, test } from 'node:test';
 import { cookieValue, exchange } from '../accounts/session-http.js';
 import { ackOf, refusedWith } from '../helpers/ack.js';
 import { tabWorld } from '../helpers/world.js';
-import { Tab } from './room-client.js';
+import { Tab } from '../helpers/room-client.js';
 import { quietFor } from '../helpers/waits.js';
 
 

@@ -4,8 +4,8 @@ import { describe, test } from 'node:test';
 import type { RoomEvent } from '../../src/shared/events.js';
 import { codeOf } from '../helpers/ack.js';
 import { tabWorld } from '../helpers/world.js';
-import { readRoom } from './room-checker.js';
-import { newBrowser, Tab } from './room-client.js';
+import { readRoom } from '../helpers/checker.js';
+import { newBrowser, Tab } from '../helpers/room-client.js';
 
 /** Who reacted with what on each message, after applying the events in offset order (the latest vote of a user wins). */
 function reactionsOf(events: readonly RoomEvent[]): Map<number, Map<string, string[]>> {

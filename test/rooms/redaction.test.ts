@@ -9,7 +9,7 @@ import type { RoomEvent } from '../../src/shared/events.js';
 import { connected, eventually, tutorialClient } from '../helpers/clients.js';
 import { tabWorld } from '../helpers/world.js';
 import { adminApi } from '../moderation/moderation-client.js';
-import { newBrowser, Tab } from './room-client.js';
+import { newBrowser, Tab } from '../helpers/room-client.js';
 
 const TOKEN = 'redaction-test-admin-token-0123456789';
 

@@ -4,7 +4,7 @@ import { describe, test } from 'node:test';
 import { connected, tutorialClient, workerOf } from '../helpers/clients.js';
 import { refusedWith } from '../helpers/ack.js';
 import { tabWorld } from '../helpers/world.js';
-import { newBrowser, Tab } from './room-client.js';
+import { newBrowser, Tab } from '../helpers/room-client.js';
 import { quietFor } from '../helpers/waits.js';
 
 const workerOfTab = (tab: Tab): number => workerOf(tab.socket);

@@ -5,7 +5,7 @@ import { after, afterEach, before, type TestContext } from 'node:test';
 import type { Browser, BrowserContextOptions, Response } from 'playwright-core';
 import { chromiumSkipReason, launchChromium } from '../helpers/browser.js';
 import { startServer, type RunningServer, type StartOptions } from '../helpers/server.js';
-import { newBrowser, Tab } from '../rooms/room-client.js';
+import { newBrowser, Tab } from '../helpers/room-client.js';
 import { ChatPage } from './chat-page.js';
 
 export interface ChatWorld {

@@ -4,7 +4,7 @@ import { describe, test } from 'node:test';
 import type { PublicUser, RoomSummary } from '../../../src/shared/events.js';
 import { ackOf, codeOf } from '../../helpers/ack.js';
 import { tabWorld } from '../../helpers/world.js';
-import { newBrowser, Tab } from '../../rooms/room-client.js';
+import { newBrowser, Tab } from '../../helpers/room-client.js';
 
 async function members(tab: Tab, roomId: number, prefix: string): Promise<string[]> {
   const ack = await ackOf(tab.socket, 'room:members', { roomId, prefix });

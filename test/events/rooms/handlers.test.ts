@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { refusedWith } from '../../helpers/ack.js';
 import { tabWorld } from '../../helpers/world.js';
-import { newBrowser } from '../../rooms/room-client.js';
+import { newBrowser } from '../../helpers/room-client.js';
 import { letTimePass, quietFor } from '../../helpers/waits.js';
 
 

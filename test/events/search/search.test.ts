@@ -4,7 +4,7 @@ import { describe, test } from 'node:test';
 import type { SearchResults } from '../../../src/shared/events.js';
 import { ackOf, codeOf } from '../../helpers/ack.js';
 import { tabWorld } from '../../helpers/world.js';
-import { newBrowser, Tab } from '../../rooms/room-client.js';
+import { newBrowser, Tab } from '../../helpers/room-client.js';
 
 async function search(tab: Tab, query: string, extra: Record<string, unknown> = {}): Promise<SearchResults> {
   const ack = await ackOf(tab.socket, 'search:messages', { query, ...extra });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Ack } from '../../src/shared/errors.js';
 import type { PublicUser, RoomDirectoryPage, RoomEvent, RoomSummary, SentMessage } from '../../src/shared/events.js';
-import { connected, eventually, newBrowser, openSocket, type ChatSocket } from '../helpers/clients.js';
+import { connected, eventually, newBrowser, openSocket, type ChatSocket } from './clients.js';
 
 export { newBrowser };
 
