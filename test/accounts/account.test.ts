@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import Database from 'better-sqlite3';
-import { startServer, type RunningServer } from '../helpers/server.js';
+import { serverWorld } from '../helpers/world.js';
 import { hashSecret } from '../../src/secrets.js';
 import { connectClient, currentUser, refusal, type IdentityClient, type IdentityClientOptions } from './clients.js';
 
@@ -9,21 +9,11 @@ const PASSWORD = 'correct horse battery';
 
 /** account:register, account:login, account:logout and the token handshake, on 2 workers. */
 describe('accounts', () => {
-  let server: RunningServer;
-  const open: IdentityClient[] = [];
-  const client = async (options: IdentityClientOptions = {}): Promise<IdentityClient> => {
-    const socket = await connectClient(server.url, options);
-    open.push(socket);
-    return socket;
-  };
-  before(async () => {
-    server = await startServer({ workers: 2 });
+  const world = serverWorld({ workers: 2 }, {
+    exitCode: 0,
+    beforeStop: (server) => assert.equal(server.logs().filter((line) => line.msg === 'worker died; forking a replacement').length, 0),
   });
-  after(async () => {
-    for (const socket of open) socket.close();
-    assert.equal(server.logs().filter((line) => line.msg === 'worker died; forking a replacement').length, 0);
-    assert.equal(await server.stop(), 0);
-  });
+  const client = async (options: IdentityClientOptions = {}): Promise<IdentityClient> => world.track(await connectClient(world.url, options));
 
   test('a connection without credentials is a guest with an automatic nickname', async () => {
     const guest = await client();
@@ -119,20 +109,20 @@ describe('accounts', () => {
     assert.equal(ack.data.kind, 'guest');
     assert.deepEqual(currentUser(socket), ack.data);
     await closed;
-    assert.equal(await refusal(server.url, { token: registered.data.token }), 'invalid or expired session token; sign in again');
+    assert.equal(await refusal(world.url, { token: registered.data.token }), 'invalid or expired session token; sign in again');
     const relogin = await socket.emitWithAck('account:login', { username: 'margaret', password: PASSWORD });
     assert.ok(relogin.ok, 'the account itself lives on');
   });
 
   test('bad, unknown and expired tokens are refused at the handshake with a reason', async () => {
-    assert.equal(await refusal(server.url, { token: 42 }), 'invalid handshake: auth.token must be a string');
-    assert.equal(await refusal(server.url, { token: 'not-a-token' }), 'invalid or expired session token; sign in again');
+    assert.equal(await refusal(world.url, { token: 42 }), 'invalid handshake: auth.token must be a string');
+    assert.equal(await refusal(world.url, { token: 'not-a-token' }), 'invalid or expired session token; sign in again');
     const socket = await client();
     const registered = await socket.emitWithAck('account:register', { username: 'barbara', password: PASSWORD });
     assert.ok(registered.ok);
     // Written straight into the database: a session of this account that expired a minute ago.
     const expiredToken = 'expired-token-for-the-test';
-    const db = new Database(server.databaseFile, { timeout: 5000 });
+    const db = new Database(world.server.databaseFile, { timeout: 5000 });
     try {
       db.prepare('INSERT INTO sessions (token_hash, account_id, expires_at, created_at) VALUES (?, ?, ?, ?)').run(
         hashSecret(expiredToken),
@@ -143,7 +133,7 @@ describe('accounts', () => {
     } finally {
       db.close();
     }
-    assert.equal(await refusal(server.url, { token: expiredToken }), 'invalid or expired session token; sign in again');
-    assert.equal(await refusal(server.url, { token: null }), 'connected', 'a null token is no token: a guest');
+    assert.equal(await refusal(world.url, { token: expiredToken }), 'invalid or expired session token; sign in again');
+    assert.equal(await refusal(world.url, { token: null }), 'connected', 'a null token is no token: a guest');
   });
 });

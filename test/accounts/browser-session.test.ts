@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { startServer, type RunningServer } from '../helpers/server.js';
+import { describe, test } from 'node:test';
+import { serverWorld } from '../helpers/world.js';
 import { cookieValue, exchange } from './session-http.js';
 import { becomes, connectClient, currentUser, newCookie, workerOf, type IdentityClient, type IdentityClientOptions } from './clients.js';
 
@@ -8,20 +8,8 @@ const PASSWORD = 'correct horse battery';
 
 /** The HttpOnly `parley_session` cookie: every tab of one browser is one user, on any worker. */
 describe('browser sessions', () => {
-  let server: RunningServer;
-  const open: IdentityClient[] = [];
-  const client = async (options: IdentityClientOptions): Promise<IdentityClient> => {
-    const socket = await connectClient(server.url, options);
-    open.push(socket);
-    return socket;
-  };
-  before(async () => {
-    server = await startServer({ workers: 2 });
-  });
-  after(async () => {
-    for (const socket of open) socket.close();
-    assert.equal(await server.stop(), 0);
-  });
+  const world = serverWorld({ workers: 2 }, { exitCode: 0 });
+  const client = async (options: IdentityClientOptions): Promise<IdentityClient> => world.track(await connectClient(world.url, options));
 
   test('two tabs with one cookie on two workers are one guest, and a rename reaches both', async () => {
     const cookie = newCookie();
@@ -49,7 +37,7 @@ describe('browser sessions', () => {
     assert.ok(login.ok, JSON.stringify(login));
     assert.deepEqual(currentUser(second), login.data.user);
     assert.equal(currentUser(first)?.kind, 'guest', 'the cookie held before sign-in is never bound (it may be planted)');
-    const renewed = cookieValue((await exchange(server.url, login.data.exchange)).setCookie);
+    const renewed = cookieValue((await exchange(world.url, login.data.exchange)).setCookie);
     assert.ok(renewed && renewed !== cookie);
     const [tab0, tab1] = [await client({ cookie: renewed, worker: 0 }), await client({ cookie: renewed, worker: 1 })];
     for (const tab of [tab0, tab1]) assert.deepEqual(currentUser(tab), login.data.user, 'a connection with the new cookie is signed in');

@@ -1,7 +1,5 @@
-import { io } from 'socket.io-client';
 import type { PublicUser } from '../../src/shared/events.js';
-import { eventually, type ChatSocket } from '../helpers/clients.js';
-import { signedSessionId } from '../helpers/session-cookies.js';
+import { eventually, newBrowser, openSocket, workerOf, type ChatSocket } from '../helpers/clients.js';
 
 /** A client that records every `session:user` it is told, newest last. */
 export type IdentityClient = ChatSocket & { users: PublicUser[] };
@@ -16,18 +14,14 @@ export interface IdentityClientOptions {
 }
 
 /** A fresh browser session id, as the server's cookie would carry it. */
-export const newCookie = (): string => signedSessionId();
-
-/** The worker a connected client's session lives on: the index the session id starts with. */
-export const workerOf = (socket: ChatSocket): number => Number(socket.io.engine.id?.split('.')[0]);
+export const newCookie = newBrowser;
+export { workerOf };
 
 function open(url: string, options: IdentityClientOptions): IdentityClient {
-  const socket = io(url, {
+  const socket = openSocket(url, {
     auth: { serverOffset: 0, ...(options.token === undefined ? {} : { token: options.token }) },
-    transports: ['websocket'],
-    forceNew: true,
+    browser: options.cookie,
     reconnection: false,
-    extraHeaders: options.cookie === undefined ? undefined : { cookie: `parley_session=${options.cookie}` },
   }) as IdentityClient;
   socket.users = [];
   socket.on('session:user', (user) => socket.users.push(user));

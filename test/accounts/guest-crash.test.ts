@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { startServer } from '../helpers/server.js';
 import { connectClient, newCookie } from './clients.js';
+import { pace } from '../helpers/waits.js';
 
 /** How long a dead server's guest names may stay taken: the lease (15 s) plus a margin. */
 const BOUND_MS = 20_000;
@@ -27,7 +28,7 @@ test('a guest name frees within a bounded time after its worker is killed with k
 
   let freed = false;
   while (!freed && Date.now() - killedAt < BOUND_MS) {
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await pace(1000, 'the next look at the name');
     freed = (await other.emitWithAck('guest:nickname', { nickname: 'crashy' })).ok;
   }
   assert.ok(freed, `the name freed within ${BOUND_MS} ms of the crash`);

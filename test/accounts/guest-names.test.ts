@@ -1,26 +1,15 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { startServer, type RunningServer } from '../helpers/server.js';
+import { describe, test } from 'node:test';
+import { serverWorld } from '../helpers/world.js';
 import { connectClient, currentUser, newCookie, type IdentityClient, type IdentityClientOptions } from './clients.js';
+import { pace, quietFor } from '../helpers/waits.js';
 
 const PASSWORD = 'correct horse battery';
 
 /** Nicknames are unique among online guests and accounts, case-insensitively, across workers. */
 describe('guest nicknames', () => {
-  let server: RunningServer;
-  const open: IdentityClient[] = [];
-  const client = async (options: IdentityClientOptions = {}): Promise<IdentityClient> => {
-    const socket = await connectClient(server.url, { cookie: newCookie(), ...options });
-    open.push(socket);
-    return socket;
-  };
-  before(async () => {
-    server = await startServer({ workers: 2 });
-  });
-  after(async () => {
-    for (const socket of open) socket.close();
-    assert.equal(await server.stop(), 0);
-  });
+  const world = serverWorld({ workers: 2 }, { exitCode: 0 });
+  const client = async (options: IdentityClientOptions = {}): Promise<IdentityClient> => world.track(await connectClient(world.url, { cookie: newCookie(), ...options }));
 
   test('every guest gets a different automatic name', async () => {
     const guests = await Promise.all(Array.from({ length: 20 }, () => client()));
@@ -77,7 +66,7 @@ describe('guest nicknames', () => {
     assert.ok((await tab1.emitWithAck('guest:nickname', { nickname: 'Leaver' })).ok);
     const other = await client({ worker: 0 });
     tab1.close();
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await quietFor(300, 'the name freed while the second tab holds it');
     const stillTaken = await other.emitWithAck('guest:nickname', { nickname: 'leaver' });
     assert.equal(!stillTaken.ok && stillTaken.error, 'NAME_TAKEN', 'the second tab still holds it');
     tab2.close();
@@ -86,7 +75,7 @@ describe('guest nicknames', () => {
     for (let attempt = 0; attempt < 50 && taken; attempt++) {
       const ack = await other.emitWithAck('guest:nickname', { nickname: 'leaver' });
       taken = !ack.ok;
-      if (taken) await new Promise((resolve) => setTimeout(resolve, 100));
+      if (taken) await pace(100, 'the next try');
     }
     assert.equal(taken, false, 'the name freed after the last tab left');
     assert.equal(currentUser(other)?.name, 'leaver');

@@ -5,6 +5,7 @@ import type { PresenceNotice, PublicUser } from '../../src/shared/events.js';
 import { eventually, type ChatSocket } from '../helpers/clients.js';
 import { startServer, type RunningServer } from '../helpers/server.js';
 import { newCookie } from './clients.js';
+import { letTimePass, quietFor } from '../helpers/waits.js';
 
 const PASSWORD = 'correct horse battery';
 
@@ -120,7 +121,7 @@ describe('connection state recovery is bound to the browser session', () => {
     const registered = await victim.emitWithAck('account:register', { username: 'Recovered', password: PASSWORD });
     assert.ok(registered.ok, JSON.stringify(registered));
     await eventually(() => victim.users.at(-1)?.id === registered.data.user.id, 'the victim is told it signed in');
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await quietFor(300, 'the attacker becoming the victim\'s account');
     assert.ok(
       attacker.users.every((user) => user.id !== registered.data.user.id),
       `the attacker never becomes the victim's account: ${JSON.stringify(attacker.users)}`,
@@ -139,7 +140,7 @@ describe('connection state recovery is bound to the browser session', () => {
     await dropped;
     // The server keeps the session when it sees the old transport close, which a new TCP
     // connection may overtake: like a real client's reconnection delay.
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await letTimePass(300, 'the server keeps the session when the old transport closes (a real client\'s reconnection delay)');
     await open(socket);
     return socket.recovered;
   };

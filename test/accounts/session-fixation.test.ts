@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
-import { startServer, type RunningServer } from '../helpers/server.js';
+import { describe, test } from 'node:test';
+import { startServer } from '../helpers/server.js';
+import { serverWorld } from '../helpers/world.js';
 import { connectClient, currentUser, type IdentityClient, type IdentityClientOptions } from './clients.js';
 import { cookieValue, exchange, handshake, httpRequest } from './session-http.js';
+import { quietFor } from '../helpers/waits.js';
 
 const PASSWORD = 'correct horse battery';
 
@@ -12,23 +14,11 @@ const PASSWORD = 'correct horse battery';
  * to the attacker, then planted in the victim's browser) never becomes the victim's account.
  */
 describe('session fixation', () => {
-  let server: RunningServer;
-  const open: IdentityClient[] = [];
-  const client = async (options: IdentityClientOptions): Promise<IdentityClient> => {
-    const socket = await connectClient(server.url, options);
-    open.push(socket);
-    return socket;
-  };
-  before(async () => {
-    server = await startServer({ workers: 2 });
-  });
-  after(async () => {
-    for (const socket of open) socket.close();
-    assert.equal(await server.stop(), 0);
-  });
+  const world = serverWorld({ workers: 2 }, { exitCode: 0 });
+  const client = async (options: IdentityClientOptions): Promise<IdentityClient> => world.track(await connectClient(world.url, options));
 
   test('a planted cookie stays a guest after the victim signs in on it, and after sign-out', async () => {
-    const planted = cookieValue((await handshake(server.url)).setCookie);
+    const planted = cookieValue((await handshake(world.url)).setCookie);
     assert.ok(planted, 'the server issued the attacker a cookie');
     const [attackerBefore, victim] = [await client({ cookie: planted, worker: 0 }), await client({ cookie: planted, worker: 1 })];
     const login = await victim.emitWithAck('account:register', { username: 'Victim', password: PASSWORD });
@@ -38,11 +28,11 @@ describe('session fixation', () => {
     const attacker = await client({ cookie: planted });
     assert.equal(currentUser(attacker)?.kind, 'guest', 'a new connection with the planted cookie is a guest');
     assert.notEqual((await attacker.emitWithAck('account:logout', {})).ok, true, 'and may not act as an account');
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await quietFor(300, 'the planted cookie becoming the account');
     assert.equal(currentUser(attackerBefore)?.kind, 'guest', 'a connection already open with it stays a guest');
 
     // The victim's page trades its code for a new cookie: that one is the account.
-    const renewed = await exchange(server.url, login.data.exchange);
+    const renewed = await exchange(world.url, login.data.exchange);
     assert.equal(renewed.status, 204);
     const fresh = cookieValue(renewed.setCookie);
     assert.ok(fresh && fresh !== planted, 'a new session id');
@@ -53,33 +43,33 @@ describe('session fixation', () => {
     assert.ok((await tab.emitWithAck('account:logout', {})).ok);
     assert.equal(currentUser(await client({ cookie: fresh }))?.kind, 'guest', 'after sign-out the old id is not bound');
     assert.equal(currentUser(await client({ cookie: planted }))?.kind, 'guest');
-    const signedOut = cookieValue((await exchange(server.url, '')).setCookie);
+    const signedOut = cookieValue((await exchange(world.url, '')).setCookie);
     assert.ok(signedOut && signedOut !== fresh, 'the page gets a new id after signing out');
   });
 
   test('an unsigned or badly signed cookie is replaced on the handshake', async () => {
-    const issued = cookieValue((await handshake(server.url)).setCookie) ?? '';
+    const issued = cookieValue((await handshake(world.url)).setCookie) ?? '';
     const unsigned = randomBytes(24).toString('base64url');
     const badlySigned = `${issued.split('.')[0]}.${randomBytes(32).toString('base64url')}`;
     for (const forged of [unsigned, badlySigned, `${unsigned}.${issued.split('.')[1]}`]) {
-      const answer = await handshake(server.url, forged);
+      const answer = await handshake(world.url, forged);
       assert.equal(answer.status, 200);
       const replacement = cookieValue(answer.setCookie);
       assert.ok(replacement && replacement !== forged, `${forged} is replaced`);
       assert.match(answer.setCookie ?? '', /HttpOnly/);
     }
-    assert.equal((await handshake(server.url, issued)).setCookie, undefined, 'an issued cookie is kept');
+    assert.equal((await handshake(world.url, issued)).setCookie, undefined, 'an issued cookie is kept');
   });
 
   test('POST /session: only from the server\'s own pages, only with a valid code', async () => {
-    assert.equal((await exchange(server.url, '', {})).status, 403, 'no Origin');
-    assert.equal((await exchange(server.url, '', { origin: 'https://evil.example' })).status, 403, 'a foreign Origin');
-    assert.equal((await exchange(server.url, 'not-a-code')).status, 400);
+    assert.equal((await exchange(world.url, '', {})).status, 403, 'no Origin');
+    assert.equal((await exchange(world.url, '', { origin: 'https://evil.example' })).status, 403, 'a foreign Origin');
+    assert.equal((await exchange(world.url, 'not-a-code')).status, 400);
     const socket = await client({});
     const registered = await socket.emitWithAck('account:register', { username: 'Coder', password: PASSWORD });
     assert.ok(registered.ok);
     const [id, expiresAt] = registered.data.exchange.split('.');
-    assert.equal((await exchange(server.url, `${id}.${expiresAt}.${randomBytes(32).toString('base64url')}`)).status, 400, 'a forged code');
+    assert.equal((await exchange(world.url, `${id}.${expiresAt}.${randomBytes(32).toString('base64url')}`)).status, 400, 'a forged code');
   });
 });
 

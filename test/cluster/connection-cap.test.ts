@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { io, type Socket } from 'socket.io-client';
 import { eventually } from '../helpers/clients.js';
 import { startServer } from '../helpers/server.js';
+import { pace } from '../helpers/waits.js';
 
 const CAP = 10;
 
@@ -82,7 +83,7 @@ async function eventuallyOpen(url: string, count: number): Promise<{ connected: 
   while (connected.length < count && Date.now() < deadline) {
     const result = await open(url, count - connected.length);
     connected.push(...result.connected);
-    if (connected.length < count) await new Promise((resolve) => setTimeout(resolve, 100));
+    if (connected.length < count) await pace(100, 'the next try');
   }
   assert.equal(connected.length, count, `${count} freed slots taken`);
   return { connected };

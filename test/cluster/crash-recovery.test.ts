@@ -3,8 +3,8 @@ import { test } from 'node:test';
 import { DeliveryChecker, readHistory, type CheckerClient } from '../helpers/checker.js';
 import { eventually } from '../helpers/clients.js';
 import { startServer } from '../helpers/server.js';
+import { jitter, letTimePass } from '../helpers/waits.js';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Keeps every client sending, one message in flight each, until `until()` says stop. */
 function keepSending(checker: DeliveryChecker, until: () => boolean): Promise<void[]> {
@@ -12,7 +12,7 @@ function keepSending(checker: DeliveryChecker, until: () => boolean): Promise<vo
     checker.clients.map(async (client: CheckerClient) => {
       while (!until()) {
         await checker.send(client);
-        await sleep(5 + Math.random() * 10);
+        await jitter(10, 5);
       }
     }),
   );
@@ -39,12 +39,12 @@ test('kill -9 of one worker mid-traffic: its clients reconnect and nothing is lo
 
   let stop = false;
   const traffic = keepSending(checker, () => stop);
-  await sleep(800);
+  await letTimePass(800, 'traffic runs before the crash');
   const [victim] = server.workerPids();
   assert.ok(victim);
   process.kill(victim, 'SIGKILL');
   await server.waitForLog((line) => line.msg === 'worker ready' && line['workerPid'] !== victim && server.workerPids().length >= 3);
-  await sleep(1500);
+  await letTimePass(1500, 'traffic runs after the replacement is ready');
   stop = true;
   await traffic;
 
@@ -71,7 +71,7 @@ test('kill -9 of a worker three times over under full traffic: the primary stays
     }),
   );
   for (let kill = 0; kill < 3; kill++) {
-    await sleep(400);
+    await letTimePass(400, 'traffic runs between two crashes');
     const victim = server.workerPids().find((pid) => isAlive(pid));
     assert.ok(victim);
     process.kill(victim, 'SIGKILL');
@@ -94,7 +94,7 @@ test('kill -9 of the whole server and a restart: every acknowledged message surv
 
   let stop = false;
   const traffic = keepSending(checker, () => stop);
-  await sleep(1000);
+  await letTimePass(1000, 'traffic runs before the stop');
   // Every process of the server at once, as a power cut would.
   for (const pid of [first.pid, ...first.workerPids()]) process.kill(pid, 'SIGKILL');
   const acknowledgedBeforeCrash = checker.acknowledged().map((send) => send.text);
@@ -104,7 +104,7 @@ test('kill -9 of the whole server and a restart: every acknowledged message surv
   const second = await startServer({ workers: 2, databaseFile: first.databaseFile, env: { PORT: String(first.port) } });
   t.after(() => second.stop());
   await eventually(() => checker.clients.every((client) => client.socket.connected), 'clients reconnect', 20_000);
-  await sleep(1000);
+  await letTimePass(1000, 'traffic runs after the restart');
   stop = true;
   await traffic;
 
@@ -122,7 +122,7 @@ test('SIGTERM mid-traffic: in-flight messages are stored and acknowledged, exit 
   await checker.connectAll();
   let stop = false;
   const traffic = keepSending(checker, () => stop);
-  await sleep(700);
+  await letTimePass(700, 'traffic runs before the crash');
   const exitCode = await server.stop('SIGTERM');
   assert.equal(exitCode, 0);
   const acknowledged = checker.acknowledged().map((send) => send.text);
@@ -130,7 +130,7 @@ test('SIGTERM mid-traffic: in-flight messages are stored and acknowledged, exit 
   const restarted = await startServer({ workers: 2, databaseFile: server.databaseFile, env: { PORT: String(server.port) } });
   t.after(() => restarted.stop());
   await eventually(() => checker.clients.every((client) => client.socket.connected), 'clients reconnect', 20_000);
-  await sleep(500);
+  await letTimePass(500, 'traffic runs after the restart');
   stop = true;
   await traffic;
   const history = await readHistory(restarted.url, highestAcknowledged(checker));

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { connected, eventually, tutorialClient } from '../helpers/clients.js';
-import { get, openRaw, sleep } from '../helpers/raw-connections.js';
+import { get, openRaw } from '../helpers/raw-connections.js';
 import { startServer } from '../helpers/server.js';
+import { letTimePass, pace } from '../helpers/waits.js';
 
 /** The node's cap on pending connections, lowered from 1,024 to keep the test quick. */
 const MAX_PENDING = 256;
@@ -37,15 +38,15 @@ test('half-open connections from many addresses fill the pending cap; /healthz, 
       const connection = openRaw(server.port, address);
       opened += 1;
       connection.socket.write('GET /?never-finished');
-      await Promise.race([connection.closed, sleep(attackEnds - Date.now())]);
+      await Promise.race([connection.closed, letTimePass(attackEnds - Date.now(), 'the attack ends')]);
       if (connection.received.startsWith('HTTP/1.1 503')) shed += 1;
       connection.socket.destroy();
-      await sleep(RENEW_MS);
+      await pace(RENEW_MS, 'the attacker opens the next connection');
     }
   };
   const addresses = Array.from({ length: ATTACK_ADDRESSES }, (_, index) => `127.0.0.${10 + index}`);
   const attack = Promise.all(addresses.flatMap((address) => Array.from({ length: PER_ADDRESS }, () => holdOne(address))));
-  await sleep(1000);
+  await letTimePass(1000, 'the attack takes hold');
 
   // Meanwhile, from 127.0.0.1: the health check every 100 ms, a message from the long-polling
   // client every 300 ms, and one new client.
@@ -53,7 +54,7 @@ test('half-open connections from many addresses fill the pending cap; /healthz, 
   const healthChecks = (async () => {
     while (Date.now() < attackEnds - 500) {
       health.push(await get(`${server.url}/healthz`).then((answer) => answer.status, () => 0));
-      await sleep(100);
+      await pace(100, 'the next health check');
     }
   })();
   const acks: boolean[] = [];
@@ -64,7 +65,7 @@ test('half-open connections from many addresses fill the pending cap; /healthz, 
       sent.push(text);
       const ack = (await poller.timeout(15_000).emitWithAck('chat message', text, `${poller.id}-${index}`).catch(() => ({ ok: false }))) as { ok: boolean };
       acks.push(ack.ok);
-      await sleep(300);
+      await pace(300, 'the next message');
     }
   })();
   const newcomer = tutorialClient(server.url, { transports: ['polling', 'websocket'] });

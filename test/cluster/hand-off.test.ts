@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import { connected, tutorialClient } from '../helpers/clients.js';
 import { openRaw } from '../helpers/raw-connections.js';
 import { startServer, tempDir } from '../helpers/server.js';
+import { letTimePass } from '../helpers/waits.js';
 
 /** Text long enough that its POST outgrows one read of the primary (64 KB). */
 const LONG_TEXT = 'x'.repeat(300_000);
@@ -54,7 +55,7 @@ test('a request line and its body sent in one TCP write reach the worker whole',
   const delivered = new Promise<string>((resolve) => reader.once('chat message', (text) => resolve(text)));
   const connection = openRaw(server.port);
   connection.socket.write(Buffer.concat([Buffer.from(head), body]));
-  await Promise.race([connection.closed, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+  await Promise.race([connection.closed, letTimePass(10_000, 'the bound on closing the connection')]);
   assert.match(connection.received, /^HTTP\/1\.1 200[^]*\r\n\r\nok$/, 'the POST is answered ok');
   assert.equal((await delivered).length, LONG_TEXT.length, 'the message arrived whole');
 });

@@ -5,8 +5,8 @@ import { io, type Socket } from 'socket.io-client';
 import { eventually, tutorialClient } from '../helpers/clients.js';
 import { startReplyGate } from '../helpers/reply-gate.js';
 import { startServer } from '../helpers/server.js';
+import { letTimePass, pace } from '../helpers/waits.js';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** What the server acknowledged a `chat message` with. */
 interface ChatAck {
@@ -82,10 +82,10 @@ test('kill -9 of the node while acknowledgements are on their way: every retry, 
   const traffic = (async () => {
     while (sending) {
       for (const { sender, idOf } of senders) sendNext(sender, idOf);
-      await sleep(200);
+      await pace(200, 'the next round of sends');
     }
   })();
-  await sleep(1000);
+  await letTimePass(1000, 'traffic runs before the crash');
 
   // The lost-acknowledgement window, held open: each sender's message in flight is stored
   // (the observer received it) and its acknowledgement never arrives. Then the power cut.
@@ -102,7 +102,7 @@ test('kill -9 of the node while acknowledgements are on their way: every retry, 
   const second = await startServer({ workers: 2, databaseFile: first.databaseFile, env: { PORT: String(first.port) } });
   t.after(() => second.stop('SIGKILL'));
   await eventually(() => senders.every(({ sender }) => sender.socket.connected), 'senders reconnect', 20_000);
-  await sleep(1000);
+  await letTimePass(1000, 'traffic runs after the restart');
   sending = false;
   await traffic;
   await eventually(() => senders.every(({ sender }) => sender.acks.size === sender.emitted.length), 'every message is acknowledged', 30_000);

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { connected, tutorialClient } from '../helpers/clients.js';
-import { dribble, get, openRaw, residentKb, sleep, type RawConnection } from '../helpers/raw-connections.js';
+import { dribble, get, openRaw, residentKb, type RawConnection } from '../helpers/raw-connections.js';
 import { startServer } from '../helpers/server.js';
+import { letTimePass, pace } from '../helpers/waits.js';
 
 const HEAD_TIMEOUT_MS = 2000;
 /** How late the server may cut a connection after its deadline (timers, a busy machine). */
@@ -46,13 +47,13 @@ test('slow connections from one address are capped and cut; /healthz and chat go
       all.push(connection);
       await dribble(connection, `GET /?${'x'.repeat(60)}`, 1000, attackEnds);
       connection.socket.destroy();
-      await sleep(100);
+      await pace(100, 'the attacker opens the next connection');
     }
   };
   const attack = Promise.all(Array.from({ length: ATTACKERS }, attacker));
 
   // Meanwhile, from 127.0.0.1: the health check answers and a message goes round.
-  await sleep(1500);
+  await letTimePass(1500, 'the attack takes hold');
   const healthDuringAttack = await get(`${server.url}/healthz`);
   const carol = tutorialClient(server.url, { transports: ['polling', 'websocket'] });
   t.after(() => carol.close());
@@ -90,10 +91,10 @@ test('past the overall cap on pending connections, the oldest of the address hol
       return connection;
     });
   const early = open('127.0.0.2');
-  await sleep(300);
+  await letTimePass(300, 'the early connections are older than the late ones');
   const late = open('127.0.0.3');
   t.after(() => [...early, ...late].forEach((connection) => connection.socket.destroy()));
-  await sleep(1000);
+  await letTimePass(1000, 'the slow connections meet their deadlines');
   const shed = (connections: RawConnection[]): number[] =>
     connections.flatMap((connection, index) => (connection.received.startsWith('HTTP/1.1 503') ? [index] : []));
   const shedEarly = shed(early);
@@ -106,7 +107,7 @@ test('past the overall cap on pending connections, the oldest of the address hol
     assert.deepEqual(lost, Array.from({ length: lost.length }, (_, index) => index), `${name} lost its oldest`);
   }
   [...early, ...late].forEach((connection) => connection.socket.destroy());
-  await sleep(200);
+  await letTimePass(200, 'the destroyed connections are gone from the server');
   assert.equal((await get(`${server.url}/healthz`)).status, 200, 'freed places take new connections');
 });
 
@@ -132,7 +133,7 @@ test('worker deadlines cut slow headers and bodies but not a long-polling reques
     const lifetime = (connection.closedAt ?? Date.now()) - connection.openedAt;
     assert.ok(lifetime < deadline + SLACK_MS, `slow ${name} cut after ${lifetime} ms`);
   }
-  await sleep(Math.max(0, stopAt - Date.now()));
+  await letTimePass(Math.max(0, stopAt - Date.now()), 'the attack ends');
   assert.equal(disconnected, false, 'the long-polling client stayed connected');
   const ack = (await polling.timeout(5000).emitWithAck('chat message', 'still here', `${polling.id}-1`)) as { ok: boolean };
   assert.equal(ack.ok, true);

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import { DeliveryChecker, readHistory } from '../helpers/checker.js';
 import { startServer } from '../helpers/server.js';
+import { pace } from '../helpers/waits.js';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * After a restart no feed holds the history in memory, so catch-up reads the store, and
@@ -29,7 +29,7 @@ test('after a restart, clients catching up from the store together while others 
     live.clients.map(async (client) => {
       while (Date.now() < stopAt) {
         await live.send(client);
-        await sleep(10);
+        await pace(10, 'the next live message');
       }
     }),
   );

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { connected, eventually, tutorialClient } from '../helpers/clients.js';
 import { startServer } from '../helpers/server.js';
 import { signedSessionId } from '../helpers/session-cookies.js';
+import { quietFor } from '../helpers/waits.js';
 
 /**
  * The reader carries its browser session's cookie, as the tutorial's page in a browser
@@ -41,7 +42,7 @@ test('a recovered connection gets what it missed once, in order, and passes the 
   assert.equal(await recovered, true, 'Socket.IO recovered the session');
   last = await send('after');
   await eventually(() => reader.deliveries.some((d) => d.serverOffset === last), 'reader gets the live message');
-  await new Promise((resolve) => setTimeout(resolve, 200));
+  await quietFor(200, 'a late duplicate');
   assert.deepEqual(
     reader.deliveries.map((d) => d.serverOffset),
     Array.from({ length: last }, (_, i) => i + 1),
@@ -91,7 +92,7 @@ test('a recovered connection that rewinds its offset catches up while messages f
   for (let i = 0; i < 120; i++) last = await send();
   assert.equal(await recovered, true, 'Socket.IO recovered the session');
   await eventually(() => reader.deliveries.some((d) => d.serverOffset === last), 'reader catches up and goes live');
-  await new Promise((resolve) => setTimeout(resolve, 200));
+  await quietFor(200, 'a late duplicate');
   assert.deepEqual(
     reader.deliveries.map((d) => d.serverOffset),
     Array.from({ length: last }, (_, i) => i + 1),

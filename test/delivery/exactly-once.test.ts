@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { DeliveryChecker, readHistory } from '../helpers/checker.js';
 import { startServer, type RunningServer } from '../helpers/server.js';
+import { jitter, letTimePass } from '../helpers/waits.js';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * The delivery property under load: many concurrent senders on two workers and both
@@ -39,7 +39,7 @@ describe('exactly-once, in-order delivery under concurrent senders and random di
           drops++;
           client.socket.io.engine.close(); // the transport drops; the client reconnects by itself
         }
-        await sleep(Math.random() * 20);
+        await jitter(20);
       }
     });
     await Promise.all(senders);
@@ -65,7 +65,7 @@ describe('exactly-once, in-order delivery under concurrent senders and random di
     // New readers join from offset 0 in the middle of the traffic.
     const late = new DeliveryChecker(server.url, { clients: 8, transports: (i) => (i % 2 ? ['polling'] : ['websocket']) });
     t.after(() => late.closeAll());
-    await sleep(300);
+    await letTimePass(300, 'the late clients join while traffic still runs');
     await late.connectAll();
     await background;
     const acknowledged = checker.acknowledged();

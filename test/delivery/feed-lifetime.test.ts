@@ -9,6 +9,7 @@ import { StoreUnavailableError, type Store } from '../../src/store/store.js';
 import { startBareSocketIo, type BareSocketIo } from '../helpers/bare-socketio.js';
 import { connected, eventually, tutorialClient } from '../helpers/clients.js';
 import { storeWithGeneralRoom } from '../store/harness.js';
+import { letTimePass } from '../helpers/waits.js';
 
 const envelope = (offset: number): MessageEnvelope => ({
   roomId: 1,
@@ -70,7 +71,7 @@ describe('Delivery: feeds close when unused and reopen on demand', () => {
     t.after(() => first.close());
     await connected(first);
     assert.equal(await delivery.catchUp(await server.serverSocketOf(first.id), general, 0, tutorialWire), true);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await letTimePass(200, 'feed sweeps (every 40 ms) while the feed is followed');
     assert.equal(delivery.hasFeed(general), true, 'a followed room keeps its feed');
 
     first.close();

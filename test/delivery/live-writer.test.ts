@@ -15,6 +15,7 @@ import type { ParleySocket } from '../../src/types.js';
 import { startBareSocketIo, type BareSocketIo } from '../helpers/bare-socketio.js';
 import { connected, eventually, tutorialClient, type ChatSocket } from '../helpers/clients.js';
 import { storeWithGeneralRoom } from '../store/harness.js';
+import { quietFor } from '../helpers/waits.js';
 
 const envelope = (offset: number, extra: Partial<MessageEnvelope> = {}): MessageEnvelope => ({
   roomId: 1,
@@ -97,7 +98,7 @@ describe('LiveWriter: one write per socket per flush', () => {
 
     await eventually(() => received[1]?.length === 3, 'the other socket gets all three');
     await eventually(() => received[0]?.length === 2, 'the sender gets the two others');
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await quietFor(50, 'the sender getting its own message');
     assert.deepEqual(received[0]?.map((event) => event.offset), [1, 3]);
     assert.deepEqual(received[1]?.map((event) => event.offset), [1, 2, 3]);
   });

@@ -7,6 +7,7 @@ import { io } from 'socket.io-client';
 import { connected, eventually, tutorialClient, type ChatSocket, type Delivery } from '../helpers/clients.js';
 import { startServer, type RunningServer } from '../helpers/server.js';
 import { StalledPoller, StalledWebSocketReader, type RawDelivery } from './stalled-readers.js';
+import { letTimePass, quietFor } from '../helpers/waits.js';
 
 const MAX_OUTBOUND_BYTES = 1024 * 1024;
 /** The flood: 12,000 messages of 3 KB, 36 MB in all, far beyond the limit and the kernel's buffers. */
@@ -38,7 +39,6 @@ interface ObservedClient {
   readonly latencies: number[];
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function rssBytes(pid: number): number {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -150,7 +150,7 @@ describe('outbound limit: a reader that stops reading is closed, not buffered', 
     const returning = tutorialClient(server.url, { transports: ['websocket'], serverOffset: lastSeen });
     t.after(() => returning.close());
     await eventually(() => returning.deliveries.length >= highest - lastSeen, 'the returning client is caught up', 60_000);
-    await sleep(300); // a late duplicate would show
+    await quietFor(300, 'a late duplicate'); // a late duplicate would show
     assert.deepEqual(
       returning.deliveries.map((delivery) => delivery.serverOffset),
       Array.from({ length: highest - lastSeen }, (_, index) => lastSeen + 1 + index),
@@ -217,7 +217,7 @@ describe('outbound limit: a reader that stops reading is closed, not buffered', 
 
     // Reading again, the reader gets what the kernel held, then the end of its connection.
     stalled.resumeReading();
-    await Promise.race([stalled.closed, sleep(10_000).then(() => assert.fail('the server did not end the stalled connection'))]);
+    await Promise.race([stalled.closed, letTimePass(10_000, 'the bound on ending the stalled connection').then(() => assert.fail('the server did not end the stalled connection'))]);
     const lastSeen = lastInOrder(stalled.deliveries, from);
     t.diagnostic(`the stalled reader received ${lastSeen - from} messages before its connection ended`);
     const received = (lastSeen - from) * FLOOD_TEXT_BYTES;

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { bufferedBytes, queuedPackets, waitUntilWritable, writeQueue } from '../../src/delivery/writable.js';
-import type { ParleySocket } from '../../src/types.js';
-import { startBareSocketIo, type BareSocketIo } from '../helpers/bare-socketio.js';
-import { connected, eventually, tutorialClient } from '../helpers/clients.js';
+import { bareSocketIoWorld } from '../helpers/bare-socketio.js';
+import { eventually } from '../helpers/clients.js';
 
 /**
  * writable.ts paces catch-up on engine.io and ws internals (engine.io 6.6, ws 8). This
@@ -11,20 +10,10 @@ import { connected, eventually, tutorialClient } from '../helpers/clients.js';
  * each transport.
  */
 describe('writable: catch-up pacing on both transports', () => {
-  let server: BareSocketIo;
-  let url: string;
-  before(async () => {
-    server = await startBareSocketIo();
-    url = server.url;
-  });
-  after(() => server.close());
-  const serverSocketOf = (id: string | undefined): Promise<ParleySocket> => server.serverSocketOf(id);
+  const world = bareSocketIoWorld();
 
   test('long-polling: packets wait in engine.io for the next poll, and the wait ends when it takes them', async (t) => {
-    const client = tutorialClient(url, { transports: ['polling'] });
-    t.after(() => client.close());
-    await connected(client);
-    const socket = await serverSocketOf(client.id);
+    const { client, socket } = await world.connect(t, ['polling']);
     for (let batch = 0; batch < 20; batch++) {
       // At most the first emit leaves at once (if a poll is waiting); the rest wait for the next.
       for (let index = 1; index <= 3; index++) socket.emit('chat message', 'polled', batch * 3 + index);
@@ -43,10 +32,7 @@ describe('writable: catch-up pacing on both transports', () => {
   });
 
   test('long-polling: engine.io hands its queue over whole and starts a new array (the outbound limit keys on it)', async (t) => {
-    const client = tutorialClient(url, { transports: ['polling'] });
-    t.after(() => client.close());
-    await connected(client);
-    const socket = await serverSocketOf(client.id);
+    const { client, socket } = await world.connect(t, ['polling']);
     await waitUntilWritable(socket);
     socket.emit('chat message', 'first', 1);
     socket.emit('chat message', 'second', 2);
@@ -58,10 +44,7 @@ describe('writable: catch-up pacing on both transports', () => {
   });
 
   test('WebSocket: the bytes ws holds unsent are visible', async (t) => {
-    const client = tutorialClient(url, { transports: ['websocket'] });
-    t.after(() => client.close());
-    await connected(client);
-    const socket = await serverSocketOf(client.id);
+    const { client, socket } = await world.connect(t, ['websocket']);
     const webSocket = (socket.conn.transport as unknown as { socket?: { bufferedAmount?: unknown; _socket?: { once?: unknown } } }).socket;
     assert.equal(typeof webSocket?.bufferedAmount, 'number');
     assert.equal(typeof webSocket?._socket?.once, 'function');

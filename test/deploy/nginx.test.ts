@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import { freePort, nginxAvailable, startNginx, TRIAL_CONFIG, type RunningNginx } from '../helpers/nginx.js';
 import { startServer, type RunningServer } from '../helpers/server.js';
 import { skipUnlessAvailable } from '../helpers/services.js';
+import { quietFor } from '../helpers/waits.js';
 
 const skip = skipUnlessAvailable('nginx', nginxAvailable(), 'apt-get install -y nginx');
 
@@ -64,7 +65,7 @@ describe('nginx in front of two nodes', { skip }, () => {
       );
       assert.ok(answers.every((answer) => answer.ok), JSON.stringify(answers.filter((answer) => !answer.ok)));
     }
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await quietFor(500, 'a late error through nginx');
     const upgraded = sockets.slice(12).filter((socket) => socket.io.engine.transport.name === 'websocket').length;
     assert.equal(upgraded, 6, 'every polling-first session upgraded to WebSocket through nginx');
     assert.ok(sockets.every((socket) => socket.connected), 'no session was lost to a request routed to the wrong node');
@@ -134,7 +135,7 @@ describe('nginx, plain-HTTP trial on one machine (not for production)', { skip }
     assert.deepEqual([...new Set(sockets.map((socket) => socket.io.engine.id.split('.')[1]))].sort(), ['node1', 'node2']);
     const answers = await Promise.all(sockets.map((socket) => socket.timeout(10_000).emitWithAck('chat message', 'trial', randomUUID()) as Promise<Ack<unknown>>));
     assert.ok(answers.every((answer) => answer.ok), JSON.stringify(answers.filter((answer) => !answer.ok)));
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await quietFor(500, 'a late error through nginx');
     assert.equal(sockets.slice(8).filter((socket) => socket.io.engine.transport.name === 'websocket').length, 4, 'polling-first sessions upgraded');
   });
 

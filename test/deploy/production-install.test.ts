@@ -1,22 +1,15 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, test } from 'node:test';
 import { connected, tutorialClient } from '../helpers/clients.js';
-import { tempDir } from '../helpers/server.js';
+import { freePort, tempDir } from '../helpers/server.js';
+import { pace } from '../helpers/waits.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** The repository as a clone would have it (tracked and new, unignored files), then `dist/` as built: a shipped build. */
 function shippedCopy(): string {
@@ -71,7 +64,7 @@ describe('production install', () => {
     const deadline = Date.now() + 60_000;
     while ((await fetch(`${url}/healthz`).catch(() => undefined))?.status !== 200) {
       assert.ok(Date.now() < deadline, `/healthz answers within 60 s (output: ${output.slice(-500)})`);
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await pace(200, 'the next /healthz poll');
     }
     const client = tutorialClient(url);
     await connected(client);

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, test } from 'node:test';
 import type { SentMessage } from '../../src/shared/events.js';
 import { ackOf } from '../helpers/ack.js';
-import { newBrowser, Tab } from '../rooms/room-client.js';
+import { newBrowser, Tab } from '../helpers/room-client.js';
 import { startServer } from '../helpers/server.js';
 import { skipUnlessAvailable } from '../helpers/services.js';
 import { postgresHarness, postgresReachable, postgresUrl } from '../store/harness.js';

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import type { Socket } from 'socket.io-client';
 import type { Ack } from '../../src/shared/errors.js';
 
@@ -13,3 +14,9 @@ export async function ackOf(socket: Socket, event: string, ...args: unknown[]): 
 
 /** The acknowledgement's error code, or 'ok'. */
 export const codeOf = (ack: Ack<unknown>): string => (ack.ok ? 'ok' : ack.error);
+
+/** Asserts that `ack` is a refusal with code `error` (`what` names the call in the message). */
+export function refusedWith(ack: Ack<unknown>, error: string, what?: string): void {
+  assert.equal(ack.ok, false, what === undefined ? `expected ${error}, got success` : `${what}: expected ${error}, got success`);
+  if (!ack.ok) assert.equal(ack.error, error, what === undefined ? ack.message : `${what}: ${ack.message}`);
+}

@@ -4,6 +4,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tempDir } from './server.js';
+import { pace } from './waits.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 /** The load balancer configuration Parley ships. */
@@ -106,7 +107,7 @@ export async function startNginx(
     });
     if (up) break;
     if (Date.now() > deadline || child.exitCode !== null) throw new Error(`nginx did not start: ${stderr}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await pace(50, 'the next look at nginx');
   }
   return {
     url: `${variant === 'tls' ? 'https' : 'http'}://127.0.0.1:${port}`,

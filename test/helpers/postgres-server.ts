@@ -1,9 +1,9 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
-import { tempDir } from './server.js';
+import { freePort, tempDir } from './server.js';
+import { pace } from './waits.js';
 
 /** The newest installed PostgreSQL's binaries (Debian's layout), if any. */
 const BIN = (() => {
@@ -32,13 +32,6 @@ export interface OwnPostgres {
   close(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 const asServerUser = (command: string, args: string[]): [string, string[]] => (isRoot ? ['/usr/sbin/runuser', ['-u', SERVER_USER, '--', command, ...args]] : [command, args]);
 
@@ -98,7 +91,7 @@ export async function startOwnPostgres(settings: Readonly<Record<string, string>
         await stop().catch(() => undefined);
         throw new Error(`postgres did not start: ${(error as Error).message}; ${stderr}`);
       }
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await pace(100, 'the next look at postgres');
     } finally {
       await client.end().catch(() => undefined);
     }

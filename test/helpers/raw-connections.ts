@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
+import { pace } from './waits.js';
 
 /** A raw TCP connection and what became of it. */
 export interface RawConnection {
@@ -37,11 +38,10 @@ export function openRaw(port: number, localAddress = '127.0.0.1'): RawConnection
 export async function dribble(connection: RawConnection, text: string, intervalMs: number, stopAt: number): Promise<void> {
   for (let index = 0; index < text.length && connection.closedAt === undefined && Date.now() < stopAt; index++) {
     connection.socket.write(text[index] ?? '');
-    await sleep(intervalMs);
+    await pace(intervalMs, 'the next byte of a slow request');
   }
 }
 
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** GET `url` from the 127.0.0.1 address; resolves with status and body. */
 export function get(url: string, timeoutMs = 5000): Promise<{ status: number; body: string }> {

@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
+import { once } from 'node:events';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -156,4 +158,33 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
 async function stopChild(child: ChildProcess, signal: NodeJS.Signals, exited: Promise<number | null>): Promise<number | null> {
   if (child.exitCode === null && child.signalCode === null) child.kill(signal);
   return exited;
+}
+
+/** A TCP port free on 127.0.0.1 right now (listened on, then let go). */
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/**
+ * Starts `dist/<entry>` on port 0 with `env` and waits for it to exit by itself (a start
+ * that must fail), killing it after `ms`: its exit code, all it wrote, how long it ran.
+ */
+export async function runUntilExit(entry: 'cluster.js' | 'main.js', env: Record<string, string>, ms: number): Promise<{ code: number | null; output: string; elapsedMs: number }> {
+  const startedAt = Date.now();
+  const child = spawn(process.execPath, [path.join(root, 'dist', entry)], {
+    cwd: root,
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  const timer = setTimeout(() => child.kill('SIGKILL'), ms);
+  const [code] = (await once(child, 'exit')) as [number | null];
+  clearTimeout(timer);
+  return { code, output, elapsedMs: Date.now() - startedAt };
 }

@@ -1,9 +1,8 @@
-import { io } from 'socket.io-client';
 import type { Ack } from '../../src/shared/errors.js';
 import type { ModerationNotice } from '../../src/shared/events.js';
 import { ackOf } from '../helpers/ack.js';
-import { connected, eventually, type ChatSocket } from '../helpers/clients.js';
-import { newBrowser, Tab } from '../rooms/room-client.js';
+import { connected, eventually, openSocket, workerOf, type ChatSocket } from '../helpers/clients.js';
+import { newBrowser, Tab } from '../helpers/room-client.js';
 
 export const PASSWORD = 'correct horse battery staple';
 
@@ -33,7 +32,7 @@ export async function watchedTab(url: string, browser = newBrowser()): Promise<W
 }
 
 /** The worker a tab's session lives on (the index its engine.io id starts with). */
-export const workerOfTab = (tab: Tab): number => Number(tab.socket.io.engine.id?.split('.')[0]);
+export const workerOfTab = (tab: Tab): number => workerOf(tab.socket);
 
 /** Tabs of one browser until both workers of a 2-worker node hold one (bounded). */
 export async function tabsOnBothWorkers(url: string, browser: string): Promise<WatchedTab[]> {
@@ -55,13 +54,7 @@ export async function accountTab(url: string, username: string): Promise<{ watch
 
 /** A handshake of `browser` that is refused: resolves with the error's message and data. */
 export async function refusedHandshake(url: string, browser: string): Promise<{ message: string; data: unknown; worker: number }> {
-  const socket = io(url, {
-    auth: { rooms: {} },
-    transports: ['websocket'],
-    forceNew: true,
-    reconnection: false,
-    extraHeaders: { cookie: `parley_session=${browser}` },
-  });
+  const socket = openSocket(url, { auth: { rooms: {} }, browser, reconnection: false });
   // The engine.io session (and so the worker) exists before Socket.IO's handshake is refused.
   let engineId = '';
   socket.io.on('open', () => (engineId = socket.io.engine.id ?? ''));

@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { io } from 'socket.io-client';
 import type { AuditView, RestrictionView, RoomEvent, RoomSummary } from '../../src/shared/events.js';
 import { ackOf, codeOf } from '../helpers/ack.js';
 import { grantAdmin } from '../helpers/admin-command.js';
-import { connected, tutorialClient } from '../helpers/clients.js';
+import { connected, openSocket, tutorialClient } from '../helpers/clients.js';
 import { startServer, type RunningServer } from '../helpers/server.js';
-import { readRoom } from '../rooms/room-checker.js';
-import { newBrowser } from '../rooms/room-client.js';
+import { readRoom } from '../helpers/checker.js';
+import { newBrowser } from '../helpers/room-client.js';
 import { accountTab, adminApi, eventually, must, PASSWORD, refusedHandshake, tabsOnBothWorkers, watchedTab, workerOfTab, type WatchedTab } from './moderation-client.js';
+import { quietFor } from '../helpers/waits.js';
 
 const TOKEN = 'moderation-test-admin-token-0123456789';
 const unique = (prefix: string): string => `${prefix}${randomUUID().slice(0, 8)}`;
@@ -90,7 +90,7 @@ describe('moderation', () => {
     const victim = await tabs[0]!.tab.whoAmI();
 
     // A tab whose transport drops before the ban: its reconnect asks to recover the session.
-    const away = io(server.url, { auth: { rooms: {} }, transports: ['websocket'], forceNew: true, reconnection: false, extraHeaders: { cookie: `parley_session=${browser}` } });
+    const away = openSocket(server.url, { auth: { rooms: {} }, browser, reconnection: false });
     await connected(away);
     away.io.engine.close();
     await eventually(() => !away.connected, 'the transport dropped');
@@ -194,7 +194,7 @@ describe('moderation', () => {
       assert.equal(codeOf(await watched.tab.call('message:send', { roomId: room.id, text: 'gone?', clientId: randomUUID() })), 'NOT_MEMBER');
     }
     await admin.tab.send(room.id, 'after the move');
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await quietFor(300, 'a message of the room reaching a tab moved out of it');
     assert.equal(tabs[1]!.tab.eventsOf(room.id).length, 1, 'a moved-out tab gets no more events of the room');
     assert.equal(codeOf(await ackOf(admin.tab.socket, 'mod:move', { userId: victim.id, roomId: 1, to: 'out' })), 'FORBIDDEN', 'nobody leaves general');
   });

@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import type { RoomEvent } from '../../src/shared/events.js';
 import { ackOf, codeOf } from '../helpers/ack.js';
 import { startServer, type RunningServer } from '../helpers/server.js';
-import type { Tab } from '../rooms/room-client.js';
+import type { Tab } from '../helpers/room-client.js';
 import { accountTab, adminApi, must, type WatchedTab } from './moderation-client.js';
 
 const TOKEN = 'roles-at-edges-admin-token-0123456789';

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { DeliveryChecker, readHistory } from '../helpers/checker.js';
 import { skipUnlessNodesCanRun, startDeployment, type Deployment } from '../helpers/nodes.js';
+import { jitter } from '../helpers/waits.js';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const skip = await skipUnlessNodesCanRun();
 
 /**
@@ -40,7 +40,7 @@ describe('exactly-once delivery across two nodes', { skip }, () => {
             drops++;
             client.socket.io.engine.close();
           }
-          await sleep(Math.random() * 20);
+          await jitter(20);
         }
       }),
     );

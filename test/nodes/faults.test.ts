@@ -8,8 +8,8 @@ import { redisUrl, skipUnlessNodesCanRun, startDeployment, type Deployment } fro
 import { redisServerAvailable, startOwnRedis } from '../helpers/redis-server.js';
 import { skipUnlessAvailable } from '../helpers/services.js';
 import { startTcpProxy } from '../helpers/tcp-proxy.js';
+import { jitter, letTimePass } from '../helpers/waits.js';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const skip =
   (await skipUnlessNodesCanRun()) ||
   skipUnlessAvailable('nginx', nginxAvailable(), 'apt-get install -y nginx') ||
@@ -28,7 +28,7 @@ function traffic(checker: DeliveryChecker, stopped: () => boolean): Promise<void
     checker.clients.map(async (client) => {
       while (!stopped()) {
         await checker.send(client);
-        await sleep(10 + Math.random() * 30);
+        await jitter(30, 10);
       }
     }),
   ).then(() => undefined);
@@ -71,10 +71,10 @@ describe('faults across two nodes', { skip }, () => {
 
     let stopped = false;
     const sending = traffic(checker, () => stopped);
-    await sleep(1500);
+    await letTimePass(1500, 'traffic runs before the fault');
     const before = checker.acknowledged().length;
     await deployment.kill(0);
-    await sleep(3000);
+    await letTimePass(3000, 'traffic runs with a node down');
     stopped = true;
     await sending;
 
@@ -103,13 +103,13 @@ describe('faults across two nodes', { skip }, () => {
 
     let stopped = false;
     const sending = traffic(checker, () => stopped);
-    await sleep(1500);
+    await letTimePass(1500, 'traffic runs before the fault');
     await redis.kill();
     const beforeOutage = checker.acknowledged().length;
-    await sleep(3000);
+    await letTimePass(3000, 'traffic runs through the Redis outage');
     await redis.start();
     const backAt = Date.now();
-    await sleep(2000);
+    await letTimePass(2000, 'traffic runs after Redis is back');
     stopped = true;
     await sending;
 
@@ -147,15 +147,15 @@ describe('faults across two nodes', { skip }, () => {
 
     let stopped = false;
     const sending = traffic(checker, () => stopped);
-    await sleep(1500);
+    await letTimePass(1500, 'traffic runs before the fault');
     proxy.cut();
     const cutAt = Date.now();
     const ackedBeforeCut = checker.acknowledged().length;
-    await sleep(3000);
+    await letTimePass(3000, 'traffic runs through the cut');
     // Answers that came back while the database was unreachable: none may say "stored".
     const ackedDuringCut = checker.acknowledged().length - ackedBeforeCut;
     proxy.restore();
-    await sleep(2000);
+    await letTimePass(2000, 'traffic runs after the cut is restored');
     stopped = true;
     await sending;
 
@@ -188,11 +188,11 @@ describe('faults across two nodes', { skip }, () => {
 
     let stopped = false;
     const sending = traffic(senders, () => stopped);
-    await sleep(1500);
+    await letTimePass(1500, 'traffic runs before the fault');
     proxy.cut();
     const delivered = (): number => Math.min(...readers.clients.map((client) => client.socket.deliveries.length));
     const atCut = delivered();
-    await sleep(3000);
+    await letTimePass(3000, 'traffic runs through the cut');
     const sentDuringCut = highestAcked(senders);
     proxy.restore();
     stopped = true;
@@ -219,7 +219,7 @@ describe('faults across two nodes', { skip }, () => {
     const died = (): number => lines().filter((line) => line.msg === 'worker died; forking a replacement').length;
     await eventually(() => lines().some((line) => line.msg === 'waiting for Redis before this worker starts'), 'the replacement says what it waits for', 20_000);
     // Long enough for a replacement that gave up to die and be forked again (each second).
-    await sleep(3000);
+    await letTimePass(3000, 'a replacement that gave up dies and is forked again (each second)');
     assert.equal(died(), 1, 'one death (the kill), no crash loop of replacements');
     assert.equal(lines().filter((line) => line.msg === 'worker could not start').length, 0);
     await redis.start();

@@ -1,19 +1,16 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import net from 'node:net';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import type { Ack } from '../../src/shared/errors.js';
 import type { SentMessage } from '../../src/shared/events.js';
 import { connected, tutorialClient } from '../helpers/clients.js';
 import { redisUrl, skipUnlessNodesCanRun, startDeployment, type Deployment } from '../helpers/nodes.js';
 import { signedSessionId } from '../helpers/session-cookies.js';
+import { runUntilExit } from '../helpers/server.js';
 import { postgresHarness } from '../store/harness.js';
 
 const skip = await skipUnlessNodesCanRun();
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 describe('limits across nodes', { skip }, () => {
   let deployment: Deployment;
@@ -47,21 +44,7 @@ describe('limits across nodes', { skip }, () => {
 });
 
 /** Starts `dist/cluster.js` with `env`; resolves with its exit code and output, or null if it is still running after `ms`. */
-async function startAndWait(env: Record<string, string>, ms: number): Promise<{ code: number | null; output: string; elapsedMs: number }> {
-  const startedAt = Date.now();
-  const child = spawn(process.execPath, [path.join(root, 'dist', 'cluster.js')], {
-    cwd: root,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', PARLEY_WORKERS: '1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  const timer = setTimeout(() => child.kill('SIGKILL'), ms);
-  const [code] = (await once(child, 'exit')) as [number | null];
-  clearTimeout(timer);
-  return { code, output, elapsedMs: Date.now() - startedAt };
-}
+const startAndWait = (env: Record<string, string>, ms: number) => runUntilExit('cluster.js', { PARLEY_WORKERS: '1', ...env }, ms);
 
 /** A port nothing listens on. */
 async function closedPort(): Promise<number> {

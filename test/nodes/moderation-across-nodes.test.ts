@@ -6,7 +6,7 @@ import { codeOf } from '../helpers/ack.js';
 import { grantAdmin } from '../helpers/admin-command.js';
 import { skipUnlessNodesCanRun, startDeployment, type Deployment } from '../helpers/nodes.js';
 import { accountTab, adminApi, eventually, must, refusedHandshake, watchedTab, type WatchedTab } from '../moderation/moderation-client.js';
-import { newBrowser } from '../rooms/room-client.js';
+import { newBrowser } from '../helpers/room-client.js';
 
 const skip = await skipUnlessNodesCanRun();
 const TOKEN = 'moderation-across-nodes-admin-token-42';

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { skipUnlessNodesCanRun, startDeployment, type Deployment } from '../helpers/nodes.js';
-import { following, listEventually, newBrowser, noticesAbout, openTab, sleep, until, userIdOf, type Tab as PresenceTab } from '../presence/tabs.js';
-import { Tab as RoomTab } from '../rooms/room-client.js';
+import { following, listEventually, newBrowser, noticesAbout, openTab, until, userIdOf, type Tab as PresenceTab } from '../presence/tabs.js';
+import { Tab as RoomTab } from '../helpers/room-client.js';
+import { quietFor } from '../helpers/waits.js';
 
 const skip = await skipUnlessNodesCanRun();
 /** Longer than the leave grace plus a look: a notice that was coming has come by then. */
@@ -50,13 +51,13 @@ describe('two nodes are one chat', { skip }, () => {
     const seenFromNode1 = await listEventually(onOther.socket, undefined, (ids) => ids.includes(userIdOf(alice)), 'node 1 lists alice');
     assert.equal(seenFromNode1.filter((id) => id === aliceId).length, 1, 'one entry for two tabs on two nodes');
     await listEventually(onOther.socket, 1, (ids) => ids.length >= 2, "node 1 lists the observer of node 0 in the room");
-    await sleep(SETTLE_MS);
+    await quietFor(SETTLE_MS, 'a notice that was coming');
     onSame.close();
-    await sleep(SETTLE_MS);
+    await quietFor(SETTLE_MS, 'a leave for a tab closed while another stays');
     assert.deepEqual(noticesAbout(observer, aliceId), ['online@all', 'joined@1'], 'one tab closed: still online');
     onOther.close();
     await until(() => noticesAbout(observer, aliceId).includes('offline@all'), 'alice goes offline');
-    await sleep(SETTLE_MS);
+    await quietFor(SETTLE_MS, 'a second left or offline');
     assert.deepEqual(noticesAbout(observer, aliceId), ['online@all', 'joined@1', 'left@1', 'offline@all']);
     await listEventually(observer.socket, undefined, (ids) => !ids.includes(aliceId), 'alice is off the list');
   });
@@ -68,7 +69,7 @@ describe('two nodes are one chat', { skip }, () => {
     const ack = await typing.socket.timeout(10_000).emitWithAck('typing', { roomId: 1, typing: true });
     assert.ok((ack as { ok: boolean }).ok);
     await until(() => observer.typing.some((entry) => entry.user.id === userIdOf(typist) && entry.typing), 'the observer on node 0 sees the typing');
-    await sleep(300);
+    await quietFor(300, 'typing reaching the typist');
     assert.deepEqual(ownTabElsewhere.typing, [], 'not to the typist’s own tab on the other node');
   });
 

@@ -1,7 +1,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { skipUnlessNodesCanRun, startDeployment, type Deployment } from '../helpers/nodes.js';
-import { newBrowser, noticesAbout, openTab, sleep, until, userIdOf, type Tab } from '../presence/tabs.js';
+import { newBrowser, noticesAbout, openTab, until, userIdOf, type Tab } from '../presence/tabs.js';
+import { quietFor } from '../helpers/waits.js';
 
 const skip = await skipUnlessNodesCanRun();
 
@@ -34,7 +35,7 @@ describe('presence from the first second', { skip }, () => {
     const stayedUntil = Date.now() - startedAt;
     assert.ok(stayedUntil < 1000, `the visit ended ${stayedUntil} ms after the start`);
     await until(() => noticesAbout(observer, userIdOf(visitor)).includes('offline@all'), 'the visitor is announced', 10_000);
-    await sleep(2000);
+    await quietFor(2000, 'a second announcement of the visitor');
     assert.deepEqual(noticesAbout(observer, userIdOf(visitor)), ['online@all', 'joined@1', 'left@1', 'offline@all']);
   });
 });

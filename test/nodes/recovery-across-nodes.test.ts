@@ -5,6 +5,7 @@ import type { PublicUser } from '../../src/shared/events.js';
 import { eventually, type ChatSocket } from '../helpers/clients.js';
 import { skipUnlessNodesCanRun, startDeployment, type Deployment } from '../helpers/nodes.js';
 import { signedSessionId } from '../helpers/session-cookies.js';
+import { letTimePass } from '../helpers/waits.js';
 
 const skip = await skipUnlessNodesCanRun();
 
@@ -79,7 +80,7 @@ describe('connection state recovery across nodes', { skip }, () => {
     victim.io.engine.close();
     await dropped;
     // Socket.IO persists the session as the transport closes; give Redis the write.
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await letTimePass(300, 'Redis takes the session Socket.IO persists as the transport closes');
 
     const attacker = browserClient(second, signedSessionId());
     sockets.push(attacker);
@@ -113,7 +114,7 @@ describe('connection state recovery across nodes', { skip }, () => {
     const dropped = new Promise((resolve) => tab.once('disconnect', resolve));
     tab.io.engine.close();
     await dropped;
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await letTimePass(300, 'Redis takes the session Socket.IO persists as the transport closes');
     const same = browserClient(second, cookie);
     sockets.push(same);
     Object.assign(same, state);

@@ -1,16 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, test, type TestContext } from 'node:test';
-import { DeliveryChecker, readHistory } from '../helpers/checker.js';
+import { DeliveryChecker, readHistory, readRoom, RoomChecker } from '../helpers/checker.js';
 import { connected, eventually, tutorialClient } from '../helpers/clients.js';
 import { skipUnlessNodesCanRun, startDeployment, type Deployment } from '../helpers/nodes.js';
 import { redisServerAvailable, startOwnRedis } from '../helpers/redis-server.js';
 import type { LogLine } from '../helpers/server.js';
 import { skipUnlessAvailable } from '../helpers/services.js';
 import { parsePrometheusText, type Sample } from '../operations/prometheus-text.js';
-import { newBrowser, Tab } from '../rooms/room-client.js';
-import { readRoom, RoomChecker } from '../rooms/room-checker.js';
+import { newBrowser, Tab } from '../helpers/room-client.js';
+import { jitter, letTimePass, pace } from '../helpers/waits.js';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const skip = (await skipUnlessNodesCanRun()) || skipUnlessAvailable('redis-server', redisServerAvailable(), 'apt-get install -y redis-server');
 
 /** How long Redis stays away: long enough for many reconnection attempts and many refused events of the old code. */
@@ -25,13 +24,13 @@ function traffic(checker: DeliveryChecker, tabs: readonly Tab[], rooms: RoomChec
   const tutorial = checker.clients.map(async (client) => {
     while (!stopped()) {
       await checker.send(client);
-      await sleep(40 + Math.random() * 60);
+      await jitter(60, 40);
     }
   });
   const roomProtocol = tabs.map(async (tab) => {
     while (!stopped()) {
       await rooms.send(tab, roomId);
-      await sleep(60 + Math.random() * 60);
+      await jitter(60, 60);
     }
   });
   return Promise.all([...tutorial, ...roomProtocol]).then(() => undefined);
@@ -108,7 +107,7 @@ describe('a Redis outage under two nodes', { skip }, () => {
 
     let stopped = false;
     const sending = traffic(checker, tabs, rooms, general.id, () => stopped);
-    await sleep(1500);
+    await letTimePass(1500, 'traffic runs before the outage');
     const acksBefore = { tutorial: checker.acknowledged().length, rooms: rooms.acknowledged().length };
     assert.ok(acksBefore.tutorial > 10 && acksBefore.rooms > 5, `traffic flows before the outage (${JSON.stringify(acksBefore)})`);
 
@@ -120,11 +119,11 @@ describe('a Redis outage under two nodes', { skip }, () => {
     const polled = (async () => {
       while (polling) {
         readiness.push(await Promise.all(urls.map(readyz)));
-        await sleep(500);
+        await pace(500, 'the next /readyz poll');
       }
     })();
 
-    await sleep(2000);
+    await letTimePass(2000, 'traffic runs before the outage, /readyz polled');
     const acksEarly = { tutorial: checker.acknowledged().length, rooms: rooms.acknowledged().length };
     // New clients on both nodes, both protocols, admitted while Redis is away.
     const newcomers = new DeliveryChecker(urls, { clients: 2, transports: mixed });
@@ -161,11 +160,11 @@ describe('a Redis outage under two nodes', { skip }, () => {
     }
 
     const metricsDuring = await Promise.all([0, 1].map((index) => scrape(metricsPort(deployment, index))));
-    await sleep(Math.max(0, OUTAGE_MS - (Date.now() - outageStart)));
+    await letTimePass(Math.max(0, OUTAGE_MS - (Date.now() - outageStart)), 'the rest of the outage');
     const acksLate = { tutorial: checker.acknowledged().length, rooms: rooms.acknowledged().length };
     await redis.start();
     const outageEnd = Date.now();
-    await sleep(3000);
+    await letTimePass(3000, 'traffic runs after Redis is back');
     polling = false;
     await polled;
     stopped = true;

@@ -4,6 +4,7 @@ import { io, type Socket } from 'socket.io-client';
 import { connected, eventually, tutorialClient } from '../helpers/clients.js';
 import { chromiumSkipReason, launchChromium } from '../helpers/browser.js';
 import { startServer } from '../helpers/server.js';
+import { quietFor } from '../helpers/waits.js';
 
 const TOKEN = 'admin-token-for-the-admin-ui-test';
 
@@ -58,7 +59,7 @@ describe('Socket.IO Admin UI', () => {
     t.after(() => chatter.close());
     await connected(chatter);
     admin.emit('_disconnect', '/', false, chatter.id);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await quietFor(500, 'the dashboard disconnecting the chatter');
     assert.ok(chatter.connected, 'read-only: the dashboard cannot disconnect anyone');
   });
 

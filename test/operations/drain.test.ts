@@ -5,8 +5,8 @@ import { eventually } from '../helpers/clients.js';
 import { nginxAvailable, startNginx } from '../helpers/nginx.js';
 import { skipUnlessNodesCanRun, startDeployment } from '../helpers/nodes.js';
 import { skipUnlessAvailable } from '../helpers/services.js';
+import { jitter, letTimePass } from '../helpers/waits.js';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const skip = (await skipUnlessNodesCanRun()) || skipUnlessAvailable('nginx', nginxAvailable(), 'apt-get install -y nginx');
 const DRAIN_MS = 3000;
 
@@ -38,16 +38,16 @@ describe('rolling restart', { skip }, () => {
       checker.clients.map(async (client) => {
         while (!stopped) {
           await checker.send(client);
-          await sleep(20 + Math.random() * 30);
+          await jitter(30, 20);
         }
       }),
     );
-    await sleep(1000);
+    await letTimePass(1000, 'traffic runs before the stop');
     const signalledAt = Date.now();
     const draining = deployment.node(0);
     const exitCode = await deployment.stop(0);
     const stoppedAt = Date.now();
-    await sleep(1000);
+    await letTimePass(1000, 'traffic runs on the other worker after the stop');
     stopped = true;
     await sending;
 

@@ -1,19 +1,11 @@
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { connected, eventually, tutorialClient } from '../helpers/clients.js';
-import { startServer, type RunningServer } from '../helpers/server.js';
+import { freePort, startServer, type RunningServer } from '../helpers/server.js';
 import { parsePrometheusText, total, type Sample } from './prometheus-text.js';
 
 const TOKEN = 'metrics-token-for-the-test-0123';
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /**
  * Issue 12, part 1: `GET /metrics` of a 2-worker node in the Prometheus text format, summed

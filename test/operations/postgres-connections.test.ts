@@ -1,44 +1,18 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import net from 'node:net';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import { connected, tutorialClient } from '../helpers/clients.js';
 import { postgresServerAvailable, startOwnPostgres, type OwnPostgres } from '../helpers/postgres-server.js';
-import { startServer } from '../helpers/server.js';
+import { freePort, runUntilExit, startServer } from '../helpers/server.js';
 import { skipUnlessAvailable } from '../helpers/services.js';
 import { TEST_SESSION_SECRET } from '../helpers/session-cookies.js';
 import { parsePrometheusText, total } from './prometheus-text.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const skip = skipUnlessAvailable('a PostgreSQL server of the test\'s own', postgresServerAvailable(), 'apt-get install -y postgresql');
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
-/** Starts `dist/<entry>` with `env` and waits for its exit (or kills it after `ms`). */
-async function startAndWait(entry: 'cluster.js' | 'main.js', env: Record<string, string>, ms: number): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, [path.join(root, 'dist', entry)], {
-    cwd: root,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', PARLEY_SESSION_SECRET: TEST_SESSION_SECRET, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  const timer = setTimeout(() => child.kill('SIGKILL'), ms);
-  const [code] = (await once(child, 'exit')) as [number | null];
-  clearTimeout(timer);
-  return { code, output };
-}
+/** `runUntilExit` with the test's session secret. */
+const startAndWait = (entry: 'cluster.js' | 'main.js', env: Record<string, string>, ms: number) => runUntilExit(entry, { PARLEY_SESSION_SECRET: TEST_SESSION_SECRET, ...env }, ms);
 
 /**
  * Issue 22, item 5: a node's PostgreSQL connections are (workers + 1) × PARLEY_PG_POOL_SIZE,

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { connected, tutorialClient } from '../helpers/clients.js';
 import { startServer } from '../helpers/server.js';
+import { pace } from '../helpers/waits.js';
 
 const PRE_STOP_MS = 1500;
 
@@ -20,7 +21,7 @@ async function probeUntilClosed(url: string, since: number): Promise<Probe[]> {
       probes.push({ at: Date.now() - since, answer: 'refused' });
       refusedInRow++;
     }
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await pace(50, 'the next /readyz poll');
   }
   return probes;
 }

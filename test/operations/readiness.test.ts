@@ -6,6 +6,7 @@ import { redisServerAvailable, startOwnRedis } from '../helpers/redis-server.js'
 import { startServer } from '../helpers/server.js';
 import { skipUnlessAvailable } from '../helpers/services.js';
 import { startTcpProxy } from '../helpers/tcp-proxy.js';
+import { pace } from '../helpers/waits.js';
 
 interface ReadyAnswer {
   status: number;
@@ -26,7 +27,7 @@ async function readyzUntil(url: string, wanted: (answer: ReadyAnswer) => boolean
     last = await readyz(url);
     assert.ok(Date.now() - started < 5000, 'readyz answers within its bound, never hangs');
     if (wanted(last)) return last;
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    await pace(250, 'the next /readyz poll');
   }
   throw new Error(`timed out: ${what}; last answer ${JSON.stringify(last)}`);
 }

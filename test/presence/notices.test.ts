@@ -1,50 +1,39 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { startServer, type RunningServer } from '../helpers/server.js';
+import { before, test } from 'node:test';
+import { tabWorld } from '../helpers/world.js';
 import type { Ack } from '../../src/shared/errors.js';
 import type { RoomSummary } from '../../src/shared/events.js';
-import { following, listEventually, newBrowser, noticesAbout, onlineIds, openTab, sleep, until, userIdOf, type Tab } from './tabs.js';
+import { listEventually, newBrowser, noticesAbout, onlineIds, until, userIdOf, type Tab } from './tabs.js';
+import { quietFor } from '../helpers/waits.js';
 
-let server: RunningServer;
 let observer: Tab;
-const tabs: Tab[] = [];
-const open = async (browser: string, worker: number): Promise<Tab> => {
-  const tab = await openTab(server.url, browser, worker);
-  tabs.push(tab);
-  await following(tab);
-  return tab;
-};
+const world = tabWorld();
 /** Longer than the leave grace plus a sweep: a `left` that was coming has come by then. */
 const SETTLE_MS = 3500;
 
 before(async () => {
-  server = await startServer({ workers: 2 });
   const browser = newBrowser();
-  observer = await open(browser, 0);
+  observer = await world.openOn(browser, 0);
   // The coordinator starts a few seconds after boot; from then on it announces everyone.
   await until(() => noticesAbout(observer, userIdOf(browser)).includes('joined@1'), 'the observer sees itself join', 20_000);
-});
-after(async () => {
-  for (const tab of tabs) tab.close();
-  await server.stop();
 });
 
 test('a user with two tabs joins once; closing one tab is not leaving; closing the other is one left and one offline', async () => {
   const dave = newBrowser();
   const daveId = userIdOf(dave);
-  const first = await open(dave, 0);
-  const second = await open(dave, 1);
+  const first = await world.openOn(dave, 0);
+  const second = await world.openOn(dave, 1);
   await until(() => noticesAbout(observer, daveId).includes('joined@1'), 'dave joins');
-  await sleep(SETTLE_MS);
+  await quietFor(SETTLE_MS, 'a notice that was coming');
   assert.deepEqual(noticesAbout(observer, daveId), ['online@all', 'joined@1']);
 
   first.close();
-  await sleep(SETTLE_MS);
+  await quietFor(SETTLE_MS, 'a notice that was coming');
   assert.deepEqual(noticesAbout(observer, daveId), ['online@all', 'joined@1'], 'one tab closed: nothing announced');
 
   second.close();
   await until(() => noticesAbout(observer, daveId).includes('offline@all'), 'dave goes offline');
-  await sleep(SETTLE_MS);
+  await quietFor(SETTLE_MS, 'a notice that was coming');
   assert.deepEqual(noticesAbout(observer, daveId), ['online@all', 'joined@1', 'left@1', 'offline@all']);
 });
 
@@ -52,11 +41,11 @@ test('two tabs closing at the same moment on two workers make exactly one left',
   for (let round = 0; round < 3; round++) {
     const erin = newBrowser();
     const erinId = userIdOf(erin);
-    const erinTabs = await Promise.all([open(erin, 0), open(erin, 1), open(erin, 0), open(erin, 1)]);
+    const erinTabs = await Promise.all([world.openOn(erin, 0), world.openOn(erin, 1), world.openOn(erin, 0), world.openOn(erin, 1)]);
     await until(() => noticesAbout(observer, erinId).includes('joined@1'), 'erin joins');
     for (const tab of erinTabs) tab.close();
     await until(() => noticesAbout(observer, erinId).includes('offline@all'), 'erin goes offline');
-    await sleep(SETTLE_MS);
+    await quietFor(SETTLE_MS, 'a notice that was coming');
     assert.deepEqual(noticesAbout(observer, erinId), ['online@all', 'joined@1', 'left@1', 'offline@all'], `round ${round}`);
   }
 });
@@ -64,18 +53,18 @@ test('two tabs closing at the same moment on two workers make exactly one left',
 test('a page reload (close and reopen within the grace) is neither a leave nor a join', async () => {
   const fay = newBrowser();
   const fayId = userIdOf(fay);
-  const tab = await open(fay, 1);
+  const tab = await world.openOn(fay, 1);
   await until(() => noticesAbout(observer, fayId).includes('joined@1'), 'fay joins');
   tab.close();
-  await open(fay, 0);
-  await sleep(SETTLE_MS);
+  await world.openOn(fay, 0);
+  await quietFor(SETTLE_MS, 'a notice that was coming');
   assert.deepEqual(noticesAbout(observer, fayId), ['online@all', 'joined@1']);
 });
 
 test('room:leave in one tab takes the user out of the room on every worker: one left there, still online', async () => {
   const ivy = newBrowser();
   const ivyId = userIdOf(ivy);
-  const [creator, other] = await Promise.all([open(ivy, 0), open(ivy, 1)]);
+  const [creator, other] = await Promise.all([world.openOn(ivy, 0), world.openOn(ivy, 1)]);
   const created = (await creator.socket.timeout(10_000).emitWithAck('room:create', { name: `presence-${ivyId.slice(2, 10)}` })) as Ack<RoomSummary>;
   assert.ok(created.ok, JSON.stringify(created));
   const roomId = created.data.id;
@@ -91,7 +80,7 @@ test('room:leave in one tab takes the user out of the room on every worker: one 
   const left = (await creator.socket.timeout(10_000).emitWithAck('room:leave', { roomId })) as Ack<null>;
   assert.ok(left.ok, JSON.stringify(left));
   await until(() => noticesAbout(observer, ivyId).includes(`left@${roomId}`), 'ivy left the room');
-  await sleep(SETTLE_MS);
+  await quietFor(SETTLE_MS, 'a notice that was coming');
   const about = noticesAbout(observer, ivyId);
   assert.equal(about.filter((notice) => notice === `left@${roomId}`).length, 1, 'one left');
   assert.ok(!about.includes('offline@all') && !about.includes('left@1'), 'still online, still in general');

@@ -1,33 +1,19 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { startServer, type RunningServer } from '../helpers/server.js';
+import { test } from 'node:test';
+import { tabWorld } from '../helpers/world.js';
 import type { PublicUser } from '../../src/shared/events.js';
 import type { Ack } from '../../src/shared/errors.js';
-import { GENERAL, ask, following, listEventually, newBrowser, onlineIds, openTab, sleep, userIdOf, type Tab } from './tabs.js';
+import { GENERAL, ask, listEventually, newBrowser, onlineIds, userIdOf } from './tabs.js';
+import { letTimePass, quietFor } from '../helpers/waits.js';
 
-let server: RunningServer;
-const tabs: Tab[] = [];
-const open = async (browser: string, worker: number, protocol: 'room' | 'tutorial' = 'room'): Promise<Tab> => {
-  const tab = await openTab(server.url, browser, worker, { protocol });
-  tabs.push(tab);
-  await following(tab);
-  return tab;
-};
-
-before(async () => {
-  server = await startServer({ workers: 2 });
-});
-after(async () => {
-  for (const tab of tabs) tab.close();
-  await server.stop();
-});
+const world = tabWorld();
 
 test('a user with tabs on both workers is one online user, overall and in the room', async () => {
   const alice = newBrowser();
   const bob = newBrowser();
   // Tutorial pages count as much as room-protocol tabs: both follow the room.
-  const aliceTabs = await Promise.all([open(alice, 0), open(alice, 1), open(alice, 0, 'tutorial'), open(alice, 1, 'tutorial')]);
-  const bobTab = await open(bob, 1, 'tutorial');
+  const aliceTabs = await Promise.all([world.openOn(alice, 0), world.openOn(alice, 1), world.openOn(alice, 0, { protocol: 'tutorial' }), world.openOn(alice, 1, { protocol: 'tutorial' })]);
+  const bobTab = await world.openOn(bob, 1, { protocol: 'tutorial' });
   assert.deepEqual(new Set(aliceTabs.map((tab) => tab.worker)), new Set([0, 1]));
 
   for (const asker of [aliceTabs[0], bobTab]) {
@@ -42,13 +28,13 @@ test('a user with tabs on both workers is one online user, overall and in the ro
 
 test('closing some tabs keeps the user online; closing the last one takes them off the list', async () => {
   const carol = newBrowser();
-  const observer = await open(newBrowser(), 0);
-  const carolTabs = await Promise.all([open(carol, 0), open(carol, 1), open(carol, 1)]);
+  const observer = await world.openOn(newBrowser(), 0);
+  const carolTabs = await Promise.all([world.openOn(carol, 0), world.openOn(carol, 1), world.openOn(carol, 1)]);
   await listEventually(observer.socket, GENERAL, (ids) => ids.includes(userIdOf(carol)), 'carol listed');
 
   carolTabs[1]!.close();
   carolTabs[2]!.close();
-  await new Promise((resolve) => setTimeout(resolve, 300));
+  await quietFor(300, 'carol dropped from the list while one tab stays');
   assert.ok((await onlineIds(observer.socket, GENERAL)).includes(userIdOf(carol)), 'one tab left: still online');
 
   carolTabs[0]!.close();
@@ -57,18 +43,18 @@ test('closing some tabs keeps the user online; closing the last one takes them o
 });
 
 test('a tutorial page is listed but sent no presence notices (it has no use for them)', async () => {
-  const watcher = await open(newBrowser(), 1, 'tutorial');
+  const watcher = await world.openOn(newBrowser(), 1, { protocol: 'tutorial' });
   const hal = newBrowser();
-  await open(hal, 0);
+  await world.openOn(hal, 0);
   await listEventually(watcher.socket, GENERAL, (ids) => ids.includes(userIdOf(hal)), 'hal listed');
-  await new Promise((resolve) => setTimeout(resolve, 1500));
+  await quietFor(1500, 'hal dropped from the list while he stays');
   assert.deepEqual(watcher.notices, []);
 });
 
 test('a guest who picks a nickname is listed under it by tabs on the other worker', async () => {
   const dana = newBrowser();
-  const danaTab = await open(dana, 0);
-  const observer = await open(newBrowser(), 1);
+  const danaTab = await world.openOn(dana, 0);
+  const observer = await world.openOn(newBrowser(), 1);
   // Asked once before the rename: the observer's server then holds worker 0's full report.
   await listEventually(observer.socket, undefined, (ids) => ids.includes(userIdOf(dana)), 'dana listed');
   const nickname = `dana-${Date.now() % 100_000}`;
@@ -82,7 +68,7 @@ test('a guest who picks a nickname is listed under it by tabs on the other worke
     assert.ok(answer.ok, answer.ok ? '' : `${answer.error}: ${answer.message}`);
     name = answer.data.find((user) => user.id === userIdOf(dana))?.name;
     if (name === nickname) break;
-    await sleep(600); // presence:list allows 2 a second per connection
+    await letTimePass(600, 'presence:list allows 2 a second per connection'); // presence:list allows 2 a second per connection
   }
   assert.equal(name, nickname, 'the online list shows the new name');
 });

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { startServer } from '../helpers/server.js';
-import { GENERAL, following, newBrowser, noticesAbout, onlineIds, openTab, sleep, until, userIdOf, type Tab } from './tabs.js';
+import { GENERAL, following, newBrowser, noticesAbout, onlineIds, openTab, until, userIdOf, type Tab } from './tabs.js';
+import { quietFor } from '../helpers/waits.js';
 
 test('one process without a cluster: one entry per user, notices and typing work the same', async (t) => {
   const server = await startServer({ entry: 'main' });
@@ -29,6 +30,6 @@ test('one process without a cluster: one entry per user, notices and typing work
   first!.close();
   second!.close();
   await until(() => noticesAbout(observer, userIdOf(jo)).includes('offline@all'), 'jo goes offline');
-  await sleep(2000);
+  await quietFor(2000, 'a second announcement');
   assert.deepEqual(noticesAbout(observer, userIdOf(jo)), ['online@all', 'joined@1', 'left@1', 'offline@all']);
 });

@@ -1,15 +1,13 @@
 import { createHash } from 'node:crypto';
-import { io } from 'socket.io-client';
 import type { PresenceNotice, PublicUser } from '../../src/shared/events.js';
 import type { Ack } from '../../src/shared/errors.js';
-import { connected, type ChatSocket } from '../helpers/clients.js';
-import { signedSessionId } from '../helpers/session-cookies.js';
+import { connected, newBrowser, openSocket, type ChatSocket } from '../helpers/clients.js';
+import { jitter, pace } from '../helpers/waits.js';
 
 /** The tutorial's room: created first by the migrations, so its id is 1. */
 export const GENERAL = 1;
 
-/** A browser session: every tab opened with it is the same user (the session cookie). */
-export const newBrowser = (): string => signedSessionId();
+export { newBrowser };
 
 /** A tab: what it has been told about presence and typing, in order. */
 export interface Tab {
@@ -40,22 +38,14 @@ export interface TabOptions {
 export async function openTab(url: string, browser: string, worker: number | 'any', options: TabOptions = {}): Promise<Tab> {
   const roomProtocol = (options.protocol ?? 'room') === 'room';
   for (let attempt = 0; attempt < 20; attempt++) {
-    const socket: ChatSocket = io(url, {
-      auth: roomProtocol ? { rooms: {} } : { serverOffset: 0 },
-      transports: ['websocket'],
-      forceNew: true,
-      reconnection: options.reconnection ?? true,
-      reconnectionDelay: 50,
-      reconnectionDelayMax: 200,
-      extraHeaders: { cookie: `parley_session=${browser}` },
-    });
+    const socket = openSocket(url, { auth: roomProtocol ? { rooms: {} } : { serverOffset: 0 }, browser, reconnection: options.reconnection ?? true });
     await connected(socket);
     const engineId = socket.io.engine.id ?? '';
     if (worker !== 'any' && !engineId.startsWith(`${worker}.`)) {
       socket.disconnect();
       // The router alternates between workers: tabs opened together can retry in lock-step
       // and one of them always land on the other worker. A random pause breaks the step.
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 25));
+      await jitter(25);
       continue;
     }
     const tab: Tab = { socket, notices: [], typing: [], worker, close: () => socket.disconnect() };
@@ -91,7 +81,7 @@ export async function listEventually(socket: ChatSocket, roomId: number | undefi
   while (Date.now() < deadline) {
     last = await onlineIds(socket, roomId);
     if (condition(last)) return last;
-    await sleep(200);
+    await pace(200, 'the next presence:list');
   }
   throw new Error(`timed out: ${what}; last list: ${JSON.stringify(last)}`);
 }
@@ -99,7 +89,6 @@ export async function listEventually(socket: ChatSocket, roomId: number | undefi
 /** The guest user id of a browser session: a hash of its cookie (src/accounts/identities.ts). */
 export const userIdOf = (browser: string): string => `g:${createHash('sha256').update(`browser:${browser}`).digest('base64url').slice(0, 16)}`;
 
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Resolves once the general room is followed live by this tab (catch-up finished). */
 export async function following(tab: Tab, timeoutMs = 10_000): Promise<void> {
@@ -107,7 +96,7 @@ export async function following(tab: Tab, timeoutMs = 10_000): Promise<void> {
   while (Date.now() < deadline) {
     const answer = await ask<PublicUser[]>(tab.socket, 'presence:list', { roomId: GENERAL });
     if (answer.ok) return;
-    await sleep(50);
+    await pace(50, 'the next look at the general room');
   }
   throw new Error('the tab never followed the general room');
 }
@@ -121,7 +110,7 @@ export async function until(condition: () => boolean, what: string, timeoutMs = 
   const started = Date.now();
   while (!condition()) {
     if (Date.now() - started > timeoutMs) throw new Error(`timed out: ${what}`);
-    await sleep(25);
+    await pace(25, 'the next look at the condition');
   }
   return Date.now() - started;
 }

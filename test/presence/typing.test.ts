@@ -1,32 +1,18 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import type { ErrorCode } from '../../src/shared/errors.js';
 import type { PublicUser } from '../../src/shared/events.js';
-import { startServer, type RunningServer } from '../helpers/server.js';
-import { GENERAL, ask, following, newBrowser, openTab, sleep, until, userIdOf, type Tab } from './tabs.js';
+import { tabWorld } from '../helpers/world.js';
+import { GENERAL, ask, newBrowser, until, userIdOf, type Tab } from './tabs.js';
+import { letTimePass, quietFor } from '../helpers/waits.js';
 
-let server: RunningServer;
-const tabs: Tab[] = [];
-const open = async (browser: string, worker: number): Promise<Tab> => {
-  const tab = await openTab(server.url, browser, worker);
-  tabs.push(tab);
-  await following(tab);
-  return tab;
-};
+const world = tabWorld();
 const typingOf = (tab: Tab, userId: string): boolean[] => tab.typing.filter((event) => event.user.id === userId).map((event) => event.typing);
-
-before(async () => {
-  server = await startServer({ workers: 2 });
-});
-after(async () => {
-  for (const tab of tabs) tab.close();
-  await server.stop();
-});
 
 test("typing reaches the others in the room on both workers, never the typist's own tabs", async () => {
   const alice = newBrowser();
   const aliceId = userIdOf(alice);
-  const [typist, aliceElsewhere, bob, carol] = await Promise.all([open(alice, 0), open(alice, 1), open(newBrowser(), 1), open(newBrowser(), 0)]);
+  const [typist, aliceElsewhere, bob, carol] = await Promise.all([world.openOn(alice, 0), world.openOn(alice, 1), world.openOn(newBrowser(), 1), world.openOn(newBrowser(), 0)]);
 
   const answer = await ask<null>(typist!.socket, 'typing', { roomId: GENERAL, typing: true });
   assert.deepEqual(answer, { ok: true, data: null });
@@ -36,7 +22,7 @@ test("typing reaches the others in the room on both workers, never the typist's 
   assert.deepEqual(await ask<null>(typist!.socket, 'typing', { roomId: GENERAL, typing: false }), { ok: true, data: null });
   await until(() => typingOf(bob!, aliceId).length === 2 && typingOf(carol!, aliceId).length === 2, 'bob and carol see alice stop');
   assert.deepEqual(typingOf(bob!, aliceId), [true, false]);
-  await sleep(300);
+  await quietFor(300, 'typing reaching alice\'s other tab');
   assert.deepEqual(typingOf(aliceElsewhere!, aliceId), [], "alice's other tab is not told");
   assert.deepEqual(typingOf(typist!, aliceId), [], 'the typing tab is not told');
 });
@@ -44,7 +30,7 @@ test("typing reaches the others in the room on both workers, never the typist's 
 test('typing expires by itself when the typist goes quiet, and stops when the typist disconnects', async () => {
   const dan = newBrowser();
   const danId = userIdOf(dan);
-  const [typist, watcher] = await Promise.all([open(dan, 0), open(newBrowser(), 1)]);
+  const [typist, watcher] = await Promise.all([world.openOn(dan, 0), world.openOn(newBrowser(), 1)]);
 
   await ask<null>(typist!.socket, 'typing', { roomId: GENERAL, typing: true });
   await until(() => typingOf(watcher!, danId).length === 1, 'watcher sees dan typing');
@@ -60,7 +46,7 @@ test('typing expires by itself when the typist goes quiet, and stops when the ty
 });
 
 test('bad typing and presence:list payloads, rooms not followed and floods get error acks', async () => {
-  const [tab] = await Promise.all([open(newBrowser(), 0)]);
+  const [tab] = await Promise.all([world.openOn(newBrowser(), 0)]);
   const errorOf = async (event: 'typing' | 'presence:list', payload: unknown): Promise<ErrorCode | 'ok'> => {
     const answer = await ask<PublicUser[] | null>(tab!.socket, event, payload);
     return answer.ok ? 'ok' : answer.error;
@@ -68,7 +54,7 @@ test('bad typing and presence:list payloads, rooms not followed and floods get e
   for (const payload of [undefined, null, 'general', { roomId: GENERAL }, { roomId: GENERAL, typing: 'yes' }, { roomId: '1', typing: true }, { roomId: 1.5, typing: true }, { roomId: -1, typing: true }]) {
     assert.equal(await errorOf('typing', payload), 'INVALID_PAYLOAD', `typing ${JSON.stringify(payload)}`);
     // Every typing event pays its price before it is parsed (2 a second): stay within it.
-    await new Promise((resolve) => setTimeout(resolve, 550));
+    await letTimePass(550, 'the typing price (2 a second) is paid again');
   }
   // A room that does not exist and another user's direct room get the same answer.
   assert.equal(await errorOf('typing', { roomId: 999_999, typing: true }), 'UNKNOWN_ROOM');

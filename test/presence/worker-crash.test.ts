@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { startServer, type RunningServer } from '../helpers/server.js';
-import { GENERAL, following, listEventually, newBrowser, noticesAbout, onlineIds, openTab, sleep, until, userIdOf, type Tab } from './tabs.js';
+import { GENERAL, following, listEventually, newBrowser, noticesAbout, onlineIds, openTab, until, userIdOf, type Tab } from './tabs.js';
+import { quietFor } from '../helpers/waits.js';
 
 /** The documented bounds (README, "Who is online"), from the kill to the observer. */
 const LIST_BOUND_MS = 6000;
@@ -51,7 +52,7 @@ async function killAndWatch(victimIsCoordinator: boolean): Promise<string> {
     const noticed = Date.now() - killedAt;
     assert.ok(listGone <= LIST_BOUND_MS, `gone from presence:list after ${listGone} ms`);
     assert.ok(noticed <= NOTICE_BOUND_MS, `left/offline announced after ${noticed} ms`);
-    await sleep(3000);
+    await quietFor(3000, 'a second announcement of the departure');
     assert.deepEqual(noticesAbout(observer, gusId), ['online@all', 'joined@1', 'left@1', 'offline@all']);
     // The observer itself was never announced as leaving.
     assert.ok(!noticesAbout(observer, userIdOf(observerBrowser)).includes('left@1'));

@@ -4,6 +4,7 @@ import WebSocket from 'ws';
 import { io } from 'socket.io-client';
 import { connected, tutorialClient } from '../helpers/clients.js';
 import { startServer, type RunningServer } from '../helpers/server.js';
+import { quietFor } from '../helpers/waits.js';
 
 /**
  * Bad input gets a clear error (in the acknowledgement, or a refused connection with a
@@ -108,7 +109,7 @@ describe('bad input', () => {
       });
       socket.send('40');
       socket.send(payload);
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await quietFor(50, 'the server answering the bad packet (or crashing on it)');
       socket.close();
     }
     const polling = await fetch(`${server.url}/socket.io/?EIO=4&transport=polling&sid=0.nope.nope`, { method: 'POST', body: '42["x"' });

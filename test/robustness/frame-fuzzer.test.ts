@@ -64,7 +64,7 @@ describe('frame fuzzer', () => {
   let server: RunningServer;
   before(async () => {
     // Every case comes from 127.0.0.1: at the per-address defaults, the handshake limits
-    // (tested in test/security) would refuse most cases before any frame is parsed.
+    // (tested in test/limits) would refuse most cases before any frame is parsed.
     server = await startServer({ workers: 2, env: FUZZ_ENV });
     await eventually(() => server.workerPids().length === 2, 'both workers ready');
   });

@@ -1,32 +1,15 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
-import type { Ack } from '../../src/shared/errors.js';
+import { describe, test } from 'node:test';
 import type { DirectoryRoom, RoomDirectoryPage } from '../../src/shared/events.js';
-import { startServer, type RunningServer } from '../helpers/server.js';
-import { newBrowser, Tab } from './room-client.js';
+import { refusedWith } from '../helpers/ack.js';
+import { tabWorld } from '../helpers/world.js';
+import { Tab } from '../helpers/room-client.js';
 
-const refusedWith = (ack: Ack<unknown>, error: string, what: string): void => {
-  assert.equal(ack.ok, false, `${what}: expected ${error}, got success`);
-  if (!ack.ok) assert.equal(ack.error, error, `${what}: ${ack.message}`);
-};
 
 /** `room:directory` and the own-rooms `room:list`, against a real 2-worker server. */
 describe('room directory', () => {
-  let server: RunningServer;
-  const tabs: Tab[] = [];
-  const open = async (): Promise<Tab> => {
-    const tab = await Tab.open(server.url, { browser: newBrowser() });
-    tabs.push(tab);
-    return tab;
-  };
-  before(async () => {
-    server = await startServer({ workers: 2 });
-  });
-  after(async () => {
-    for (const tab of tabs) tab.close();
-    await server.stop();
-  });
+  const world = tabWorld();
 
   /** Every page of a search, following `next`. */
   const search = async (tab: Tab, query: string, limit: number): Promise<DirectoryRoom[]> => {
@@ -43,7 +26,7 @@ describe('room directory', () => {
   };
 
   test('pages the public rooms whose name starts with the query, letter case ignored, with member counts', async () => {
-    const [alice, bob] = [await open(), await open()];
+    const [alice, bob] = [await world.open(), await world.open()];
     const tag = randomUUID().slice(0, 8);
     const names = [`Dir-${tag}-b`, `dir-${tag}-A`, `DIR-${tag}-c`, `dir-${tag}-d`, `dir-${tag}-E`];
     const created = [];
@@ -63,7 +46,7 @@ describe('room directory', () => {
   });
 
   test('direct rooms never appear; room:list holds only the user’s own rooms and general', async () => {
-    const [alice, bob, carol] = [await open(), await open(), await open()];
+    const [alice, bob, carol] = [await world.open(), await world.open(), await world.open()];
     const bobUser = await bob.whoAmI();
     const direct = await alice.must('dm:open', { userId: bobUser.id });
     assert.deepEqual((await carol.must('room:directory', { query: 'dm:' })).rooms, []);
@@ -79,8 +62,8 @@ describe('room directory', () => {
   });
 
   test('refuses bad limits, bad cursors and bad queries with INVALID_PAYLOAD', async () => {
-    const tab = await open();
-    const direct = await tab.must('dm:open', { userId: (await (await open()).whoAmI()).id });
+    const tab = await world.open();
+    const direct = await tab.must('dm:open', { userId: (await (await world.open()).whoAmI()).id });
     const bad: [string, unknown][] = [
       ['limit 0', { limit: 0 }],
       ['limit 101', { limit: 101 }],

@@ -4,10 +4,10 @@ import { after, before, describe, test } from 'node:test';
 import { startServer, type RunningServer } from '../helpers/server.js';
 import { skipUnlessAvailable } from '../helpers/services.js';
 import { postgresHarness, postgresReachable, postgresUrl, type StoreHarness } from '../store/harness.js';
-import { newBrowser, Tab } from './room-client.js';
-import { readRoom, RoomChecker } from './room-checker.js';
+import { newBrowser, Tab } from '../helpers/room-client.js';
+import { readRoom, RoomChecker } from '../helpers/checker.js';
+import { jitter } from '../helpers/waits.js';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * The exactly-once checker of the tutorial's room, now across several public rooms and
@@ -63,7 +63,7 @@ function exactlyOnce(backend: string, database: () => Promise<Record<string, str
               drops++;
               tab.socket.io.engine.close(); // the transport drops; the client reconnects with auth.rooms
             }
-            await sleep(Math.random() * 20);
+            await jitter(20);
           }
         }),
       );

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { PublicUser } from '../../src/shared/events.js';
 import { ackOf, codeOf } from '../helpers/ack.js';
-import { startServer, type RunningServer } from '../helpers/server.js';
+import { tabWorld } from '../helpers/world.js';
 import { PASSWORD } from '../moderation/moderation-client.js';
-import { newBrowser, Tab } from './room-client.js';
+import { Tab } from '../helpers/room-client.js';
+import { letTimePass } from '../helpers/waits.js';
 
 /**
  * Issue 22, defect 16: `general` is every page's room, so its member list was a directory of
@@ -14,20 +15,7 @@ import { newBrowser, Tab } from './room-client.js';
  * `general` alone does not make an offline user visible; other rooms still do.
  */
 describe('general is no directory of offline accounts', () => {
-  let server: RunningServer;
-  const tabs: Tab[] = [];
-  const open = async (): Promise<Tab> => {
-    const tab = await Tab.open(server.url, { browser: newBrowser() });
-    tabs.push(tab);
-    return tab;
-  };
-  before(async () => {
-    server = await startServer({ workers: 2 });
-  });
-  after(async () => {
-    for (const tab of tabs) tab.close();
-    await server.stop();
-  });
+  const world = tabWorld();
 
   test('a guest in general finds no offline account by name and opens no direct room with one', async () => {
     const suffix = randomUUID().slice(0, 6);
@@ -37,7 +25,7 @@ describe('general is no directory of offline accounts', () => {
       return general.id;
     };
     // An account that chatted in general and in a room of its own with a friend, then left.
-    const hidden = await open();
+    const hidden = await world.open();
     const registered = await ackOf(hidden.socket, 'account:register', { username: `hidden${suffix}`, password: PASSWORD });
     assert.ok(registered.ok, JSON.stringify(registered));
     const hiddenId = (registered.data as { user: PublicUser }).user.id;
@@ -45,12 +33,12 @@ describe('general is no directory of offline accounts', () => {
     await hidden.must('room:join', { roomId: generalId });
     await hidden.send(generalId, 'hello all');
     const club = await hidden.must('room:create', { name: `club-${suffix}` });
-    const friend = await open();
+    const friend = await world.open();
     await friend.must('room:join', { roomId: club.id });
     await friend.must('room:join', { roomId: generalId });
     hidden.close();
 
-    const guest = await open();
+    const guest = await world.open();
     await guest.must('room:join', { roomId: generalId });
     const members = async (prefix: string): Promise<PublicUser[]> => {
       const ack = await ackOf(guest.socket, 'room:members', { roomId: generalId, prefix, limit: 20 });
@@ -58,7 +46,7 @@ describe('general is no directory of offline accounts', () => {
       return ack.data as PublicUser[];
     };
     // Presence learns of the departure within moments; what is asked must not list it.
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await letTimePass(1000, 'presence learns of the departure');
     assert.deepEqual(await members('hidden'), [], 'an offline account is not listed in general');
     assert.ok((await members('')).every((user) => user.id !== hiddenId), 'not even without a prefix');
     const friendUser = await friend.whoAmI();

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { RoomEvent } from '../../src/shared/events.js';
-import { startServer, type RunningServer } from '../helpers/server.js';
-import { newBrowser, Tab } from './room-client.js';
-import { readRoom } from './room-checker.js';
+import { tabWorld } from '../helpers/world.js';
+import { newBrowser } from '../helpers/room-client.js';
+import { readRoom } from '../helpers/checker.js';
 
 /** What a client shows after applying events in offset order: offset -> text, deleted ones gone. */
 function replay(events: readonly RoomEvent[]): Map<number, string> {
@@ -21,18 +21,12 @@ function replay(events: readonly RoomEvent[]): Map<number, string> {
 
 /** Edits and deletions are ordered events: a client that was away converges by replaying. */
 describe('history, edits and deletions', () => {
-  let server: RunningServer;
-  before(async () => {
-    server = await startServer({ workers: 2 });
-  });
-  after(async () => {
-    await server.stop();
-  });
+  const world = tabWorld();
 
   test('a client that was offline during edits and deletions converges to the same state', async (t) => {
     const bobBrowser = newBrowser();
-    const alice = await Tab.open(server.url, { browser: newBrowser() });
-    const bob = await Tab.open(server.url, { browser: bobBrowser });
+    const alice = await world.open();
+    const bob = await world.open(bobBrowser);
     t.after(() => [alice, bob].forEach((tab) => tab.close()));
     const room = await alice.must('room:create', { name: `converge-${randomUUID()}` });
     await bob.must('room:join', { roomId: room.id });
@@ -51,7 +45,7 @@ describe('history, edits and deletions', () => {
     await alice.must('message:edit', { roomId: room.id, target: fourth.serverOffset, text: 'four, v2', clientId: changeId() });
     await alice.must('message:edit', { roomId: room.id, target: fourth.serverOffset, text: 'four, v3', clientId: changeId() });
 
-    const back = await Tab.open(server.url, { browser: bobBrowser, rooms: { [room.id]: lastSeen } });
+    const back = await world.open(bobBrowser, { rooms: { [room.id]: lastSeen } });
     t.after(() => back.close());
     await back.waitFor(() => back.eventsOf(room.id).length === 5, 'bob catches up the five events he missed');
     const bobsView = replay([...seenBeforeLeaving, ...back.eventsOf(room.id)]);
@@ -69,7 +63,7 @@ describe('history, edits and deletions', () => {
   });
 
   test('history:before pages from the newest event down to the first, without gap or overlap', async (t) => {
-    const alice = await Tab.open(server.url, { browser: newBrowser() });
+    const alice = await world.open();
     t.after(() => alice.close());
     const room = await alice.must('room:create', { name: `pages-${randomUUID()}` });
     for (let n = 1; n <= 45; n++) await alice.send(room.id, `m${n}`);

@@ -1,23 +1,18 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
-import type { Ack } from '../../src/shared/errors.js';
+import { describe, test } from 'node:test';
 import { cookieValue, exchange } from '../accounts/session-http.js';
-import { ackOf } from '../helpers/ack.js';
-import { startServer, type RunningServer } from '../helpers/server.js';
-import { newBrowser, Tab } from './room-client.js';
+import { ackOf, refusedWith } from '../helpers/ack.js';
+import { tabWorld } from '../helpers/world.js';
+import { Tab } from '../helpers/room-client.js';
+import { quietFor } from '../helpers/waits.js';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function mustAny(tab: Tab, event: string, payload: unknown): Promise<void> {
   const ack = await ackOf(tab.socket, event, payload);
   if (!ack.ok) throw new Error(`${event} refused: ${ack.error} ${ack.message}`);
 }
 
-const refusedWith = (ack: Ack<unknown>, error: string): void => {
-  assert.equal(ack.ok, false, `expected ${error}, got success`);
-  if (!ack.ok) assert.equal(ack.error, error, ack.message);
-};
 
 /**
  * Issue 10, defect 3: a tab that follows a direct room and then changes identity (signs out,
@@ -25,31 +20,18 @@ const refusedWith = (ack: Ack<unknown>, error: string): void => {
  * typing into it or ask who is in it, on every tab of its browser, on both workers.
  */
 describe('a direct room after an identity change', () => {
-  let server: RunningServer;
-  const tabs: Tab[] = [];
-  const open = async (browser = newBrowser()): Promise<Tab> => {
-    const tab = await Tab.open(server.url, { browser });
-    tabs.push(tab);
-    return tab;
-  };
-  before(async () => {
-    server = await startServer({ workers: 2 });
-  });
-  after(async () => {
-    for (const tab of tabs) tab.close();
-    await server.stop();
-  });
+  const world = tabWorld();
 
   /** Alice (an account, two tabs following the direct room) and Bob; returns the room. */
   async function directRoom(): Promise<{ aliceTabs: Tab[]; bob: Tab; roomId: number }> {
-    const first = await open();
-    const bob = await open();
+    const first = await world.open();
+    const bob = await world.open();
     const registered = await ackOf(first.socket, 'account:register', { username: `alice${randomUUID().slice(0, 8)}`, password: 'correct horse battery' });
     if (!registered.ok) throw new Error(`register refused: ${registered.error}`);
     // The browser trades the sign-in's exchange code for its new session cookie; a second tab opens with it.
-    const renewed = cookieValue((await exchange(server.url, (registered.data as { exchange: string }).exchange)).setCookie);
+    const renewed = cookieValue((await exchange(world.url, (registered.data as { exchange: string }).exchange)).setCookie);
     assert.ok(renewed, 'the exchange sets the new cookie');
-    const second = await open(renewed);
+    const second = await world.open(renewed);
     const aliceTabs = [first, second];
     const bobUser = await bob.whoAmI();
     const room = await first.must('dm:open', { userId: bobUser.id });
@@ -65,7 +47,7 @@ describe('a direct room after an identity change', () => {
     // account session from another cookie is disconnected (its session no longer exists).
     for (const tab of aliceTabs) await tab.waitFor(() => tab.removed.includes(roomId) || !tab.socket.connected, 'each tab is told the room is gone, or cut off');
     await bob.send(roomId, 'after');
-    await sleep(300);
+    await quietFor(300, 'the message reaching a tab that lost the room');
     for (const tab of aliceTabs) {
       assert.deepEqual(tab.eventsOf(roomId).map((event) => event.text), ['before'], 'nothing after the change reaches the tab');
       if (!tab.socket.connected) continue;
@@ -84,7 +66,7 @@ describe('a direct room after an identity change', () => {
   test('signing in as another account drops the direct room too', async () => {
     const { aliceTabs, bob, roomId } = await directRoom();
     const carolName = `carol${randomUUID().slice(0, 8)}`;
-    const carolTab = await open();
+    const carolTab = await world.open();
     await mustAny(carolTab, 'account:register', { username: carolName, password: 'correct horse battery' });
     // A sign-in changes only the connection that signed in (the others of the browser follow
     // when they reconnect with the new cookie): that one is shut out at once.

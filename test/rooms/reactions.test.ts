@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { RoomEvent } from '../../src/shared/events.js';
 import { codeOf } from '../helpers/ack.js';
-import { startServer, type RunningServer } from '../helpers/server.js';
-import { readRoom } from './room-checker.js';
-import { newBrowser, Tab } from './room-client.js';
+import { tabWorld } from '../helpers/world.js';
+import { readRoom } from '../helpers/checker.js';
+import { newBrowser, Tab } from '../helpers/room-client.js';
 
 /** Who reacted with what on each message, after applying the events in offset order (the latest vote of a user wins). */
 function reactionsOf(events: readonly RoomEvent[]): Map<number, Map<string, string[]>> {
@@ -24,17 +24,11 @@ function reactionsOf(events: readonly RoomEvent[]): Map<number, Map<string, stri
 
 /** Issue 13, part 4: reactions are ordered events of the room, so readers converge like edits. */
 describe('reactions', () => {
-  let server: RunningServer;
-  before(async () => {
-    server = await startServer({ workers: 2 });
-  });
-  after(async () => {
-    await server.stop();
-  });
+  const world = tabWorld();
 
   test('add and take back, live to the room and converged after being away; not on deleted messages; only emoji', async (t) => {
     const carolBrowser = newBrowser();
-    const [alice, bob, carol] = [await Tab.open(server.url, { browser: newBrowser() }), await Tab.open(server.url, { browser: newBrowser() }), await Tab.open(server.url, { browser: carolBrowser })];
+    const [alice, bob, carol] = [await world.open(), await world.open(), await world.open(carolBrowser)];
     t.after(() => [alice, bob, carol].forEach((tab) => tab.close()));
     const room = await alice.must('room:create', { name: `react-${randomUUID().slice(0, 8)}` });
     await bob.must('room:join', { roomId: room.id });
@@ -58,7 +52,7 @@ describe('reactions', () => {
     }
 
     const expected = new Map([[first.serverOffset, new Map([['👍', [(await alice.whoAmI()).id, (await bob.whoAmI()).id].sort()], ['👩‍💻', [(await alice.whoAmI()).id]]])]]);
-    const back = await Tab.open(server.url, { browser: carolBrowser, rooms: { [room.id]: lastSeen } });
+    const back = await world.open(carolBrowser, { rooms: { [room.id]: lastSeen } });
     t.after(() => back.close());
     const history = await readRoom(alice, room.id);
     await back.waitFor(() => back.eventsOf(room.id).length === history.length - 2, 'carol catches up every event she missed');

@@ -4,12 +4,12 @@
 // tutorial's catch-up; and an edited message's earlier text is served by none of them.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { RoomEvent } from '../../src/shared/events.js';
 import { connected, eventually, tutorialClient } from '../helpers/clients.js';
-import { startServer, type RunningServer } from '../helpers/server.js';
+import { tabWorld } from '../helpers/world.js';
 import { adminApi } from '../moderation/moderation-client.js';
-import { newBrowser, Tab } from './room-client.js';
+import { newBrowser, Tab } from '../helpers/room-client.js';
 
 const TOKEN = 'redaction-test-admin-token-0123456789';
 
@@ -33,20 +33,8 @@ function tombstoneAt(events: readonly RoomEvent[], offset: number): RoomEvent {
 }
 
 describe('redaction: a deleted message is served as a tombstone on every path', () => {
-  let server: RunningServer;
-  const tabs: Tab[] = [];
-  const open = async (browser: string, rooms?: Record<string, number>): Promise<Tab> => {
-    const tab = await Tab.open(server.url, { browser, ...(rooms ? { rooms } : {}) });
-    tabs.push(tab);
-    return tab;
-  };
-  before(async () => {
-    server = await startServer({ workers: 2, env: { PARLEY_ADMIN_TOKENS: TOKEN } });
-  });
-  after(async () => {
-    for (const tab of tabs) tab.close();
-    await server.stop();
-  });
+  const world = tabWorld({ workers: 2, env: { PARLEY_ADMIN_TOKENS: TOKEN } });
+  const open = (browser: string, rooms?: Record<string, number>): Promise<Tab> => world.open(browser, rooms ? { rooms } : {});
 
   test('history:before, room:join catch-up and the handshake re-follow serve the tombstone, with who deleted it', async () => {
     const aliceBrowser = newBrowser();
@@ -160,7 +148,7 @@ describe('redaction: a deleted message is served as a tombstone on every path', 
     const room = await alice.must('room:create', { name: `removed-${randomUUID()}` });
     const secret = secretText();
     const sent = await alice.send(room.id, secret);
-    const removal = await adminApi(server.url, TOKEN, 'POST', 'delete', { roomId: room.id, target: sent.serverOffset, reason: 'leaked a password' });
+    const removal = await adminApi(world.url, TOKEN, 'POST', 'delete', { roomId: room.id, target: sent.serverOffset, reason: 'leaked a password' });
     assert.equal(removal.status, 200, JSON.stringify(removal.body));
     const reader = await open(newBrowser());
     await reader.must('room:join', { roomId: room.id });
@@ -180,7 +168,7 @@ describe('redaction: a deleted message is served as a tombstone on every path', 
     const kept = await author.send(general.id, marker);
     await author.must('message:delete', { roomId: general.id, target: sent.serverOffset, clientId: randomUUID() });
 
-    const tutorial = tutorialClient(server.url, { serverOffset: 0 });
+    const tutorial = tutorialClient(world.url, { serverOffset: 0 });
     try {
       await connected(tutorial);
       await eventually(() => tutorial.deliveries.some((delivery) => delivery.text === marker), 'the tutorial client is caught up past the deleted message');

@@ -1,41 +1,24 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
-import type { Ack } from '../../src/shared/errors.js';
-import { connected, tutorialClient } from '../helpers/clients.js';
-import { startServer, type RunningServer } from '../helpers/server.js';
-import { newBrowser, Tab } from './room-client.js';
+import { describe, test } from 'node:test';
+import { connected, tutorialClient, workerOf } from '../helpers/clients.js';
+import { refusedWith } from '../helpers/ack.js';
+import { tabWorld } from '../helpers/world.js';
+import { newBrowser, Tab } from '../helpers/room-client.js';
+import { quietFor } from '../helpers/waits.js';
 
-const refusedWith = (ack: Ack<unknown>, error: string): void => {
-  assert.equal(ack.ok, false, `expected ${error}, got success`);
-  if (!ack.ok) assert.equal(ack.error, error, ack.message);
-};
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const workerOf = (tab: Tab): string => tab.socket.io.engine.id.split('.')[0] ?? '';
+const workerOfTab = (tab: Tab): number => workerOf(tab.socket);
 
 /** One user with several tabs, and direct rooms between users, on a 2-worker server. */
 describe('tabs and direct rooms', () => {
-  let server: RunningServer;
-  const tabs: Tab[] = [];
-  const open = async (browser = newBrowser()): Promise<Tab> => {
-    const tab = await Tab.open(server.url, { browser });
-    tabs.push(tab);
-    return tab;
-  };
-  before(async () => {
-    server = await startServer({ workers: 2 });
-  });
-  after(async () => {
-    for (const tab of tabs) tab.close();
-    await server.stop();
-  });
+  const world = tabWorld();
 
   test("the sending tab gets its ack and no echo; the same user's other tab and others get the event", async () => {
     const browser = newBrowser();
-    const aliceTab1 = await open(browser);
-    const aliceTab2 = await open(browser);
-    const bob = await open();
-    assert.notEqual(workerOf(aliceTab1), workerOf(aliceTab2), 'the two tabs are on different workers');
+    const aliceTab1 = await world.open(browser);
+    const aliceTab2 = await world.open(browser);
+    const bob = await world.open();
+    assert.notEqual(workerOfTab(aliceTab1), workerOfTab(aliceTab2), 'the two tabs are on different workers');
     const room = await aliceTab1.must('room:create', { name: `echo-${randomUUID()}` });
     await aliceTab2.waitFor(() => aliceTab2.added.some((added) => added.id === room.id), 'tab 2 hears of the new room');
     await aliceTab2.must('room:join', { roomId: room.id });
@@ -44,7 +27,7 @@ describe('tabs and direct rooms', () => {
     const sent = await Promise.all([1, 2, 3].map((n) => aliceTab1.send(room.id, `hello ${n}`)));
     await aliceTab2.waitFor(() => aliceTab2.eventsOf(room.id).length === 3, 'tab 2 gets all three');
     await bob.waitFor(() => bob.eventsOf(room.id).length === 3, 'bob gets all three');
-    await sleep(200);
+    await quietFor(200, 'an echo to the sending tab');
     assert.deepEqual(aliceTab1.eventsOf(room.id), [], 'no echo to the sending tab');
     assert.deepEqual(aliceTab2.eventsOf(room.id).map((event) => event.offset), sent.map((each) => each.serverOffset).sort());
     assert.deepEqual(bob.eventsOf(room.id).map((event) => event.text), ['hello 1', 'hello 2', 'hello 3']);
@@ -54,11 +37,11 @@ describe('tabs and direct rooms', () => {
   test("a direct room: both users' tabs get it, only the two can read, join or send", async () => {
     const aliceBrowser = newBrowser();
     const bobBrowser = newBrowser();
-    const aliceTab1 = await open(aliceBrowser);
-    const aliceTab2 = await open(aliceBrowser);
-    const bobTab1 = await open(bobBrowser);
-    const bobTab2 = await open(bobBrowser);
-    const carol = await open();
+    const aliceTab1 = await world.open(aliceBrowser);
+    const aliceTab2 = await world.open(aliceBrowser);
+    const bobTab1 = await world.open(bobBrowser);
+    const bobTab2 = await world.open(bobBrowser);
+    const carol = await world.open();
     const bobUser = await bobTab1.whoAmI();
     const aliceUser = await aliceTab1.whoAmI();
 
@@ -96,36 +79,34 @@ describe('tabs and direct rooms', () => {
 
   test('the handshake re-follows member rooms from auth.rooms; other rooms are ignored; bad auth.rooms is refused', async () => {
     const browser = newBrowser();
-    const alice = await open();
+    const alice = await world.open();
     const room = await alice.must('room:create', { name: `refollow-${randomUUID()}` });
-    const bob = await open(browser);
+    const bob = await world.open(browser);
     await bob.must('room:join', { roomId: room.id });
     for (let n = 1; n <= 5; n++) await alice.send(room.id, `m${n}`);
     const other = await alice.must('room:create', { name: `not-bobs-${randomUUID()}` });
     await alice.send(other.id, 'not for bob');
 
-    const again = new Tab(server.url, { browser, rooms: { [room.id]: 2, [other.id]: 0 } });
-    tabs.push(again);
+    const again = world.track(new Tab(world.url, { browser, rooms: { [room.id]: 2, [other.id]: 0 } }));
     await again.waitFor(() => again.eventsOf(room.id).length === 3, 'caught up from offset 2');
     await alice.send(room.id, 'm6');
     await again.waitFor(() => again.eventsOf(room.id).length === 4, 'then live');
     assert.deepEqual(again.eventsOf(room.id).map((event) => event.offset), [3, 4, 5, 6]);
     assert.deepEqual(again.eventsOf(other.id), [], 'a room the user is no member of is not followed');
 
-    const bad = new Tab(server.url, { browser, rooms: { abc: 1 } });
-    tabs.push(bad);
+    const bad = world.track(new Tab(world.url, { browser, rooms: { abc: 1 } }));
     const refusal = await new Promise<Error>((resolve) => bad.socket.once('connect_error', resolve));
     assert.match(refusal.message, /auth\.rooms/);
     bad.close();
   });
 
   test('general serves tutorial clients and room-protocol clients from one feed and the same offsets', async () => {
-    const general = (await (await open()).must('room:list', {})).find((room) => room.name === 'general');
+    const general = (await (await world.open()).must('room:list', {})).find((room) => room.name === 'general');
     assert.ok(general);
-    const parley = await open();
+    const parley = await world.open();
     const joined = await parley.must('room:join', { roomId: general.id, after: general.head });
     // No auth.rooms: the tutorial's page.
-    const page = tutorialClient(server.url, { transports: ['websocket'], serverOffset: joined.head });
+    const page = tutorialClient(world.url, { transports: ['websocket'], serverOffset: joined.head });
     await connected(page);
     const viaTutorial = await page.emitWithAck('chat message', 'from the tutorial page', `${page.id}-0`);
     assert.ok(viaTutorial.ok);

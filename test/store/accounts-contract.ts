@@ -1,14 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { NameTakenError } from '../../src/store/accounts.js';
-import type { Store } from '../../src/store/store.js';
-import type { HarnessFactory } from './harness.js';
+import { freshStores, type HarnessFactory } from './harness.js';
 
-interface Context {
-  readonly store: Store;
-  /** Opens another store on the same database (another worker); closed after the test. */
-  readonly open: () => Promise<Store>;
-}
 
 const T0 = 1_700_000_000_000;
 const MINUTE = 60_000;
@@ -19,21 +13,7 @@ const MINUTE = 60_000;
  * backend runs it.
  */
 export function accountsContract(name: string, factory: HarnessFactory, skip: string | false): void {
-  const withStore = async (body: (context: Context) => Promise<void>): Promise<void> => {
-    const harness = await factory();
-    const opened: Store[] = [];
-    const open = async (): Promise<Store> => {
-      const store = await harness.open();
-      opened.push(store);
-      return store;
-    };
-    try {
-      await body({ store: await open(), open });
-    } finally {
-      await Promise.all(opened.map((store) => store.close()));
-      await harness.dispose();
-    }
-  };
+  const withStore = freshStores(factory);
 
   describe(`Store contract, identity: ${name}`, () => {
     test('an account is found by its name in any letter case, with its hash', { skip }, () =>

@@ -9,10 +9,10 @@ import Database from 'better-sqlite3';
 import { connectClient } from '../accounts/clients.js';
 import { DeliveryChecker, readHistory } from '../helpers/checker.js';
 import { startServer, tempDir, type RunningServer } from '../helpers/server.js';
+import { letTimePass, pace } from '../helpers/waits.js';
 
 const run = promisify(execFile);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** `npm run backup -- <file>` as the README gives it, for the database in `databaseUrl`. */
 async function backup(databaseUrl: string, target: string): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -54,15 +54,15 @@ describe('backup and restore (SQLite)', () => {
       checker.clients.map(async (client) => {
         while (!stopped) {
           await checker.send(client);
-          await sleep(5);
+          await pace(5, 'the next message');
         }
       }),
     );
-    await sleep(1000);
+    await letTimePass(1000, 'traffic runs before the backup');
     const ackedBefore = checker.acknowledged().map((send) => send.text);
     const target = path.join(tempDir('parley-backup-'), 'parley-backup.db');
     const result = await backup(`sqlite:${server.databaseFile}`, target);
-    await sleep(500);
+    await letTimePass(500, 'traffic runs after the backup');
     stopped = true;
     await sending;
     assert.equal(result.code, 0, `backup exits 0: ${result.stderr}`);

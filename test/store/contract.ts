@@ -15,17 +15,8 @@ import { roomsContract } from './rooms-contract.js';
 import { searchContract } from './search-contract.js';
 import { mentionsContract } from './mentions-contract.js';
 import { redactionContract } from './redaction-contract.js';
-import type { HarnessFactory, StoreHarness } from './harness.js';
+import { freshStores, type HarnessFactory } from './harness.js';
 
-interface Context {
-  readonly harness: StoreHarness;
-  /** A store opened on the fresh database. */
-  readonly store: Store;
-  /** The `general` room's id. */
-  readonly general: number;
-  /** Opens another store on the same database; closed after the test. */
-  readonly open: () => Promise<Store>;
-}
 
 /** A room id no backend hands out in a fresh database. */
 const MISSING_ROOM = 999_999;
@@ -46,24 +37,7 @@ const oneTo = (count: number): number[] => Array.from({ length: count }, (_, ind
  * everything it opened. Pass `skip` (a reason) to register every test as skipped, so the count shows them.
  */
 export function storeContract(name: string, factory: HarnessFactory, skip: string | false = false): void {
-  const withStore = async (body: (context: Context) => Promise<void>): Promise<void> => {
-    const harness = await factory();
-    const opened: Store[] = [];
-    const open = async (): Promise<Store> => {
-      const store = await harness.open();
-      opened.push(store);
-      return store;
-    };
-    try {
-      const store = await open();
-      const general = (await store.roomByName(DEFAULT_ROOM))?.id;
-      assert.ok(general !== undefined, 'the general room exists');
-      await body({ harness, store, general, open });
-    } finally {
-      await Promise.all(opened.map((store) => store.close()));
-      await harness.dispose();
-    }
-  };
+  const withStore = freshStores(factory);
 
   describe(`Store contract: ${name}`, () => {
     test('the general room exists, empty, and unknown names find nothing', { skip }, () =>

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -92,6 +93,43 @@ export const sqliteHarness: HarnessFactory = async () => {
 };
 
 const sqliteLiteral = (text: string): string => `'${text.replaceAll("'", "''")}'`;
+
+/** What a contract test gets: a fresh database, a store opened on it, its general room. */
+export interface StoreContext {
+  readonly harness: StoreHarness;
+  /** A store opened on the fresh database. */
+  readonly store: Store;
+  /** The `general` room's id. */
+  readonly general: number;
+  /** Opens another store on the same database; closed after the test. */
+  readonly open: () => Promise<Store>;
+}
+
+/**
+ * The runner of every store contract: each call of the function it returns gets a fresh
+ * database from `factory`, and every store it opened is closed and the database disposed
+ * of when `body` ends, however it ends.
+ */
+export function freshStores(factory: HarnessFactory): (body: (context: StoreContext) => Promise<void>) => Promise<void> {
+  return async (body) => {
+    const harness = await factory();
+    const opened: Store[] = [];
+    const open = async (): Promise<Store> => {
+      const store = await harness.open();
+      opened.push(store);
+      return store;
+    };
+    try {
+      const store = await open();
+      const general = (await store.roomByName(DEFAULT_ROOM))?.id;
+      assert.ok(general !== undefined, 'the general room exists');
+      await body({ harness, store, general, open });
+    } finally {
+      await Promise.all(opened.map((store) => store.close()));
+      await harness.dispose();
+    }
+  };
+}
 
 /** A store on a fresh SQLite file, with the id of the general room its migrations create. */
 export interface GeneralRoomStore {

@@ -1,13 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { mentionedNames } from '../../src/shared/mentions.js';
-import { DEFAULT_ROOM, type MessageDraft, type Store } from '../../src/store/store.js';
-import type { HarnessFactory } from './harness.js';
+import type { MessageDraft, Store } from '../../src/store/store.js';
+import { freshStores, type HarnessFactory, type StoreContext } from './harness.js';
 
-interface Context {
-  readonly store: Store;
-  readonly general: number;
-}
 
 const draft = (roomId: number, text: string, extra: Partial<MessageDraft> = {}): MessageDraft => ({
   roomId,
@@ -33,25 +29,19 @@ const mentionsOf = async (store: Store, roomId: number, userId: string): Promise
  * marker, forgotten with a deletion; what `@` completes from. Called by `storeContract`.
  */
 export function mentionsContract(name: string, factory: HarnessFactory, skip: string | false): void {
-  const withStore = async (body: (context: Context) => Promise<void>): Promise<void> => {
-    const harness = await factory();
-    const store = await harness.open();
-    try {
-      const general = (await store.roomByName(DEFAULT_ROOM))!.id;
+  const inFreshStore = freshStores(factory);
+  const withStore = (body: (context: StoreContext) => Promise<void>): Promise<void> =>
+    inFreshStore(async (context) => {
       for (const [userId, userName] of [
         ['a:1', 'Alice'],
         ['g:bob', 'bob'],
         ['g:carol', 'carol.w'],
         ['g:élodie', 'Élodie'],
       ] as const) {
-        await store.rooms.addMember(general, { userId, name: userName });
+        await context.store.rooms.addMember(context.general, { userId, name: userName });
       }
-      await body({ store, general });
-    } finally {
-      await store.close();
-      await harness.dispose();
-    }
-  };
+      await body(context);
+    });
 
   describe(`Store contract, mentions: ${name}`, () => {
     test('a mention names members in any letter case, never the author or a non-member, once per retry', { skip }, () =>

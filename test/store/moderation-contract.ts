@@ -1,14 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { AuditDraft, Restriction } from '../../src/store/moderation.js';
-import type { Store } from '../../src/store/store.js';
-import type { HarnessFactory } from './harness.js';
+import { freshStores, type HarnessFactory } from './harness.js';
 
-interface Context {
-  readonly store: Store;
-  /** Opens another store on the same database (another worker); closed after the test. */
-  readonly open: () => Promise<Store>;
-}
 
 const T0 = 1_700_000_000_000;
 const MINUTE = 60_000;
@@ -40,21 +34,7 @@ const ban = (userId: string, extra: Partial<Restriction> = {}): Restriction => (
  * mutes in force, and the audit log. Called by `storeContract`, so every backend runs it.
  */
 export function moderationContract(name: string, factory: HarnessFactory, skip: string | false): void {
-  const withStore = async (body: (context: Context) => Promise<void>): Promise<void> => {
-    const harness = await factory();
-    const opened: Store[] = [];
-    const open = async (): Promise<Store> => {
-      const store = await harness.open();
-      opened.push(store);
-      return store;
-    };
-    try {
-      await body({ store: await open(), open });
-    } finally {
-      await Promise.all(opened.map((store) => store.close()));
-      await harness.dispose();
-    }
-  };
+  const withStore = freshStores(factory);
 
   describe(`Store contract, moderation: ${name}`, () => {
     test('an account is a member until given a role; the change is audited in the same step', { skip }, () =>

@@ -6,6 +6,7 @@ import { DEFAULT_ROOM, StoreUnavailableError, type AppendResult } from '../../sr
 import { skipUnlessAvailable } from '../helpers/services.js';
 import { postgresHarness, postgresReachable, postgresUrl } from './harness.js';
 import { assertRoomIntact, type Ack } from './writers.js';
+import { letTimePass, pace } from '../helpers/waits.js';
 
 const skip = skipUnlessAvailable('PostgreSQL', await postgresReachable(), `at ${new URL(postgresUrl).host}`);
 
@@ -41,7 +42,7 @@ describe('PostgreSQL store under faults', () => {
           );
         });
         // Kill the store's connections while its batches are in flight.
-        await new Promise((resolve) => setTimeout(resolve, round % 3));
+        await letTimePass(round % 3, 'batches in flight when the connections are killed');
         await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [applicationName]);
         await Promise.all(appends);
       }
@@ -75,7 +76,7 @@ async function appendAfterKills(append: () => Promise<AppendResult>): Promise<Ap
     } catch (error) {
       assert.ok(error instanceof StoreUnavailableError, `unexpected ${String(error)}`);
       if (attempt >= 5) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await pace(50, 'the next try');
     }
   }
 }

@@ -1,13 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { DEFAULT_ROOM, type MessageDraft, type Store, type StoredMessage } from '../../src/store/store.js';
-import type { HarnessFactory, StoreHarness } from './harness.js';
+import type { MessageDraft, StoredMessage } from '../../src/store/store.js';
+import { freshStores, type HarnessFactory } from './harness.js';
 
-interface Context {
-  readonly harness: StoreHarness;
-  readonly store: Store;
-  readonly general: number;
-}
 
 const draft = (roomId: number, text: string, extra: Partial<MessageDraft> = {}): MessageDraft => ({
   roomId,
@@ -29,18 +24,7 @@ const served = (messages: readonly StoredMessage[]) =>
  * the database. Called by `storeContract`, so every backend runs it.
  */
 export function redactionContract(name: string, factory: HarnessFactory, skip: string | false): void {
-  const withStore = async (body: (context: Context) => Promise<void>): Promise<void> => {
-    const harness = await factory();
-    const store = await harness.open();
-    try {
-      const general = (await store.roomByName(DEFAULT_ROOM))?.id;
-      assert.ok(general !== undefined);
-      await body({ harness, store, general });
-    } finally {
-      await store.close();
-      await harness.dispose();
-    }
-  };
+  const withStore = freshStores(factory);
 
   describe(`Store contract, redaction: ${name}`, () => {
     test('a deletion erases the message, its edits, its reactions, its mentions and its search entry', { skip }, () =>

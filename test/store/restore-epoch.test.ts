@@ -11,7 +11,7 @@ import type { RoomSummary } from '../../src/shared/events.js';
 import { connected, eventually, tutorialClient } from '../helpers/clients.js';
 import { skipUnlessAvailable } from '../helpers/services.js';
 import { startServer, tempDir, type RunningServer } from '../helpers/server.js';
-import { newBrowser, Tab } from '../rooms/room-client.js';
+import { newBrowser, Tab } from '../helpers/room-client.js';
 import { postgresReachable, postgresUrl } from './harness.js';
 
 const run = promisify(execFile);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { directRoomName, type DirectoryEntry, type DirectoryQuery } from '../../src/store/rooms.js';
 import { DEFAULT_ROOM, type MessageDraft, type Store } from '../../src/store/store.js';
-import type { HarnessFactory } from './harness.js';
+import { freshStores, type HarnessFactory } from './harness.js';
 
 const alice = { userId: 'g:alice', name: 'alice' };
 const bob = { userId: 'a:7', name: 'bob' };
@@ -38,25 +38,11 @@ async function everyPage(store: Store, query: Omit<DirectoryQuery, 'after'>): Pr
  * pages and the event columns. Registered by storeContract, so it runs on every backend.
  */
 export function roomsContract(name: string, factory: HarnessFactory, skip: string | false): void {
-  const withStore = async (body: (store: Store, open: () => Promise<Store>) => Promise<void>): Promise<void> => {
-    const harness = await factory();
-    const opened: Store[] = [];
-    const open = async (): Promise<Store> => {
-      const store = await harness.open();
-      opened.push(store);
-      return store;
-    };
-    try {
-      await body(await open(), open);
-    } finally {
-      await Promise.all(opened.map((store) => store.close()));
-      await harness.dispose();
-    }
-  };
+  const withStore = freshStores(factory);
 
   describe(`Store contract, rooms: ${name}`, () => {
     test('a created room has its creator as member; a taken name is refused', { skip }, () =>
-      withStore(async (store) => {
+      withStore(async ({ store }) => {
         const room = await store.rooms.createRoom('lobby', alice);
         assert.ok(room);
         assert.deepEqual({ ...room, id: 0 }, { id: 0, name: 'lobby', kind: 'public', head: 0 });
@@ -68,7 +54,7 @@ export function roomsContract(name: string, factory: HarnessFactory, skip: strin
       }));
 
     test('membership is added once, removed, and listed per user', { skip }, () =>
-      withStore(async (store) => {
+      withStore(async ({ store }) => {
         const room = await store.rooms.createRoom('lobby', alice);
         assert.ok(room);
         assert.equal(await store.rooms.addMember(room.id, bob), true);
@@ -81,7 +67,7 @@ export function roomsContract(name: string, factory: HarnessFactory, skip: strin
       }));
 
     test('one direct room per pair, whoever opens it, also when both open it at once', { skip }, () =>
-      withStore(async (store, open) => {
+      withStore(async ({ store, open }) => {
         const other = await open();
         const [first, second] = await Promise.all([store.rooms.openDirectRoom(alice, bob), other.rooms.openDirectRoom(bob, alice)]);
         assert.equal(first.id, second.id);
@@ -95,7 +81,7 @@ export function roomsContract(name: string, factory: HarnessFactory, skip: strin
       }));
 
     test("lists show the user's own rooms and general, with heads, markers and unread counts", { skip }, () =>
-      withStore(async (store) => {
+      withStore(async ({ store }) => {
         const lobby = await store.rooms.createRoom('lobby', alice);
         assert.ok(lobby);
         const direct = await store.rooms.openDirectRoom(alice, bob);
@@ -128,7 +114,7 @@ export function roomsContract(name: string, factory: HarnessFactory, skip: strin
       }));
 
     test('the directory pages through every public room once, in name order, never a direct room', { skip }, () =>
-      withStore(async (store) => {
+      withStore(async ({ store }) => {
         const names = ['Zebra', 'apple', 'Apple pie', 'mango', 'MANGO', 'kiwi', 'Banana', 'banana split', 'cherry', 'Cherry', 'fig', 'date'];
         const created = [];
         for (const name of names) {
@@ -155,7 +141,7 @@ export function roomsContract(name: string, factory: HarnessFactory, skip: strin
       }));
 
     test('the directory filters by a name prefix, letter case ignored, with no pattern characters', { skip }, () =>
-      withStore(async (store) => {
+      withStore(async ({ store }) => {
         for (const name of ['Alpha', 'alpine', 'ALPS', 'al', 'beta', 'xalp', 'a_b', 'axb', 'a%c', 'ab']) assert.ok(await store.rooms.createRoom(name, alice));
         await store.rooms.openDirectRoom({ userId: 'g:alp', name: 'alp' }, bob);
         const names = async (prefix: string, limit = 100): Promise<string[]> => (await everyPage(store, { prefix, limit })).map((room) => room.name);
@@ -169,7 +155,7 @@ export function roomsContract(name: string, factory: HarnessFactory, skip: strin
       }));
 
     test('a directory cursor must name a public room', { skip }, () =>
-      withStore(async (store) => {
+      withStore(async ({ store }) => {
         const direct = await store.rooms.openDirectRoom(alice, bob);
         assert.equal(await store.rooms.directory({ after: direct.id, limit: 10 }), undefined, 'a direct room is no cursor');
         assert.equal(await store.rooms.directory({ after: 999_999, limit: 10 }), undefined);
@@ -177,7 +163,7 @@ export function roomsContract(name: string, factory: HarnessFactory, skip: strin
       }));
 
     test('the directory counts members as they join and leave', { skip }, () =>
-      withStore(async (store) => {
+      withStore(async ({ store }) => {
         const room = await store.rooms.createRoom('counted', alice);
         assert.ok(room);
         const members = async (): Promise<number | undefined> =>
@@ -192,7 +178,7 @@ export function roomsContract(name: string, factory: HarnessFactory, skip: strin
       }));
 
     test('events keep kind, target, author id and client id; pages before an offset', { skip }, () =>
-      withStore(async (store) => {
+      withStore(async ({ store }) => {
         const lobby = await store.rooms.createRoom('lobby', alice);
         assert.ok(lobby);
         for (let index = 1; index <= 12; index++) await store.appendMessage(event(lobby.id, alice, `m${index}`, { clientId: `c${index}` }));
@@ -210,7 +196,7 @@ export function roomsContract(name: string, factory: HarnessFactory, skip: strin
       }));
 
     test('a deleted message, an edit or a missing offset is no live message', { skip }, () =>
-      withStore(async (store) => {
+      withStore(async ({ store }) => {
         const lobby = await store.rooms.createRoom('lobby', alice);
         assert.ok(lobby);
         await store.appendMessage(event(lobby.id, alice, 'one'));
@@ -224,7 +210,7 @@ export function roomsContract(name: string, factory: HarnessFactory, skip: strin
         assert.equal((await store.rooms.liveMessage(lobby.id, 2))?.authorId, alice.userId);
       }));
     test('reactions are events of their own: kind, emoji and target kept, never unread, the message stays live', { skip }, () =>
-      withStore(async (store) => {
+      withStore(async ({ store }) => {
         const lobby = await store.rooms.createRoom('lobby', alice);
         assert.ok(lobby);
         await store.rooms.addMember(lobby.id, bob);

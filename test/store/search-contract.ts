@@ -2,13 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { searchTerms, type SearchPage } from '../../src/store/search.js';
 import { DEFAULT_ROOM, type MessageDraft, type Store } from '../../src/store/store.js';
-import type { HarnessFactory } from './harness.js';
+import { freshStores, type HarnessFactory } from './harness.js';
 
-interface Context {
-  readonly store: Store;
-  readonly general: number;
-  readonly open: () => Promise<Store>;
-}
 
 const draft = (roomId: number, text: string, extra: Partial<MessageDraft> = {}): MessageDraft => ({
   roomId,
@@ -27,23 +22,7 @@ const texts = (page: SearchPage): string[] => page.hits.map((hit) => hit.message
  * `storeContract`, so every backend runs it.
  */
 export function searchContract(name: string, factory: HarnessFactory, skip: string | false): void {
-  const withStore = async (body: (context: Context) => Promise<void>): Promise<void> => {
-    const harness = await factory();
-    const opened: Store[] = [];
-    const open = async (): Promise<Store> => {
-      const store = await harness.open();
-      opened.push(store);
-      return store;
-    };
-    try {
-      const store = await open();
-      const general = (await store.roomByName(DEFAULT_ROOM))!.id;
-      await body({ store, general, open });
-    } finally {
-      await Promise.all(opened.map((store) => store.close()));
-      await harness.dispose();
-    }
-  };
+  const withStore = freshStores(factory);
   const search = (store: Store, text: string, userId = 'g:reader', limit = 20, before?: number) =>
     store.search.searchMessages({ userId, terms: searchTerms(text), limit, ...(before === undefined ? {} : { before }) });
 

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Store, StoredMessage } from '../../src/store/store.js';
 import { sqliteSharedWriterHarness } from './harness.js';
+import { letTimePass } from '../helpers/waits.js';
 
 const SENDS_PER_STORE = 300;
 
@@ -43,7 +44,7 @@ test('each store sharing the writer hears of every message the others stored, on
   const retried = await Promise.all([send(stores[0]!, 0, '0-5'), send(stores[1]!, 0, '0-6')]);
   assert.ok(retried.every((result) => result.duplicate));
   // Replies and relayed messages leave the writer together; let the last relay land.
-  await new Promise((resolve) => setTimeout(resolve, 100));
+  await letTimePass(100, 'the last relay lands (replies and relays leave the writer together)');
 
   const sorted = (offsets: number[]): number[] => [...offsets].sort((a, b) => a - b);
   stores.forEach((_, index) => {

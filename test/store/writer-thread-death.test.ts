@@ -7,6 +7,7 @@ import type { Worker } from 'node:worker_threads';
 import { createStore, type SharedWriter } from '../../src/store/index.js';
 import { StoreUnavailableError, type Store } from '../../src/store/store.js';
 import { writeChannelsTo, sqliteHarness, startCompiledWriter } from './harness.js';
+import { letTimePass, pace } from '../helpers/waits.js';
 
 /** Appends with `key` until the store takes it (it answers "unavailable" while the writer restarts). */
 async function appendUntilStored(store: Store, roomId: number, key: string): Promise<void> {
@@ -18,7 +19,7 @@ async function appendUntilStored(store: Store, roomId: number, key: string): Pro
     } catch (error) {
       assert.ok(error instanceof StoreUnavailableError, `only "unavailable" may fail a write here, got ${String(error)}`);
       assert.ok(Date.now() < deadline, `${key} was never stored`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await pace(100, 'the next try');
     }
   }
 }
@@ -62,7 +63,7 @@ test('a writer thread that dies mid-traffic is started again; retried writes are
   for (let wave = 0; wave < 4; wave++) {
     kill.armed = wave === 1;
     for (const key of keys.slice(wave * 100, wave * 100 + 100)) firstTries.push(attempt(key));
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    await letTimePass(5, 'the wave is in flight');
   }
   const failed = (await Promise.all(firstTries)).filter((outcome) => outcome !== undefined);
   assert.ok(failed.length > 0, 'some writes were held by the thread when it died');

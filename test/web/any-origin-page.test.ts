@@ -9,12 +9,9 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { chromiumSkipReason, launchChromium } from '../helpers/browser.js';
-import { startServer, type RunningServer } from '../helpers/server.js';
 import { ChatPage } from './chat-page.js';
+import { chatWorld } from './world.js';
 
-const skip = chromiumSkipReason();
 const clientBundle = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../node_modules/socket.io-client/dist/socket.io.min.js');
 
 /** Another site's server: a page that loads the Socket.IO client (its own copy) and nothing else. */
@@ -38,15 +35,14 @@ interface Outcome {
 }
 
 describe('a page of another origin, with PARLEY_ALLOWED_ORIGINS=*', () => {
-  let server: RunningServer | undefined;
-  let browser: Browser | undefined;
+  const world = chatWorld({ workers: 2, env: { PARLEY_ALLOWED_ORIGINS: '*' } });
   let foreign: Awaited<ReturnType<typeof otherOrigin>> | undefined;
   before(async () => {
-    if (skip) return;
-    [server, browser, foreign] = await Promise.all([startServer({ workers: 2, env: { PARLEY_ALLOWED_ORIGINS: '*' } }), launchChromium(), otherOrigin()]);
+    if (world.skip) return;
+    foreign = await otherOrigin();
   });
   after(async () => {
-    await Promise.all([browser?.close(), server?.stop(), foreign?.close()]);
+    await foreign?.close();
   });
 
   /**
@@ -54,8 +50,8 @@ describe('a page of another origin, with PARLEY_ALLOWED_ORIGINS=*', () => {
    * and the same browser opens the other origin's page: `connect` runs its Socket.IO client.
    */
   async function visitorOnOtherPage(username: string): Promise<{ chat: ChatPage; connect: (transport: string) => Promise<Outcome> }> {
-    const parley = server?.url ?? '';
-    const { chat } = await ChatPage.open(browser as Browser, parley);
+    const parley = world.url;
+    const chat = await world.open();
     await chat.register(username, 'correct horse battery staple');
     const cookies = await chat.context.cookies(parley);
     assert.ok(cookies.some((cookie) => cookie.name === 'parley_session'), 'the visitor holds a session cookie');
@@ -91,7 +87,7 @@ describe('a page of another origin, with PARLEY_ALLOWED_ORIGINS=*', () => {
     return { chat, connect };
   }
 
-  test('its page chats over long-polling (defect 6)', { skip }, async () => {
+  test('its page chats over long-polling (defect 6)', { skip: world.skip }, async () => {
     const { chat, connect } = await visitorOnOtherPage('poller');
     const polling = await connect('polling');
     assert.equal(polling.error, undefined, `long-polling from another origin: ${polling.error}`);
@@ -100,7 +96,7 @@ describe('a page of another origin, with PARLEY_ALLOWED_ORIGINS=*', () => {
     await chat.context.close();
   });
 
-  test("its WebSocket, which carries the visitor's cookie, is not the visitor (defect 14)", { skip }, async () => {
+  test("its WebSocket, which carries the visitor's cookie, is not the visitor (defect 14)", { skip: world.skip }, async () => {
     const { chat, connect } = await visitorOnOtherPage('visitor');
     const websocket = await connect('websocket');
     assert.equal(websocket.error, undefined);

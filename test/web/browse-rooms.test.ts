@@ -1,14 +1,10 @@
 // Browsing the room directory from the page: a search by name prefix, a page at a time,
 // rooms shown as text, and joining one of them.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { chromiumSkipReason, launchChromium } from '../helpers/browser.js';
-import { startServer, type RunningServer } from '../helpers/server.js';
-import { newBrowser, Tab } from '../rooms/room-client.js';
+import { describe, test } from 'node:test';
 import { ChatPage } from './chat-page.js';
+import { chatWorld } from './world.js';
 
-const skip = chromiumSkipReason();
 const TIMEOUT_MS = 20_000;
 
 /** The names the directory list shows, top to bottom. */
@@ -16,28 +12,18 @@ const listed = (chat: ChatPage): Promise<string[]> =>
   chat.page.evaluate(() => Array.from(document.querySelectorAll('#other-rooms li .name'), (name) => name.textContent ?? ''));
 
 describe('browsing rooms on the page', () => {
-  let server: RunningServer | undefined;
-  let browser: Browser | undefined;
+  // One user makes the 50+ rooms the page browses: lift the cap on room creation for it.
+  const limits = JSON.stringify({ 'room-create.user': { points: 1000, seconds: 600 }, 'room-create.address': { points: 1000, seconds: 600 } });
+  const world = chatWorld({ workers: 2, env: { PARLEY_LIMITS: limits } });
 
-  before(async () => {
-    if (skip) return;
-    // One user makes the 50+ rooms the page browses: lift the cap on room creation for it.
-    const limits = JSON.stringify({ 'room-create.user': { points: 1000, seconds: 600 }, 'room-create.address': { points: 1000, seconds: 600 } });
-    [server, browser] = await Promise.all([startServer({ workers: 2, env: { PARLEY_LIMITS: limits } }), launchChromium()]);
-  });
-  after(async () => {
-    await Promise.all([browser?.close(), server?.stop()]);
-  });
-
-  test('a search lists matching rooms a page at a time, as text; Join opens one and takes it off the list', { skip }, async () => {
-    const url = server?.url ?? '';
+  test('a search lists matching rooms a page at a time, as text; Join opens one and takes it off the list', { skip: world.skip }, async () => {
     // Rooms made by someone else, straight over the protocol.
-    const maker = await Tab.open(url, { browser: newBrowser() });
+    const maker = await world.tab();
     const names = Array.from({ length: 55 }, (_, index) => `Many-${String(index).padStart(2, '0')}`);
     for (const name of [...names, '<b>not bold</b>', 'other']) await maker.must('room:create', { name });
     maker.close();
 
-    const { chat } = await ChatPage.open(browser as Browser, url);
+    const chat = await world.open();
     try {
       await chat.page.fill('#browse-query', 'many-');
       await chat.page.waitForFunction(() => document.querySelectorAll('#other-rooms li').length === 50, undefined, { timeout: TIMEOUT_MS });

@@ -1,4 +1,5 @@
 import type { Browser, BrowserContext, BrowserContextOptions, Page, Response } from 'playwright-core';
+import { pace } from '../helpers/waits.js';
 
 /** A message as the page shows it. */
 export interface ShownMessage {
@@ -90,7 +91,7 @@ export class ChatPage {
       const messages = await this.messages();
       if (done(messages)) return messages;
       if (Date.now() > deadline) throw new Error(`timed out: ${what}; the page shows ${JSON.stringify(messages.slice(-12))}`);
-      await new Promise((resolve) => setTimeout(resolve, 25));
+      await pace(25, what);
     }
   }
 
@@ -246,7 +247,7 @@ export class ChatPage {
       const counts = await this.unreadCounts();
       if (done(counts)) return counts;
       if (Date.now() > deadline) throw new Error(`timed out: ${what}; the sidebar shows ${JSON.stringify(counts)}`);
-      await new Promise((resolve) => setTimeout(resolve, 25));
+      await pace(25, what);
     }
   }
 

@@ -2,36 +2,16 @@
 // messages reach their other tab once, marked as theirs; reading in one tab clears the
 // unread count in the other; typing is throttled; leaving a room is seen by the others.
 import assert from 'node:assert/strict';
-import { after, before, describe, test, type TestContext } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { chromiumSkipReason, launchChromium } from '../helpers/browser.js';
-import { startServer, type RunningServer } from '../helpers/server.js';
-import { ChatPage, countOf } from './chat-page.js';
-
-const skip = chromiumSkipReason();
-
-async function roomProtocolOrSkip(t: TestContext, chat: ChatPage): Promise<boolean> {
-  if ((await chat.mode()) === 'rooms') return true;
-  t.skip('the server does not answer room:list yet (room protocol not built)');
-  return false;
-}
+import { describe, test } from 'node:test';
+import { countOf } from './chat-page.js';
+import { chatWorld, roomProtocolOrSkip } from './world.js';
 
 describe('one person, several tabs, the room protocol', () => {
-  let server: RunningServer | undefined;
-  let browser: Browser | undefined;
-  const open = async (): Promise<ChatPage> => (await ChatPage.open(browser as Browser, server?.url ?? '')).chat;
+  const world = chatWorld();
 
-  before(async () => {
-    if (skip) return;
-    [server, browser] = await Promise.all([startServer({ workers: 2 }), launchChromium()]);
-  });
-  after(async () => {
-    await Promise.all([browser?.close(), server?.stop()]);
-  });
-
-  test('a message from one tab shows once in the other, as theirs; reading in one tab clears the other’s count', { skip }, async (t) => {
-    const erin = await open();
-    const other = await open();
+  test('a message from one tab shows once in the other, as theirs; reading in one tab clears the other’s count', { skip: world.skip }, async (t) => {
+    const erin = await world.open();
+    const other = await world.open();
     const erinsSecondTab = await erin.openTab();
     try {
       if (!(await roomProtocolOrSkip(t, erin))) return;
@@ -56,8 +36,8 @@ describe('one person, several tabs, the room protocol', () => {
     }
   });
 
-  test('typing is throttled: one typing event per two seconds of keystrokes, and a stop on send', { skip }, async (t) => {
-    const fay = await open();
+  test('typing is throttled: one typing event per two seconds of keystrokes, and a stop on send', { skip: world.skip }, async (t) => {
+    const fay = await world.open();
     try {
       if (!(await roomProtocolOrSkip(t, fay))) return;
       await fay.page.evaluate(() => {
@@ -78,8 +58,8 @@ describe('one person, several tabs, the room protocol', () => {
     }
   });
 
-  test('an account stays signed in across a reload and signs out to a guest', { skip }, async (t) => {
-    const ida = await open();
+  test('an account stays signed in across a reload and signs out to a guest', { skip: world.skip }, async (t) => {
+    const ida = await world.open();
     try {
       if (!(await roomProtocolOrSkip(t, ida))) return;
       await ida.register('ida', 'a long enough password');
@@ -102,8 +82,8 @@ describe('one person, several tabs, the room protocol', () => {
     }
   });
 
-  test('leaving a room: the others see the notice, the room moves to the other rooms', { skip }, async (t) => {
-    const [gus, hal] = await Promise.all([open(), open()]);
+  test('leaving a room: the others see the notice, the room moves to the other rooms', { skip: world.skip }, async (t) => {
+    const [gus, hal] = await Promise.all([world.open(), world.open()]);
     try {
       if (!(await roomProtocolOrSkip(t, gus))) return;
       await Promise.all([gus.pickNickname('gus'), hal.pickNickname('hal')]);

@@ -1,14 +1,10 @@
 // The chat page in a real browser against a real two-worker server: what two people see
 // when they talk, go offline, lose an acknowledgement, and reload.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { chromiumSkipReason, launchChromium } from '../helpers/browser.js';
+import { describe, test } from 'node:test';
 import { eventually, tutorialClient } from '../helpers/clients.js';
-import { startServer, type RunningServer } from '../helpers/server.js';
 import { ChatPage, countOf, deliveredLog, type ShownMessage } from './chat-page.js';
-
-const skip = chromiumSkipReason();
+import { chatWorld } from './world.js';
 
 /** Each text once, delivered, in the given order, with offsets rising down the page. */
 function assertShownOnceInOrder(messages: readonly ShownMessage[], texts: readonly string[]): void {
@@ -61,21 +57,10 @@ async function cutConnectionBeforeAck(chat: ChatPage, text: string, how: 'drop' 
 }
 
 describe('the chat page', () => {
-  let server: RunningServer | undefined;
-  let browser: Browser | undefined;
-  const url = (): string => server?.url ?? '';
-  const open = async (): Promise<ChatPage> => (await ChatPage.open(browser as Browser, url())).chat;
+  const world = chatWorld();
 
-  before(async () => {
-    if (skip) return;
-    [server, browser] = await Promise.all([startServer({ workers: 2 }), launchChromium()]);
-  });
-  after(async () => {
-    await Promise.all([browser?.close(), server?.stop()]);
-  });
-
-  test('is served with a strict Content Security Policy and works under it', { skip }, async () => {
-    const { chat, response } = await ChatPage.open(browser as Browser, url());
+  test('is served with a strict Content Security Policy and works under it', { skip: world.skip }, async () => {
+    const { chat, response } = await world.openWithResponse();
     try {
       const policy = response?.headers()['content-security-policy'] ?? '';
       assert.match(policy, /script-src 'self'(;|$)/);
@@ -91,8 +76,8 @@ describe('the chat page', () => {
     }
   });
 
-  test('a message shows once in both tabs, in order; the sender sees it pending, then delivered', { skip }, async () => {
-    const [alice, bob] = await Promise.all([open(), open()]);
+  test('a message shows once in both tabs, in order; the sender sees it pending, then delivered', { skip: world.skip }, async () => {
+    const [alice, bob] = await Promise.all([world.open(), world.open()]);
     try {
       await alice.recordStates();
       const fromAlice = ['alice: hello', 'alice: are you there?', 'alice: third in a row'];
@@ -117,8 +102,8 @@ describe('the chat page', () => {
     }
   });
 
-  test('markup in a message is shown as text, never rendered', { skip }, async () => {
-    const [alice, bob] = await Promise.all([open(), open()]);
+  test('markup in a message is shown as text, never rendered', { skip: world.skip }, async () => {
+    const [alice, bob] = await Promise.all([world.open(), world.open()]);
     try {
       const markup = ['<b>not bold</b>', '<img src="/nothing.png" onerror="document.title=\'pwned\'">'];
       for (const text of markup) await alice.send(text);
@@ -133,8 +118,8 @@ describe('the chat page', () => {
     }
   });
 
-  test('messages typed offline wait, shown pending, and go out once when back', { skip }, async () => {
-    const [alice, bob] = await Promise.all([open(), open()]);
+  test('messages typed offline wait, shown pending, and go out once when back', { skip: world.skip }, async () => {
+    const [alice, bob] = await Promise.all([world.open(), world.open()]);
     try {
       await alice.goOffline();
       const typedOffline = ['alice: typed offline 1', 'alice: typed offline 2'];
@@ -164,8 +149,8 @@ describe('the chat page', () => {
     }
   });
 
-  test('a message whose acknowledgement was cut off is delivered once after the reconnect', { skip }, async () => {
-    const [alice, bob] = await Promise.all([open(), open()]);
+  test('a message whose acknowledgement was cut off is delivered once after the reconnect', { skip: world.skip }, async () => {
+    const [alice, bob] = await Promise.all([world.open(), world.open()]);
     try {
       const text = 'alice: sent just before the line dropped';
       await cutConnectionBeforeAck(alice, text, 'drop');
@@ -182,8 +167,8 @@ describe('the chat page', () => {
     }
   });
 
-  test('a message not acknowledged before a reload is sent after it, once', { skip }, async () => {
-    const alice = await open();
+  test('a message not acknowledged before a reload is sent after it, once', { skip: world.skip }, async () => {
+    const alice = await world.open();
     try {
       const stored = 'alice: stored, but the page reloaded before the ack';
       const unsent = 'alice: typed, never sent before the reload';
@@ -199,9 +184,9 @@ describe('the chat page', () => {
     }
   });
 
-  test('a fresh page and a reload show the whole history once, in order', { skip }, async () => {
-    const tutorial = tutorialClient(url());
-    const alice = await open();
+  test('a fresh page and a reload show the whole history once, in order', { skip: world.skip }, async () => {
+    const tutorial = tutorialClient(world.url);
+    const alice = await world.open();
     try {
       // A last message marks the end of everything the earlier tests stored.
       const marker = await tutorial.emitWithAck('chat message', 'tutorial client: end of history', 'history-marker');

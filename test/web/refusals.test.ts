@@ -1,33 +1,16 @@
 // The chat page when the server refuses a message: a reason the sender can read, and
 // automatic retries where waiting helps (rate limit).
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { chromiumSkipReason, launchChromium } from '../helpers/browser.js';
-import { startServer, type RunningServer } from '../helpers/server.js';
-import { ChatPage, countOf } from './chat-page.js';
-
-const skip = chromiumSkipReason();
+import { describe, test } from 'node:test';
+import { countOf } from './chat-page.js';
+import { chatWorld } from './world.js';
 
 describe('the chat page, when the server refuses', () => {
-  let server: RunningServer | undefined;
-  let browser: Browser | undefined;
-  const open = async (): Promise<ChatPage> => (await ChatPage.open(browser as Browser, server?.url ?? '')).chat;
+  // Short texts and a small burst, so a person can hit both limits.
+  const world = chatWorld({ workers: 2, env: { PARLEY_MAX_MESSAGE_LENGTH: '40', PARLEY_RATE_LIMIT: '2', PARLEY_RATE_BURST: '2' } });
 
-  before(async () => {
-    if (skip) return;
-    [server, browser] = await Promise.all([
-      // Short texts and a small burst, so a person can hit both limits.
-      startServer({ workers: 2, env: { PARLEY_MAX_MESSAGE_LENGTH: '40', PARLEY_RATE_LIMIT: '2', PARLEY_RATE_BURST: '2' } }),
-      launchChromium(),
-    ]);
-  });
-  after(async () => {
-    await Promise.all([browser?.close(), server?.stop()]);
-  });
-
-  test('a message too long shows the reason, is never shown to others, and can be dismissed', { skip }, async () => {
-    const [alice, bob] = await Promise.all([open(), open()]);
+  test('a message too long shows the reason, is never shown to others, and can be dismissed', { skip: world.skip }, async () => {
+    const [alice, bob] = await Promise.all([world.open(), world.open()]);
     try {
       const tooLong = 'alice: this message is longer than forty characters';
       const next = 'alice: short';
@@ -53,8 +36,8 @@ describe('the chat page, when the server refuses', () => {
     }
   });
 
-  test('messages over the rate limit wait and go out by themselves, once each, in order', { skip }, async () => {
-    const [alice, bob] = await Promise.all([open(), open()]);
+  test('messages over the rate limit wait and go out by themselves, once each, in order', { skip: world.skip }, async () => {
+    const [alice, bob] = await Promise.all([world.open(), world.open()]);
     try {
       const burst = ['alice: one', 'alice: two', 'alice: three', 'alice: four', 'alice: five'];
       for (const text of burst) await alice.send(text);

@@ -3,14 +3,11 @@
 // conversation, edits and deletions, a trip offline, and a reload.
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { after, before, describe, test, type TestContext } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { chromiumSkipReason, launchChromium } from '../helpers/browser.js';
+import { describe, test } from 'node:test';
 import { tutorialClient } from '../helpers/clients.js';
-import { startServer, type RunningServer } from '../helpers/server.js';
-import { ChatPage, countOf, type ShownMessage } from './chat-page.js';
-
-const skip = chromiumSkipReason();
+import { countOf, type ShownMessage } from './chat-page.js';
+import { chatWorld, roomProtocolOrSkip } from './world.js';
+import { pace } from '../helpers/waits.js';
 
 /** One HTTP request on a connection of its own (no keep-alive pool). */
 function oneConnection(url: string): Promise<void> {
@@ -27,29 +24,12 @@ function texts(messages: readonly ShownMessage[]): string[] {
   return messages.map((message) => `${message.text}${message.edited ? ' (edited)' : ''}`);
 }
 
-/** Skips the rest of a test when the server does not speak the room protocol yet. */
-async function roomProtocolOrSkip(t: TestContext, chat: ChatPage): Promise<boolean> {
-  if ((await chat.mode()) === 'rooms') return true;
-  t.skip('the server does not answer room:list yet (room protocol not built)');
-  return false;
-}
-
 describe('two people, two browsers, the room protocol', () => {
-  let server: RunningServer | undefined;
-  let browser: Browser | undefined;
-  const open = async (): Promise<ChatPage> => (await ChatPage.open(browser as Browser, server?.url ?? '')).chat;
+  const world = chatWorld();
 
-  before(async () => {
-    if (skip) return;
-    [server, browser] = await Promise.all([startServer({ workers: 2 }), launchChromium()]);
-  });
-  after(async () => {
-    await Promise.all([browser?.close(), server?.stop()]);
-  });
-
-  test('sign in, a room, typing, presence, unread, a direct conversation, edit, delete, offline, reload', { skip }, async (t) => {
-    const alice = await open();
-    let bob = await open();
+  test('sign in, a room, typing, presence, unread, a direct conversation, edit, delete, offline, reload', { skip: world.skip }, async (t) => {
+    const alice = await world.open();
+    let bob = await world.open();
     try {
       if (!(await roomProtocolOrSkip(t, alice))) return;
       // Two people on two workers: each new TCP connection goes round-robin. A page load
@@ -59,8 +39,8 @@ describe('two people, two browsers, the room protocol', () => {
       // tries, a varying one lands on it half the time, and twelve tries leave 1 in 4,096.
       for (let attempt = 0; attempt < 12 && (await bob.worker()) === (await alice.worker()); attempt += 1) {
         await bob.close();
-        for (let extra = 0; extra < 1 + (attempt % 2); extra += 1) await oneConnection(server?.url ?? '');
-        bob = await open();
+        for (let extra = 0; extra < 1 + (attempt % 2); extra += 1) await oneConnection(world.url);
+        bob = await world.open();
       }
       assert.notEqual(await bob.worker(), await alice.worker(), 'alice and bob are on different workers');
 
@@ -160,9 +140,9 @@ describe('two people, two browsers, the room protocol', () => {
     }
   });
 
-  test('older history loads page by page as the reader scrolls up, each message once, in order', { skip }, async (t) => {
-    const tutorial = tutorialClient(server?.url ?? '');
-    const reader = await open();
+  test('older history loads page by page as the reader scrolls up, each message once, in order', { skip: world.skip }, async (t) => {
+    const tutorial = tutorialClient(world.url);
+    const reader = await world.open();
     try {
       if (!(await roomProtocolOrSkip(t, reader))) return;
       const sent = Array.from({ length: 130 }, (_, index) => `history ${String(index).padStart(3, '0')}`);
@@ -175,7 +155,7 @@ describe('two people, two browsers, the room protocol', () => {
       while ((await reader.page.textContent('#history-state')) !== 'This is the start of the conversation.') {
         assert.ok(Date.now() < deadline, 'the whole history loaded');
         await reader.page.$eval('#log', (log) => log.scrollTo(0, 0));
-        await new Promise((resolve) => setTimeout(resolve, 50));
+        await pace(50, 'the next scroll to the top');
       }
       const shown = await reader.messages();
       const historyShown = shown.map((message) => message.text).filter((text) => text.startsWith('history '));

@@ -1,4 +1,5 @@
 import type { ChatSocket } from '../../helpers/clients.js';
+import { pace } from '../../helpers/waits.js';
 
 /** A message the server acknowledged as stored. */
 export interface Acknowledged {
@@ -22,7 +23,7 @@ export async function chatUntil(
     const text = `${textPrefix}-${n}`;
     const ack = await client.emitWithAck('chat message', text, `${client.id}-${n}`);
     if (ack.ok) acknowledged.push({ text, serverOffset: ack.data.serverOffset });
-    await new Promise((resolve) => setTimeout(resolve, options.pauseMs));
+    await pace(options.pauseMs, 'the next chat message');
   }
   return acknowledged;
 }

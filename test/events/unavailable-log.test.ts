@@ -4,8 +4,9 @@ import { describe, test, type TestContext } from 'node:test';
 import { postgresUrl } from '../store/harness.js';
 import { skipUnlessNodesCanRun, startDeployment } from '../helpers/nodes.js';
 import { startTcpProxy } from '../helpers/tcp-proxy.js';
-import { parsePrometheusText } from './prometheus-text.js';
-import { newBrowser, Tab } from '../rooms/room-client.js';
+import { parsePrometheusText } from '../operations/prometheus-text.js';
+import { newBrowser, Tab } from '../helpers/room-client.js';
+import { pace } from '../helpers/waits.js';
 
 const METRICS_TOKEN = 'metrics-token-for-the-unavailable-test';
 const NOT_SERVED = 'events not served: storage or limits unavailable, or shutting down; counted until served again';
@@ -47,7 +48,7 @@ describe('events not served while the store is away', { skip: await skipUnlessNo
     const deadline = Date.now() + 30_000;
     while (!deployment.logs(0).some((line) => line.msg === 'events served again') && Date.now() < deadline) {
       await tab.call('message:send', { roomId: general.id, text: 'after the cut', clientId: randomUUID() });
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      await pace(500, 'the next try');
     }
 
     const lines = deployment.logs(0);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { connected, eventually, tutorialClient } from '../helpers/clients.js';
-import { startServer, type RunningServer } from '../helpers/server.js';
+import { connected, eventually, tutorialClient } from '../../helpers/clients.js';
+import { startServer, type RunningServer } from '../../helpers/server.js';
 
 /** The tutorial's wire protocol, spoken exactly as its page speaks it, on both transports. */
 for (const transport of ['polling', 'websocket'] as const) {

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
-import type { PublicUser, RoomSummary } from '../../src/shared/events.js';
-import { ackOf, codeOf } from '../helpers/ack.js';
-import { startServer, type RunningServer } from '../helpers/server.js';
-import { newBrowser, Tab } from '../rooms/room-client.js';
+import { describe, test } from 'node:test';
+import type { PublicUser, RoomSummary } from '../../../src/shared/events.js';
+import { ackOf, codeOf } from '../../helpers/ack.js';
+import { tabWorld } from '../../helpers/world.js';
+import { newBrowser, Tab } from '../../helpers/room-client.js';
 
 async function members(tab: Tab, roomId: number, prefix: string): Promise<string[]> {
   const ack = await ackOf(tab.socket, 'room:members', { roomId, prefix });
@@ -16,21 +16,12 @@ const listed = async (tab: Tab, roomId: number): Promise<RoomSummary | undefined
 
 /** Issue 13, part 2, end to end on a 2-worker node: mentions stored and counted, `room:members`, its limit. */
 describe('mentions', () => {
-  let server: RunningServer;
-  const tabs: Tab[] = [];
+  const world = tabWorld();
   const open = async (nickname?: string): Promise<Tab> => {
-    const tab = await Tab.open(server.url, { browser: newBrowser() });
-    tabs.push(tab);
+    const tab = await world.open();
     if (nickname) assert.equal(codeOf(await ackOf(tab.socket, 'guest:nickname', { nickname })), 'ok');
     return tab;
   };
-  before(async () => {
-    server = await startServer({ workers: 2 });
-  });
-  after(async () => {
-    for (const tab of tabs) tab.close();
-    await server.stop();
-  });
 
   test('a mention of a member is counted for them until read, on both workers; names complete from members only', async () => {
     const tag = randomUUID().slice(0, 6);
@@ -71,8 +62,7 @@ describe('mentions', () => {
     const owner = await open();
     const room = await owner.must('room:create', { name: `limit-${tag}` });
     const browser = newBrowser();
-    const [one, two] = [await Tab.open(server.url, { browser }), await Tab.open(server.url, { browser })];
-    tabs.push(one, two);
+    const [one, two] = [await world.open(browser), await world.open(browser)];
     await one.must('room:join', { roomId: room.id });
     const codes: string[] = [];
     for (let i = 0; i < 50; i++) {

@@ -1,12 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { io } from 'socket.io-client';
 import type { Ack } from '../../src/shared/errors.js';
 import type { PublicUser, RoomDirectoryPage, RoomEvent, RoomSummary, SentMessage } from '../../src/shared/events.js';
-import { connected, eventually, type ChatSocket } from '../helpers/clients.js';
-import { signedSessionId } from '../helpers/session-cookies.js';
+import { connected, eventually, newBrowser, openSocket, type ChatSocket } from './clients.js';
 
-/** A browser session: tabs opened with the same one are the same user. */
-export const newBrowser = (): string => signedSessionId();
+export { newBrowser };
 
 export interface TabOptions {
   /** The browser session cookie; tabs sharing it are one user. */
@@ -55,15 +52,12 @@ export class Tab {
   constructor(url: string, options: TabOptions) {
     this.rooms = { ...(options.rooms ?? {}) };
     this.retries = options.retries ?? false;
-    this.socket = io(url, {
+    this.socket = openSocket(url, {
       auth: { rooms: this.rooms },
-      ...(this.retries ? { ackTimeout: 3000, retries: 10 } : {}),
+      browser: options.browser,
       transports: options.transports ?? ['websocket'],
-      forceNew: true,
-      reconnectionDelay: 50,
-      reconnectionDelayMax: 200,
-      extraHeaders: { cookie: `parley_session=${options.browser}` },
-    }) as ChatSocket;
+      more: this.retries ? { ackTimeout: 3000, retries: 10 } : {},
+    });
     this.socket.on('room:event', (event) => {
       this.events.push(event);
       this.eventSockets.push(this.socket.id ?? '');

@@ -7,6 +7,7 @@ import { ackOf, codeOf } from '../helpers/ack.js';
 import { connected, tutorialClient, type ChatSocket } from '../helpers/clients.js';
 import { startServer, type RunningServer } from '../helpers/server.js';
 import { signedSessionId } from '../helpers/session-cookies.js';
+import { letTimePass, quietFor } from '../helpers/waits.js';
 
 const PASSWORD = 'correct horse battery staple';
 
@@ -131,7 +132,7 @@ describe('limits that hold across connections', () => {
     assert.equal(await closed, 'io server disconnect', 'the server closed the flooding connection');
     const bystander = await track(open(server.url));
     assert.equal(codeOf(await ackOf(bystander, 'room:list', {})), 'ok', 'the server serves others');
-    await new Promise((resolve) => setTimeout(resolve, 11_000));
+    await letTimePass(11_000, 'the 10 s ban of the flooding address runs out');
     const added = server.logs().slice(linesBefore);
     assert.ok(added.length < 30, `a few log lines for thousands of refusals, got ${added.length}`);
     const report = added.find((line) => line.msg === 'events refused');
@@ -151,7 +152,7 @@ describe('limits that hold across connections', () => {
     const room = await ackOf(hidden, 'room:create', { name: `seen-${randomUUID()}` });
     assert.ok(room.ok);
     hidden.close();
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await letTimePass(500, 'the hidden connection is gone from the server');
     const existing = await ackOf(asker, 'dm:open', { userId: hiddenId });
     const unknown = await ackOf(asker, 'dm:open', { userId: 'a:999999999' });
     assert.equal(codeOf(existing), 'UNKNOWN_USER');
@@ -181,7 +182,7 @@ describe('limits that hold across connections', () => {
         const emit = flooder.emit as unknown as (event: string, payload: unknown) => void;
         for (let n = 0; n < 200 && flooder.connected; n++) emit.call(flooder, `no-such-event-${n}`, {});
         await closed;
-        await new Promise((resolve) => setTimeout(resolve, 300));
+        await quietFor(300, 'a log line for each bad event');
       }
       // A long-polling handshake from that address: the refusal's reason is in the HTTP answer.
       const reason = await handshakeFrom(own.url, '127.0.0.9');

@@ -5,8 +5,9 @@ import { ackOf, codeOf } from '../helpers/ack.js';
 import { connected, tutorialClient } from '../helpers/clients.js';
 import { skipUnlessAvailable } from '../helpers/services.js';
 import { startServer, type RunningServer } from '../helpers/server.js';
-import { newBrowser, Tab } from '../rooms/room-client.js';
+import { newBrowser, Tab } from '../helpers/room-client.js';
 import { postgresHarness, postgresReachable, postgresUrl, type StoreHarness } from '../store/harness.js';
+import { pace } from '../helpers/waits.js';
 
 const skipPostgres = skipUnlessAvailable('PostgreSQL', await postgresReachable(), `at ${new URL(postgresUrl).host}`);
 
@@ -58,7 +59,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       const reader = tutorialClient(server.url, { transports: ['websocket'] });
       await connected(reader);
       const deadline = Date.now() + 10_000;
-      while (reader.deliveries.length < 120 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+      while (reader.deliveries.length < 120 && Date.now() < deadline) await pace(50, 'the next look at the reader');
       assert.equal(new Set(reader.deliveries.map((delivery) => delivery.text)).size, 120);
       for (const socket of [reader, ...senders]) socket.close();
       attacker.close();

@@ -1,36 +1,20 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
-import type { Ack } from '../../src/shared/errors.js';
-import { startServer, type RunningServer } from '../helpers/server.js';
-import { newBrowser, Tab } from './room-client.js';
+import { describe, test } from 'node:test';
+import { refusedWith } from '../../helpers/ack.js';
+import { tabWorld } from '../../helpers/world.js';
+import { newBrowser } from '../../helpers/room-client.js';
+import { letTimePass, quietFor } from '../../helpers/waits.js';
 
-const refusedWith = (ack: Ack<unknown>, error: string): void => {
-  assert.equal(ack.ok, false, `expected ${error}, got success`);
-  if (!ack.ok) assert.equal(ack.error, error, ack.message);
-};
 
 const unique = (prefix: string): string => `${prefix}-${randomUUID().slice(0, 8)}`;
 
 /** Every room-protocol event's success and its errors, against a real 2-worker server. */
 describe('room protocol handlers', () => {
-  let server: RunningServer;
-  const tabs: Tab[] = [];
-  const open = async (browser = newBrowser()): Promise<Tab> => {
-    const tab = await Tab.open(server.url, { browser });
-    tabs.push(tab);
-    return tab;
-  };
-  before(async () => {
-    server = await startServer({ workers: 2 });
-  });
-  after(async () => {
-    for (const tab of tabs) tab.close();
-    await server.stop();
-  });
+  const world = tabWorld();
 
   test('room:create makes a public room with the creator as member; names are checked', async () => {
-    const alice = await open();
+    const alice = await world.open();
     const name = unique('lobby');
     const room = await alice.must('room:create', { name });
     assert.match(room.epoch, /^[0-9a-f]{16}$/, 'the history epoch of its offsets');
@@ -43,8 +27,8 @@ describe('room protocol handlers', () => {
   });
 
   test('room:list shows public rooms with membership, heads and unread counts', async () => {
-    const alice = await open();
-    const bob = await open();
+    const alice = await world.open();
+    const bob = await world.open();
     const room = await alice.must('room:create', { name: unique('listed') });
     await bob.must('room:join', { roomId: room.id });
     await alice.send(room.id, 'one');
@@ -57,8 +41,8 @@ describe('room protocol handlers', () => {
   });
 
   test('room:join joins, catches up from `after`, and refuses unknown rooms and bad payloads', async () => {
-    const alice = await open();
-    const bob = await open();
+    const alice = await world.open();
+    const bob = await world.open();
     const room = await alice.must('room:create', { name: unique('join') });
     for (const text of ['a', 'b', 'c']) await alice.send(room.id, text);
     const joined = await bob.must('room:join', { roomId: room.id, after: 1 });
@@ -69,7 +53,7 @@ describe('room protocol handlers', () => {
     await bob.must('room:join', { roomId: room.id, after: 0 });
     await alice.send(room.id, 'd');
     await bob.waitFor(() => bob.eventsOf(room.id).length >= 3, 'bob gets d');
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    await quietFor(150, 'an event to the sending tab');
     assert.deepEqual(bob.eventsOf(room.id).map((event) => event.offset), [2, 3, 4]);
     refusedWith(await bob.call('room:join', { roomId: 999_999 }), 'UNKNOWN_ROOM');
     refusedWith(await bob.call('room:join', { roomId: 'one' }), 'INVALID_PAYLOAD');
@@ -78,7 +62,7 @@ describe('room protocol handlers', () => {
 
   test('room:leave ends membership on every tab; other tabs get room:removed', async () => {
     const browser = newBrowser();
-    const [alice, bobTab1, bobTab2] = [await open(), await open(browser), await open(browser)];
+    const [alice, bobTab1, bobTab2] = [await world.open(), await world.open(browser), await world.open(browser)];
     const room = await alice.must('room:create', { name: unique('leave') });
     await bobTab1.must('room:join', { roomId: room.id });
     await bobTab2.waitFor(() => bobTab2.added.some((added) => added.id === room.id), 'tab 2 hears of the new membership');
@@ -88,7 +72,7 @@ describe('room protocol handlers', () => {
     assert.equal((await bobTab1.call('room:leave', { roomId: room.id })).ok, true);
     await bobTab2.waitFor(() => bobTab2.removed.includes(room.id), 'tab 2 hears of the leave');
     await alice.send(room.id, 'after');
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await quietFor(200, 'an event to a tab whose user left');
     assert.deepEqual(bobTab1.eventsOf(room.id).map((event) => event.text), ['before']);
     assert.deepEqual(bobTab2.eventsOf(room.id).map((event) => event.text), ['before']);
     refusedWith(await bobTab2.call('message:send', { roomId: room.id, text: 'x', clientId: 'c' }), 'NOT_MEMBER');
@@ -98,8 +82,8 @@ describe('room protocol handlers', () => {
   });
 
   test('message:send stores once per clientId and checks text, room and membership', async () => {
-    const alice = await open();
-    const bob = await open();
+    const alice = await world.open();
+    const bob = await world.open();
     const room = await alice.must('room:create', { name: unique('send') });
     await bob.must('room:join', { roomId: room.id });
     const clientId = randomUUID();
@@ -108,7 +92,7 @@ describe('room protocol handlers', () => {
     assert.deepEqual([first.serverOffset, first.duplicate], [1, false]);
     assert.deepEqual([again.serverOffset, again.duplicate], [1, true]);
     await bob.waitFor(() => bob.eventsOf(room.id).length === 1, 'bob gets it');
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    await quietFor(150, 'a second event for the duplicate');
     assert.equal(bob.eventsOf(room.id).length, 1, 'a repeat is not delivered again');
     assert.equal(bob.events[0]?.clientId, clientId);
     refusedWith(await alice.call('message:send', { roomId: room.id, text: '', clientId: 'c1' }), 'INVALID_PAYLOAD');
@@ -116,23 +100,23 @@ describe('room protocol handlers', () => {
     refusedWith(await alice.call('message:send', { roomId: room.id, text: 'nul\u0000', clientId: 'c3' }), 'INVALID_PAYLOAD');
     refusedWith(await alice.call('message:send', { roomId: room.id, text: 'no id' }), 'INVALID_PAYLOAD');
     refusedWith(await alice.call('message:send', { roomId: 999_999, text: 'x', clientId: 'c4' }), 'UNKNOWN_ROOM');
-    const stranger = await open();
+    const stranger = await world.open();
     refusedWith(await stranger.call('message:send', { roomId: room.id, text: 'x', clientId: 'c5' }), 'NOT_MEMBER');
   });
 
   test('a flood of room events is refused with RATE_LIMITED and the connection stays usable', async () => {
-    const alice = await open();
+    const alice = await world.open();
     const room = await alice.must('room:create', { name: unique('flood') });
     const answers = await Promise.all(Array.from({ length: 260 }, () => alice.call('history:before', { roomId: room.id })));
     const refused = answers.filter((ack) => !ack.ok && ack.error === 'RATE_LIMITED').length;
     assert.ok(refused > 0 && refused < 260, `some refused (${refused})`);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await letTimePass(500, 'the rate window refills');
     assert.equal((await alice.call('history:before', { roomId: room.id })).ok, true);
   });
 
   test('message:edit and message:delete: author only, live messages only', async () => {
-    const alice = await open();
-    const bob = await open();
+    const alice = await world.open();
+    const bob = await world.open();
     const room = await alice.must('room:create', { name: unique('edit') });
     await bob.must('room:join', { roomId: room.id });
     const original = await alice.send(room.id, 'typo');
@@ -148,7 +132,7 @@ describe('room protocol handlers', () => {
     assert.equal(deletion.serverOffset, 4);
     refusedWith(await alice.call('message:delete', { roomId: room.id, target: original.serverOffset, clientId: randomUUID() }), 'UNKNOWN_MESSAGE');
     refusedWith(await alice.call('message:edit', { roomId: room.id, target: original.serverOffset, text: 'x', clientId: randomUUID() }), 'UNKNOWN_MESSAGE');
-    const stranger = await open();
+    const stranger = await world.open();
     refusedWith(await stranger.call('message:delete', { roomId: room.id, target: 2, clientId: randomUUID() }), 'NOT_MEMBER');
     refusedWith(await alice.call('message:delete', { roomId: room.id, target: 0, clientId: randomUUID() }), 'INVALID_PAYLOAD');
 
@@ -164,7 +148,7 @@ describe('room protocol handlers', () => {
   });
 
   test('history:before pages older events, oldest first, for members only', async () => {
-    const alice = await open();
+    const alice = await world.open();
     const room = await alice.must('room:create', { name: unique('history') });
     for (let index = 1; index <= 25; index++) await alice.send(room.id, `m${index}`);
     const newest = await alice.must('history:before', { roomId: room.id, limit: 10 });
@@ -178,7 +162,7 @@ describe('room protocol handlers', () => {
     }
     assert.deepEqual(pages.flat().sort((a, b) => a - b), Array.from({ length: 25 }, (_, i) => i + 1));
     assert.deepEqual(pages.at(-1), [1, 2, 3, 4, 5]);
-    const stranger = await open();
+    const stranger = await world.open();
     refusedWith(await stranger.call('history:before', { roomId: room.id, before: 5 }), 'NOT_MEMBER');
     refusedWith(await alice.call('history:before', { roomId: 999_999 }), 'UNKNOWN_ROOM');
     refusedWith(await alice.call('history:before', { roomId: room.id, limit: 0 }), 'INVALID_PAYLOAD');
@@ -187,8 +171,8 @@ describe('room protocol handlers', () => {
 
   test('read:mark moves forward only, clamps to the head, and tells the other tabs', async () => {
     const browser = newBrowser();
-    const alice = await open();
-    const [bobTab1, bobTab2] = [await open(browser), await open(browser)];
+    const alice = await world.open();
+    const [bobTab1, bobTab2] = [await world.open(browser), await world.open(browser)];
     const room = await alice.must('room:create', { name: unique('read') });
     await bobTab1.must('room:join', { roomId: room.id });
     for (let index = 1; index <= 5; index++) await alice.send(room.id, `m${index}`);
@@ -202,7 +186,7 @@ describe('room protocol handlers', () => {
     const listed = (await bobTab1.must('room:list', {})).find((each) => each.id === room.id);
     assert.deepEqual([listed?.readOffset, listed?.unread], [5, 0]);
     refusedWith(await alice.call('read:mark', { roomId: 999_999, offset: 1 }), 'UNKNOWN_ROOM');
-    refusedWith(await (await open()).call('read:mark', { roomId: room.id, offset: 1 }), 'NOT_MEMBER');
+    refusedWith(await (await world.open()).call('read:mark', { roomId: room.id, offset: 1 }), 'NOT_MEMBER');
     refusedWith(await alice.call('read:mark', { roomId: room.id, offset: 1.5 }), 'INVALID_PAYLOAD');
   });
 });

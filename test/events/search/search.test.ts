@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
-import type { SearchResults } from '../../src/shared/events.js';
-import { ackOf, codeOf } from '../helpers/ack.js';
-import { startServer, type RunningServer } from '../helpers/server.js';
-import { newBrowser, Tab } from '../rooms/room-client.js';
+import { describe, test } from 'node:test';
+import type { SearchResults } from '../../../src/shared/events.js';
+import { ackOf, codeOf } from '../../helpers/ack.js';
+import { tabWorld } from '../../helpers/world.js';
+import { newBrowser, Tab } from '../../helpers/room-client.js';
 
 async function search(tab: Tab, query: string, extra: Record<string, unknown> = {}): Promise<SearchResults> {
   const ack = await ackOf(tab.socket, 'search:messages', { query, ...extra });
@@ -16,23 +16,10 @@ const texts = (results: SearchResults): string[] => results.hits.map((hit) => hi
 
 /** Issue 13, part 1, end to end on a 2-worker node: `search:messages` over what a user may read. */
 describe('search', () => {
-  let server: RunningServer;
-  const tabs: Tab[] = [];
-  const open = async (): Promise<Tab> => {
-    const tab = await Tab.open(server.url, { browser: newBrowser() });
-    tabs.push(tab);
-    return tab;
-  };
-  before(async () => {
-    server = await startServer({ workers: 2 });
-  });
-  after(async () => {
-    for (const tab of tabs) tab.close();
-    await server.stop();
-  });
+  const world = tabWorld();
 
   test("public rooms and one's own direct rooms, newest first; edits and deletions are searched as they read now", async () => {
-    const [alice, bob, eve] = [await open(), await open(), await open()];
+    const [alice, bob, eve] = [await world.open(), await world.open(), await world.open()];
     const word = `zebra${randomUUID().slice(0, 6)}`;
     const room = await alice.must('room:create', { name: `search-${randomUUID().slice(0, 8)}` });
     const dm = await alice.must('dm:open', { userId: (await bob.whoAmI()).id });
@@ -55,7 +42,7 @@ describe('search', () => {
   });
 
   test('pages, bad input, and the per-user search limit across connections', async () => {
-    const writer = await open();
+    const writer = await world.open();
     const word = `kiwi${randomUUID().slice(0, 6)}`;
     const room = await writer.must('room:create', { name: `pages-${randomUUID().slice(0, 8)}` });
     for (let i = 0; i < 7; i++) await writer.send(room.id, `${word} ${i}`);
@@ -71,8 +58,7 @@ describe('search', () => {
 
     // One user, two tabs (one browser): the 30-per-10-s search budget is the user's, not each tab's.
     const browser = newBrowser();
-    const [one, two] = [await Tab.open(server.url, { browser }), await Tab.open(server.url, { browser })];
-    tabs.push(one, two);
+    const [one, two] = [await world.open(browser), await world.open(browser)];
     const codes: string[] = [];
     for (let i = 0; i < 20; i++) {
       codes.push(codeOf(await ackOf(one.socket, 'search:messages', { query: word })), codeOf(await ackOf(two.socket, 'search:messages', { query: word })));
