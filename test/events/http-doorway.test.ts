@@ -3,7 +3,7 @@ import { describe, test, type TestContext } from 'node:test';
 import { loadConfig } from '../../src/config.js';
 import { eventTable } from '../../src/events/table.js';
 import { skipUnlessNodesCanRun, startDeployment } from '../helpers/nodes.js';
-import { startTcpProxy } from '../helpers/tcp-proxy.js';
+import { startTcpProxy, throughProxy } from '../helpers/tcp-proxy.js';
 import { postgresUrl } from '../store/harness.js';
 
 const TOKEN = 'operator-token-for-the-doorway-test';
@@ -42,11 +42,7 @@ describe('one pipeline, two doorways', () => {
       nodes: 1,
       workers: 1,
       env: { PARLEY_ADMIN_TOKENS: TOKEN },
-      databaseUrlVia: (url) => {
-        const through = new URL(url);
-        through.port = String(proxy.port);
-        return through.toString();
-      },
+      databaseUrlVia: throughProxy(proxy),
     });
     t.after(() => deployment.close());
     const [url = ''] = deployment.urls();

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, test, type TestContext } from 'node:test';
 import { postgresUrl } from '../store/harness.js';
 import { skipUnlessNodesCanRun, startDeployment } from '../helpers/nodes.js';
-import { startTcpProxy } from '../helpers/tcp-proxy.js';
+import { startTcpProxy, throughProxy } from '../helpers/tcp-proxy.js';
 import { parsePrometheusText } from '../operations/prometheus-text.js';
 import { newBrowser, Tab } from '../helpers/room-client.js';
 import { pace } from '../helpers/waits.js';
@@ -24,11 +24,7 @@ describe('events not served while the store is away', { skip: await skipUnlessNo
       nodes: 1,
       workers: 1,
       env: { PARLEY_METRICS_PORT: '0', PARLEY_METRICS_TOKEN: METRICS_TOKEN },
-      databaseUrlVia: (url) => {
-        const through = new URL(url);
-        through.port = String(proxy.port);
-        return through.toString();
-      },
+      databaseUrlVia: throughProxy(proxy),
     });
     t.after(() => deployment.close());
     const [url = ''] = deployment.urls();

@@ -64,3 +64,12 @@ export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
     },
   };
 }
+
+/** `url` (a database's or Redis's) through `proxy`: the same address but for the proxy's port. */
+export function throughProxy(proxy: Pick<TcpProxy, 'port'>): (url: string) => string {
+  return (url) => {
+    const through = new URL(url);
+    through.port = String(proxy.port);
+    return through.toString();
+  };
+}

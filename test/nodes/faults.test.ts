@@ -7,7 +7,7 @@ import { nginxAvailable, startNginx } from '../helpers/nginx.js';
 import { redisUrl, skipUnlessNodesCanRun, startDeployment, type Deployment } from '../helpers/nodes.js';
 import { redisServerAvailable, startOwnRedis } from '../helpers/redis-server.js';
 import { skipUnlessAvailable } from '../helpers/services.js';
-import { startTcpProxy } from '../helpers/tcp-proxy.js';
+import { startTcpProxy, throughProxy } from '../helpers/tcp-proxy.js';
 import { jitter, letTimePass } from '../helpers/waits.js';
 
 const skip =
@@ -133,11 +133,7 @@ describe('faults across two nodes', { skip }, () => {
     const deployment = await startDeployment({
       nodes: 2,
       workers: 2,
-      databaseUrlVia: (url) => {
-        const through = new URL(url);
-        through.port = String(proxy.port);
-        return through.toString();
-      },
+      databaseUrlVia: throughProxy(proxy),
     });
     t.after(() => deployment.close());
     const processes = processesOf(deployment, [0, 1]);

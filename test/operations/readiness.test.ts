@@ -5,7 +5,7 @@ import { skipUnlessNodesCanRun, startDeployment } from '../helpers/nodes.js';
 import { redisServerAvailable, startOwnRedis } from '../helpers/redis-server.js';
 import { startServer } from '../helpers/server.js';
 import { skipUnlessAvailable } from '../helpers/services.js';
-import { startTcpProxy } from '../helpers/tcp-proxy.js';
+import { startTcpProxy, throughProxy } from '../helpers/tcp-proxy.js';
 import { pace } from '../helpers/waits.js';
 
 interface ReadyAnswer {
@@ -62,11 +62,7 @@ describe('readiness', () => {
       nodes: 1,
       workers: 2,
       redisUrlOf: () => redis.url,
-      databaseUrlVia: (url) => {
-        const through = new URL(url);
-        through.port = String(postgres.port);
-        return through.toString();
-      },
+      databaseUrlVia: throughProxy(postgres),
     });
     t.after(() => deployment.close());
     const [url = ''] = deployment.urls();
