@@ -4,7 +4,7 @@ import type { SessionCookies } from '../accounts/session-cookies.js';
 import { identify, type ConnectionRefusal } from '../auth/authenticate.js';
 import { issueSocketId, type IssuedIds } from '../auth/issued-ids.js';
 import { issueSessionCookies } from '../auth/session-cookie.js';
-import { browserSessionOf, keepConnectionFacts } from '../http/connection-facts.js';
+import { browserSessionOf } from '../http/browser-session.js';
 import type { Delivery } from '../delivery/delivery.js';
 import { tutorialWire } from '../delivery/tutorial-wire.js';
 import type { EventDoor } from '../events/door.js';
@@ -27,8 +27,6 @@ export interface ConnectionParts {
   readonly door: EventDoor;
   readonly delivery: Delivery;
   readonly generalRoomId: number;
-  /** PARLEY_TRUSTED_PROXIES: whose X-Forwarded-For names the client's address. */
-  readonly trustedProxies: readonly string[];
   readonly log: Logger;
 }
 
@@ -38,9 +36,7 @@ export interface ConnectionParts {
  * `connection` listener, so this file is the order.
  *
  * Before the socket exists, on the engine's handshake request:
- *   0. the browser session cookie is read, or issued (auth/session-cookie.ts); once the
- *      engine's session exists, what the rest needs of the request (address, browser
- *      session) is kept and the request released (http/connection-facts.ts).
+ *   0. the browser session cookie is read, or issued (auth/session-cookie.ts).
  * In the namespace's middleware, which runs for recovered connections too (so a check here
  * can never be bypassed by connection state recovery); a refusal carries its reason:
  *   1. the socket gets an id this deployment issued (auth/issued-ids.ts);
@@ -59,7 +55,6 @@ export interface ConnectionParts {
 export function runConnections(io: ParleyServer, parts: ConnectionParts): void {
   const { identities, log } = parts;
   issueSessionCookies(io, parts.cookies, parts.mayUseCookie);
-  keepConnectionFacts(io, parts.trustedProxies);
   const handshakes = new WeakMap<ParleySocket, Handshake>();
 
   io.use((socket, next) => {
@@ -68,7 +63,7 @@ export function runConnections(io: ParleyServer, parts: ConnectionParts): void {
     if ('refusal' in parsed) return next(new Error(parsed.refusal));
     const { handshake } = parsed;
     handshakes.set(socket, handshake);
-    const browserSession = browserSessionOf(socket);
+    const browserSession = browserSessionOf(socket.request);
     socket.data.senderKey = browserSession ? `browser:${browserSession}` : `socket:${socket.id}`;
     identify(parts.store, identities, handshake.token, browserSession, socket.data.senderKey).then(
       (identity) => {
@@ -91,7 +86,7 @@ export function runConnections(io: ParleyServer, parts: ConnectionParts): void {
   io.on('connection', (socket) => {
     const handshake = handshakes.get(socket);
     if (!handshake) throw new Error('a connection that passed no handshake');
-    identities.track(socket, browserSessionOf(socket));
+    identities.track(socket, browserSessionOf(socket.request));
     joinUserRoom(socket);
     parts.door.connect(socket, handshake);
     if (handshake.rooms !== undefined) return;

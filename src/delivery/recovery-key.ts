@@ -1,11 +1,12 @@
+import type { IncomingMessage } from 'node:http';
 import type { Namespace } from 'socket.io';
 import type { Session } from 'socket.io-adapter';
 import { hashSecret } from '../secrets.js';
-import { carriedSessionOf } from '../http/connection-facts.js';
+import { carriedSessionOf } from '../http/browser-session.js';
 
-/** What a client presents when it connects to a namespace: its engine.io connection and its CONNECT payload. */
+/** What a client presents when it connects to a namespace: its engine.io request and its CONNECT payload. */
 export interface PresentedHandshake {
-  readonly conn: object;
+  readonly request: IncomingMessage;
   readonly auth: Record<string, unknown>;
 }
 
@@ -22,7 +23,7 @@ const KEY = 'parleyRecoveryKey';
  * since every connection is caught up from the store from the offset its client names.
  */
 export function recoveryKeyOf(handshake: PresentedHandshake): string | undefined {
-  const cookie = carriedSessionOf(handshake);
+  const cookie = carriedSessionOf(handshake.request);
   if (cookie !== undefined) return `cookie:${hashSecret(cookie)}`;
   const token = handshake.auth['token'];
   return typeof token === 'string' && token.length > 0 ? `token:${hashSecret(token)}` : undefined;
@@ -57,7 +58,7 @@ export function watchPresentedHandshakes(nsp: Namespace): () => PresentedHandsha
   let presenting: PresentedHandshake | undefined;
   const add = nsp._add.bind(nsp);
   nsp._add = (client, auth, fn) => {
-    presenting = { conn: client.conn, auth };
+    presenting = { request: client.request, auth };
     try {
       return add(client, auth, fn);
     } finally {
