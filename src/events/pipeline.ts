@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { Actor } from '../moderation/moderation.js';
 import { ErrorCode, fail, type Ack } from '../shared/errors.js';
-import { checkAccess, checkOperatorAccess, type ConnectionCaller } from './access.js';
+import { checkAccess, checkOperatorAccess, type AccessContext, type ConnectionCaller } from './access.js';
 import { failureAck, invalidPayloadAck } from './failures.js';
 import type { Access, ConnectionCall, EventSpec, RoleCall, Services } from './kit.js';
 import { eventTable } from './table.js';
@@ -48,10 +48,14 @@ export class EventPipeline {
   private readonly table: Readonly<Record<string, AnySpec>>;
   /** Failures of what the server depends on, logged once per run of them, whichever doorway met them. */
   readonly unavailable: UnavailableLog;
+  /** What the access rules read, made once: every event passes through here. */
+  private readonly accessContext: AccessContext;
 
   constructor(readonly services: Services) {
     this.table = eventTable(services.config) as unknown as Readonly<Record<string, AnySpec>>;
     this.unavailable = new UnavailableLog(services.log);
+    const { store, restrictions, moderation, generalRoom } = services;
+    this.accessContext = { store, restrictions, moderation, generalRoomId: generalRoom.id };
   }
 
   /** The spec of `event`, if the table has one. */
@@ -80,7 +84,7 @@ export class EventPipeline {
       const access =
         'operator' in caller
           ? checkOperatorAccess(spec.access, caller.operator)
-          : await checkAccess(event, spec.access, input, caller.connection, { ...services, generalRoomId: services.generalRoom.id });
+          : await checkAccess(event, spec.access, input, caller.connection, this.accessContext);
       if ('refusal' in access) return { refused: access.refusal };
       if (access.actor) answer = await (spec.handle as RoleHandler)({ input, actor: access.actor, services });
       else if ('connection' in caller) {
