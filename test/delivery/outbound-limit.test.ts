@@ -17,13 +17,6 @@ const FLOOD_TEXT_BYTES = 3000;
 /** Sends each flooding client keeps in flight. */
 const FLOOD_WINDOW = 20;
 /**
- * How much more the stalled reader's worker may grow than the other. Loose: a worker's heap
- * holds tens of MB of garbage or not depending on when V8 last collected, so RSS alone
- * tells a held flood from garbage only when the flood is far larger (this one is told
- * apart by what the stalled readers can still get: see the tests).
- */
-const RSS_MARGIN_BYTES = 64 * 1024 * 1024;
-/**
  * The most a stalled WebSocket reader may still get once it reads again: what the kernels
  * hold on both ends of a loopback connection (a few MB at most) plus the limit, far below
  * the flood, all of which it gets when nothing closes it.
@@ -202,8 +195,11 @@ describe('outbound limit: a reader that stops reading is closed, not buffered', 
     assert.ok(p99(latencies) < 2000, `the observers kept receiving (p99 ${p99(latencies)} ms)`);
     // Closures are logged as counts, at most one line per 10 s per worker.
     await eventually(() => closureLines() > linesBefore, 'the server logs the closure', 15_000);
-    // Without the limit the stalled reader's worker holds the whole flood for it.
-    assert.ok(stalledGrowth < otherGrowth + RSS_MARGIN_BYTES, `stalled reader's worker grew ${mb(stalledGrowth)}, the other ${mb(otherGrowth)}`);
+    // Each worker's RSS growth is reported, not asserted: whether a worker's heap still holds
+    // the flood's garbage depends on when V8 last collected, and on Node 24 a worker that held
+    // nothing for the stalled reader grew 83 MB while the other shrank 3 MB. What the server
+    // held is told by what the stalled reader can still get once it reads again, and by the
+    // poller's next poll (see the tests).
     return { highest, observed: observers[0]?.socket.deliveries ?? [] };
   }
 
