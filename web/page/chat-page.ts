@@ -10,6 +10,7 @@ import { request, type ChatSocket } from '../shared/rpc.js';
 import { startTutorialMode, type TutorialMode } from '../tutorial/tutorial-mode.js';
 import { Identity } from './identity.js';
 import type { PageElements } from './page-elements.js';
+import { enterSends } from './message-box.js';
 
 /** How long a page with a snapshot waits for the server before it shows the snapshot. */
 const SNAPSHOT_AFTER_MS = 2500;
@@ -76,6 +77,7 @@ export class ChatPage {
     }
     // In room mode the composer owns the form; until the mode is known, typed text waits here.
     const { form, input } = this.elements;
+    enterSends(form, input);
     form.addEventListener('submit', (event) => {
       event.preventDefault();
       if (this.mode === 'rooms') return;

@@ -11,7 +11,7 @@ export interface PageElements {
   readonly sidebar: HTMLElement;
   /** The message box's form and field: the tutorial's, and the composer's in room mode. */
   readonly form: HTMLFormElement;
-  readonly input: HTMLInputElement;
+  readonly input: HTMLTextAreaElement;
   /** Refusals and notices that belong to no message. */
   readonly alert: HTMLElement;
   /** The tutorial's one log (room mode puts each room's log in its place). */
@@ -31,7 +31,7 @@ function byId<T extends HTMLElement>(id: string, type: new () => T): T {
 /** Finds the page's elements; throws naming the first one index.html lacks. */
 export function pageElements(): PageElements {
   const form = byId('form', HTMLFormElement);
-  const input = byId('input', HTMLInputElement);
+  const input = byId('input', HTMLTextAreaElement);
   const alert = byId('alert', HTMLElement);
   const leave = byId('leave-room', HTMLButtonElement);
   return {

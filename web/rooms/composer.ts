@@ -3,7 +3,7 @@ import type { TypingNotifier } from './typing.js';
 /** The message box's elements. */
 export interface ComposerElements {
   readonly form: HTMLFormElement;
-  readonly input: HTMLInputElement;
+  readonly input: HTMLTextAreaElement;
   /** Says that the box edits a message, with a Cancel button. */
   readonly editBanner: HTMLElement;
   readonly editCancel: HTMLButtonElement;

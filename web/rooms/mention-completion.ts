@@ -25,7 +25,7 @@ export class MentionCompletion {
   constructor(
     lifetime: Lifetime,
     private readonly socket: ChatSocket,
-    private readonly input: HTMLInputElement,
+    private readonly input: HTMLTextAreaElement,
     private readonly list: HTMLUListElement,
     private readonly roomId: () => number | undefined,
   ) {

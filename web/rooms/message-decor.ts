@@ -1,11 +1,12 @@
 /**
  * What makes a log readable beyond the text: each message's time (the full date on hover),
  * a day line above the first message of each day, consecutive messages of one author shown
- * as a group (the name once), and web addresses as links that open safely. All of it is
- * built from text nodes and attributes: a message never becomes markup.
+ * as a group (the name once), its Markdown formatting, and web addresses as links that open
+ * safely. All of it is built from DOM nodes: a message never becomes markup.
  */
 
 import { mentionSpans } from '../../src/shared/mentions.js';
+import { formattedNodes } from './message-format.js';
 
 /** Messages of one author closer together than this are one group. */
 const GROUP_GAP_MS = 5 * 60_000;
@@ -14,16 +15,13 @@ const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute:
 const fullFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'medium' });
 const dayFormat = new Intl.DateTimeFormat(undefined, { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' });
 
-/** http and https addresses; trailing punctuation that usually ends a sentence is left out. */
-const URL_PATTERN = /\bhttps?:\/\/[^\s<>"'`]+/giu;
-const TRAILING = /[.,;:!?)\]}'"]+$/u;
-
 /**
- * `text` as the log shows it: text nodes, links for web addresses, and `<span class="mention">`
- * for each `@name` outside them (also `me` when it names `myName`).
+ * `text` as the log shows it: its Markdown formatting (message-format.ts: links for web
+ * addresses among it), and `<span class="mention">` for each `@name` outside code and links'
+ * addresses (also `me` when it names `myName`).
  */
 export function messageNodes(text: string, myName: string | undefined): Node[] {
-  return linkified(text).flatMap((node) => (node instanceof Text ? withMentions(node.data, myName) : [node]));
+  return formattedNodes(text, (run) => withMentions(run, myName));
 }
 
 function withMentions(text: string, myName: string | undefined): Node[] {
@@ -37,33 +35,6 @@ function withMentions(text: string, myName: string | undefined): Node[] {
     mention.textContent = text.slice(span.index, span.index + span.length);
     nodes.push(mention);
     last = span.index + span.length;
-  }
-  if (last < text.length) nodes.push(document.createTextNode(text.slice(last)));
-  return nodes;
-}
-
-/** `text` as text nodes and links (`<a rel="noopener noreferrer" target="_blank">`) for each web address in it. */
-export function linkified(text: string): Node[] {
-  const nodes: Node[] = [];
-  let last = 0;
-  for (const match of text.matchAll(URL_PATTERN)) {
-    const url = match[0].replace(TRAILING, '');
-    const at = match.index;
-    let parsed: URL;
-    try {
-      parsed = new URL(url);
-    } catch {
-      continue;
-    }
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') continue;
-    if (at > last) nodes.push(document.createTextNode(text.slice(last, at)));
-    const link = document.createElement('a');
-    link.href = parsed.href;
-    link.rel = 'noopener noreferrer';
-    link.target = '_blank';
-    link.textContent = url;
-    nodes.push(link);
-    last = at + url.length;
   }
   if (last < text.length) nodes.push(document.createTextNode(text.slice(last)));
   return nodes;

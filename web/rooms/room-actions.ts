@@ -9,7 +9,7 @@ export interface ActionElements {
   readonly createRoom: HTMLFormElement;
   readonly leave: HTMLButtonElement;
   /** The message box, focused once a room the person chose is on screen. */
-  readonly input: HTMLInputElement;
+  readonly input: HTMLTextAreaElement;
 }
 
 /**

@@ -33,6 +33,8 @@ export class RoomTimeline {
   private readonly edits = new Map<number, { readonly offset: number; readonly text: string }>();
   private readonly deleted = new Set<number>();
   private readonly reactions = new Reactions();
+  /** The text each message body was last drawn from (its formatting makes textContent differ from it). */
+  private readonly drawnTexts = new WeakMap<HTMLElement, string>();
   /** Every event applied, by offset: what a snapshot of the room keeps (./page-snapshot.ts). */
   private readonly applied = new Map<number, RoomEvent>();
   /** The lowest offset loaded so far; older history is asked for below it. */
@@ -185,10 +187,11 @@ export class RoomTimeline {
     const myName = this.me()?.name;
     // Drawn again when the text changes, or whom "me" names does (signed in, renamed).
     const shape = deleted ? 'deleted' : `for:${myName ?? ''}`;
-    if (body && (body.textContent !== text || body.dataset.shape !== shape)) {
+    if (body && (this.drawnTexts.get(body) !== text || body.dataset.shape !== shape)) {
       if (deleted) body.textContent = text;
       else body.replaceChildren(...messageNodes(text, myName));
       body.dataset.shape = shape;
+      this.drawnTexts.set(body, text);
     }
     if (!deleted && myName !== undefined && message.author.id !== this.me()?.id && mentions(text, myName)) item.dataset.mentionsMe = 'true';
     else delete item.dataset.mentionsMe;
