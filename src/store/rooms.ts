@@ -132,4 +132,23 @@ export interface RoomStore {
    * never move backwards); resolves with the marker after the move.
    */
   markRead(roomId: number, userId: string, offset: number): Promise<number>;
+  /**
+   * Read receipts: the members of a room with their read markers, each saying whether they
+   * send receipts; undefined when the room has more than `maxMembers` members (receipts are
+   * for small rooms: the answer reads at most `maxMembers + 1` members).
+   */
+  readers(roomId: number, maxMembers: number): Promise<Reader[] | undefined>;
+  /** Whether the user sends read receipts: true unless they turned them off. */
+  sendsReceipts(userId: string): Promise<boolean>;
+  /** Turns the user's read receipts on or off (off: their marker is shown to no one, and they see no one's). */
+  setReceipts(userId: string, enabled: boolean): Promise<void>;
+}
+
+/** A member of a room as read receipts see them. */
+export interface Reader {
+  readonly userId: string;
+  readonly name: string;
+  /** Their read marker: 0 when none. */
+  readonly readOffset: number;
+  readonly sendsReceipts: boolean;
 }

@@ -113,6 +113,32 @@ export function roomsContract(name: string, factory: HarnessFactory, skip: strin
         assert.deepEqual([marked?.readOffset, marked?.unread], [2, 1]);
       }));
 
+    test('read receipts: the members of a small room with their markers, each saying whether they send receipts', { skip }, () =>
+      withStore(async ({ store }) => {
+        const lobby = await store.rooms.createRoom('receipts', alice);
+        assert.ok(lobby);
+        await store.rooms.addMember(lobby.id, bob);
+        await store.rooms.addMember(lobby.id, carol);
+        for (const text of ['one', 'two', 'three']) await store.appendMessage(event(lobby.id, alice, text));
+        await store.rooms.markRead(lobby.id, bob.userId, 2);
+        assert.equal(await store.rooms.sendsReceipts(carol.userId), true, 'on unless turned off');
+        await store.rooms.setReceipts(carol.userId, false);
+        await store.rooms.setReceipts(carol.userId, false);
+        assert.equal(await store.rooms.sendsReceipts(carol.userId), false);
+        const byUser = (readers: Awaited<ReturnType<Store['rooms']['readers']>>) =>
+          Object.fromEntries((readers ?? []).map((reader) => [reader.userId, [reader.name, reader.readOffset, reader.sendsReceipts]]));
+        assert.deepEqual(byUser(await store.rooms.readers(lobby.id, 3)), {
+          [alice.userId]: ['alice', 0, true],
+          [bob.userId]: ['bob', 2, true],
+          [carol.userId]: ['carol', 0, false],
+        });
+        assert.equal(await store.rooms.readers(lobby.id, 2), undefined, 'a room larger than the limit has no receipts');
+        await store.rooms.setReceipts(carol.userId, true);
+        assert.equal(await store.rooms.sendsReceipts(carol.userId), true, 'turned on again');
+        await store.rooms.removeMember(lobby.id, carol.userId);
+        assert.deepEqual(Object.keys(byUser(await store.rooms.readers(lobby.id, 2))).sort(), [bob.userId, alice.userId].sort(), 'members only');
+      }));
+
     test('the directory pages through every public room once, in name order, never a direct room', { skip }, () =>
       withStore(async ({ store }) => {
         const names = ['Zebra', 'apple', 'Apple pie', 'mango', 'MANGO', 'kiwi', 'Banana', 'banana split', 'cherry', 'Cherry', 'fig', 'date'];

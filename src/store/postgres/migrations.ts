@@ -400,6 +400,11 @@ export const migrations: readonly Migration[] = [
       ${APPEND_FUNCTION_NO_KEY_LOCK}
     `,
   },
+  {
+    version: 18,
+    name: 'read receipts: the people who turned them off',
+    sql: 'CREATE TABLE receipt_opt_outs (user_id text PRIMARY KEY);',
+  },
 ];
 
 /**

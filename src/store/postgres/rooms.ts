@@ -7,6 +7,7 @@ import {
   type DirectoryPage,
   type DirectoryQuery,
   type Member,
+  type Reader,
   type RoomListing,
   type RoomRecord,
   type RoomStore,
@@ -247,6 +248,33 @@ export class PostgresRooms implements RoomStore {
       [roomId, userId, Math.floor(offset)],
     );
     return Number(rows[0]?.read_offset ?? offset);
+  }
+
+  async readers(roomId: number, maxMembers: number): Promise<Reader[] | undefined> {
+    if (!isRoomId(roomId)) return [];
+    const { rows } = await this.query<{ user_id: string; user_name: string; read_offset: string | null; opted_out: boolean }>(
+      'readers',
+      `SELECT m.user_id, m.user_name, rm.read_offset,
+              EXISTS (SELECT 1 FROM receipt_opt_outs o WHERE o.user_id = m.user_id) AS opted_out
+         FROM (SELECT user_id, user_name FROM room_members WHERE room_id = $1 LIMIT $2) m
+         LEFT JOIN read_markers rm ON rm.room_id = $1 AND rm.user_id = m.user_id`,
+      [roomId, maxMembers + 1],
+    );
+    if (rows.length > maxMembers) return undefined;
+    return rows.map((row) => ({ userId: row.user_id, name: row.user_name, readOffset: Number(row.read_offset ?? 0), sendsReceipts: !row.opted_out }));
+  }
+
+  async sendsReceipts(userId: string): Promise<boolean> {
+    const { rows } = await this.query('sendsReceipts', 'SELECT 1 FROM receipt_opt_outs WHERE user_id = $1', [userId]);
+    return rows.length === 0;
+  }
+
+  async setReceipts(userId: string, enabled: boolean): Promise<void> {
+    await this.query(
+      'setReceipts',
+      enabled ? 'DELETE FROM receipt_opt_outs WHERE user_id = $1' : 'INSERT INTO receipt_opt_outs (user_id) VALUES ($1) ON CONFLICT DO NOTHING',
+      [userId],
+    );
   }
 
   /** The listings of the rooms `which` selects (a condition on `r`, with $2 = `parameter`) for `userId` ($1): listingSql. */

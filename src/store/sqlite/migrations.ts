@@ -386,4 +386,9 @@ export const migrations: readonly Migration[] = [
     // NULL: traded already, or bound before this version (its code is at most a minute old).
     sql: 'ALTER TABLE browser_sessions ADD COLUMN exchange_until INTEGER;',
   },
+  {
+    version: 15,
+    name: 'read receipts: the people who turned them off',
+    sql: 'CREATE TABLE receipt_opt_outs (user_id TEXT PRIMARY KEY) WITHOUT ROWID;',
+  },
 ];

@@ -7,6 +7,7 @@ import {
   type DirectoryPage,
   type DirectoryQuery,
   type Member,
+  type Reader,
   type RoomListing,
   type RoomRecord,
   type RoomStore,
@@ -138,6 +139,15 @@ export class SqliteRooms implements RoomStore {
          ON CONFLICT (room_id, user_id) DO UPDATE SET read_offset = MAX(read_offset, excluded.read_offset)
          RETURNING read_offset`,
       ),
+      readers: db.prepare<[{ room: number; limit: number }], { userId: string; name: string; readOffset: number; optedOut: number }>(
+        `SELECT m.user_id AS userId, m.user_name AS name, COALESCE(rm.read_offset, 0) AS readOffset,
+                EXISTS (SELECT 1 FROM receipt_opt_outs o WHERE o.user_id = m.user_id) AS optedOut
+           FROM (SELECT user_id, user_name FROM room_members WHERE room_id = @room LIMIT @limit) m
+           LEFT JOIN read_markers rm ON rm.room_id = @room AND rm.user_id = m.user_id`,
+      ),
+      optedOut: db.prepare<[string], { user_id: string }>('SELECT user_id FROM receipt_opt_outs WHERE user_id = ?'),
+      optOut: db.prepare<[string]>('INSERT INTO receipt_opt_outs (user_id) VALUES (?) ON CONFLICT DO NOTHING'),
+      optIn: db.prepare<[string]>('DELETE FROM receipt_opt_outs WHERE user_id = ?'),
     };
   }
 
@@ -242,6 +252,24 @@ export class SqliteRooms implements RoomStore {
     return this.guard(() => {
       const row = this.statements.markRead.get(roomId, userId, offset);
       return row?.read_offset ?? offset;
+    });
+  }
+
+  async readers(roomId: number, maxMembers: number): Promise<Reader[] | undefined> {
+    return this.guard(() => {
+      const rows = this.statements.readers.all({ room: roomId, limit: maxMembers + 1 });
+      if (rows.length > maxMembers) return undefined;
+      return rows.map((row) => ({ userId: row.userId, name: row.name, readOffset: row.readOffset, sendsReceipts: row.optedOut === 0 }));
+    });
+  }
+
+  async sendsReceipts(userId: string): Promise<boolean> {
+    return this.guard(() => this.statements.optedOut.get(userId) === undefined);
+  }
+
+  async setReceipts(userId: string, enabled: boolean): Promise<void> {
+    this.guard(() => {
+      (enabled ? this.statements.optIn : this.statements.optOut).run(userId);
     });
   }
 

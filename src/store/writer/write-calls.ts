@@ -26,7 +26,7 @@ const PART_WRITES = {
     'renewGuestNames',
     'releaseGuestName',
   ],
-  rooms: ['createRoom', 'openDirectRoom', 'addMember', 'removeMember', 'markRead'],
+  rooms: ['createRoom', 'openDirectRoom', 'addMember', 'removeMember', 'markRead', 'setReceipts'],
   moderation: ['setRole', 'restrict', 'lift', 'recordAudit'],
   mentions: ['recordMentions', 'renameMember'],
 } as const satisfies { readonly [P in StorePart]?: readonly (keyof StoreParts[P])[] };
