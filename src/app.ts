@@ -1,3 +1,4 @@
+import { ReadReceipts } from './rooms/receipts.js';
 import { createHttpDoorway } from './events/http-doorway.js';
 import { Moderation } from './moderation/moderation.js';
 import { Restrictions } from './moderation/restrictions.js';
@@ -209,6 +210,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     restrictions,
     statistics,
     issuedIds,
+    receipts: new ReadReceipts(io, store, config.receiptsMaxMembers),
   });
   const door = new EventDoor(pipeline.services, pipeline);
   doorway.serve = createHttpDoorway({ tokens: config.adminTokens, pipeline, log });

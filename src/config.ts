@@ -57,6 +57,8 @@ export interface Config {
   readonly logLevel: string;
   /** Longest message text, in characters. @default 4000 */
   readonly maxMessageLength: number;
+  /** Rooms of at most this many members have read receipts (direct rooms always do); 0 turns them off. @default 50 */
+  readonly receiptsMaxMembers: number;
   /** Messages sent to a catching-up client per batch before yielding to other clients. @default 200 */
   readonly catchUpBatchSize: number;
   /** How long Socket.IO keeps a disconnected session for connection state recovery. @default 120000 */
@@ -179,6 +181,7 @@ const schema = z.object({
   PARLEY_ALLOWED_ORIGINS: z.string().default(''),
   PARLEY_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PARLEY_MAX_MESSAGE_LENGTH: integer(4000, 1, 1_000_000),
+  PARLEY_RECEIPTS_MAX_MEMBERS: integer(50, 0, 1000),
   PARLEY_CATCHUP_BATCH: integer(200, 1, 10_000),
   PARLEY_RECOVERY_WINDOW_MS: integer(120_000, 0, 86_400_000),
   PARLEY_RATE_LIMIT: integer(100, 1, 1_000_000),
@@ -264,6 +267,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     allowedOrigins: Object.freeze(commaList(e.PARLEY_ALLOWED_ORIGINS)),
     logLevel: e.PARLEY_LOG_LEVEL,
     maxMessageLength: e.PARLEY_MAX_MESSAGE_LENGTH,
+    receiptsMaxMembers: e.PARLEY_RECEIPTS_MAX_MEMBERS,
     catchUpBatchSize: e.PARLEY_CATCHUP_BATCH,
     recoveryWindowMs: e.PARLEY_RECOVERY_WINDOW_MS,
     shutdownTimeoutMs: e.PARLEY_SHUTDOWN_TIMEOUT_MS,

@@ -43,3 +43,6 @@ export const ONLINE_WATCHERS = 'presence:online';
 
 /** Connections that looked at the room directory (room:directory): they are told of new public rooms (`room:created`). */
 export const DIRECTORY_WATCHERS = 'directory:watchers';
+
+/** Connections of users who turned read receipts off: live receipts (`room:receipt`) leave them out. */
+export const RECEIPTS_OFF = 'receipts:off';

@@ -1,3 +1,4 @@
+import type { ReadReceipts } from '../rooms/receipts.js';
 import type { z } from 'zod';
 import type { Identities } from '../accounts/identities.js';
 import type { LoginBackOff } from '../accounts/login-back-off.js';
@@ -47,6 +48,8 @@ export interface Services {
   readonly statistics: DeploymentStatistics;
   /** Tells the socket and session ids this deployment issued from any other string (idempotency keys). */
   readonly issuedIds: IssuedIds;
+  /** Read receipts of small rooms (src/rooms/receipts.ts). */
+  readonly receipts: ReadReceipts;
 }
 
 /**

@@ -14,6 +14,8 @@ import { messageReact } from './messages/message-react.js';
 import { messageSend } from './messages/message-send.js';
 import { moderationEvents } from './moderation/moderation-events.js';
 import { readMark } from './messages/read-mark.js';
+import { receiptsGet } from './receipts/receipts-get.js';
+import { receiptsSet } from './receipts/receipts-set.js';
 import { presenceList } from './presence/presence-list.js';
 import { typing } from './presence/typing.js';
 import type { EventSpec } from './kit.js';
@@ -61,6 +63,8 @@ export function eventTable(config: Config) {
     'message:react': messageReact,
     'history:before': historyBefore,
     'read:mark': readMark,
+    'receipts:get': receiptsGet,
+    'receipts:set': receiptsSet,
     'search:messages': searchMessages,
 
     typing,

@@ -69,6 +69,8 @@ export const DEFAULT_LIMITS = {
   'moderation.user': { scope: 'user', points: 120, seconds: 60 },
   /** Sign-outs (each ends a session and renames every tab). */
   'logout.user': { scope: 'user', points: 10, seconds: 60 },
+  /** Changes to one's own settings (read receipts): each writes the store and reaches every tab. */
+  'settings.user': { scope: 'user', points: 20, seconds: 60 },
   /**
    * New Socket.IO sessions (handshakes) from one address: closing a connection must not buy
    * an attacker a fresh one at once, with fresh connection budgets (and a fresh guest).
