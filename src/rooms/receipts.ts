@@ -1,7 +1,7 @@
 import type { ParleyServer } from '../types.js';
 import type { Receipts } from '../shared/protocol/receipts.js';
 import type { Store } from '../store/store.js';
-import { liveRoom, RECEIPTS_OFF } from '../socket-rooms.js';
+import { liveRoom, RECEIPTS_OFF, userRoom } from '../socket-rooms.js';
 
 /**
  * Read receipts, made from the read markers Parley keeps anyway: in a room of at most
@@ -32,6 +32,7 @@ export class ReadReceipts {
     if (this.maxMembers === 0) return;
     const readers = await this.store.rooms.readers(roomId, this.maxMembers);
     if (!readers?.find((reader) => reader.userId === user.id)?.sendsReceipts) return;
-    this.io.to(liveRoom(roomId)).except(RECEIPTS_OFF).emit('room:receipt', { roomId, user: { id: user.id, name: user.name }, offset });
+    // Not to the reader's own tabs: their read marker reaches them as `room:read`.
+    this.io.to(liveRoom(roomId)).except([RECEIPTS_OFF, userRoom(user.id)]).emit('room:receipt', { roomId, user: { id: user.id, name: user.name }, offset });
   }
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Ack } from '../../src/shared/errors.js';
-import type { PublicUser, RoomDirectoryPage, RoomEvent, RoomSummary, SentMessage } from '../../src/shared/events.js';
+import type { AnswerOf, Calls, PublicUser, RoomEvent, RoomSummary, SentMessage } from '../../src/shared/events.js';
 import { connected, eventually, newBrowser, openSocket, type ChatSocket } from './clients.js';
 
 export { newBrowser };
@@ -15,22 +15,8 @@ export interface TabOptions {
   readonly retries?: boolean;
 }
 
-/** Client events of the room protocol, with the type their acknowledgement carries. */
-export interface RoomCalls {
-  'room:list': RoomSummary[];
-  'room:directory': RoomDirectoryPage;
-  'room:create': RoomSummary;
-  'room:join': RoomSummary;
-  'room:leave': null;
-  'dm:open': RoomSummary;
-  'message:send': SentMessage;
-  'message:edit': SentMessage;
-  'message:delete': SentMessage;
-  'message:react': SentMessage;
-  'history:before': RoomEvent[];
-  'read:mark': RoomSummary;
-  'presence:list': unknown;
-}
+/** Client calls of the contract (src/shared/protocol/), with the type their acknowledgement carries. */
+export type RoomCalls = { [Event in keyof Calls]: AnswerOf<Event> };
 
 /**
  * One browser tab speaking the room protocol. Records everything the server pushes, and

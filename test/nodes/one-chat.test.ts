@@ -62,6 +62,29 @@ describe('two nodes are one chat', { skip }, () => {
     await listEventually(observer.socket, undefined, (ids) => !ids.includes(aliceId), 'alice is off the list');
   });
 
+  test('read receipts cross nodes; turned off on one node, the user’s tabs on the other are left out', async () => {
+    const bobBrowser = newBrowser();
+    const [ann, bob] = [await roomTab(newBrowser(), 0), await roomTab(bobBrowser, 1)];
+    const room = await ann.must('room:create', { name: `receipts-${Date.now()}` });
+    await bob.must('room:join', { roomId: room.id });
+    const first = await ann.send(room.id, 'read me');
+    const annSaw: number[] = [];
+    ann.socket.on('room:receipt', (receipt) => annSaw.push(receipt.offset));
+    await bob.must('read:mark', { roomId: room.id, offset: first.serverOffset });
+    await until(() => annSaw.includes(first.serverOffset), "ann on node 0 sees bob's receipt from node 1");
+    assert.deepEqual((await ann.must('receipts:get', { roomId: room.id })).receipts.map((receipt) => receipt.offset), [first.serverOffset]);
+
+    const bobOnNode0 = await roomTab(bobBrowser, 0);
+    await bobOnNode0.must('room:join', { roomId: room.id });
+    const bobSaw: number[] = [];
+    bobOnNode0.socket.on('room:receipt', (receipt) => bobSaw.push(receipt.offset));
+    await bob.must('receipts:set', { enabled: false });
+    const second = await bob.send(room.id, 'read me too');
+    await ann.must('read:mark', { roomId: room.id, offset: second.serverOffset });
+    await quietFor(1000, "ann's receipt reaching bob's tab on node 0");
+    assert.deepEqual(bobSaw, [], "turned off on node 1, bob's tab on node 0 is sent no receipt");
+  });
+
   test('typing crosses nodes and never reaches the typist’s own tabs', async () => {
     const typist = newBrowser();
     const typing = await presenceTab(typist, 1);

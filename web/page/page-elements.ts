@@ -70,6 +70,7 @@ export function pageElements(): PageElements {
       jump: byId('jump-latest', HTMLButtonElement),
       mentionChoices: byId('mention-choices', HTMLUListElement),
       enableNotifications: byId('enable-notifications', HTMLButtonElement),
+      receipts: { toggle: byId('send-receipts', HTMLInputElement) },
       undoDelete: { element: byId('undo-delete', HTMLElement), undo: byId('undo-delete-button', HTMLButtonElement) },
     },
     admin: { button: byId('admin-button', HTMLButtonElement), dialog: byId('admin-dialog', HTMLDialogElement), body: byId('admin-body', HTMLElement) },

@@ -4,6 +4,7 @@ import type { ChatSocket } from '../shared/rpc.js';
 import type { Attention } from './attention.js';
 import type { PresenceList } from './presence-list.js';
 import type { ReadMarker } from './read-marker.js';
+import type { ReadReceiptsView } from './read-receipts.js';
 import type { RoomRegistry } from './room-registry.js';
 import type { RoomWriter } from './room-writer.js';
 import type { TypingLine } from './typing.js';
@@ -16,6 +17,7 @@ export interface InboundParts {
   readonly attention: Attention;
   readonly writer: RoomWriter;
   readonly readMarker: ReadMarker;
+  readonly receipts: ReadReceiptsView;
 }
 
 /**
@@ -56,11 +58,12 @@ export class RoomInbound {
   }
 
   private received(event: RoomEvent): void {
-    const { registry, attention, typingLine, writer, readMarker } = this.parts;
+    const { registry, attention, typingLine, writer, readMarker, receipts } = this.parts;
     const room = registry.take(event);
     if (!room) return; // not followed, or a replay already shown
     const me = this.me();
     room.timeline.apply(event, writer.pendingItem(event.clientId));
+    receipts.redraw(event.roomId);
     const news = room.received(event, me);
     if (news.unread && !event.redacted && (news.mention || room.summary.kind === 'direct')) {
       attention.called({ event, mention: news.mention, place: room.summary.kind === 'public' ? `# ${room.label(me)}` : room.label(me) });

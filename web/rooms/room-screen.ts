@@ -2,6 +2,7 @@ import type { PublicUser } from '../../src/shared/events.js';
 import type { Composer } from './composer.js';
 import type { HistoryLoader } from './history-loader.js';
 import type { ReadMarker } from './read-marker.js';
+import type { ReadReceiptsView } from './read-receipts.js';
 import { DEFAULT_ROOM, type RoomRegistry } from './room-registry.js';
 import type { TypingLine } from './typing.js';
 
@@ -25,6 +26,7 @@ export interface ScreenParts {
   readonly composer: Composer;
   readonly history: HistoryLoader;
   readonly readMarker: ReadMarker;
+  readonly receipts: ReadReceiptsView;
 }
 
 /**
@@ -87,6 +89,7 @@ export class RoomScreen {
     this.parts.composer.roomChanged();
     this.parts.history.opened();
     this.parts.readMarker.schedule();
+    void this.parts.receipts.opened(roomId);
     this.changed();
   }
 

@@ -10,6 +10,7 @@ import { MentionCompletion } from './mention-completion.js';
 import { pageSnapshot, type PageSnapshot } from './page-snapshot.js';
 import { PresenceList } from './presence-list.js';
 import { ReadMarker } from './read-marker.js';
+import { ReadReceiptsView } from './read-receipts.js';
 import { RoomActions } from './room-actions.js';
 import { RoomDirectoryView } from './room-directory-view.js';
 import { RoomInbound } from './room-inbound.js';
@@ -47,6 +48,7 @@ export class RoomsClient {
   private readonly writer: RoomWriter;
   private readonly screen: RoomScreen;
   private readonly actions: RoomActions;
+  private readonly receipts: ReadReceiptsView;
   private me: PublicUser | undefined;
 
   constructor(
@@ -101,10 +103,15 @@ export class RoomsClient {
       status,
     );
     const readMarker = new ReadMarker(lifetime, socket, () => this.registry.active(), changed);
-    const onScreen = { typingLine, composer: this.composer, history: this.history, readMarker };
+    this.receipts = new ReadReceiptsView(lifetime, socket, elements.receipts, {
+      log: (roomId) => this.registry.get(roomId)?.timeline.list.list,
+      activeId: () => this.registry.activeId,
+    });
+    const receipts = this.receipts;
+    const onScreen = { typingLine, composer: this.composer, history: this.history, readMarker, receipts };
     this.screen = new RoomScreen(this.registry, elements, onScreen, user, changed);
     this.actions = new RoomActions(socket, this.registry, this.screen, this.history, { createRoom: elements.createRoom, leave: elements.leave, input: elements.composer.input });
-    const inbound = { registry: this.registry, presence: this.presence, typingLine, attention, writer: this.writer, readMarker };
+    const inbound = { registry: this.registry, presence: this.presence, typingLine, attention, writer: this.writer, readMarker, receipts };
     new RoomInbound(lifetime, socket, inbound, user, changed);
     this.refreshLists();
   }
@@ -127,7 +134,8 @@ export class RoomsClient {
   /** A reconnect: the server resumed every followed room from `auth.rooms`; refresh the rest. */
   async reconnected(): Promise<void> {
     this.history.opened();
-    await Promise.all([this.registry.refresh(), this.refreshPresence(), this.directory.search()]);
+    const active = this.registry.activeId;
+    await Promise.all([this.registry.refresh(), this.refreshPresence(), this.directory.search(), active === undefined ? undefined : this.receipts.opened(active)]);
   }
 
   /**

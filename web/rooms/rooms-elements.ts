@@ -1,4 +1,5 @@
 import type { ComposerElements } from './composer.js';
+import type { ReceiptElements } from './read-receipts.js';
 import type { DirectoryElements } from './room-directory-view.js';
 
 /** The page's elements that the room protocol drives. */
@@ -25,6 +26,8 @@ export interface RoomsElements {
   readonly mentionChoices: HTMLUListElement;
   /** "Notify me of mentions and direct messages", while the browser has not asked the person yet. */
   readonly enableNotifications: HTMLButtonElement;
+  /** "Send read receipts". */
+  readonly receipts: ReceiptElements;
   /** "Message deleted. Undo", for a few seconds after a deletion. */
   readonly undoDelete: { readonly element: HTMLElement; readonly undo: HTMLButtonElement };
 }

@@ -30,8 +30,9 @@ export class Lifetime {
     this.add(() => clearInterval(interval));
   }
 
-  /** Listens on the window or the document until stopped. */
+  /** Listens on the window, the document or one of the page's elements until stopped. */
   listen<K extends keyof WindowEventMap>(target: Window, type: K, listener: (event: WindowEventMap[K]) => void): void;
+  listen<K extends keyof HTMLElementEventMap>(target: HTMLElement, type: K, listener: (event: HTMLElementEventMap[K]) => void): void;
   listen<K extends keyof DocumentEventMap>(target: Document, type: K, listener: (event: DocumentEventMap[K]) => void): void;
   listen(target: EventTarget, type: string, listener: (event: Event) => void): void {
     target.addEventListener(type, listener);
