@@ -12,6 +12,7 @@ export const readMark = defineEvent({
   schema: readMarkSchema,
   price: ['reads.connection', 'reads.user', 'reads.address'],
   access: 'member',
+  bots: true,
   handle: async ({ input: { roomId, offset }, room, socket, services: { store } }) => {
     const userId = socket.data.user.id;
     await store.rooms.markRead(roomId, userId, Math.min(offset, room?.head ?? 0));
