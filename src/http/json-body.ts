@@ -18,8 +18,8 @@ export const json = (response: ServerResponse, status: number, body: unknown): v
 /**
  * The request's body as JSON (undefined when empty), at most `maxBytes`: a larger one is
  * refused as soon as it is seen, by its Content-Length or by what arrived. With
- * `form: true`, an `application/x-www-form-urlencoded` body's `payload` field is read as
- * the JSON instead (the form Slack's and Mattermost's older senders post).
+ * `form: true`, an `application/x-www-form-urlencoded` body that is `payload=…` has that
+ * field read as the JSON instead (the form Slack's and Mattermost's older senders post).
  */
 export function readJson(request: IncomingMessage, maxBytes: number, options: { readonly form?: boolean } = {}): Promise<unknown> {
   return new Promise((resolve, reject) => {
@@ -46,10 +46,9 @@ export function readJson(request: IncomingMessage, maxBytes: number, options: { 
       if (refused) return;
       let text = Buffer.concat(chunks).toString('utf8');
       const type = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
-      if (options.form && type === 'application/x-www-form-urlencoded') {
-        const payload = new URLSearchParams(text).get('payload');
-        if (payload === null) return reject(new BadBody('a form body needs a payload field holding the JSON', 400));
-        text = payload;
+      // curl's -d sends JSON labelled as a form: only a `payload` field makes it one.
+      if (options.form && type === 'application/x-www-form-urlencoded' && text.startsWith('payload=')) {
+        text = new URLSearchParams(text).get('payload') ?? '';
       }
       if (text.trim() === '') return resolve(undefined);
       try {

@@ -37,8 +37,14 @@ describe('incoming webhooks: a URL per room with a secret', () => {
       body: new URLSearchParams({ payload: JSON.stringify({ text: 'from a form' }) }).toString(),
     });
     assert.equal(form.status, 200, 'the form older Slack senders post');
+    const curlDashD = await fetch(`${world.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: JSON.stringify({ text: 'from curl -d' }),
+    });
+    assert.equal(curlDashD.status, 200, 'JSON that curl -d labels a form');
 
-    await person.waitFor(() => person.eventsOf(room.id).length >= 3, 'the person sees the deliveries');
+    await person.waitFor(() => person.eventsOf(room.id).length >= 4, 'the person sees the deliveries');
     const history = await person.must('history:before', { roomId: room.id });
     assert.deepEqual(
       history.map((event: RoomEvent) => [event.text, event.author]),
@@ -46,6 +52,7 @@ describe('incoming webhooks: a URL per room with a secret', () => {
         ['deploy 7 started', { id: `w:${webhook.id}`, name: 'deployer', kind: 'bot' }],
         ['deploy 7 done', { id: `w:${webhook.id}`, name: 'ci', kind: 'bot' }],
         ['from a form', { id: `w:${webhook.id}`, name: 'ci', kind: 'bot' }],
+        ['from curl -d', { id: `w:${webhook.id}`, name: 'ci', kind: 'bot' }],
       ],
       'stored once each, in order, marked as a bot',
     );
