@@ -112,7 +112,7 @@ export function checkOperatorAccess(access: Access<Record<string, unknown>>, act
 export const isBotAccess = (access: Access<Record<string, unknown>>): access is BotAccess => access === 'bot' || access.startsWith('bot-');
 
 /**
- * Checks the access rule of a bot's HTTP call (kit.ts, Access: `bot-*`): the room it names
+ * Checks the access rule of a bot's HTTP call (kit.ts, Access: `bot-*`): not banned; the room it names
  * must be one the bot was given (its membership), and then as `member`, `writer`,
  * `live-target` and `author` ask, with no connection to follow the room. A public room it
  * was not given is NOT_MEMBER; an unknown or direct room UNKNOWN_ROOM (it reveals nothing).
@@ -124,6 +124,9 @@ export async function checkBotAccess(
   { store, restrictions }: AccessContext,
 ): Promise<AccessResult> {
   if (!isBotAccess(access)) return { refusal: fail(ErrorCode.FORBIDDEN, 'not open to bots over HTTP') };
+  // Over a socket a ban refuses the handshake; over HTTP every call is a handshake of its own.
+  const ban = restrictions.banOf(bot.id);
+  if (ban) return { refusal: fail(ErrorCode.BANNED, describeRestriction(ban)) };
   if (access === 'bot') return NO_ROOM;
   const roomId = fieldOf(input, 'roomId');
   if (roomId === undefined) return { refusal: UNKNOWN_ROOM };

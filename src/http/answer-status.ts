@@ -9,6 +9,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   [ErrorCode.NOT_MEMBER]: 403,
   [ErrorCode.NOT_AUTHOR]: 403,
   [ErrorCode.MUTED]: 403,
+  [ErrorCode.BANNED]: 403,
   [ErrorCode.UNKNOWN_USER]: 404,
   [ErrorCode.UNKNOWN_ROOM]: 404,
   [ErrorCode.UNKNOWN_MESSAGE]: 404,

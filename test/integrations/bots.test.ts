@@ -92,6 +92,12 @@ describe('bot accounts: made by an admin, shown their token once, confined to th
     assert.equal(notMine.body['error'], 'NOT_AUTHOR');
     const readOther = await botApi(world.url, token, 'GET', `history?roomId=${other.id}`);
     assert.equal(readOther.status, 403, 'nor may it read a room it was not given');
+    const me = (await botApi(world.url, token, 'GET', 'me')).body['data'] as { userId: string };
+    const banned = await admin(world.url, 'POST', 'ban', { userId: me.userId, reason: 'spam', minutes: 1 });
+    assert.equal(banned.status, 200, JSON.stringify(banned.body));
+    const whileBanned = await botApi(world.url, token, 'POST', 'send', { roomId: given.id, text: 'banned?' });
+    assert.deepEqual([whileBanned.status, whileBanned.body['error']], [403, 'BANNED'], 'a banned bot is refused over HTTP as at the handshake');
+    assert.equal((await admin(world.url, 'POST', 'unban', { userId: me.userId })).status, 200);
 
     const badJson = await botApi(world.url, token, 'POST', 'send', '{"roomId": 1, "text": ');
     assert.equal(badJson.status, 400);
@@ -146,7 +152,10 @@ describe('bot accounts: made by an admin, shown their token once, confined to th
     assert.ok(!JSON.stringify(listed.body).includes(token), 'the token is shown once, at creation');
 
     const socket = botSocket(world.url, token);
-    const disconnected = new Promise<string>((resolve) => socket.once('disconnect', resolve));
+    const disconnected = new Promise<string>((resolve) => {
+      socket.once('disconnect', resolve);
+      setTimeout(() => resolve('still connected after 10 s'), 10_000).unref();
+    });
     await connection(socket);
     const revoked = await admin(world.url, 'POST', 'bot-revoke', { botId: bot.id });
     assert.deepEqual(revoked.body, { ok: true, data: { revoked: true } });

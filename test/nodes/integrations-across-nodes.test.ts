@@ -55,7 +55,10 @@ describe('bots and webhooks across two nodes', { skip }, () => {
       socket.once('connect', resolve);
       socket.once('connect_error', reject);
     });
-    const closed = new Promise<string>((resolve) => socket.once('disconnect', resolve));
+    const closed = new Promise<string>((resolve) => {
+      socket.once('disconnect', resolve);
+      setTimeout(() => resolve('still connected after 10 s'), 10_000).unref();
+    });
     const revoked = await admin(a, 'POST', 'bot-revoke', { botId: bot.id });
     assert.equal(revoked.status, 200);
     assert.equal(await closed, 'io server disconnect', 'the socket on node B is closed by the revoke on node A');
