@@ -140,6 +140,8 @@ describe('bot accounts: made by an admin, shown their token once, confined to th
     assert.equal(tutorial.ok, false, 'the tutorial event writes in general, which the bot was not given');
     const bad = await ackOf(socket, 'message:send', { roomId: other.id, text: 'sneaking in', clientId: randomUUID() });
     assert.deepEqual([bad.ok, !bad.ok && bad.error], [false, 'NOT_MEMBER']);
+    const direct = await person.call('dm:open', { userId: bot.userId });
+    assert.deepEqual([direct.ok, !direct.ok && direct.error], [false, 'UNKNOWN_USER'], 'nobody makes the bot a member of a direct room');
   });
 
   test('revoked: the live socket is closed at once, the token refused over both doorways; listed and audited', async () => {
