@@ -52,7 +52,7 @@ export interface ConnectionParts {
  *   6. it joins its user's room (presence);
  *   7. its events are answered (events/door.ts);
  *   8. a room-protocol client re-follows its rooms (the door), a tutorial client is caught
- *      up in `general` from its `serverOffset`;
+ *      up in `general` from its `serverOffset` (a bot is not: it reads only its rooms);
  *   9. on disconnect, its guest name is freed (accounts/identities.ts); presence and its
  *      rooms follow from the adapter's own events.
  */
@@ -93,7 +93,8 @@ export function runConnections(io: ParleyServer, parts: ConnectionParts): void {
     identities.track(socket, browserSessionOf(socket.request));
     joinUserRoom(socket);
     parts.door.connect(socket, handshake);
-    if (handshake.rooms !== undefined) return;
+    // A bot reads only the rooms it was given, through the room protocol: never the tutorial's general.
+    if (handshake.rooms !== undefined || socket.data.user.kind === 'bot') return;
     parts.delivery.catchUp(socket, parts.generalRoomId, handshake.serverOffset, tutorialWire).catch((error: unknown) => {
       log.warn({ err: error, socketId: socket.id }, 'catch-up failed; disconnecting so the client retries');
       socket.disconnect(true);

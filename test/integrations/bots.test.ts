@@ -4,6 +4,7 @@ import { describe, test } from 'node:test';
 import type { RoomEvent, SentMessage } from '../../src/shared/events.js';
 import { ackOf } from '../helpers/ack.js';
 import { eventually, openSocket, type ChatSocket } from '../helpers/clients.js';
+import { quietFor } from '../helpers/waits.js';
 import { tabWorld } from '../helpers/world.js';
 import { admin, botApi, createBot, OPERATOR_TOKEN } from './integration-http.js';
 
@@ -142,6 +143,20 @@ describe('bot accounts: made by an admin, shown their token once, confined to th
     assert.deepEqual([bad.ok, !bad.ok && bad.error], [false, 'NOT_MEMBER']);
     const direct = await person.call('dm:open', { userId: bot.userId });
     assert.deepEqual([direct.ok, !direct.ok && direct.error], [false, 'UNKNOWN_USER'], 'nobody makes the bot a member of a direct room');
+  });
+
+  test("a bot that connects as the tutorial's client is not caught up in general, which it was not given", async () => {
+    const person = await world.open();
+    const room = await person.must('room:create', { name: roomName() });
+    const { token } = await createBot(world.url, botName(), [room.id]);
+    const said = await ackOf(person.socket, 'chat message', 'in general, before the bot came', `${randomUUID()}-1`);
+    assert.ok(said.ok, JSON.stringify(said));
+    const socket = world.track(openSocket(world.url, { auth: { token, serverOffset: 0 }, reconnection: false }));
+    const general: string[] = [];
+    socket.on('chat message', (text) => general.push(text));
+    await connection(socket);
+    await quietFor(1000, 'a catch-up that would come');
+    assert.deepEqual(general, []);
   });
 
   test('revoked: the live socket is closed at once, the token refused over both doorways; listed and audited', async () => {
