@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, test } from 'node:test';
 import type { RoomEvent, SentMessage } from '../../src/shared/events.js';
 import { ackOf } from '../helpers/ack.js';
 import { eventually, openSocket, type ChatSocket } from '../helpers/clients.js';
 import { quietFor } from '../helpers/waits.js';
 import { tabWorld } from '../helpers/world.js';
-import { admin, botApi, createBot, OPERATOR_TOKEN } from './integration-http.js';
+import { admin, botApi, createBot, createWebhook, OPERATOR_TOKEN } from './integration-http.js';
 
 // Every bot of the file is its own user: each test makes the bots it uses. A bot's message
 // budget is small here, so the limit is reached in a few calls (its own test).
@@ -187,6 +189,23 @@ describe('bot accounts: made by an admin, shown their token once, confined to th
     const audit = await admin(world.url, 'GET', 'audit?limit=50');
     const actions = (audit.body['data'] as { action: string; target: string | null }[]).filter((entry) => entry.target === bot.userId).map((entry) => entry.action);
     assert.deepEqual(actions, ['bot-revoke', 'bot-create']);
+  });
+
+  test("a bot's token and a webhook's secret are kept as hashes: no byte of either on disk or in the logs", async () => {
+    const person = await world.open();
+    const room = await person.must('room:create', { name: roomName() });
+    const { token } = await createBot(world.url, botName(), [room.id]);
+    const { path: hookPath } = await createWebhook(world.url, room.id, 'keeper');
+    const secret = hookPath.split('/')[3] ?? '';
+    assert.equal((await botApi(world.url, token, 'POST', 'send', { roomId: room.id, text: 'written with the token' })).status, 200);
+    // Every byte on disk (the file and its write-ahead log), not just the columns we know of.
+    const dir = path.dirname(world.server.databaseFile);
+    for (const file of readdirSync(dir)) {
+      const bytes = readFileSync(path.join(dir, file));
+      for (const clear of [token, secret]) assert.equal(bytes.includes(Buffer.from(clear)), false, `${file} holds a secret in clear`);
+    }
+    const logs = JSON.stringify(world.server.logs());
+    assert.ok(!logs.includes(token) && !logs.includes(secret), 'the logs never show them');
   });
 
   test("a bot's name is taken for everyone, and a bot has a budget of its own", async () => {
