@@ -223,5 +223,10 @@ describe('bot accounts: made by an admin, shown their token once, confined to th
     const answers: number[] = [];
     for (let index = 0; index < 14; index++) answers.push((await botApi(world.url, token, 'POST', 'send', { roomId: room.id, text: `tick ${index}` })).status);
     assert.deepEqual(answers, [...Array<number>(12).fill(200), 429, 429], 'bot-messages.user: 12 here');
+    const socket = botSocket(world.url, token);
+    await connection(socket);
+    assert.equal((await ackOf(socket, 'room:join', { roomId: room.id })).ok, true);
+    const overSocket = await ackOf(socket, 'message:send', { roomId: room.id, text: 'one more', clientId: randomUUID() });
+    assert.deepEqual([overSocket.ok, !overSocket.ok && overSocket.error], [false, 'RATE_LIMITED'], 'one budget over both doorways');
   });
 });
