@@ -1,5 +1,9 @@
 import { ReadReceipts } from './rooms/receipts.js';
 import { createHttpDoorway } from './events/http-doorway.js';
+import { BOT_API_PREFIX, createBotDoorway } from './events/bot-doorway.js';
+import { createWebhookDoorway } from './events/webhook-doorway.js';
+import { Bots } from './integrations/bots.js';
+import { Webhooks } from './integrations/webhooks.js';
 import { Moderation } from './moderation/moderation.js';
 import { Restrictions } from './moderation/restrictions.js';
 import { Roles } from './moderation/roles.js';
@@ -123,12 +127,21 @@ export async function createApp(options: AppOptions): Promise<App> {
   // Replaced at unready(): a result cached before it must not say "ready" during the pre-stop window.
   let readiness = sharedFor(READINESS_CACHE_MS, computeReadiness);
   // Set once the Socket.IO server exists; the HTTP doorway answers only after the start.
-  const doorway: { serve?: ReturnType<typeof createHttpDoorway> } = {};
-  const admin = (request: IncomingMessage, response: ServerResponse, path: string): void => {
+  type Doorway = (request: IncomingMessage, response: ServerResponse, path: string) => void;
+  const doorway: { serve?: Doorway; bots?: Doorway; webhooks?: Doorway } = {};
+  const admin: Doorway = (request, response, path) => {
     if (!doorway.serve) return void response.writeHead(503).end();
     doorway.serve(request, response, path);
   };
-  httpServer.on('request', createRequestHandler({ webRoot: options.webRoot ?? DEFAULT_WEB_ROOT, isReady: () => ready, readiness: () => readiness(), admin, adminUi: config.adminUi !== 'off', session }));
+  const integrations: Doorway = (request, response, path) => {
+    const serve = path.startsWith(BOT_API_PREFIX) ? doorway.bots : doorway.webhooks;
+    if (!serve) return void response.writeHead(503).end();
+    serve(request, response, path);
+  };
+  httpServer.on(
+    'request',
+    createRequestHandler({ webRoot: options.webRoot ?? DEFAULT_WEB_ROOT, isReady: () => ready, readiness: () => readiness(), admin, integrations, adminUi: config.adminUi !== 'off', session }),
+  );
 
   const prices = new Prices(config.limits, options.redis && redisCounters(options.redis));
   const gate = createEngineGate({
@@ -193,6 +206,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     log: log.child({ module: 'moderation' }),
     generalRoomId: generalRoom.id,
   });
+  const bots = new Bots({ io, store, log: log.child({ module: 'bots' }) });
+  const webhooks = new Webhooks({ store, log: log.child({ module: 'webhooks' }) });
   const pipeline = new EventPipeline({
     io,
     store,
@@ -210,10 +225,14 @@ export async function createApp(options: AppOptions): Promise<App> {
     restrictions,
     statistics,
     issuedIds,
+    bots,
+    webhooks,
     receipts: new ReadReceipts(io, store, config.receiptsMaxMembers),
   });
   const door = new EventDoor(pipeline.services, pipeline);
   doorway.serve = createHttpDoorway({ tokens: config.adminTokens, pipeline, log });
+  doorway.bots = createBotDoorway({ pipeline, log });
+  doorway.webhooks = createWebhookDoorway(pipeline);
 
   // From here connections are let in: their whole life is in src/connections/lifecycle.ts.
   runConnections(io, {
@@ -222,6 +241,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     mayUseCookie: (request) => originMayUseCookie(request, config.allowedOrigins, config.trustedProxies),
     store,
     identities,
+    bots,
     refusal: restrictions.refuseBanned,
     door,
     delivery,

@@ -1,4 +1,5 @@
 import { accountUser, type Identities, type Identity } from '../accounts/identities.js';
+import { BOT_TOKEN_PREFIX, type Bots } from '../integrations/bots.js';
 import { hashSecret } from '../secrets.js';
 import type { Store } from '../store/store.js';
 
@@ -9,18 +10,24 @@ import type { Store } from '../store/store.js';
 export type ConnectionRefusal = (userId: string) => Error | undefined;
 
 /**
- * Who a handshake is (src/connections/lifecycle.ts, step 4): the account of `token` (a bad
- * or expired token: undefined, refused with a reason), else the account the browser session
- * (cookie) is signed in to, else a guest with a unique nickname.
+ * Who a handshake is (src/connections/lifecycle.ts, step 4): the account of `token`, or the
+ * bot when it is a bot token (a bad, expired or revoked token: undefined, refused with a
+ * reason), else the account the browser session (cookie) is signed in to, else a guest with
+ * a unique nickname.
  */
 export async function identify(
   store: Store,
   identities: Identities,
+  bots: Bots,
   token: string | undefined,
   browserSession: string | undefined,
   senderKey: string,
 ): Promise<Identity | undefined> {
   const now = Date.now();
+  if (token?.startsWith(BOT_TOKEN_PREFIX)) {
+    const bot = await bots.byToken(token);
+    return bot && { user: bot, session: undefined };
+  }
   if (token !== undefined) {
     const session = hashSecret(token);
     const account = await store.accounts.accountBySession(session, now);

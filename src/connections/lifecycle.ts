@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Identities } from '../accounts/identities.js';
+import type { Bots } from '../integrations/bots.js';
 import type { SessionCookies } from '../accounts/session-cookies.js';
 import { identify, type ConnectionRefusal } from '../auth/authenticate.js';
 import { issueSocketId, type IssuedIds } from '../auth/issued-ids.js';
@@ -22,6 +23,8 @@ export interface ConnectionParts {
   readonly mayUseCookie: (request: IncomingMessage) => boolean;
   readonly store: Store;
   readonly identities: Identities;
+  /** Bot tokens: a handshake's `auth.token` may be one (src/integrations/bots.ts). */
+  readonly bots: Bots;
   /** Why a user may not connect now (a ban), or undefined. */
   readonly refusal: ConnectionRefusal;
   readonly door: EventDoor;
@@ -42,13 +45,14 @@ export interface ConnectionParts {
  *   1. the socket gets an id this deployment issued (auth/issued-ids.ts);
  *   2. the handshake's `auth` is parsed, once (shared/protocol/handshake.ts);
  *   3. its sender key: the browser session, else the connection (idempotency of `clientOffset`);
- *   4. who it is: the token's account, else the browser's, else a guest; a banned user is refused.
+ *   4. who it is: the token's account (or bot: src/integrations/bots.ts), else the browser's,
+ *      else a guest; a banned user is refused.
  * Once connected:
  *   5. it joins the rooms its identity is shared through and is told who it is;
  *   6. it joins its user's room (presence);
  *   7. its events are answered (events/door.ts);
  *   8. a room-protocol client re-follows its rooms (the door), a tutorial client is caught
- *      up in `general` from its `serverOffset`;
+ *      up in `general` from its `serverOffset` (a bot is not: it reads only its rooms);
  *   9. on disconnect, its guest name is freed (accounts/identities.ts); presence and its
  *      rooms follow from the adapter's own events.
  */
@@ -65,7 +69,7 @@ export function runConnections(io: ParleyServer, parts: ConnectionParts): void {
     handshakes.set(socket, handshake);
     const browserSession = browserSessionOf(socket.request);
     socket.data.senderKey = browserSession ? `browser:${browserSession}` : `socket:${socket.id}`;
-    identify(parts.store, identities, handshake.token, browserSession, socket.data.senderKey).then(
+    identify(parts.store, identities, parts.bots, handshake.token, browserSession, socket.data.senderKey).then(
       (identity) => {
         if (!identity) return next(new Error('invalid or expired session token; sign in again'));
         const refused = parts.refusal(identity.user.id);
@@ -89,7 +93,8 @@ export function runConnections(io: ParleyServer, parts: ConnectionParts): void {
     identities.track(socket, browserSessionOf(socket.request));
     joinUserRoom(socket);
     parts.door.connect(socket, handshake);
-    if (handshake.rooms !== undefined) return;
+    // A bot reads only the rooms it was given, through the room protocol: never the tutorial's general.
+    if (handshake.rooms !== undefined || socket.data.user.kind === 'bot') return;
     parts.delivery.catchUp(socket, parts.generalRoomId, handshake.serverOffset, tutorialWire).catch((error: unknown) => {
       log.warn({ err: error, socketId: socket.id }, 'catch-up failed; disconnecting so the client retries');
       socket.disconnect(true);

@@ -1,17 +1,20 @@
 import type { EventKind } from '../shared/message.js';
 import type { MessageDraft } from '../store/store.js';
-import { idempotencyKey, roomEventKey } from './idempotency.js';
+import { idempotencyKey, roomEventKey, webhookDeliveryKey } from './idempotency.js';
 
 /**
  * How a retry of the same message is recognised, by the doorway it came through:
  * - `tutorial`: the tutorial's `chat message`, its `clientOffset` scoped by the sender (its
  *   browser session, else the connection); no offset, no key (see idempotencyKey);
  * - `room-protocol`: the room protocol's `clientId`, scoped by the user (see roomEventKey);
+ * - `webhook`: an incoming webhook's delivery, its `Idempotency-Key` header scoped by the
+ *   webhook (see webhookDeliveryKey); no header, no key;
  * - `none`: an operator's action (moderation, announcements), stored each time it is made.
  */
 export type RetryScope =
   | { readonly by: 'tutorial'; readonly senderKey: string; readonly clientOffset: string | undefined; readonly isIssued: IsIssued }
   | { readonly by: 'room-protocol'; readonly clientId: string; readonly isIssued: IsIssued }
+  | { readonly by: 'webhook'; readonly hookId: number; readonly deliveryKey: string | undefined }
   | { readonly by: 'none' };
 
 /** Tells the ids this deployment issued (src/auth/issued-ids.ts) from any other string (see ownerOf). */
@@ -44,6 +47,8 @@ export function draftOf(request: DraftRequest): MessageDraft {
       return { ...base, idempotencyKey: idempotencyKey(retry.senderKey, retry.clientOffset, text, retry.isIssued) };
     case 'room-protocol':
       return { ...base, clientId: retry.clientId, idempotencyKey: roomEventKey(authorId, retry.clientId, retry.isIssued) };
+    case 'webhook':
+      return { ...base, idempotencyKey: retry.deliveryKey === undefined ? null : webhookDeliveryKey(retry.hookId, retry.deliveryKey) };
     case 'none':
       return { ...base, idempotencyKey: null };
   }

@@ -43,3 +43,13 @@ export function idempotencyKey(senderKey: string, clientOffset: string | undefin
 export function roomEventKey(userId: string, clientId: string, isIssued: (id: string) => boolean): string {
   return createHash('sha256').update('room-protocol\0').update(ownerOf(clientId, isIssued, userId)).update('\0').update(clientId).digest('base64url');
 }
+
+/**
+ * The key of an incoming webhook's delivery: its `Idempotency-Key` header, scoped by the
+ * webhook, so a delivery retried by the sender (after a timeout, a 5xx, a lost answer) is
+ * stored once, and another webhook's equal key is another message. The text is left out on
+ * purpose: a retry is the same delivery, as for Stripe's and GitHub's delivery ids.
+ */
+export function webhookDeliveryKey(hookId: number, deliveryKey: string): string {
+  return createHash('sha256').update('webhook\0').update(String(hookId)).update('\0').update(deliveryKey).digest('base64url');
+}

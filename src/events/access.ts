@@ -7,7 +7,8 @@ import type { Store } from '../store/store.js';
 import type { Actor, Moderation } from '../moderation/moderation.js';
 import { atLeast } from '../moderation/roles.js';
 import type { ParleySocket } from '../types.js';
-import type { Access } from './kit.js';
+import type { Access, BotAccess } from './kit.js';
+import type { PublicUser } from '../shared/events.js';
 
 /** What the access rule found: the room it checked and, for a role's event, the actor; or the refusal to answer. */
 export type AccessResult = { readonly room: RoomRecord | undefined; readonly actor?: Actor } | { readonly refusal: Ack<never> };
@@ -45,6 +46,13 @@ export async function checkAccess(
 ): Promise<AccessResult> {
   const { user } = socket.data;
   switch (access) {
+    case 'bot':
+    case 'bot-member':
+    case 'bot-writer':
+    case 'bot-target':
+    case 'bot-author':
+    case 'webhook':
+      return { refusal: fail(ErrorCode.FORBIDDEN, 'not open over Socket.IO') };
     case 'anyone':
       return NO_ROOM;
     case 'guest':
@@ -98,6 +106,59 @@ export async function checkAccess(
 export function checkOperatorAccess(access: Access<Record<string, unknown>>, actor: Actor): AccessResult {
   if (access === 'moderator' || access === 'admin') return { room: undefined, actor };
   return { refusal: fail(ErrorCode.FORBIDDEN, 'not open over HTTP') };
+}
+
+/** Whether an access level is one of the bot's HTTP API (kit.ts, BotAccess). */
+export const isBotAccess = (access: Access<Record<string, unknown>>): access is BotAccess => access === 'bot' || access.startsWith('bot-');
+
+/**
+ * Checks the access rule of a bot's HTTP call (kit.ts, Access: `bot-*`): not banned; the room it names
+ * must be one the bot was given (its membership), and then as `member`, `writer`,
+ * `live-target` and `author` ask, with no connection to follow the room. A public room it
+ * was not given is NOT_MEMBER; an unknown or direct room UNKNOWN_ROOM (it reveals nothing).
+ */
+export async function checkBotAccess(
+  access: Access<Record<string, unknown>>,
+  input: unknown,
+  bot: PublicUser,
+  { store, restrictions }: AccessContext,
+): Promise<AccessResult> {
+  if (!isBotAccess(access)) return { refusal: fail(ErrorCode.FORBIDDEN, 'not open to bots over HTTP') };
+  // Over a socket a ban refuses the handshake; over HTTP every call is a handshake of its own.
+  const ban = restrictions.banOf(bot.id);
+  if (ban) return { refusal: fail(ErrorCode.BANNED, describeRestriction(ban)) };
+  if (access === 'bot') return NO_ROOM;
+  const roomId = fieldOf(input, 'roomId');
+  if (roomId === undefined) return { refusal: UNKNOWN_ROOM };
+  const refusal = await confinedTo(roomId, bot, store);
+  if (refusal) return { refusal };
+  if (access === 'bot-member') return { room: await store.rooms.roomById(roomId) };
+  const mute = restrictions.muteOf(roomId, bot.id);
+  if (mute) return { refusal: fail(ErrorCode.MUTED, describeRestriction(mute)) };
+  if (access === 'bot-writer') return NO_ROOM;
+  const target = fieldOf(input, 'target');
+  const message = target === undefined ? undefined : await store.rooms.liveMessage(roomId, target);
+  if (!message) return { refusal: fail(ErrorCode.UNKNOWN_MESSAGE, `no message at offset ${target ?? '?'}, or it was deleted`) };
+  if (access === 'bot-author' && message.authorId !== bot.id) return { refusal: fail(ErrorCode.NOT_AUTHOR, 'only the author may change a message') };
+  return NO_ROOM;
+}
+
+/**
+ * A bot connected over Socket.IO: only events that declare `bots` (kit.ts, EventSpec) are
+ * open to it, and only in the rooms it was given, whatever the event's own rule allows
+ * (`room:join` of a public room would otherwise make it a member anywhere).
+ */
+export async function confineBot(event: string, openToBots: boolean, input: unknown, bot: PublicUser, store: Store): Promise<Ack<never> | undefined> {
+  if (!openToBots) return fail(ErrorCode.FORBIDDEN, `${event} is not open to bots`);
+  const roomId = fieldOf(input, 'roomId');
+  return roomId === undefined ? undefined : confinedTo(roomId, bot, store);
+}
+
+/** Refuses a room the bot was not given (see checkBotAccess for the two answers). */
+async function confinedTo(roomId: number, bot: PublicUser, store: Store): Promise<Ack<never> | undefined> {
+  if (await store.rooms.isMember(roomId, bot.id)) return undefined;
+  const room = await store.rooms.roomById(roomId);
+  return room?.kind === 'public' ? fail(ErrorCode.NOT_MEMBER, 'this bot was not given that room') : UNKNOWN_ROOM;
 }
 
 /** `mod:kick` → `kick`: what a refusal calls the action. */

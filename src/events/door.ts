@@ -8,6 +8,7 @@ import { ErrorCode, fail, type Ack } from '../shared/errors.js';
 import type { Handshake } from '../shared/protocol/handshake.js';
 import type { ParleySocket } from '../types.js';
 import { splitArguments } from './arguments.js';
+import { botPrice } from './integration-price.js';
 import { failureAck } from './failures.js';
 import type { Services } from './kit.js';
 import type { AnySpec, EventPipeline } from './pipeline.js';
@@ -80,7 +81,8 @@ export class EventDoor {
     const state = this.stateOf(socket);
     if (!spec) return this.refuse(socket, state, name, fail(ErrorCode.UNKNOWN_EVENT, 'no such event'), respond);
 
-    const price = typeof spec.price === 'function' ? spec.price(payload) : spec.price;
+    const eventPrice = typeof spec.price === 'function' ? spec.price(payload) : spec.price;
+    const price = socket.data.user.kind === 'bot' ? botPrice(eventPrice) : eventPrice;
     const previous = state.paying;
     const charged = previous ? previous.then(() => this.charge(price, state)) : this.charge(price, state);
     if (charged === true) return void this.run(socket, state, name, spec, payload, respond);

@@ -3,7 +3,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../log.js';
 import { OPERATOR_ID_PREFIX, type Actor } from '../moderation/moderation.js';
 import type { EventPipeline } from './pipeline.js';
-import { ErrorCode, type Ack } from '../shared/errors.js';
+import { ErrorCode } from '../shared/errors.js';
+import { statusOf } from '../http/answer-status.js';
+import { BadBody, json, readJson } from '../http/json-body.js';
 
 export interface HttpDoorwayOptions {
   /** PARLEY_ADMIN_TOKENS: none means the doorway is off (404). */
@@ -22,27 +24,8 @@ const sameSecret = (given: string, expected: string): boolean => {
   return a.length === b.length && timingSafeEqual(a, b);
 };
 
-const json = (response: ServerResponse, status: number, body: unknown): void => {
-  response.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(body));
-};
-
-/** The HTTP status of each error code an answer may carry; any other failure is 500. */
-const STATUS: Partial<Record<ErrorCode, number>> = {
-  [ErrorCode.INVALID_PAYLOAD]: 400,
-  [ErrorCode.MESSAGE_TOO_LONG]: 400,
-  [ErrorCode.FORBIDDEN]: 403,
-  [ErrorCode.UNKNOWN_USER]: 404,
-  [ErrorCode.UNKNOWN_ROOM]: 404,
-  [ErrorCode.UNKNOWN_MESSAGE]: 404,
-  [ErrorCode.EPOCH_CHANGED]: 409,
-  [ErrorCode.RATE_LIMITED]: 429,
-  [ErrorCode.UNAVAILABLE]: 503,
-};
-
-const statusOf = (answer: Ack<unknown>): number => (answer.ok ? 200 : (STATUS[answer.error] ?? 500));
-
 /** A GET's payload: its query parameters, each a number where it is written as one. */
-const queryPayload = (query: URLSearchParams): Record<string, string | number> =>
+export const queryPayload = (query: URLSearchParams): Record<string, string | number> =>
   Object.fromEntries([...query].map(([key, value]) => [key, /^-?\d{1,15}$/.test(value) ? Number(value) : value]));
 
 /**
@@ -74,7 +57,7 @@ export function createHttpDoorway(options: HttpDoorwayOptions): (request: Incomi
     if (!entry || entry.method !== request.method) return json(response, 404, { error: 'no such admin endpoint' });
     const actor: Actor = { id: `${OPERATOR_ID_PREFIX}${createHash('sha256').update(given).digest('hex').slice(0, 8)}`, name: 'admin API', rank: 'operator' };
     const query = new URL(request.url ?? '/', 'http://admin').searchParams;
-    (entry.method === 'GET' ? Promise.resolve(queryPayload(query)) : readJson(request))
+    (entry.method === 'GET' ? Promise.resolve(queryPayload(query)) : readJson(request, MAX_BODY_BYTES))
       .then((payload) => pipeline.run(entry.event, entry.spec, payload, { operator: actor }))
       .then(
         (outcome) => {
@@ -89,38 +72,4 @@ export function createHttpDoorway(options: HttpDoorwayOptions): (request: Incomi
         },
       );
   };
-}
-
-class BadBody extends Error {
-  constructor(
-    message: string,
-    readonly status: number,
-  ) {
-    super(message);
-  }
-}
-
-/** The request's JSON body (undefined when empty), at most MAX_BODY_BYTES. */
-function readJson(request: IncomingMessage): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      // The rest is read and dropped (the server's request timeout bounds it), so the
-      // answer still reaches the client.
-      if (size > MAX_BODY_BYTES) reject(new BadBody(`the body is larger than ${MAX_BODY_BYTES} bytes`, 413));
-      else chunks.push(chunk);
-    });
-    request.on('error', reject);
-    request.on('end', () => {
-      const text = Buffer.concat(chunks).toString('utf8');
-      if (text.trim() === '') return resolve(undefined);
-      try {
-        resolve(JSON.parse(text));
-      } catch {
-        reject(new BadBody('the body is not JSON', 400));
-      }
-    });
-  });
 }

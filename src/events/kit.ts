@@ -16,6 +16,9 @@ import type { DeploymentStatistics } from '../operations/deployment-stats.js';
 import type { Presence } from '../presence/presence.js';
 import type { Follows } from '../rooms/follows.js';
 import type { Ack } from '../shared/errors.js';
+import type { PublicUser } from '../shared/events.js';
+import type { Bots } from '../integrations/bots.js';
+import type { Webhooks } from '../integrations/webhooks.js';
 import type { RoomRecord } from '../store/rooms.js';
 import type { Room, Store } from '../store/store.js';
 import type { ParleyServer, ParleySocket } from '../types.js';
@@ -48,6 +51,10 @@ export interface Services {
   readonly statistics: DeploymentStatistics;
   /** Tells the socket and session ids this deployment issued from any other string (idempotency keys). */
   readonly issuedIds: IssuedIds;
+  /** Bot accounts and their tokens (src/integrations/). */
+  readonly bots: Bots;
+  /** Incoming webhooks and their secrets (src/integrations/). */
+  readonly webhooks: Webhooks;
   /** Read receipts of small rooms (src/rooms/receipts.ts). */
   readonly receipts: ReadReceipts;
 }
@@ -70,17 +77,33 @@ export interface Services {
  *   other event below N).
  * - `live-target`: a writer, and `target` is a live message of the room (anyone's).
  * - `author`: a live-target written by this user.
+ * - `bot`, `bot-member`, `bot-writer`, `bot-target`, `bot-author`: a bot over its HTTP API
+ *   (BotCall: no connection). `bot` asks nothing more; the others ask what `member`,
+ *   `writer`, `live-target` and `author` ask, without a connection to follow the room: the
+ *   room must be one the bot was given (a member), not muted there, and so on.
+ * - `webhook`: an incoming webhook's delivery (HookCall): its URL and secret were checked.
+ *
+ * A bot connected over Socket.IO is further confined by the pipeline: only events that
+ * declare `bots` are open to it, and only in the rooms it was given (EventSpec.bots).
  */
 export type Access<Input> =
   | 'anyone'
   | 'guest'
   | 'account'
   | RoleAccess
+  | BotAccess
+  | HookAccess
   | 'general-writer'
   | ('roomId' extends keyof Input ? 'member' | 'follower' | 'writer' | ('target' extends keyof Input ? 'live-target' | 'author' : never) : never);
 
 /** The access levels of a role: their events are the operator's too, over HTTP. */
 export type RoleAccess = 'moderator' | 'admin';
+
+/** The access levels of the bot's HTTP API: their events are open to bots alone, over HTTP. */
+export type BotAccess = 'bot' | 'bot-member' | 'bot-writer' | 'bot-target' | 'bot-author';
+
+/** The access level of a webhook's delivery. */
+export type HookAccess = 'webhook';
 
 /** One call of an event by a connection, after the pipeline let it in. */
 export interface ConnectionCall<Input> {
@@ -103,8 +126,41 @@ export interface RoleCall<Input> {
   readonly services: Services;
 }
 
+/** One call of the bot's HTTP API, after the pipeline let it in: the bot, and no connection. */
+export interface BotCall<Input> {
+  readonly input: Input;
+  /** The bot, as its messages name it (`b:<id>`). */
+  readonly bot: PublicUser;
+  /** The room the access rule read (`bot-member`). */
+  readonly room: RoomRecord | undefined;
+  readonly services: Services;
+}
+
+/** A webhook as its delivery reaches the pipeline: which hook, its room, and the delivery's Idempotency-Key. */
+export interface HookCaller {
+  readonly id: number;
+  readonly roomId: number;
+  /** The author name of its messages unless the delivery names one. */
+  readonly name: string;
+  /** The `Idempotency-Key` header: a retried delivery with the same key is stored once. */
+  readonly idempotencyKey: string | undefined;
+}
+
+/** One delivery of an incoming webhook, after the pipeline let it in. */
+export interface HookCall<Input> {
+  readonly input: Input;
+  readonly hook: HookCaller;
+  readonly services: Services;
+}
+
 /** The call a handler gets: its shape follows the event's access. */
-export type Call<Input, Level = Access<Input>> = [Level] extends [RoleAccess] ? RoleCall<Input> : ConnectionCall<Input>;
+export type Call<Input, Level = Access<Input>> = [Level] extends [RoleAccess]
+  ? RoleCall<Input>
+  : [Level] extends [BotAccess]
+    ? BotCall<Input>
+    : [Level] extends [HookAccess]
+      ? HookCall<Input>
+      : ConnectionCall<Input>;
 
 /**
  * One client event as the door runs it: its payload schema, its price (the limits it takes,
@@ -133,6 +189,13 @@ export interface EventSpec<Schema extends z.ZodType, Output, Level extends Acces
    * failure that a retry could fix (UNAVAILABLE, INTERNAL) is left unanswered and the client retries.
    */
   readonly silentWhenRetriable?: boolean;
+  /**
+   * Open to a bot connected over Socket.IO, in the rooms it was given (a payload naming any
+   * other room is refused before the handler). Events without it refuse bots (FORBIDDEN).
+   */
+  readonly bots?: true;
+  /** The bot's HTTP API: open at `/api/bot/<name after "bot:">` with this method. Only bot events. */
+  readonly botHttp?: Level extends BotAccess ? 'GET' | 'POST' : never;
 }
 
 /** Declares an event (the identity function, for type inference). */

@@ -1,9 +1,10 @@
 import type { z } from 'zod';
 import type { Actor } from '../moderation/moderation.js';
 import { ErrorCode, fail, type Ack } from '../shared/errors.js';
-import { checkAccess, checkOperatorAccess, type AccessContext, type ConnectionCaller } from './access.js';
+import { checkAccess, checkBotAccess, checkOperatorAccess, confineBot, type AccessContext, type AccessResult, type ConnectionCaller } from './access.js';
 import { failureAck, invalidPayloadAck } from './failures.js';
-import type { Access, ConnectionCall, EventSpec, RoleCall, Services } from './kit.js';
+import type { Access, BotCall, ConnectionCall, EventSpec, HookCall, HookCaller, RoleCall, Services } from './kit.js';
+import type { PublicUser } from '../shared/events.js';
 import { eventTable } from './table.js';
 import { UnavailableLog } from './unavailable-log.js';
 
@@ -17,10 +18,19 @@ export interface AnySpec {
   readonly handle: unknown;
   readonly silentWhenRetriable?: boolean;
   readonly http?: 'GET' | 'POST';
+  readonly bots?: true;
+  readonly botHttp?: 'GET' | 'POST';
 }
 
-/** Who calls: a connection (the Socket.IO doorway), or the operator (the HTTP doorway). */
-export type Caller = { readonly connection: ConnectionCaller & { readonly address: string } } | { readonly operator: Actor };
+/**
+ * Who calls: a connection (the Socket.IO doorway), the operator (the HTTP admin doorway), a
+ * bot over its HTTP API (bot-doorway.ts), or an incoming webhook (webhook-doorway.ts).
+ */
+export type Caller =
+  | { readonly connection: ConnectionCaller & { readonly address: string } }
+  | { readonly operator: Actor }
+  | { readonly bot: PublicUser }
+  | { readonly webhook: HookCaller };
 
 /**
  * What became of a call: answered by its handler (a success or the handler's failure), or
@@ -72,6 +82,15 @@ export class EventPipeline {
     return open;
   }
 
+  /** Every event of the bot's HTTP API, by the name after `bot:`, with its method. */
+  botHttpEvents(): Map<string, { readonly event: string; readonly spec: AnySpec; readonly method: 'GET' | 'POST' }> {
+    const open = new Map<string, { event: string; spec: AnySpec; method: 'GET' | 'POST' }>();
+    for (const [event, spec] of Object.entries(this.table)) {
+      if (spec.botHttp) open.set(event.replace(/^bot:/, ''), { event, spec, method: spec.botHttp });
+    }
+    return open;
+  }
+
   /** Runs `spec` (of `event`) on `raw`, the value its schema parses, for `caller`. */
   async run(event: string, spec: AnySpec, raw: unknown, caller: Caller): Promise<Outcome> {
     const parsed = spec.schema.safeParse(raw);
@@ -81,25 +100,51 @@ export class EventPipeline {
     if (presentsOtherEpoch(input, services.store.historyEpoch)) return { stale: EPOCH_CHANGED };
     let answer: Ack<unknown>;
     try {
-      const access =
-        'operator' in caller
-          ? checkOperatorAccess(spec.access, caller.operator)
-          : await checkAccess(event, spec.access, input, caller.connection, this.accessContext);
+      const access = await this.checkAccess(event, spec, input, caller);
       if ('refusal' in access) return { refused: access.refusal };
       if (access.actor) answer = await (spec.handle as RoleHandler)({ input, actor: access.actor, services });
+      else if ('bot' in caller) answer = await (spec.handle as BotHandler)({ input, bot: caller.bot, room: access.room, services });
+      else if ('webhook' in caller) answer = await (spec.handle as HookHandler)({ input, hook: caller.webhook, services });
       else if ('connection' in caller) {
         const { socket, follows, address } = caller.connection;
         answer = await (spec.handle as ConnectionHandler)({ input, socket, follows, room: access.room, address, services });
       } else return { refused: fail(ErrorCode.FORBIDDEN, 'not open over HTTP') };
     } catch (error) {
-      const context = 'operator' in caller ? { event, actor: caller.operator.id } : { event, socketId: caller.connection.socket.id };
-      answer = failureAck(error, services.log, context, this.unavailable);
+      answer = failureAck(error, services.log, { event, ...contextOf(caller) }, this.unavailable);
     }
     if (answer.ok) this.unavailable.served();
     return { answered: answer };
   }
+
+  /** A failure a doorway met around a call (a token lookup, the limits), mapped as a handler's would be (failures.ts). */
+  failure(error: unknown, context: { readonly event: string }): Ack<never> {
+    return failureAck(error, this.services.log, context, this.unavailable);
+  }
+
+  /** The access rule of `spec` for this caller (access.ts); a bot over Socket.IO is confined to its events and rooms first. */
+  private async checkAccess(event: string, spec: AnySpec, input: unknown, caller: Caller): Promise<AccessResult> {
+    if ('operator' in caller) return checkOperatorAccess(spec.access, caller.operator);
+    if ('bot' in caller) return checkBotAccess(spec.access, input, caller.bot, this.accessContext);
+    if ('webhook' in caller) return spec.access === 'webhook' ? { room: undefined } : { refusal: fail(ErrorCode.FORBIDDEN, 'not open to webhooks') };
+    const { user } = caller.connection.socket.data;
+    if (user.kind === 'bot') {
+      const refusal = await confineBot(event, spec.bots === true, input, user, this.services.store);
+      if (refusal) return { refusal };
+    }
+    return checkAccess(event, spec.access, input, caller.connection, this.accessContext);
+  }
 }
 
-/** The two shapes of handler the table holds (kit.ts, Call), as the pipeline calls them. */
+/** What a failure's log line names of its caller. */
+function contextOf(caller: Caller): { readonly socketId?: string; readonly actor?: string } {
+  if ('operator' in caller) return { actor: caller.operator.id };
+  if ('bot' in caller) return { actor: caller.bot.id };
+  if ('webhook' in caller) return { actor: `w:${caller.webhook.id}` };
+  return { socketId: caller.connection.socket.id };
+}
+
+/** The shapes of handler the table holds (kit.ts, Call), as the pipeline calls them. */
 type RoleHandler = (call: RoleCall<unknown>) => Promise<Ack<unknown>>;
 type ConnectionHandler = (call: ConnectionCall<unknown>) => Promise<Ack<unknown>>;
+type BotHandler = (call: BotCall<unknown>) => Promise<Ack<unknown>>;
+type HookHandler = (call: HookCall<unknown>) => Promise<Ack<unknown>>;

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { Config } from '../config.js';
 import type { Calls } from '../shared/events.js';
+import type { BotCalls, WebhookCalls } from '../shared/protocol/integrations.js';
 import type { TutorialCalls } from '../shared/protocol/messages.js';
 import { guestNickname } from './accounts/guest-nickname.js';
 import { login } from './accounts/login.js';
@@ -13,6 +14,9 @@ import { messageEdit } from './messages/message-edit.js';
 import { messageReact } from './messages/message-react.js';
 import { messageSend } from './messages/message-send.js';
 import { moderationEvents } from './moderation/moderation-events.js';
+import { botApiEvents } from './integrations/bot-api.js';
+import { integrationAdminEvents } from './integrations/integration-admin.js';
+import { webhookPost } from './integrations/webhook-post.js';
 import { readMark } from './messages/read-mark.js';
 import { receiptsGet } from './receipts/receipts-get.js';
 import { receiptsSet } from './receipts/receipts-set.js';
@@ -71,7 +75,12 @@ export function eventTable(config: Config) {
     'presence:list': presenceList,
 
     ...moderationEvents(config.maxMessageLength),
-  } as const satisfies TableOf<Calls & TutorialCalls>;
+    ...integrationAdminEvents,
+
+    // HTTP only: the bot API (src/events/bot-doorway.ts) and webhook deliveries (webhook-doorway.ts).
+    ...botApiEvents(config.maxMessageLength),
+    'webhook:post': webhookPost(config.maxMessageLength),
+  } as const satisfies TableOf<Calls & TutorialCalls & BotCalls & WebhookCalls>;
 }
 
 export type EventTable = ReturnType<typeof eventTable>;

@@ -13,6 +13,8 @@ export interface RouteOptions {
   readonly adminUi: boolean;
   /** `/admin/api/…`: the HTTP admin API (src/admin/api.ts). */
   readonly admin: (request: IncomingMessage, response: ServerResponse, path: string) => void;
+  /** `/api/bot/…` and `/hooks/…`: the bot API and incoming webhooks (src/events/bot-doorway.ts, webhook-doorway.ts). */
+  readonly integrations: (request: IncomingMessage, response: ServerResponse, path: string) => void;
   /** `POST /session`: sets the browser's session cookie (src/auth/session-exchange.ts). */
   readonly session: (request: IncomingMessage, response: ServerResponse) => void;
 }
@@ -22,7 +24,8 @@ const WEB_FILES = new Set(['/app.js', '/style.css', '/favicon.svg', '/sw.js']);
 /**
  * The plain HTTP surface beside Socket.IO (which answers `/socket.io/` itself, client
  * bundle included): the chat page and its files, the health check (`/healthz`: this
- * process is up), readiness (`/readyz`: the node should get clients), and `POST /session`.
+ * process is up), readiness (`/readyz`: the node should get clients), `POST /session`, and
+ * the doorways of the admin API, the bot API and incoming webhooks.
  */
 export function createRequestHandler(options: RouteOptions) {
   return (request: IncomingMessage, response: ServerResponse): void => {
@@ -33,6 +36,10 @@ export function createRequestHandler(options: RouteOptions) {
     }
     if (url.pathname.startsWith('/admin/api/')) {
       options.admin(request, response, url.pathname);
+      return;
+    }
+    if (url.pathname.startsWith('/api/bot/') || url.pathname.startsWith('/hooks/')) {
+      options.integrations(request, response, url.pathname);
       return;
     }
     if (request.method !== 'GET' && request.method !== 'HEAD') {

@@ -86,6 +86,22 @@ export const DEFAULT_LIMITS = {
    * refused is closed and the address may open no new session until the window ends.
    */
   'refusals.address': { scope: 'address', points: 1000, seconds: 10 },
+  /**
+   * A bot's messages, edits, deletions and reactions, over Socket.IO and its HTTP API
+   * together: a bot is a program, so its budget is a person's typing speed, not a flood's.
+   */
+  'bot-messages.user': { scope: 'user', points: 30, seconds: 10 },
+  /** A bot's reads (history, its rooms), over both doorways. */
+  'bot-reads.user': { scope: 'user', points: 120, seconds: 10 },
+  /** Deliveries of one incoming webhook (its key is the webhook's `w:<id>`), whoever sends them. */
+  'webhook.hook': { scope: 'user', points: 30, seconds: 10 },
+  /** Webhook deliveries from one address, to any webhook. */
+  'webhook.address': { scope: 'address', points: 60, seconds: 10 },
+  /**
+   * Refused bot tokens and webhook secrets from one address: past it, the address is
+   * answered 429 until the window ends, so guessing costs the guesser.
+   */
+  'integration-auth.address': { scope: 'address', points: 20, seconds: 60 },
   /** Events refused for a spent limit on one connection: cheap each, but past this the connection is closed. */
   'rate-limited.connection': { scope: 'connection', points: 1000, seconds: 10 },
 } as const satisfies Record<string, LimitRule>;

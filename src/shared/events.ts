@@ -10,6 +10,7 @@ import type { Ack } from './errors.js';
 import type { MessageEnvelope } from './message.js';
 import type { AccountCalls, AccountPushes, PublicUser } from './protocol/accounts.js';
 import type { MessageCalls, MessagePushes, TutorialCalls } from './protocol/messages.js';
+import type { IntegrationCalls } from './protocol/integrations.js';
 import type { ModerationCalls, ModerationPushes, ServerStats } from './protocol/moderation.js';
 import type { PresenceCalls, PresenceNotice, PresencePushes } from './protocol/presence.js';
 import type { ReceiptCalls, ReceiptPushes } from './protocol/receipts.js';
@@ -18,6 +19,7 @@ import type { SearchCalls } from './protocol/search.js';
 
 export type { PublicUser, Session } from './protocol/accounts.js';
 export type { RoomEvent, SentMessage } from './protocol/messages.js';
+export type { BotView, WebhookView } from './protocol/integrations.js';
 export type { AuditView, DeploymentView, ModerationNotice, RestrictionView, RoleName, ServerStats } from './protocol/moderation.js';
 export type { PresenceNotice } from './protocol/presence.js';
 export type { Receipt, Receipts } from './protocol/receipts.js';
@@ -25,7 +27,7 @@ export type { DirectoryRoom, RoomDirectoryPage, RoomSummary } from './protocol/r
 export type { SearchResults } from './protocol/search.js';
 
 /** Every call of the room protocol (one payload, one acknowledgement), by name: ./protocol/<domain>.ts. */
-export type Calls = AccountCalls & RoomCalls & MessageCalls & ReceiptCalls & SearchCalls & PresenceCalls & ModerationCalls;
+export type Calls = AccountCalls & RoomCalls & MessageCalls & ReceiptCalls & SearchCalls & PresenceCalls & ModerationCalls & IntegrationCalls;
 
 /** What a client sends as the payload of `Event`: the input of its schema. */
 export type PayloadOf<Event extends keyof Calls> = z.input<Calls[Event]['schema']>;

@@ -4,6 +4,7 @@
  * (test/store/contract.ts). `createStore` in ./index.ts is the one place a backend is picked.
  */
 import type { AccountStore } from './accounts.js';
+import type { IntegrationStore } from './integrations.js';
 import type { MentionStore } from './mentions.js';
 import type { ModerationStore } from './moderation.js';
 import type { RoomStore } from './rooms.js';
@@ -46,7 +47,8 @@ export interface AppendResult {
 /**
  * Everything Parley keeps, by its parts: messages (below, the store's own), rooms and
  * membership (`rooms`), identity (`accounts`), roles, bans, mutes and the audit log
- * (`moderation`), full-text search (`search`), who messages mention (`mentions`). Callers
+ * (`moderation`), full-text search (`search`), who messages mention (`mentions`), bots and webhooks
+ * (`integrations`). Callers
  * name the part: `store.rooms.isMember(...)`. Every backend gives each part its own object,
  * on the store's connection or pool.
  */
@@ -108,6 +110,8 @@ export interface StoreParts {
   readonly moderation: ModerationStore;
   readonly search: SearchStore;
   readonly mentions: MentionStore;
+  /** Bot accounts and incoming webhooks (./integrations.ts). */
+  readonly integrations: IntegrationStore;
 }
 
 /** The name of one part of the store. */

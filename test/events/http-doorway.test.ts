@@ -32,7 +32,28 @@ describe('one pipeline, two doorways', () => {
       if (spec.http !== undefined) assert.ok(['moderator', 'admin'].includes(spec.access), `${event} is open over HTTP with access ${spec.access}`);
     }
     const open = Object.entries(table).filter(([, spec]) => 'http' in spec && spec.http !== undefined).map(([event]) => event).sort();
-    assert.deepEqual(open, ['mod:announce', 'mod:audit', 'mod:ban', 'mod:delete', 'mod:kick', 'mod:move', 'mod:mute', 'mod:restrictions', 'mod:role', 'mod:stats', 'mod:unban', 'mod:unmute']);
+    assert.deepEqual(open, [
+      'mod:announce',
+      'mod:audit',
+      'mod:ban',
+      'mod:bot-create',
+      'mod:bot-revoke',
+      'mod:bots',
+      'mod:delete',
+      'mod:kick',
+      'mod:move',
+      'mod:mute',
+      'mod:restrictions',
+      'mod:role',
+      'mod:stats',
+      'mod:unban',
+      'mod:unmute',
+      'mod:webhook-create',
+      'mod:webhook-revoke',
+      'mod:webhooks',
+    ]);
+    const botApi = Object.entries(table).filter(([, spec]) => 'botHttp' in spec && spec.botHttp !== undefined);
+    for (const [event, spec] of botApi) assert.ok(event.startsWith('bot:') && String(spec.access).startsWith('bot'), `${event} is open to bots with access ${spec.access}`);
   });
 
   test('over HTTP: the events that declare it, by their method; a store outage is 503 UNAVAILABLE, and served again after', { skip: skipNodes }, async (t: TestContext) => {

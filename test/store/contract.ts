@@ -11,6 +11,7 @@ import {
 } from '../../src/store/store.js';
 import { accountsContract } from './accounts-contract.js';
 import { moderationContract } from './moderation-contract.js';
+import { integrationsContract } from './integrations-contract.js';
 import { roomsContract } from './rooms-contract.js';
 import { searchContract } from './search-contract.js';
 import { mentionsContract } from './mentions-contract.js';
@@ -328,6 +329,7 @@ export function storeContract(name: string, factory: HarnessFactory, skip: strin
   accountsContract(name, factory, skip);
   roomsContract(name, factory, skip);
   moderationContract(name, factory, skip);
+  integrationsContract(name, factory, skip);
   searchContract(name, factory, skip);
   mentionsContract(name, factory, skip);
   redactionContract(name, factory, skip);

@@ -1,5 +1,6 @@
 import type { PublicUser, RoleName, RoomSummary } from '../../src/shared/events.js';
 import { request, type ChatSocket, type Outcome } from '../shared/rpc.js';
+import { integrationsSection } from './integrations-section.js';
 
 /** The roles an admin may give, as the role form offers them. */
 const ROLES: readonly RoleName[] = ['member', 'moderator', 'admin'];
@@ -73,7 +74,11 @@ export class AdminPanel {
     body.append(result, this.people(result));
     if (this.role === 'admin') body.append(this.announcement(result), this.roles(result));
     body.append(await this.restrictions(result));
-    if (this.role === 'admin') body.append(await this.audit(), await this.deployment());
+    if (this.role === 'admin') {
+      const report = (what: string, answer: Outcome<unknown>): Promise<void> => this.report(result, what, answer);
+      body.append(await integrationsSection({ socket: this.socket, activeRoom: this.context.activeRoom(), report }));
+      body.append(await this.audit(), await this.deployment());
+    }
     if (!dialog.open) dialog.showModal();
   }
 

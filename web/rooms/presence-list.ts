@@ -65,7 +65,12 @@ export class PresenceList {
         name.className = 'name';
         name.textContent = user.name;
         item.append(name);
-        if (user.id === this.me()?.id) {
+        if (user.kind === 'bot') {
+          const badge = document.createElement('span');
+          badge.className = 'bot-badge';
+          badge.textContent = 'bot';
+          item.append(badge);
+        } else if (user.id === this.me()?.id) {
           const you = document.createElement('span');
           you.className = 'you';
           you.textContent = '(you)';

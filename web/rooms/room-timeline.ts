@@ -198,6 +198,14 @@ export class RoomTimeline {
     if (item.dataset.created !== String(message.createdAt)) {
       item.dataset.created = String(message.createdAt);
       item.dataset.authorId = message.author.id;
+      // A bot's or a webhook's name is theirs to choose (a webhook's `username`): the badge says it is a program.
+      if (message.author.kind === 'bot' && !item.querySelector(':scope > .bot-badge')) {
+        const badge = document.createElement('span');
+        badge.className = 'bot-badge';
+        badge.textContent = 'bot';
+        item.dataset.bot = 'true';
+        item.querySelector(':scope > .author')?.after(badge);
+      }
       item.querySelector(':scope > time')?.remove();
       item.prepend(timeElement(message.createdAt));
     }

@@ -8,6 +8,7 @@ export const historyBefore = defineEvent({
   schema: historyBeforeSchema,
   price: ['reads.connection', 'reads.user', 'reads.address'],
   access: 'member',
+  bots: true,
   handle: async ({ input: { roomId, before, limit }, room, services }) => {
     const head = room?.head ?? 0;
     const events = await services.store.rooms.messagesBefore(roomId, before ?? head + 1, limit);

@@ -7,5 +7,6 @@ export const messageDelete = defineEvent({
   schema: messageDeleteSchema,
   price: ['messages.connection', 'messages.user'],
   access: 'author',
+  bots: true,
   handle: (call) => appendChange(call, 'delete', ''),
 });

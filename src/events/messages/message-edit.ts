@@ -8,5 +8,6 @@ export const messageEdit = (maxMessageLength: number) =>
     schema: messageEditSchema(maxMessageLength),
     price: ['messages.connection', 'messages.user'],
     access: 'author',
+    bots: true,
     handle: (call) => appendChange(call, 'edit', call.input.text),
   });

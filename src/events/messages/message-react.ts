@@ -12,5 +12,6 @@ export const messageReact = defineEvent({
   schema: messageReactSchema,
   price: ['messages.connection', 'messages.user'],
   access: 'live-target',
+  bots: true,
   handle: (call) => appendChange(call, call.input.on ? 'react' : 'unreact', call.input.emoji),
 });

@@ -14,6 +14,7 @@ export const messageSend = (maxMessageLength: number) =>
     schema: messageSendSchema(maxMessageLength),
     price: ['messages.connection', 'messages.user'],
     access: 'writer',
+    bots: true,
     handle: async ({ input: { roomId, text, clientId }, socket, services }) => {
       const { user } = socket.data;
       const draft = draftOf({ roomId, text, author: user.name, authorId: user.id, retry: { by: 'room-protocol', clientId, isIssued: services.issuedIds.isIssued } });

@@ -13,6 +13,7 @@ export const readMark = defineEvent({
   schema: readMarkSchema,
   price: ['reads.connection', 'reads.user', 'reads.address'],
   access: 'member',
+  bots: true,
   handle: async ({ input: { roomId, offset }, room, socket, services: { store, receipts, log } }) => {
     const userId = socket.data.user.id;
     const marker = await store.rooms.markRead(roomId, userId, Math.min(offset, room?.head ?? 0));

@@ -13,6 +13,7 @@ export const presenceList = defineEvent({
   schema: presenceListSchema,
   price: ['presence.connection', 'presence.user'],
   access: 'follower',
+  bots: true,
   handle: async ({ input: { roomId }, socket, services: { presence } }) => {
     // Joined before the look, so that no change after it is missed.
     if (roomId === undefined) void socket.join(ONLINE_WATCHERS);

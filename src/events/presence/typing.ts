@@ -15,6 +15,7 @@ export const typing = defineEvent({
   // stop is relayed only when a start was, so a flood of them fans out nothing.
   price: ([payload]) => (isStop(payload) ? ['reads.connection'] : ['typing.connection']),
   access: 'follower',
+  bots: true,
   handle: async ({ input: { roomId, typing: isTyping }, socket, services: { presence } }) => {
     joinUserRoom(socket);
     presence.typing.update(socket.id, socket.data.user, roomId, isTyping);

@@ -1,3 +1,4 @@
+import { userKind } from '../../delivery/room-wire.js';
 import { memberOf } from '../../rooms/member.js';
 import { summaryOf } from '../../rooms/summary.js';
 import { ErrorCode, fail, ok } from '../../shared/errors.js';
@@ -13,7 +14,8 @@ import { defineEvent } from '../kit.js';
  * Only with a user the asker can see: one who is online (everyone sees the online list) or
  * shares a room with the asker other than `general`, which every page joins (so sharing it
  * says nothing of knowing each other). Any other id, existing or not, gets the same
- * UNKNOWN_USER, so the event cannot tell which ids exist.
+ * UNKNOWN_USER, so the event cannot tell which ids exist. Bots and webhooks take no direct
+ * rooms (UNKNOWN_USER): a bot acts only in the rooms an admin gave it.
  */
 export const dmOpen = defineEvent({
   schema: dmOpenSchema,
@@ -22,6 +24,8 @@ export const dmOpen = defineEvent({
   handle: async ({ input: { userId: otherId }, socket, follows, services: { io, store, generalRoom } }) => {
     const me = memberOf(socket);
     if (otherId === me.userId) return fail(ErrorCode.INVALID_PAYLOAD, 'a direct room needs another user');
+    // A bot is confined to the rooms an admin gave it: a direct room would be one more (src/integrations/bots.ts).
+    if (userKind(otherId) === 'bot') return fail(ErrorCode.UNKNOWN_USER, 'bots take no direct messages');
     const otherName = await visibleName(io, store, generalRoom.id, me.userId, otherId);
     if (otherName === undefined) return fail(ErrorCode.UNKNOWN_USER, 'no such user is online or shares a room with you');
     const room = await store.rooms.openDirectRoom(me, { userId: otherId, name: otherName });

@@ -18,6 +18,7 @@ export const roomJoin = defineEvent({
   schema: roomJoinSchema,
   price: ['rooms.user', 'rooms.address'],
   access: 'anyone',
+  bots: true,
   handle: async ({ input: { roomId, after }, socket, follows, services: { store } }) => {
     const userId = socket.data.user.id;
     const room = await store.rooms.roomById(roomId);

@@ -11,6 +11,7 @@ export const roomList = defineEvent({
   schema: roomListSchema,
   price: ['reads.connection', 'room-list.user', 'room-list.address', 'reads.user', 'reads.address'],
   access: 'anyone',
+  bots: true,
   handle: async ({ socket, services: { store } }) => {
     const listings = await store.rooms.listRooms(socket.data.user.id);
     return ok(listings.map((listing) => toSummary(listing, store.historyEpoch)));

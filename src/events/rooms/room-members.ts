@@ -16,6 +16,7 @@ export const roomMembers = defineEvent({
   schema: roomMembersSchema,
   price: ['members.user', 'reads.address'],
   access: 'member',
+  bots: true,
   handle: async ({ input: { roomId, prefix, limit }, services: { store, presence, generalRoom } }) => {
     if (roomId === generalRoom.id) return ok(byPrefix(await presence.list(roomId), prefix, limit));
     const members = await store.mentions.membersByPrefix(roomId, prefix, limit);

@@ -4,11 +4,12 @@ import { storable } from './fields.js';
 
 /** A person as other people see them. One user is one identity across all of their tabs. */
 export interface PublicUser {
-  /** Stable id: `a:<n>` for accounts, `g:<random>` for guests. */
+  /** Stable id: `a:<n>` for accounts, `g:<random>` for guests, `b:<n>` for bots, `w:<n>` for incoming webhooks. */
   readonly id: string;
   /** The nickname (guests) or username (accounts); unique among online users and accounts. */
   readonly name: string;
-  readonly kind: 'guest' | 'account';
+  /** `bot`: a bot account or an incoming webhook (src/shared/protocol/integrations.ts); pages mark their messages. */
+  readonly kind: 'guest' | 'account' | 'bot';
 }
 
 /** What an account request answers. */

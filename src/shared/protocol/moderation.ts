@@ -77,8 +77,8 @@ export interface DeploymentView {
   readonly timeoutMs: number;
 }
 
-/** A user's public id: `a:<n>` for accounts, `g:<…>` for guests. */
-const userIdSchema = z.string().regex(/^(?:a:\d{1,15}|g:[A-Za-z0-9_-]{1,64})$/, 'userId must be a user id such as a:12 or g:…');
+/** A user's public id: `a:<n>` for accounts, `b:<n>` for bots, `g:<…>` for guests. */
+const userIdSchema = z.string().regex(/^(?:a:\d{1,15}|b:\d{1,15}|g:[A-Za-z0-9_-]{1,64})$/, 'userId must be a user id such as a:12, b:3 or g:…');
 const reasonSchema = storableString(0, 500).default('');
 /** Up to ten years; absent: until lifted. */
 const minutesSchema = z.number().int().min(1).max(10 * 366 * 24 * 60).optional();

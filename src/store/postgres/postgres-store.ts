@@ -21,6 +21,8 @@ import { PostgresAccounts, type Query } from './accounts.js';
 import { PostgresModeration } from './moderation.js';
 import { PostgresSearch } from './search.js';
 import { PostgresMentions } from './mentions.js';
+import { PostgresIntegrations } from './integrations.js';
+import type { IntegrationStore } from '../integrations.js';
 import { PostgresRooms } from './rooms.js';
 import { withClient } from './checkout.js';
 import { unstorableDraft } from '../unstorable.js';
@@ -103,6 +105,8 @@ export class PostgresStore implements Store {
   readonly search: SearchStore;
   /** Mentions and member completion: ./mentions.ts, on this pool. */
   readonly mentions: MentionStore;
+  /** Bots and incoming webhooks: ./integrations.ts, on this pool. */
+  readonly integrations: IntegrationStore;
 
   protected constructor(
     private readonly pool: pg.Pool,
@@ -121,6 +125,7 @@ export class PostgresStore implements Store {
     this.moderation = new PostgresModeration(pool, query);
     this.search = new PostgresSearch(query);
     this.mentions = new PostgresMentions(query);
+    this.integrations = new PostgresIntegrations(pool, query);
   }
 
   /**

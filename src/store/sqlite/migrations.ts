@@ -387,6 +387,32 @@ export const migrations: readonly Migration[] = [
     sql: 'ALTER TABLE browser_sessions ADD COLUMN exchange_until INTEGER;',
   },
   {
+    version: 14,
+    name: 'bot accounts and incoming webhooks',
+    // Tokens and secrets as SHA-256 hashes only. A bot's rooms are also its room_members rows
+    // (user id b:<id>): the list here is what the admin gave, kept for the panel after a revoke.
+    sql: `
+      CREATE TABLE bots (
+        id         INTEGER PRIMARY KEY,
+        name       TEXT    NOT NULL,
+        token_hash TEXT    NOT NULL UNIQUE,
+        rooms      TEXT    NOT NULL,
+        created_at INTEGER NOT NULL,
+        created_by TEXT    NOT NULL,
+        revoked_at INTEGER
+      );
+      CREATE TABLE webhooks (
+        id          INTEGER PRIMARY KEY,
+        room_id     INTEGER NOT NULL REFERENCES rooms (id),
+        name        TEXT    NOT NULL,
+        secret_hash TEXT    NOT NULL,
+        created_at  INTEGER NOT NULL,
+        created_by  TEXT    NOT NULL,
+        revoked_at  INTEGER
+      );
+    `,
+  },
+  {
     version: 15,
     name: 'read receipts: the people who turned them off',
     sql: 'CREATE TABLE receipt_opt_outs (user_id TEXT PRIMARY KEY) WITHOUT ROWID;',

@@ -1,5 +1,6 @@
 import type { AccountStore } from '../accounts.js';
 import type { MentionStore } from '../mentions.js';
+import type { IntegrationStore } from '../integrations.js';
 import type { ModerationStore } from '../moderation.js';
 import type { RoomStore } from '../rooms.js';
 import type { SearchStore } from '../search.js';
@@ -20,6 +21,7 @@ export class SharedWriterSqliteStore implements Store {
   readonly moderation: ModerationStore;
   readonly search: SearchStore;
   readonly mentions: MentionStore;
+  readonly integrations: IntegrationStore;
   /**
    * Read-only, so that a write missing from the table of writes (../writer/write-calls.ts)
    * fails loudly instead of quietly taking the write lock beside the writer.
@@ -40,6 +42,7 @@ export class SharedWriterSqliteStore implements Store {
     this.accounts = writesThrough('accounts', this.reads.accounts, send);
     this.moderation = writesThrough('moderation', this.reads.moderation, send);
     this.mentions = writesThrough('mentions', this.reads.mentions, send);
+    this.integrations = writesThrough('integrations', this.reads.integrations, send);
     this.search = this.reads.search;
   }
 

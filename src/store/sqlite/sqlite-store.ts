@@ -22,6 +22,8 @@ import { SqliteAccounts } from './accounts.js';
 import { SqliteModeration } from './moderation.js';
 import { SqliteSearch } from './search.js';
 import { SqliteMentions } from './mentions.js';
+import { SqliteIntegrations } from './integrations.js';
+import type { IntegrationStore } from '../integrations.js';
 import { migrations } from './migrations.js';
 import { refuseNewerSchema } from '../schema-version.js';
 import { SqliteRooms } from './rooms.js';
@@ -68,6 +70,8 @@ export class SqliteStore implements Store {
   readonly search: SearchStore;
   /** Mentions and member completion: ./mentions.ts, on this connection. */
   readonly mentions: MentionStore;
+  /** Bots and incoming webhooks: ./integrations.ts, on this connection. */
+  readonly integrations: IntegrationStore;
 
   /**
    * @param options.readOnly opens a connection that only reads a database another
@@ -120,6 +124,7 @@ export class SqliteStore implements Store {
     this.moderation = new SqliteModeration(this.db, guard);
     this.search = new SqliteSearch(this.db, guard);
     this.mentions = new SqliteMentions(this.db, guard);
+    this.integrations = new SqliteIntegrations(this.db, guard);
   }
 
   checkWritable(): Promise<void> {
