@@ -7,6 +7,7 @@ import { Attention } from './attention.js';
 import { Composer } from './composer.js';
 import { HistoryLoader } from './history-loader.js';
 import { MentionCompletion } from './mention-completion.js';
+import { selectMessagesOnTap } from './message-select.js';
 import { pageSnapshot, type PageSnapshot } from './page-snapshot.js';
 import { PresenceList } from './presence-list.js';
 import { ReadMarker } from './read-marker.js';
@@ -74,6 +75,7 @@ export class RoomsClient {
     this.presence = new PresenceList(elements.online, user, (other) => void this.actions.openDirect(other));
     const typingLine = new TypingLine(lifetime, elements.typing, user);
     this.history = new HistoryLoader(socket, elements.scroller, elements.historyState, () => this.registry.active());
+    selectMessagesOnTap(lifetime, elements.scroller);
     const attention = new Attention(lifetime, elements.enableNotifications, open);
     // Before the snapshot's: leaving the page sends the deletion waiting, then writes the snapshot.
     this.undoDelete = new UndoDelete(lifetime, elements.undoDelete);
