@@ -10,6 +10,7 @@ import { request, type ChatSocket } from '../shared/rpc.js';
 import { startTutorialMode, type TutorialMode } from '../tutorial/tutorial-mode.js';
 import { Identity } from './identity.js';
 import type { PageElements } from './page-elements.js';
+import { afterModeration, closeComposer, describeRefusal } from './refusal.js';
 
 /** How long a page with a snapshot waits for the server before it shows the snapshot. */
 const SNAPSHOT_AFTER_MS = 2500;
@@ -38,6 +39,8 @@ export class ChatPage {
   private rooms: RoomsClient | undefined;
   private admin: AdminPanel | undefined;
   private tutorial: TutorialMode | undefined;
+  /** Why the server refused this page, once it has: nothing else is shown in the status line. */
+  private refusal: string | undefined;
   /** Typed before the page knew its mode. */
   private readonly typedEarly: string[] = [];
   /** The tutorial's events that came before the page knew its mode. */
@@ -88,11 +91,13 @@ export class ChatPage {
     lifetime.on(socket, 'connect', () => this.connected());
     lifetime.on(socket, 'disconnect', (reason) => {
       // Only a disconnect the server asked for stops the client's automatic reconnection.
-      if (reason === 'io server disconnect') status.show('refused', this.lastNotice.recent() ?? 'The server closed the connection; reload to rejoin.');
+      if (reason === 'io server disconnect') this.refuse(afterModeration(this.lastNotice.recent()));
       else status.show('offline');
     });
     lifetime.on(socket, 'connect_error', (error) => this.refused(error));
-    const attempt = (): void => status.show('offline');
+    const attempt = (): void => {
+      if (this.refusal === undefined) status.show('offline');
+    };
     socket.io.on('reconnect_attempt', attempt);
     lifetime.add(() => socket.io.off('reconnect_attempt', attempt));
   }
@@ -133,7 +138,18 @@ export class ChatPage {
       socket.connect();
       return;
     }
-    status.show('refused', `The server refused the connection: ${error.message}`);
+    this.refuse(describeRefusal(error));
+  }
+
+  /**
+   * The server refused this page for good (a ban, a kick, a bad handshake): the status says
+   * why and what to do, whatever starts later (the snapshot's rooms), and the message box
+   * takes nothing, since nothing typed could be sent.
+   */
+  private refuse(why: string): void {
+    this.refusal = why;
+    this.status.show('refused', why);
+    closeComposer(this.elements.form, this.elements.input, 'Not connected: nothing can be sent');
   }
 
   /** Which protocol the server speaks: the room list answers, or the event is unknown. */
@@ -153,7 +169,8 @@ export class ChatPage {
   private entered(): void {
     document.body.dataset.mode = this.mode;
     if (window.parley) window.parley.mode = this.mode;
-    this.status.show(this.socket.connected ? 'online' : 'offline');
+    if (this.refusal !== undefined) this.status.show('refused', this.refusal);
+    else this.status.show(this.socket.connected ? 'online' : 'offline');
     for (const text of this.typedEarly.splice(0)) this.submit(text);
   }
 

@@ -75,7 +75,7 @@ export class RoomsClient {
     this.presence = new PresenceList(elements.online, user, (other) => void this.actions.openDirect(other));
     const typingLine = new TypingLine(lifetime, elements.typing, user);
     this.history = new HistoryLoader(socket, elements.scroller, elements.historyState, () => this.registry.active());
-    selectMessagesOnTap(lifetime, elements.scroller);
+    selectMessagesOnTap(elements.scroller);
     const attention = new Attention(lifetime, elements.enableNotifications, open);
     // Before the snapshot's: leaving the page sends the deletion waiting, then writes the snapshot.
     this.undoDelete = new UndoDelete(lifetime, elements.undoDelete);
