@@ -38,6 +38,9 @@ export class ChatPage {
   private mode: 'rooms' | 'tutorial' | undefined;
   private rooms: RoomsClient | undefined;
   private admin: AdminPanel | undefined;
+  private search: SearchView | undefined;
+  /** Who the page showed last, to tell a change of person from a rename. */
+  private shownUserId: string | undefined;
   private tutorial: TutorialMode | undefined;
   /** Why the server refused this page, once it has: nothing else is shown in the status line. */
   private refusal: string | undefined;
@@ -52,6 +55,9 @@ export class ChatPage {
   ) {
     this.status = new ConnectionStatus(elements.status);
     this.identity = new Identity(socket, elements.identity, (user) => {
+      // Another person now (signed in or out): what the last one searched for goes too.
+      if (this.shownUserId !== undefined && this.shownUserId !== user.id) this.search?.clear();
+      this.shownUserId = user.id;
       this.rooms?.identify(user);
       void this.refreshRole();
     });
@@ -192,7 +198,7 @@ export class ChatPage {
     this.rooms = rooms;
     const admin = new AdminPanel(socket, elements.admin, { activeRoom: () => rooms.activeRoom(), onlineUsers: () => rooms.onlineUsers(), me: () => identity.user });
     this.admin = admin;
-    new SearchView(socket, elements.search, (roomId, offset, roomName) => void rooms.showMessage(roomId, offset, roomName));
+    this.search = new SearchView(socket, elements.search, (roomId, offset, roomName) => void rooms.showMessage(roomId, offset, roomName));
     rooms.canModerate = () => admin.canModerate;
     if (from) rooms.restore(from);
     if (identity.user) rooms.identify(identity.user);
