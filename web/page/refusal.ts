@@ -35,6 +35,8 @@ export function afterModeration(notice: string | undefined): string {
 export function closeComposer(form: HTMLFormElement, input: HTMLInputElement, why: string): void {
   input.value = '';
   input.disabled = true;
+  // Read by the composer, which would enable the box again for the next room opened.
+  input.dataset.closed = 'true';
   input.placeholder = why;
   for (const button of Array.from(form.querySelectorAll('button'))) button.disabled = true;
 }

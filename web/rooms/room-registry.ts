@@ -216,6 +216,17 @@ export class RoomRegistry {
     this.hooks.changed();
   }
 
+  /**
+   * A public room to read without joining it (a search hit in a room not followed): what
+   * this tab held of it from before (a room it left) is dropped, since it may end anywhere
+   * below the message to show, and the room starts again from `summary`.
+   */
+  preview(summary: RoomSummary): RoomState {
+    const known = this.rooms.get(summary.id);
+    if (known && !known.progress) this.forget(known);
+    return this.rooms.get(summary.id) ?? this.upsert(summary);
+  }
+
   /** Takes the rooms of a snapshot (a reload while offline), each with its newest events. */
   restore(snapshot: PageSnapshot): void {
     for (const { summary, events } of snapshot.rooms) {

@@ -105,7 +105,7 @@ export class RoomsClient {
     const readMarker = new ReadMarker(lifetime, socket, () => this.registry.active(), changed);
     const onScreen = { typingLine, composer: this.composer, history: this.history, readMarker };
     this.screen = new RoomScreen(this.registry, elements, onScreen, user, changed);
-    this.actions = new RoomActions(socket, this.registry, this.screen, this.history, { createRoom: elements.createRoom, leave: elements.leave, input: elements.composer.input });
+    this.actions = new RoomActions(socket, this.registry, this.screen, this.history, { createRoom: elements.createRoom, leave: elements.leave, join: elements.preview.join, input: elements.composer.input });
     const inbound = { registry: this.registry, presence: this.presence, typingLine, attention, writer: this.writer, readMarker };
     new RoomInbound(lifetime, socket, inbound, user, changed);
     this.refreshLists();
