@@ -77,6 +77,8 @@ export class ChatPage {
       this.elements.alert.textContent = text;
     });
     lifetime.on(socket, 'session:user', (user) => this.identity.set(user));
+    // An admin changed this user's role: the panel's button follows at once.
+    lifetime.on(socket, 'role:changed', () => void this.refreshRole());
     if (this.snapshot) {
       const timer = setTimeout(() => {
         if (!socket.connected) this.startFromSnapshot();
