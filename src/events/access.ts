@@ -82,6 +82,7 @@ export async function checkAccess(
   if (!known && !room) return { refusal: UNKNOWN_ROOM };
   const member = known || (await store.rooms.isMember(roomId, user.id));
   if (!member && room?.kind === 'direct') return { refusal: UNKNOWN_ROOM };
+  if (access === 'reader') return { room };
   if (access === 'follower') {
     if (!follows(socket, roomId)) return { refusal: fail(ErrorCode.NOT_MEMBER, 'this connection does not follow that room; room:join it first') };
     return { room };

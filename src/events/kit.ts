@@ -70,6 +70,8 @@ export interface Services {
  * - `general-writer`: not muted in `general` (the tutorial's `chat message`).
  * - `member`: the user is a member of `roomId` (an unknown room and another user's direct
  *   room are refused alike, as UNKNOWN_ROOM, so the answer reveals nothing).
+ * - `reader`: the user may read `roomId`: any public room (its messages are found by search
+ *   anyway), a direct room only as a member. For reading a room without joining it.
  * - `follower`: the user may read `roomId` (a public room, or a member) and this connection
  *   follows it live; checked only when the payload names a room.
  * - `writer`: a member, not muted there (MUTED), and this connection follows the room live
@@ -94,7 +96,7 @@ export type Access<Input> =
   | BotAccess
   | HookAccess
   | 'general-writer'
-  | ('roomId' extends keyof Input ? 'member' | 'follower' | 'writer' | ('target' extends keyof Input ? 'live-target' | 'author' : never) : never);
+  | ('roomId' extends keyof Input ? 'member' | 'reader' | 'follower' | 'writer' | ('target' extends keyof Input ? 'live-target' | 'author' : never) : never);
 
 /** The access levels of a role: their events are the operator's too, over HTTP. */
 export type RoleAccess = 'moderator' | 'admin';

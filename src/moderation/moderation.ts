@@ -3,12 +3,14 @@ import { draftOf } from '../delivery/drafts.js';
 import type { Logger } from '../log.js';
 import { ErrorCode, fail, ok, type Ack } from '../shared/errors.js';
 import type { ModerationNotice, SentMessage } from '../shared/events.js';
+import type { AuditView, RestrictionView } from '../shared/protocol/moderation.js';
 import { liveRoom, tutorialRoom, userRoom } from '../socket-rooms.js';
 import { summaryOf } from '../rooms/summary.js';
 import { MAX_DIRECTORY_PAGE } from '../store/rooms.js';
-import type { AuditDraft, AuditEntry, Restriction, Role } from '../store/moderation.js';
+import type { AuditDraft, Restriction, Role } from '../store/moderation.js';
 import type { Store } from '../store/store.js';
 import type { ParleyServer } from '../types.js';
+import { namedAudit, namedRestrictions } from './names.js';
 import type { Restrictions } from './restrictions.js';
 import { atLeast, outranks, type Rank, type Roles } from './roles.js';
 import { accountNamedExactly } from '../accounts/exact-name.js';
@@ -221,15 +223,21 @@ export class Moderation {
       return fail(ErrorCode.FORBIDDEN, `a ${actor.rank} cannot make this ${current} a ${command.role}`);
     }
     await this.options.store.moderation.setRole(account.id, command.role, this.audit(actor, 'role', userId, null, command.role));
+    // Every tab of the account, on every server: a new moderator's Admin button appears without a reload.
+    this.options.io.to(userRoom(userId)).emit('role:changed', { role: command.role });
     return ok({ userId, role: command.role });
   }
 
-  async restrictionsInForce(): Promise<Ack<Restriction[]>> {
-    return ok(await this.options.store.moderation.restrictions(Date.now()));
+  /** The bans and mutes in force, with names for people to read. */
+  async restrictionsInForce(): Promise<Ack<RestrictionView[]>> {
+    const { store } = this.options;
+    return ok(await namedRestrictions(store, await store.moderation.restrictions(Date.now())));
   }
 
-  async auditLog(query: AuditQuery): Promise<Ack<AuditEntry[]>> {
-    return ok(await this.options.store.moderation.auditLog(query.before ?? null, query.limit));
+  /** A page of the audit log, newest first, with names for people to read. */
+  async auditLog(query: AuditQuery): Promise<Ack<AuditView[]>> {
+    const { store } = this.options;
+    return ok(await namedAudit(store, await store.moderation.auditLog(query.before ?? null, query.limit)));
   }
 
   /** The refusal of `action` by `actor` on `target`, or undefined when allowed. */

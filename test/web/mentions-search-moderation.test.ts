@@ -253,7 +253,7 @@ describe('mentions, search and moderation', () => {
       await vic.page.waitForFunction(() => document.querySelector('#alert')?.textContent?.startsWith('You were muted in general by boss: cool down'), undefined, TIMEOUT);
       await vic.send('am I muted?');
       await vic.waitForMessages('the muted message fails', (messages) => messages.some((m) => m.text === 'am I muted?' && m.state === 'failed'));
-      assert.match(await boss.page.textContent('#admin-restriction-list') ?? '', /Muted in room \d+: g:.*\(cool down\)/);
+      assert.match(await boss.page.textContent('#admin-restriction-list') ?? '', /Muted in #general: vic \(cool down\), by boss/);
 
       await boss.page.selectOption('#admin-user', { label: 'vic (guest)' });
       await boss.page.fill('#admin-reason', 'enough');

@@ -1,4 +1,5 @@
 import type { PublicUser, RoleName, RoomSummary } from '../../src/shared/events.js';
+import { readableTimes } from '../shared/readable-times.js';
 import { request, type ChatSocket, type Outcome } from '../shared/rpc.js';
 import { integrationsSection } from './integrations-section.js';
 
@@ -66,9 +67,10 @@ export class AdminPanel {
     return this.role !== 'member';
   }
 
-  /** Opens the panel, built afresh with what is true now. */
+  /** Opens the panel, built afresh with what is true now; the person chosen stays chosen. */
   async open(): Promise<void> {
     const { body, dialog } = this.elements;
+    const chosen = body.querySelector<HTMLSelectElement>('#admin-user')?.value;
     body.replaceChildren();
     const result = el('p', '', { role: 'status', id: 'admin-result' });
     body.append(result, this.people(result));
@@ -79,6 +81,9 @@ export class AdminPanel {
       body.append(await integrationsSection({ socket: this.socket, activeRoom: this.context.activeRoom(), report }));
       body.append(await this.audit(), await this.deployment());
     }
+    // Rebuilt after each action: the picker would jump back to the first person otherwise.
+    const picker = body.querySelector<HTMLSelectElement>('#admin-user');
+    if (picker && chosen !== undefined && Array.from(picker.options).some((option) => option.value === chosen)) picker.value = chosen;
     if (!dialog.open) dialog.showModal();
   }
 
@@ -89,7 +94,7 @@ export class AdminPanel {
       const shown = this.elements.body.querySelector('#admin-result');
       if (shown) shown.textContent = `${what}: done.`;
     } else {
-      result.textContent = `${what}: ${answer.message}`;
+      result.textContent = `${what}: ${readableTimes(answer.message)}`;
       result.dataset.error = 'true';
     }
   }
@@ -157,7 +162,10 @@ export class AdminPanel {
     if (!answer.ok) return section;
     const list = el('ul', '', { id: 'admin-restriction-list' });
     for (const r of answer.data) {
-      const item = el('li', `${r.kind === 'ban' ? 'Banned' : `Muted in room ${r.roomId}`}: ${r.userId}${r.reason ? ` (${r.reason})` : ''}${r.expiresAt ? `, until ${time(r.expiresAt)}` : ''} `);
+      const where = r.roomName ?? `room ${r.roomId ?? '?'}`;
+      const who = r.userName ?? r.userId;
+      const by = r.byName === undefined ? '' : `, by ${r.byName}`;
+      const item = el('li', `${r.kind === 'ban' ? 'Banned' : `Muted in ${where}`}: ${who}${r.reason ? ` (${r.reason})` : ''}${by}${r.expiresAt ? `, until ${time(r.expiresAt)}` : ''} `, { title: r.userId });
       if (r.kind === 'ban' && this.role === 'admin') {
         item.append(button('Unban', () => void request(this.socket, 'mod:unban', { userId: r.userId }).then((a) => this.report(result, 'Unban', a))));
       } else if (r.kind === 'mute' && r.roomId !== null) {
@@ -178,8 +186,9 @@ export class AdminPanel {
     if (!answer.ok) return section;
     const list = el('ol', '', { id: 'admin-audit-list' });
     for (const entry of answer.data) {
-      const where = entry.roomId === null ? '' : ` in room ${entry.roomId}`;
-      list.append(el('li', `${time(entry.at)} — ${entry.actorName}: ${entry.action}${entry.target ? ` ${entry.target}` : ''}${where}${entry.detail ? ` — ${entry.detail}` : ''}`));
+      const where = entry.roomName === null ? '' : ` in ${entry.roomName}`;
+      const whom = entry.targetName ?? entry.target;
+      list.append(el('li', `${time(entry.at)} — ${entry.actorName}: ${entry.action}${whom ? ` ${whom}` : ''}${where}${entry.detail ? ` — ${readableTimes(entry.detail)}` : ''}`));
     }
     section.append(list);
     return section;
@@ -199,7 +208,10 @@ export class AdminPanel {
       for (const cell of [s.node, s.worker, s.clients, s.sockets, s.rooms, s.messagesPerSecond, s.eventLoopDelayMs.p99, Math.round(s.memory.rssBytes / 2 ** 20)]) row.append(el('td', String(cell)));
       table.append(row);
     }
-    section.append(table);
+    // The table scrolls within its own box on a narrow screen rather than being cut off.
+    const scroller = el('div', '', { class: 'admin-table' });
+    scroller.append(table);
+    section.append(scroller);
     for (const missing of answer.data.missing) section.append(el('p', `Missing: node ${missing.node}${missing.worker === null ? '' : `, worker ${missing.worker}`}`, { class: 'missing' }));
     return section;
   }

@@ -12,7 +12,7 @@ export function describeNotice(notice: ModerationNotice, roomName: (roomId: numb
     case 'kick':
       return `You were disconnected by ${notice.by}${reason}. Reload to come back.`;
     case 'ban':
-      return `You are banned${until} by ${notice.by}${reason}.`;
+      return `You are banned${until} by ${notice.by}${reason}. You cannot read or send messages here until it ends or a moderator lifts it.`;
     case 'mute':
       return `You were muted in ${room}${until} by ${notice.by}${reason}.`;
     case 'unmute':

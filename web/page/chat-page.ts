@@ -11,6 +11,7 @@ import { startTutorialMode, type TutorialMode } from '../tutorial/tutorial-mode.
 import { Identity } from './identity.js';
 import type { PageElements } from './page-elements.js';
 import { enterSends } from './message-box.js';
+import { afterModeration, closeComposer, describeRefusal } from './refusal.js';
 
 /** How long a page with a snapshot waits for the server before it shows the snapshot. */
 const SNAPSHOT_AFTER_MS = 2500;
@@ -38,7 +39,12 @@ export class ChatPage {
   private mode: 'rooms' | 'tutorial' | undefined;
   private rooms: RoomsClient | undefined;
   private admin: AdminPanel | undefined;
+  private search: SearchView | undefined;
+  /** Who the page showed last, to tell a change of person from a rename. */
+  private shownUserId: string | undefined;
   private tutorial: TutorialMode | undefined;
+  /** Why the server refused this page, once it has: nothing else is shown in the status line. */
+  private refusal: string | undefined;
   /** Typed before the page knew its mode. */
   private readonly typedEarly: string[] = [];
   /** The tutorial's events that came before the page knew its mode. */
@@ -50,6 +56,9 @@ export class ChatPage {
   ) {
     this.status = new ConnectionStatus(elements.status);
     this.identity = new Identity(socket, elements.identity, (user) => {
+      // Another person now (signed in or out): what the last one searched for goes too.
+      if (this.shownUserId !== undefined && this.shownUserId !== user.id) this.search?.clear();
+      this.shownUserId = user.id;
       this.rooms?.identify(user);
       void this.refreshRole();
     });
@@ -69,6 +78,8 @@ export class ChatPage {
       this.elements.alert.textContent = text;
     });
     lifetime.on(socket, 'session:user', (user) => this.identity.set(user));
+    // An admin changed this user's role: the panel's button follows at once.
+    lifetime.on(socket, 'role:changed', () => void this.refreshRole());
     if (this.snapshot) {
       const timer = setTimeout(() => {
         if (!socket.connected) this.startFromSnapshot();
@@ -90,11 +101,13 @@ export class ChatPage {
     lifetime.on(socket, 'connect', () => this.connected());
     lifetime.on(socket, 'disconnect', (reason) => {
       // Only a disconnect the server asked for stops the client's automatic reconnection.
-      if (reason === 'io server disconnect') status.show('refused', this.lastNotice.recent() ?? 'The server closed the connection; reload to rejoin.');
+      if (reason === 'io server disconnect') this.refuse(afterModeration(this.lastNotice.recent()));
       else status.show('offline');
     });
     lifetime.on(socket, 'connect_error', (error) => this.refused(error));
-    const attempt = (): void => status.show('offline');
+    const attempt = (): void => {
+      if (this.refusal === undefined) status.show('offline');
+    };
     socket.io.on('reconnect_attempt', attempt);
     lifetime.add(() => socket.io.off('reconnect_attempt', attempt));
   }
@@ -135,7 +148,18 @@ export class ChatPage {
       socket.connect();
       return;
     }
-    status.show('refused', `The server refused the connection: ${error.message}`);
+    this.refuse(describeRefusal(error));
+  }
+
+  /**
+   * The server refused this page for good (a ban, a kick, a bad handshake): the status says
+   * why and what to do, whatever starts later (the snapshot's rooms), and the message box
+   * takes nothing, since nothing typed could be sent.
+   */
+  private refuse(why: string): void {
+    this.refusal = why;
+    this.status.show('refused', why);
+    closeComposer(this.elements.form, this.elements.input, 'Not connected: nothing can be sent');
   }
 
   /** Which protocol the server speaks: the room list answers, or the event is unknown. */
@@ -155,7 +179,8 @@ export class ChatPage {
   private entered(): void {
     document.body.dataset.mode = this.mode;
     if (window.parley) window.parley.mode = this.mode;
-    this.status.show(this.socket.connected ? 'online' : 'offline');
+    if (this.refusal !== undefined) this.status.show('refused', this.refusal);
+    else this.status.show(this.socket.connected ? 'online' : 'offline');
     for (const text of this.typedEarly.splice(0)) this.submit(text);
   }
 
@@ -177,7 +202,7 @@ export class ChatPage {
     this.rooms = rooms;
     const admin = new AdminPanel(socket, elements.admin, { activeRoom: () => rooms.activeRoom(), onlineUsers: () => rooms.onlineUsers(), me: () => identity.user });
     this.admin = admin;
-    new SearchView(socket, elements.search, (roomId, offset, roomName) => void rooms.showMessage(roomId, offset, roomName));
+    this.search = new SearchView(socket, elements.search, (roomId, offset, roomName) => void rooms.showMessage(roomId, offset, roomName));
     rooms.canModerate = () => admin.canModerate;
     if (from) rooms.restore(from);
     if (identity.user) rooms.identify(identity.user);

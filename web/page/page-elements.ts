@@ -54,6 +54,7 @@ export function pageElements(): PageElements {
       scroller: byId('log', HTMLElement),
       title: byId('room-title', HTMLElement),
       leave,
+      preview: { element: byId('room-preview', HTMLElement), join: byId('join-room', HTMLButtonElement) },
       historyState: byId('history-state', HTMLElement),
       typing: byId('typing', HTMLElement),
       alert,

@@ -1,5 +1,8 @@
 import type { TypingNotifier } from './typing.js';
 
+/** What the message box says while empty (index.html's placeholder). */
+const WRITE_PLACEHOLDER = 'Write a message';
+
 /** The message box's elements. */
 export interface ComposerElements {
   readonly form: HTMLFormElement;
@@ -50,6 +53,18 @@ export class Composer {
     this.elements.editBanner.hidden = false;
     this.elements.input.focus();
     this.elements.input.select();
+  }
+
+  /**
+   * Whether the room on screen takes messages: with a reason (a room read without joining
+   * it), the box is disabled and says why. A box closed for good (web/page/refusal.ts) stays so.
+   */
+  readOnly(reason: string | undefined): void {
+    const { form, input } = this.elements;
+    if (input.dataset.closed === 'true') return;
+    input.disabled = reason !== undefined;
+    input.placeholder = reason ?? WRITE_PLACEHOLDER;
+    for (const button of Array.from(form.querySelectorAll('button'))) button.disabled = reason !== undefined;
   }
 
   /** The room on screen changed: an edit of another room's message ends. */

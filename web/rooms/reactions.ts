@@ -41,10 +41,12 @@ export class Reactions {
 
   /**
    * The reactions bar under a message: one button per emoji with its count (pressed when
-   * `me` reacted; its title says who), and a button that opens the quick picker. Built with
-   * textContent only: an emoji from another client is never markup.
+   * `me` reacted; its title says who); undefined when nobody reacted, so a message without
+   * reactions takes no line for them. Built with textContent only: an emoji from another
+   * client is never markup.
    */
-  bar(target: number, me: PublicUser | undefined, react: (emoji: string, on: boolean) => void): HTMLElement {
+  bar(target: number, me: PublicUser | undefined, react: (emoji: string, on: boolean) => void): HTMLElement | undefined {
+    if (this.of(target).length === 0) return undefined;
     const bar = document.createElement('div');
     bar.className = 'reactions';
     for (const { emoji, users } of this.of(target)) {
@@ -59,11 +61,11 @@ export class Reactions {
       button.addEventListener('click', () => react(emoji, !mine));
       bar.append(button);
     }
-    if (me) bar.append(this.picker(target, me, react));
     return bar;
   }
 
-  private picker(target: number, me: PublicUser, react: (emoji: string, on: boolean) => void): HTMLElement {
+  /** The button that opens the quick picker, for the message's toolbar. */
+  picker(target: number, me: PublicUser, react: (emoji: string, on: boolean) => void): HTMLElement {
     const details = document.createElement('details');
     details.className = 'react-picker';
     const summary = document.createElement('summary');

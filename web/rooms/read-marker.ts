@@ -30,7 +30,8 @@ export class ReadMarker {
       this.timer = undefined;
       const room = this.active();
       const offset = room?.readTarget;
-      if (!room || offset === undefined || document.visibilityState !== 'visible') return;
+      // A room read without joining it (a search hit) has no marker to move.
+      if (!room?.progress || offset === undefined || document.visibilityState !== 'visible') return;
       const epoch = room.epoch === undefined ? {} : { epoch: room.epoch };
       void request(this.socket, 'read:mark', { roomId: room.summary.id, offset, ...epoch }).then((answer) => {
         if (answer.ok) room.update(answer.data);

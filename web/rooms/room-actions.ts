@@ -8,6 +8,8 @@ import type { RoomScreen } from './room-screen.js';
 export interface ActionElements {
   readonly createRoom: HTMLFormElement;
   readonly leave: HTMLButtonElement;
+  /** Joins the public room on screen, read so far without joining it. */
+  readonly join: HTMLButtonElement;
   /** The message box, focused once a room the person chose is on screen. */
   readonly input: HTMLTextAreaElement;
 }
@@ -31,6 +33,9 @@ export class RoomActions {
       void this.create(new FormData(elements.createRoom).get('name'));
     });
     elements.leave.addEventListener('click', () => void this.leave());
+    elements.join.addEventListener('click', () => {
+      if (registry.activeId !== undefined) void this.join(registry.activeId);
+    });
   }
 
   /** Joins a public room this person is not a member of, and shows it. */
@@ -56,17 +61,17 @@ export class RoomActions {
   }
 
   /**
-   * Shows message `offset` of `roomId` (a search hit): joins a public room not followed yet,
-   * opens the room, loads older history until the message is there, scrolls to it and marks it.
+   * Shows message `offset` of `roomId` (a search hit): opens the room, loads older history
+   * until the message is there, scrolls to it and marks it. A public room this tab does not
+   * follow is read without joining it (nobody is told "joined"): its history up to the
+   * message, and a Join button should the person want to stay.
    */
   async showMessage(roomId: number, offset: number, roomName: string): Promise<void> {
     if (!this.registry.get(roomId)?.progress) {
-      // Epoch unknown (''): the join's answer brings it.
-      if (!this.registry.has(roomId)) this.registry.upsert({ id: roomId, name: roomName, kind: 'public', head: offset, readOffset: 0, unread: 0, mentions: 0, member: false, epoch: '' });
-      await this.join(roomId, false);
-    } else {
-      this.screen.open(roomId);
+      // Epoch unknown (''): the first history page is read at whatever epoch the room has.
+      this.registry.preview({ id: roomId, name: roomName, kind: 'public', head: offset, readOffset: offset, unread: 0, mentions: 0, member: false, epoch: '' });
     }
+    this.screen.open(roomId);
     if (!(await this.history.loadUntil(offset))) {
       this.screen.alert('That message is no longer there.');
       return;

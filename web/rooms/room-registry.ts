@@ -77,11 +77,17 @@ export class RoomRegistry {
   /**
    * Signed in or out: another user, with other memberships and read markers. The default
    * room is followed by everyone, so it is joined again; other rooms the new user is not a
-   * member of stop. Resolves whether the server answered.
+   * member of stop, and those the server does not list for the new user (the previous
+   * account's direct rooms, rooms it was only shown) leave the page altogether, log and
+   * all: the page shows what the new user may see, nothing of the one before. Resolves
+   * whether the server answered.
    */
   async resync(): Promise<boolean> {
     const list = await request(this.socket, 'room:list', {});
     if (!list.ok) return false;
+    const listed = new Set(list.data.map((summary) => summary.id));
+    const wasActive = this.activeId;
+    for (const room of this.all()) if (!listed.has(room.summary.id)) this.forget(room);
     this.reconcile(list.data);
     for (const summary of list.data) {
       const room = this.rooms.get(summary.id);
@@ -89,7 +95,21 @@ export class RoomRegistry {
       if (summary.kind === 'public' && summary.name === DEFAULT_ROOM) void this.follow(room, room.progress.contiguous);
       else this.removed(summary.id);
     }
+    if (wasActive !== undefined && !this.rooms.has(wasActive)) {
+      const general = this.general();
+      if (general) this.hooks.open(general.summary.id);
+    }
+    this.hooks.changed();
     return true;
+  }
+
+  /** Drops everything this tab holds of `room`: its log leaves the page, its progress the handshake. */
+  private forget(room: RoomState): void {
+    room.progress = undefined;
+    room.timeline.list.list.remove();
+    this.rooms.delete(room.summary.id);
+    if (this.activeId === room.summary.id) this.activeId = undefined;
+    this.progressed();
   }
 
   /**
@@ -194,6 +214,17 @@ export class RoomRegistry {
       if (general) this.hooks.open(general.summary.id);
     }
     this.hooks.changed();
+  }
+
+  /**
+   * A public room to read without joining it (a search hit in a room not followed): what
+   * this tab held of it from before (a room it left) is dropped, since it may end anywhere
+   * below the message to show, and the room starts again from `summary`.
+   */
+  preview(summary: RoomSummary): RoomState {
+    const known = this.rooms.get(summary.id);
+    if (known && !known.progress) this.forget(known);
+    return this.rooms.get(summary.id) ?? this.upsert(summary);
   }
 
   /** Takes the rooms of a snapshot (a reload while offline), each with its newest events. */

@@ -14,6 +14,8 @@ export interface ScreenElements {
   readonly scroller: HTMLElement;
   readonly title: HTMLElement;
   readonly leave: HTMLButtonElement;
+  /** Says that a public room is read without being joined, with its Join button. */
+  readonly preview: { readonly element: HTMLElement };
   /** Refusals that belong to no message (an edit not saved, a room not created). */
   readonly alert: HTMLElement;
   /** "Jump to latest (n new)", shown while messages wait below the reader. */
@@ -82,7 +84,12 @@ export class RoomScreen {
     title.textContent = room.summary.kind === 'public' ? `# ${room.label(this.me())}` : room.label(this.me());
     // The style sheet says "private conversation" beside a direct room's name.
     title.dataset.kind = room.summary.kind;
-    leave.hidden = room.summary.kind !== 'public' || room.summary.name === DEFAULT_ROOM;
+    // A public room this tab does not follow (a search hit) is read, not joined: no Leave, no
+    // message box, until the person chooses Join.
+    const previewing = room.progress === undefined && room.summary.kind === 'public';
+    this.elements.preview.element.hidden = !previewing;
+    leave.hidden = previewing || room.summary.kind !== 'public' || room.summary.name === DEFAULT_ROOM;
+    this.parts.composer.readOnly(previewing ? `Join # ${room.summary.name} to write here` : undefined);
     this.alert('');
     room.timeline.markFirstUnread(room.summary.readOffset);
     this.parts.typingLine.show(roomId);

@@ -216,13 +216,22 @@ export class RoomTimeline {
     else delete item.dataset.edited;
     const own = message.author.id === this.me()?.id;
     if (own !== (item.dataset.own === 'true')) this.list.setOwn(item, own);
-    item.querySelector('.tools')?.remove();
-    if (own && !deleted && item.dataset.state === 'delivered') item.append(this.tools(offset, text));
-    else if (!own && !deleted && this.actions.canModerate()) item.append(this.moderatorTools(offset, message.author.name));
+    item.querySelector('.toolbar')?.remove();
     item.querySelector('.reactions')?.remove();
+    // The actions float over the row (shown on hover, focus or a tap), so a message is as
+    // tall as its text; only reactions, once there are some, take a line of their own.
+    const toolbar = document.createElement('span');
+    toolbar.className = 'toolbar';
+    if (own && !deleted && item.dataset.state === 'delivered') toolbar.append(this.tools(offset, text));
+    else if (!own && !deleted && this.actions.canModerate()) toolbar.append(this.moderatorTools(offset, message.author.name));
     if (!deleted && item.dataset.state !== 'pending' && item.dataset.state !== 'failed') {
-      item.append(this.reactions.bar(offset, this.me(), (emoji, on) => this.actions.react(offset, emoji, on)));
+      const react = (emoji: string, on: boolean): void => this.actions.react(offset, emoji, on);
+      const me = this.me();
+      if (me) toolbar.append(this.reactions.picker(offset, me, react));
+      const bar = this.reactions.bar(offset, me, react);
+      if (bar) item.append(bar);
     }
+    if (toolbar.childElementCount > 0) item.append(toolbar);
   }
 
   private decorateScheduled = false;

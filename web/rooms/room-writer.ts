@@ -1,3 +1,4 @@
+import { readableTimes } from '../shared/readable-times.js';
 import type { PublicUser } from '../../src/shared/events.js';
 import type { ConnectionStatus } from '../shared/connection-status.js';
 import { RoomOutbox, type OutboxHooks, type RoomRequest } from './room-outbox.js';
@@ -122,7 +123,8 @@ export class RoomWriter {
     }
   }
 
-  private refused(req: RoomRequest, reason: string, retry: (() => void) | undefined): void {
+  private refused(req: RoomRequest, refusal: string, retry: (() => void) | undefined): void {
+    const reason = readableTimes(refusal);
     const timeline = this.rooms.get(req.roomId)?.timeline;
     const item = this.pendingItems.get(req.clientId);
     this.pendingItems.delete(req.clientId);

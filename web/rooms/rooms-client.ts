@@ -7,6 +7,7 @@ import { Attention } from './attention.js';
 import { Composer } from './composer.js';
 import { HistoryLoader } from './history-loader.js';
 import { MentionCompletion } from './mention-completion.js';
+import { selectMessagesOnTap } from './message-select.js';
 import { pageSnapshot, type PageSnapshot } from './page-snapshot.js';
 import { PresenceList } from './presence-list.js';
 import { ReadMarker } from './read-marker.js';
@@ -76,6 +77,7 @@ export class RoomsClient {
     this.presence = new PresenceList(elements.online, user, (other) => void this.actions.openDirect(other));
     const typingLine = new TypingLine(lifetime, elements.typing, user);
     this.history = new HistoryLoader(socket, elements.scroller, elements.historyState, () => this.registry.active());
+    selectMessagesOnTap(elements.scroller);
     const attention = new Attention(lifetime, elements.enableNotifications, open);
     // Before the snapshot's: leaving the page sends the deletion waiting, then writes the snapshot.
     this.undoDelete = new UndoDelete(lifetime, elements.undoDelete);
@@ -110,7 +112,7 @@ export class RoomsClient {
     const receipts = this.receipts;
     const onScreen = { typingLine, composer: this.composer, history: this.history, readMarker, receipts };
     this.screen = new RoomScreen(this.registry, elements, onScreen, user, changed);
-    this.actions = new RoomActions(socket, this.registry, this.screen, this.history, { createRoom: elements.createRoom, leave: elements.leave, input: elements.composer.input });
+    this.actions = new RoomActions(socket, this.registry, this.screen, this.history, { createRoom: elements.createRoom, leave: elements.leave, join: elements.preview.join, input: elements.composer.input });
     const inbound = { registry: this.registry, presence: this.presence, typingLine, attention, writer: this.writer, readMarker, receipts };
     new RoomInbound(lifetime, socket, inbound, user, changed);
     this.refreshLists();

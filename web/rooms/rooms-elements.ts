@@ -8,6 +8,8 @@ export interface RoomsElements {
   readonly scroller: HTMLElement;
   readonly title: HTMLElement;
   readonly leave: HTMLButtonElement;
+  /** "Reading without joining. Join room", over a public room opened from a search hit. */
+  readonly preview: { readonly element: HTMLElement; readonly join: HTMLButtonElement };
   /** Says when older history loads, or that there is none. */
   readonly historyState: HTMLElement;
   readonly typing: HTMLElement;

@@ -62,6 +62,12 @@ export class SearchView {
     elements.more.addEventListener('click', () => void this.page());
   }
 
+  /** Empties the box and the results: another identity may not see what the last one found. */
+  clear(): void {
+    this.elements.query.value = '';
+    void this.search('');
+  }
+
   private async search(query: string): Promise<void> {
     this.query = query;
     this.words = wordsOf(query);

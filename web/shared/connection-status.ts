@@ -29,7 +29,9 @@ export class ConnectionStatus {
     const parts = [HEADLINES[this.state]];
     if (this.detail) parts.push(this.detail);
     // Only worth saying while they cannot go out; online, each message shows its own state.
-    if (this.state !== 'online' && this.waiting > 0) {
+    if (this.state === 'refused' && this.waiting > 0) {
+      parts.push(this.waiting === 1 ? '1 message was not sent.' : `${this.waiting} messages were not sent.`);
+    } else if (this.state !== 'online' && this.waiting > 0) {
       parts.push(this.waiting === 1 ? '1 message will be sent when back.' : `${this.waiting} messages will be sent when back.`);
     }
     const text = parts.join(' ');

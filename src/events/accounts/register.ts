@@ -1,3 +1,5 @@
+import { carryOverGuest } from '../../accounts/guest-carry-over.js';
+import { accountUser } from '../../accounts/identities.js';
 import { HashQueueFullError, hashPassword } from '../../accounts/passwords.js';
 import { signIn } from '../../accounts/sign-in.js';
 import { ErrorCode, fail, ok } from '../../shared/errors.js';
@@ -10,7 +12,9 @@ import { defineEvent } from '../kit.js';
  * among accounts and online guests; a guest may register its own nickname) and signs this
  * browser session in. Answers the user and a session token. Each costs an scrypt hash, so
  * it is priced per connection and per address, and accounts per address are capped; when
- * this process already runs and queues as many hashes as it may, UNAVAILABLE.
+ * this process already runs and queues as many hashes as it may, UNAVAILABLE. A guest who
+ * registers keeps its public rooms and read markers (accounts/guest-carry-over.ts), taken
+ * over before this connection becomes the account, so its first room list has them.
  */
 export const register = defineEvent({
   schema: credentialsSchema(nameSchema),
@@ -27,6 +31,7 @@ export const register = defineEvent({
     }
     const account = await store.accounts.createAccount({ username, passwordHash, guest }, Date.now());
     log.info({ socketId: socket.id, accountId: account.id }, 'account registered');
+    if (guest !== undefined) await carryOverGuest(store, log, guest, { userId: accountUser(account).id, name: account.username });
     return ok(await signIn(socket, store, identities, account));
   },
 });

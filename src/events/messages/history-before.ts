@@ -3,11 +3,14 @@ import { ok } from '../../shared/errors.js';
 import { historyBeforeSchema } from '../../shared/protocol/messages.js';
 import { defineEvent } from '../kit.js';
 
-/** `history:before` ({ roomId, before, limit }): the `limit` events just below `before`, oldest first. */
+/**
+ * `history:before` ({ roomId, before, limit }): the `limit` events just below `before`, oldest
+ * first. Any public room may be read without joining it (a search hit opened read-only).
+ */
 export const historyBefore = defineEvent({
   schema: historyBeforeSchema,
   price: ['reads.connection', 'reads.user', 'reads.address'],
-  access: 'member',
+  access: 'reader',
   bots: true,
   handle: async ({ input: { roomId, before, limit }, room, services }) => {
     const head = room?.head ?? 0;

@@ -32,6 +32,10 @@ export interface RestrictionView {
   readonly by: string;
   readonly createdAt: number;
   readonly expiresAt: number | null;
+  /** In `mod:restrictions`: who is restricted, who did it and where, by name (src/moderation/names.ts). */
+  readonly userName?: string;
+  readonly byName?: string;
+  readonly roomName?: string | null;
 }
 
 /** One moderation action, as the audit log keeps it. */
@@ -44,6 +48,9 @@ export interface AuditView {
   readonly target: string | null;
   readonly roomId: number | null;
   readonly detail: string;
+  /** Whom the action was on and where, by name (src/moderation/names.ts). */
+  readonly targetName: string | null;
+  readonly roomName: string | null;
 }
 
 /** One server's figures, as `stats:collect` answers them. */
@@ -134,4 +141,6 @@ export interface ModerationCalls {
 export interface ModerationPushes {
   /** A moderator acted on this user (kick and ban: just before the connection closes). */
   moderation: [notice: ModerationNotice];
+  /** An admin gave this user another role: the page shows or hides its moderation panel at once. */
+  'role:changed': [change: { role: RoleName }];
 }

@@ -147,7 +147,7 @@ describe('room protocol handlers', () => {
     );
   });
 
-  test('history:before pages older events, oldest first, for members only', async () => {
+  test('history:before pages older events, oldest first, for anyone in a public room (read without joining)', async () => {
     const alice = await world.open();
     const room = await alice.must('room:create', { name: unique('history') });
     for (let index = 1; index <= 25; index++) await alice.send(room.id, `m${index}`);
@@ -163,7 +163,10 @@ describe('room protocol handlers', () => {
     assert.deepEqual(pages.flat().sort((a, b) => a - b), Array.from({ length: 25 }, (_, i) => i + 1));
     assert.deepEqual(pages.at(-1), [1, 2, 3, 4, 5]);
     const stranger = await world.open();
-    refusedWith(await stranger.call('history:before', { roomId: room.id, before: 5 }), 'NOT_MEMBER');
+    // A public room is read without joining it (issue 25: a search hit opens read-only);
+    // direct rooms stay their members' (test/rooms/tabs-and-direct.test.ts).
+    assert.deepEqual((await stranger.must('history:before', { roomId: room.id, before: 5 })).map((event) => event.offset), [1, 2, 3, 4]);
+    assert.equal(await stranger.must('room:list', {}).then((rooms) => rooms.some((listed) => listed.id === room.id)), false, 'reading joined nothing');
     refusedWith(await alice.call('history:before', { roomId: 999_999 }), 'UNKNOWN_ROOM');
     refusedWith(await alice.call('history:before', { roomId: room.id, limit: 0 }), 'INVALID_PAYLOAD');
     refusedWith(await alice.call('history:before', { roomId: room.id, limit: 1000 }), 'INVALID_PAYLOAD');
