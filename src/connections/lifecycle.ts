@@ -4,7 +4,7 @@ import type { SessionCookies } from '../accounts/session-cookies.js';
 import { identify, type ConnectionRefusal } from '../auth/authenticate.js';
 import { issueSocketId, type IssuedIds } from '../auth/issued-ids.js';
 import { issueSessionCookies } from '../auth/session-cookie.js';
-import { browserSessionOf, keepConnectionFacts } from '../http/connection-facts.js';
+import { browserSessionOf, carriedSessionOf, keepConnectionFacts } from '../http/connection-facts.js';
 import type { Delivery } from '../delivery/delivery.js';
 import { tutorialWire } from '../delivery/tutorial-wire.js';
 import type { EventDoor } from '../events/door.js';
@@ -70,7 +70,9 @@ export function runConnections(io: ParleyServer, parts: ConnectionParts): void {
     handshakes.set(socket, handshake);
     const browserSession = browserSessionOf(socket);
     socket.data.senderKey = browserSession ? `browser:${browserSession}` : `socket:${socket.id}`;
-    identify(parts.store, identities, handshake.token, browserSession, socket.data.senderKey).then(
+    // Nothing stored can name a connection that carried no cookie and got its socket id just now.
+    const newVisitor = !socket.recovered && carriedSessionOf(socket) === undefined;
+    identify(parts.store, identities, handshake.token, browserSession, socket.data.senderKey, newVisitor).then(
       (identity) => {
         if (!identity) return next(new Error('invalid or expired session token; sign in again'));
         const refused = parts.refusal(identity.user.id);
