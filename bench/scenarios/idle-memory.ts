@@ -2,7 +2,7 @@ import { ClientPool, type ConnectResult } from '../load/client-pool.js';
 import type { ClientKind } from '../load/protocol.js';
 import { sleep } from '../load/senders.js';
 import { ensureOpenFiles, loopbackSources } from '../open-files.js';
-import { rssBytes, snapshot } from '../process-usage.js';
+import { cpuSecondsBetween, rssBytes, snapshot } from '../process-usage.js';
 import { bytes, count, ms, ratio, triple } from '../report.js';
 import type { ServerUnderTest } from '../server-process.js';
 import { percentiles } from '../stats.js';
@@ -33,6 +33,8 @@ interface IdleRun {
   readonly dropped: number;
   /** Time for GET /healthz to answer with every connection open; NaN if it did not answer 200. */
   readonly healthMs: number;
+  /** Server CPU (all processes) while the connections sat idle, in cores (1 = one core busy). */
+  readonly idleCores: number;
 }
 
 /**
@@ -93,10 +95,13 @@ async function runIdle(server: ServerUnderTest, kind: ClientKind, connections: n
       .map((pid) => `${pid}: +${bytes(rssBytes(pid) - (processBefore.get(pid) ?? 0))}`)
       .join(', ');
     const healthMs = await timedHealth(server.url);
+    const idleFrom = snapshot(server.pids());
+    const idleStartedAt = performance.now();
     // Held past a heartbeat only at scale (where it can fail), so the 5,000 default stays quick.
-    if (connections > LEAN_ABOVE) await sleep(HOLD_MS);
+    await sleep(connections > LEAN_ABOVE ? HOLD_MS : SETTLE_MS);
+    const idleCores = cpuSecondsBetween(idleFrom, snapshot(server.pids())) / ((performance.now() - idleStartedAt) / 1000);
     const { disconnects: dropped } = await pool.deliveries(0, 1);
-    return { connect, rssBefore, rssAfter, perProcessGrowth, dropped, healthMs };
+    return { connect, rssBefore, rssAfter, perProcessGrowth, dropped, healthMs, idleCores };
   } finally {
     await pool.close();
   }
@@ -147,6 +152,7 @@ export const idleMemory: Scenario = {
       },
       text(connections > LEAN_ABOVE ? `dropped while idle (${HOLD_MS / 1000} s, past a heartbeat)` : 'dropped while idle', (run) => count(run.dropped)),
       row('GET /healthz with all connected', (run) => run.healthMs, ms),
+      row('server CPU while idle (cores)', (run) => run.idleCores, (value) => value.toFixed(3)),
     ];
     return {
       name: this.name,
