@@ -31,9 +31,11 @@ export const USAGE = `npm run bench -- [options]
                            catch-up 2, as one process alone cannot take its events in 3 s)
   --workers <n>            Parley workers when the benchmark starts the server (default 2)
   --connections <n>        idle-memory and connect-rate: connections to open (default
-                           5,000 each; up to 200,000). Above 20,000 the clients are the
-                           lean Socket.IO client, spread over several loopback source
-                           addresses, and the open-file limit is raised (needs root)
+                           5,000 each; up to 200,000). Above 5,000 idle-memory's clients
+                           are the lean Socket.IO client, and held past a heartbeat; above
+                           20,000 they are spread over several loopback source addresses;
+                           the open-file limit is raised to fit (above the hard limit this
+                           needs CAP_SYS_RESOURCE)
   --wait-quiet <seconds>   before each scenario, wait up to this long for the machine to
                            be under 15 % busy for 2 s (default 60; 0 = do not wait)
   --socketio-baseline      also measure a bare Socket.IO server (one process, no storage)

@@ -19,7 +19,7 @@ export function ensureOpenFiles(needed: number): number {
     const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
     throw new Error(
       `this run needs ${needed} open files per process; ulimit -n is ${current} and raising it failed (${reason}). ` +
-        `Run as root, or raise the hard limit (e.g. LimitNOFILE, /etc/security/limits.conf) and run \`ulimit -n ${needed}\` first.`,
+        `Run as root with CAP_SYS_RESOURCE (a container may drop it), or raise the hard limit (e.g. LimitNOFILE, /etc/security/limits.conf) and run \`ulimit -n ${needed}\` first.`,
     );
   }
   const raised = openFileLimit();

@@ -16,8 +16,8 @@ interface QueuedSend {
  * retries), the tutorial's handshake (`auth: { serverOffset }`) and its `chat message`
  * event. For the scenarios with tens of thousands of connections (connect-rate,
  * idle-memory), where socket.io-client's own cost per connection (its Manager, Socket,
- * Engine.IO client, timers and parser: about 10 times this one's memory and CPU,
- * docs/benchmarks.md) would make the client process, not the server, the bottleneck.
+ * Engine.IO client, timers and parsers) would make the client process, not the server,
+ * the bottleneck on two shared cores.
  * The server sees the same frames as from socket.io-client: `0{…}` open, `40{auth}`
  * connect, `2`/`3` ping and pong, `42[…]` events and `43<id>[…]` acknowledgements.
  * `localAddress` spreads connections over loopback source addresses (127.0.0.x), each

@@ -10,12 +10,12 @@ import { openBareSocketIo, openParley, openRawWs, using, type BenchOptions, type
 
 export const DEFAULT_IDLE_CONNECTIONS = 5_000;
 /**
- * Above this many connections the clients are the lean Socket.IO client
- * (load/lean-client.ts): socket.io-client costs its process about 10 times the memory and
- * CPU per connection, and at 100,000 connections on two cores the client process, not the
- * server, would set the pace and exhaust its own heap. The server sees the same frames.
+ * Above the default the clients are the lean Socket.IO client (load/lean-client.ts):
+ * socket.io-client builds a Manager, a Socket, an Engine.IO client, their timers and
+ * parsers per connection, and at tens of thousands of connections on two shared cores the
+ * client process, not the server, would set the pace. The server sees the same frames.
  */
-const LEAN_ABOVE = 20_000;
+const LEAN_ABOVE = DEFAULT_IDLE_CONNECTIONS;
 const WARM_UP_CONNECTIONS = 20;
 const TARGET_BYTES_PER_CONNECTION = 20 * 1024;
 /** Time for the server to finish its per-connection work (and a GC to run) before reading RSS. */
