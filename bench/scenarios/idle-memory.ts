@@ -16,7 +16,12 @@ export const DEFAULT_IDLE_CONNECTIONS = 5_000;
  * client process, not the server, would set the pace. The server sees the same frames.
  */
 const LEAN_ABOVE = DEFAULT_IDLE_CONNECTIONS;
-const WARM_UP_CONNECTIONS = 20;
+/**
+ * Enough for a burst (src/cluster/burst-collector.ts: 500 sessions), so that Parley's
+ * processes collect after the warm-up as they will after the measured connections, and
+ * the reading before holds no more garbage from the start than the reading after.
+ */
+const WARM_UP_CONNECTIONS = 600;
 const TARGET_BYTES_PER_CONNECTION = 20 * 1024;
 /** Time for the server to finish its per-connection work (and a GC to run) before reading RSS. */
 const SETTLE_MS = 3_000;
@@ -70,7 +75,7 @@ async function runIdle(server: ServerUnderTest, kind: ClientKind, connections: n
   // Warm up the connection path first, so that code loading and JIT are not counted per connection.
   const warmUp = ClientPool.start(1);
   try {
-    await warmUp.connect({ urls: server.urls ?? [server.url], kind, clients: WARM_UP_CONNECTIONS, startOffset: 0, concurrency: 10, timeoutMs: 20_000 });
+    await warmUp.connect({ urls: server.urls ?? [server.url], kind, clients: WARM_UP_CONNECTIONS, startOffset: 0, concurrency: 50, timeoutMs: 30_000 });
   } finally {
     await warmUp.close();
   }
