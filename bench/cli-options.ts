@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { ATTACK_NAMES, type AttackName } from './attack/protocol.js';
 import { DEPLOYMENTS, type BenchOptions, type Deployment } from './scenarios/scenario.js';
 
-export const SCENARIO_NAMES = ['busy-room', 'durable-writes', 'fan-out', 'idle-memory', 'catch-up', 'under-attack', 'search'] as const;
+export const SCENARIO_NAMES = ['busy-room', 'durable-writes', 'fan-out', 'idle-memory', 'connect-rate', 'catch-up', 'under-attack', 'search'] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
 /** The scenarios a full run measures on every deployment; the others run on the first one only. */
@@ -30,6 +30,12 @@ export const USAGE = `npm run bench -- [options]
   --client-processes <n>   processes the simulated clients are spread over (default 1;
                            catch-up 2, as one process alone cannot take its events in 3 s)
   --workers <n>            Parley workers when the benchmark starts the server (default 2)
+  --connections <n>        idle-memory and connect-rate: connections to open (default
+                           5,000 each; up to 200,000). Above 5,000 idle-memory's clients
+                           are the lean Socket.IO client, and held past a heartbeat; above
+                           20,000 they are spread over several loopback source addresses;
+                           the open-file limit is raised to fit (above the hard limit this
+                           needs CAP_SYS_RESOURCE)
   --wait-quiet <seconds>   before each scenario, wait up to this long for the machine to
                            be under 15 % busy for 2 s (default 60; 0 = do not wait)
   --socketio-baseline      also measure a bare Socket.IO server (one process, no storage)
@@ -67,6 +73,7 @@ export function parseCli(argv: readonly string[]): CliOptions | 'help' {
       duration: { type: 'string', default: '10' },
       'client-processes': { type: 'string' },
       workers: { type: 'string', default: '2' },
+      connections: { type: 'string' },
       out: { type: 'string' },
       profile: { type: 'string' },
       'wait-quiet': { type: 'string', default: '60' },
@@ -100,6 +107,7 @@ export function parseCli(argv: readonly string[]): CliOptions | 'help' {
     durationSeconds: number('--duration', values.duration, 1, 600),
     clientProcesses: values['client-processes'] === undefined ? undefined : number('--client-processes', values['client-processes'], 1, 16),
     workers: number('--workers', values.workers, 1, 64),
+    connections: values.connections === undefined ? undefined : number('--connections', values.connections, 100, 200_000),
     out: values.out,
     socketioBaseline: values['socketio-baseline'] ?? false,
     waitQuietSeconds: number('--wait-quiet', values['wait-quiet'], 0, 3600),

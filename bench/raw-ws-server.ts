@@ -15,8 +15,9 @@ import { WebSocketServer, type RawData } from 'ws';
 const port = Number(process.env['PORT'] ?? '0');
 const host = process.env['HOST'] ?? '127.0.0.1';
 
-const httpServer = http.createServer((_request, response) => {
-  response.writeHead(404).end();
+// `/healthz` as Parley has one, so idle-memory times the same answer on every server.
+const httpServer = http.createServer((request, response) => {
+  response.writeHead(request.url === '/healthz' ? 200 : 404).end();
 });
 const wss = new WebSocketServer({ server: httpServer, maxPayload: 64 * 1024 });
 let lastOffset = 0;

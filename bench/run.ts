@@ -6,6 +6,7 @@ import { waitForQuiet } from './quiet.js';
 import { renderDeployments, renderScenario, renderTargets } from './report.js';
 import { busyRoom } from './scenarios/busy-room.js';
 import { catchUp } from './scenarios/catch-up.js';
+import { connectRate } from './scenarios/connect-rate.js';
 import { durableWrites } from './scenarios/durable-writes.js';
 import { fanOut } from './scenarios/fan-out.js';
 import { idleMemory } from './scenarios/idle-memory.js';
@@ -22,12 +23,16 @@ const scenarios: Record<ScenarioName, Scenario> = {
   'durable-writes': durableWrites,
   'fan-out': fanOut,
   'idle-memory': idleMemory,
+  'connect-rate': connectRate,
   'catch-up': catchUp,
   'under-attack': underAttack,
   search,
 };
-/** The whole run never takes longer than this; servers and clients it started go with it. */
-const WATCHDOG_MS = 30 * 60_000;
+/**
+ * The whole run never takes longer than this; servers and clients it started go with it.
+ * A run with more than 20,000 connections (--connections) gets 90 minutes.
+ */
+const watchdogMs = (connections: number | undefined): number => ((connections ?? 0) > 20_000 ? 90 : 30) * 60_000;
 
 function machine(): string {
   const cpus = os.cpus();
@@ -51,9 +56,9 @@ async function main(): Promise<number> {
     return 0;
   }
   const watchdog = setTimeout(() => {
-    console.error(`bench: still running after ${WATCHDOG_MS / 60_000} min; giving up`);
+    console.error(`bench: still running after ${watchdogMs(cli.connections) / 60_000} min; giving up`);
     process.exit(3);
-  }, WATCHDOG_MS);
+  }, watchdogMs(cli.connections));
   watchdog.unref();
 
   const header = [

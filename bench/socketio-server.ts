@@ -1,4 +1,4 @@
-import http from 'node:http';
+import http, { type IncomingMessage } from 'node:http';
 import { Server } from 'socket.io';
 
 /**
@@ -11,8 +11,28 @@ import { Server } from 'socket.io';
 const port = Number(process.env['PORT'] ?? '0');
 const host = process.env['HOST'] ?? '127.0.0.1';
 
-const httpServer = http.createServer();
+// `/healthz` as Parley has one, so idle-memory times the same answer on every server.
+const httpServer = http.createServer((request, response) => {
+  response.writeHead(request.url === '/healthz' ? 200 : 404).end();
+});
 const io = new Server(httpServer);
+
+// Each connection's first HTTP request released, as Socket.IO's memory guide shows
+// (`rawSocket.request = null`), and, for a connection that starts on WebSocket, also from
+// engine.io's stand-in answer to the upgrade, which holds it for the connection's life
+// (`WebSocketResponse.req`; without this the guide's line frees nothing on WebSocket: see
+// docs/benchmarks.md). Parley does the same (src/http/connection-facts.ts).
+const upgradeAnswers = new WeakMap<IncomingMessage, { req: IncomingMessage | null }>();
+io.engine.use((request: IncomingMessage, response: http.ServerResponse | { req: IncomingMessage | null }, next: () => void) => {
+  if (!(response instanceof http.ServerResponse)) upgradeAnswers.set(request, response);
+  next();
+});
+io.engine.on('connection', (rawSocket: { request: IncomingMessage | null }) => {
+  const { request } = rawSocket;
+  rawSocket.request = null;
+  const answer = request && upgradeAnswers.get(request);
+  if (answer) answer.req = null;
+});
 let lastOffset = 0;
 
 io.on('connection', (socket) => {

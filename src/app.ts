@@ -246,6 +246,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     door,
     delivery,
     generalRoomId: generalRoom.id,
+    trustedProxies: config.trustedProxies,
     log: log.child({ module: 'connections' }),
   });
   ready = true;

@@ -23,6 +23,8 @@ export interface BenchClientOptions {
   readonly startOffset: number;
   readonly connectTimeoutMs: number;
   readonly onMessage: (text: string, offset: number) => void;
+  /** Loopback source address to connect from; undefined: the system picks. */
+  readonly localAddress?: string | undefined;
 }
 
 /** A promise that rejects after `ms` unless `work` settles first. */

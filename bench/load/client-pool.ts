@@ -75,6 +75,7 @@ export class ClientPool {
     concurrency: number;
     timeoutMs: number;
     expectThroughOffset?: number;
+    localAddresses?: readonly string[];
   }): Promise<ConnectResult> {
     const shares = split(options.clients, this.children.length);
     const concurrency = split(options.concurrency, this.children.length);

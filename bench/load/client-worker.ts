@@ -2,6 +2,7 @@ import { LatencyHistogram } from '../stats.js';
 import type { BenchClient, BenchClientOptions } from './bench-client.js';
 import { DeliveryLog } from './delivery-log.js';
 import { now, type AwaitCommand, type Command, type ConnectCommand, type ConnectedReply, type Reply } from './protocol.js';
+import { leanClient } from './lean-client.js';
 import { rawClient } from './raw-client.js';
 import { runSenders, sleep } from './senders.js';
 import { socketIoClient } from './socketio-client.js';
@@ -22,7 +23,9 @@ function reply(message: Reply): void {
 
 async function connect(command: ConnectCommand): Promise<ConnectedReply> {
   const connectMs = new LatencyHistogram();
-  const create = command.kind === 'raw' ? rawClient : socketIoClient;
+  const creators = { raw: rawClient, lean: leanClient, socketio: socketIoClient };
+  const create = creators[command.kind];
+  const addresses = command.localAddresses ?? [];
   if (command.expectThroughOffset !== undefined) deliveries.want(command.expectThroughOffset);
   const startedAt = now();
   let failed = 0;
@@ -37,6 +40,7 @@ async function connect(command: ConnectCommand): Promise<ConnectedReply> {
         startOffset: command.startOffset,
         connectTimeoutMs: command.timeoutMs,
         onMessage: deliveries.addClient(),
+        localAddress: addresses[index % Math.max(1, addresses.length)],
       };
       const begunAt = now();
       const client = create(options);

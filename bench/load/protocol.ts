@@ -7,8 +7,12 @@ import type { HistogramData } from '../stats.js';
  * across the processes of one machine.
  */
 
-/** Which server the clients speak to: Parley (socket.io-client) or the raw ws ceiling. */
-export type ClientKind = 'socketio' | 'raw';
+/**
+ * What the clients are: socket.io-client (Parley and bare Socket.IO), the lean Socket.IO
+ * client of lean-client.ts (the same protocol over bare `ws`, for tens of thousands of
+ * connections from one process), or the raw ws ceiling's client.
+ */
+export type ClientKind = 'socketio' | 'lean' | 'raw';
 
 export interface ConnectCommand {
   readonly type: 'connect';
@@ -21,6 +25,12 @@ export interface ConnectCommand {
   readonly startOffset: number;
   /** Handshakes in progress at once, so the server's accept backlog is not overrun. */
   readonly concurrency: number;
+  /**
+   * Loopback source addresses the clients are spread over (client i binds
+   * localAddresses[i % length]): each has its own ~28,000 ephemeral ports towards the
+   * server's one address and port. Empty or absent: the system picks (127.0.0.1).
+   */
+  readonly localAddresses?: readonly string[];
   readonly timeoutMs: number;
   /** If set, each client's time to receive this offset is recorded (catch-up). */
   readonly expectThroughOffset?: number;

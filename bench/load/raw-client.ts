@@ -15,7 +15,7 @@ interface QueuedSend {
  * tutorial's client: one message in flight, the rest queued in order.
  */
 export function rawClient(options: BenchClientOptions): BenchClient {
-  const socket = new WebSocket(`${options.url.replace(/^http/, 'ws')}/`);
+  const socket = new WebSocket(`${options.url.replace(/^http/, 'ws')}/`, { localAddress: options.localAddress, perMessageDeflate: false });
   const queue: QueuedSend[] = [];
   let inFlight: { send: QueuedSend; timer: NodeJS.Timeout } | undefined;
   let nextAckId = 0;

@@ -18,6 +18,7 @@ export function socketIoClient(options: BenchClientOptions): BenchClient {
     retries: 3,
     transports: ['websocket'],
     forceNew: true,
+    ...(options.localAddress === undefined ? {} : { localAddress: options.localAddress }),
   });
   let counter = 0;
   let disconnects = 0;

@@ -16,6 +16,8 @@ export interface BenchOptions {
   readonly clientProcesses: number | undefined;
   /** If set, Parley servers started here write V8 CPU profiles into this folder. */
   readonly profileDir: string | undefined;
+  /** idle-memory and connect-rate: connections to open; undefined: each scenario's default (5,000). */
+  readonly connections: number | undefined;
   /** Also measure the bare Socket.IO baseline (socketio-server.ts) on the same load. */
   readonly socketioBaseline: boolean;
   /** The attacks the under-attack scenario runs together (all three unless the command line narrows them). */

@@ -8,6 +8,7 @@ import type { Account } from '../store/accounts.js';
 import type { Store } from '../store/store.js';
 import type { ParleyServer, ParleySocket } from '../types.js';
 import { GuestNames } from './guest-names.js';
+import { automaticGuestName } from './names.js';
 import type { SessionCookies } from './session-cookies.js';
 
 
@@ -57,6 +58,12 @@ export class Identities {
   async guest(senderKey: string): Promise<Identity> {
     const id = guestId(senderKey);
     return { user: { id, name: await this.guestNames.nameFor(id), kind: 'guest' }, session: undefined };
+  }
+
+  /** The guest identity of a connection that cannot have chosen a name yet (see identify's `newVisitor`): its automatic name. */
+  newGuest(senderKey: string): Identity {
+    const id = guestId(senderKey);
+    return { user: { id, name: automaticGuestName(id), kind: 'guest' }, session: undefined };
   }
 
   /** Fills `socket.data` with `identity` (at the handshake, before the socket is connected). */

@@ -14,6 +14,13 @@ export type ConnectionRefusal = (userId: string) => Error | undefined;
  * bot when it is a bot token (a bad, expired or revoked token: undefined, refused with a
  * reason), else the account the browser session (cookie) is signed in to, else a guest with
  * a unique nickname.
+ *
+ * `newVisitor`: nothing can be stored under this connection's keys yet, because its browser
+ * session, if any, was issued in this very handshake's answer (it carried no cookie) and its
+ * socket id was issued just now (not restored by connection state recovery). No account is
+ * bound to such a session and no guest name leased to it, so it is a guest with its
+ * automatic name, found without reading the store: a connection that only reads costs
+ * no store access at all.
  */
 export async function identify(
   store: Store,
@@ -22,6 +29,7 @@ export async function identify(
   token: string | undefined,
   browserSession: string | undefined,
   senderKey: string,
+  newVisitor: boolean,
 ): Promise<Identity | undefined> {
   const now = Date.now();
   if (token?.startsWith(BOT_TOKEN_PREFIX)) {
@@ -33,6 +41,7 @@ export async function identify(
     const account = await store.accounts.accountBySession(session, now);
     return account && { user: accountUser(account), session };
   }
+  if (newVisitor) return identities.newGuest(senderKey);
   if (browserSession !== undefined) {
     const bound = await store.accounts.accountByBrowser(hashSecret(browserSession), now);
     if (bound) return { user: accountUser(bound.account), session: bound.tokenHash };

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { SessionCookies } from '../accounts/session-cookies.js';
-import { noteBrowserSession } from '../http/browser-session.js';
+import { noteBrowserSession } from '../http/connection-facts.js';
 import type { ParleyServer } from '../types.js';
 
 /**

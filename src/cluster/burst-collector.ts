@@ -11,7 +11,9 @@ export interface BurstCollectorOptions {
 }
 
 /**
- * Gives the primary's memory back after a burst of new connections. Each hand-off to a
+ * Gives a process's memory back after a burst of new connections: the primary's (a
+ * hand-off is a connection routed to a worker) and each worker's (a hand-off is a new
+ * engine.io session there, whose handshake, identity and presence leave garbage behind). Each hand-off to a
  * worker leaves a few KB of garbage in the primary (the socket, its request head, the IPC
  * bookkeeping of the handle). V8 promotes it while the burst lasts, frees it at its next
  * full collection, and then keeps the emptied old-space pages. Measured with 5,000

@@ -8,11 +8,13 @@
  * idle connections: 37 KB of resident memory per connection with the default, 24 to 27 KB
  * with a cap of 1 to 4 MB (docs/benchmarks.md). 4 MB keeps scavenges rare under load.
  */
-export const NODE_HEAP_FLAGS: readonly string[] = ['--max-semi-space-size=4'];
+export const NODE_HEAP_FLAGS: readonly string[] = ['--max-semi-space-size=4', '--expose-gc'];
 
 /**
- * V8 flags of the primary alone (`npm start` passes them; workers do not get them).
- * `--expose-gc` lets the primary collect its garbage once a burst of connections is over
- * (./burst-collector.ts).
+ * `--expose-gc` (above) lets the primary and each worker collect their garbage once a burst
+ * of connections is over (./burst-collector.ts); nothing else calls `gc`.
+ *
+ * V8 flags of the primary alone (`npm start` passes them; workers do not get them): none
+ * since the workers collect after bursts too (issue 24).
  */
-export const PRIMARY_ONLY_FLAGS: readonly string[] = ['--expose-gc'];
+export const PRIMARY_ONLY_FLAGS: readonly string[] = [];

@@ -5,7 +5,7 @@ import type { SessionCookies } from '../accounts/session-cookies.js';
 import { identify, type ConnectionRefusal } from '../auth/authenticate.js';
 import { issueSocketId, type IssuedIds } from '../auth/issued-ids.js';
 import { issueSessionCookies } from '../auth/session-cookie.js';
-import { browserSessionOf } from '../http/browser-session.js';
+import { browserSessionOf, carriedSessionOf, keepConnectionFacts } from '../http/connection-facts.js';
 import type { Delivery } from '../delivery/delivery.js';
 import { tutorialWire } from '../delivery/tutorial-wire.js';
 import type { EventDoor } from '../events/door.js';
@@ -30,6 +30,8 @@ export interface ConnectionParts {
   readonly door: EventDoor;
   readonly delivery: Delivery;
   readonly generalRoomId: number;
+  /** PARLEY_TRUSTED_PROXIES: whose X-Forwarded-For names the client's address. */
+  readonly trustedProxies: readonly string[];
   readonly log: Logger;
 }
 
@@ -39,7 +41,9 @@ export interface ConnectionParts {
  * `connection` listener, so this file is the order.
  *
  * Before the socket exists, on the engine's handshake request:
- *   0. the browser session cookie is read, or issued (auth/session-cookie.ts).
+ *   0. the browser session cookie is read, or issued (auth/session-cookie.ts); once the
+ *      engine's session exists, what the rest needs of the request (address, browser
+ *      session) is kept and the request released (http/connection-facts.ts).
  * In the namespace's middleware, which runs for recovered connections too (so a check here
  * can never be bypassed by connection state recovery); a refusal carries its reason:
  *   1. the socket gets an id this deployment issued (auth/issued-ids.ts);
@@ -59,6 +63,7 @@ export interface ConnectionParts {
 export function runConnections(io: ParleyServer, parts: ConnectionParts): void {
   const { identities, log } = parts;
   issueSessionCookies(io, parts.cookies, parts.mayUseCookie);
+  keepConnectionFacts(io, parts.trustedProxies);
   const handshakes = new WeakMap<ParleySocket, Handshake>();
 
   io.use((socket, next) => {
@@ -67,9 +72,11 @@ export function runConnections(io: ParleyServer, parts: ConnectionParts): void {
     if ('refusal' in parsed) return next(new Error(parsed.refusal));
     const { handshake } = parsed;
     handshakes.set(socket, handshake);
-    const browserSession = browserSessionOf(socket.request);
+    const browserSession = browserSessionOf(socket);
     socket.data.senderKey = browserSession ? `browser:${browserSession}` : `socket:${socket.id}`;
-    identify(parts.store, identities, parts.bots, handshake.token, browserSession, socket.data.senderKey).then(
+    // Nothing stored can name a connection that carried no cookie and got its socket id just now.
+    const newVisitor = !socket.recovered && carriedSessionOf(socket) === undefined;
+    identify(parts.store, identities, parts.bots, handshake.token, browserSession, socket.data.senderKey, newVisitor).then(
       (identity) => {
         if (!identity) return next(new Error('invalid or expired session token; sign in again'));
         const refused = parts.refusal(identity.user.id);
@@ -90,7 +97,7 @@ export function runConnections(io: ParleyServer, parts: ConnectionParts): void {
   io.on('connection', (socket) => {
     const handshake = handshakes.get(socket);
     if (!handshake) throw new Error('a connection that passed no handshake');
-    identities.track(socket, browserSessionOf(socket.request));
+    identities.track(socket, browserSessionOf(socket));
     joinUserRoom(socket);
     parts.door.connect(socket, handshake);
     // A bot reads only the rooms it was given, through the room protocol: never the tutorial's general.

@@ -54,7 +54,7 @@ export class LocalRecoveryAdapter extends SessionAwareAdapter {
   override persistSession(session: SessionToPersist): void {
     // Still in the namespace: Socket.IO persists before it removes the socket.
     const socket = this.namespace.sockets.get(session.sid);
-    const key = socket && recoveryKeyOf({ request: socket.request, auth: socket.handshake.auth });
+    const key = socket && recoveryKeyOf({ conn: socket.conn, auth: socket.handshake.auth });
     super.persistSession(withRecoveryKey(withoutLiveRooms(session, this.isLiveRoom), key));
   }
 
@@ -90,7 +90,7 @@ export function holdToRecoveryContract<A extends Pick<SessionAwareAdapter, 'pers
   // Own properties of this one instance, like the factory's own wrapping of close().
   adapter.persistSession = (session: SessionToPersist) => {
     const socket = namespace.sockets.get(session.sid);
-    const key = socket && recoveryKeyOf({ request: socket.request, auth: socket.handshake.auth });
+    const key = socket && recoveryKeyOf({ conn: socket.conn, auth: socket.handshake.auth });
     persist(withRecoveryKey(withoutLiveRooms(session, isLiveRoom), key));
   };
   adapter.restoreSession = async (pid: string, offset: string): Promise<Session> => {

@@ -1,12 +1,11 @@
-import type { IncomingMessage } from 'node:http';
 import type { Namespace } from 'socket.io';
 import type { Session } from 'socket.io-adapter';
 import { hashSecret } from '../secrets.js';
-import { carriedSessionOf } from '../http/browser-session.js';
+import { carriedSessionOf } from '../http/connection-facts.js';
 
-/** What a client presents when it connects to a namespace: its engine.io request and its CONNECT payload. */
+/** What a client presents when it connects to a namespace: its engine.io connection and its CONNECT payload. */
 export interface PresentedHandshake {
-  readonly request: IncomingMessage;
+  readonly conn: object;
   readonly auth: Record<string, unknown>;
 }
 
@@ -23,7 +22,7 @@ const KEY = 'parleyRecoveryKey';
  * since every connection is caught up from the store from the offset its client names.
  */
 export function recoveryKeyOf(handshake: PresentedHandshake): string | undefined {
-  const cookie = carriedSessionOf(handshake.request);
+  const cookie = carriedSessionOf(handshake);
   if (cookie !== undefined) return `cookie:${hashSecret(cookie)}`;
   const token = handshake.auth['token'];
   return typeof token === 'string' && token.length > 0 ? `token:${hashSecret(token)}` : undefined;
@@ -58,7 +57,7 @@ export function watchPresentedHandshakes(nsp: Namespace): () => PresentedHandsha
   let presenting: PresentedHandshake | undefined;
   const add = nsp._add.bind(nsp);
   nsp._add = (client, auth, fn) => {
-    presenting = { request: client.request, auth };
+    presenting = { conn: client.conn, auth };
     try {
       return add(client, auth, fn);
     } finally {

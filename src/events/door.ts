@@ -1,7 +1,7 @@
 import type { LimitName } from '../limits/catalog.js';
 import type { Payer } from '../limits/price.js';
 import type { TokenBucket } from '../limits/token-bucket.js';
-import { clientAddress } from '../http/client-address.js';
+import { addressOf } from '../http/connection-facts.js';
 import { Follows } from '../rooms/follows.js';
 import { summaryOf } from '../rooms/summary.js';
 import { ErrorCode, fail, type Ack } from '../shared/errors.js';
@@ -165,7 +165,7 @@ export class EventDoor {
         get userId() {
           return socket.data.user.id;
         },
-        address: clientAddress(socket.request, this.services.config.trustedProxies),
+        address: addressOf(socket),
         paying: undefined,
       };
       this.connections.set(socket, state);

@@ -10,7 +10,9 @@ export function handshakePrice(prices: Prices): (address: string) => Promise<boo
   const refusalBudget = prices.limits['refusals.address'].points;
   return async (address) => {
     const payer = { buckets: new Map(), userId: '', address };
-    if (!(await prices.charge(['connections.address'], payer))) return false;
-    return (await prices.counter('refusals.address').used(address)) < refusalBudget;
+    // Both at once: the refusals are a round trip to the shared counters whatever the charge
+    // says, so a handshake waits for one round trip instead of two in a row.
+    const [charged, refusals] = await Promise.all([prices.charge(['connections.address'], payer), prices.counter('refusals.address').used(address)]);
+    return charged && refusals < refusalBudget;
   };
 }

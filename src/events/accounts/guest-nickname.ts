@@ -1,5 +1,5 @@
 import { nameSchema } from '../../accounts/names.js';
-import { browserSessionOf } from '../../http/browser-session.js';
+import { browserSessionOf } from '../../http/connection-facts.js';
 import { ErrorCode, fail, ok } from '../../shared/errors.js';
 import { ONLINE_WATCHERS } from '../../socket-rooms.js';
 import { guestNicknameSchema, type PublicUser } from '../../shared/protocol/accounts.js';
@@ -20,7 +20,7 @@ export const guestNickname = defineEvent({
     const { user } = socket.data;
     if (!(await identities.guestNames.claim(nickname, user.id))) return fail(ErrorCode.NAME_TAKEN, 'that name is taken');
     const renamed: PublicUser = { ...user, name: nickname };
-    identities.change(socket, browserSessionOf(socket.request), { user: renamed, session: undefined });
+    identities.change(socket, browserSessionOf(socket), { user: renamed, session: undefined });
     // Completions and new mentions find the guest by the name they go by now.
     await store.mentions.renameMember(user.id, nickname);
     io.to(ONLINE_WATCHERS).emit('presence:renamed', renamed);

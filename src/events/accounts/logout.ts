@@ -1,4 +1,4 @@
-import { browserSessionOf } from '../../http/browser-session.js';
+import { browserSessionOf } from '../../http/connection-facts.js';
 import { ok } from '../../shared/errors.js';
 import { logoutSchema } from '../../shared/protocol/accounts.js';
 import { defineEvent } from '../kit.js';
@@ -16,7 +16,7 @@ export const logout = defineEvent({
     const session = socket.data.session;
     if (session !== undefined) await store.accounts.deleteSession(session);
     const guest = await identities.guest(socket.data.senderKey);
-    identities.change(socket, browserSessionOf(socket.request), guest, session);
+    identities.change(socket, browserSessionOf(socket), guest, session);
     log.info({ socketId: socket.id, userId: guest.user.id }, 'signed out');
     return ok(guest.user);
   },
