@@ -14,6 +14,7 @@ import type { ModerationCalls, ModerationPushes, ServerStats } from './protocol/
 import type { PresenceCalls, PresenceNotice, PresencePushes } from './protocol/presence.js';
 import type { RoomCalls, RoomPushes } from './protocol/rooms.js';
 import type { SearchCalls } from './protocol/search.js';
+import type { ThreadCalls } from './protocol/threads.js';
 
 export type { PublicUser, Session } from './protocol/accounts.js';
 export type { RoomEvent, SentMessage } from './protocol/messages.js';
@@ -21,9 +22,10 @@ export type { AuditView, DeploymentView, ModerationNotice, RestrictionView, Role
 export type { PresenceNotice } from './protocol/presence.js';
 export type { DirectoryRoom, RoomDirectoryPage, RoomSummary } from './protocol/rooms.js';
 export type { SearchResults } from './protocol/search.js';
+export type { FollowedThread, ThreadSummary, ThreadView } from './protocol/threads.js';
 
 /** Every call of the room protocol (one payload, one acknowledgement), by name: ./protocol/<domain>.ts. */
-export type Calls = AccountCalls & RoomCalls & MessageCalls & SearchCalls & PresenceCalls & ModerationCalls;
+export type Calls = AccountCalls & RoomCalls & MessageCalls & ThreadCalls & SearchCalls & PresenceCalls & ModerationCalls;
 
 /** What a client sends as the payload of `Event`: the input of its schema. */
 export type PayloadOf<Event extends keyof Calls> = z.input<Calls[Event]['schema']>;

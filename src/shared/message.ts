@@ -33,7 +33,10 @@ export interface StoredMessage {
   readonly createdAt: number;
   /** 'message' for everything the tutorial's event stores. */
   readonly kind: EventKind;
-  /** The offset of the message an edit, deletion or reaction is about; null for messages. */
+  /**
+   * The offset of the message an edit, deletion or reaction is about; for a message, the root
+   * of the thread it replies in (src/threads/), null for a message of the room itself.
+   */
   readonly target: number | null;
   /** The author's user id (`socket.data.user.id`); null for rows older than user ids. */
   readonly authorId: string | null;

@@ -8,6 +8,7 @@ import type { MentionStore } from './mentions.js';
 import type { ModerationStore } from './moderation.js';
 import type { RoomStore } from './rooms.js';
 import type { SearchStore } from './search.js';
+import type { ThreadStore } from './threads.js';
 import type { EventKind, StoredMessage } from '../shared/message.js';
 
 export type { EventKind, Redaction, StoredMessage } from '../shared/message.js';
@@ -30,7 +31,7 @@ export interface MessageDraft {
   readonly idempotencyKey: string | null;
   /** @default 'message' */
   readonly kind?: EventKind;
-  /** Edits and deletions: the offset of the message they change. */
+  /** Edits, deletions and reactions: the offset of the message they change; a thread reply: its root. */
   readonly target?: number | null;
   readonly authorId?: string | null;
   readonly clientId?: string | null;
@@ -46,7 +47,8 @@ export interface AppendResult {
 /**
  * Everything Parley keeps, by its parts: messages (below, the store's own), rooms and
  * membership (`rooms`), identity (`accounts`), roles, bans, mutes and the audit log
- * (`moderation`), full-text search (`search`), who messages mention (`mentions`). Callers
+ * (`moderation`), full-text search (`search`), who messages mention (`mentions`), who
+ * follows which thread (`threads`). Callers
  * name the part: `store.rooms.isMember(...)`. Every backend gives each part its own object,
  * on the store's connection or pool.
  */
@@ -108,6 +110,7 @@ export interface StoreParts {
   readonly moderation: ModerationStore;
   readonly search: SearchStore;
   readonly mentions: MentionStore;
+  readonly threads: ThreadStore;
 }
 
 /** The name of one part of the store. */

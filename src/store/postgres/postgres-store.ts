@@ -12,6 +12,7 @@ import {
   type StoredMessage,
 } from '../store.js';
 import type { MentionStore } from '../mentions.js';
+import type { ThreadStore } from '../threads.js';
 import type { ModerationStore } from '../moderation.js';
 import type { SearchStore } from '../search.js';
 import type { RoomStore } from '../rooms.js';
@@ -21,6 +22,7 @@ import { PostgresAccounts, type Query } from './accounts.js';
 import { PostgresModeration } from './moderation.js';
 import { PostgresSearch } from './search.js';
 import { PostgresMentions } from './mentions.js';
+import { PostgresThreads } from './threads.js';
 import { PostgresRooms } from './rooms.js';
 import { withClient } from './checkout.js';
 import { unstorableDraft } from '../unstorable.js';
@@ -103,6 +105,8 @@ export class PostgresStore implements Store {
   readonly search: SearchStore;
   /** Mentions and member completion: ./mentions.ts, on this pool. */
   readonly mentions: MentionStore;
+  /** Thread follows, read markers and summaries: ./threads.ts, on this pool. */
+  readonly threads: ThreadStore;
 
   protected constructor(
     private readonly pool: pg.Pool,
@@ -121,6 +125,7 @@ export class PostgresStore implements Store {
     this.moderation = new PostgresModeration(pool, query);
     this.search = new PostgresSearch(query);
     this.mentions = new PostgresMentions(query);
+    this.threads = new PostgresThreads(query);
   }
 
   /**

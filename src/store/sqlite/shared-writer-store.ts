@@ -3,6 +3,7 @@ import type { MentionStore } from '../mentions.js';
 import type { ModerationStore } from '../moderation.js';
 import type { RoomStore } from '../rooms.js';
 import type { SearchStore } from '../search.js';
+import type { ThreadStore } from '../threads.js';
 import { StoreUnavailableError, type AppendResult, type MessageDraft, type Room, type Store, type StoredMessage } from '../store.js';
 import { SqliteStore } from './sqlite-store.js';
 import { writesThrough, type SendWrite, type WriteMethod, type WriteSignature } from '../writer/write-calls.js';
@@ -20,6 +21,7 @@ export class SharedWriterSqliteStore implements Store {
   readonly moderation: ModerationStore;
   readonly search: SearchStore;
   readonly mentions: MentionStore;
+  readonly threads: ThreadStore;
   /**
    * Read-only, so that a write missing from the table of writes (../writer/write-calls.ts)
    * fails loudly instead of quietly taking the write lock beside the writer.
@@ -40,6 +42,7 @@ export class SharedWriterSqliteStore implements Store {
     this.accounts = writesThrough('accounts', this.reads.accounts, send);
     this.moderation = writesThrough('moderation', this.reads.moderation, send);
     this.mentions = writesThrough('mentions', this.reads.mentions, send);
+    this.threads = writesThrough('threads', this.reads.threads, send);
     this.search = this.reads.search;
   }
 

@@ -17,11 +17,13 @@ import type { MentionStore } from '../mentions.js';
 import type { ModerationStore } from '../moderation.js';
 import type { SearchStore } from '../search.js';
 import type { RoomStore } from '../rooms.js';
+import type { ThreadStore } from '../threads.js';
 import { MESSAGE_COLUMNS, toMessage, type MessageRow } from './message-row.js';
 import { SqliteAccounts } from './accounts.js';
 import { SqliteModeration } from './moderation.js';
 import { SqliteSearch } from './search.js';
 import { SqliteMentions } from './mentions.js';
+import { SqliteThreads } from './threads.js';
 import { migrations } from './migrations.js';
 import { refuseNewerSchema } from '../schema-version.js';
 import { SqliteRooms } from './rooms.js';
@@ -68,6 +70,8 @@ export class SqliteStore implements Store {
   readonly search: SearchStore;
   /** Mentions and member completion: ./mentions.ts, on this connection. */
   readonly mentions: MentionStore;
+  /** Thread follows, read markers and summaries: ./threads.ts, on this connection. */
+  readonly threads: ThreadStore;
 
   /**
    * @param options.readOnly opens a connection that only reads a database another
@@ -120,6 +124,7 @@ export class SqliteStore implements Store {
     this.moderation = new SqliteModeration(this.db, guard);
     this.search = new SqliteSearch(this.db, guard);
     this.mentions = new SqliteMentions(this.db, guard);
+    this.threads = new SqliteThreads(this.db, guard);
   }
 
   checkWritable(): Promise<void> {

@@ -29,6 +29,7 @@ const PART_WRITES = {
   rooms: ['createRoom', 'openDirectRoom', 'addMember', 'removeMember', 'markRead'],
   moderation: ['setRole', 'restrict', 'lift', 'recordAudit'],
   mentions: ['recordMentions', 'renameMember'],
+  threads: ['recordReply', 'markThreadRead'],
 } as const satisfies { readonly [P in StorePart]?: readonly (keyof StoreParts[P])[] };
 
 /** A part with methods that write. */
