@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Ack } from '../../src/shared/errors.js';
-import type { PublicUser, RoomDirectoryPage, RoomEvent, RoomSummary, SentMessage } from '../../src/shared/events.js';
+import type { FollowedThread, PublicUser, RoomDirectoryPage, RoomEvent, RoomSummary, SentMessage, ThreadView } from '../../src/shared/events.js';
 import { connected, eventually, newBrowser, openSocket, type ChatSocket } from './clients.js';
 
 export { newBrowser };
@@ -30,6 +30,10 @@ export interface RoomCalls {
   'history:before': RoomEvent[];
   'read:mark': RoomSummary;
   'presence:list': unknown;
+  'thread:open': ThreadView;
+  'thread:list': FollowedThread[];
+  'thread:read': { readOffset: number };
+  'search:messages': unknown;
 }
 
 /**
@@ -95,6 +99,13 @@ export class Tab {
   /** Sends a message; counts its acknowledged offset as seen. */
   async send(roomId: number, text: string, clientId: string = randomUUID()): Promise<SentMessage> {
     const sent = await this.must('message:send', { roomId, text, clientId });
+    this.saw(roomId, sent.serverOffset);
+    return sent;
+  }
+
+  /** Sends a reply in the thread of message `replyTo`; counts its acknowledged offset as seen. */
+  async reply(roomId: number, replyTo: number, text: string, clientId: string = randomUUID()): Promise<SentMessage> {
+    const sent = await this.must('message:send', { roomId, text, clientId, replyTo });
     this.saw(roomId, sent.serverOffset);
     return sent;
   }
