@@ -71,6 +71,18 @@ export function pageElements(): PageElements {
       mentionChoices: byId('mention-choices', HTMLUListElement),
       enableNotifications: byId('enable-notifications', HTMLButtonElement),
       undoDelete: { element: byId('undo-delete', HTMLElement), undo: byId('undo-delete-button', HTMLButtonElement) },
+      threads: {
+        panel: byId('thread-panel', HTMLElement),
+        title: byId('thread-title', HTMLElement),
+        close: byId('thread-close', HTMLButtonElement),
+        root: byId('thread-root', HTMLElement),
+        replies: byId('thread-replies', HTMLOListElement),
+        followed: byId('thread-list', HTMLUListElement),
+        form: byId('thread-form', HTMLFormElement),
+        input: byId('thread-input', HTMLTextAreaElement),
+        button: byId('threads-button', HTMLButtonElement),
+        badge: byId('threads-unread', HTMLElement),
+      },
     },
     admin: { button: byId('admin-button', HTMLButtonElement), dialog: byId('admin-dialog', HTMLDialogElement), body: byId('admin-body', HTMLElement) },
     search: {

@@ -3,14 +3,14 @@ import type { SentMessage } from '../../src/shared/events.js';
 import { newClientOffset } from '../shared/outbox-storage.js';
 import type { Outcome } from '../shared/rpc.js';
 
-/** A change this tab asks of a room: a new message, an edit or a deletion of its own, a reaction. */
+/** A change this tab asks of a room: a new message, a thread reply, an edit or a deletion of its own, a reaction. */
 export interface RoomRequest {
-  readonly kind: 'message' | 'edit' | 'delete' | 'react' | 'unreact';
+  readonly kind: 'message' | 'reply' | 'edit' | 'delete' | 'react' | 'unreact';
   readonly roomId: number;
   /** The idempotency key, kept across retries, reconnects and reloads. */
   readonly clientId: string;
   readonly text: string;
-  /** Edits, deletions and reactions: the offset of the message they are about. */
+  /** Edits, deletions and reactions: the offset of the message they are about; a reply: its thread's root. */
   readonly target?: number;
   /** The history epoch `target` belongs to: after a restore the server refuses it (EPOCH_CHANGED) rather than change another message. */
   readonly epoch?: string;
@@ -125,7 +125,7 @@ function isRoomRequest(value: unknown): value is RoomRequest {
   if (typeof value !== 'object' || value === null) return false;
   const { kind, roomId, clientId, text, target, epoch } = value as Record<string, unknown>;
   return (
-    (kind === 'message' || kind === 'edit' || kind === 'delete' || kind === 'react' || kind === 'unreact') &&
+    (kind === 'message' || kind === 'reply' || kind === 'edit' || kind === 'delete' || kind === 'react' || kind === 'unreact') &&
     Number.isSafeInteger(roomId) &&
     typeof clientId === 'string' &&
     clientId.length > 0 &&

@@ -21,6 +21,7 @@ import { RoomTimeline } from './room-timeline.js';
 import { RoomWriter } from './room-writer.js';
 import type { RoomsElements } from './rooms-elements.js';
 import { SnapshotSaver } from './snapshot-saver.js';
+import { ThreadPanel } from './thread-panel.js';
 import { TypingLine, TypingNotifier } from './typing.js';
 import { UndoDelete } from './undo-delete.js';
 
@@ -47,6 +48,7 @@ export class RoomsClient {
   private readonly writer: RoomWriter;
   private readonly screen: RoomScreen;
   private readonly actions: RoomActions;
+  private readonly threads: ThreadPanel;
   private me: PublicUser | undefined;
 
   constructor(
@@ -100,6 +102,11 @@ export class RoomsClient {
       },
       status,
     );
+    this.threads = new ThreadPanel(lifetime, socket, elements.threads, {
+      me: user,
+      reply: (roomId, root, text) => this.writer.reply(roomId, root, text),
+      summaries: (roomId) => this.registry.get(roomId)?.timeline.threads,
+    });
     const readMarker = new ReadMarker(lifetime, socket, () => this.registry.active(), changed);
     const onScreen = { typingLine, composer: this.composer, history: this.history, readMarker };
     this.screen = new RoomScreen(this.registry, elements, onScreen, user, changed);
@@ -122,11 +129,13 @@ export class RoomsClient {
     this.writer.restore();
     void this.refreshPresence();
     void this.directory.search();
+    this.threads.refresh();
   }
 
   /** A reconnect: the server resumed every followed room from `auth.rooms`; refresh the rest. */
   async reconnected(): Promise<void> {
     this.history.opened();
+    this.threads.refresh();
     await Promise.all([this.registry.refresh(), this.refreshPresence(), this.directory.search()]);
   }
 
@@ -149,6 +158,11 @@ export class RoomsClient {
     if (switched) pageSnapshot.clear();
     this.me = user;
     if (switched) void this.resync();
+    if (switched) {
+      // Another person's threads are not theirs to see.
+      this.threads.close();
+      this.threads.refresh();
+    }
     this.rerender();
     this.presence.render();
     this.changed();
@@ -209,6 +223,8 @@ export class RoomsClient {
       react: (target, emoji, on) => this.writer.react(summary.id, target, emoji, on),
       canModerate: () => this.canModerate() && summary.kind === 'public',
       moderate: (target) => void this.actions.moderate(summary.id, target),
+      openThread: (root) => void this.threads.open(summary.id, root),
+      observe: (event) => this.threads.observe(event),
     });
   }
 
