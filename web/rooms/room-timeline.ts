@@ -235,19 +235,22 @@ export class RoomTimeline {
       item.append(this.reactions.bar(offset, this.me(), (emoji, on) => this.actions.react(offset, emoji, on)));
     }
     item.querySelector('.thread')?.remove();
+    item.querySelector('.reply-button')?.remove();
     if (item.dataset.state !== 'pending' && item.dataset.state !== 'failed') {
       const line = this.threadLine(offset, deleted);
       if (line) item.append(line);
+      // Reply sits in the reactions' row: a message without replies takes no line more.
+      if (!deleted) (item.querySelector('.reactions') ?? line ?? item).append(this.replyButton(offset));
     }
   }
 
-  /** Under a message: its thread's summary (a button that opens it) and, unless deleted, Reply. */
+  /** Under a message with replies: its thread's summary, a button that opens it. */
   private threadLine(offset: number, deleted: boolean): HTMLElement | undefined {
     const summary = this.threads.of(offset);
-    if (!summary && deleted) return undefined;
+    if (!summary) return undefined;
     const line = document.createElement('span');
     line.className = 'thread';
-    if (summary) {
+    {
       const open = document.createElement('button');
       open.type = 'button';
       open.className = 'thread-summary';
@@ -257,16 +260,18 @@ export class RoomTimeline {
       open.addEventListener('click', () => this.actions.openThread(offset));
       line.append(open);
     }
-    if (!deleted) {
-      const reply = document.createElement('button');
-      reply.type = 'button';
-      reply.className = 'reply-button';
-      reply.textContent = 'Reply';
-      reply.setAttribute('aria-label', 'Reply in thread');
-      reply.addEventListener('click', () => this.actions.openThread(offset));
-      line.append(reply);
-    }
+    if (deleted) line.dataset.rootDeleted = 'true';
     return line;
+  }
+
+  private replyButton(offset: number): HTMLButtonElement {
+    const reply = document.createElement('button');
+    reply.type = 'button';
+    reply.className = 'reply-button';
+    reply.textContent = 'Reply';
+    reply.setAttribute('aria-label', 'Reply in thread');
+    reply.addEventListener('click', () => this.actions.openThread(offset));
+    return reply;
   }
 
   private decorateScheduled = false;
