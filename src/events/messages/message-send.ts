@@ -10,19 +10,27 @@ import { defineEvent } from '../kit.js';
  * `room:event` to every follower except this socket, which gets the acknowledgement
  * { serverOffset, duplicate } instead. With `replyTo`, the message is a reply in the thread
  * of that message (or of its root, when it is a reply itself): stored with the root as its
- * `target`; refused as UNKNOWN_MESSAGE when `replyTo` is no live message of this room.
+ * `target`; refused as UNKNOWN_MESSAGE when `replyTo` is no live message of this room. With
+ * `alsoToRoom`, a `share` event naming the reply follows it, so every client shows the reply in
+ * the room's log too: an event of its own, delivered to this socket as well (its offset is not
+ * in the acknowledgement), and stored once per clientId like the reply.
  */
 export const messageSend = (maxMessageLength: number) =>
   defineEvent({
     schema: messageSendSchema(maxMessageLength),
     price: ['messages.connection', 'messages.user'],
     access: 'writer',
-    handle: async ({ input: { roomId, text, clientId, replyTo }, socket, services }) => {
+    handle: async ({ input: { roomId, text, clientId, replyTo, alsoToRoom }, socket, services }) => {
       const { user } = socket.data;
       const root = replyTo === undefined ? undefined : await threadRootOf(services.store, roomId, replyTo);
       if (replyTo !== undefined && root === undefined) return fail(ErrorCode.UNKNOWN_MESSAGE, `no message at offset ${replyTo} in this room, or it was deleted`);
       const retry = { by: 'room-protocol', clientId, isIssued: services.issuedIds.isIssued } as const;
       const draft = draftOf({ roomId, text, ...(root === undefined ? {} : { target: root }), author: user.name, authorId: user.id, retry });
-      return ok(await services.appends.append(draft, { socketId: socket.id, clientId }));
+      const sent = await services.appends.append(draft, { socketId: socket.id, clientId });
+      if (root !== undefined && alsoToRoom === true) {
+        const share = { by: 'room-protocol', clientId: `${clientId}>room`, isIssued: services.issuedIds.isIssued } as const;
+        await services.appends.append(draftOf({ roomId, kind: 'share', text: '', target: sent.serverOffset, author: user.name, authorId: user.id, retry: share }));
+      }
+      return ok(sent);
     },
   });

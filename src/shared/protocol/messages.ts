@@ -26,9 +26,12 @@ export interface RoomEvent {
    * A user reacts with an emoji at most once: replayed in order, the last of their
    * react/unreact of that emoji on that message decides.
    */
-  readonly kind: 'message' | 'edit' | 'delete' | 'react' | 'unreact';
+  readonly kind: 'message' | 'edit' | 'delete' | 'react' | 'unreact' | 'share';
   readonly author: PublicUser;
-  /** The text (message, edit), the emoji (react, unreact); empty for a deletion. */
+  /**
+   * The text (message, edit), the emoji (react, unreact); empty for a deletion and a `share`
+   * (the reply `target` was sent "also to the room": show it in the room's log too).
+   */
   readonly text: string;
   /** The offset of the message an edit, deletion or reaction is about; a reply's thread root (see `thread`). */
   readonly target?: number;
@@ -72,6 +75,8 @@ export const messageSendSchema = (maxMessageLength: number) =>
     clientId: clientIdSchema,
     epoch: epochSchema.optional(),
     replyTo: offsetSchema.min(1).optional(),
+    /** With `replyTo`: the reply is shown in the room's log as well (a `share` event follows it). */
+    alsoToRoom: z.boolean().optional(),
   });
 
 /** `target`: the offset of the message changed. */

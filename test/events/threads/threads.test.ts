@@ -67,6 +67,30 @@ describe('threads', () => {
     assert.equal(after.root.thread?.replies, 1, 'a deleted reply is not counted');
   });
 
+  test('a reply sent also to the room is followed by a share event every follower gets, the sender too, once per retry', async () => {
+    const tag = randomUUID().slice(0, 6);
+    const [ana, ben] = [await open(`ana${tag}`), await open(`ben${tag}`)];
+    const room = await ana.must('room:create', { name: `share-${tag}` });
+    await ben.must('room:join', { roomId: room.id });
+    const root = await ana.send(room.id, 'root');
+    const clientId = randomUUID();
+    const payload = { roomId: room.id, text: 'for everyone', clientId, replyTo: root.serverOffset, alsoToRoom: true };
+    const reply = await ben.must('message:send', payload);
+    const again = await ben.must('message:send', payload);
+    assert.deepEqual(again, { serverOffset: reply.serverOffset, duplicate: true }, 'a retry stores nothing again');
+    for (const tab of [ana, ben]) {
+      await tab.waitFor(() => tab.eventsOf(room.id).some((event) => event.kind === 'share'), 'the share arrives');
+      assert.deepEqual(
+        tab.eventsOf(room.id).filter((event) => event.kind === 'share').map((event) => [event.target, event.text]),
+        [[reply.serverOffset, '']],
+        'one share, naming the reply',
+      );
+    }
+    const shareOffset = ana.eventsOf(room.id).find((event) => event.kind === 'share')?.offset;
+    assert.equal(shareOffset, reply.serverOffset + 1);
+    assert.equal(codeOf(await ben.call('message:send', { ...payload, clientId: randomUUID(), replyTo: undefined })), 'ok', 'alsoToRoom without replyTo is a plain message');
+  });
+
   test('a follower who was away is caught up with the replies in order', async () => {
     const tag = randomUUID().slice(0, 6);
     const ana = await open(`ana${tag}`);
@@ -85,7 +109,7 @@ describe('threads', () => {
     assert.deepEqual(back.eventsOf(room.id).map((event) => [event.offset, event.target]), replies.map((offset) => [offset, root.serverOffset]));
   });
 
-  test('the tutorial’s clients see replies in general as ordinary messages', async () => {
+  test('the tutorial’s clients see replies in general as ordinary messages, and no share events', async () => {
     const tag = randomUUID().slice(0, 6);
     const ana = await open(`ana${tag}`);
     const general = (await ana.must('room:list', {})).find((room) => room.name === 'general');
@@ -95,12 +119,14 @@ describe('threads', () => {
     world.track(old);
     await connected(old);
     const root = await ana.send(general.id, `root ${tag}`);
-    const reply = await ana.reply(general.id, root.serverOffset, `reply ${tag}`);
-    await eventually(() => old.deliveries.some((delivery) => delivery.serverOffset === reply.serverOffset), 'the tutorial client gets the reply');
+    const reply = await ana.must('message:send', { roomId: general.id, text: `reply ${tag}`, clientId: randomUUID(), replyTo: root.serverOffset, alsoToRoom: true });
+    const marker = await ana.send(general.id, `marker ${tag}`);
+    await eventually(() => old.deliveries.some((delivery) => delivery.serverOffset === marker.serverOffset), 'the tutorial client gets the reply and what follows');
     assert.deepEqual(old.deliveries.filter((delivery) => delivery.text.endsWith(tag)), [
       { text: `root ${tag}`, serverOffset: root.serverOffset },
       { text: `reply ${tag}`, serverOffset: reply.serverOffset },
-    ]);
+      { text: `marker ${tag}`, serverOffset: marker.serverOffset },
+    ], 'replies as ordinary messages; the share event, no message, is not sent');
   });
 
   test('hostile replies are refused and store nothing: another room’s message, a deleted one, a change event, a non-member, oversize, bad fields', async () => {
