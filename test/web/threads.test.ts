@@ -59,11 +59,22 @@ describe('threads in the page', () => {
       { timeout: 10_000 },
     );
 
+    // Also to the room: the reply shows in both logs too, marked as in a thread, and in the thread.
+    await ann.page.check('#thread-also-to-room');
+    await ann.page.fill('#thread-input', 't1 third, for the room too');
+    await ann.page.press('#thread-input', 'Enter');
+    for (const chat of [ann, ben]) {
+      await messageItem(chat, 't1 third, for the room too').waitFor({ timeout: 10_000 });
+      assert.ok((await messageItem(chat, 't1 third, for the room too').getAttribute('data-in-thread')) !== null, 'marked as a reply in a thread');
+    }
+    await ben.page.waitForFunction(() => Array.from(document.querySelectorAll('#thread-replies li .text')).some((text) => text.textContent === 't1 third, for the room too'), undefined, { timeout: 10_000 });
+    assert.equal(await ann.page.isChecked('#thread-also-to-room'), false, 'the choice is for one reply');
+
     // The Threads view lists the thread with its counts.
     await ben.page.click('#thread-close');
     await ben.page.click('#threads-button');
     await ben.page.waitForSelector('#thread-list .followed-thread');
-    assert.match((await ben.page.textContent('#thread-list .followed-thread')) ?? '', /# general · ann.*t1 shall we ship on Friday\?.*2 replies/);
+    assert.match((await ben.page.textContent('#thread-list .followed-thread')) ?? '', /# general · ann.*t1 shall we ship on Friday\?.*3 replies/);
   });
 
   test('375 px: the thread opens over the room, nothing is wider than the screen, and Close brings the room back', { skip: world.skip }, async () => {

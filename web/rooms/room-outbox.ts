@@ -12,6 +12,8 @@ export interface RoomRequest {
   readonly text: string;
   /** Edits, deletions and reactions: the offset of the message they are about; a reply: its thread's root. */
   readonly target?: number;
+  /** A reply: shown in the room's log as well. */
+  readonly alsoToRoom?: boolean;
   /** The history epoch `target` belongs to: after a restore the server refuses it (EPOCH_CHANGED) rather than change another message. */
   readonly epoch?: string;
 }
@@ -62,8 +64,16 @@ export class RoomOutbox {
   }
 
   /** A new request with a fresh idempotency key. */
-  static create(kind: RoomRequest['kind'], roomId: number, text: string, target?: number, epoch?: string): RoomRequest {
-    return { kind, roomId, clientId: newClientOffset(), text, ...(target === undefined ? {} : { target }), ...(epoch === undefined ? {} : { epoch }) };
+  static create(kind: RoomRequest['kind'], roomId: number, text: string, target?: number, epoch?: string, alsoToRoom = false): RoomRequest {
+    return {
+      kind,
+      roomId,
+      clientId: newClientOffset(),
+      text,
+      ...(target === undefined ? {} : { target }),
+      ...(epoch === undefined ? {} : { epoch }),
+      ...(alsoToRoom ? { alsoToRoom } : {}),
+    };
   }
 
   /** The requests not answered yet, in the order they go. */
@@ -123,7 +133,7 @@ export class RoomOutbox {
 
 function isRoomRequest(value: unknown): value is RoomRequest {
   if (typeof value !== 'object' || value === null) return false;
-  const { kind, roomId, clientId, text, target, epoch } = value as Record<string, unknown>;
+  const { kind, roomId, clientId, text, target, epoch, alsoToRoom } = value as Record<string, unknown>;
   return (
     (kind === 'message' || kind === 'reply' || kind === 'edit' || kind === 'delete' || kind === 'react' || kind === 'unreact') &&
     Number.isSafeInteger(roomId) &&
@@ -131,7 +141,8 @@ function isRoomRequest(value: unknown): value is RoomRequest {
     clientId.length > 0 &&
     typeof text === 'string' &&
     (target === undefined || Number.isSafeInteger(target)) &&
-    (epoch === undefined || typeof epoch === 'string')
+    (epoch === undefined || typeof epoch === 'string') &&
+    (alsoToRoom === undefined || typeof alsoToRoom === 'boolean')
   );
 }
 

@@ -42,6 +42,8 @@ export class RoomTimeline {
   private readonly reactions = new Reactions();
   /** Reply counts, repliers and last reply of the room's threads: replies show there, not in the log. */
   readonly threads = new ThreadSummaries();
+  /** Replies sent also to the room (`share` events), by offset. */
+  private readonly shared = new Set<number>();
   /** The text each message body was last drawn from (its formatting makes textContent differ from it). */
   private readonly drawnTexts = new WeakMap<HTMLElement, string>();
   /** Every event applied, by offset: what a snapshot of the room keeps (./page-snapshot.ts). */
@@ -69,9 +71,18 @@ export class RoomTimeline {
     this.applied.set(event.offset, event);
     this.actions.observe(event);
     if (event.kind === 'message' && event.target !== undefined) {
-      // A thread reply: counted under its root, shown in the thread.
+      // A thread reply: counted under its root, shown in the thread (and in the log when shared).
       const root = this.threads.reply(event);
       if (root !== undefined) this.render(root);
+      if (this.shared.has(event.offset)) this.showInLog(event);
+      return;
+    }
+    if (event.kind === 'share') {
+      if (event.target === undefined) return;
+      // The sender's own reply may come after its share: its acknowledgement follows the share.
+      this.shared.add(event.target);
+      const reply = this.applied.get(event.target);
+      if (reply) this.showInLog(reply);
       return;
     }
     if (event.kind === 'message') {
@@ -103,6 +114,17 @@ export class RoomTimeline {
       return;
     }
     this.render(event.target);
+  }
+
+  /** A reply sent also to the room: shown in the log too, at its own offset, marked as in a thread. */
+  private showInLog(reply: RoomEvent): void {
+    if (reply.kind !== 'message' || this.messages.has(reply.offset)) return;
+    this.messages.set(reply.offset, { author: reply.author, text: reply.text, createdAt: reply.createdAt });
+    if (!this.list.at(reply.offset)) this.list.addDelivered(reply.text, reply.offset, reply.author.name);
+    const item = this.list.at(reply.offset);
+    if (item && reply.target !== undefined) item.dataset.inThread = String(reply.target);
+    if (reply.redacted || this.deleted.has(reply.offset)) this.erase(reply.offset);
+    this.render(reply.offset);
   }
 
   /**
@@ -270,7 +292,8 @@ export class RoomTimeline {
     reply.className = 'reply-button';
     reply.textContent = 'Reply';
     reply.setAttribute('aria-label', 'Reply in thread');
-    reply.addEventListener('click', () => this.actions.openThread(offset));
+    // A reply shown in the log (sent also to the room) opens its root's thread.
+    reply.addEventListener('click', () => this.actions.openThread(Number(this.list.at(offset)?.dataset.inThread ?? offset)));
     return reply;
   }
 

@@ -65,9 +65,12 @@ export class RoomWriter {
     this.write(RoomOutbox.create('message', roomId, text));
   }
 
-  /** A reply in the thread of message `root`: shown there once acknowledged (./thread-panel.ts). */
-  reply(roomId: number, root: number, text: string): void {
-    this.write(RoomOutbox.create('reply', roomId, text, root, this.epochOf(roomId)));
+  /**
+   * A reply in the thread of message `root`: shown there once acknowledged (./thread-panel.ts);
+   * `alsoToRoom`, in the room's log too (when the server's `share` event comes back).
+   */
+  reply(roomId: number, root: number, text: string, alsoToRoom = false): void {
+    this.write(RoomOutbox.create('reply', roomId, text, root, this.epochOf(roomId), alsoToRoom));
   }
 
   edit(roomId: number, target: number, text: string): void {
@@ -158,7 +161,7 @@ function sendRequest(socket: ChatSocket, req: RoomRequest): ReturnType<OutboxHoo
   // Every change names its target (RoomOutbox.create); one without it cannot be sent.
   if (target === undefined) return Promise.resolve({ ok: false, error: 'INVALID_PAYLOAD', message: `${req.kind} names no message` });
   const epoch = req.epoch === undefined ? {} : { epoch: req.epoch };
-  if (req.kind === 'reply') return request(socket, 'message:send', { roomId, text, clientId, replyTo: target, ...epoch });
+  if (req.kind === 'reply') return request(socket, 'message:send', { roomId, text, clientId, replyTo: target, ...(req.alsoToRoom ? { alsoToRoom: true } : {}), ...epoch });
   if (req.kind === 'edit') return request(socket, 'message:edit', { roomId, target, text, clientId, ...epoch });
   if (req.kind === 'delete') return request(socket, 'message:delete', { roomId, target, clientId, ...epoch });
   return request(socket, 'message:react', { roomId, target, emoji: text, on: req.kind === 'react', clientId, ...epoch });

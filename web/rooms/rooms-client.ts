@@ -104,7 +104,7 @@ export class RoomsClient {
     );
     this.threads = new ThreadPanel(lifetime, socket, elements.threads, {
       me: user,
-      reply: (roomId, root, text) => this.writer.reply(roomId, root, text),
+      reply: (roomId, root, text, alsoToRoom) => this.writer.reply(roomId, root, text, alsoToRoom),
       summaries: (roomId) => this.registry.get(roomId)?.timeline.threads,
     });
     const readMarker = new ReadMarker(lifetime, socket, () => this.registry.active(), changed);

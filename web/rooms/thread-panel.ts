@@ -15,6 +15,8 @@ export interface ThreadElements {
   readonly followed: HTMLUListElement;
   readonly form: HTMLFormElement;
   readonly input: HTMLTextAreaElement;
+  /** "Also send to the room". */
+  readonly alsoToRoom: HTMLInputElement;
   /** "Threads" in the sidebar, and its unread count. */
   readonly button: HTMLButtonElement;
   readonly badge: HTMLElement;
@@ -24,7 +26,7 @@ export interface ThreadElements {
 export interface ThreadHooks {
   me(): PublicUser | undefined;
   /** Sends a reply through the room's writer (its outbox: once, in order, across reconnects). */
-  reply(roomId: number, root: number, text: string): void;
+  reply(roomId: number, root: number, text: string, alsoToRoom: boolean): void;
   /** The room's thread summaries, to refresh from what the server counts now. */
   summaries(roomId: number): ThreadSummaries | undefined;
 }
@@ -146,8 +148,9 @@ export class ThreadPanel {
     const open = this.showing;
     const text = this.elements.input.value;
     if (!open || text.trim() === '') return;
-    this.hooks.reply(open.roomId, open.root, text);
+    this.hooks.reply(open.roomId, open.root, text, this.elements.alsoToRoom.checked);
     this.elements.input.value = '';
+    this.elements.alsoToRoom.checked = false;
   }
 
   private add(reply: RoomEvent): void {
