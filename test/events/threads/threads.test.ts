@@ -5,7 +5,9 @@ import type { RoomEvent, SearchResults } from '../../../src/shared/events.js';
 import { ackOf, codeOf } from '../../helpers/ack.js';
 import { connected, eventually, tutorialClient } from '../../helpers/clients.js';
 import { newBrowser, type Tab } from '../../helpers/room-client.js';
+import { grantAdmin } from '../../helpers/admin-command.js';
 import { tabWorld } from '../../helpers/world.js';
+import { accountTab, must } from '../../moderation/moderation-client.js';
 
 /** Issue 25, item 1, end to end on a 2-worker node: thread replies are room events like every message. */
 describe('threads', () => {
@@ -127,6 +129,27 @@ describe('threads', () => {
       { text: `reply ${tag}`, serverOffset: reply.serverOffset },
       { text: `marker ${tag}`, serverOffset: marker.serverOffset },
     ], 'replies as ordinary messages; the share event, no message, is not sent');
+  });
+
+  test('moderation applies to replies: a moderator removes one (a tombstone in its thread), a muted member may not reply', async () => {
+    const tag = randomUUID().slice(0, 6);
+    const { watched } = await accountTab(world.url, `mod${tag}`);
+    const admin = world.track(watched.tab);
+    await grantAdmin(`sqlite:${world.server.databaseFile}`, `mod${tag}`);
+    const [ana, ben] = [await open(`ana${tag}`), await open(`ben${tag}`)];
+    const room = await ana.must('room:create', { name: `mod-${tag}` });
+    await ben.must('room:join', { roomId: room.id });
+    await admin.must('room:join', { roomId: room.id });
+    const root = await ana.send(room.id, 'root');
+    const rude = await ben.reply(room.id, root.serverOffset, 'something rude');
+    await must(admin.socket, 'mod:delete', { roomId: room.id, target: rude.serverOffset, reason: 'rude' });
+    const thread = await ana.must('thread:open', { roomId: room.id, root: root.serverOffset });
+    assert.deepEqual(thread.replies.map((reply) => [reply.offset, reply.text, reply.redacted?.by.name]), [[rude.serverOffset, '', `mod${tag}`]]);
+    assert.equal(thread.root.thread, undefined, 'no live reply is left to count');
+
+    await must(admin.socket, 'mod:mute', { userId: (await ben.whoAmI()).id, roomId: room.id, reason: 'calm down' });
+    const muted = await ben.call('message:send', { roomId: room.id, text: 'still here', clientId: randomUUID(), replyTo: root.serverOffset });
+    assert.equal(codeOf(muted), 'MUTED');
   });
 
   test('hostile replies are refused and store nothing: another room’s message, a deleted one, a change event, a non-member, oversize, bad fields', async () => {
