@@ -75,6 +75,14 @@ describe('threads in the page', () => {
     await ben.page.click('#threads-button');
     await ben.page.waitForSelector('#thread-list .followed-thread');
     assert.match((await ben.page.textContent('#thread-list .followed-thread')) ?? '', /# general · ann.*t1 shall we ship on Friday\?.*3 replies/);
+
+    // A search finds a reply; its hit opens the thread beside its root.
+    await ben.page.click('#thread-close');
+    await ben.page.fill('#search-query', 'second reply from');
+    await ben.page.press('#search-query', 'Enter');
+    await ben.page.waitForSelector('#search-results .search-hit', { timeout: 10_000 });
+    await ben.page.click('#search-results .search-hit');
+    await ben.page.waitForFunction(() => document.querySelector('#thread-panel:not([hidden]) #thread-root .text')?.textContent === 't1 shall we ship on Friday?', undefined, { timeout: 10_000 });
   });
 
   test('375 px: the thread opens over the room, nothing is wider than the screen, and Close brings the room back', { skip: world.skip }, async () => {

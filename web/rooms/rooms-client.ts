@@ -186,9 +186,13 @@ export class RoomsClient {
     return this.registry.get(roomId)?.label(this.me) ?? `room ${roomId}`;
   }
 
-  /** Shows message `offset` of `roomId` (a search hit): see RoomActions.showMessage. */
-  showMessage(roomId: number, offset: number, roomName: string): Promise<void> {
-    return this.actions.showMessage(roomId, offset, roomName);
+  /**
+   * Shows message `offset` of `roomId` (a search hit): see RoomActions.showMessage. A thread
+   * reply (`threadRoot` its root) shows its root in the room and opens the thread beside it.
+   */
+  async showMessage(roomId: number, offset: number, roomName: string, threadRoot?: number): Promise<void> {
+    await this.actions.showMessage(roomId, threadRoot ?? offset, roomName);
+    if (threadRoot !== undefined) await this.threads.open(roomId, threadRoot);
   }
 
   /** Redraws every room's messages (e.g. the reader became a moderator). */
