@@ -2,6 +2,7 @@ import { messagesStored, storeWriteSeconds } from '../operations/metrics.js';
 import type { SentMessage } from '../shared/events.js';
 import { mentionedNames } from '../shared/mentions.js';
 import type { MessageDraft, Store } from '../store/store.js';
+import { isReply } from '../threads/threads.js';
 import type { Delivery } from './delivery.js';
 import type { InFlight } from './in-flight.js';
 import type { Origins } from './origins.js';
@@ -67,6 +68,9 @@ export class Appends {
       // retry of a message whose acknowledgement never came records its mentions again.
       const named = message.kind === 'message' ? mentionedNames(draft.text) : [];
       if (named.length > 0) await this.inFlight.track(this.store.mentions.recordMentions(message.roomId, message.offset, named, message.authorId));
+      // A thread reply: after its mentions, so that those it mentions follow the thread too;
+      // on a retry as well, for the same reason as the mentions (recording is idempotent).
+      if (isReply(message)) await this.inFlight.track(this.store.threads.recordReply(message.roomId, message.target ?? 0, message.offset));
       if (!duplicate) messagesStored.inc();
       if (duplicate) this.delivery.announceHead(message.roomId, message.offset);
       else this.delivery.announce(sender ? { ...message, origin: sender.socketId } : message);

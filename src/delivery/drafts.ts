@@ -27,7 +27,7 @@ export interface DraftRequest {
   readonly kind?: EventKind;
   /** The message's text; an edit's new text; a reaction's emoji; '' for a deletion. */
   readonly text: string;
-  /** Edits, deletions and reactions: the offset of the message they change. */
+  /** Edits, deletions and reactions: the offset of the message they change; a thread reply: its root. */
   readonly target?: number;
   /** The name shown with the message (the tutorial's nickname, else the user's name). */
   readonly author: string;

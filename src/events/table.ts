@@ -31,6 +31,9 @@ import { roomLeave } from './rooms/room-leave.js';
 import { roomList } from './rooms/room-list.js';
 import { roomMembers } from './rooms/room-members.js';
 import { searchMessages } from './search/search-messages.js';
+import { threadList } from './threads/thread-list.js';
+import { threadOpen } from './threads/thread-open.js';
+import { threadRead } from './threads/thread-read.js';
 
 /**
  * Each call of the contract (src/shared/protocol/) run with the contract's own schema, its
@@ -70,6 +73,10 @@ export function eventTable(config: Config) {
     'receipts:get': receiptsGet,
     'receipts:set': receiptsSet,
     'search:messages': searchMessages,
+
+    'thread:open': threadOpen,
+    'thread:list': threadList,
+    'thread:read': threadRead,
 
     typing,
     'presence:list': presenceList,

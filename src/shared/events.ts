@@ -16,6 +16,7 @@ import type { PresenceCalls, PresenceNotice, PresencePushes } from './protocol/p
 import type { ReceiptCalls, ReceiptPushes } from './protocol/receipts.js';
 import type { RoomCalls, RoomPushes } from './protocol/rooms.js';
 import type { SearchCalls } from './protocol/search.js';
+import type { ThreadCalls } from './protocol/threads.js';
 
 export type { PublicUser, Session } from './protocol/accounts.js';
 export type { RoomEvent, SentMessage } from './protocol/messages.js';
@@ -25,9 +26,10 @@ export type { PresenceNotice } from './protocol/presence.js';
 export type { Receipt, Receipts } from './protocol/receipts.js';
 export type { DirectoryRoom, RoomDirectoryPage, RoomSummary } from './protocol/rooms.js';
 export type { SearchResults } from './protocol/search.js';
+export type { FollowedThread, ThreadSummary, ThreadView } from './protocol/threads.js';
 
 /** Every call of the room protocol (one payload, one acknowledgement), by name: ./protocol/<domain>.ts. */
-export type Calls = AccountCalls & RoomCalls & MessageCalls & ReceiptCalls & SearchCalls & PresenceCalls & ModerationCalls & IntegrationCalls;
+export type Calls = AccountCalls & RoomCalls & MessageCalls & ThreadCalls & ReceiptCalls & SearchCalls & PresenceCalls & ModerationCalls & IntegrationCalls;
 
 /** What a client sends as the payload of `Event`: the input of its schema. */
 export type PayloadOf<Event extends keyof Calls> = z.input<Calls[Event]['schema']>;

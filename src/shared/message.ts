@@ -3,10 +3,12 @@
 // Here, below both the store and delivery, so that neither imports the other for it.
 
 /**
- * What a room event is: a message; an edit or deletion of an earlier message; or a user
- * adding (`react`) or taking back (`unreact`) an emoji reaction to one (its text is the emoji).
+ * What a room event is: a message; an edit or deletion of an earlier message; a user
+ * adding (`react`) or taking back (`unreact`) an emoji reaction to one (its text is the
+ * emoji); or a thread reply sent "also to the room" (`share`, its target the reply, its text
+ * empty): the room shows that reply in its log as well.
  */
-export type EventKind = 'message' | 'edit' | 'delete' | 'react' | 'unreact';
+export type EventKind = 'message' | 'edit' | 'delete' | 'react' | 'unreact' | 'share';
 
 /**
  * Whose change erased an event's text, and when: the deletion of a message (which erases the
@@ -33,7 +35,10 @@ export interface StoredMessage {
   readonly createdAt: number;
   /** 'message' for everything the tutorial's event stores. */
   readonly kind: EventKind;
-  /** The offset of the message an edit, deletion or reaction is about; null for messages. */
+  /**
+   * The offset of the message an edit, deletion or reaction is about; for a message, the root
+   * of the thread it replies in (src/threads/), null for a message of the room itself.
+   */
   readonly target: number | null;
   /** The author's user id (`socket.data.user.id`); null for rows older than user ids. */
   readonly authorId: string | null;

@@ -9,6 +9,7 @@ import type { MentionStore } from './mentions.js';
 import type { ModerationStore } from './moderation.js';
 import type { RoomStore } from './rooms.js';
 import type { SearchStore } from './search.js';
+import type { ThreadStore } from './threads.js';
 import type { EventKind, StoredMessage } from '../shared/message.js';
 
 export type { EventKind, Redaction, StoredMessage } from '../shared/message.js';
@@ -31,7 +32,7 @@ export interface MessageDraft {
   readonly idempotencyKey: string | null;
   /** @default 'message' */
   readonly kind?: EventKind;
-  /** Edits and deletions: the offset of the message they change. */
+  /** Edits, deletions and reactions: the offset of the message they change; a thread reply: its root. */
   readonly target?: number | null;
   readonly authorId?: string | null;
   readonly clientId?: string | null;
@@ -47,8 +48,8 @@ export interface AppendResult {
 /**
  * Everything Parley keeps, by its parts: messages (below, the store's own), rooms and
  * membership (`rooms`), identity (`accounts`), roles, bans, mutes and the audit log
- * (`moderation`), full-text search (`search`), who messages mention (`mentions`), bots and webhooks
- * (`integrations`). Callers
+ * (`moderation`), full-text search (`search`), who messages mention (`mentions`), who
+ * follows which thread (`threads`), bots and webhooks (`integrations`). Callers
  * name the part: `store.rooms.isMember(...)`. Every backend gives each part its own object,
  * on the store's connection or pool.
  */
@@ -112,6 +113,8 @@ export interface StoreParts {
   readonly mentions: MentionStore;
   /** Bot accounts and incoming webhooks (./integrations.ts). */
   readonly integrations: IntegrationStore;
+  /** Thread follows, read markers and summaries (./threads.ts). */
+  readonly threads: ThreadStore;
 }
 
 /** The name of one part of the store. */

@@ -85,6 +85,13 @@ export class Tab {
     return sent;
   }
 
+  /** Sends a reply in the thread of message `replyTo`; counts its acknowledged offset as seen. */
+  async reply(roomId: number, replyTo: number, text: string, clientId: string = randomUUID()): Promise<SentMessage> {
+    const sent = await this.must('message:send', { roomId, text, clientId, replyTo });
+    this.saw(roomId, sent.serverOffset);
+    return sent;
+  }
+
   /** Who this tab is, as others see it: the author of a message it writes in a room of its own. */
   async whoAmI(): Promise<PublicUser> {
     const room = await this.must('room:create', { name: `me-${randomUUID()}` });

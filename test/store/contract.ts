@@ -16,6 +16,7 @@ import { roomsContract } from './rooms-contract.js';
 import { searchContract } from './search-contract.js';
 import { mentionsContract } from './mentions-contract.js';
 import { redactionContract } from './redaction-contract.js';
+import { threadsContract } from './threads-contract.js';
 import { freshStores, type HarnessFactory } from './harness.js';
 
 
@@ -333,4 +334,5 @@ export function storeContract(name: string, factory: HarnessFactory, skip: strin
   searchContract(name, factory, skip);
   mentionsContract(name, factory, skip);
   redactionContract(name, factory, skip);
+  threadsContract(name, factory, skip);
 }

@@ -202,7 +202,7 @@ export class ChatPage {
     this.rooms = rooms;
     const admin = new AdminPanel(socket, elements.admin, { activeRoom: () => rooms.activeRoom(), onlineUsers: () => rooms.onlineUsers(), me: () => identity.user });
     this.admin = admin;
-    this.search = new SearchView(socket, elements.search, (roomId, offset, roomName) => void rooms.showMessage(roomId, offset, roomName));
+    this.search = new SearchView(socket, elements.search, (roomId, offset, roomName, threadRoot) => void rooms.showMessage(roomId, offset, roomName, threadRoot));
     rooms.canModerate = () => admin.canModerate;
     if (from) rooms.restore(from);
     if (identity.user) rooms.identify(identity.user);

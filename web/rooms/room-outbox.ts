@@ -3,15 +3,17 @@ import type { SentMessage } from '../../src/shared/events.js';
 import { newClientOffset } from '../shared/outbox-storage.js';
 import type { Outcome } from '../shared/rpc.js';
 
-/** A change this tab asks of a room: a new message, an edit or a deletion of its own, a reaction. */
+/** A change this tab asks of a room: a new message, a thread reply, an edit or a deletion of its own, a reaction. */
 export interface RoomRequest {
-  readonly kind: 'message' | 'edit' | 'delete' | 'react' | 'unreact';
+  readonly kind: 'message' | 'reply' | 'edit' | 'delete' | 'react' | 'unreact';
   readonly roomId: number;
   /** The idempotency key, kept across retries, reconnects and reloads. */
   readonly clientId: string;
   readonly text: string;
-  /** Edits, deletions and reactions: the offset of the message they are about. */
+  /** Edits, deletions and reactions: the offset of the message they are about; a reply: its thread's root. */
   readonly target?: number;
+  /** A reply: shown in the room's log as well. */
+  readonly alsoToRoom?: boolean;
   /** The history epoch `target` belongs to: after a restore the server refuses it (EPOCH_CHANGED) rather than change another message. */
   readonly epoch?: string;
 }
@@ -62,8 +64,16 @@ export class RoomOutbox {
   }
 
   /** A new request with a fresh idempotency key. */
-  static create(kind: RoomRequest['kind'], roomId: number, text: string, target?: number, epoch?: string): RoomRequest {
-    return { kind, roomId, clientId: newClientOffset(), text, ...(target === undefined ? {} : { target }), ...(epoch === undefined ? {} : { epoch }) };
+  static create(kind: RoomRequest['kind'], roomId: number, text: string, target?: number, epoch?: string, alsoToRoom = false): RoomRequest {
+    return {
+      kind,
+      roomId,
+      clientId: newClientOffset(),
+      text,
+      ...(target === undefined ? {} : { target }),
+      ...(epoch === undefined ? {} : { epoch }),
+      ...(alsoToRoom ? { alsoToRoom } : {}),
+    };
   }
 
   /** The requests not answered yet, in the order they go. */
@@ -123,15 +133,16 @@ export class RoomOutbox {
 
 function isRoomRequest(value: unknown): value is RoomRequest {
   if (typeof value !== 'object' || value === null) return false;
-  const { kind, roomId, clientId, text, target, epoch } = value as Record<string, unknown>;
+  const { kind, roomId, clientId, text, target, epoch, alsoToRoom } = value as Record<string, unknown>;
   return (
-    (kind === 'message' || kind === 'edit' || kind === 'delete' || kind === 'react' || kind === 'unreact') &&
+    (kind === 'message' || kind === 'reply' || kind === 'edit' || kind === 'delete' || kind === 'react' || kind === 'unreact') &&
     Number.isSafeInteger(roomId) &&
     typeof clientId === 'string' &&
     clientId.length > 0 &&
     typeof text === 'string' &&
     (target === undefined || Number.isSafeInteger(target)) &&
-    (epoch === undefined || typeof epoch === 'string')
+    (epoch === undefined || typeof epoch === 'string') &&
+    (alsoToRoom === undefined || typeof alsoToRoom === 'boolean')
   );
 }
 

@@ -3,6 +3,7 @@ import { mentions } from '../../src/shared/mentions.js';
 import { decorate, messageNodes, timeElement } from './message-decor.js';
 import type { MessageList } from '../shared/message-list.js';
 import { Reactions } from './reactions.js';
+import { ThreadSummaries } from './thread-summaries.js';
 
 /** What the reader can do to a message: edit and delete their own, react to any; moderators delete any. */
 export interface OwnMessageActions {
@@ -13,7 +14,13 @@ export interface OwnMessageActions {
   canModerate(): boolean;
   /** Deletes someone else's message as a moderator. */
   moderate(target: number): void;
+  /** Opens the thread of message `root` beside the room. */
+  openThread(root: number): void;
+  /** Every event applied to the room, for the thread open beside it (./thread-panel.ts). */
+  observe(event: RoomEvent): void;
 }
+
+const shortTime = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 
 interface StoredMessage {
   readonly author: PublicUser;
@@ -33,6 +40,10 @@ export class RoomTimeline {
   private readonly edits = new Map<number, { readonly offset: number; readonly text: string }>();
   private readonly deleted = new Set<number>();
   private readonly reactions = new Reactions();
+  /** Reply counts, repliers and last reply of the room's threads: replies show there, not in the log. */
+  readonly threads = new ThreadSummaries();
+  /** Replies sent also to the room (`share` events), by offset. */
+  private readonly shared = new Set<number>();
   /** The text each message body was last drawn from (its formatting makes textContent differ from it). */
   private readonly drawnTexts = new WeakMap<HTMLElement, string>();
   /** Every event applied, by offset: what a snapshot of the room keeps (./page-snapshot.ts). */
@@ -58,7 +69,24 @@ export class RoomTimeline {
   apply(event: RoomEvent, pending?: HTMLLIElement): void {
     if (this.oldestLoaded === undefined || event.offset < this.oldestLoaded) this.oldestLoaded = event.offset;
     this.applied.set(event.offset, event);
+    this.actions.observe(event);
+    if (event.kind === 'message' && event.target !== undefined) {
+      // A thread reply: counted under its root, shown in the thread (and in the log when shared).
+      const root = this.threads.reply(event);
+      if (root !== undefined) this.render(root);
+      if (this.shared.has(event.offset)) this.showInLog(event);
+      return;
+    }
+    if (event.kind === 'share') {
+      if (event.target === undefined) return;
+      // The sender's own reply may come after its share: its acknowledgement follows the share.
+      this.shared.add(event.target);
+      const reply = this.applied.get(event.target);
+      if (reply) this.showInLog(reply);
+      return;
+    }
     if (event.kind === 'message') {
+      if (event.thread) this.threads.baseline(event.thread);
       // A tombstone: the server erased this message's text; it shows as deleted, here too if it was shown before.
       if (event.redacted) this.erase(event.offset);
       if (this.messages.has(event.offset)) {
@@ -80,10 +108,23 @@ export class RoomTimeline {
       if (!previous || previous.offset < event.offset) this.edits.set(event.target, { offset: event.offset, text: event.text });
     } else if (event.kind === 'delete') {
       this.erase(event.target);
+      const root = this.threads.deleted(event.target);
+      if (root !== undefined) this.render(root);
     } else if (!this.reactions.apply(event)) {
       return;
     }
     this.render(event.target);
+  }
+
+  /** A reply sent also to the room: shown in the log too, at its own offset, marked as in a thread. */
+  private showInLog(reply: RoomEvent): void {
+    if (reply.kind !== 'message' || this.messages.has(reply.offset)) return;
+    this.messages.set(reply.offset, { author: reply.author, text: reply.text, createdAt: reply.createdAt });
+    if (!this.list.at(reply.offset)) this.list.addDelivered(reply.text, reply.offset, reply.author.name);
+    const item = this.list.at(reply.offset);
+    if (item && reply.target !== undefined) item.dataset.inThread = String(reply.target);
+    if (reply.redacted || this.deleted.has(reply.offset)) this.erase(reply.offset);
+    this.render(reply.offset);
   }
 
   /**
@@ -231,7 +272,45 @@ export class RoomTimeline {
       const bar = this.reactions.bar(offset, me, react);
       if (bar) item.append(bar);
     }
+    item.querySelector('.thread')?.remove();
+    if (item.dataset.state !== 'pending' && item.dataset.state !== 'failed') {
+      const line = this.threadLine(offset, deleted);
+      if (line) item.append(line);
+      // Reply is one of the actions over the row: a message without replies takes no line more.
+      if (!deleted) toolbar.append(this.replyButton(offset));
+    }
     if (toolbar.childElementCount > 0) item.append(toolbar);
+  }
+
+  /** Under a message with replies: its thread's summary, a button that opens it. */
+  private threadLine(offset: number, deleted: boolean): HTMLElement | undefined {
+    const summary = this.threads.of(offset);
+    if (!summary) return undefined;
+    const line = document.createElement('span');
+    line.className = 'thread';
+    {
+      const open = document.createElement('button');
+      open.type = 'button';
+      open.className = 'thread-summary';
+      const count = `${summary.replies} ${summary.replies === 1 ? 'reply' : 'replies'}`;
+      open.textContent = `${count} · ${summary.repliers.join(', ')} · last ${shortTime.format(summary.lastReplyAt)}`;
+      open.setAttribute('aria-label', `${count} in thread, last at ${shortTime.format(summary.lastReplyAt)}: open thread`);
+      open.addEventListener('click', () => this.actions.openThread(offset));
+      line.append(open);
+    }
+    if (deleted) line.dataset.rootDeleted = 'true';
+    return line;
+  }
+
+  private replyButton(offset: number): HTMLButtonElement {
+    const reply = document.createElement('button');
+    reply.type = 'button';
+    reply.className = 'reply-button';
+    reply.textContent = 'Reply';
+    reply.setAttribute('aria-label', 'Reply in thread');
+    // A reply shown in the log (sent also to the room) opens its root's thread.
+    reply.addEventListener('click', () => this.actions.openThread(Number(this.list.at(offset)?.dataset.inThread ?? offset)));
+    return reply;
   }
 
   private decorateScheduled = false;

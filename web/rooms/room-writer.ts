@@ -66,6 +66,14 @@ export class RoomWriter {
     this.write(RoomOutbox.create('message', roomId, text));
   }
 
+  /**
+   * A reply in the thread of message `root`: shown there once acknowledged (./thread-panel.ts);
+   * `alsoToRoom`, in the room's log too (when the server's `share` event comes back).
+   */
+  reply(roomId: number, root: number, text: string, alsoToRoom = false): void {
+    this.write(RoomOutbox.create('reply', roomId, text, root, this.epochOf(roomId), alsoToRoom));
+  }
+
   edit(roomId: number, target: number, text: string): void {
     this.write(RoomOutbox.create('edit', roomId, text, target, this.epochOf(roomId)));
   }
@@ -118,7 +126,9 @@ export class RoomWriter {
     if (room.progress?.take(offset)) this.rooms.progressed();
     const me = this.rooms.me();
     if (req.kind === 'message' && item) room.timeline.confirm(item, offset, req.text);
-    else if (req.kind !== 'message' && me && req.target !== undefined) {
+    else if (req.kind === 'reply' && me && req.target !== undefined) {
+      room.timeline.apply({ roomId: req.roomId, offset, kind: 'message', author: me, text: req.text, target: req.target, createdAt: Date.now(), clientId: req.clientId });
+    } else if (req.kind !== 'message' && req.kind !== 'reply' && me && req.target !== undefined) {
       room.timeline.apply({ roomId: req.roomId, offset, kind: req.kind, author: me, text: req.text, target: req.target, createdAt: Date.now() });
     }
   }
@@ -153,6 +163,7 @@ function sendRequest(socket: ChatSocket, req: RoomRequest): ReturnType<OutboxHoo
   // Every change names its target (RoomOutbox.create); one without it cannot be sent.
   if (target === undefined) return Promise.resolve({ ok: false, error: 'INVALID_PAYLOAD', message: `${req.kind} names no message` });
   const epoch = req.epoch === undefined ? {} : { epoch: req.epoch };
+  if (req.kind === 'reply') return request(socket, 'message:send', { roomId, text, clientId, replyTo: target, ...(req.alsoToRoom ? { alsoToRoom: true } : {}), ...epoch });
   if (req.kind === 'edit') return request(socket, 'message:edit', { roomId, target, text, clientId, ...epoch });
   if (req.kind === 'delete') return request(socket, 'message:delete', { roomId, target, clientId, ...epoch });
   return request(socket, 'message:react', { roomId, target, emoji: text, on: req.kind === 'react', clientId, ...epoch });
@@ -161,6 +172,7 @@ function sendRequest(socket: ChatSocket, req: RoomRequest): ReturnType<OutboxHoo
 /** How a refused request is named to the person. */
 const KIND_NAMES: Readonly<Record<RoomRequest['kind'], string>> = {
   message: 'Message',
+  reply: 'Reply',
   edit: 'Edit',
   delete: 'Deletion',
   react: 'Reaction',

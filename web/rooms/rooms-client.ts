@@ -23,6 +23,7 @@ import { RoomTimeline } from './room-timeline.js';
 import { RoomWriter } from './room-writer.js';
 import type { RoomsElements } from './rooms-elements.js';
 import { SnapshotSaver } from './snapshot-saver.js';
+import { ThreadPanel } from './thread-panel.js';
 import { TypingLine, TypingNotifier } from './typing.js';
 import { UndoDelete } from './undo-delete.js';
 
@@ -50,6 +51,7 @@ export class RoomsClient {
   private readonly screen: RoomScreen;
   private readonly actions: RoomActions;
   private readonly receipts: ReadReceiptsView;
+  private readonly threads: ThreadPanel;
   private me: PublicUser | undefined;
 
   constructor(
@@ -104,6 +106,11 @@ export class RoomsClient {
       },
       status,
     );
+    this.threads = new ThreadPanel(lifetime, socket, elements.threads, {
+      me: user,
+      reply: (roomId, root, text, alsoToRoom) => this.writer.reply(roomId, root, text, alsoToRoom),
+      summaries: (roomId) => this.registry.get(roomId)?.timeline.threads,
+    });
     const readMarker = new ReadMarker(lifetime, socket, () => this.registry.active(), changed);
     this.receipts = new ReadReceiptsView(lifetime, socket, elements.receipts, {
       log: (roomId) => this.registry.get(roomId)?.timeline.list.list,
@@ -131,12 +138,14 @@ export class RoomsClient {
     this.writer.restore();
     void this.refreshPresence();
     void this.directory.search();
+    this.threads.refresh();
   }
 
   /** A reconnect: the server resumed every followed room from `auth.rooms`; refresh the rest. */
   async reconnected(): Promise<void> {
     this.history.opened();
     const active = this.registry.activeId;
+    this.threads.refresh();
     await Promise.all([this.registry.refresh(), this.refreshPresence(), this.directory.search(), active === undefined ? undefined : this.receipts.opened(active)]);
   }
 
@@ -159,6 +168,11 @@ export class RoomsClient {
     if (switched) pageSnapshot.clear();
     this.me = user;
     if (switched) void this.resync();
+    if (switched) {
+      // Another person's threads are not theirs to see.
+      this.threads.close();
+      this.threads.refresh();
+    }
     this.rerender();
     this.presence.render();
     this.changed();
@@ -182,9 +196,13 @@ export class RoomsClient {
     return this.registry.get(roomId)?.label(this.me) ?? `room ${roomId}`;
   }
 
-  /** Shows message `offset` of `roomId` (a search hit): see RoomActions.showMessage. */
-  showMessage(roomId: number, offset: number, roomName: string): Promise<void> {
-    return this.actions.showMessage(roomId, offset, roomName);
+  /**
+   * Shows message `offset` of `roomId` (a search hit): see RoomActions.showMessage. A thread
+   * reply (`threadRoot` its root) shows its root in the room and opens the thread beside it.
+   */
+  async showMessage(roomId: number, offset: number, roomName: string, threadRoot?: number): Promise<void> {
+    await this.actions.showMessage(roomId, threadRoot ?? offset, roomName);
+    if (threadRoot !== undefined) await this.threads.open(roomId, threadRoot);
   }
 
   /** Redraws every room's messages (e.g. the reader became a moderator). */
@@ -219,6 +237,8 @@ export class RoomsClient {
       react: (target, emoji, on) => this.writer.react(summary.id, target, emoji, on),
       canModerate: () => this.canModerate() && summary.kind === 'public',
       moderate: (target) => void this.actions.moderate(summary.id, target),
+      openThread: (root) => void this.threads.open(summary.id, root),
+      observe: (event) => this.threads.observe(event),
     });
   }
 

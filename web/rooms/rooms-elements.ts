@@ -1,6 +1,7 @@
 import type { ComposerElements } from './composer.js';
 import type { ReceiptElements } from './read-receipts.js';
 import type { DirectoryElements } from './room-directory-view.js';
+import type { ThreadElements } from './thread-panel.js';
 
 /** The page's elements that the room protocol drives. */
 export interface RoomsElements {
@@ -32,4 +33,6 @@ export interface RoomsElements {
   readonly receipts: ReceiptElements;
   /** "Message deleted. Undo", for a few seconds after a deletion. */
   readonly undoDelete: { readonly element: HTMLElement; readonly undo: HTMLButtonElement };
+  /** The thread beside the room, and "Threads" in the sidebar. */
+  readonly threads: ThreadElements;
 }

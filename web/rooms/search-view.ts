@@ -50,7 +50,7 @@ export class SearchView {
   constructor(
     private readonly socket: ChatSocket,
     private readonly elements: SearchElements,
-    private readonly show: (roomId: number, offset: number, roomName: string) => void,
+    private readonly show: (roomId: number, offset: number, roomName: string, threadRoot?: number) => void,
   ) {
     elements.form.addEventListener('submit', (event) => {
       event.preventDefault();
@@ -122,7 +122,7 @@ export class SearchView {
       text.className = 'hit-text';
       text.append(...highlighted(event.text, this.words));
       open.append(where, text);
-      open.addEventListener('click', () => this.show(event.roomId, event.offset, roomName));
+      open.addEventListener('click', () => this.show(event.roomId, event.offset, roomName, event.target));
       item.append(open);
       list.append(item);
     }

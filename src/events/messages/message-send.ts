@@ -1,13 +1,19 @@
 import { draftOf } from '../../delivery/drafts.js';
-import { ok } from '../../shared/errors.js';
+import { ErrorCode, fail, ok } from '../../shared/errors.js';
 import { messageSendSchema } from '../../shared/protocol/messages.js';
+import { threadRootOf } from '../../threads/threads.js';
 import { defineEvent } from '../kit.js';
 
 /**
  * `message:send` ({ roomId, text, clientId }): stores the message (once per clientId and
  * its owner: the user, or the issued id it starts with, see ownerOf) and delivers it as
  * `room:event` to every follower except this socket, which gets the acknowledgement
- * { serverOffset, duplicate } instead.
+ * { serverOffset, duplicate } instead. With `replyTo`, the message is a reply in the thread
+ * of that message (or of its root, when it is a reply itself): stored with the root as its
+ * `target`; refused as UNKNOWN_MESSAGE when `replyTo` is no live message of this room. With
+ * `alsoToRoom`, a `share` event naming the reply follows it, so every client shows the reply in
+ * the room's log too: an event of its own, delivered to this socket as well (its offset is not
+ * in the acknowledgement), and stored once per clientId like the reply.
  */
 export const messageSend = (maxMessageLength: number) =>
   defineEvent({
@@ -15,9 +21,17 @@ export const messageSend = (maxMessageLength: number) =>
     price: ['messages.connection', 'messages.user'],
     access: 'writer',
     bots: true,
-    handle: async ({ input: { roomId, text, clientId }, socket, services }) => {
+    handle: async ({ input: { roomId, text, clientId, replyTo, alsoToRoom }, socket, services }) => {
       const { user } = socket.data;
-      const draft = draftOf({ roomId, text, author: user.name, authorId: user.id, retry: { by: 'room-protocol', clientId, isIssued: services.issuedIds.isIssued } });
-      return ok(await services.appends.append(draft, { socketId: socket.id, clientId }));
+      const root = replyTo === undefined ? undefined : await threadRootOf(services.store, roomId, replyTo);
+      if (replyTo !== undefined && root === undefined) return fail(ErrorCode.UNKNOWN_MESSAGE, `no message at offset ${replyTo} in this room, or it was deleted`);
+      const retry = { by: 'room-protocol', clientId, isIssued: services.issuedIds.isIssued } as const;
+      const draft = draftOf({ roomId, text, ...(root === undefined ? {} : { target: root }), author: user.name, authorId: user.id, retry });
+      const sent = await services.appends.append(draft, { socketId: socket.id, clientId });
+      if (root !== undefined && alsoToRoom === true) {
+        const share = { by: 'room-protocol', clientId: `${clientId}>room`, isIssued: services.issuedIds.isIssued } as const;
+        await services.appends.append(draftOf({ roomId, kind: 'share', text: '', target: sent.serverOffset, author: user.name, authorId: user.id, retry: share }));
+      }
+      return ok(sent);
     },
   });

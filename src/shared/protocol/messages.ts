@@ -3,6 +3,7 @@ import type { PublicUser } from './accounts.js';
 import type { Call } from './call.js';
 import { clientIdSchema, epochSchema, offsetSchema, roomIdSchema, storableString, textSchema } from './fields.js';
 import type { RoomSummary } from './rooms.js';
+import type { ThreadSummary } from './threads.js';
 
 /** What the server acknowledges for a stored message (or edit, deletion, reaction). */
 export interface SentMessage {
@@ -25,11 +26,14 @@ export interface RoomEvent {
    * A user reacts with an emoji at most once: replayed in order, the last of their
    * react/unreact of that emoji on that message decides.
    */
-  readonly kind: 'message' | 'edit' | 'delete' | 'react' | 'unreact';
+  readonly kind: 'message' | 'edit' | 'delete' | 'react' | 'unreact' | 'share';
   readonly author: PublicUser;
-  /** The text (message, edit), the emoji (react, unreact); empty for a deletion. */
+  /**
+   * The text (message, edit), the emoji (react, unreact); empty for a deletion and a `share`
+   * (the reply `target` was sent "also to the room": show it in the room's log too).
+   */
   readonly text: string;
-  /** The offset of the message an edit, deletion or reaction is about. */
+  /** The offset of the message an edit, deletion or reaction is about; a reply's thread root (see `thread`). */
   readonly target?: number;
   readonly createdAt: number;
   /** The sender's id for this event (`clientId` of message:send), so its tab can match it. */
@@ -41,6 +45,13 @@ export interface RoomEvent {
    * a deleted message as deleted; a tombstone edit or reaction changes nothing.
    */
   readonly redacted?: { readonly by: PublicUser; readonly at: number };
+  /**
+   * A message of kind 'message' with a `target` is a reply in the thread of message `target`
+   * (its root, always a message without a target of its own). Present on a root in the pages
+   * `history:before` and `thread:open` answer: its replies so far. Live replies that follow
+   * arrive as events of their own; a client adds them to it.
+   */
+  readonly thread?: ThreadSummary;
 }
 
 /**
@@ -53,8 +64,20 @@ export const chatMessageSchema = (maxMessageLength: number) =>
     clientOffset: z.union([storableString(0, 256), z.null(), z.undefined()]),
   });
 
+/**
+ * `replyTo`: the offset of a message of the same room: the message is a reply in its thread
+ * (a reply to a reply joins the thread of that reply's root: threads are one level deep).
+ */
 export const messageSendSchema = (maxMessageLength: number) =>
-  z.object({ roomId: roomIdSchema, text: textSchema(maxMessageLength), clientId: clientIdSchema, epoch: epochSchema.optional() });
+  z.object({
+    roomId: roomIdSchema,
+    text: textSchema(maxMessageLength),
+    clientId: clientIdSchema,
+    epoch: epochSchema.optional(),
+    replyTo: offsetSchema.min(1).optional(),
+    /** With `replyTo`: the reply is shown in the room's log as well (a `share` event follows it). */
+    alsoToRoom: z.boolean().optional(),
+  });
 
 /** `target`: the offset of the message changed. */
 export const messageEditSchema = (maxMessageLength: number) =>
@@ -108,7 +131,7 @@ export interface TutorialCalls {
 
 /** The message calls of the room protocol: their payloads and answers. */
 export interface MessageCalls {
-  /** Send a message; a repeat of `clientId` is stored once. */
+  /** Send a message (with `replyTo`, a thread reply); a repeat of `clientId` is stored once. */
   'message:send': Call<ReturnType<typeof messageSendSchema>, SentMessage>;
   /** Edit one's own message. */
   'message:edit': Call<ReturnType<typeof messageEditSchema>, SentMessage>;

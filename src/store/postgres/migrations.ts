@@ -430,6 +430,21 @@ export const migrations: readonly Migration[] = [
     name: 'read receipts: the people who turned them off',
     sql: 'CREATE TABLE receipt_opt_outs (user_id text PRIMARY KEY);',
   },
+  {
+    version: 19,
+    name: 'threads: who follows which thread, and how far they read it',
+    // A reply is a message whose target is its root (no column of its own: it is stored by
+    // the one append path, parley_append unchanged); a follow is written after it, as mentions are.
+    sql: `
+      CREATE TABLE thread_follows (
+        user_id     text    NOT NULL,
+        room_id     integer NOT NULL,
+        root_seq    bigint  NOT NULL,
+        read_offset bigint  NOT NULL DEFAULT 0,
+        PRIMARY KEY (user_id, room_id, root_seq)
+      );
+    `,
+  },
 ];
 
 /**

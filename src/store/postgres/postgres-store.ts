@@ -12,6 +12,7 @@ import {
   type StoredMessage,
 } from '../store.js';
 import type { MentionStore } from '../mentions.js';
+import type { ThreadStore } from '../threads.js';
 import type { ModerationStore } from '../moderation.js';
 import type { SearchStore } from '../search.js';
 import type { RoomStore } from '../rooms.js';
@@ -23,6 +24,7 @@ import { PostgresSearch } from './search.js';
 import { PostgresMentions } from './mentions.js';
 import { PostgresIntegrations } from './integrations.js';
 import type { IntegrationStore } from '../integrations.js';
+import { PostgresThreads } from './threads.js';
 import { PostgresRooms } from './rooms.js';
 import { withClient } from './checkout.js';
 import { unstorableDraft } from '../unstorable.js';
@@ -107,6 +109,8 @@ export class PostgresStore implements Store {
   readonly mentions: MentionStore;
   /** Bots and incoming webhooks: ./integrations.ts, on this pool. */
   readonly integrations: IntegrationStore;
+  /** Thread follows, read markers and summaries: ./threads.ts, on this pool. */
+  readonly threads: ThreadStore;
 
   protected constructor(
     private readonly pool: pg.Pool,
@@ -126,6 +130,7 @@ export class PostgresStore implements Store {
     this.search = new PostgresSearch(query);
     this.mentions = new PostgresMentions(query);
     this.integrations = new PostgresIntegrations(pool, query);
+    this.threads = new PostgresThreads(query);
   }
 
   /**

@@ -96,7 +96,7 @@ export const migrations: readonly Migration[] = [
       ) WITHOUT ROWID;
       CREATE INDEX room_members_user ON room_members (user_id);
       CREATE TABLE read_markers (
-        room_id     INTEGER NOT NULL REFERENCES rooms (id),
+        room_id     INTEGER NOT NULL,
         user_id     TEXT    NOT NULL,
         read_offset INTEGER NOT NULL,
         PRIMARY KEY (room_id, user_id)
@@ -416,5 +416,20 @@ export const migrations: readonly Migration[] = [
     version: 15,
     name: 'read receipts: the people who turned them off',
     sql: 'CREATE TABLE receipt_opt_outs (user_id TEXT PRIMARY KEY) WITHOUT ROWID;',
+  },
+  {
+    version: 16,
+    name: 'threads: who follows which thread, and how far they read it',
+    // A reply is a message whose target is its root (no column of its own: it is stored by
+    // the one append path); a follow is written after it, as mentions are.
+    sql: `
+      CREATE TABLE thread_follows (
+        user_id     TEXT    NOT NULL,
+        room_id     INTEGER NOT NULL,
+        root_seq    INTEGER NOT NULL,
+        read_offset INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (user_id, room_id, root_seq)
+      ) WITHOUT ROWID;
+    `,
   },
 ];

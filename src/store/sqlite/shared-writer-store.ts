@@ -4,6 +4,7 @@ import type { IntegrationStore } from '../integrations.js';
 import type { ModerationStore } from '../moderation.js';
 import type { RoomStore } from '../rooms.js';
 import type { SearchStore } from '../search.js';
+import type { ThreadStore } from '../threads.js';
 import { StoreUnavailableError, type AppendResult, type MessageDraft, type Room, type Store, type StoredMessage } from '../store.js';
 import { SqliteStore } from './sqlite-store.js';
 import { writesThrough, type SendWrite, type WriteMethod, type WriteSignature } from '../writer/write-calls.js';
@@ -22,6 +23,7 @@ export class SharedWriterSqliteStore implements Store {
   readonly search: SearchStore;
   readonly mentions: MentionStore;
   readonly integrations: IntegrationStore;
+  readonly threads: ThreadStore;
   /**
    * Read-only, so that a write missing from the table of writes (../writer/write-calls.ts)
    * fails loudly instead of quietly taking the write lock beside the writer.
@@ -43,6 +45,7 @@ export class SharedWriterSqliteStore implements Store {
     this.moderation = writesThrough('moderation', this.reads.moderation, send);
     this.mentions = writesThrough('mentions', this.reads.mentions, send);
     this.integrations = writesThrough('integrations', this.reads.integrations, send);
+    this.threads = writesThrough('threads', this.reads.threads, send);
     this.search = this.reads.search;
   }
 

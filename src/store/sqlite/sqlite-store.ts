@@ -17,6 +17,7 @@ import type { MentionStore } from '../mentions.js';
 import type { ModerationStore } from '../moderation.js';
 import type { SearchStore } from '../search.js';
 import type { RoomStore } from '../rooms.js';
+import type { ThreadStore } from '../threads.js';
 import { MESSAGE_COLUMNS, toMessage, type MessageRow } from './message-row.js';
 import { SqliteAccounts } from './accounts.js';
 import { SqliteModeration } from './moderation.js';
@@ -24,6 +25,7 @@ import { SqliteSearch } from './search.js';
 import { SqliteMentions } from './mentions.js';
 import { SqliteIntegrations } from './integrations.js';
 import type { IntegrationStore } from '../integrations.js';
+import { SqliteThreads } from './threads.js';
 import { migrations } from './migrations.js';
 import { refuseNewerSchema } from '../schema-version.js';
 import { SqliteRooms } from './rooms.js';
@@ -72,6 +74,8 @@ export class SqliteStore implements Store {
   readonly mentions: MentionStore;
   /** Bots and incoming webhooks: ./integrations.ts, on this connection. */
   readonly integrations: IntegrationStore;
+  /** Thread follows, read markers and summaries: ./threads.ts, on this connection. */
+  readonly threads: ThreadStore;
 
   /**
    * @param options.readOnly opens a connection that only reads a database another
@@ -125,6 +129,7 @@ export class SqliteStore implements Store {
     this.search = new SqliteSearch(this.db, guard);
     this.mentions = new SqliteMentions(this.db, guard);
     this.integrations = new SqliteIntegrations(this.db, guard);
+    this.threads = new SqliteThreads(this.db, guard);
   }
 
   checkWritable(): Promise<void> {
