@@ -21,6 +21,7 @@ import { Delivery } from './delivery/delivery.js';
 import { createRoomWire } from './delivery/room-wire.js';
 import { observeEngine } from './http/engine-events.js';
 import { localConnectionSlots, type ConnectionSlots } from './http/connection-slots.js';
+import { AdmissionPacer } from './http/admission.js';
 import { createEngineGate } from './http/engine-gate.js';
 import { corsFor, originMayUseCookie } from './http/origins.js';
 import { createRequestHandler } from './http/routes.js';
@@ -130,11 +131,13 @@ export async function createApp(options: AppOptions): Promise<App> {
   httpServer.on('request', createRequestHandler({ webRoot: options.webRoot ?? DEFAULT_WEB_ROOT, isReady: () => ready, readiness: () => readiness(), admin, adminUi: config.adminUi !== 'off', session }));
 
   const prices = new Prices(config.limits, options.redis && redisCounters(options.redis));
+  const pacer = new AdmissionPacer(config.admission);
   const gate = createEngineGate({
     allowedOrigins: config.allowedOrigins,
     trustedProxies: config.trustedProxies,
     slots: options.connectionSlots ?? localConnectionSlots(config.maxConnectionsPerAddress),
     admit: handshakePrice(prices),
+    pacer,
   });
   const io: ParleyServer = new Server(httpServer, {
     adapter: options.adapter.factory,
@@ -149,7 +152,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     cors: corsFor(config.allowedOrigins),
   });
   gate.attach(io);
-  instrumentServer(io, options.workerIndex === undefined ? 'single' : String(options.workerIndex), { redisConnected: options.redis?.connected });
+  instrumentServer(io, options.workerIndex === undefined ? 'single' : String(options.workerIndex), { redisConnected: options.redis?.connected, admissionsWaiting: () => pacer.waiting });
   options.redis?.onDisconnect(() => redisDisconnections.inc());
   const statistics = new DeploymentStatistics(io, {
     node: config.nodeId,
