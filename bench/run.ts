@@ -9,6 +9,7 @@ import { catchUp } from './scenarios/catch-up.js';
 import { durableWrites } from './scenarios/durable-writes.js';
 import { fanOut } from './scenarios/fan-out.js';
 import { idleMemory } from './scenarios/idle-memory.js';
+import { reconnectStorm } from './scenarios/reconnect-storm.js';
 import { search } from './scenarios/search.js';
 import { underAttack } from './scenarios/under-attack.js';
 import { DEPLOYMENT_TITLES, type Deployment, type Scenario, type ScenarioReport } from './scenarios/scenario.js';
@@ -25,6 +26,7 @@ const scenarios: Record<ScenarioName, Scenario> = {
   'catch-up': catchUp,
   'under-attack': underAttack,
   search,
+  'reconnect-storm': reconnectStorm,
 };
 /** The whole run never takes longer than this; servers and clients it started go with it. */
 const WATCHDOG_MS = 30 * 60_000;

@@ -23,6 +23,12 @@ export interface BenchClientOptions {
   readonly startOffset: number;
   readonly connectTimeoutMs: number;
   readonly onMessage: (text: string, offset: number) => void;
+  /** Called on every connect, the first and each reconnection (reconnect-storm). */
+  readonly onConnect?: () => void;
+  /** Called when an established connection drops. */
+  readonly onDisconnect?: () => void;
+  /** Called when a connection attempt fails (a refused handshake, an unreachable node). */
+  readonly onConnectError?: () => void;
 }
 
 /** A promise that rejects after `ms` unless `work` settles first. */

@@ -30,7 +30,10 @@ export function socketIoClient(options: BenchClientOptions): BenchClient {
   });
   socket.on('disconnect', () => {
     disconnects += 1;
+    options.onDisconnect?.();
   });
+  socket.on('connect', () => options.onConnect?.());
+  socket.on('connect_error', () => options.onConnectError?.());
 
   const connected = new Promise<void>((resolve) => socket.once('connect', () => resolve()));
   const ready = withDeadline(connected, options.connectTimeoutMs, 'socket.io connect');
