@@ -76,12 +76,13 @@ async function main(): Promise<number> {
     for (const deployment of deployments) {
       const startedAt = performance.now();
       const busy = cli.waitQuietSeconds > 0 ? await waitForQuiet(cli.waitQuietSeconds * 1000) : Number.NaN;
-      const on = cli.target === undefined ? ` on ${DEPLOYMENT_TITLES[deployment]}` : '';
+      const labelled = cli.target === undefined && scenarios[name].ownDeployment !== true;
+      const on = labelled ? ` on ${DEPLOYMENT_TITLES[deployment]}` : '';
       console.log(`(running ${name}${on}; machine ${Number.isFinite(busy) ? `${Math.round(busy * 100)} % busy` : 'not checked'} just before)`);
       try {
         const measured = await scenarios[name].run({ ...cli, database: deployment });
         const report =
-          cli.target === undefined ? { ...measured, name: `${measured.name} [${deployment}]`, title: `${measured.title} (${DEPLOYMENT_TITLES[deployment]})` } : measured;
+          labelled ? { ...measured, name: `${measured.name} [${deployment}]`, title: `${measured.title} (${DEPLOYMENT_TITLES[deployment]})` } : measured;
         reports.push(report);
         if (deployments.length > 1) compared.push({ deployment, report });
         console.log(renderScenario(report));

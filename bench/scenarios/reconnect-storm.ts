@@ -58,6 +58,7 @@ function ackWindow(send: SendResult, from: number, to: number): { p50: number; p
  */
 export const reconnectStorm: Scenario = {
   name: 'reconnect-storm',
+  ownDeployment: true,
   async run(options) {
     const clients = options.stormClients;
     const clientProcesses = options.clientProcesses ?? 2;

@@ -71,6 +71,8 @@ export interface ScenarioReport {
 
 export interface Scenario {
   readonly name: string;
+  /** The scenario starts a deployment of its own whatever --deployments says (reconnect-storm: two nodes behind nginx). */
+  readonly ownDeployment?: boolean;
   readonly run: (options: BenchOptions) => Promise<ScenarioReport>;
 }
 
