@@ -16,10 +16,14 @@ export interface BenchNginx {
   stop(): Promise<void>;
 }
 
+/** Connections one nginx worker is given at most, so its descriptors stay under a 20,000 open-file limit. */
+const CONNECTIONS_PER_WORKER = 16_000;
+
 /**
  * nginx in front of two nodes with deploy/nginx/parley-trial-http.conf as shipped, only
- * its upstream ports and listen address changed, in one worker process with room for
- * `connections` clients (each takes two connections: the client's and its upstream's).
+ * its upstream ports and listen address changed, with room for `connections` clients (each
+ * takes two connections: the client's and its upstream's): one worker process, or more
+ * (sharing the port with reuseport) where one would pass the open-file limit.
  */
 export async function startNginx(nodePorts: readonly [number, number], connections: number): Promise<BenchNginx> {
   if (!NGINX) throw new Error('nginx is not installed (Debian: apt-get install nginx-light)');
@@ -28,19 +32,20 @@ export async function startNginx(nodePorts: readonly [number, number], connectio
   const replacements: Record<string, string> = {
     '127.0.0.1:3001': `127.0.0.1:${nodePorts[0]}`,
     '127.0.0.1:3002': `127.0.0.1:${nodePorts[1]}`,
-    'listen 127.0.0.1:8080;': `listen 127.0.0.1:${port} backlog=4096;`,
+    'listen 127.0.0.1:8080;': `listen 127.0.0.1:${port} backlog=4096 reuseport;`,
   };
   let rendered = fs.readFileSync(TRIAL_CONFIG, 'utf8');
   for (const [shipped, used] of Object.entries(replacements)) {
     if (!rendered.includes(shipped)) throw new Error(`${path.relative(root, TRIAL_CONFIG)} no longer has ${shipped}; update bench/nginx.ts`);
     rendered = rendered.replaceAll(shipped, used);
   }
-  const workerConnections = connections * 2 + 1024;
+  const workers = Math.max(1, Math.ceil((connections * 2) / CONNECTIONS_PER_WORKER));
+  const workerConnections = Math.ceil((connections * 2) / workers) + 1024;
   const config = path.join(dir, 'nginx.conf');
   fs.writeFileSync(
     config,
     [
-      'worker_processes 1;',
+      `worker_processes ${workers};`,
       `worker_rlimit_nofile ${workerConnections + 1024};`,
       `pid ${path.join(dir, 'nginx.pid')};`,
       `error_log ${path.join(dir, 'error.log')} crit;`,
