@@ -24,7 +24,7 @@ export interface BenchClientOptions {
   readonly connectTimeoutMs: number;
   readonly onMessage: (text: string, offset: number) => void;
   /** Called on every connect, the first and each reconnection (reconnect-storm). */
-  readonly onConnect?: () => void;
+  readonly onConnect?: (sessionId: string | undefined) => void;
   /** Called when an established connection drops. */
   readonly onDisconnect?: () => void;
   /** Called when a connection attempt fails (a refused handshake, an unreachable node). */

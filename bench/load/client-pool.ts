@@ -167,13 +167,13 @@ export class ClientPool {
   }
 
   /**
-   * Waits until every client whose connection dropped after `since` is connected again and
+   * Waits until every client that was on `node` at `since` is connected again and
    * has received a message sent after it came back (so, delivery being in order, everything
    * before it too), or `timeoutMs`; merges what each process saw.
    */
-  async recovery(since: number, timeoutMs: number): Promise<Omit<RecoveredReply, 'type'>> {
+  async recovery(node: string, since: number, timeoutMs: number): Promise<Omit<RecoveredReply, 'type'>> {
     const replies = await Promise.all(
-      this.children.map((child) => this.ask<RecoveredReply>(child, 'recovered', timeoutMs + REPLY_GRACE_MS, { type: 'recovery', since, timeoutMs })),
+      this.children.map((child) => this.ask<RecoveredReply>(child, 'recovered', timeoutMs + REPLY_GRACE_MS, { type: 'recovery', node, since, timeoutMs })),
     );
     const latest = (values: number[]): number => values.reduce((max, value) => (Number.isNaN(value) ? max : Number.isNaN(max) ? value : Math.max(max, value)), Number.NaN);
     return {

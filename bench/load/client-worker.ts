@@ -17,8 +17,6 @@ const MAX_LIFETIME_MS = 15 * 60_000;
 const clients: BenchClient[] = [];
 const deliveries = new DeliveryLog();
 const watch = new ConnectionWatch();
-/** Drops noticed after a kill reach every client within this; recovery waits at least so long. */
-const DROP_NOTICE_MS = 2_000;
 
 function reply(message: Reply): void {
   process.send?.(message);
@@ -82,9 +80,10 @@ async function awaitDeliveries(command: AwaitCommand): Promise<Reply> {
 
 async function awaitRecovery(command: RecoveryCommand): Promise<Reply> {
   const deadline = now() + command.timeoutMs;
+  const lost = watch.lostNode(command.node, command.since);
   for (;;) {
-    const status = watch.status(command.since);
-    const settled = status.notBack === 0 && status.notCaughtUp === 0 && now() >= command.since + DROP_NOTICE_MS;
+    const status = watch.status(lost, command.since);
+    const settled = status.notBack === 0 && status.notCaughtUp === 0;
     if (settled || now() >= deadline) return { type: 'recovered', ...status };
     await sleep(20);
   }

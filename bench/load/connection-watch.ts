@@ -2,7 +2,8 @@ import { now, sendTimeOf, type RecoveredReply } from './protocol.js';
 
 /** The hooks one client's connection events and broadcasts go to. */
 export interface WatchedClient {
-  readonly onConnect: () => void;
+  /** `sessionId`: engine.io's, `<worker>.<node>.<random>` on Parley, which names the node. */
+  readonly onConnect: (sessionId: string | undefined) => void;
   readonly onDisconnect: () => void;
   readonly onConnectError: () => void;
   /** Every broadcast the client receives (after the delivery log has it). */
@@ -19,6 +20,8 @@ export class ConnectionWatch {
   private readonly droppedAt: number[] = [];
   private readonly caughtUpAt: number[] = [];
   private readonly up: boolean[] = [];
+  /** The node each client's latest session is on (from its session id). */
+  private readonly nodes: (string | undefined)[] = [];
   private connectErrors = 0;
 
   addClient(): WatchedClient {
@@ -27,10 +30,12 @@ export class ConnectionWatch {
     this.droppedAt.push(Number.NaN);
     this.caughtUpAt.push(Number.NaN);
     this.up.push(false);
+    this.nodes.push(undefined);
     return {
-      onConnect: () => {
+      onConnect: (sessionId) => {
         this.up[index] = true;
         this.connectedAt[index] = now();
+        this.nodes[index] = sessionId?.split('.')[1];
       },
       onDisconnect: () => {
         this.up[index] = false;
@@ -48,19 +53,25 @@ export class ConnectionWatch {
     };
   }
 
-  /** Where the clients that lost their connection at or after `since` stand now. */
-  status(since: number): Omit<RecoveredReply, 'type'> {
-    let lost = 0;
+  /**
+   * The clients that lost `node` at `since`: those whose latest session is still on it (a
+   * drop not noticed yet: a busy client process can take seconds), and those whose
+   * connection dropped since. Taken once, just after the kill.
+   */
+  lostNode(node: string, since: number): number[] {
+    return this.up.flatMap((_, index) => (this.nodes[index] === node || (this.droppedAt[index] ?? Number.NaN) >= since ? [index] : []));
+  }
+
+  /** Where the clients `lost` (lostNode) stand now. */
+  status(lost: readonly number[], since: number): Omit<RecoveredReply, 'type'> {
     let notBack = 0;
     let notCaughtUp = 0;
     let lastBackAt = Number.NaN;
     let lastCaughtUpAt = Number.NaN;
-    this.up.forEach((up, index) => {
-      const droppedAt = this.droppedAt[index] ?? Number.NaN;
-      if (!(droppedAt >= since)) return;
-      lost += 1;
+    lost.forEach((index) => {
+      const up = this.up[index] ?? false;
       const connectedAt = this.connectedAt[index] ?? Number.NaN;
-      if (!up || !(connectedAt > droppedAt)) {
+      if (!up || !(connectedAt > since)) {
         notBack += 1;
         return;
       }
@@ -72,6 +83,6 @@ export class ConnectionWatch {
       }
       lastCaughtUpAt = Number.isNaN(lastCaughtUpAt) ? caughtUpAt : Math.max(lastCaughtUpAt, caughtUpAt);
     });
-    return { clients: this.up.length, lost, notBack, notCaughtUp, lastBackAt, lastCaughtUpAt, connectErrors: this.connectErrors };
+    return { clients: this.up.length, lost: lost.length, notBack, notCaughtUp, lastBackAt, lastCaughtUpAt, connectErrors: this.connectErrors };
   }
 }

@@ -57,9 +57,11 @@ export interface AwaitCommand {
   readonly timeoutMs: number;
 }
 
-/** Waits until every client that lost its connection after `since` is back and caught up. */
+/** Waits until every client that lost `node` at `since` is back and caught up. */
 export interface RecoveryCommand {
   readonly type: 'recovery';
+  /** The node killed, as it is named in session ids (PARLEY_NODE_ID). */
+  readonly node: string;
   /** Epoch ms: connections lost from then on count (the moment a node was killed). */
   readonly since: number;
   readonly timeoutMs: number;
@@ -114,7 +116,7 @@ export interface AwaitedReply {
 export interface RecoveredReply {
   readonly type: 'recovered';
   readonly clients: number;
-  /** Clients whose connection dropped after `since`. */
+  /** Clients that were on the node at `since`. */
   readonly lost: number;
   /** Of those, the ones not connected again when the reply was made. */
   readonly notBack: number;

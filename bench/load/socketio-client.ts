@@ -32,7 +32,7 @@ export function socketIoClient(options: BenchClientOptions): BenchClient {
     disconnects += 1;
     options.onDisconnect?.();
   });
-  socket.on('connect', () => options.onConnect?.());
+  socket.on('connect', () => options.onConnect?.(socket.io.engine.id));
   socket.on('connect_error', () => options.onConnectError?.());
 
   const connected = new Promise<void>((resolve) => socket.once('connect', () => resolve()));

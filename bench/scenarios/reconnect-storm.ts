@@ -101,7 +101,7 @@ export const reconnectStorm: Scenario = {
           // already gone
         }
       }
-      const recovery = await storm.recovery(killedAt, STORM_PHASE_MS - KILL_AFTER_MS - 5_000);
+      const recovery = await storm.recovery('node1', killedAt, STORM_PHASE_MS - KILL_AFTER_MS - 5_000);
       const metricsAfter = await stormMetrics(`http://127.0.0.1:${metricsPort}`);
       const stormed = await stormSend;
 
