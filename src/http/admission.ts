@@ -30,11 +30,24 @@ export class AdmissionPacer {
   /** When the next turn is free, had no burst been allowed (ms, on `clock`'s scale). */
   private nextTurnAt = Number.NEGATIVE_INFINITY;
   private held = 0;
+  private perSecond: number;
 
   constructor(
     private readonly pace: AdmissionPace,
     private readonly clock: () => number = () => performance.now(),
-  ) {}
+  ) {
+    this.perSecond = pace.perSecond;
+  }
+
+  /** New sessions a second now: `pace.perSecond`, or less while the governor holds it down. */
+  get rate(): number {
+    return this.perSecond;
+  }
+
+  /** Sets the pace of the turns handed out from now on (admission-governor.ts), at most `pace.perSecond`. */
+  setRate(perSecond: number): void {
+    this.perSecond = Math.max(Number.MIN_VALUE, Math.min(this.pace.perSecond, perSecond));
+  }
 
   /** Handshakes held for their turn now. */
   get waiting(): number {
@@ -44,7 +57,7 @@ export class AdmissionPacer {
   /** Resolves when the handshake may go on, or at once with a refusal. */
   admit(): Promise<Admission> {
     const now = this.clock();
-    const interval = 1000 / this.pace.perSecond;
+    const interval = 1000 / this.perSecond;
     const earliest = Math.max(now, this.nextTurnAt);
     // The burst: up to `burst - 1` turns ahead of the pace are let in at once.
     const turnAt = Math.max(now, earliest - (this.pace.burst - 1) * interval);

@@ -105,6 +105,8 @@ export interface ServerGauges {
   readonly redisConnected?: () => boolean;
   /** Handshakes held for their turn at the admission pace (src/http/admission.ts). */
   readonly admissionsWaiting?: () => number;
+  /** The admission pace now, in new sessions a second (lowered while the event loop is late). */
+  readonly admissionRate?: () => number;
 }
 
 /**
@@ -155,7 +157,18 @@ export function instrumentServer(io: ParleyServer, worker: string, gauges: Serve
       this.set(labels, follows);
     },
   });
-  const { admissionsWaiting } = gauges;
+  const { admissionsWaiting, admissionRate } = gauges;
+  if (admissionRate) {
+    new Gauge({
+      name: 'parley_admission_rate',
+      help: "New sessions a second this worker lets in now: PARLEY_ADMISSION_RATE, or less while its event loop is late (PARLEY_ADMISSION_LAG_MS).",
+      labelNames: ['worker'] as const,
+      registers: [serverRegistry],
+      collect() {
+        this.set(labels, admissionRate());
+      },
+    });
+  }
   if (admissionsWaiting) {
     new Gauge({
       name: 'parley_admissions_waiting',

@@ -55,6 +55,8 @@ describe('the admission pace of new sessions', () => {
       env: {
         PARLEY_ADMISSION_RATE: String(RATE),
         PARLEY_ADMISSION_MAX_WAIT_MS: String(MAX_WAIT_MS),
+        // A fixed pace: the counts below are the pacer's, not the event loop's (admission-governor.test.ts).
+        PARLEY_ADMISSION_LAG_MS: '0',
         PARLEY_METRICS_PORT: String(metricsPort),
         // Every handshake here comes from one address: its own limit is not what is tested.
         PARLEY_LIMITS: JSON.stringify({ 'connections.address': { points: 100_000, seconds: 10 } }),
@@ -91,7 +93,8 @@ describe('the admission pace of new sessions', () => {
     assert.ok(admitted.length >= RATE + 3 && admitted.length <= RATE + (RATE * MAX_WAIT_MS) / 1000 + 2, `admitted ${admitted.length}`);
     const deferred = admitted.filter((answer) => answer.ms >= 1000 / RATE / 2);
     assert.ok(deferred.length >= 3, `some were held for their turn (${deferred.map((a) => Math.round(a.ms)).join(',')} ms)`);
-    for (const answer of admitted) assert.ok(answer.ms < MAX_WAIT_MS + 1000, `none held past the wait bound (${Math.round(answer.ms)} ms)`);
+    // Measured by the client, so a shared machine's delays count too: a generous margin.
+    for (const answer of admitted) assert.ok(answer.ms < MAX_WAIT_MS + 4000, `none held far past the wait bound (${Math.round(answer.ms)} ms)`);
     for (const answer of refused) {
       assert.match(answer.body, /^server busy admitting connections; retry in \d+ s\n$/);
       assert.ok(Number(answer.retryAfter) >= 1, `Retry-After in whole seconds (${answer.retryAfter})`);
