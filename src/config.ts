@@ -127,7 +127,7 @@ export interface Config {
    * for its turn (PARLEY_ADMISSION_MAX_WAIT_MS, @default 5000: well inside socket.io-client's
    * 20 s connect timeout); one whose turn is further off is refused 503 with Retry-After.
    * While the worker's event loop is late by more than `lagTargetMs` (p99 over 250 ms;
-   * PARLEY_ADMISSION_LAG_MS, @default 50; 0: a fixed pace) the pace is halved, down to 2 % of
+   * PARLEY_ADMISSION_LAG_MS, @default 100; 0: a fixed pace) the pace is halved, down to 10 % of
    * the rate, and climbs back once it is not (src/http/admission-governor.ts).
    */
   readonly admission: { readonly perSecond: number; readonly burst: number; readonly maxWaitMs: number; readonly lagTargetMs: number };
@@ -219,7 +219,7 @@ const schema = z.object({
   PARLEY_ADMISSION_RATE: integer(500, 1, 1_000_000),
   PARLEY_ADMISSION_BURST: z.coerce.number().int().min(1).max(1_000_000).optional(),
   PARLEY_ADMISSION_MAX_WAIT_MS: integer(5000, 0, 600_000),
-  PARLEY_ADMISSION_LAG_MS: integer(50, 0, 60_000),
+  PARLEY_ADMISSION_LAG_MS: integer(100, 0, 60_000),
   PARLEY_MAX_OUTBOUND_BYTES: integer(4 * 1024 * 1024, 64 * 1024, 1024 * 1024 * 1024),
   PARLEY_SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').max(1024).optional(),
   PARLEY_SECURE_COOKIES: z.enum(['auto', 'always', 'never']).default('auto'),

@@ -6,7 +6,7 @@ const INTERVAL_MS = 250;
 /** The period of the timer whose lateness is the event loop's delay. */
 const RESOLUTION_MS = 10;
 /** The pace never falls below this share of its ceiling, so a storm always drains. */
-const FLOOR_SHARE = 0.02;
+const FLOOR_SHARE = 0.1;
 /** Each quiet interval gives back this share of the ceiling (from the floor to the ceiling in about 5 s). */
 const STEP_SHARE = 0.05;
 
@@ -21,7 +21,7 @@ export interface AdmissionGovernor {
  * is either above what a busy worker can take (a storm then queues every live message
  * behind handshakes and their catch-ups) or below what an idle one could. Every 250 ms:
  * when the loop's p99 delay over the interval passed `lagTargetMs`, the pace is halved (to a
- * floor of 2 % of PARLEY_ADMISSION_RATE); otherwise it climbs back by 5 % of it. Handshakes
+ * floor of 10 % of PARLEY_ADMISSION_RATE); otherwise it climbs back by 5 % of it. Handshakes
  * beyond the pace wait their turn or are refused with Retry-After (admission.ts), and come
  * back with their clients' back-off.
  */

@@ -28,7 +28,7 @@ test('the admission pace falls while the event loop is late and climbs back when
     }
     const lowest = pacer.rate;
     assert.ok(lowest <= 100, `halved at least twice under a late loop (${lowest}/s)`);
-    assert.ok(lowest >= 8, `never below the floor of 2 % (${lowest}/s)`);
+    assert.ok(lowest >= 40, `never below the floor of 10 % (${lowest}/s)`);
     await pause(3000);
     assert.ok(pacer.rate > lowest * 2, `climbs back once the loop is on time (${lowest} -> ${pacer.rate}/s)`);
     // A shared machine may make the loop late now and then: allow it some time.
