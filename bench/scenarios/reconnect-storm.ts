@@ -23,9 +23,21 @@ const TARGET_P99_RATIO = 3;
 /** File descriptors needed besides one per client in each process. */
 const SPARE_DESCRIPTORS = 500;
 
-/** parley_admissions_total by outcome and parley_catch_up_reads_total by source, from a node's /metrics. */
-async function stormMetrics(metricsUrl: string): Promise<Record<string, number>> {
-  const text = await (await fetch(`${metricsUrl}/metrics`)).text();
+/**
+ * parley_admissions_total by outcome and parley_catch_up_reads_total by source, from a
+ * node's /metrics; undefined when the node could not answer (a worker too busy to reply to
+ * the primary within 5 s makes the scrape a 503), after a few tries.
+ */
+async function stormMetrics(metricsUrl: string): Promise<Record<string, number> | undefined> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const response = await fetch(`${metricsUrl}/metrics`).catch(() => undefined);
+    if (response?.ok) return sumsOf(await response.text());
+    await sleep(1000);
+  }
+  return undefined;
+}
+
+function sumsOf(text: string): Record<string, number> {
   const sums: Record<string, number> = {};
   for (const match of text.matchAll(/^parley_(admissions_total|catch_up_reads_total)\{[^}]*(?:outcome|source)="(\w+)"[^}]*\} (\d+)$/gm)) {
     const key = `${match[1]}.${match[2]}`;
@@ -116,7 +128,8 @@ export const reconnectStorm: Scenario = {
       const backMs = recovery.lastBackAt - killedAt;
       const caughtUpMs = recovery.lastCaughtUpAt - killedAt;
       const recovered = recovery.notBack === 0 && recovery.notCaughtUp === 0;
-      const grew = (key: string): number => (metricsAfter[key] ?? 0) - (metricsBefore[key] ?? 0);
+      const grew = (key: string): number =>
+        metricsBefore === undefined || metricsAfter === undefined ? Number.NaN : (metricsAfter[key] ?? 0) - (metricsBefore[key] ?? 0);
       const failures = Object.entries({ ...quiet.failures, ...stormed.failures }).map(([reason, n]) => `${reason} ${n}`);
       const rows: Row[] = [
         { metric: 'clients connected through nginx (failed)', parley: `${count(connect.connected)} (${count(connect.failed)})` },
