@@ -28,7 +28,7 @@ export interface BenchClientOptions {
   /** Called when an established connection drops. */
   readonly onDisconnect?: () => void;
   /** Called when a connection attempt fails (a refused handshake, an unreachable node). */
-  readonly onConnectError?: () => void;
+  readonly onConnectError?: (reason: string) => void;
 }
 
 /** A promise that rejects after `ms` unless `work` settles first. */

@@ -184,6 +184,10 @@ export class ClientPool {
       lastBackAt: latest(replies.map((reply) => reply.lastBackAt)),
       lastCaughtUpAt: latest(replies.map((reply) => reply.lastCaughtUpAt)),
       connectErrors: sum(replies.map((reply) => reply.connectErrors)),
+      connectErrorReasons: replies.reduce<Record<string, number>>((all, reply) => {
+        for (const [reason, n] of Object.entries(reply.connectErrorReasons)) all[reason] = (all[reason] ?? 0) + n;
+        return all;
+      }, {}),
     };
   }
 

@@ -5,7 +5,7 @@ export interface WatchedClient {
   /** `sessionId`: engine.io's, `<worker>.<node>.<random>` on Parley, which names the node. */
   readonly onConnect: (sessionId: string | undefined) => void;
   readonly onDisconnect: () => void;
-  readonly onConnectError: () => void;
+  readonly onConnectError: (reason: string) => void;
   /** Every broadcast the client receives (after the delivery log has it). */
   readonly onMessage: (text: string) => void;
 }
@@ -23,6 +23,7 @@ export class ConnectionWatch {
   /** The node each client's latest session is on (from its session id). */
   private readonly nodes: (string | undefined)[] = [];
   private connectErrors = 0;
+  private readonly reasons = new Map<string, number>();
 
   addClient(): WatchedClient {
     const index = this.up.length;
@@ -41,8 +42,9 @@ export class ConnectionWatch {
         this.up[index] = false;
         this.droppedAt[index] = now();
       },
-      onConnectError: () => {
+      onConnectError: (reason) => {
         this.connectErrors += 1;
+        this.reasons.set(reason, (this.reasons.get(reason) ?? 0) + 1);
       },
       onMessage: (text) => {
         const connectedAt = this.connectedAt[index] ?? Number.NaN;
@@ -83,6 +85,15 @@ export class ConnectionWatch {
       }
       lastCaughtUpAt = Number.isNaN(lastCaughtUpAt) ? caughtUpAt : Math.max(lastCaughtUpAt, caughtUpAt);
     });
-    return { clients: this.up.length, lost: lost.length, notBack, notCaughtUp, lastBackAt, lastCaughtUpAt, connectErrors: this.connectErrors };
+    return {
+      clients: this.up.length,
+      lost: lost.length,
+      notBack,
+      notCaughtUp,
+      lastBackAt,
+      lastCaughtUpAt,
+      connectErrors: this.connectErrors,
+      connectErrorReasons: Object.fromEntries(this.reasons),
+    };
   }
 }

@@ -127,6 +127,8 @@ export interface RecoveredReply {
   readonly lastCaughtUpAt: number;
   /** Connection attempts refused or failed on the way back (connect_error), in all. */
   readonly connectErrors: number;
+  /** Those attempts by reason: `refused: <message>` (the server's middleware) or `transport: <message>`. */
+  readonly connectErrorReasons: Readonly<Record<string, number>>;
 }
 
 export interface ClosedReply {

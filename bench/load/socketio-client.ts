@@ -33,7 +33,19 @@ export function socketIoClient(options: BenchClientOptions): BenchClient {
     options.onDisconnect?.();
   });
   socket.on('connect', () => options.onConnect?.(socket.io.engine.id));
-  socket.on('connect_error', () => options.onConnectError?.());
+  let refusals = 0;
+  socket.on('connect_error', (error) => {
+    options.onConnectError?.(`${socket.active ? 'transport' : 'refused'}: ${error.message}`);
+    // A refusal by the server's middleware ('server unavailable; try again' when the store is
+    // overloaded) is not retried by socket.io-client itself: come back with the same back-off.
+    if (socket.active) return;
+    const base = Math.min(RECONNECTION.reconnectionDelayMax, RECONNECTION.reconnectionDelay * 2 ** refusals++);
+    const delay = base * (1 + RECONNECTION.randomizationFactor * (2 * Math.random() - 1));
+    setTimeout(() => socket.connect(), delay);
+  });
+  socket.on('connect', () => {
+    refusals = 0;
+  });
 
   const connected = new Promise<void>((resolve) => socket.once('connect', () => resolve()));
   const ready = withDeadline(connected, options.connectTimeoutMs, 'socket.io connect');

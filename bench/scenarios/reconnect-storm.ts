@@ -170,6 +170,7 @@ export const reconnectStorm: Scenario = {
           `The busy room (${BUSY_CLIENTS} clients, ${SENDERS} sending ${RATE_PER_SENDER} msg/s each, open loop) is on node2 directly, so its acks measure what the storm costs people already chatting; every storm client reads it too.`,
           `Quiet: ${options.durationSeconds} s before the kill (${quietAcks.acks} acks). Storm: from the kill to the last client caught up (${stormAcks.acks} acks). Caught up: the client received a message sent after it came back, so (in order) everything before it.`,
           `Admission pace on each worker: PARLEY_ADMISSION_RATE=${process.env['PARLEY_ADMISSION_RATE'] ?? '500 (default)'}, PARLEY_ADMISSION_MAX_WAIT_MS=${process.env['PARLEY_ADMISSION_MAX_WAIT_MS'] ?? '5000 (default)'}, PARLEY_ADMISSION_LAG_MS=${process.env['PARLEY_ADMISSION_LAG_MS'] ?? '100 (default)'}.`,
+          `Connect errors on the way back by reason: ${Object.entries(recovery.connectErrorReasons).map(([reason, n]) => `${reason} (${count(n)})`).join('; ') || 'none'}.`,
           `Every client checked (${count(check.clients)}), ${count(check.perfectClients)} perfect; sends failed: ${failures.length === 0 ? 'none' : failures.join(', ')}.`,
           'The machine is shared: figures are noisy; the ratio is measured within the run.',
         ],
