@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { ATTACK_NAMES, type AttackName } from './attack/protocol.js';
 import { DEPLOYMENTS, type BenchOptions, type Deployment } from './scenarios/scenario.js';
 
-export const SCENARIO_NAMES = ['busy-room', 'durable-writes', 'fan-out', 'idle-memory', 'connect-rate', 'catch-up', 'under-attack', 'search'] as const;
+export const SCENARIO_NAMES = ['busy-room', 'durable-writes', 'fan-out', 'idle-memory', 'connect-rate', 'catch-up', 'under-attack', 'search', 'reconnect-storm'] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
 /** The scenarios a full run measures on every deployment; the others run on the first one only. */
@@ -45,6 +45,8 @@ export const USAGE = `npm run bench -- [options]
   --data-scale <percent>   under-attack's data attack: the history seeded, in percent of
                            150,000 messages in general, 50,000 in direct rooms and 20,000
                            members (default 100)
+  --storm-clients <n>      reconnect-storm only: clients through nginx (default 20000;
+                           the open-file limit must be raised for it, see docs/benchmarks.md)
   --deployments <list>     the deployments a Parley started here runs as, comma-separated
                            (default: ${DEPLOYMENTS.join(',')}):
                              sqlite     one node on a fresh SQLite file
@@ -80,6 +82,7 @@ export function parseCli(argv: readonly string[]): CliOptions | 'help' {
       'socketio-baseline': { type: 'boolean', default: false },
       attacks: { type: 'string', default: ATTACK_NAMES.join(',') },
       'data-scale': { type: 'string', default: '100' },
+      'storm-clients': { type: 'string', default: '20000' },
       deployments: { type: 'string' },
       database: { type: 'string' },
       help: { type: 'boolean', default: false },
@@ -114,6 +117,7 @@ export function parseCli(argv: readonly string[]): CliOptions | 'help' {
     profileDir: values.profile === undefined ? undefined : path.resolve(values.profile),
     attacks: attackList(values.attacks ?? ''),
     dataPercent: number('--data-scale', values['data-scale'], 1, 100),
+    stormClients: number('--storm-clients', values['storm-clients'], 10, 200_000),
   };
 }
 

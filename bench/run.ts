@@ -10,6 +10,7 @@ import { connectRate } from './scenarios/connect-rate.js';
 import { durableWrites } from './scenarios/durable-writes.js';
 import { fanOut } from './scenarios/fan-out.js';
 import { idleMemory } from './scenarios/idle-memory.js';
+import { reconnectStorm } from './scenarios/reconnect-storm.js';
 import { search } from './scenarios/search.js';
 import { underAttack } from './scenarios/under-attack.js';
 import { DEPLOYMENT_TITLES, type Deployment, type Scenario, type ScenarioReport } from './scenarios/scenario.js';
@@ -27,6 +28,7 @@ const scenarios: Record<ScenarioName, Scenario> = {
   'catch-up': catchUp,
   'under-attack': underAttack,
   search,
+  'reconnect-storm': reconnectStorm,
 };
 /**
  * The whole run never takes longer than this; servers and clients it started go with it.
@@ -79,12 +81,13 @@ async function main(): Promise<number> {
     for (const deployment of deployments) {
       const startedAt = performance.now();
       const busy = cli.waitQuietSeconds > 0 ? await waitForQuiet(cli.waitQuietSeconds * 1000) : Number.NaN;
-      const on = cli.target === undefined ? ` on ${DEPLOYMENT_TITLES[deployment]}` : '';
+      const labelled = cli.target === undefined && scenarios[name].ownDeployment !== true;
+      const on = labelled ? ` on ${DEPLOYMENT_TITLES[deployment]}` : '';
       console.log(`(running ${name}${on}; machine ${Number.isFinite(busy) ? `${Math.round(busy * 100)} % busy` : 'not checked'} just before)`);
       try {
         const measured = await scenarios[name].run({ ...cli, database: deployment });
         const report =
-          cli.target === undefined ? { ...measured, name: `${measured.name} [${deployment}]`, title: `${measured.title} (${DEPLOYMENT_TITLES[deployment]})` } : measured;
+          labelled ? { ...measured, name: `${measured.name} [${deployment}]`, title: `${measured.title} (${DEPLOYMENT_TITLES[deployment]})` } : measured;
         reports.push(report);
         if (deployments.length > 1) compared.push({ deployment, report });
         console.log(renderScenario(report));

@@ -10,6 +10,11 @@ export const benchRedisUrl = process.env['PARLEY_BENCH_REDIS_URL'] ?? 'redis://1
 
 let started = 0;
 
+/** Two nodes as one deployment, and each node on its own (to kill one: reconnect-storm). */
+export interface TwoNodes extends ServerUnderTest {
+  readonly nodes: readonly [ServerUnderTest, ServerUnderTest];
+}
+
 /**
  * Two Parley nodes on one PostgreSQL database and one Redis, as README's "Beyond one
  * machine" runs them, on two ports of this machine. The workers are split between the
@@ -21,15 +26,18 @@ export async function startTwoNodes(options: {
   workers: number;
   databaseUrl: string;
   env?: Readonly<Record<string, string>>;
+  /** Settings of node 1 or 2 alone, added to `env`. */
+  nodeEnv?: (node: 1 | 2) => Readonly<Record<string, string>>;
   nodeArgs?: readonly string[];
-}): Promise<ServerUnderTest> {
+}): Promise<TwoNodes> {
   const prefix = `parley-bench-${process.pid}-${started++}-${randomBytes(3).toString('hex')}`;
   const workers = Math.max(1, Math.floor(options.workers / 2));
-  const envOf = (node: number): Record<string, string> => ({
+  const envOf = (node: 1 | 2): Record<string, string> => ({
     PARLEY_REDIS_URL: benchRedisUrl,
     PARLEY_REDIS_PREFIX: prefix,
     PARLEY_NODE_ID: `node${node}`,
     ...options.env,
+    ...options.nodeEnv?.(node),
   });
   // The first node migrates the fresh database; the second starts once it is done.
   const first = await startParley({ ...options, workers, env: envOf(1) });
@@ -45,6 +53,7 @@ export async function startTwoNodes(options: {
     url: first.url,
     urls: [first.url, second.url],
     fresh: true,
+    nodes: [first, second],
     pids: () => [...first.pids(), ...second.pids()],
     stop: async () => {
       await Promise.all([first.stop(), second.stop()]);

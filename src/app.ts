@@ -26,6 +26,8 @@ import { Delivery } from './delivery/delivery.js';
 import { createRoomWire } from './delivery/room-wire.js';
 import { observeEngine } from './http/engine-events.js';
 import { localConnectionSlots, type ConnectionSlots } from './http/connection-slots.js';
+import { AdmissionPacer } from './http/admission.js';
+import { governAdmission } from './http/admission-governor.js';
 import { createEngineGate } from './http/engine-gate.js';
 import { corsFor, originMayUseCookie } from './http/origins.js';
 import { createRequestHandler } from './http/routes.js';
@@ -144,11 +146,14 @@ export async function createApp(options: AppOptions): Promise<App> {
   );
 
   const prices = new Prices(config.limits, options.redis && redisCounters(options.redis));
+  const pacer = new AdmissionPacer(config.admission);
+  const governor = config.admission.lagTargetMs > 0 ? governAdmission(pacer, config.admission.lagTargetMs) : undefined;
   const gate = createEngineGate({
     allowedOrigins: config.allowedOrigins,
     trustedProxies: config.trustedProxies,
     slots: options.connectionSlots ?? localConnectionSlots(config.maxConnectionsPerAddress),
     admit: handshakePrice(prices),
+    pacer,
   });
   const io: ParleyServer = new Server(httpServer, {
     adapter: options.adapter.factory,
@@ -163,7 +168,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     cors: corsFor(config.allowedOrigins),
   });
   gate.attach(io);
-  instrumentServer(io, options.workerIndex === undefined ? 'single' : String(options.workerIndex), { redisConnected: options.redis?.connected });
+  instrumentServer(io, options.workerIndex === undefined ? 'single' : String(options.workerIndex), { redisConnected: options.redis?.connected, admissionsWaiting: () => pacer.waiting, admissionRate: () => pacer.rate });
   options.redis?.onDisconnect(() => redisDisconnections.inc());
   const statistics = new DeploymentStatistics(io, {
     node: config.nodeId,
@@ -269,6 +274,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     restrictions.close();
     door.close();
     stopObservingEngine();
+    governor?.stop();
     delivery.close();
     await store.close();
     await options.redis?.close();

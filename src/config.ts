@@ -122,6 +122,18 @@ export interface Config {
    */
   readonly maxConnectionsPerAddress: number;
   /**
+   * The pace each worker lets new Socket.IO sessions in at (src/http/admission.ts), so a
+   * reconnect storm cannot starve the people already chatting: `perSecond` sustained
+   * (PARLEY_ADMISSION_RATE, @default 500), `burst` at once after a quiet spell
+   * (PARLEY_ADMISSION_BURST, @default the rate), and a handshake held at most `maxWaitMs`
+   * for its turn (PARLEY_ADMISSION_MAX_WAIT_MS, @default 5000: well inside socket.io-client's
+   * 20 s connect timeout); one whose turn is further off is refused 503 with Retry-After.
+   * While the worker's event loop is late by more than `lagTargetMs` (p99 over 250 ms;
+   * PARLEY_ADMISSION_LAG_MS, @default 100; 0: a fixed pace) the pace is halved, down to 10 % of
+   * the rate, and climbs back once it is not (src/http/admission-governor.ts).
+   */
+  readonly admission: { readonly perSecond: number; readonly burst: number; readonly maxWaitMs: number; readonly lagTargetMs: number };
+  /**
    * Bytes one connection may hold unsent in this process (engine.io's queue plus the
    * WebSocket's buffer) before its transport is closed; the client reconnects and catches
    * up from the store. Checked before each write, so one large write (a catch-up batch) never
@@ -207,6 +219,10 @@ const schema = z.object({
     .default('')
     .refine((value) => commaList(value).every((address) => isIP(address) !== 0), 'must be comma-separated IP addresses'),
   PARLEY_MAX_CONNECTIONS_PER_ADDRESS: integer(100, 1, 10_000_000),
+  PARLEY_ADMISSION_RATE: integer(500, 1, 1_000_000),
+  PARLEY_ADMISSION_BURST: z.coerce.number().int().min(1).max(1_000_000).optional(),
+  PARLEY_ADMISSION_MAX_WAIT_MS: integer(5000, 0, 600_000),
+  PARLEY_ADMISSION_LAG_MS: integer(100, 0, 60_000),
   PARLEY_MAX_OUTBOUND_BYTES: integer(4 * 1024 * 1024, 64 * 1024, 1024 * 1024 * 1024),
   PARLEY_SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').max(1024).optional(),
   PARLEY_SECURE_COOKIES: z.enum(['auto', 'always', 'never']).default('auto'),
@@ -285,6 +301,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secureCookies: e.PARLEY_SECURE_COOKIES,
     metrics: e.PARLEY_METRICS_PORT === undefined ? undefined : { port: e.PARLEY_METRICS_PORT, host: e.PARLEY_METRICS_HOST, token: e.PARLEY_METRICS_TOKEN },
     maxConnectionsPerAddress: e.PARLEY_MAX_CONNECTIONS_PER_ADDRESS,
+    admission: Object.freeze({
+      perSecond: e.PARLEY_ADMISSION_RATE,
+      burst: e.PARLEY_ADMISSION_BURST ?? e.PARLEY_ADMISSION_RATE,
+      maxWaitMs: e.PARLEY_ADMISSION_MAX_WAIT_MS,
+      lagTargetMs: e.PARLEY_ADMISSION_LAG_MS,
+    }),
     limits,
     maxOutboundBytes: e.PARLEY_MAX_OUTBOUND_BYTES,
   });

@@ -4,6 +4,7 @@
 // every message once, in order, whatever the network does. This entry only puts the page
 // together (./page/chat-page.ts); it keeps no state of its own.
 import type { io as socketIoClient } from 'socket.io-client';
+import { RECONNECTION } from '../src/shared/reconnect.js';
 import { ChatPage } from './page/chat-page.js';
 import { Identity } from './page/identity.js';
 import { pageElements } from './page/page-elements.js';
@@ -28,7 +29,8 @@ function main(): void {
   foldableSidebar(elements.sidebarToggle, elements.sidebar);
   // `auth.rooms` marks a room-protocol client (./page/chat-page.ts says how the mode is chosen).
   const token = Identity.token();
-  const socket: ChatSocket = io({ auth: { serverOffset: 0, rooms: {}, ...(token ? { token } : {}) } });
+  // Jittered, capped back-off: after a node dies its clients come back spread out.
+  const socket: ChatSocket = io({ ...RECONNECTION, auth: { serverOffset: 0, rooms: {}, ...(token ? { token } : {}) } });
   window.parley = { socket };
   new ChatPage(socket, elements).start();
 }

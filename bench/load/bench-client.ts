@@ -25,6 +25,12 @@ export interface BenchClientOptions {
   readonly onMessage: (text: string, offset: number) => void;
   /** Loopback source address to connect from; undefined: the system picks. */
   readonly localAddress?: string | undefined;
+  /** Called on every connect, the first and each reconnection (reconnect-storm). */
+  readonly onConnect?: (sessionId: string | undefined) => void;
+  /** Called when an established connection drops. */
+  readonly onDisconnect?: () => void;
+  /** Called when a connection attempt fails (a refused handshake, an unreachable node). */
+  readonly onConnectError?: (reason: string) => void;
 }
 
 /** A promise that rejects after `ms` unless `work` settles first. */

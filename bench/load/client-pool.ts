@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { LatencyHistogram } from '../stats.js';
 import type {
   AwaitedReply,
+  RecoveredReply,
   ClientKind,
   Command,
   ConnectedReply,
@@ -32,6 +33,8 @@ export interface SendResult {
   readonly duplicateAcks: number;
   readonly failures: Record<string, number>;
   readonly ackMs: LatencyHistogram;
+  /** Every acknowledged send: when it was sent and how long its acknowledgement took. */
+  readonly acks: readonly { readonly sentAt: number; readonly ms: number }[];
   readonly firstSendAt: number;
   readonly lastSendAt: number;
   readonly lastAckAt: number;
@@ -124,6 +127,11 @@ export class ClientPool {
       duplicateAcks: sum(replies.map((reply) => reply.duplicateAcks)),
       failures,
       ackMs,
+      acks: replies.flatMap((reply) => {
+        const pairs: { sentAt: number; ms: number }[] = [];
+        for (let at = 0; at + 1 < reply.ackLog.length; at += 2) pairs.push({ sentAt: reply.ackLog[at] ?? 0, ms: reply.ackLog[at + 1] ?? 0 });
+        return pairs;
+      }),
       firstSendAt: Math.min(...finite(replies.map((reply) => reply.firstSendAt))),
       lastSendAt: Math.max(...finite(replies.map((reply) => reply.lastSendAt))),
       lastAckAt: Math.max(...finite(replies.map((reply) => reply.lastAckAt))),
@@ -156,6 +164,31 @@ export class ClientPool {
       firstDeliveryAt: Math.min(...finite(replies.map((reply) => reply.firstDeliveryAt))),
       lastDeliveryAt: Math.max(...finite(replies.map((reply) => reply.lastDeliveryAt))),
       disconnects: sum(replies.map((reply) => reply.disconnects)),
+    };
+  }
+
+  /**
+   * Waits until every client that was on `node` at `since` is connected again and
+   * has received a message sent after it came back (so, delivery being in order, everything
+   * before it too), or `timeoutMs`; merges what each process saw.
+   */
+  async recovery(node: string, since: number, timeoutMs: number): Promise<Omit<RecoveredReply, 'type'>> {
+    const replies = await Promise.all(
+      this.children.map((child) => this.ask<RecoveredReply>(child, 'recovered', timeoutMs + REPLY_GRACE_MS, { type: 'recovery', node, since, timeoutMs })),
+    );
+    const latest = (values: number[]): number => values.reduce((max, value) => (Number.isNaN(value) ? max : Number.isNaN(max) ? value : Math.max(max, value)), Number.NaN);
+    return {
+      clients: sum(replies.map((reply) => reply.clients)),
+      lost: sum(replies.map((reply) => reply.lost)),
+      notBack: sum(replies.map((reply) => reply.notBack)),
+      notCaughtUp: sum(replies.map((reply) => reply.notCaughtUp)),
+      lastBackAt: latest(replies.map((reply) => reply.lastBackAt)),
+      lastCaughtUpAt: latest(replies.map((reply) => reply.lastCaughtUpAt)),
+      connectErrors: sum(replies.map((reply) => reply.connectErrors)),
+      connectErrorReasons: replies.reduce<Record<string, number>>((all, reply) => {
+        for (const [reason, n] of Object.entries(reply.connectErrorReasons)) all[reason] = (all[reason] ?? 0) + n;
+        return all;
+      }, {}),
     };
   }
 

@@ -1,7 +1,8 @@
 import { LatencyHistogram } from '../stats.js';
 import type { BenchClient, BenchClientOptions } from './bench-client.js';
+import { ConnectionWatch } from './connection-watch.js';
 import { DeliveryLog } from './delivery-log.js';
-import { now, type AwaitCommand, type Command, type ConnectCommand, type ConnectedReply, type Reply } from './protocol.js';
+import { now, type AwaitCommand, type Command, type ConnectCommand, type ConnectedReply, type RecoveryCommand, type Reply } from './protocol.js';
 import { leanClient } from './lean-client.js';
 import { rawClient } from './raw-client.js';
 import { runSenders, sleep } from './senders.js';
@@ -16,6 +17,7 @@ const MAX_LIFETIME_MS = 15 * 60_000;
 
 const clients: BenchClient[] = [];
 const deliveries = new DeliveryLog();
+const watch = new ConnectionWatch();
 
 function reply(message: Reply): void {
   process.send?.(message);
@@ -35,11 +37,19 @@ async function connect(command: ConnectCommand): Promise<ConnectedReply> {
     while (next < command.clients) {
       const index = next;
       next += 1;
+      const logged = deliveries.addClient();
+      const watched = watch.addClient();
       const options: BenchClientOptions = {
         url: command.urls[index % command.urls.length] ?? '',
         startOffset: command.startOffset,
         connectTimeoutMs: command.timeoutMs,
-        onMessage: deliveries.addClient(),
+        onMessage: (text, offset) => {
+          logged(text, offset);
+          watched.onMessage(text);
+        },
+        onConnect: watched.onConnect,
+        onDisconnect: watched.onDisconnect,
+        onConnectError: watched.onConnectError,
         localAddress: addresses[index % Math.max(1, addresses.length)],
       };
       const begunAt = now();
@@ -72,6 +82,17 @@ async function awaitDeliveries(command: AwaitCommand): Promise<Reply> {
   return deliveries.summary(disconnects);
 }
 
+async function awaitRecovery(command: RecoveryCommand): Promise<Reply> {
+  const deadline = now() + command.timeoutMs;
+  const lost = watch.lostNode(command.node, command.since);
+  for (;;) {
+    const status = watch.status(lost, command.since);
+    const settled = status.notBack === 0 && status.notCaughtUp === 0;
+    if (settled || now() >= deadline) return { type: 'recovered', ...status };
+    await sleep(20);
+  }
+}
+
 async function run(command: Command): Promise<Reply> {
   switch (command.type) {
     case 'connect':
@@ -81,6 +102,8 @@ async function run(command: Command): Promise<Reply> {
       return runSenders(clients, command);
     case 'await':
       return awaitDeliveries(command);
+    case 'recovery':
+      return awaitRecovery(command);
     case 'close':
       for (const client of clients) client.close();
       return { type: 'closed' };

@@ -67,11 +67,21 @@ export interface AwaitCommand {
   readonly timeoutMs: number;
 }
 
+/** Waits until every client that lost `node` at `since` is back and caught up. */
+export interface RecoveryCommand {
+  readonly type: 'recovery';
+  /** The node killed, as it is named in session ids (PARLEY_NODE_ID). */
+  readonly node: string;
+  /** Epoch ms: connections lost from then on count (the moment a node was killed). */
+  readonly since: number;
+  readonly timeoutMs: number;
+}
+
 export interface CloseCommand {
   readonly type: 'close';
 }
 
-export type Command = ConnectCommand | SendCommand | AwaitCommand | CloseCommand;
+export type Command = ConnectCommand | SendCommand | AwaitCommand | RecoveryCommand | CloseCommand;
 
 export interface ConnectedReply {
   readonly type: 'connected';
@@ -91,6 +101,8 @@ export interface SentReply {
   /** Failed sends by reason: an error code from the ack, or TIMEOUT, or UNSETTLED. */
   readonly failures: Readonly<Record<string, number>>;
   readonly ackMs: HistogramData;
+  /** Every acknowledged send as [sentAt, ack ms] pairs, so a window of the phase can be measured apart. */
+  readonly ackLog: Float64Array;
   readonly firstSendAt: number;
   readonly lastSendAt: number;
   readonly lastAckAt: number;
@@ -111,6 +123,24 @@ export interface AwaitedReply {
   readonly disconnects: number;
 }
 
+export interface RecoveredReply {
+  readonly type: 'recovered';
+  readonly clients: number;
+  /** Clients that were on the node at `since`. */
+  readonly lost: number;
+  /** Of those, the ones not connected again when the reply was made. */
+  readonly notBack: number;
+  /** Of those back, the ones that have not yet received a message sent after they came back. */
+  readonly notCaughtUp: number;
+  /** When the last of them connected again, and when the last received its first message sent after that (epoch ms; NaN: none). */
+  readonly lastBackAt: number;
+  readonly lastCaughtUpAt: number;
+  /** Connection attempts refused or failed on the way back (connect_error), in all. */
+  readonly connectErrors: number;
+  /** Those attempts by reason: `refused: <message>` (the server's middleware) or `transport: <message>`. */
+  readonly connectErrorReasons: Readonly<Record<string, number>>;
+}
+
 export interface ClosedReply {
   readonly type: 'closed';
 }
@@ -120,7 +150,7 @@ export interface ErrorReply {
   readonly message: string;
 }
 
-export type Reply = ConnectedReply | SentReply | AwaitedReply | ClosedReply | ErrorReply;
+export type Reply = ConnectedReply | SentReply | AwaitedReply | RecoveredReply | ClosedReply | ErrorReply;
 
 /** Epoch milliseconds with sub-millisecond precision. */
 export const now = (): number => performance.timeOrigin + performance.now();

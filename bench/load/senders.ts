@@ -18,6 +18,7 @@ export async function runSenders(clients: readonly BenchClient[], command: SendC
   const senders = clients.slice(0, command.senders);
   const ackMs = new LatencyHistogram();
   const ackedOffsets: number[] = [];
+  const ackLog: number[] = [];
   const failures: Record<string, number> = {};
   const outstanding = new Set<Promise<void>>();
   let duplicateAcks = 0;
@@ -35,6 +36,7 @@ export async function runSenders(clients: readonly BenchClient[], command: SendC
       const ackedAt = now();
       if (outcome.ok) {
         ackMs.record(ackedAt - sentAt);
+        ackLog.push(sentAt, ackedAt - sentAt);
         ackedOffsets.push(outcome.offset);
         if (outcome.duplicate) duplicateAcks += 1;
         lastAckAt = ackedAt;
@@ -84,6 +86,7 @@ export async function runSenders(clients: readonly BenchClient[], command: SendC
     duplicateAcks,
     failures,
     ackMs: ackMs.toData(),
+    ackLog: Float64Array.from(ackLog),
     firstSendAt,
     lastSendAt,
     lastAckAt,

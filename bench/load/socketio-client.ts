@@ -1,5 +1,6 @@
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../src/shared/events.js';
+import { RECONNECTION } from '../../src/shared/reconnect.js';
 import { withDeadline, type BenchClient, type BenchClientOptions, type SendOutcome } from './bench-client.js';
 
 type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -8,11 +9,13 @@ type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
  * A Parley client with the tutorial's settings: websocket transport only (the benchmark
  * measures the websocket path), `ackTimeout` 10 s and 3 retries (so one message in flight
  * per client), `clientOffset` = `${socket.id}-${counter}`, and `auth.serverOffset` kept
- * up to date so that a reconnect resumes where it stopped.
+ * up to date so that a reconnect resumes where it stopped, with the back-off Parley
+ * recommends (src/shared/reconnect.ts).
  */
 export function socketIoClient(options: BenchClientOptions): BenchClient {
   const auth = { serverOffset: options.startOffset };
   const socket: ChatSocket = io(options.url, {
+    ...RECONNECTION,
     auth,
     ackTimeout: 10_000,
     retries: 3,
@@ -28,6 +31,21 @@ export function socketIoClient(options: BenchClientOptions): BenchClient {
   });
   socket.on('disconnect', () => {
     disconnects += 1;
+    options.onDisconnect?.();
+  });
+  socket.on('connect', () => options.onConnect?.(socket.io.engine.id));
+  let refusals = 0;
+  socket.on('connect_error', (error) => {
+    options.onConnectError?.(`${socket.active ? 'transport' : 'refused'}: ${error.message}`);
+    // A refusal by the server's middleware ('server unavailable; try again' when the store is
+    // overloaded) is not retried by socket.io-client itself: come back with the same back-off.
+    if (socket.active) return;
+    const base = Math.min(RECONNECTION.reconnectionDelayMax, RECONNECTION.reconnectionDelay * 2 ** refusals++);
+    const delay = base * (1 + RECONNECTION.randomizationFactor * (2 * Math.random() - 1));
+    setTimeout(() => socket.connect(), delay);
+  });
+  socket.on('connect', () => {
+    refusals = 0;
   });
 
   const connected = new Promise<void>((resolve) => socket.once('connect', () => resolve()));

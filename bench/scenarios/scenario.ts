@@ -24,6 +24,8 @@ export interface BenchOptions {
   readonly attacks: readonly AttackName[];
   /** under-attack's `data` attack: the seeded history, in percent of the size the attacks were found at (100). */
   readonly dataPercent: number;
+  /** reconnect-storm: the clients that connect through nginx (half of them lose their node). */
+  readonly stormClients: number;
   /**
    * The deployment a Parley started here is: one node on a fresh SQLite file, one node on a
    * fresh PostgreSQL database, or two nodes on a fresh PostgreSQL database and Redis (a
@@ -71,6 +73,8 @@ export interface ScenarioReport {
 
 export interface Scenario {
   readonly name: string;
+  /** The scenario starts a deployment of its own whatever --deployments says (reconnect-storm: two nodes behind nginx). */
+  readonly ownDeployment?: boolean;
   readonly run: (options: BenchOptions) => Promise<ScenarioReport>;
 }
 

@@ -1,3 +1,4 @@
+import { catchUpReads } from '../operations/metrics.js';
 import type { MessageEnvelope } from '../shared/events.js';
 import type { Store } from '../store/store.js';
 
@@ -36,7 +37,11 @@ export class SharedReads {
   after(roomId: number, afterOffset: number, limit: number): Promise<readonly MessageEnvelope[]> {
     const key = `${roomId}:${afterOffset}:${limit}`;
     const shared = this.batches.get(key);
-    if (shared) return shared;
+    if (shared) {
+      catchUpReads.inc({ source: 'shared' });
+      return shared;
+    }
+    catchUpReads.inc({ source: 'store' });
     const read = this.store.messagesAfter(roomId, afterOffset, limit);
     this.batches.set(key, read);
     read.then(

@@ -57,6 +57,24 @@ export const connectionErrors = new Counter({
   labelNames: ['code'] as const,
   registers: [serverRegistry],
 });
+export const admissions = new Counter({
+  name: 'parley_admissions_total',
+  help: "New sessions' handshakes at the admission pace (PARLEY_ADMISSION_RATE), by outcome: immediate (let in at once), deferred (held for their turn, then let in), refused (503 with Retry-After: the wait would pass PARLEY_ADMISSION_MAX_WAIT_MS). A reconnect storm shows as deferred, then refused, rising.",
+  labelNames: ['outcome'] as const,
+  registers: [serverRegistry],
+});
+export const admissionWaitSeconds = new Histogram({
+  name: 'parley_admission_wait_seconds',
+  help: 'How long deferred handshakes were held for their turn at the admission pace.',
+  buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+  registers: [serverRegistry],
+});
+export const catchUpReads = new Counter({
+  name: 'parley_catch_up_reads_total',
+  help: "Catch-up reads of a room's history by where the answer came from: store (read for this socket), shared (another socket's read of the same room and offset range, in flight or kept). In a storm, shared should dwarf store.",
+  labelNames: ['source'] as const,
+  registers: [serverRegistry],
+});
 export const refusals = new Counter({
   name: 'parley_refusals_total',
   help: "Client events refused at the door, by event ('unknown' for names Parley does not know) and error code (RATE_LIMITED: a limit).",
@@ -85,6 +103,10 @@ export const eventsUnavailable = new Counter({
 export interface ServerGauges {
   /** Whether this process's Redis connection is up; undefined without Redis (no gauge then). */
   readonly redisConnected?: () => boolean;
+  /** Handshakes held for their turn at the admission pace (src/http/admission.ts). */
+  readonly admissionsWaiting?: () => number;
+  /** The admission pace now, in new sessions a second (lowered while the event loop is late). */
+  readonly admissionRate?: () => number;
 }
 
 /**
@@ -135,6 +157,29 @@ export function instrumentServer(io: ParleyServer, worker: string, gauges: Serve
       this.set(labels, follows);
     },
   });
+  const { admissionsWaiting, admissionRate } = gauges;
+  if (admissionRate) {
+    new Gauge({
+      name: 'parley_admission_rate',
+      help: "New sessions a second this worker lets in now: PARLEY_ADMISSION_RATE, or less while its event loop is late (PARLEY_ADMISSION_LAG_MS).",
+      labelNames: ['worker'] as const,
+      registers: [serverRegistry],
+      collect() {
+        this.set(labels, admissionRate());
+      },
+    });
+  }
+  if (admissionsWaiting) {
+    new Gauge({
+      name: 'parley_admissions_waiting',
+      help: 'Handshakes held for their turn at the admission pace now.',
+      labelNames: ['worker'] as const,
+      registers: [serverRegistry],
+      collect() {
+        this.set(labels, admissionsWaiting());
+      },
+    });
+  }
   collectDefaultMetrics({ register: serverRegistry, labels });
   AggregatorRegistry.setRegistries([serverRegistry]);
   // Constructed for its side effect in a worker: it answers the primary's metric requests.
