@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
+import { cookieValue, exchange } from '../accounts/session-http.js';
 import type { Tab } from '../helpers/room-client.js';
 import { tabWorld } from '../helpers/world.js';
 
@@ -123,5 +124,24 @@ describe('files: uploaded through the pipeline, typed by their bytes, fetched on
     const third = await upload(alice.token, room.id, '3.txt', chunk);
     assert.equal(third.status, 413, JSON.stringify(third.body));
     assert.equal(third.body['error'], 'QUOTA_EXCEEDED');
+  });
+});
+
+describe('files: the browser session cookie speaks for the page that holds it, and only for a trusted origin', () => {
+  test("a signed-in page uploads and fetches with its cookie; another site's page with the same cookie is a stranger", async () => {
+    const tab = await world.open();
+    const session = await tab.must('account:register', { username: `c${randomUUID().slice(0, 8)}`, password: 'correct horse battery' });
+    const cookie = cookieValue((await exchange(world.url, session.exchange)).setCookie);
+    assert.ok(cookie, 'the exchange sets the cookie');
+    const room = await tab.must('room:create', { name: `cookie-${randomUUID().slice(0, 8)}` });
+    const post = (origin: string): Promise<Response> =>
+      fetch(`${world.url}/files?roomId=${room.id}&name=a.png`, { method: 'POST', headers: { cookie: `parley_session=${cookie}`, origin }, body: new Uint8Array(PNG) });
+
+    const own = await post(world.url);
+    assert.equal(own.status, 200, 'the page of Parley itself');
+    const { url } = ((await own.json()) as { data: { url: string } }).data;
+    const image = await fetch(`${world.url}${url}`, { headers: { cookie: `parley_session=${cookie}` } });
+    assert.equal(image.status, 200, 'an <img> of the page: a GET with the cookie and no Origin');
+    assert.equal((await post('https://evil.example')).status, 401, "another site's page: the cookie does not speak for it");
   });
 });
