@@ -4,6 +4,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { cookieValue, exchange } from '../accounts/session-http.js';
+import { ackOf, codeOf } from '../helpers/ack.js';
 import type { Tab } from '../helpers/room-client.js';
 import { tabWorld } from '../helpers/world.js';
 
@@ -102,6 +103,11 @@ describe('files: uploaded through the pipeline, typed by their bytes, fetched on
     assert.equal(others.status, 404, "another's direct room: as if there were no such file");
     assert.equal((await fetchFile(eve.token, `/files/${'A'.repeat(32)}`)).status, 404, 'an unknown id');
     assert.equal((await fetchFile(eve.token, '/files/..%2F..%2Fparley.db')).status, 404, 'a path is no id');
+
+    const overSocket = await ackOf(alice.tab.socket, 'file:upload', { roomId: room.id, name: 'x.png', bytes: PNG });
+    assert.equal(codeOf(overSocket), 'FORBIDDEN', 'the file events are not open over Socket.IO');
+    const readOverSocket = await ackOf(eve.tab.socket, 'file:get', { roomId: room.id, id: inRoom.slice('/files/'.length) });
+    assert.equal(codeOf(readOverSocket), 'FORBIDDEN');
 
     const intruder = await upload(eve.token, direct.id, 'x.png', PNG);
     assert.equal(intruder.status, 404, JSON.stringify(intruder.body));
