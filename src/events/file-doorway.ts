@@ -47,8 +47,9 @@ function fileHeaders(content: FileContent): Record<string, string> {
  * metadata). Both enter the same pipeline as every call (pipeline.ts: payload, access,
  * handler, the one failure mapping), as the account of the `Authorization: Bearer <session
  * token>` header or of the browser's session cookie (a page of a trusted origin only); a
- * guest is refused (401). Each request is priced for the account and its address first
- * (src/limits/catalog.ts: `uploads.*`, `file-reads.address`), and the access check is made
+ * guest is refused (401). Each request is priced first: its address before anything is
+ * looked up, then the account (src/limits/catalog.ts: `uploads.*`, `file-reads.address`),
+ * so that forged tokens cost their sender; the access check is made
  * on every request, so a URL that leaked opens nothing for someone who may not read the room.
  */
 export function createFileDoorway(options: { readonly pipeline: EventPipeline }): (request: IncomingMessage, response: ServerResponse, path: string) => void {
@@ -73,6 +74,12 @@ export function createFileDoorway(options: { readonly pipeline: EventPipeline })
 
   const serve = async (request: IncomingMessage, response: ServerResponse, path: string): Promise<void> => {
     const address = clientAddress(request, services.config.trustedProxies);
+    const upload = path === FILES_PREFIX && request.method === 'POST';
+    // The address pays before anything is looked up, so that forged tokens cost their sender.
+    if (!(await services.prices.charge([upload ? 'uploads.address' : 'file-reads.address'], httpPayer('', address)))) {
+      request.resume();
+      return json(response, 429, RATE_LIMITED);
+    }
     const user = await whoAsks(request);
     if (!user) {
       request.resume();
@@ -80,8 +87,9 @@ export function createFileDoorway(options: { readonly pipeline: EventPipeline })
     }
     const caller = { file: { user, address } };
     const url = new URL(request.url ?? '/', 'http://files');
-    if (path === FILES_PREFIX && request.method === 'POST') {
-      if (!(await services.prices.charge(priceOf(uploadSpec.price, undefined), httpPayer(user.id, address)))) {
+    if (upload) {
+      const userPrice = priceOf(uploadSpec.price, undefined).filter((limit) => limit !== 'uploads.address');
+      if (!(await services.prices.charge(userPrice, httpPayer(user.id, address)))) {
         request.resume();
         return json(response, 429, RATE_LIMITED);
       }
@@ -94,7 +102,6 @@ export function createFileDoorway(options: { readonly pipeline: EventPipeline })
       request.resume();
       return json(response, 404, fail(ErrorCode.UNKNOWN_EVENT, 'POST /files or GET /files/<id>'));
     }
-    if (!(await services.prices.charge(priceOf(getSpec.price, undefined), httpPayer(user.id, address)))) return json(response, 429, RATE_LIMITED);
     const meta = await services.files.meta(id);
     if (!meta) return json(response, 404, NO_FILE);
     const outcome = await pipeline.run('file:get', getSpec, { roomId: meta.roomId, id }, caller);

@@ -11,7 +11,16 @@ import { tabWorld } from '../helpers/world.js';
 // A small size limit and quota, so that the tests reach them with a few bytes.
 const MAX_BYTES = 64 * 1024;
 const QUOTA_BYTES = 160 * 1024;
-const world = tabWorld({ workers: 2, env: { PARLEY_FILES_MAX_BYTES: String(MAX_BYTES), PARLEY_FILES_QUOTA_BYTES: String(QUOTA_BYTES) } });
+// The address's fetch budget too, so that the last test spends it (the others fetch about a dozen times).
+const FETCHES_PER_ADDRESS = 30;
+const world = tabWorld({
+  workers: 2,
+  env: {
+    PARLEY_FILES_MAX_BYTES: String(MAX_BYTES),
+    PARLEY_FILES_QUOTA_BYTES: String(QUOTA_BYTES),
+    PARLEY_LIMITS: JSON.stringify({ 'file-reads.address': { points: FETCHES_PER_ADDRESS, seconds: 600 } }),
+  },
+});
 
 const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64, 7)]);
 const PDF = Buffer.from('%PDF-1.4\n% a tiny document\n');
@@ -149,5 +158,16 @@ describe('files: the browser session cookie speaks for the page that holds it, a
     const image = await fetch(`${world.url}${url}`, { headers: { cookie: `parley_session=${cookie}` } });
     assert.equal(image.status, 200, 'an <img> of the page: a GET with the cookie and no Origin');
     assert.equal((await post('https://evil.example')).status, 401, "another site's page: the cookie does not speak for it");
+  });
+});
+
+describe('files: forged tokens cost their sender', () => {
+  test('fetches with forged tokens are refused 401, then 429 once the address spent its budget', async () => {
+    const statuses: number[] = [];
+    for (let attempt = 0; attempt <= FETCHES_PER_ADDRESS; attempt += 1) {
+      statuses.push((await fetchFile(`forged-${attempt}`, `/files/${'B'.repeat(32)}`)).status);
+    }
+    assert.equal(statuses[0], 401);
+    assert.equal(statuses.at(-1), 429, statuses.join(' '));
   });
 });
