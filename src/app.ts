@@ -1,6 +1,8 @@
 import { ReadReceipts } from './rooms/receipts.js';
 import { createHttpDoorway } from './events/http-doorway.js';
 import { BOT_API_PREFIX, createBotDoorway } from './events/bot-doorway.js';
+import { createFileDoorway } from './events/file-doorway.js';
+import { createFileStore } from './files/index.js';
 import { createWebhookDoorway } from './events/webhook-doorway.js';
 import { Bots } from './integrations/bots.js';
 import { Webhooks } from './integrations/webhooks.js';
@@ -130,7 +132,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   let readiness = sharedFor(READINESS_CACHE_MS, computeReadiness);
   // Set once the Socket.IO server exists; the HTTP doorway answers only after the start.
   type Doorway = (request: IncomingMessage, response: ServerResponse, path: string) => void;
-  const doorway: { serve?: Doorway; bots?: Doorway; webhooks?: Doorway } = {};
+  const doorway: { serve?: Doorway; bots?: Doorway; webhooks?: Doorway; files?: Doorway } = {};
   const admin: Doorway = (request, response, path) => {
     if (!doorway.serve) return void response.writeHead(503).end();
     doorway.serve(request, response, path);
@@ -140,9 +142,13 @@ export async function createApp(options: AppOptions): Promise<App> {
     if (!serve) return void response.writeHead(503).end();
     serve(request, response, path);
   };
+  const files: Doorway = (request, response, path) => {
+    if (!doorway.files) return void response.writeHead(503).end();
+    doorway.files(request, response, path);
+  };
   httpServer.on(
     'request',
-    createRequestHandler({ webRoot: options.webRoot ?? DEFAULT_WEB_ROOT, isReady: () => ready, readiness: () => readiness(), admin, integrations, adminUi: config.adminUi !== 'off', session }),
+    createRequestHandler({ webRoot: options.webRoot ?? DEFAULT_WEB_ROOT, isReady: () => ready, readiness: () => readiness(), admin, integrations, files, adminUi: config.adminUi !== 'off', session }),
   );
 
   const prices = new Prices(config.limits, options.redis && redisCounters(options.redis));
@@ -233,11 +239,13 @@ export async function createApp(options: AppOptions): Promise<App> {
     bots,
     webhooks,
     receipts: new ReadReceipts(io, store, config.receiptsMaxMembers),
+    files: createFileStore(config),
   });
   const door = new EventDoor(pipeline.services, pipeline);
   doorway.serve = createHttpDoorway({ tokens: config.adminTokens, pipeline, log });
   doorway.bots = createBotDoorway({ pipeline, log });
   doorway.webhooks = createWebhookDoorway(pipeline);
+  doorway.files = createFileDoorway({ pipeline });
 
   // From here connections are let in: their whole life is in src/connections/lifecycle.ts.
   runConnections(io, {

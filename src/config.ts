@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
+import path from 'node:path';
 import { z } from 'zod';
 import { parseLimits, type Limits } from './limits/catalog.js';
 
@@ -59,6 +60,14 @@ export interface Config {
   readonly maxMessageLength: number;
   /** Rooms of at most this many members have read receipts (direct rooms always do); 0 turns them off. @default 50 */
   readonly receiptsMaxMembers: number;
+  /**
+   * Uploaded files (src/files/): `dir` is where they are kept (PARLEY_FILES_DIR, @default a
+   * `files` folder next to the SQLite file, `./data/files` on PostgreSQL); `maxBytes` the
+   * largest upload (PARLEY_FILES_MAX_BYTES, @default 10 MiB: a phone photo with room to
+   * spare, and what one request may make a worker hold in memory); `quotaBytes` what one
+   * user may store over every room (PARLEY_FILES_QUOTA_BYTES, @default 200 MiB).
+   */
+  readonly files: { readonly dir: string; readonly maxBytes: number; readonly quotaBytes: number };
   /** Messages sent to a catching-up client per batch before yielding to other clients. @default 200 */
   readonly catchUpBatchSize: number;
   /** How long Socket.IO keeps a disconnected session for connection state recovery. @default 120000 */
@@ -194,6 +203,9 @@ const schema = z.object({
   PARLEY_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PARLEY_MAX_MESSAGE_LENGTH: integer(4000, 1, 1_000_000),
   PARLEY_RECEIPTS_MAX_MEMBERS: integer(50, 0, 1000),
+  PARLEY_FILES_DIR: z.string().min(1).optional(),
+  PARLEY_FILES_MAX_BYTES: integer(10 * 1024 * 1024, 1, 1024 * 1024 * 1024),
+  PARLEY_FILES_QUOTA_BYTES: integer(200 * 1024 * 1024, 0, 1024 ** 4),
   PARLEY_CATCHUP_BATCH: integer(200, 1, 10_000),
   PARLEY_RECOVERY_WINDOW_MS: integer(120_000, 0, 86_400_000),
   PARLEY_RATE_LIMIT: integer(100, 1, 1_000_000),
@@ -284,6 +296,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.PARLEY_LOG_LEVEL,
     maxMessageLength: e.PARLEY_MAX_MESSAGE_LENGTH,
     receiptsMaxMembers: e.PARLEY_RECEIPTS_MAX_MEMBERS,
+    files: Object.freeze({ dir: e.PARLEY_FILES_DIR ?? defaultFilesDir(e.PARLEY_DATABASE_URL), maxBytes: e.PARLEY_FILES_MAX_BYTES, quotaBytes: e.PARLEY_FILES_QUOTA_BYTES }),
     catchUpBatchSize: e.PARLEY_CATCHUP_BATCH,
     recoveryWindowMs: e.PARLEY_RECOVERY_WINDOW_MS,
     shutdownTimeoutMs: e.PARLEY_SHUTDOWN_TIMEOUT_MS,
@@ -310,6 +323,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     limits,
     maxOutboundBytes: e.PARLEY_MAX_OUTBOUND_BYTES,
   });
+}
+
+/** Uploaded files' folder when PARLEY_FILES_DIR is unset: beside the SQLite file, else ./data/files. */
+function defaultFilesDir(databaseUrl: string): string {
+  return databaseUrl.startsWith('sqlite:') ? path.join(path.dirname(databaseUrl.slice('sqlite:'.length)), 'files') : path.join('data', 'files');
 }
 
 /**

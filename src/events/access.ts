@@ -52,6 +52,8 @@ export async function checkAccess(
     case 'bot-target':
     case 'bot-author':
     case 'webhook':
+    case 'file-reader':
+    case 'file-writer':
       return { refusal: fail(ErrorCode.FORBIDDEN, 'not open over Socket.IO') };
     case 'anyone':
       return NO_ROOM;
@@ -107,6 +109,36 @@ export async function checkAccess(
 export function checkOperatorAccess(access: Access<Record<string, unknown>>, actor: Actor): AccessResult {
   if (access === 'moderator' || access === 'admin') return { room: undefined, actor };
   return { refusal: fail(ErrorCode.FORBIDDEN, 'not open over HTTP') };
+}
+
+/**
+ * Checks the access rule of a file doorway call (kit.ts, Access: `file-reader`,
+ * `file-writer`), made afresh on every request, whatever URL it came by: an account, not
+ * banned, a member of the room (an unknown room and another's direct room alike
+ * UNKNOWN_ROOM, so a file id reveals nothing), and for a writer not muted there.
+ */
+export async function checkFileAccess(
+  access: Access<Record<string, unknown>>,
+  input: unknown,
+  user: PublicUser,
+  { store, restrictions }: AccessContext,
+): Promise<AccessResult> {
+  if (access !== 'file-reader' && access !== 'file-writer') return { refusal: fail(ErrorCode.FORBIDDEN, 'not open over the file doorway') };
+  if (user.kind !== 'account') return { refusal: fail(ErrorCode.UNAUTHENTICATED, 'sign in to an account to share and open files') };
+  const ban = restrictions.banOf(user.id);
+  if (ban) return { refusal: fail(ErrorCode.BANNED, describeRestriction(ban)) };
+  const roomId = fieldOf(input, 'roomId');
+  if (roomId === undefined) return { refusal: UNKNOWN_ROOM };
+  const room = await store.rooms.roomById(roomId);
+  if (!room) return { refusal: UNKNOWN_ROOM };
+  if (!(await store.rooms.isMember(roomId, user.id))) {
+    return room.kind === 'direct' ? { refusal: UNKNOWN_ROOM } : { refusal: fail(ErrorCode.NOT_MEMBER, 'not a member of the room; room:join first') };
+  }
+  if (access === 'file-writer') {
+    const mute = restrictions.muteOf(roomId, user.id);
+    if (mute) return { refusal: fail(ErrorCode.MUTED, describeRestriction(mute)) };
+  }
+  return { room };
 }
 
 /** Whether an access level is one of the bot's HTTP API (kit.ts, BotAccess). */

@@ -18,6 +18,7 @@ import type { Follows } from '../rooms/follows.js';
 import type { Ack } from '../shared/errors.js';
 import type { PublicUser } from '../shared/events.js';
 import type { Bots } from '../integrations/bots.js';
+import type { FileStore } from '../files/file-store.js';
 import type { Webhooks } from '../integrations/webhooks.js';
 import type { RoomRecord } from '../store/rooms.js';
 import type { Room, Store } from '../store/store.js';
@@ -55,6 +56,8 @@ export interface Services {
   readonly bots: Bots;
   /** Incoming webhooks and their secrets (src/integrations/). */
   readonly webhooks: Webhooks;
+  /** Where uploaded files are kept (src/files/). */
+  readonly files: FileStore;
   /** Read receipts of small rooms (src/rooms/receipts.ts). */
   readonly receipts: ReadReceipts;
 }
@@ -84,6 +87,9 @@ export interface Services {
  *   `writer`, `live-target` and `author` ask, without a connection to follow the room: the
  *   room must be one the bot was given (a member), not muted there, and so on.
  * - `webhook`: an incoming webhook's delivery (HookCall): its URL and secret were checked.
+ * - `file-reader`, `file-writer`: a signed-in account over the file doorway (FileCall: no
+ *   connection; src/events/file-doorway.ts), not banned, a member of `roomId` (another's
+ *   direct room and an unknown room alike UNKNOWN_ROOM); a writer is not muted there either.
  *
  * A bot connected over Socket.IO is further confined by the pipeline: only events that
  * declare `bots` are open to it, and only in the rooms it was given (EventSpec.bots).
@@ -96,13 +102,16 @@ export type Access<Input> =
   | BotAccess
   | HookAccess
   | 'general-writer'
-  | ('roomId' extends keyof Input ? 'member' | 'reader' | 'follower' | 'writer' | ('target' extends keyof Input ? 'live-target' | 'author' : never) : never);
+  | ('roomId' extends keyof Input ? FileAccess | 'member' | 'reader' | 'follower' | 'writer' | ('target' extends keyof Input ? 'live-target' | 'author' : never) : never);
 
 /** The access levels of a role: their events are the operator's too, over HTTP. */
 export type RoleAccess = 'moderator' | 'admin';
 
 /** The access levels of the bot's HTTP API: their events are open to bots alone, over HTTP. */
 export type BotAccess = 'bot' | 'bot-member' | 'bot-writer' | 'bot-target' | 'bot-author';
+
+/** The access levels of the file doorway: their events are open to accounts over HTTP alone. */
+export type FileAccess = 'file-reader' | 'file-writer';
 
 /** The access level of a webhook's delivery. */
 export type HookAccess = 'webhook';
@@ -155,6 +164,17 @@ export interface HookCall<Input> {
   readonly services: Services;
 }
 
+/** One call of the file doorway, after the pipeline let it in: the account, and no connection. */
+export interface FileCall<Input> {
+  readonly input: Input;
+  readonly user: PublicUser;
+  /** The client's address, as limits count it. */
+  readonly address: string;
+  /** The room the access rule read. */
+  readonly room: RoomRecord | undefined;
+  readonly services: Services;
+}
+
 /** The call a handler gets: its shape follows the event's access. */
 export type Call<Input, Level = Access<Input>> = [Level] extends [RoleAccess]
   ? RoleCall<Input>
@@ -162,7 +182,9 @@ export type Call<Input, Level = Access<Input>> = [Level] extends [RoleAccess]
     ? BotCall<Input>
     : [Level] extends [HookAccess]
       ? HookCall<Input>
-      : ConnectionCall<Input>;
+      : [Level] extends [FileAccess]
+        ? FileCall<Input>
+        : ConnectionCall<Input>;
 
 /**
  * One client event as the door runs it: its payload schema, its price (the limits it takes,

@@ -1,9 +1,9 @@
 import type { z } from 'zod';
 import type { Actor } from '../moderation/moderation.js';
 import { ErrorCode, fail, type Ack } from '../shared/errors.js';
-import { checkAccess, checkBotAccess, checkOperatorAccess, confineBot, type AccessContext, type AccessResult, type ConnectionCaller } from './access.js';
+import { checkAccess, checkBotAccess, checkFileAccess, checkOperatorAccess, confineBot, type AccessContext, type AccessResult, type ConnectionCaller } from './access.js';
 import { failureAck, invalidPayloadAck } from './failures.js';
-import type { Access, BotCall, ConnectionCall, EventSpec, HookCall, HookCaller, RoleCall, Services } from './kit.js';
+import type { Access, BotCall, ConnectionCall, EventSpec, FileCall, HookCall, HookCaller, RoleCall, Services } from './kit.js';
 import type { PublicUser } from '../shared/events.js';
 import { eventTable } from './table.js';
 import { UnavailableLog } from './unavailable-log.js';
@@ -24,13 +24,21 @@ export interface AnySpec {
 
 /**
  * Who calls: a connection (the Socket.IO doorway), the operator (the HTTP admin doorway), a
- * bot over its HTTP API (bot-doorway.ts), or an incoming webhook (webhook-doorway.ts).
+ * bot over its HTTP API (bot-doorway.ts), an incoming webhook (webhook-doorway.ts), or an
+ * account uploading or fetching a file (file-doorway.ts).
  */
 export type Caller =
   | { readonly connection: ConnectionCaller & { readonly address: string } }
   | { readonly operator: Actor }
   | { readonly bot: PublicUser }
-  | { readonly webhook: HookCaller };
+  | { readonly webhook: HookCaller }
+  | { readonly file: FileCaller };
+
+/** A signed-in account over the file doorway (file-doorway.ts): who, and from where. */
+export interface FileCaller {
+  readonly user: PublicUser;
+  readonly address: string;
+}
 
 /**
  * What became of a call: answered by its handler (a success or the handler's failure), or
@@ -105,6 +113,7 @@ export class EventPipeline {
       if (access.actor) answer = await (spec.handle as RoleHandler)({ input, actor: access.actor, services });
       else if ('bot' in caller) answer = await (spec.handle as BotHandler)({ input, bot: caller.bot, room: access.room, services });
       else if ('webhook' in caller) answer = await (spec.handle as HookHandler)({ input, hook: caller.webhook, services });
+      else if ('file' in caller) answer = await (spec.handle as FileHandler)({ input, user: caller.file.user, address: caller.file.address, room: access.room, services });
       else if ('connection' in caller) {
         const { socket, follows, address } = caller.connection;
         answer = await (spec.handle as ConnectionHandler)({ input, socket, follows, room: access.room, address, services });
@@ -126,6 +135,7 @@ export class EventPipeline {
     if ('operator' in caller) return checkOperatorAccess(spec.access, caller.operator);
     if ('bot' in caller) return checkBotAccess(spec.access, input, caller.bot, this.accessContext);
     if ('webhook' in caller) return spec.access === 'webhook' ? { room: undefined } : { refusal: fail(ErrorCode.FORBIDDEN, 'not open to webhooks') };
+    if ('file' in caller) return checkFileAccess(spec.access, input, caller.file.user, this.accessContext);
     const { user } = caller.connection.socket.data;
     if (user.kind === 'bot') {
       const refusal = await confineBot(event, spec.bots === true, input, user, this.services.store);
@@ -140,6 +150,7 @@ function contextOf(caller: Caller): { readonly socketId?: string; readonly actor
   if ('operator' in caller) return { actor: caller.operator.id };
   if ('bot' in caller) return { actor: caller.bot.id };
   if ('webhook' in caller) return { actor: `w:${caller.webhook.id}` };
+  if ('file' in caller) return { actor: caller.file.user.id };
   return { socketId: caller.connection.socket.id };
 }
 
@@ -148,3 +159,4 @@ type RoleHandler = (call: RoleCall<unknown>) => Promise<Ack<unknown>>;
 type ConnectionHandler = (call: ConnectionCall<unknown>) => Promise<Ack<unknown>>;
 type BotHandler = (call: BotCall<unknown>) => Promise<Ack<unknown>>;
 type HookHandler = (call: HookCall<unknown>) => Promise<Ack<unknown>>;
+type FileHandler = (call: FileCall<unknown>) => Promise<Ack<unknown>>;

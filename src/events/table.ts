@@ -2,6 +2,9 @@ import type { z } from 'zod';
 import type { Config } from '../config.js';
 import type { Calls } from '../shared/events.js';
 import type { BotCalls, WebhookCalls } from '../shared/protocol/integrations.js';
+import type { FileCalls } from '../shared/protocol/files.js';
+import { fileGet } from './files/file-get.js';
+import { fileUpload } from './files/file-upload.js';
 import type { TutorialCalls } from '../shared/protocol/messages.js';
 import { guestNickname } from './accounts/guest-nickname.js';
 import { login } from './accounts/login.js';
@@ -87,7 +90,10 @@ export function eventTable(config: Config) {
     // HTTP only: the bot API (src/events/bot-doorway.ts) and webhook deliveries (webhook-doorway.ts).
     ...botApiEvents(config.maxMessageLength),
     'webhook:post': webhookPost(config.maxMessageLength),
-  } as const satisfies TableOf<Calls & TutorialCalls & BotCalls & WebhookCalls>;
+    // HTTP only: uploads and fetches of files (src/events/file-doorway.ts).
+    'file:upload': fileUpload,
+    'file:get': fileGet,
+  } as const satisfies TableOf<Calls & TutorialCalls & BotCalls & WebhookCalls & FileCalls>;
 }
 
 export type EventTable = ReturnType<typeof eventTable>;

@@ -15,6 +15,8 @@ export interface RouteOptions {
   readonly admin: (request: IncomingMessage, response: ServerResponse, path: string) => void;
   /** `/api/bot/…` and `/hooks/…`: the bot API and incoming webhooks (src/events/bot-doorway.ts, webhook-doorway.ts). */
   readonly integrations: (request: IncomingMessage, response: ServerResponse, path: string) => void;
+  /** `POST /files` and `GET /files/<id>`: uploads and fetches (src/events/file-doorway.ts). */
+  readonly files: (request: IncomingMessage, response: ServerResponse, path: string) => void;
   /** `POST /session`: sets the browser's session cookie (src/auth/session-exchange.ts). */
   readonly session: (request: IncomingMessage, response: ServerResponse) => void;
 }
@@ -25,7 +27,7 @@ const WEB_FILES = new Set(['/app.js', '/style.css', '/favicon.svg', '/sw.js']);
  * The plain HTTP surface beside Socket.IO (which answers `/socket.io/` itself, client
  * bundle included): the chat page and its files, the health check (`/healthz`: this
  * process is up), readiness (`/readyz`: the node should get clients), `POST /session`, and
- * the doorways of the admin API, the bot API and incoming webhooks.
+ * the doorways of the admin API, the bot API, incoming webhooks and files.
  */
 export function createRequestHandler(options: RouteOptions) {
   return (request: IncomingMessage, response: ServerResponse): void => {
@@ -40,6 +42,10 @@ export function createRequestHandler(options: RouteOptions) {
     }
     if (url.pathname.startsWith('/api/bot/') || url.pathname.startsWith('/hooks/')) {
       options.integrations(request, response, url.pathname);
+      return;
+    }
+    if (url.pathname === '/files' || url.pathname.startsWith('/files/')) {
+      options.files(request, response, url.pathname);
       return;
     }
     if (request.method !== 'GET' && request.method !== 'HEAD') {

@@ -102,6 +102,14 @@ export const DEFAULT_LIMITS = {
    * answered 429 until the window ends, so guessing costs the guesser.
    */
   'integration-auth.address': { scope: 'address', points: 20, seconds: 60 },
+  /**
+   * File uploads of one user, then of one address: each may make a worker hold and write
+   * up to PARLEY_FILES_MAX_BYTES, so the budget is a person's, not a script's.
+   */
+  'uploads.user': { scope: 'user', points: 30, seconds: 60 },
+  'uploads.address': { scope: 'address', points: 60, seconds: 60 },
+  /** File fetches of one address (each reads the file from its store); an image-heavy room's page loads many. */
+  'file-reads.address': { scope: 'address', points: 600, seconds: 60 },
   /** Events refused for a spent limit on one connection: cheap each, but past this the connection is closed. */
   'rate-limited.connection': { scope: 'connection', points: 1000, seconds: 10 },
 } as const satisfies Record<string, LimitRule>;

@@ -41,6 +41,10 @@ export const ErrorCode = {
   BANNED: 'BANNED',
   /** A moderator muted the user in this room: messages, edits and deletions there are refused. */
   MUTED: 'MUTED',
+  /** An upload larger than PARLEY_FILES_MAX_BYTES. */
+  FILE_TOO_LARGE: 'FILE_TOO_LARGE',
+  /** An upload that would take its user past PARLEY_FILES_QUOTA_BYTES: delete older files first. */
+  QUOTA_EXCEEDED: 'QUOTA_EXCEEDED',
   /** The connection sent faster than its rate limit allows; wait and retry. */
   RATE_LIMITED: 'RATE_LIMITED',
   /** Storage is busy or down; the same request may succeed later. */
