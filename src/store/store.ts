@@ -5,6 +5,7 @@
  */
 import type { AccountStore } from './accounts.js';
 import type { IntegrationStore } from './integrations.js';
+import type { OutboxStore } from './outbox.js';
 import type { MentionStore } from './mentions.js';
 import type { ModerationStore } from './moderation.js';
 import type { RoomStore } from './rooms.js';
@@ -112,6 +113,8 @@ export interface StoreParts {
   readonly mentions: MentionStore;
   /** Bot accounts and incoming webhooks (./integrations.ts). */
   readonly integrations: IntegrationStore;
+  /** Outgoing webhooks and the outbox of their deliveries (./outbox.ts). */
+  readonly outbox: OutboxStore;
 }
 
 /** The name of one part of the store. */

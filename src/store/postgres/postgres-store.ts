@@ -23,6 +23,8 @@ import { PostgresSearch } from './search.js';
 import { PostgresMentions } from './mentions.js';
 import { PostgresIntegrations } from './integrations.js';
 import type { IntegrationStore } from '../integrations.js';
+import { PostgresOutbox } from './outbox.js';
+import type { OutboxStore } from '../outbox.js';
 import { PostgresRooms } from './rooms.js';
 import { withClient } from './checkout.js';
 import { unstorableDraft } from '../unstorable.js';
@@ -107,6 +109,8 @@ export class PostgresStore implements Store {
   readonly mentions: MentionStore;
   /** Bots and incoming webhooks: ./integrations.ts, on this pool. */
   readonly integrations: IntegrationStore;
+  /** Outgoing webhooks and their outbox: ./outbox.ts, on this pool. */
+  readonly outbox: OutboxStore;
 
   protected constructor(
     private readonly pool: pg.Pool,
@@ -126,6 +130,7 @@ export class PostgresStore implements Store {
     this.search = new PostgresSearch(query);
     this.mentions = new PostgresMentions(query);
     this.integrations = new PostgresIntegrations(pool, query);
+    this.outbox = new PostgresOutbox(pool, query);
   }
 
   /**

@@ -24,6 +24,8 @@ import { SqliteSearch } from './search.js';
 import { SqliteMentions } from './mentions.js';
 import { SqliteIntegrations } from './integrations.js';
 import type { IntegrationStore } from '../integrations.js';
+import { SqliteOutbox } from './outbox.js';
+import type { OutboxStore } from '../outbox.js';
 import { migrations } from './migrations.js';
 import { refuseNewerSchema } from '../schema-version.js';
 import { SqliteRooms } from './rooms.js';
@@ -72,6 +74,8 @@ export class SqliteStore implements Store {
   readonly mentions: MentionStore;
   /** Bots and incoming webhooks: ./integrations.ts, on this connection. */
   readonly integrations: IntegrationStore;
+  /** Outgoing webhooks and their outbox: ./outbox.ts, on this connection. */
+  readonly outbox: OutboxStore;
 
   /**
    * @param options.readOnly opens a connection that only reads a database another
@@ -125,6 +129,7 @@ export class SqliteStore implements Store {
     this.search = new SqliteSearch(this.db, guard);
     this.mentions = new SqliteMentions(this.db, guard);
     this.integrations = new SqliteIntegrations(this.db, guard);
+    this.outbox = new SqliteOutbox(this.db, guard);
   }
 
   checkWritable(): Promise<void> {
