@@ -4,6 +4,9 @@ import { BOT_API_PREFIX, createBotDoorway } from './events/bot-doorway.js';
 import { createWebhookDoorway } from './events/webhook-doorway.js';
 import { Bots } from './integrations/bots.js';
 import { Webhooks } from './integrations/webhooks.js';
+import { OutgoingWebhooks } from './integrations/outgoing-webhooks.js';
+import { AddressGuard } from './outgoing/address-guard.js';
+import { OutgoingDispatcher } from './outgoing/dispatcher.js';
 import { Moderation } from './moderation/moderation.js';
 import { Restrictions } from './moderation/restrictions.js';
 import { Roles } from './moderation/roles.js';
@@ -227,6 +230,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     issuedIds,
     bots,
     webhooks,
+    outgoing: new OutgoingWebhooks({ store, log: log.child({ module: 'outgoing-webhooks' }) }),
     receipts: new ReadReceipts(io, store, config.receiptsMaxMembers),
   });
   const door = new EventDoor(pipeline.services, pipeline);
@@ -248,6 +252,14 @@ export async function createApp(options: AppOptions): Promise<App> {
     generalRoomId: generalRoom.id,
     log: log.child({ module: 'connections' }),
   });
+  const dispatcher = new OutgoingDispatcher({
+    store,
+    appends,
+    guard: new AddressGuard(config.webhooks.allowedNetworks),
+    log: log.child({ module: 'outgoing-webhooks' }),
+    ...config.webhooks,
+  });
+  dispatcher.start();
   ready = true;
 
   let closing: Promise<void> | undefined;
@@ -258,6 +270,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     const drained = await drainClients(io, config.drainMs);
     if (drained > 0) log.info({ clients: drained, windowMs: config.drainMs }, 'clients told to reconnect elsewhere');
     await withTimeout(inFlight.close(), config.shutdownTimeoutMs);
+    // Its deliveries in flight settle while the store is still open.
+    await withTimeout(dispatcher.close(), config.shutdownTimeoutMs);
     delivery.flush();
     // While the adapter still reaches the others: a coordinator hands over before it goes.
     presence.close();

@@ -19,6 +19,7 @@ import type { Ack } from '../shared/errors.js';
 import type { PublicUser } from '../shared/events.js';
 import type { Bots } from '../integrations/bots.js';
 import type { Webhooks } from '../integrations/webhooks.js';
+import type { OutgoingWebhooks } from '../integrations/outgoing-webhooks.js';
 import type { RoomRecord } from '../store/rooms.js';
 import type { Room, Store } from '../store/store.js';
 import type { ParleyServer, ParleySocket } from '../types.js';
@@ -55,6 +56,8 @@ export interface Services {
   readonly bots: Bots;
   /** Incoming webhooks and their secrets (src/integrations/). */
   readonly webhooks: Webhooks;
+  /** Outgoing webhooks and their parked deliveries (src/integrations/outgoing-webhooks.ts). */
+  readonly outgoing: OutgoingWebhooks;
   /** Read receipts of small rooms (src/rooms/receipts.ts). */
   readonly receipts: ReadReceipts;
 }
