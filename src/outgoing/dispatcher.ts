@@ -1,4 +1,5 @@
 import type { Appends } from '../delivery/append.js';
+import { outgoingReplyKey } from '../delivery/idempotency.js';
 import type { Logger } from '../log.js';
 import type { StoredMessage } from '../shared/message.js';
 import { outgoingUserId, type OutboxDelivery, type OutgoingWebhookRecord } from '../store/outbox.js';
@@ -99,7 +100,7 @@ export class OutgoingDispatcher {
           target: null,
           author: hook.name,
           authorId: outgoingUserId(hook.id),
-          idempotencyKey: `outgoing\0${delivery.eventId}`,
+          idempotencyKey: outgoingReplyKey(delivery.eventId),
         });
       }
       await store.outbox.delivered(delivery.id);
