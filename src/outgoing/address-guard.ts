@@ -5,7 +5,7 @@ import { BlockList, isIP, type LookupFunction } from 'node:net';
  * Which addresses an outgoing request may reach. Refused unless the operator allowed them
  * (PARLEY_WEBHOOK_ALLOWED_NETWORKS): loopback, private (RFC 1918, CGNAT), link-local (the
  * cloud metadata service at 169.254.169.254 among them), unique-local and link-local IPv6,
- * unspecified, multicast and reserved ranges, and IPv4 addresses mapped into IPv6.
+ * unspecified, multicast and reserved ranges, the same IPv4 ranges mapped into IPv6, and NAT64.
  */
 const REFUSED: ReadonlyArray<readonly [string, number, 'ipv4' | 'ipv6']> = [
   ['0.0.0.0', 8, 'ipv4'],
@@ -23,8 +23,8 @@ const REFUSED: ReadonlyArray<readonly [string, number, 'ipv4' | 'ipv6']> = [
   ['fc00::', 7, 'ipv6'],
   ['fe80::', 10, 'ipv6'],
   ['ff00::', 8, 'ipv6'],
-  // IPv4-mapped (::ffff:127.0.0.1) and NAT64 forms reach IPv4 hosts: judged as refused here.
-  ['::ffff:0:0', 96, 'ipv6'],
+  // NAT64 reaches IPv4 hosts through a translator: refused. (IPv4-mapped ::ffff:a.b.c.d is
+  // judged as the IPv4 address it names: BlockList matches IPv4 rules against it.)
   ['64:ff9b::', 96, 'ipv6'],
 ];
 
@@ -53,13 +53,21 @@ export class AddressGuard {
 
   /** True when a request may go to `address` (an IP literal). */
   permits(address: string): boolean {
-    const family = isIP(address) === 6 ? 'ipv6' : 'ipv4';
     if (isIP(address) === 0) return false;
-    if (this.allowed.check(address, family)) return true;
-    // A mapped IPv4 address is judged as the IPv4 address it names, too.
-    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
-    if (mapped !== undefined && this.allowed.check(mapped, 'ipv4')) return true;
-    return !this.refused.check(address, family);
+    // A mapped IPv4 address (either spelling) is judged as the IPv4 address it names.
+    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1] ?? fromHexMapped(address);
+    const [judged, family] = mapped !== undefined ? [mapped, 'ipv4' as const] : [address, isIP(address) === 6 ? ('ipv6' as const) : ('ipv4' as const)];
+    if (this.allowed.check(judged, family)) return true;
+    return !this.refused.check(judged, family);
+  }
+
+  /**
+   * Refuses a URL whose host is a refused IP literal. Node connects to a literal without
+   * calling `lookup`, so literals are judged here, before any request; names by `lookup`.
+   */
+  checkLiteral(url: URL): void {
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    if (isIP(host) !== 0 && !this.permits(host)) throw new RefusedAddressError(`${host} is a refused address`);
   }
 
   /** A `lookup` for http.request: resolves, refuses if any address is refused, connects to the first checked one. */
@@ -81,4 +89,13 @@ export class AddressGuard {
       judge(addresses);
     });
   };
+}
+
+/** `::ffff:7f00:1` (how URL parsing writes ::ffff:127.0.0.1) as `127.0.0.1`; undefined for anything else. */
+function fromHexMapped(address: string): string | undefined {
+  const match = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/i.exec(address);
+  if (!match?.[1] || !match[2]) return undefined;
+  const high = parseInt(match[1], 16);
+  const low = parseInt(match[2], 16);
+  return `${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`;
 }

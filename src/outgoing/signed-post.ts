@@ -25,6 +25,11 @@ export function signedPost(
   guard: AddressGuard,
   timeoutMs: number,
 ): Promise<ReceiverAnswer> {
+  try {
+    guard.checkLiteral(url);
+  } catch (error) {
+    return Promise.reject(error as Error);
+  }
   const timestamp = Math.floor(Date.now() / 1000);
   const client = url.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
