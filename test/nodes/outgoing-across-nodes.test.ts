@@ -19,12 +19,12 @@ describe('outgoing webhooks across two nodes', { skip }, () => {
   let receiver: Receiver;
   const opened: { close(): void }[] = [];
   before(async () => {
-    receiver = await Receiver.start();
     deployment = await startDeployment({
       nodes: 2,
       workers: 2,
       env: { PARLEY_ADMIN_TOKENS: OPERATOR_TOKEN, PARLEY_WEBHOOK_ALLOWED_NETWORKS: '127.0.0.0/8', PARLEY_WEBHOOK_POLL_MS: '50', PARLEY_WEBHOOK_BACKOFF_MS: '200' },
     });
+    receiver = await Receiver.start();
   });
   after(async () => {
     for (const socket of opened) socket.close();

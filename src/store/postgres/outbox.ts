@@ -27,9 +27,9 @@ const auditValues = (a: AuditDraft): unknown[] => [a.at, a.actor, a.actorName, a
  * written in the same statement keeps them taken after the transaction commits.
  */
 const CLAIM = `
-  UPDATE outbox SET lease_until = $1 WHERE id IN (
+  UPDATE outbox SET lease_until = $1::bigint WHERE id IN (
     SELECT o.id FROM outbox o JOIN outgoing_webhooks h ON h.id = o.hook_id
-    WHERE o.parked_at IS NULL AND h.revoked_at IS NULL AND o.next_attempt_at <= $2 AND (o.lease_until IS NULL OR o.lease_until <= $2)
+    WHERE o.parked_at IS NULL AND h.revoked_at IS NULL AND o.next_attempt_at <= $2::bigint AND (o.lease_until IS NULL OR o.lease_until <= $2::bigint)
     ORDER BY o.id LIMIT $3
     FOR UPDATE OF o SKIP LOCKED)
   RETURNING *`;
@@ -86,7 +86,8 @@ export class PostgresOutbox implements OutboxStore {
       if (kept.length > 0) {
         await client.query(
           `INSERT INTO outbox (hook_id, room_id, message_offset, event_id, attempts, next_attempt_at, created_at)
-           SELECT $1, $2, o, 'evt-' || $1 || '-' || $2 || '-' || o, 0, $3, $3 FROM unnest($4::bigint[]) AS o
+           SELECT $1::integer, $2::integer, o, 'evt-' || $1::integer || '-' || $2::integer || '-' || o, 0, $3::bigint, $3::bigint
+           FROM unnest($4::bigint[]) AS o
            ON CONFLICT (event_id) DO NOTHING`,
           [hookId, roomId, at, kept],
         );
