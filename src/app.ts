@@ -6,6 +6,9 @@ import { createFileStore } from './files/index.js';
 import { createWebhookDoorway } from './events/webhook-doorway.js';
 import { Bots } from './integrations/bots.js';
 import { Webhooks } from './integrations/webhooks.js';
+import { OutgoingWebhooks } from './integrations/outgoing-webhooks.js';
+import { AddressGuard } from './outgoing/address-guard.js';
+import { OutgoingDispatcher } from './outgoing/dispatcher.js';
 import { Moderation } from './moderation/moderation.js';
 import { Restrictions } from './moderation/restrictions.js';
 import { Roles } from './moderation/roles.js';
@@ -238,6 +241,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     issuedIds,
     bots,
     webhooks,
+    outgoing: new OutgoingWebhooks({ store, log: log.child({ module: 'outgoing-webhooks' }) }),
     receipts: new ReadReceipts(io, store, config.receiptsMaxMembers),
     files: createFileStore(config),
   });
@@ -262,6 +266,14 @@ export async function createApp(options: AppOptions): Promise<App> {
     trustedProxies: config.trustedProxies,
     log: log.child({ module: 'connections' }),
   });
+  const dispatcher = new OutgoingDispatcher({
+    store,
+    appends,
+    guard: new AddressGuard(config.webhooks.allowedNetworks),
+    log: log.child({ module: 'outgoing-webhooks' }),
+    ...config.webhooks,
+  });
+  dispatcher.start();
   ready = true;
 
   let closing: Promise<void> | undefined;
@@ -272,6 +284,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     const drained = await drainClients(io, config.drainMs);
     if (drained > 0) log.info({ clients: drained, windowMs: config.drainMs }, 'clients told to reconnect elsewhere');
     await withTimeout(inFlight.close(), config.shutdownTimeoutMs);
+    // Its deliveries in flight settle while the store is still open.
+    await withTimeout(dispatcher.close(), config.shutdownTimeoutMs);
     delivery.flush();
     // While the adapter still reaches the others: a coordinator hands over before it goes.
     presence.close();

@@ -165,6 +165,24 @@ export interface Config {
    * @default 'auto'
    */
   readonly secureCookies: 'auto' | 'always' | 'never';
+  /**
+   * Outgoing webhooks (src/outgoing/). `allowedNetworks` (PARLEY_WEBHOOK_ALLOWED_NETWORKS,
+   * comma-separated CIDRs such as `127.0.0.0/8,::1/128`): the addresses otherwise refused
+   * (loopback, private, link-local, unique-local, unspecified) that a webhook may reach.
+   * @default empty: none, so a webhook is no way into the operator's network.
+   * `maxAttempts` (PARLEY_WEBHOOK_MAX_ATTEMPTS, @default 8) failures park a delivery;
+   * `backOffMs` (PARLEY_WEBHOOK_BACKOFF_MS, @default 1000) is the first retry's wait, doubled
+   * each time up to an hour; `pollMs` (PARLEY_WEBHOOK_POLL_MS, @default 500) how often each
+   * worker looks for new messages and due deliveries; `timeoutMs` (PARLEY_WEBHOOK_TIMEOUT_MS,
+   * @default 10000) the longest a receiver may take to answer.
+   */
+  readonly webhooks: {
+    readonly allowedNetworks: readonly string[];
+    readonly maxAttempts: number;
+    readonly backOffMs: number;
+    readonly pollMs: number;
+    readonly timeoutMs: number;
+  };
 }
 
 const integer = (fallback: number, min: number, max: number) =>
@@ -175,6 +193,13 @@ const commaList = (value: string): string[] =>
     .split(',')
     .map((item) => item.trim())
     .filter((item) => item.length > 0);
+
+/** `address/prefix`, IPv4 or IPv6, the prefix within the family's length. */
+const isCidr = (text: string): boolean => {
+  const [address = '', prefix = '', ...rest] = text.split('/');
+  const family = isIP(address);
+  return rest.length === 0 && family !== 0 && /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+};
 
 const databaseUrlSchema = z
   .string()
@@ -236,6 +261,14 @@ const schema = z.object({
   PARLEY_ADMISSION_MAX_WAIT_MS: integer(5000, 0, 600_000),
   PARLEY_ADMISSION_LAG_MS: integer(100, 0, 60_000),
   PARLEY_MAX_OUTBOUND_BYTES: integer(4 * 1024 * 1024, 64 * 1024, 1024 * 1024 * 1024),
+  PARLEY_WEBHOOK_ALLOWED_NETWORKS: z
+    .string()
+    .default('')
+    .refine((text) => commaList(text).every(isCidr), 'must be comma-separated CIDRs such as 127.0.0.0/8,::1/128'),
+  PARLEY_WEBHOOK_MAX_ATTEMPTS: integer(8, 1, 100),
+  PARLEY_WEBHOOK_BACKOFF_MS: integer(1000, 10, 3_600_000),
+  PARLEY_WEBHOOK_POLL_MS: integer(500, 10, 60_000),
+  PARLEY_WEBHOOK_TIMEOUT_MS: integer(10_000, 100, 120_000),
   PARLEY_SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').max(1024).optional(),
   PARLEY_SECURE_COOKIES: z.enum(['auto', 'always', 'never']).default('auto'),
   PARLEY_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
@@ -322,6 +355,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }),
     limits,
     maxOutboundBytes: e.PARLEY_MAX_OUTBOUND_BYTES,
+    webhooks: Object.freeze({
+      allowedNetworks: Object.freeze(commaList(e.PARLEY_WEBHOOK_ALLOWED_NETWORKS)),
+      maxAttempts: e.PARLEY_WEBHOOK_MAX_ATTEMPTS,
+      backOffMs: e.PARLEY_WEBHOOK_BACKOFF_MS,
+      pollMs: e.PARLEY_WEBHOOK_POLL_MS,
+      timeoutMs: e.PARLEY_WEBHOOK_TIMEOUT_MS,
+    }),
   });
 }
 

@@ -53,3 +53,8 @@ export function roomEventKey(userId: string, clientId: string, isIssued: (id: st
 export function webhookDeliveryKey(hookId: number, deliveryKey: string): string {
   return createHash('sha256').update('webhook\0').update(String(hookId)).update('\0').update(deliveryKey).digest('base64url');
 }
+
+/** The key of an outgoing webhook's reply: one per event id, so a redelivery's answer is stored once. */
+export function outgoingReplyKey(eventId: string): string {
+  return createHash('sha256').update('outgoing-reply\0').update(eventId).digest('base64url');
+}

@@ -20,6 +20,7 @@ import type { PublicUser } from '../shared/events.js';
 import type { Bots } from '../integrations/bots.js';
 import type { FileStore } from '../files/file-store.js';
 import type { Webhooks } from '../integrations/webhooks.js';
+import type { OutgoingWebhooks } from '../integrations/outgoing-webhooks.js';
 import type { RoomRecord } from '../store/rooms.js';
 import type { Room, Store } from '../store/store.js';
 import type { ParleyServer, ParleySocket } from '../types.js';
@@ -58,6 +59,8 @@ export interface Services {
   readonly webhooks: Webhooks;
   /** Where uploaded files are kept (src/files/). */
   readonly files: FileStore;
+  /** Outgoing webhooks and their parked deliveries (src/integrations/outgoing-webhooks.ts). */
+  readonly outgoing: OutgoingWebhooks;
   /** Read receipts of small rooms (src/rooms/receipts.ts). */
   readonly receipts: ReadReceipts;
 }

@@ -19,6 +19,7 @@ import { messageSend } from './messages/message-send.js';
 import { moderationEvents } from './moderation/moderation-events.js';
 import { botApiEvents } from './integrations/bot-api.js';
 import { integrationAdminEvents } from './integrations/integration-admin.js';
+import { outgoingAdminEvents } from './integrations/outgoing-admin.js';
 import { webhookPost } from './integrations/webhook-post.js';
 import { readMark } from './messages/read-mark.js';
 import { receiptsGet } from './receipts/receipts-get.js';
@@ -86,6 +87,7 @@ export function eventTable(config: Config) {
 
     ...moderationEvents(config.maxMessageLength),
     ...integrationAdminEvents,
+    ...outgoingAdminEvents,
 
     // HTTP only: the bot API (src/events/bot-doorway.ts) and webhook deliveries (webhook-doorway.ts).
     ...botApiEvents(config.maxMessageLength),

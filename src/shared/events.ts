@@ -11,6 +11,7 @@ import type { MessageEnvelope } from './message.js';
 import type { AccountCalls, AccountPushes, PublicUser } from './protocol/accounts.js';
 import type { MessageCalls, MessagePushes, TutorialCalls } from './protocol/messages.js';
 import type { IntegrationCalls } from './protocol/integrations.js';
+import type { OutgoingCalls } from './protocol/outgoing.js';
 import type { ModerationCalls, ModerationPushes, ServerStats } from './protocol/moderation.js';
 import type { PresenceCalls, PresenceNotice, PresencePushes } from './protocol/presence.js';
 import type { ReceiptCalls, ReceiptPushes } from './protocol/receipts.js';
@@ -29,7 +30,7 @@ export type { SearchResults } from './protocol/search.js';
 export type { FollowedThread, ThreadSummary, ThreadView } from './protocol/threads.js';
 
 /** Every call of the room protocol (one payload, one acknowledgement), by name: ./protocol/<domain>.ts. */
-export type Calls = AccountCalls & RoomCalls & MessageCalls & ThreadCalls & ReceiptCalls & SearchCalls & PresenceCalls & ModerationCalls & IntegrationCalls;
+export type Calls = AccountCalls & RoomCalls & MessageCalls & ThreadCalls & ReceiptCalls & SearchCalls & PresenceCalls & ModerationCalls & IntegrationCalls & OutgoingCalls;
 
 /** What a client sends as the payload of `Event`: the input of its schema. */
 export type PayloadOf<Event extends keyof Calls> = z.input<Calls[Event]['schema']>;

@@ -5,6 +5,7 @@
  */
 import type { AccountStore } from './accounts.js';
 import type { IntegrationStore } from './integrations.js';
+import type { OutboxStore } from './outbox.js';
 import type { MentionStore } from './mentions.js';
 import type { ModerationStore } from './moderation.js';
 import type { RoomStore } from './rooms.js';
@@ -115,6 +116,8 @@ export interface StoreParts {
   readonly integrations: IntegrationStore;
   /** Thread follows, read markers and summaries (./threads.ts). */
   readonly threads: ThreadStore;
+  /** Outgoing webhooks and the outbox of their deliveries (./outbox.ts). */
+  readonly outbox: OutboxStore;
 }
 
 /** The name of one part of the store. */

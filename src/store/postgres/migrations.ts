@@ -429,9 +429,42 @@ export const migrations: readonly Migration[] = [
     version: 18,
     name: 'read receipts: the people who turned them off',
     sql: 'CREATE TABLE receipt_opt_outs (user_id text PRIMARY KEY);',
+  },  {
+    version: 19,
+    name: 'outgoing webhooks and their outbox',
+    // The signing secret is kept in clear: an HMAC needs the key. A delivered row is deleted;
+    // event_id is unique so that a range enqueued twice cannot make a second delivery.
+    sql: `
+      CREATE TABLE outgoing_webhooks (
+        id               serial  PRIMARY KEY,
+        room_id          integer NOT NULL REFERENCES rooms (id),
+        name             text    NOT NULL,
+        url              text    NOT NULL,
+        trigger_words    text    NOT NULL,
+        secret           text    NOT NULL,
+        enqueued_through bigint NOT NULL,
+        created_at       bigint NOT NULL,
+        created_by       text    NOT NULL,
+        revoked_at       bigint
+      );
+      CREATE TABLE outbox (
+        id              bigserial PRIMARY KEY,
+        hook_id         integer NOT NULL REFERENCES outgoing_webhooks (id),
+        room_id         integer NOT NULL,
+        message_offset  bigint NOT NULL,
+        event_id        text    NOT NULL UNIQUE,
+        attempts        integer NOT NULL,
+        next_attempt_at bigint NOT NULL,
+        lease_until     bigint,
+        parked_at       bigint,
+        last_error      text,
+        created_at      bigint NOT NULL
+      );
+      CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE parked_at IS NULL;
+    `,
   },
   {
-    version: 19,
+    version: 20,
     name: 'threads: who follows which thread, and how far they read it',
     // A reply is a message whose target is its root (no column of its own: it is stored by
     // the one append path, parley_append unchanged); a follow is written after it, as mentions are.

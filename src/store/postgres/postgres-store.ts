@@ -25,6 +25,8 @@ import { PostgresMentions } from './mentions.js';
 import { PostgresIntegrations } from './integrations.js';
 import type { IntegrationStore } from '../integrations.js';
 import { PostgresThreads } from './threads.js';
+import { PostgresOutbox } from './outbox.js';
+import type { OutboxStore } from '../outbox.js';
 import { PostgresRooms } from './rooms.js';
 import { withClient } from './checkout.js';
 import { unstorableDraft } from '../unstorable.js';
@@ -111,6 +113,8 @@ export class PostgresStore implements Store {
   readonly integrations: IntegrationStore;
   /** Thread follows, read markers and summaries: ./threads.ts, on this pool. */
   readonly threads: ThreadStore;
+  /** Outgoing webhooks and their outbox: ./outbox.ts, on this pool. */
+  readonly outbox: OutboxStore;
 
   protected constructor(
     private readonly pool: pg.Pool,
@@ -131,6 +135,7 @@ export class PostgresStore implements Store {
     this.mentions = new PostgresMentions(query);
     this.integrations = new PostgresIntegrations(pool, query);
     this.threads = new PostgresThreads(query);
+    this.outbox = new PostgresOutbox(pool, query);
   }
 
   /**

@@ -432,4 +432,38 @@ export const migrations: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 17,
+    name: 'outgoing webhooks and their outbox',
+    // The signing secret is kept in clear: an HMAC needs the key. A delivered row is deleted;
+    // event_id is unique so that a range enqueued twice cannot make a second delivery.
+    sql: `
+      CREATE TABLE outgoing_webhooks (
+        id               INTEGER PRIMARY KEY,
+        room_id          INTEGER NOT NULL REFERENCES rooms (id),
+        name             TEXT    NOT NULL,
+        url              TEXT    NOT NULL,
+        trigger_words    TEXT    NOT NULL,
+        secret           TEXT    NOT NULL,
+        enqueued_through INTEGER NOT NULL,
+        created_at       INTEGER NOT NULL,
+        created_by       TEXT    NOT NULL,
+        revoked_at       INTEGER
+      );
+      CREATE TABLE outbox (
+        id              INTEGER PRIMARY KEY,
+        hook_id         INTEGER NOT NULL REFERENCES outgoing_webhooks (id),
+        room_id         INTEGER NOT NULL,
+        message_offset  INTEGER NOT NULL,
+        event_id        TEXT    NOT NULL UNIQUE,
+        attempts        INTEGER NOT NULL,
+        next_attempt_at INTEGER NOT NULL,
+        lease_until     INTEGER,
+        parked_at       INTEGER,
+        last_error      TEXT,
+        created_at      INTEGER NOT NULL
+      );
+      CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE parked_at IS NULL;
+    `,
+  },
 ];

@@ -1,6 +1,7 @@
 import type { AccountStore } from '../accounts.js';
 import type { MentionStore } from '../mentions.js';
 import type { IntegrationStore } from '../integrations.js';
+import type { OutboxStore } from '../outbox.js';
 import type { ModerationStore } from '../moderation.js';
 import type { RoomStore } from '../rooms.js';
 import type { SearchStore } from '../search.js';
@@ -24,6 +25,7 @@ export class SharedWriterSqliteStore implements Store {
   readonly mentions: MentionStore;
   readonly integrations: IntegrationStore;
   readonly threads: ThreadStore;
+  readonly outbox: OutboxStore;
   /**
    * Read-only, so that a write missing from the table of writes (../writer/write-calls.ts)
    * fails loudly instead of quietly taking the write lock beside the writer.
@@ -46,6 +48,7 @@ export class SharedWriterSqliteStore implements Store {
     this.mentions = writesThrough('mentions', this.reads.mentions, send);
     this.integrations = writesThrough('integrations', this.reads.integrations, send);
     this.threads = writesThrough('threads', this.reads.threads, send);
+    this.outbox = writesThrough('outbox', this.reads.outbox, send);
     this.search = this.reads.search;
   }
 

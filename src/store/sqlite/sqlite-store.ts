@@ -26,6 +26,8 @@ import { SqliteMentions } from './mentions.js';
 import { SqliteIntegrations } from './integrations.js';
 import type { IntegrationStore } from '../integrations.js';
 import { SqliteThreads } from './threads.js';
+import { SqliteOutbox } from './outbox.js';
+import type { OutboxStore } from '../outbox.js';
 import { migrations } from './migrations.js';
 import { refuseNewerSchema } from '../schema-version.js';
 import { SqliteRooms } from './rooms.js';
@@ -76,6 +78,8 @@ export class SqliteStore implements Store {
   readonly integrations: IntegrationStore;
   /** Thread follows, read markers and summaries: ./threads.ts, on this connection. */
   readonly threads: ThreadStore;
+  /** Outgoing webhooks and their outbox: ./outbox.ts, on this connection. */
+  readonly outbox: OutboxStore;
 
   /**
    * @param options.readOnly opens a connection that only reads a database another
@@ -130,6 +134,7 @@ export class SqliteStore implements Store {
     this.mentions = new SqliteMentions(this.db, guard);
     this.integrations = new SqliteIntegrations(this.db, guard);
     this.threads = new SqliteThreads(this.db, guard);
+    this.outbox = new SqliteOutbox(this.db, guard);
   }
 
   checkWritable(): Promise<void> {

@@ -31,6 +31,7 @@ const PART_WRITES = {
   mentions: ['recordMentions', 'renameMember'],
   integrations: ['createBot', 'revokeBot', 'createWebhook', 'revokeWebhook'],
   threads: ['recordReply', 'markThreadRead'],
+  outbox: ['createOutgoing', 'revokeOutgoing', 'enqueue', 'claim', 'delivered', 'failed', 'retryParked'],
 } as const satisfies { readonly [P in StorePart]?: readonly (keyof StoreParts[P])[] };
 
 /** A part with methods that write. */
