@@ -4,6 +4,7 @@ import { BOT_API_PREFIX, createBotDoorway } from './events/bot-doorway.js';
 import { createWebhookDoorway } from './events/webhook-doorway.js';
 import { Bots } from './integrations/bots.js';
 import { Webhooks } from './integrations/webhooks.js';
+import { PasswordChanges } from './accounts/password-changes.js';
 import { Moderation } from './moderation/moderation.js';
 import { Restrictions } from './moderation/restrictions.js';
 import { Roles } from './moderation/roles.js';
@@ -197,12 +198,13 @@ export async function createApp(options: AppOptions): Promise<App> {
   const inFlight = new InFlight();
   const chatLog = log.child({ module: 'events' });
   const appends = new Appends(store, delivery, roomWire.origins, inFlight);
+  const roles = new Roles(store);
   const moderation = new Moderation({
     io,
     store,
     appends,
     restrictions,
-    roles: new Roles(store),
+    roles,
     log: log.child({ module: 'moderation' }),
     generalRoomId: generalRoom.id,
   });
@@ -228,6 +230,13 @@ export async function createApp(options: AppOptions): Promise<App> {
     bots,
     webhooks,
     receipts: new ReadReceipts(io, store, config.receiptsMaxMembers),
+    passwords: new PasswordChanges({
+      io,
+      store,
+      log: log.child({ module: 'passwords' }),
+      resetTtlMs: config.passwordResetTtlMs,
+      rankOf: (userId) => roles.of(userId),
+    }),
   });
   const door = new EventDoor(pipeline.services, pipeline);
   doorway.serve = createHttpDoorway({ tokens: config.adminTokens, pipeline, log });

@@ -1,6 +1,7 @@
 import type { ReadReceipts } from '../rooms/receipts.js';
 import type { z } from 'zod';
 import type { Identities } from '../accounts/identities.js';
+import type { PasswordChanges } from '../accounts/password-changes.js';
 import type { LoginBackOff } from '../accounts/login-back-off.js';
 import type { IssuedIds } from '../auth/issued-ids.js';
 import type { Config } from '../config.js';
@@ -55,6 +56,8 @@ export interface Services {
   readonly bots: Bots;
   /** Incoming webhooks and their secrets (src/integrations/). */
   readonly webhooks: Webhooks;
+  /** Password changes and reset links (src/accounts/password-changes.ts). */
+  readonly passwords: PasswordChanges;
   /** Read receipts of small rooms (src/rooms/receipts.ts). */
   readonly receipts: ReadReceipts;
 }

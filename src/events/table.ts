@@ -6,6 +6,7 @@ import type { TutorialCalls } from '../shared/protocol/messages.js';
 import { guestNickname } from './accounts/guest-nickname.js';
 import { login } from './accounts/login.js';
 import { logout } from './accounts/logout.js';
+import { passwordEvents } from './accounts/password-events.js';
 import { register } from './accounts/register.js';
 import { chatMessage } from './messages/chat-message.js';
 import { historyBefore } from './messages/history-before.js';
@@ -52,6 +53,7 @@ export function eventTable(config: Config) {
     'account:login': login,
     'account:logout': logout,
     'guest:nickname': guestNickname,
+    ...passwordEvents,
 
     'room:list': roomList,
     'room:directory': roomDirectory,

@@ -12,6 +12,7 @@ import type { AccountCalls, AccountPushes, PublicUser } from './protocol/account
 import type { MessageCalls, MessagePushes, TutorialCalls } from './protocol/messages.js';
 import type { IntegrationCalls } from './protocol/integrations.js';
 import type { ModerationCalls, ModerationPushes, ServerStats } from './protocol/moderation.js';
+import type { PasswordCalls } from './protocol/passwords.js';
 import type { PresenceCalls, PresenceNotice, PresencePushes } from './protocol/presence.js';
 import type { ReceiptCalls, ReceiptPushes } from './protocol/receipts.js';
 import type { RoomCalls, RoomPushes } from './protocol/rooms.js';
@@ -21,13 +22,14 @@ export type { PublicUser, Session } from './protocol/accounts.js';
 export type { RoomEvent, SentMessage } from './protocol/messages.js';
 export type { BotView, WebhookView } from './protocol/integrations.js';
 export type { AuditView, DeploymentView, ModerationNotice, RestrictionView, RoleName, ServerStats } from './protocol/moderation.js';
+export type { ResetLink } from './protocol/passwords.js';
 export type { PresenceNotice } from './protocol/presence.js';
 export type { Receipt, Receipts } from './protocol/receipts.js';
 export type { DirectoryRoom, RoomDirectoryPage, RoomSummary } from './protocol/rooms.js';
 export type { SearchResults } from './protocol/search.js';
 
 /** Every call of the room protocol (one payload, one acknowledgement), by name: ./protocol/<domain>.ts. */
-export type Calls = AccountCalls & RoomCalls & MessageCalls & ReceiptCalls & SearchCalls & PresenceCalls & ModerationCalls & IntegrationCalls;
+export type Calls = AccountCalls & RoomCalls & MessageCalls & ReceiptCalls & SearchCalls & PresenceCalls & ModerationCalls & IntegrationCalls & PasswordCalls;
 
 /** What a client sends as the payload of `Event`: the input of its schema. */
 export type PayloadOf<Event extends keyof Calls> = z.input<Calls[Event]['schema']>;
