@@ -5,6 +5,7 @@ import { createWebhookDoorway } from './events/webhook-doorway.js';
 import { Bots } from './integrations/bots.js';
 import { Webhooks } from './integrations/webhooks.js';
 import { PasswordChanges } from './accounts/password-changes.js';
+import { RetentionRunner } from './retention/runner.js';
 import { Moderation } from './moderation/moderation.js';
 import { Restrictions } from './moderation/restrictions.js';
 import { Roles } from './moderation/roles.js';
@@ -239,6 +240,14 @@ export async function createApp(options: AppOptions): Promise<App> {
     }),
   });
   const door = new EventDoor(pipeline.services, pipeline);
+  const retention = new RetentionRunner({
+    store,
+    appends,
+    log: log.child({ module: 'retention' }),
+    globalDays: config.retentionDays,
+    intervalMs: config.retentionIntervalMs,
+  });
+  retention.start();
   doorway.serve = createHttpDoorway({ tokens: config.adminTokens, pipeline, log });
   doorway.bots = createBotDoorway({ pipeline, log });
   doorway.webhooks = createWebhookDoorway(pipeline);
@@ -266,6 +275,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     // below, and a message cut off on its way is sent again by its client elsewhere.
     const drained = await drainClients(io, config.drainMs);
     if (drained > 0) log.info({ clients: drained, windowMs: config.drainMs }, 'clients told to reconnect elsewhere');
+    await retention.close();
     await withTimeout(inFlight.close(), config.shutdownTimeoutMs);
     delivery.flush();
     // While the adapter still reaches the others: a coordinator hands over before it goes.

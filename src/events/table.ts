@@ -7,6 +7,7 @@ import { guestNickname } from './accounts/guest-nickname.js';
 import { login } from './accounts/login.js';
 import { logout } from './accounts/logout.js';
 import { passwordEvents } from './accounts/password-events.js';
+import { retentionRule } from './moderation/retention-rule.js';
 import { register } from './accounts/register.js';
 import { chatMessage } from './messages/chat-message.js';
 import { historyBefore } from './messages/history-before.js';
@@ -78,6 +79,7 @@ export function eventTable(config: Config) {
 
     ...moderationEvents(config.maxMessageLength),
     ...integrationAdminEvents,
+    'mod:retention': retentionRule,
 
     // HTTP only: the bot API (src/events/bot-doorway.ts) and webhook deliveries (webhook-doorway.ts).
     ...botApiEvents(config.maxMessageLength),

@@ -13,6 +13,7 @@ import type { MessageCalls, MessagePushes, TutorialCalls } from './protocol/mess
 import type { IntegrationCalls } from './protocol/integrations.js';
 import type { ModerationCalls, ModerationPushes, ServerStats } from './protocol/moderation.js';
 import type { PasswordCalls } from './protocol/passwords.js';
+import type { RetentionCalls } from './protocol/retention.js';
 import type { PresenceCalls, PresenceNotice, PresencePushes } from './protocol/presence.js';
 import type { ReceiptCalls, ReceiptPushes } from './protocol/receipts.js';
 import type { RoomCalls, RoomPushes } from './protocol/rooms.js';
@@ -29,7 +30,7 @@ export type { DirectoryRoom, RoomDirectoryPage, RoomSummary } from './protocol/r
 export type { SearchResults } from './protocol/search.js';
 
 /** Every call of the room protocol (one payload, one acknowledgement), by name: ./protocol/<domain>.ts. */
-export type Calls = AccountCalls & RoomCalls & MessageCalls & ReceiptCalls & SearchCalls & PresenceCalls & ModerationCalls & IntegrationCalls & PasswordCalls;
+export type Calls = AccountCalls & RoomCalls & MessageCalls & ReceiptCalls & SearchCalls & PresenceCalls & ModerationCalls & IntegrationCalls & PasswordCalls & RetentionCalls;
 
 /** What a client sends as the payload of `Event`: the input of its schema. */
 export type PayloadOf<Event extends keyof Calls> = z.input<Calls[Event]['schema']>;

@@ -5,6 +5,7 @@
  */
 import type { AccountStore } from './accounts.js';
 import type { IntegrationStore } from './integrations.js';
+import type { RetentionStore } from './retention.js';
 import type { MentionStore } from './mentions.js';
 import type { ModerationStore } from './moderation.js';
 import type { RoomStore } from './rooms.js';
@@ -112,6 +113,8 @@ export interface StoreParts {
   readonly mentions: MentionStore;
   /** Bot accounts and incoming webhooks (./integrations.ts). */
   readonly integrations: IntegrationStore;
+  /** Room retention rules and the messages they expire (./retention.ts). */
+  readonly retention: RetentionStore;
 }
 
 /** The name of one part of the store. */

@@ -22,6 +22,8 @@ import { PostgresModeration } from './moderation.js';
 import { PostgresSearch } from './search.js';
 import { PostgresMentions } from './mentions.js';
 import { PostgresIntegrations } from './integrations.js';
+import { PostgresRetention } from './retention.js';
+import type { RetentionStore } from '../retention.js';
 import type { IntegrationStore } from '../integrations.js';
 import { PostgresRooms } from './rooms.js';
 import { withClient } from './checkout.js';
@@ -107,6 +109,8 @@ export class PostgresStore implements Store {
   readonly mentions: MentionStore;
   /** Bots and incoming webhooks: ./integrations.ts, on this pool. */
   readonly integrations: IntegrationStore;
+  /** Room retention rules: ./retention.ts, on this pool. */
+  readonly retention: RetentionStore;
 
   protected constructor(
     private readonly pool: pg.Pool,
@@ -126,6 +130,7 @@ export class PostgresStore implements Store {
     this.search = new PostgresSearch(query);
     this.mentions = new PostgresMentions(query);
     this.integrations = new PostgresIntegrations(pool, query);
+    this.retention = new PostgresRetention(query);
   }
 
   /**

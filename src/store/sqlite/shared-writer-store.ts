@@ -1,6 +1,7 @@
 import type { AccountStore } from '../accounts.js';
 import type { MentionStore } from '../mentions.js';
 import type { IntegrationStore } from '../integrations.js';
+import type { RetentionStore } from '../retention.js';
 import type { ModerationStore } from '../moderation.js';
 import type { RoomStore } from '../rooms.js';
 import type { SearchStore } from '../search.js';
@@ -22,6 +23,7 @@ export class SharedWriterSqliteStore implements Store {
   readonly search: SearchStore;
   readonly mentions: MentionStore;
   readonly integrations: IntegrationStore;
+  readonly retention: RetentionStore;
   /**
    * Read-only, so that a write missing from the table of writes (../writer/write-calls.ts)
    * fails loudly instead of quietly taking the write lock beside the writer.
@@ -43,6 +45,7 @@ export class SharedWriterSqliteStore implements Store {
     this.moderation = writesThrough('moderation', this.reads.moderation, send);
     this.mentions = writesThrough('mentions', this.reads.mentions, send);
     this.integrations = writesThrough('integrations', this.reads.integrations, send);
+    this.retention = writesThrough('retention', this.reads.retention, send);
     this.search = this.reads.search;
   }
 

@@ -23,6 +23,8 @@ import { SqliteModeration } from './moderation.js';
 import { SqliteSearch } from './search.js';
 import { SqliteMentions } from './mentions.js';
 import { SqliteIntegrations } from './integrations.js';
+import { SqliteRetention } from './retention.js';
+import type { RetentionStore } from '../retention.js';
 import type { IntegrationStore } from '../integrations.js';
 import { migrations } from './migrations.js';
 import { refuseNewerSchema } from '../schema-version.js';
@@ -72,6 +74,8 @@ export class SqliteStore implements Store {
   readonly mentions: MentionStore;
   /** Bots and incoming webhooks: ./integrations.ts, on this connection. */
   readonly integrations: IntegrationStore;
+  /** Room retention rules: ./retention.ts, on this connection. */
+  readonly retention: RetentionStore;
 
   /**
    * @param options.readOnly opens a connection that only reads a database another
@@ -125,6 +129,7 @@ export class SqliteStore implements Store {
     this.search = new SqliteSearch(this.db, guard);
     this.mentions = new SqliteMentions(this.db, guard);
     this.integrations = new SqliteIntegrations(this.db, guard);
+    this.retention = new SqliteRetention(this.db, guard);
   }
 
   checkWritable(): Promise<void> {

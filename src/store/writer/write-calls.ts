@@ -33,6 +33,7 @@ const PART_WRITES = {
   moderation: ['setRole', 'restrict', 'lift', 'recordAudit'],
   mentions: ['recordMentions', 'renameMember'],
   integrations: ['createBot', 'revokeBot', 'createWebhook', 'revokeWebhook'],
+  retention: ['setRoomRetention'],
 } as const satisfies { readonly [P in StorePart]?: readonly (keyof StoreParts[P])[] };
 
 /** A part with methods that write. */
