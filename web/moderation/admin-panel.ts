@@ -1,6 +1,7 @@
 import type { PublicUser, RoleName, RoomSummary } from '../../src/shared/events.js';
 import { request, type ChatSocket, type Outcome } from '../shared/rpc.js';
 import { integrationsSection } from './integrations-section.js';
+import { keepingSection } from './keeping-section.js';
 
 /** The roles an admin may give, as the role form offers them. */
 const ROLES: readonly RoleName[] = ['member', 'moderator', 'admin'];
@@ -77,6 +78,7 @@ export class AdminPanel {
     if (this.role === 'admin') {
       const report = (what: string, answer: Outcome<unknown>): Promise<void> => this.report(result, what, answer);
       body.append(await integrationsSection({ socket: this.socket, activeRoom: this.context.activeRoom(), report }));
+      body.append(keepingSection({ socket: this.socket, activeRoom: this.context.activeRoom(), report }));
       body.append(await this.audit(), await this.deployment());
     }
     if (!dialog.open) dialog.showModal();
