@@ -158,3 +158,37 @@ for (const backend of backends) {
   });
 }
 
+
+describe('retention: the deployment rule (PARLEY_RETENTION_DAYS) on SQLite', () => {
+  test('erases old messages of rooms without a rule of their own, and a room rule overrides it', async () => {
+    const server = await startServer({ workers: 2, env: { ...ENV, PARLEY_RETENTION_DAYS: '2' } });
+    const tabs: Tab[] = [];
+    try {
+      const writer = await Tab.open(server.url, { browser: newBrowser() });
+      tabs.push(writer);
+      const ruled = await writer.must('room:create', { name: `global-${randomUUID().slice(0, 8)}` });
+      const longer = await writer.must('room:create', { name: `longer-${randomUUID().slice(0, 8)}` });
+      const set = await adminApi(server.url, ADMIN_TOKEN, 'POST', 'retention', { roomId: longer.id, days: 30 });
+      assert.ok(set.body.ok, JSON.stringify(set.body));
+      const old = await writer.send(ruled.id, 'three days old');
+      const kept = await writer.send(longer.id, 'three days old, in a room that keeps 30');
+      const db = new Database(server.databaseFile);
+      try {
+        db.pragma('busy_timeout = 10000');
+        db.prepare('UPDATE messages SET created_at = created_at - ? WHERE room_id IN (?, ?)').run(3 * DAY_MS, ruled.id, longer.id);
+      } finally {
+        db.close();
+      }
+      const fresh = await writer.send(ruled.id, 'new');
+      await writer.waitFor(() => writer.eventsOf(ruled.id).some((event) => event.kind === 'delete' && event.target === old.serverOffset), 'the old message is deleted', 20_000);
+      const history = await writer.must('history:before', { roomId: ruled.id });
+      assert.ok(isTombstone(history.find((event) => event.offset === old.serverOffset)));
+      assert.equal(history.find((event) => event.offset === fresh.serverOffset)?.text, 'new');
+      const other = await writer.must('history:before', { roomId: longer.id });
+      assert.equal(other.find((event) => event.offset === kept.serverOffset)?.text, 'three days old, in a room that keeps 30');
+    } finally {
+      for (const tab of tabs) tab.close();
+      await server.stop();
+    }
+  });
+});
