@@ -9,6 +9,8 @@ import { Webhooks } from './integrations/webhooks.js';
 import { OutgoingWebhooks } from './integrations/outgoing-webhooks.js';
 import { AddressGuard } from './outgoing/address-guard.js';
 import { OutgoingDispatcher } from './outgoing/dispatcher.js';
+import { PasswordChanges } from './accounts/password-changes.js';
+import { RetentionRunner } from './retention/runner.js';
 import { Moderation } from './moderation/moderation.js';
 import { Restrictions } from './moderation/restrictions.js';
 import { Roles } from './moderation/roles.js';
@@ -211,12 +213,13 @@ export async function createApp(options: AppOptions): Promise<App> {
   const inFlight = new InFlight();
   const chatLog = log.child({ module: 'events' });
   const appends = new Appends(store, delivery, roomWire.origins, inFlight);
+  const roles = new Roles(store);
   const moderation = new Moderation({
     io,
     store,
     appends,
     restrictions,
-    roles: new Roles(store),
+    roles,
     log: log.child({ module: 'moderation' }),
     generalRoomId: generalRoom.id,
   });
@@ -244,8 +247,23 @@ export async function createApp(options: AppOptions): Promise<App> {
     outgoing: new OutgoingWebhooks({ store, log: log.child({ module: 'outgoing-webhooks' }) }),
     receipts: new ReadReceipts(io, store, config.receiptsMaxMembers),
     files: createFileStore(config),
+    passwords: new PasswordChanges({
+      io,
+      store,
+      log: log.child({ module: 'passwords' }),
+      resetTtlMs: config.passwordResetTtlMs,
+      rankOf: (userId) => roles.of(userId),
+    }),
   });
   const door = new EventDoor(pipeline.services, pipeline);
+  const retention = new RetentionRunner({
+    store,
+    appends,
+    log: log.child({ module: 'retention' }),
+    globalDays: config.retentionDays,
+    intervalMs: config.retentionIntervalMs,
+  });
+  retention.start();
   doorway.serve = createHttpDoorway({ tokens: config.adminTokens, pipeline, log });
   doorway.bots = createBotDoorway({ pipeline, log });
   doorway.webhooks = createWebhookDoorway(pipeline);
@@ -283,6 +301,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     // below, and a message cut off on its way is sent again by its client elsewhere.
     const drained = await drainClients(io, config.drainMs);
     if (drained > 0) log.info({ clients: drained, windowMs: config.drainMs }, 'clients told to reconnect elsewhere');
+    await retention.close();
     await withTimeout(inFlight.close(), config.shutdownTimeoutMs);
     // Its deliveries in flight settle while the store is still open.
     await withTimeout(dispatcher.close(), config.shutdownTimeoutMs);

@@ -86,6 +86,24 @@ export interface Config {
    * @default 5000
    */
   readonly preStopMs: number;
+  /**
+   * How long an admin's password reset link stays usable (PARLEY_PASSWORD_RESET_TTL_S, in
+   * seconds): long enough to reach its owner by another channel, short enough that a link
+   * left in a mailbox stops opening the account. @default 86400 (a day)
+   */
+  readonly passwordResetTtlMs: number;
+  /**
+   * The deployment's retention (PARLEY_RETENTION_DAYS): messages older than this many days are
+   * erased in the background, in every room without a rule of its own; 0 keeps them forever.
+   * @default 0
+   */
+  readonly retentionDays: number;
+  /**
+   * How often each process's retention runner looks for expired messages
+   * (PARLEY_RETENTION_INTERVAL_MS). Each pass is idempotent, so every worker of every node
+   * may run it. @default 3600000 (an hour)
+   */
+  readonly retentionIntervalMs: number;
   /** Bearer tokens of the HTTP admin API (`/admin/api/`); empty (the default) turns it off. */
   readonly adminTokens: readonly string[];
   /** Socket.IO's Admin UI: off (@default), or read-only / read-write behind the admin tokens. */
@@ -238,6 +256,9 @@ const schema = z.object({
   PARLEY_SHUTDOWN_TIMEOUT_MS: integer(10_000, 0, 600_000),
   PARLEY_DRAIN_MS: integer(5000, 0, 600_000),
   PARLEY_PRE_STOP_MS: integer(5000, 0, 600_000),
+  PARLEY_PASSWORD_RESET_TTL_S: integer(86_400, 1, 30 * 86_400),
+  PARLEY_RETENTION_DAYS: integer(0, 0, 100_000),
+  PARLEY_RETENTION_INTERVAL_MS: integer(3_600_000, 100, 7 * 86_400_000),
   PARLEY_ADMIN_UI: z.enum(['off', 'readonly', 'readwrite']).default('off'),
   PARLEY_ADMIN_TOKENS: z
     .string()
@@ -335,6 +356,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownTimeoutMs: e.PARLEY_SHUTDOWN_TIMEOUT_MS,
     drainMs: e.PARLEY_DRAIN_MS,
     preStopMs: e.PARLEY_PRE_STOP_MS,
+    passwordResetTtlMs: e.PARLEY_PASSWORD_RESET_TTL_S * 1000,
+    retentionDays: e.PARLEY_RETENTION_DAYS,
+    retentionIntervalMs: e.PARLEY_RETENTION_INTERVAL_MS,
     adminTokens: Object.freeze(commaList(e.PARLEY_ADMIN_TOKENS)),
     adminUi: e.PARLEY_ADMIN_UI,
     headTimeoutMs: e.PARLEY_HEAD_TIMEOUT_MS,

@@ -9,6 +9,8 @@ import type { TutorialCalls } from '../shared/protocol/messages.js';
 import { guestNickname } from './accounts/guest-nickname.js';
 import { login } from './accounts/login.js';
 import { logout } from './accounts/logout.js';
+import { passwordEvents } from './accounts/password-events.js';
+import { retentionRule } from './moderation/retention-rule.js';
 import { register } from './accounts/register.js';
 import { chatMessage } from './messages/chat-message.js';
 import { historyBefore } from './messages/history-before.js';
@@ -59,6 +61,7 @@ export function eventTable(config: Config) {
     'account:login': login,
     'account:logout': logout,
     'guest:nickname': guestNickname,
+    ...passwordEvents,
 
     'room:list': roomList,
     'room:directory': roomDirectory,
@@ -88,6 +91,7 @@ export function eventTable(config: Config) {
     ...moderationEvents(config.maxMessageLength),
     ...integrationAdminEvents,
     ...outgoingAdminEvents,
+    'mod:retention': retentionRule,
 
     // HTTP only: the bot API (src/events/bot-doorway.ts) and webhook deliveries (webhook-doorway.ts).
     ...botApiEvents(config.maxMessageLength),

@@ -60,6 +60,13 @@ export const DEFAULT_LIMITS = {
   /** Password checks from one address (login and register each cost an scrypt hash). */
   'password.connection': { scope: 'connection', points: 5, seconds: 5 },
   'password.address': { scope: 'address', points: 30, seconds: 60 },
+  /**
+   * Password changes of one account over all its connections: each checks the current
+   * password, so a borrowed tab could otherwise guess it at the address's login pace.
+   */
+  'password-change.user': { scope: 'user', points: 5, seconds: 900 },
+  /** Reset-link redemptions from one address: each tries a token and costs a hash. */
+  'password-reset.address': { scope: 'address', points: 10, seconds: 900 },
   /** Login attempts at one account name from one address, then from anywhere: the back-off (a success forgives its address). */
   'login-attempts.name-address': { scope: 'name', points: 5, seconds: 900 },
   'login-attempts.name': { scope: 'name', points: 50, seconds: 3600 },

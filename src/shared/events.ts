@@ -13,6 +13,8 @@ import type { MessageCalls, MessagePushes, TutorialCalls } from './protocol/mess
 import type { IntegrationCalls } from './protocol/integrations.js';
 import type { OutgoingCalls } from './protocol/outgoing.js';
 import type { ModerationCalls, ModerationPushes, ServerStats } from './protocol/moderation.js';
+import type { PasswordCalls } from './protocol/passwords.js';
+import type { RetentionCalls } from './protocol/retention.js';
 import type { PresenceCalls, PresenceNotice, PresencePushes } from './protocol/presence.js';
 import type { ReceiptCalls, ReceiptPushes } from './protocol/receipts.js';
 import type { RoomCalls, RoomPushes } from './protocol/rooms.js';
@@ -23,6 +25,7 @@ export type { PublicUser, Session } from './protocol/accounts.js';
 export type { RoomEvent, SentMessage } from './protocol/messages.js';
 export type { BotView, WebhookView } from './protocol/integrations.js';
 export type { AuditView, DeploymentView, ModerationNotice, RestrictionView, RoleName, ServerStats } from './protocol/moderation.js';
+export type { ResetLink } from './protocol/passwords.js';
 export type { PresenceNotice } from './protocol/presence.js';
 export type { Receipt, Receipts } from './protocol/receipts.js';
 export type { DirectoryRoom, RoomDirectoryPage, RoomSummary } from './protocol/rooms.js';
@@ -30,7 +33,7 @@ export type { SearchResults } from './protocol/search.js';
 export type { FollowedThread, ThreadSummary, ThreadView } from './protocol/threads.js';
 
 /** Every call of the room protocol (one payload, one acknowledgement), by name: ./protocol/<domain>.ts. */
-export type Calls = AccountCalls & RoomCalls & MessageCalls & ThreadCalls & ReceiptCalls & SearchCalls & PresenceCalls & ModerationCalls & IntegrationCalls & OutgoingCalls;
+export type Calls = AccountCalls & RoomCalls & MessageCalls & ThreadCalls & ReceiptCalls & SearchCalls & PresenceCalls & ModerationCalls & IntegrationCalls & OutgoingCalls & PasswordCalls & RetentionCalls;
 
 /** What a client sends as the payload of `Event`: the input of its schema. */
 export type PayloadOf<Event extends keyof Calls> = z.input<Calls[Event]['schema']>;

@@ -50,6 +50,23 @@ export interface SessionDraft {
   readonly exchangeUntil?: number;
 }
 
+/** A one-time password reset an admin issued: stored by the hash of its token. */
+export interface PasswordResetDraft {
+  readonly tokenHash: string;
+  readonly accountId: number;
+  /** Milliseconds since the epoch after which the link is refused. */
+  readonly expiresAt: number;
+  /** Who issued it (a user id, or `token:<…>` for the HTTP admin API). */
+  readonly issuedBy: string;
+}
+
+/** What a password change or reset ended. */
+export interface PasswordReplaced {
+  readonly account: Account;
+  /** The token hashes of the sessions it ended: their live sockets are to be disconnected. */
+  readonly endedSessions: readonly string[];
+}
+
 /** A live session found for a browser. */
 export interface BrowserSession {
   readonly account: Account;
@@ -85,6 +102,23 @@ export interface AccountStore {
   deleteSession(tokenHash: string): Promise<void>;
   /** Replaces an account's password hash (a rehash at a higher cost after a successful login). */
   updatePasswordHash(accountId: number, passwordHash: string): Promise<void>;
+  /** An account with its password hash, by id. */
+  credentialsById(accountId: number): Promise<AccountCredentials | undefined>;
+  /**
+   * Replaces an account's password and ends every session of it except `keepSession`, in one
+   * transaction (so no session made with the old password outlives the change); answers the
+   * sessions ended, or undefined for an unknown account.
+   */
+  replacePassword(accountId: number, passwordHash: string, keepSession: string | undefined): Promise<PasswordReplaced | undefined>;
+  /** Stores a one-time reset link of an account (replacing its earlier unused ones) and forgets expired ones. */
+  createPasswordReset(reset: PasswordResetDraft, now: number): Promise<void>;
+  /**
+   * Takes a reset link, once: when `tokenHash` is unused and unexpired at `now`, marks it used,
+   * stores `passwordHash` and ends every session of the account, in one transaction, on
+   * every worker and node at once (the database decides). Undefined for an unknown, used or
+   * expired link.
+   */
+  redeemPasswordReset(tokenHash: string, passwordHash: string, now: number): Promise<PasswordReplaced | undefined>;
   /**
    * The deployment's secret that signs browser session cookies: the one stored, or
    * `candidate` when none is stored yet (stored then). Every worker and node gets the same.

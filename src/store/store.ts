@@ -6,6 +6,7 @@
 import type { AccountStore } from './accounts.js';
 import type { IntegrationStore } from './integrations.js';
 import type { OutboxStore } from './outbox.js';
+import type { RetentionStore } from './retention.js';
 import type { MentionStore } from './mentions.js';
 import type { ModerationStore } from './moderation.js';
 import type { RoomStore } from './rooms.js';
@@ -118,6 +119,8 @@ export interface StoreParts {
   readonly threads: ThreadStore;
   /** Outgoing webhooks and the outbox of their deliveries (./outbox.ts). */
   readonly outbox: OutboxStore;
+  /** Room retention rules and the messages they expire (./retention.ts). */
+  readonly retention: RetentionStore;
 }
 
 /** The name of one part of the store. */

@@ -2,6 +2,7 @@ import type { PublicUser, RoleName, RoomSummary } from '../../src/shared/events.
 import { readableTimes } from '../shared/readable-times.js';
 import { request, type ChatSocket, type Outcome } from '../shared/rpc.js';
 import { integrationsSection } from './integrations-section.js';
+import { keepingSection } from './keeping-section.js';
 
 /** The roles an admin may give, as the role form offers them. */
 const ROLES: readonly RoleName[] = ['member', 'moderator', 'admin'];
@@ -79,6 +80,7 @@ export class AdminPanel {
     if (this.role === 'admin') {
       const report = (what: string, answer: Outcome<unknown>): Promise<void> => this.report(result, what, answer);
       body.append(await integrationsSection({ socket: this.socket, activeRoom: this.context.activeRoom(), report }));
+      body.append(keepingSection({ socket: this.socket, activeRoom: this.context.activeRoom(), report }));
       body.append(await this.audit(), await this.deployment());
     }
     // Rebuilt after each action: the picker would jump back to the first person otherwise.

@@ -7,6 +7,8 @@ import {
   type AccountDraft,
   type AccountStore,
   type BrowserSession,
+  type PasswordReplaced,
+  type PasswordResetDraft,
   type SessionDraft,
 } from '../accounts.js';
 import { loginKey, nameKey } from '../name-key.js';
@@ -124,6 +126,44 @@ export class PostgresAccounts implements AccountStore {
     await this.query('updatePasswordHash', 'UPDATE accounts SET password_hash = $1 WHERE id = $2', [passwordHash, accountId]);
   }
 
+  async credentialsById(accountId: number): Promise<AccountCredentials | undefined> {
+    const { rows } = await this.query<{ id: number; username: string; password_hash: string }>(
+      'credentialsById',
+      'SELECT id, username, password_hash FROM accounts WHERE id = $1',
+      [accountId],
+    );
+    const row = rows[0];
+    return row && { id: row.id, username: row.username, passwordHash: row.password_hash };
+  }
+
+  async replacePassword(accountId: number, passwordHash: string, keepSession: string | undefined): Promise<PasswordReplaced | undefined> {
+    return this.transaction('replacePassword', (client) => replaceIn(client, accountId, passwordHash, keepSession));
+  }
+
+  async createPasswordReset(reset: PasswordResetDraft, now: number): Promise<void> {
+    await this.transaction('createPasswordReset', async (client) => {
+      await client.query('DELETE FROM password_resets WHERE (account_id = $1 AND used_at IS NULL) OR expires_at <= $2', [reset.accountId, now]);
+      await client.query('INSERT INTO password_resets (token_hash, account_id, expires_at, issued_by) VALUES ($1, $2, $3, $4)', [
+        reset.tokenHash,
+        reset.accountId,
+        reset.expiresAt,
+        reset.issuedBy,
+      ]);
+    });
+  }
+
+  async redeemPasswordReset(tokenHash: string, passwordHash: string, now: number): Promise<PasswordReplaced | undefined> {
+    return this.transaction('redeemPasswordReset', async (client) => {
+      // The row lock of this UPDATE makes a second redemption wait, then find used_at set.
+      const { rows } = await client.query<{ account_id: number }>(
+        'UPDATE password_resets SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1 RETURNING account_id',
+        [now, tokenHash],
+      );
+      const accountId = rows[0]?.account_id;
+      return accountId === undefined ? undefined : replaceIn(client, accountId, passwordHash, undefined);
+    });
+  }
+
   async sessionSecret(candidate: string): Promise<string> {
     // A racing worker or node may insert first: DO NOTHING keeps its secret, and everyone reads the one stored.
     await this.query('sessionSecret', "INSERT INTO settings (key, value) VALUES ('session_secret', $1) ON CONFLICT (key) DO NOTHING", [candidate]);
@@ -182,4 +222,19 @@ export class PostgresAccounts implements AccountStore {
       throw toStoreError(error, operation);
     }
   }
+}
+
+/** Replaces the password and ends the account's other sessions, inside the caller's transaction. */
+async function replaceIn(client: pg.PoolClient, accountId: number, passwordHash: string, keepSession: string | undefined): Promise<PasswordReplaced | undefined> {
+  const { rows } = await client.query<{ id: number; username: string }>('UPDATE accounts SET password_hash = $1 WHERE id = $2 RETURNING id, username', [
+    passwordHash,
+    accountId,
+  ]);
+  const account = rows[0];
+  if (!account) return undefined;
+  const ended = await client.query<{ token_hash: string }>(
+    'DELETE FROM sessions WHERE account_id = $1 AND token_hash IS DISTINCT FROM $2 RETURNING token_hash',
+    [accountId, keepSession ?? null],
+  );
+  return { account: { id: account.id, username: account.username }, endedSessions: ended.rows.map((row) => row.token_hash) };
 }

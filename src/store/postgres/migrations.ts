@@ -478,6 +478,25 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 21,
+    name: 'password reset links and per-room retention',
+    // Reset tokens as SHA-256 hashes only; used_at makes a link single-use.
+    sql: `
+      CREATE TABLE password_resets (
+        token_hash text    PRIMARY KEY,
+        account_id integer NOT NULL REFERENCES accounts (id),
+        expires_at bigint  NOT NULL,
+        issued_by  text    NOT NULL,
+        used_at    bigint
+      );
+      CREATE INDEX password_resets_account ON password_resets (account_id);
+      CREATE TABLE room_retention (
+        room_id integer PRIMARY KEY REFERENCES rooms (id),
+        days    integer NOT NULL
+      );
+    `,
+  },
 ];
 
 /**

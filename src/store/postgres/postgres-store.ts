@@ -23,6 +23,8 @@ import { PostgresModeration } from './moderation.js';
 import { PostgresSearch } from './search.js';
 import { PostgresMentions } from './mentions.js';
 import { PostgresIntegrations } from './integrations.js';
+import { PostgresRetention } from './retention.js';
+import type { RetentionStore } from '../retention.js';
 import type { IntegrationStore } from '../integrations.js';
 import { PostgresThreads } from './threads.js';
 import { PostgresOutbox } from './outbox.js';
@@ -115,6 +117,8 @@ export class PostgresStore implements Store {
   readonly threads: ThreadStore;
   /** Outgoing webhooks and their outbox: ./outbox.ts, on this pool. */
   readonly outbox: OutboxStore;
+  /** Room retention rules: ./retention.ts, on this pool. */
+  readonly retention: RetentionStore;
 
   protected constructor(
     private readonly pool: pg.Pool,
@@ -136,6 +140,7 @@ export class PostgresStore implements Store {
     this.integrations = new PostgresIntegrations(pool, query);
     this.threads = new PostgresThreads(query);
     this.outbox = new PostgresOutbox(pool, query);
+    this.retention = new PostgresRetention(query);
   }
 
   /**

@@ -7,6 +7,8 @@ import {
   type AccountDraft,
   type AccountStore,
   type BrowserSession,
+  type PasswordReplaced,
+  type PasswordResetDraft,
   type SessionDraft,
 } from '../accounts.js';
 import { loginKey, nameKey } from '../name-key.js';
@@ -71,6 +73,13 @@ export class SqliteAccounts implements AccountStore {
       ),
       deleteSession: db.prepare('DELETE FROM sessions WHERE token_hash = ?'),
       updatePasswordHash: db.prepare('UPDATE accounts SET password_hash = ? WHERE id = ?'),
+      accountById: db.prepare<[number], AccountRow>('SELECT id, username, password_hash FROM accounts WHERE id = ?'),
+      sessionsOf: db.prepare<[number], { token_hash: string }>('SELECT token_hash FROM sessions WHERE account_id = ?'),
+      dropUnusedResets: db.prepare('DELETE FROM password_resets WHERE (account_id = ? AND used_at IS NULL) OR expires_at <= ?'),
+      insertReset: db.prepare('INSERT INTO password_resets (token_hash, account_id, expires_at, issued_by) VALUES (?, ?, ?, ?)'),
+      takeReset: db.prepare<[number, string, number], { account_id: number }>(
+        'UPDATE password_resets SET used_at = ? WHERE token_hash = ? AND used_at IS NULL AND expires_at > ? RETURNING account_id',
+      ),
       keepSetting: db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING'),
       setting: db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?'),
       dropOtherLeases: db.prepare('DELETE FROM names WHERE holder = ? AND name_key <> ? AND expires_at IS NOT NULL'),
@@ -140,6 +149,44 @@ export class SqliteAccounts implements AccountStore {
 
   async updatePasswordHash(accountId: number, passwordHash: string): Promise<void> {
     this.guard(() => this.statements.updatePasswordHash.run(passwordHash, accountId));
+  }
+
+  async credentialsById(accountId: number): Promise<AccountCredentials | undefined> {
+    const row = this.guard(() => this.statements.accountById.get(accountId));
+    return row && { id: row.id, username: row.username, passwordHash: row.password_hash };
+  }
+
+  async replacePassword(accountId: number, passwordHash: string, keepSession: string | undefined): Promise<PasswordReplaced | undefined> {
+    const replace = this.db.transaction(() => this.replaceInTransaction(accountId, passwordHash, keepSession));
+    return this.guard(() => replace.immediate());
+  }
+
+  async createPasswordReset(reset: PasswordResetDraft, now: number): Promise<void> {
+    const { dropUnusedResets, insertReset } = this.statements;
+    const create = this.db.transaction(() => {
+      dropUnusedResets.run(reset.accountId, now);
+      insertReset.run(reset.tokenHash, reset.accountId, reset.expiresAt, reset.issuedBy);
+    });
+    this.guard(() => create.immediate());
+  }
+
+  async redeemPasswordReset(tokenHash: string, passwordHash: string, now: number): Promise<PasswordReplaced | undefined> {
+    const redeem = this.db.transaction((): PasswordReplaced | undefined => {
+      const taken = this.statements.takeReset.get(now, tokenHash, now);
+      return taken && this.replaceInTransaction(taken.account_id, passwordHash, undefined);
+    });
+    return this.guard(() => redeem.immediate());
+  }
+
+  /** The body of replacePassword, inside the caller's transaction. */
+  private replaceInTransaction(accountId: number, passwordHash: string, keepSession: string | undefined): PasswordReplaced | undefined {
+    const { accountById, updatePasswordHash, sessionsOf, deleteSession } = this.statements;
+    const row = accountById.get(accountId);
+    if (!row) return undefined;
+    updatePasswordHash.run(passwordHash, accountId);
+    const ended = sessionsOf.all(accountId).map((session) => session.token_hash).filter((hash) => hash !== keepSession);
+    for (const hash of ended) deleteSession.run(hash);
+    return { account: { id: row.id, username: row.username }, endedSessions: ended };
   }
 
   async sessionSecret(candidate: string): Promise<string> {

@@ -466,4 +466,23 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE parked_at IS NULL;
     `,
   },
+  {
+    version: 18,
+    name: 'password reset links and per-room retention',
+    // Reset tokens as SHA-256 hashes only; used_at makes a link single-use.
+    sql: `
+      CREATE TABLE password_resets (
+        token_hash TEXT    PRIMARY KEY,
+        account_id INTEGER NOT NULL REFERENCES accounts (id),
+        expires_at INTEGER NOT NULL,
+        issued_by  TEXT    NOT NULL,
+        used_at    INTEGER
+      ) WITHOUT ROWID;
+      CREATE INDEX password_resets_account ON password_resets (account_id);
+      CREATE TABLE room_retention (
+        room_id INTEGER PRIMARY KEY REFERENCES rooms (id),
+        days    INTEGER NOT NULL
+      );
+    `,
+  },
 ];

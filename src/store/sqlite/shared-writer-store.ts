@@ -2,6 +2,7 @@ import type { AccountStore } from '../accounts.js';
 import type { MentionStore } from '../mentions.js';
 import type { IntegrationStore } from '../integrations.js';
 import type { OutboxStore } from '../outbox.js';
+import type { RetentionStore } from '../retention.js';
 import type { ModerationStore } from '../moderation.js';
 import type { RoomStore } from '../rooms.js';
 import type { SearchStore } from '../search.js';
@@ -26,6 +27,7 @@ export class SharedWriterSqliteStore implements Store {
   readonly integrations: IntegrationStore;
   readonly threads: ThreadStore;
   readonly outbox: OutboxStore;
+  readonly retention: RetentionStore;
   /**
    * Read-only, so that a write missing from the table of writes (../writer/write-calls.ts)
    * fails loudly instead of quietly taking the write lock beside the writer.
@@ -49,6 +51,7 @@ export class SharedWriterSqliteStore implements Store {
     this.integrations = writesThrough('integrations', this.reads.integrations, send);
     this.threads = writesThrough('threads', this.reads.threads, send);
     this.outbox = writesThrough('outbox', this.reads.outbox, send);
+    this.retention = writesThrough('retention', this.reads.retention, send);
     this.search = this.reads.search;
   }
 

@@ -24,6 +24,8 @@ import { SqliteModeration } from './moderation.js';
 import { SqliteSearch } from './search.js';
 import { SqliteMentions } from './mentions.js';
 import { SqliteIntegrations } from './integrations.js';
+import { SqliteRetention } from './retention.js';
+import type { RetentionStore } from '../retention.js';
 import type { IntegrationStore } from '../integrations.js';
 import { SqliteThreads } from './threads.js';
 import { SqliteOutbox } from './outbox.js';
@@ -80,6 +82,8 @@ export class SqliteStore implements Store {
   readonly threads: ThreadStore;
   /** Outgoing webhooks and their outbox: ./outbox.ts, on this connection. */
   readonly outbox: OutboxStore;
+  /** Room retention rules: ./retention.ts, on this connection. */
+  readonly retention: RetentionStore;
 
   /**
    * @param options.readOnly opens a connection that only reads a database another
@@ -135,6 +139,7 @@ export class SqliteStore implements Store {
     this.integrations = new SqliteIntegrations(this.db, guard);
     this.threads = new SqliteThreads(this.db, guard);
     this.outbox = new SqliteOutbox(this.db, guard);
+    this.retention = new SqliteRetention(this.db, guard);
   }
 
   checkWritable(): Promise<void> {

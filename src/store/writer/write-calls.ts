@@ -21,6 +21,9 @@ const PART_WRITES = {
     'redeemExchange',
     'deleteSession',
     'updatePasswordHash',
+    'replacePassword',
+    'createPasswordReset',
+    'redeemPasswordReset',
     'sessionSecret',
     'claimGuestName',
     'renewGuestNames',
@@ -32,6 +35,7 @@ const PART_WRITES = {
   integrations: ['createBot', 'revokeBot', 'createWebhook', 'revokeWebhook'],
   threads: ['recordReply', 'markThreadRead'],
   outbox: ['createOutgoing', 'revokeOutgoing', 'enqueue', 'claim', 'delivered', 'failed', 'retryParked'],
+  retention: ['setRoomRetention'],
 } as const satisfies { readonly [P in StorePart]?: readonly (keyof StoreParts[P])[] };
 
 /** A part with methods that write. */
