@@ -289,6 +289,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     appends,
     guard: new AddressGuard(config.webhooks.allowedNetworks),
     log: log.child({ module: 'outgoing-webhooks' }),
+    unavailable: pipeline.unavailable,
     ...config.webhooks,
   });
   dispatcher.start();

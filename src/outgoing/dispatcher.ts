@@ -1,6 +1,8 @@
 import type { Appends } from '../delivery/append.js';
 import { outgoingReplyKey } from '../delivery/idempotency.js';
+import type { UnavailableLog } from '../events/unavailable-log.js';
 import type { Logger } from '../log.js';
+import { StoreUnavailableError } from '../store/store.js';
 import type { StoredMessage } from '../shared/message.js';
 import { outgoingUserId, type OutboxDelivery, type OutgoingWebhookRecord } from '../store/outbox.js';
 import type { Store } from '../store/store.js';
@@ -13,6 +15,8 @@ export interface DispatcherOptions {
   readonly appends: Appends;
   readonly guard: AddressGuard;
   readonly log: Logger;
+  /** Where a round that found the store away is told, once per outage with the events that were not served (src/events/unavailable-log.ts). */
+  readonly unavailable: UnavailableLog;
   readonly maxAttempts: number;
   readonly backOffMs: number;
   readonly pollMs: number;
@@ -37,6 +41,7 @@ export class OutgoingDispatcher {
   private timer: NodeJS.Timeout | undefined;
   private round: Promise<void> | undefined;
   private closed = false;
+  private failing = false;
 
   constructor(private readonly options: DispatcherOptions) {}
 
@@ -44,12 +49,31 @@ export class OutgoingDispatcher {
     const tick = (): void => {
       if (this.closed) return;
       this.round = this.runRound()
-        .catch((error: unknown) => this.options.log.warn({ err: error }, 'outgoing webhook round failed'))
+        .then(() => {
+          this.failing = false;
+          this.options.unavailable.served();
+        })
+        .catch((error: unknown) => this.failed(error))
         .finally(() => {
           if (!this.closed) this.timer = setTimeout(tick, this.options.pollMs);
         });
     };
     this.timer = setTimeout(tick, this.options.pollMs);
+  }
+
+  /**
+   * A round failed. Rounds run every pollMs in every worker, so a failure is told once per run
+   * of them: a store outage with the events not served for it, anything else as one warning
+   * until a round succeeds again.
+   */
+  private failed(error: unknown): void {
+    if (error instanceof StoreUnavailableError) {
+      this.options.unavailable.failed(error, { event: 'outgoing-webhooks' });
+      return;
+    }
+    if (this.failing) return;
+    this.failing = true;
+    this.options.log.warn({ err: error }, 'outgoing webhook rounds failing; retried every round, told again once one fails after a success');
   }
 
   /** Stops after the round in flight (its deliveries settle, so none waits for its lease). */

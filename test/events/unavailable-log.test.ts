@@ -49,7 +49,7 @@ describe('events not served while the store is away', { skip: await skipUnlessNo
 
     const lines = deployment.logs(0);
     const naming = lines.filter((line) => JSON.stringify(line).includes('StoreUnavailableError'));
-    assert.ok(naming.length <= 1, `${naming.length} log lines name the store's failure for ${unavailable} refused events`);
+    assert.ok(naming.length <= 1, `${naming.length} log lines name the store's failure for ${unavailable} refused events: ${JSON.stringify(naming.map((line) => line.msg))}`);
     assert.equal(lines.filter((line) => line.msg === NOT_SERVED).length, 1, 'one line when events stopped being served');
     const ended = lines.filter((line) => line.msg === 'events served again');
     assert.equal(ended.length, 1, 'one line when they were served again');
