@@ -9,7 +9,7 @@ import { Webhooks } from './integrations/webhooks.js';
 import { OutgoingWebhooks } from './integrations/outgoing-webhooks.js';
 import { AddressGuard } from './outgoing/address-guard.js';
 import { OutgoingDispatcher } from './outgoing/dispatcher.js';
-import { PasswordChanges } from './accounts/password-changes.js';
+import { PasswordChanges } from './passwords/password-changes.js';
 import { RetentionRunner } from './retention/runner.js';
 import { Moderation } from './moderation/moderation.js';
 import { Restrictions } from './moderation/restrictions.js';

@@ -2,7 +2,7 @@ import { messagesStored, storeWriteSeconds } from '../operations/metrics.js';
 import type { SentMessage } from '../shared/events.js';
 import { mentionedNames } from '../shared/mentions.js';
 import type { MessageDraft, Store } from '../store/store.js';
-import { isReply } from '../threads/threads.js';
+import { isReply } from '../shared/message.js';
 import type { Delivery } from './delivery.js';
 import type { InFlight } from './in-flight.js';
 import type { Origins } from './origins.js';

@@ -1,7 +1,7 @@
 import type { ReadReceipts } from '../rooms/receipts.js';
 import type { z } from 'zod';
 import type { Identities } from '../accounts/identities.js';
-import type { PasswordChanges } from '../accounts/password-changes.js';
+import type { PasswordChanges } from '../passwords/password-changes.js';
 import type { LoginBackOff } from '../accounts/login-back-off.js';
 import type { IssuedIds } from '../auth/issued-ids.js';
 import type { Config } from '../config.js';
@@ -62,7 +62,7 @@ export interface Services {
   readonly files: FileStore;
   /** Outgoing webhooks and their parked deliveries (src/integrations/outgoing-webhooks.ts). */
   readonly outgoing: OutgoingWebhooks;
-  /** Password changes and reset links (src/accounts/password-changes.ts). */
+  /** Password changes and reset links (src/passwords/password-changes.ts). */
   readonly passwords: PasswordChanges;
   /** Read receipts of small rooms (src/rooms/receipts.ts). */
   readonly receipts: ReadReceipts;

@@ -63,3 +63,7 @@ export interface MessageEnvelope extends StoredMessage {
    */
   readonly origin?: string;
 }
+
+/** Whether a stored event is a thread reply: a message that names its root. */
+export const isReply = (message: Pick<StoredMessage, 'kind' | 'target'>): boolean =>
+  (message.kind ?? 'message') === 'message' && message.target !== null && message.target !== undefined;

@@ -3,7 +3,9 @@
 // it enters through the one append path (src/delivery/append.ts) like every message.
 import { toRoomEvent } from '../delivery/room-wire.js';
 import type { RoomEvent } from '../shared/protocol/messages.js';
-import type { StoredMessage } from '../shared/message.js';
+import { isReply, type StoredMessage } from '../shared/message.js';
+
+export { isReply } from '../shared/message.js';
 import type { Store } from '../store/store.js';
 
 /**
@@ -18,9 +20,6 @@ export async function threadRootOf(store: Store, roomId: number, replyTo: number
   return parent.target ?? parent.offset;
 }
 
-/** Whether a stored event is a thread reply: a message that names its root. */
-export const isReply = (message: Pick<StoredMessage, 'kind' | 'target'>): boolean =>
-  (message.kind ?? 'message') === 'message' && message.target !== null && message.target !== undefined;
 
 /**
  * `messages` as the room protocol shows them, each root among them carrying its thread's

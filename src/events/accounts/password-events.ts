@@ -4,7 +4,7 @@ import { passwordChangeSchema, passwordResetSchema, resetIssueSchema } from '../
 import { defineEvent } from '../kit.js';
 
 /**
- * The password events (src/accounts/password-changes.ts does the work). Each costs scrypt
+ * The password events (src/passwords/password-changes.ts does the work). Each costs scrypt
  * work, so each pays the password limits; a change also pays `password-change.user`, so a
  * borrowed tab cannot guess the current password over many connections.
  */

@@ -3,7 +3,6 @@ import type { PublicUser } from './accounts.js';
 import type { Call } from './call.js';
 import { clientIdSchema, epochSchema, offsetSchema, roomIdSchema, storableString, textSchema } from './fields.js';
 import type { RoomSummary } from './rooms.js';
-import type { ThreadSummary } from './threads.js';
 
 /** What the server acknowledges for a stored message (or edit, deletion, reaction). */
 export interface SentMessage {
@@ -154,4 +153,19 @@ export interface MessagePushes {
   'chat message': [text: string, serverOffset: number];
   /** A room event, to every follower except the tab that sent it (which has its ack). */
   'room:event': [event: RoomEvent];
+}
+
+/**
+ * What a room shows under a message with replies. A reply is an ordinary room event of kind
+ * 'message' whose `target` is its root's offset (see RoomEvent); deleted replies are not counted.
+ */
+export interface ThreadSummary {
+  /** The root's offset. */
+  readonly root: number;
+  readonly replies: number;
+  /** The names of the latest repliers, the most recent first, at most five. */
+  readonly repliers: readonly string[];
+  readonly lastReplyOffset: number;
+  /** Milliseconds since the epoch. */
+  readonly lastReplyAt: number;
 }

@@ -3,20 +3,7 @@ import type { Call } from './call.js';
 import { offsetSchema, roomIdSchema } from './fields.js';
 import type { RoomEvent } from './messages.js';
 
-/**
- * What a room shows under a message with replies. A reply is an ordinary room event of kind
- * 'message' whose `target` is its root's offset (see RoomEvent); deleted replies are not counted.
- */
-export interface ThreadSummary {
-  /** The root's offset. */
-  readonly root: number;
-  readonly replies: number;
-  /** The names of the latest repliers, the most recent first, at most five. */
-  readonly repliers: readonly string[];
-  readonly lastReplyOffset: number;
-  /** Milliseconds since the epoch. */
-  readonly lastReplyAt: number;
-}
+export type { ThreadSummary } from './messages.js';
 
 /** One thread of `thread:list`: a thread the user follows. */
 export interface FollowedThread {

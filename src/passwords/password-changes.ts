@@ -9,8 +9,8 @@ import type { PasswordReplaced } from '../store/accounts.js';
 import type { AuditDraft } from '../store/moderation.js';
 import type { Store } from '../store/store.js';
 import type { ParleyServer } from '../types.js';
-import { accountNamedExactly } from './exact-name.js';
-import { hashPassword, verifyPassword } from './passwords.js';
+import { accountNamedExactly } from '../accounts/exact-name.js';
+import { hashPassword, verifyPassword } from '../accounts/passwords.js';
 
 /** What PasswordChanges needs of the server. */
 export interface PasswordChangeOptions {
