@@ -42,8 +42,9 @@ describe('PostgreSQL connections of a node', { skip }, () => {
 
   test('within the budget it starts, never holds more than (workers + 1) × pool size, and reports its waits', async (t) => {
     const metricsPort = await freePort();
-    // 2 workers + the primary with 1 connection each: 3. Every new connection reads its session and history,
-    // so a burst of them must queue for the one connection of its worker.
+    // 2 workers + the primary with 1 connection each: 3. A new visitor reads nothing at connect
+    // (issue 24) and messages are written by the primary's writer, so the burst is of reads:
+    // every client lists its rooms at once and must queue for the one connection of its worker.
     const server = await startServer({
       workers: 2,
       env: { PARLEY_DATABASE_URL: postgres.url, PARLEY_PG_POOL_SIZE: '1', PARLEY_METRICS_PORT: String(metricsPort) },
@@ -54,6 +55,8 @@ describe('PostgreSQL connections of a node', { skip }, () => {
     await Promise.all(clients.map((client) => connected(client)));
     const acks = await Promise.all(clients.map((client, index) => client.timeout(10_000).emitWithAck('chat message', `pooled ${index}`, `p-${index}`)));
     assert.equal(acks.length, 30);
+    const lists = await Promise.all(clients.map((client) => client.timeout(10_000).emitWithAck('room:list', {})));
+    assert.ok(lists.every((list) => (list as { ok: boolean }).ok), 'every room list answered');
 
     const admin = new pg.Client({ connectionString: postgres.adminUrl });
     await admin.connect();
