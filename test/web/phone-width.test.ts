@@ -56,11 +56,13 @@ describe('the page on a phone 375 px wide', () => {
           day: item.dataset.day !== undefined,
           grouped: item.dataset.grouped !== undefined,
           reactions: item.querySelector('.reactions') !== null,
+          receipts: item.querySelector('.seen-by') !== null,
         })),
       );
       // A group's first message names its author, which may take a line of its own; the rest
-      // of the group is one line each (no day line, no reactions).
-      const plain = rows.filter((row) => texts.includes(row.text) && row.grouped && !row.day && !row.reactions);
+      // of the group is one line each (no day line, no reactions, no "Seen by" line: the other
+      // person's read receipt sits under the last message they read).
+      const plain = rows.filter((row) => texts.includes(row.text) && row.grouped && !row.day && !row.reactions && !row.receipts);
       assert.ok(plain.length >= 5, `plain rows measured: ${JSON.stringify(rows)}`);
       // The row's padding is 0.4rem top and bottom: 13 px, and nothing else.
       for (const row of plain) assert.ok(row.row <= row.line + 14, `a row as tall as its one line of text: ${JSON.stringify(row)}`);

@@ -91,6 +91,8 @@ describe('threads in the page', () => {
     await phone.pickNickname('phone');
     await ann.send('t2 a question for the phone');
     await phone.waitForDelivered(['t2 a question for the phone']);
+    // On a phone a message's actions (Reply among them) show once the message is tapped.
+    await messageItem(phone, 't2 a question').locator('.text').tap({ position: { x: 4, y: 4 } });
     await messageItem(phone, 't2 a question').locator('.reply-button').tap();
     await phone.page.waitForSelector('#thread-panel:not([hidden]) #thread-root .text');
     const panel = await box(phone, '#thread-panel');
