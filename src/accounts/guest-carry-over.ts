@@ -10,7 +10,7 @@ import type { Store } from '../store/store.js';
  * would hide the account's unread messages.
  *
  * Best effort, after the account is stored: a failure is logged and the account starts
- * as any new one does (nothing read), rather than failing a registration that succeeded.
+ * as every new one does (nothing read), rather than failing a registration that succeeded.
  */
 export async function carryOverGuest(store: Store, log: Logger, guestId: string, account: { readonly userId: string; readonly name: string }): Promise<void> {
   try {

@@ -2,10 +2,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { accountUser } from '../accounts/identities.js';
 import { statusOf } from '../http/answer-status.js';
 import { clientAddress } from '../http/client-address.js';
-import { BadBody, json } from '../http/json-body.js';
+import { BadBody, json, readBytes } from '../http/json-body.js';
 import { originMayUseCookie } from '../http/origins.js';
 import { INLINE_IMAGE_TYPES } from '../files/sniff.js';
-import { readBytes } from '../files/body.js';
 import { hashSecret } from '../secrets.js';
 import { ErrorCode, fail, type Ack } from '../shared/errors.js';
 import type { PublicUser } from '../shared/events.js';
@@ -93,7 +92,7 @@ export function createFileDoorway(options: { readonly pipeline: EventPipeline })
         request.resume();
         return json(response, 429, RATE_LIMITED);
       }
-      const bytes = await readBytes(request, services.config.files.maxBytes);
+      const bytes = await readBytes(request, services.config.files.maxBytes, `a file may be at most ${services.config.files.maxBytes} bytes`);
       const payload = { roomId: Number(url.searchParams.get('roomId')), name: url.searchParams.get('name') ?? 'file', bytes };
       return answer(response, await pipeline.run('file:upload', uploadSpec, payload, caller));
     }

@@ -79,7 +79,7 @@ export interface Services {
  * - `general-writer`: not muted in `general` (the tutorial's `chat message`).
  * - `member`: the user is a member of `roomId` (an unknown room and another user's direct
  *   room are refused alike, as UNKNOWN_ROOM, so the answer reveals nothing).
- * - `reader`: the user may read `roomId`: any public room (its messages are found by search
+ * - `reader`: the user may read `roomId`, whichever public room it is (its messages are found by search
  *   anyway), a direct room only as a member. For reading a room without joining it.
  * - `follower`: the user may read `roomId` (a public room, or a member) and this connection
  *   follows it live; checked only when the payload names a room.
