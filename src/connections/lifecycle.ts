@@ -97,6 +97,8 @@ export function runConnections(io: ParleyServer, parts: ConnectionParts): void {
   io.on('connection', (socket) => {
     const handshake = handshakes.get(socket);
     if (!handshake) throw new Error('a connection that passed no handshake');
+    // Read once, here: an idle connection keeps none of it.
+    handshakes.delete(socket);
     identities.track(socket, browserSessionOf(socket));
     joinUserRoom(socket);
     parts.door.connect(socket, handshake);

@@ -37,11 +37,15 @@ export function enforceRequestDeadlines(server: Server, deadlines: RequestDeadli
     timers.delete(socket);
   };
   const startedAt = new WeakMap<Socket, number>();
+  // One listener for every socket (not a closure each): an idle WebSocket keeps nothing of it.
+  function onClose(this: Socket): void {
+    done(this);
+  }
 
   server.on('connection', (socket: Socket) => {
     startedAt.set(socket, Date.now());
     cut(socket, deadlines.headersTimeoutMs);
-    socket.once('close', () => done(socket));
+    socket.once('close', onClose);
   });
   server.on('request', (request: IncomingMessage) => {
     const socket = request.socket;
@@ -53,5 +57,11 @@ export function enforceRequestDeadlines(server: Server, deadlines: RequestDeadli
     cut(socket, deadlines.requestTimeoutMs - elapsed, request);
     request.once('end', () => done(socket));
   });
-  server.on('upgrade', (request: IncomingMessage) => done(request.socket));
+  // An upgraded connection is no longer an HTTP request: nothing of its deadline stays with it.
+  server.on('upgrade', (request: IncomingMessage) => {
+    const socket = request.socket;
+    done(socket);
+    startedAt.delete(socket);
+    socket.removeListener('close', onClose);
+  });
 }
