@@ -1,0 +1,134 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { connectClient, currentUser, newCookie } from '../accounts/clients.js';
+import { CookieJar, driveToCallback, signInAs, step } from './provider-browser.js';
+import { ssoWorld } from './sso-world.js';
+
+const PASSWORD = 'correct horse battery';
+
+/** OpenID Connect sign-in against a real provider, on SQLite with two workers. */
+describe('single sign-on (SQLite, two workers)', () => {
+  const world = ssoWorld();
+
+  /** Signs a fresh browser in as `subject`; answers its session cookie. */
+  const signIn = async (subject: string): Promise<string> => {
+    const jar = new CookieJar();
+    const response = await signInAs(jar, world.url, subject);
+    assert.equal(response.status, 303, await response.text());
+    assert.equal(response.headers.get('location'), '/');
+    const cookie = jar.get(world.url, 'parley_session');
+    assert.ok(cookie, 'the callback sets the session cookie');
+    assert.equal(jar.get(world.url, 'parley_oidc'), undefined, 'the flow cookie is forgotten');
+    return cookie;
+  };
+  const userOf = async (cookie: string) => currentUser(world.track(await connectClient(world.url, { cookie })));
+
+  test('the page learns the button and that passwords are on', async () => {
+    const answer = await fetch(new URL('/auth/options', world.url));
+    assert.equal(answer.status, 200);
+    assert.deepEqual(await answer.json(), { passwords: true, sso: { name: 'Test ID', start: '/auth/oidc/start' } });
+  });
+
+  test('the first sign-in creates the account; its cookie makes every tab that account', async () => {
+    world.provider.setClaims('sub-ada', { preferred_username: 'ada', name: 'Ada Lovelace' });
+    const cookie = await signIn('sub-ada');
+    const [first, second] = [await userOf(cookie), await userOf(cookie)];
+    assert.equal(first?.kind, 'account');
+    assert.equal(first?.name, 'ada');
+    assert.deepEqual(second, first);
+    const audit = world.server.logs().find((line) => line.msg === 'signed in with OpenID Connect' && line['created'] === true);
+    assert.ok(audit, 'the creation is logged');
+  });
+
+  test('a later sign-in with a changed preferred_username is the same account, under its first name', async () => {
+    world.provider.setClaims('sub-ada', { preferred_username: 'countess', name: 'Augusta Ada King' });
+    const again = await userOf(await signIn('sub-ada'));
+    world.provider.setClaims('sub-other', { preferred_username: 'countess' });
+    const other = await userOf(await signIn('sub-other'));
+    assert.equal(again?.name, 'ada', 'the name is kept');
+    assert.equal(again?.kind, 'account');
+    assert.notEqual(other?.id, again?.id, 'another subject is another account');
+    assert.equal(other?.name, 'countess', 'a name claim is taken only at creation');
+  });
+
+  test("a name a password account holds gets another name, never that account", async () => {
+    const registrar = world.track(await connectClient(world.url, { cookie: newCookie() }));
+    const registered = await registrar.emitWithAck('account:register', { username: 'Grace', password: PASSWORD });
+    assert.ok(registered.ok, JSON.stringify(registered));
+    world.provider.setClaims('sub-impostor', { preferred_username: 'grace', email: 'grace@example.org' });
+    const impostor = await userOf(await signIn('sub-impostor'));
+    assert.equal(impostor?.kind, 'account');
+    assert.notEqual(impostor?.id, registered.data.user.id);
+    assert.match(impostor?.name ?? '', /^grace-\d$/i);
+    const login = await registrar.emitWithAck('account:login', { username: 'grace', password: PASSWORD });
+    assert.ok(login.ok);
+    assert.equal(login.data.user.id, registered.data.user.id, 'the password account is untouched');
+    // The single sign-on account has no password: no guess opens it.
+    const noPassword = await registrar.emitWithAck('account:login', { username: impostor?.name ?? '', password: PASSWORD });
+    assert.equal(!noPassword.ok && noPassword.error, 'INVALID_CREDENTIALS');
+  });
+
+  test('a replayed callback, a forged state, another browser, or no started flow: 400 with a reason', async () => {
+    world.provider.setClaims('sub-eve', { preferred_username: 'eve' });
+    // Replay: the same callback with the same flow cookie, after it signed in once.
+    const jar = new CookieJar();
+    const callback = await driveToCallback(jar, world.url, 'sub-eve');
+    const flowCookie = jar.get(world.url, 'parley_oidc');
+    assert.ok(flowCookie);
+    assert.equal((await step(jar, callback)).status, 303);
+    jar.set(world.url, 'parley_oidc', flowCookie);
+    const replayed = await step(jar, callback);
+    assert.equal(replayed.status, 400);
+    assert.match(await replayed.text(), /finished already or has expired/);
+
+    // Forged state: the flow is this browser's, the state is not its.
+    const forger = new CookieJar();
+    const genuine = await driveToCallback(forger, world.url, 'sub-eve');
+    const forged = new URL(genuine);
+    forged.searchParams.set('state', 'not-the-state');
+    const refused = await step(forger, forged);
+    assert.equal(refused.status, 400);
+    assert.match(await refused.text(), /state does not match/);
+
+    // Login CSRF: a stranger's callback URL opened by a victim who started a sign-in of their own.
+    const attacker = new CookieJar();
+    const planted = await driveToCallback(attacker, world.url, 'sub-eve');
+    const victim = new CookieJar();
+    await driveToCallback(victim, world.url, 'sub-victim');
+    const csrf = await step(victim, planted);
+    assert.equal(csrf.status, 400);
+    assert.equal(victim.get(world.url, 'parley_session'), undefined, 'the victim is not signed in as the stranger');
+
+    // No flow at all; a forged flow cookie.
+    const none = await step(new CookieJar(), planted);
+    assert.equal(none.status, 400);
+    assert.match(await none.text(), /no sign-in was started in this browser/);
+    const fake = new CookieJar();
+    fake.set(world.url, 'parley_oidc', `${'A'.repeat(32)}.${'B'.repeat(43)}`);
+    assert.equal((await step(fake, planted)).status, 400);
+  });
+
+  test('a refusal at the provider and hostile requests are answered, never a crash', async () => {
+    const jar = new CookieJar();
+    const callback = await driveToCallback(jar, world.url, 'sub-mallory');
+    const denied = new URL(callback);
+    denied.search = new URLSearchParams({ error: 'access_denied', error_description: 'the person said no <script>', state: callback.searchParams.get('state') ?? '', iss: world.provider.issuer }).toString();
+    const answer = await step(jar, denied);
+    assert.equal(answer.status, 400);
+    const page = await answer.text();
+    assert.match(page, /the person said no &lt;script&gt;/, 'the provider\'s words, escaped');
+
+    const hostile: [string, RequestInit, number][] = [
+      ['/auth/oidc/start', { method: 'POST' }, 405],
+      ['/auth/oidc/elsewhere', {}, 404],
+      ['/auth/oidc/callback?code=x&state=y', { headers: { cookie: 'parley_oidc=%%%' } }, 400],
+      [`/auth/oidc/callback?${'a'.repeat(6000)}`, {}, 400],
+      ['/auth/options', { method: 'DELETE' }, 405],
+    ];
+    for (const [path, init, status] of hostile) {
+      const response = await fetch(new URL(path, world.url), { ...init, redirect: 'manual' });
+      assert.equal(response.status, status, `${init.method ?? 'GET'} ${path.slice(0, 40)}`);
+    }
+    assert.equal((await fetch(new URL('/healthz', world.url))).status, 200);
+  });
+});
