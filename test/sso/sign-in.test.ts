@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import Database from 'better-sqlite3';
 import { connectClient, currentUser, newCookie } from '../accounts/clients.js';
 import { CookieJar, driveToCallback, signInAs, step } from './provider-browser.js';
 import { ssoWorld } from './sso-world.js';
@@ -36,8 +37,13 @@ describe('single sign-on (SQLite, two workers)', () => {
     assert.equal(first?.kind, 'account');
     assert.equal(first?.name, 'ada');
     assert.deepEqual(second, first);
-    const audit = world.server.logs().find((line) => line.msg === 'signed in with OpenID Connect' && line['created'] === true);
-    assert.ok(audit, 'the creation is logged');
+    const db = new Database(world.server.databaseFile, { readonly: true });
+    try {
+      const audit = db.prepare("SELECT actor, target, detail FROM audit_log WHERE action = 'sso-account'").all() as { actor: string; target: string; detail: string }[];
+      assert.deepEqual(audit, [{ actor: first?.id, target: first?.id, detail: `${world.provider.issuer} sub-ada` }], 'the creation is in the audit log');
+    } finally {
+      db.close();
+    }
   });
 
   test('a later sign-in with a changed preferred_username is the same account, under its first name', async () => {
@@ -66,6 +72,17 @@ describe('single sign-on (SQLite, two workers)', () => {
     // The single sign-on account has no password: no guess opens it.
     const noPassword = await registrar.emitWithAck('account:login', { username: impostor?.name ?? '', password: PASSWORD });
     assert.equal(!noPassword.ok && noPassword.error, 'INVALID_CREDENTIALS');
+  });
+
+  test('two first sign-ins of one subject at once make one account', async () => {
+    world.provider.setClaims('sub-race', { preferred_username: 'twin' });
+    const [jarA, jarB] = [new CookieJar(), new CookieJar()];
+    const [callbackA, callbackB] = await Promise.all([driveToCallback(jarA, world.url, 'sub-race'), driveToCallback(jarB, world.url, 'sub-race')]);
+    const [a, b] = await Promise.all([step(jarA, callbackA), step(jarB, callbackB)]);
+    assert.deepEqual([a.status, b.status], [303, 303]);
+    const [userA, userB] = [await userOf(jarA.get(world.url, 'parley_session') ?? ''), await userOf(jarB.get(world.url, 'parley_session') ?? '')];
+    assert.equal(userA?.kind, 'account');
+    assert.deepEqual(userA, userB);
   });
 
   test('a replayed callback, a forged state, another browser, or no started flow: 400 with a reason', async () => {
