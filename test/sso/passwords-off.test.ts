@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { connectClient, currentUser, newCookie } from '../accounts/clients.js';
+import { chromiumSkipReason, launchChromium } from '../helpers/browser.js';
+import { ChatPage } from '../web/chat-page.js';
 import { startOidcProvider, type TestProvider } from '../helpers/oidc-provider.js';
 import { freePort, startServer, type RunningServer } from '../helpers/server.js';
 import { CookieJar, signInAs, step } from './provider-browser.js';
@@ -47,6 +49,19 @@ describe('single sign-on alone, with the provider down at first', () => {
       }
     } finally {
       guest.close();
+    }
+  });
+
+  test('the page hides the password form and offers the button', { skip: chromiumSkipReason() }, async () => {
+    const browser = await launchChromium();
+    try {
+      const { chat } = await ChatPage.open(browser, server.url);
+      await chat.page.click('#identity-button');
+      await chat.page.locator('#sso-button').waitFor({ state: 'visible', timeout: 20_000 });
+      assert.equal(await chat.page.locator('#account-form').isVisible(), false, 'no password form');
+      assert.ok(await chat.page.locator('#guest-form').isVisible(), 'guests still pick a nickname');
+    } finally {
+      await browser.close();
     }
   });
 
