@@ -14,12 +14,13 @@ export interface SignedInAccount {
  * an account: the claims give a new account its name and nothing else, so a later sign-in
  * with another `preferred_username` is the same account under its first name, and a claim
  * that names a password account (or anyone else's name) gets a name of its own instead
- * (nameCandidates). The creation is in the audit log.
+ * (nameCandidates). The creation is in the audit log. `claims` is asked only for a new
+ * account (it may ask the provider's userinfo endpoint).
  */
-export async function accountFor(store: Store, identity: ExternalIdentity, claims: Readonly<Record<string, unknown>>): Promise<SignedInAccount> {
+export async function accountFor(store: Store, identity: ExternalIdentity, claims: () => Promise<Readonly<Record<string, unknown>>>): Promise<SignedInAccount> {
   const bound = await store.sso.accountByIdentity(identity);
   if (bound) return { account: bound, created: false };
-  for (const username of nameCandidates(claims)) {
+  for (const username of nameCandidates(await claims())) {
     const audit = { at: Date.now(), actorName: username, action: 'sso-account', roomId: null, detail: `${identity.issuer} ${identity.subject}` };
     try {
       return await store.sso.createBoundAccount({ ...identity, username, audit }, audit.at);

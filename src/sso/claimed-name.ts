@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { nameSchema } from '../accounts/names.js';
 
 /** The claims a name may be taken from, in order of preference. */
-const NAME_CLAIMS = ['preferred_username', 'name', 'nickname', 'email'] as const;
+export const NAME_CLAIMS = ['preferred_username', 'name', 'nickname', 'email'] as const;
 const MAX_NAME = 32;
 /** Numbered tries (`ada`, `ada-2`, … `ada-9`), then random ones: a name is found in a bounded number of writes. */
 const NUMBERED_TRIES = 9;

@@ -11,6 +11,7 @@ import { describeRestriction, type Restrictions } from '../moderation/restrictio
 import { hashSecret, newSessionToken } from '../secrets.js';
 import type { Store } from '../store/store.js';
 import { accountFor } from './bind-account.js';
+import { NAME_CLAIMS } from './claimed-name.js';
 import { FLOW_TTL_MS, FlowCookies } from './flow-cookie.js';
 import { errorPage, redirect } from './pages.js';
 import { providerRefusal, type Refusal } from './provider-errors.js';
@@ -95,12 +96,28 @@ export function createOidcDoorway(options: OidcDoorwayOptions): (request: Incomi
     const claims = tokens.claims();
     if (!claims) throw new Refused({ status: 400, reason: 'the sign-in provider sent no ID token' });
     const identity = { issuer: claims.iss, subject: claims.sub };
-    const { account, created } = await accountFor(store, identity, claims);
+    const { account, created } = await accountFor(store, identity, () => nameClaims(configuration, tokens.access_token, claims));
     const ban = options.restrictions.banOf(`a:${account.id}`);
     if (ban) throw new Refused({ status: 403, reason: describeRestriction(ban) });
     const cookie = await bindNewBrowserSession(store, options.cookies, account.id);
     log.info({ accountId: account.id, created, issuer: identity.issuer }, 'signed in with OpenID Connect');
     redirect(response, '/', { 'set-cookie': [options.cookies.header(cookie, request), flows.header('', request)] });
+  };
+
+  /**
+   * The claims a new account is named from: the ID token's, and when it has no name claim
+   * (a provider that keeps the profile for its userinfo endpoint), the userinfo's besides.
+   * Best effort: a userinfo that fails leaves the ID token's (the name is then `user-…`).
+   */
+  const nameClaims = async (configuration: oidc.Configuration, accessToken: string, claims: oidc.IDToken): Promise<Readonly<Record<string, unknown>>> => {
+    if (NAME_CLAIMS.some((claim) => typeof claims[claim] === 'string') || configuration.serverMetadata().userinfo_endpoint === undefined) return claims;
+    try {
+      // The subject is checked against the ID token's: userinfo may not name someone else.
+      return { ...(await oidc.fetchUserInfo(configuration, accessToken, claims.sub)), ...claims };
+    } catch (error) {
+      log.warn({ err: error }, 'userinfo not read; the new account is named without it');
+      return claims;
+    }
   };
 
   return (request, response, path) => {

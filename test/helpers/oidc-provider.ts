@@ -17,11 +17,19 @@ export interface TestProvider {
   close(): Promise<void>;
 }
 
-/**
- * Starts the provider; `redirectUri` is the one redirect URI its client may use (Parley's
- * /auth/oidc/callback). `port` makes it listen where a server was told it would be.
- */
-export async function startOidcProvider(redirectUri: string, port = 0): Promise<TestProvider> {
+export interface TestProviderOptions {
+  /** Listen here (where a server was told the provider would be). @default a free port */
+  readonly port?: number;
+  /**
+   * Whether the ID token carries the profile claims (as many providers do); false: only the
+   * userinfo endpoint has them, as the specification's strict reading says. @default true
+   */
+  readonly profileInIdToken?: boolean;
+}
+
+/** Starts the provider; `redirectUri` is the one redirect URI its client may use (Parley's /auth/oidc/callback). */
+export async function startOidcProvider(redirectUri: string, options: TestProviderOptions = {}): Promise<TestProvider> {
+  const port = options.port ?? 0;
   const server = http.createServer();
   server.listen(port, '127.0.0.1');
   await once(server, 'listening');
@@ -38,8 +46,7 @@ export async function startOidcProvider(redirectUri: string, port = 0): Promise<
       },
     ],
     claims: { openid: ['sub'], profile: ['preferred_username', 'name'], email: ['email'] },
-    // The profile claims go in the ID token itself (as many providers do), not only in userinfo.
-    conformIdTokenClaims: false,
+    conformIdTokenClaims: options.profileInIdToken === false,
     findAccount: (_context, subject) => ({ accountId: subject, claims: () => ({ sub: subject, ...claimsBySubject.get(subject) }) }),
     cookies: { keys: ['test-provider-cookie-key-0123456789'] },
     features: { devInteractions: { enabled: true } },

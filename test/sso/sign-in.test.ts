@@ -6,10 +6,12 @@ import { CookieJar, driveToCallback, signInAs, step } from './provider-browser.j
 import { ssoWorld } from './sso-world.js';
 
 const PASSWORD = 'correct horse battery';
+const ADMIN_TOKEN = 'an-admin-token-for-sso-tests-0123456789';
 
 /** OpenID Connect sign-in against a real provider, on SQLite with two workers. */
 describe('single sign-on (SQLite, two workers)', () => {
-  const world = ssoWorld();
+  // Every test here signs in from 127.0.0.1: the address's budget is raised (the limit itself is tested in passwords-off.test.ts).
+  const world = ssoWorld({ env: { PARLEY_ADMIN_TOKENS: ADMIN_TOKEN, PARLEY_LIMITS: JSON.stringify({ 'sso.address': { points: 1000, seconds: 60 } }) } });
 
   /** Signs a fresh browser in as `subject`; answers its session cookie. */
   const signIn = async (subject: string): Promise<string> => {
@@ -72,6 +74,27 @@ describe('single sign-on (SQLite, two workers)', () => {
     // The single sign-on account has no password: no guess opens it.
     const noPassword = await registrar.emitWithAck('account:login', { username: impostor?.name ?? '', password: PASSWORD });
     assert.equal(!noPassword.ok && noPassword.error, 'INVALID_CREDENTIALS');
+  });
+
+  test("a banned account's sign-in is refused with the ban's reason", async () => {
+    world.provider.setClaims('sub-banned', { preferred_username: 'troll' });
+    const user = await userOf(await signIn('sub-banned'));
+    const ban = await fetch(new URL('/admin/api/ban', world.url), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ userId: user?.id, reason: 'spam' }),
+    });
+    assert.equal(ban.status, 200, await ban.text());
+    // Every worker learns the ban; bounded retries until the one that answers has.
+    let status = 0;
+    let page = '';
+    for (let attempt = 0; attempt < 10 && status !== 403; attempt++) {
+      const response = await signInAs(new CookieJar(), world.url, 'sub-banned');
+      [status, page] = [response.status, await response.text()];
+      if (status !== 403) await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+    assert.equal(status, 403);
+    assert.match(page, /banned: spam/);
   });
 
   test('two first sign-ins of one subject at once make one account', async () => {
