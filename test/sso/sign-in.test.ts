@@ -148,6 +148,23 @@ describe('single sign-on (SQLite, two workers)', () => {
     assert.equal((await step(fake, planted)).status, 400);
   });
 
+  test('an ID token whose nonce is not the flow\'s is refused (400), the code notwithstanding', async () => {
+    world.provider.setClaims('sub-nonce', { preferred_username: 'nonce' });
+    const jar = new CookieJar();
+    const callback = await driveToCallback(jar, world.url, 'sub-nonce');
+    // The flow Parley kept now expects another nonce than the one the provider put in its ID token.
+    const db = new Database(world.server.databaseFile);
+    try {
+      assert.equal(db.prepare("UPDATE sso_flows SET nonce = 'a-nonce-of-another-sign-in' WHERE state = ?").run(callback.searchParams.get('state')).changes, 1);
+    } finally {
+      db.close();
+    }
+    const answer = await step(jar, callback);
+    assert.equal(answer.status, 400);
+    assert.match(await answer.text(), /does not belong to this sign-in/);
+    assert.equal(jar.get(world.url, 'parley_session'), undefined);
+  });
+
   test('a refusal at the provider and hostile requests are answered, never a crash', async () => {
     const jar = new CookieJar();
     const callback = await driveToCallback(jar, world.url, 'sub-mallory');
