@@ -123,7 +123,7 @@ export function createOidcDoorway(options: OidcDoorwayOptions): (request: Incomi
   return (request, response, path) => {
     const address = clientAddress(request, options.config.trustedProxies);
     const serve = async (): Promise<void> => {
-      if (request.method !== 'GET') throw new Refused({ status: 405, reason: 'sign-in is a GET' });
+      if (request.method !== 'GET') throw new Refused({ status: 405, reason: 'sign-in pages answer GET only' });
       const isStart = path === OIDC_START_PATH;
       if (!isStart && path !== OIDC_CALLBACK_PATH) throw new Refused({ status: 404, reason: 'no such page' });
       if (!(await options.prices.charge(['sso.address'], httpPayer('', address)))) throw new Refused({ status: 429, reason: 'too many sign-ins from this address; wait a minute' });
@@ -133,8 +133,8 @@ export function createOidcDoorway(options: OidcDoorwayOptions): (request: Incomi
       const refusal = error instanceof Refused ? error.refusal : providerRefusal(error);
       if (refusal) {
         log.warn({ address, path, status: refusal.status, reason: refusal.reason, err: error instanceof Refused ? undefined : error }, 'OpenID Connect sign-in refused');
-        // A refused callback's flow is spent: its cookie goes too.
-        return errorPage(response, refusal.status, refusal.reason, { 'set-cookie': flows.header('', request) });
+        // A refused callback's flow is spent: its cookie goes too. A refused start leaves alone a flow another tab may be in.
+        return errorPage(response, refusal.status, refusal.reason, path === OIDC_CALLBACK_PATH ? { 'set-cookie': flows.header('', request) } : {});
       }
       log.error({ err: error, path }, 'OpenID Connect sign-in failed');
       errorPage(response, 503, 'the sign-in could not be finished; try again in a moment');
