@@ -76,6 +76,16 @@ describe('single sign-on (SQLite, two workers)', () => {
     assert.equal(!noPassword.ok && noPassword.error, 'INVALID_CREDENTIALS');
   });
 
+  test('signing out ends the session as for a password sign-in: the cookie is a guest again', async () => {
+    world.provider.setClaims('sub-leaver', { preferred_username: 'leaver' });
+    const cookie = await signIn('sub-leaver');
+    const tab = world.track(await connectClient(world.url, { cookie }));
+    assert.equal(currentUser(tab)?.name, 'leaver');
+    const logout = await tab.emitWithAck('account:logout', {});
+    assert.ok(logout.ok, JSON.stringify(logout));
+    assert.equal((await userOf(cookie))?.kind, 'guest');
+  });
+
   test("a banned account's sign-in is refused with the ban's reason", async () => {
     world.provider.setClaims('sub-banned', { preferred_username: 'troll' });
     const user = await userOf(await signIn('sub-banned'));
