@@ -28,6 +28,8 @@ import { runConnections } from './connections/lifecycle.js';
 import { tutorialWire } from './delivery/tutorial-wire.js';
 import { SessionCookies } from './accounts/session-cookies.js';
 import { sessionExchange } from './auth/session-exchange.js';
+import { createAuthRoutes } from './sso/auth-routes.js';
+import { createOidcDoorway } from './sso/oidc-doorway.js';
 import type { Config } from './config.js';
 import { Delivery } from './delivery/delivery.js';
 import { createRoomWire } from './delivery/room-wire.js';
@@ -137,7 +139,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   let readiness = sharedFor(READINESS_CACHE_MS, computeReadiness);
   // Set once the Socket.IO server exists; the HTTP doorway answers only after the start.
   type Doorway = (request: IncomingMessage, response: ServerResponse, path: string) => void;
-  const doorway: { serve?: Doorway; bots?: Doorway; webhooks?: Doorway; files?: Doorway } = {};
+  const doorway: { serve?: Doorway; bots?: Doorway; webhooks?: Doorway; files?: Doorway; oidc?: Doorway } = {};
   const admin: Doorway = (request, response, path) => {
     if (!doorway.serve) return void response.writeHead(503).end();
     doorway.serve(request, response, path);
@@ -153,7 +155,17 @@ export async function createApp(options: AppOptions): Promise<App> {
   };
   httpServer.on(
     'request',
-    createRequestHandler({ webRoot: options.webRoot ?? DEFAULT_WEB_ROOT, isReady: () => ready, readiness: () => readiness(), admin, integrations, files, adminUi: config.adminUi !== 'off', session }),
+    createRequestHandler({
+      webRoot: options.webRoot ?? DEFAULT_WEB_ROOT,
+      isReady: () => ready,
+      readiness: () => readiness(),
+      admin,
+      integrations,
+      files,
+      adminUi: config.adminUi !== 'off',
+      session,
+      auth: createAuthRoutes(config, () => doorway.oidc),
+    }),
   );
 
   const prices = new Prices(config.limits, options.redis && redisCounters(options.redis));
@@ -268,6 +280,9 @@ export async function createApp(options: AppOptions): Promise<App> {
   doorway.bots = createBotDoorway({ pipeline, log });
   doorway.webhooks = createWebhookDoorway(pipeline);
   doorway.files = createFileDoorway({ pipeline });
+  if (config.oidc) {
+    doorway.oidc = createOidcDoorway({ oidc: config.oidc, config, secret, store, cookies, prices, restrictions, log: log.child({ module: 'sso' }) });
+  }
 
   // From here connections are let in: their whole life is in src/connections/lifecycle.ts.
   runConnections(io, {

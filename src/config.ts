@@ -184,6 +184,17 @@ export interface Config {
    */
   readonly secureCookies: 'auto' | 'always' | 'never';
   /**
+   * OpenID Connect sign-in (src/sso/), on when PARLEY_OIDC_ISSUER is set; undefined: off.
+   * PARLEY_OIDC_CLIENT_ID and PARLEY_OIDC_REDIRECT_URL are then required.
+   */
+  readonly oidc: OidcConfig | undefined;
+  /**
+   * PARLEY_PASSWORDS: whether accounts may sign in and sign up with a password. `off` (for a
+   * deployment whose people all come through single sign-on) refuses both with a reason and
+   * the page hides them. @default on
+   */
+  readonly passwords: boolean;
+  /**
    * Outgoing webhooks (src/outgoing/). `allowedNetworks` (PARLEY_WEBHOOK_ALLOWED_NETWORKS,
    * comma-separated CIDRs such as `127.0.0.0/8,::1/128`): the addresses otherwise refused
    * (loopback, private, link-local, unique-local, unspecified) that a webhook may reach.
@@ -201,6 +212,22 @@ export interface Config {
     readonly pollMs: number;
     readonly timeoutMs: number;
   };
+}
+
+/** The OpenID provider Parley signs people in with (README, "Single sign-on"). */
+export interface OidcConfig {
+  /** PARLEY_OIDC_ISSUER: the provider's issuer URL; its discovery document is fetched from there. */
+  readonly issuer: string;
+  /** PARLEY_OIDC_CLIENT_ID: Parley's client id at the provider. */
+  readonly clientId: string;
+  /** PARLEY_OIDC_CLIENT_SECRET: the client's secret; unset: a public client (PKCE alone). */
+  readonly clientSecret: string | undefined;
+  /** PARLEY_OIDC_REDIRECT_URL: the public address of `/auth/oidc/callback`, registered at the provider. */
+  readonly redirectUrl: string;
+  /** PARLEY_OIDC_SCOPES: space-separated; must hold `openid`. @default openid profile email */
+  readonly scopes: string;
+  /** PARLEY_OIDC_NAME: the provider's name on the page's button. @default single sign-on */
+  readonly name: string;
 }
 
 const integer = (fallback: number, min: number, max: number) =>
@@ -292,6 +319,16 @@ const schema = z.object({
   PARLEY_WEBHOOK_TIMEOUT_MS: integer(10_000, 100, 120_000),
   PARLEY_SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').max(1024).optional(),
   PARLEY_SECURE_COOKIES: z.enum(['auto', 'always', 'never']).default('auto'),
+  PARLEY_OIDC_ISSUER: z.url({ protocol: /^https?$/ }).optional(),
+  PARLEY_OIDC_CLIENT_ID: z.string().min(1).max(1024).optional(),
+  PARLEY_OIDC_CLIENT_SECRET: z.string().min(1).max(4096).optional(),
+  PARLEY_OIDC_REDIRECT_URL: z.url({ protocol: /^https?$/ }).optional(),
+  PARLEY_OIDC_SCOPES: z
+    .string()
+    .default('openid profile email')
+    .refine((scopes) => scopes.split(/\s+/).includes('openid'), 'must include openid'),
+  PARLEY_OIDC_NAME: z.string().min(1).max(64).default('single sign-on'),
+  PARLEY_PASSWORDS: z.enum(['on', 'off']).default('on'),
   PARLEY_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   PARLEY_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   PARLEY_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').max(1024).optional(),
@@ -328,6 +365,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.PARLEY_ADMINS !== undefined) throw new Error(adminsRemoved(commaList(e.PARLEY_ADMINS)));
   if (e.PARLEY_ADMIN_UI !== 'off' && commaList(e.PARLEY_ADMIN_TOKENS).length === 0) {
     throw new Error('invalid configuration: PARLEY_ADMIN_UI is on but PARLEY_ADMIN_TOKENS is empty; the Admin UI needs an admin token as its password');
+  }
+  const oidc = oidcConfig(e);
+  if (e.PARLEY_PASSWORDS === 'off' && oidc === undefined) {
+    throw new Error('invalid configuration: PARLEY_PASSWORDS is off but PARLEY_OIDC_ISSUER is unset; nobody could sign in to an account');
   }
   let limits: Limits;
   try {
@@ -369,6 +410,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustedProxies: Object.freeze(commaList(e.PARLEY_TRUSTED_PROXIES)),
     sessionSecret: e.PARLEY_SESSION_SECRET,
     secureCookies: e.PARLEY_SECURE_COOKIES,
+    oidc,
+    passwords: e.PARLEY_PASSWORDS === 'on',
     metrics: e.PARLEY_METRICS_PORT === undefined ? undefined : { port: e.PARLEY_METRICS_PORT, host: e.PARLEY_METRICS_HOST, token: e.PARLEY_METRICS_TOKEN },
     maxConnectionsPerAddress: e.PARLEY_MAX_CONNECTIONS_PER_ADDRESS,
     admission: Object.freeze({
@@ -390,6 +433,34 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 }
 
 /** Uploaded files' folder when PARLEY_FILES_DIR is unset: beside the SQLite file, else ./data/files. */
+/** The OIDC settings, all or none: an issuer needs a client id and a redirect URL. */
+function oidcConfig(e: z.infer<typeof schema>): OidcConfig | undefined {
+  if (e.PARLEY_OIDC_ISSUER === undefined) {
+    const stray = (['PARLEY_OIDC_CLIENT_ID', 'PARLEY_OIDC_CLIENT_SECRET', 'PARLEY_OIDC_REDIRECT_URL'] as const).find((name) => e[name] !== undefined);
+    if (stray) throw new Error(`invalid configuration: ${stray} is set but PARLEY_OIDC_ISSUER is not`);
+    return undefined;
+  }
+  if (e.PARLEY_OIDC_CLIENT_ID === undefined) throw new Error('invalid configuration: PARLEY_OIDC_ISSUER is set, so PARLEY_OIDC_CLIENT_ID is required');
+  if (e.PARLEY_OIDC_REDIRECT_URL === undefined) {
+    throw new Error('invalid configuration: PARLEY_OIDC_ISSUER is set, so PARLEY_OIDC_REDIRECT_URL is required (the public address of /auth/oidc/callback)');
+  }
+  if (new URL(e.PARLEY_OIDC_ISSUER).protocol === 'http:' && !['localhost', '127.0.0.1', '[::1]'].includes(new URL(e.PARLEY_OIDC_ISSUER).hostname)) {
+    // Tokens and the provider's keys would cross the network in the clear.
+    throw new Error('invalid configuration: PARLEY_OIDC_ISSUER must be an https:// URL (http:// only for a provider on this machine)');
+  }
+  if (!new URL(e.PARLEY_OIDC_REDIRECT_URL).pathname.endsWith('/auth/oidc/callback')) {
+    throw new Error('invalid configuration: PARLEY_OIDC_REDIRECT_URL must end in /auth/oidc/callback');
+  }
+  return Object.freeze({
+    issuer: e.PARLEY_OIDC_ISSUER,
+    clientId: e.PARLEY_OIDC_CLIENT_ID,
+    clientSecret: e.PARLEY_OIDC_CLIENT_SECRET,
+    redirectUrl: e.PARLEY_OIDC_REDIRECT_URL,
+    scopes: e.PARLEY_OIDC_SCOPES,
+    name: e.PARLEY_OIDC_NAME,
+  });
+}
+
 function defaultFilesDir(databaseUrl: string): string {
   return databaseUrl.startsWith('sqlite:') ? path.join(path.dirname(databaseUrl.slice('sqlite:'.length)), 'files') : path.join('data', 'files');
 }

@@ -19,6 +19,8 @@ export interface RouteOptions {
   readonly files: (request: IncomingMessage, response: ServerResponse, path: string) => void;
   /** `POST /session`: sets the browser's session cookie (src/auth/session-exchange.ts). */
   readonly session: (request: IncomingMessage, response: ServerResponse) => void;
+  /** `/auth/…`: how people may sign in, and OpenID Connect sign-in (src/sso/auth-routes.ts). */
+  readonly auth: (request: IncomingMessage, response: ServerResponse, path: string) => void;
 }
 
 const WEB_FILES = new Set(['/app.js', '/style.css', '/favicon.svg', '/sw.js']);
@@ -34,6 +36,10 @@ export function createRequestHandler(options: RouteOptions) {
     const url = new URL(request.url ?? '/', 'http://localhost');
     if (url.pathname === '/session' && request.method === 'POST') {
       options.session(request, response);
+      return;
+    }
+    if (url.pathname.startsWith('/auth/')) {
+      options.auth(request, response, url.pathname);
       return;
     }
     if (url.pathname.startsWith('/admin/api/')) {

@@ -70,6 +70,11 @@ export const DEFAULT_LIMITS = {
   /** Login attempts at one account name from one address, then from anywhere: the back-off (a success forgives its address). */
   'login-attempts.name-address': { scope: 'name', points: 5, seconds: 900 },
   'login-attempts.name': { scope: 'name', points: 50, seconds: 3600 },
+  /**
+   * Single sign-on starts and callbacks from one address (each writes or takes a flow, and a
+   * callback asks the provider): a sign-in costs two.
+   */
+  'sso.address': { scope: 'address', points: 60, seconds: 60 },
   /** Accounts one address may create. */
   'register.address': { scope: 'address', points: 20, seconds: 3600 },
   /** Moderation actions of one user (each writes the store and reaches every server); refused at once for members. */

@@ -1,4 +1,5 @@
 import type { PublicUser, Session } from '../../src/shared/events.js';
+import { SIGN_IN_OPTIONS_PATH, type SignInOptions } from '../../src/shared/protocol/sign-in-options.js';
 import { request, type ChatSocket, type Outcome } from '../shared/rpc.js';
 
 const TOKEN_KEY = 'parley.token';
@@ -13,6 +14,9 @@ export interface IdentityElements {
   readonly dialog: HTMLDialogElement;
   readonly guestForm: HTMLFormElement;
   readonly accountForm: HTMLFormElement;
+  /** Holds the single sign-on button; shown when the server has a provider (GET /auth/options). */
+  readonly sso: HTMLElement;
+  readonly ssoButton: HTMLButtonElement;
   /** Where a refusal is said (an alert region). */
   readonly error: HTMLElement;
 }
@@ -49,6 +53,35 @@ export class Identity {
         answer.then((result) => (result.ok ? { ok: true as const, data: this.signedIn(result.data) } : result)),
         () => elements.accountForm.reset(),
       );
+    });
+    void this.offerSignIns();
+  }
+
+  /**
+   * Shows the sign-ins this server offers: the single sign-on button (a navigation to the
+   * provider and back: the server then sets the session cookie itself) and, unless
+   * PARLEY_PASSWORDS is off, the password form. Unknown (the server unreachable): the form.
+   */
+  private async offerSignIns(): Promise<void> {
+    let options: SignInOptions;
+    try {
+      const answer = await fetch(SIGN_IN_OPTIONS_PATH, { credentials: 'same-origin' });
+      if (!answer.ok) return;
+      options = (await answer.json()) as SignInOptions;
+    } catch {
+      return;
+    }
+    const { sso, ssoButton, accountForm } = this.elements;
+    accountForm.hidden = !options.passwords;
+    if (options.sso === null) return;
+    const start = options.sso.start;
+    ssoButton.textContent = `Sign in with ${options.sso.name}`;
+    sso.hidden = false;
+    ssoButton.addEventListener('click', () => {
+      // The cookie the callback sets is the sign-in; a stored token would override it.
+      Identity.forgetToken();
+      store(NICKNAME_KEY, undefined);
+      window.location.assign(start);
     });
   }
 

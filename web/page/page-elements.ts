@@ -48,6 +48,8 @@ export function pageElements(): PageElements {
       dialog: byId('identity-dialog', HTMLDialogElement),
       guestForm: byId('guest-form', HTMLFormElement),
       accountForm: byId('account-form', HTMLFormElement),
+      sso: byId('sso-sign-in', HTMLElement),
+      ssoButton: byId('sso-button', HTMLButtonElement),
       error: byId('identity-error', HTMLElement),
     },
     rooms: {

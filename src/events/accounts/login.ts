@@ -6,7 +6,9 @@ import type { Logger } from '../../log.js';
 import type { Store } from '../../store/store.js';
 import { nameSchema } from '../../accounts/names.js';
 import { credentialsSchema } from '../../shared/protocol/accounts.js';
+import { NO_PASSWORD } from '../../store/sso.js';
 import { defineEvent } from '../kit.js';
+import { PASSWORDS_OFF } from './passwords-off.js';
 
 /**
  * `account:login` ({ username, password }): checks the password and signs this connection
@@ -16,17 +18,20 @@ import { defineEvent } from '../kit.js';
  * hashing. A hash made at a lower cost than today's is replaced after a successful check.
  * When this process already runs and queues as many hashes as it may, UNAVAILABLE. A banned
  * account is answered BANNED (after the password check, so the answer tells a stranger nothing).
+ * An account made by single sign-on has no password: it is checked against the decoy, like an
+ * unknown name. FORBIDDEN when PARLEY_PASSWORDS is off.
  */
 export const login = defineEvent({
   schema: credentialsSchema(nameSchema),
   price: ['password.connection', 'password.address'],
   access: 'anyone',
-  handle: async ({ input: { username, password }, socket, address, services: { store, identities, loginBackOff, restrictions, log } }) => {
+  handle: async ({ input: { username, password }, socket, address, services: { store, identities, loginBackOff, restrictions, log, config } }) => {
+    if (!config.passwords) return PASSWORDS_OFF;
     if (!(await loginBackOff.attempt(username, address))) {
       return fail(ErrorCode.RATE_LIMITED, 'too many failed logins for this name; try again later');
     }
     const account = await store.accounts.accountByName(username);
-    const storedHash = account?.passwordHash ?? (await decoyHash);
+    const storedHash = account !== undefined && account.passwordHash !== NO_PASSWORD ? account.passwordHash : await decoyHash;
     let matches: boolean;
     try {
       matches = await verifyPassword(password, storedHash);

@@ -6,6 +6,7 @@ import { ErrorCode, fail, ok } from '../../shared/errors.js';
 import { nameSchema } from '../../accounts/names.js';
 import { credentialsSchema } from '../../shared/protocol/accounts.js';
 import { defineEvent } from '../kit.js';
+import { PASSWORDS_OFF } from './passwords-off.js';
 
 /**
  * `account:register` ({ username, password }): creates the account (the name must be free
@@ -15,12 +16,14 @@ import { defineEvent } from '../kit.js';
  * this process already runs and queues as many hashes as it may, UNAVAILABLE. A guest who
  * registers keeps its public rooms and read markers (accounts/guest-carry-over.ts), taken
  * over before this connection becomes the account, so its first room list has them.
+ * FORBIDDEN when PARLEY_PASSWORDS is off (accounts then come from single sign-on alone).
  */
 export const register = defineEvent({
   schema: credentialsSchema(nameSchema),
   price: ['password.connection', 'password.address', 'register.address'],
   access: 'anyone',
-  handle: async ({ input: { username, password }, socket, services: { store, identities, log } }) => {
+  handle: async ({ input: { username, password }, socket, services: { store, identities, log, config } }) => {
+    if (!config.passwords) return PASSWORDS_OFF;
     const guest = socket.data.user.kind === 'guest' ? socket.data.user.id : undefined;
     let passwordHash: string;
     try {

@@ -26,7 +26,7 @@ export type Query = <Row extends pg.QueryResultRow>(operation: string, text: str
  * key and then judges the committed row, so two processes can never both win a name.
  * $1 key, $2 name, $3 holder, $4 expires_at, $5 now, $6 a guest whose own lease counts as free.
  */
-const CLAIM_NAME = `
+export const CLAIM_NAME = `
   INSERT INTO names (name_key, name, holder, expires_at, renewed_at) VALUES ($1, $2, $3, $4, $5)
   ON CONFLICT (name_key) DO UPDATE SET
     name = excluded.name, holder = excluded.holder, expires_at = excluded.expires_at, renewed_at = excluded.renewed_at

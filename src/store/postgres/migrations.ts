@@ -497,6 +497,28 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 22,
+    name: 'single sign-on identities and flows',
+    // An account is bound to (issuer, subject), never to a claimed name; a flow row is taken once.
+    sql: `
+      CREATE TABLE sso_identities (
+        issuer     text    NOT NULL,
+        subject    text    NOT NULL,
+        account_id integer NOT NULL UNIQUE REFERENCES accounts (id),
+        created_at bigint  NOT NULL,
+        PRIMARY KEY (issuer, subject)
+      );
+      CREATE TABLE sso_flows (
+        id_hash    text    PRIMARY KEY,
+        state      text    NOT NULL,
+        nonce      text    NOT NULL,
+        verifier   text    NOT NULL,
+        expires_at bigint  NOT NULL
+      );
+      CREATE INDEX sso_flows_expiry ON sso_flows (expires_at);
+    `,
+  },
 ];
 
 /**

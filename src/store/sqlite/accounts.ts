@@ -30,7 +30,7 @@ interface AccountRow {
  * holder's (a change of letter case, or to a look-alike). An account's row (expires_at
  * NULL) is never taken.
  */
-const CLAIM_NAME = `
+export const CLAIM_NAME = `
   INSERT INTO names (name_key, name, holder, expires_at, renewed_at) VALUES (@key, @name, @holder, @expiresAt, @now)
   ON CONFLICT (name_key) DO UPDATE SET
     name = excluded.name, holder = excluded.holder, expires_at = excluded.expires_at, renewed_at = excluded.renewed_at

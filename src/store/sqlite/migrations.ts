@@ -485,4 +485,26 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 19,
+    name: 'single sign-on identities and flows',
+    // An account is bound to (issuer, subject), never to a claimed name; a flow row is taken once.
+    sql: `
+      CREATE TABLE sso_identities (
+        issuer     TEXT    NOT NULL,
+        subject    TEXT    NOT NULL,
+        account_id INTEGER NOT NULL UNIQUE REFERENCES accounts (id),
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (issuer, subject)
+      ) WITHOUT ROWID;
+      CREATE TABLE sso_flows (
+        id_hash    TEXT    PRIMARY KEY,
+        state      TEXT    NOT NULL,
+        nonce      TEXT    NOT NULL,
+        verifier   TEXT    NOT NULL,
+        expires_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX sso_flows_expiry ON sso_flows (expires_at);
+    `,
+  },
 ];

@@ -36,6 +36,8 @@ const PART_WRITES = {
   threads: ['recordReply', 'markThreadRead'],
   outbox: ['createOutgoing', 'revokeOutgoing', 'enqueue', 'claim', 'delivered', 'failed', 'retryParked'],
   retention: ['setRoomRetention'],
+  // takeFlow deletes the row it answers: a write.
+  sso: ['createBoundAccount', 'saveFlow', 'takeFlow'],
 } as const satisfies { readonly [P in StorePart]?: readonly (keyof StoreParts[P])[] };
 
 /** A part with methods that write. */
