@@ -7,6 +7,7 @@ import type { AccountStore } from './accounts.js';
 import type { IntegrationStore } from './integrations.js';
 import type { OutboxStore } from './outbox.js';
 import type { RetentionStore } from './retention.js';
+import type { CommandStore } from './commands.js';
 import type { MentionStore } from './mentions.js';
 import type { ModerationStore } from './moderation.js';
 import type { RoomStore } from './rooms.js';
@@ -121,6 +122,8 @@ export interface StoreParts {
   readonly outbox: OutboxStore;
   /** Room retention rules and the messages they expire (./retention.ts). */
   readonly retention: RetentionStore;
+  /** Registered slash commands and room topics (./commands.ts). */
+  readonly commands: CommandStore;
 }
 
 /** The name of one part of the store. */

@@ -25,6 +25,8 @@ import { PostgresMentions } from './mentions.js';
 import { PostgresIntegrations } from './integrations.js';
 import { PostgresRetention } from './retention.js';
 import type { RetentionStore } from '../retention.js';
+import { PostgresCommands } from './commands.js';
+import type { CommandStore } from '../commands.js';
 import type { IntegrationStore } from '../integrations.js';
 import { PostgresThreads } from './threads.js';
 import { PostgresOutbox } from './outbox.js';
@@ -119,6 +121,8 @@ export class PostgresStore implements Store {
   readonly outbox: OutboxStore;
   /** Room retention rules: ./retention.ts, on this pool. */
   readonly retention: RetentionStore;
+  /** Registered slash commands and room topics: ./commands.ts. */
+  readonly commands: CommandStore;
 
   protected constructor(
     private readonly pool: pg.Pool,
@@ -141,6 +145,7 @@ export class PostgresStore implements Store {
     this.threads = new PostgresThreads(query);
     this.outbox = new PostgresOutbox(pool, query);
     this.retention = new PostgresRetention(query);
+    this.commands = new PostgresCommands(pool, query);
   }
 
   /**

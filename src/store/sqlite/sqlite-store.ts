@@ -26,6 +26,8 @@ import { SqliteMentions } from './mentions.js';
 import { SqliteIntegrations } from './integrations.js';
 import { SqliteRetention } from './retention.js';
 import type { RetentionStore } from '../retention.js';
+import { SqliteCommands } from './commands.js';
+import type { CommandStore } from '../commands.js';
 import type { IntegrationStore } from '../integrations.js';
 import { SqliteThreads } from './threads.js';
 import { SqliteOutbox } from './outbox.js';
@@ -84,6 +86,8 @@ export class SqliteStore implements Store {
   readonly outbox: OutboxStore;
   /** Room retention rules: ./retention.ts, on this connection. */
   readonly retention: RetentionStore;
+  /** Registered slash commands and room topics: ./commands.ts. */
+  readonly commands: CommandStore;
 
   /**
    * @param options.readOnly opens a connection that only reads a database another
@@ -140,6 +144,7 @@ export class SqliteStore implements Store {
     this.threads = new SqliteThreads(this.db, guard);
     this.outbox = new SqliteOutbox(this.db, guard);
     this.retention = new SqliteRetention(this.db, guard);
+    this.commands = new SqliteCommands(this.db, guard);
   }
 
   checkWritable(): Promise<void> {
