@@ -96,7 +96,9 @@ export class RegisteredCommands {
    */
   async run(command: RegisteredCommandRecord, args: string, caller: CommandCaller): Promise<Ack<CommandOutcome>> {
     const { log, guard, timeoutMs, maxMessageLength } = this.options;
+    const eventId = randomUUID();
     const body = JSON.stringify({
+      event_id: eventId,
       command: `/${command.name}`,
       text: args,
       user: { id: caller.user.id, name: caller.user.name },
@@ -105,7 +107,7 @@ export class RegisteredCommands {
     });
     let answer;
     try {
-      answer = await signedPost(new URL(command.url), body, { secret: command.secret, eventId: randomUUID(), event: 'command' }, guard, timeoutMs);
+      answer = await signedPost(new URL(command.url), body, { secret: command.secret, eventId, event: 'command' }, guard, timeoutMs);
     } catch (error) {
       const reason = error instanceof RefusedAddressError ? `its address is refused (${error.message})` : (error as Error).message;
       log.info({ commandId: command.id, err: error }, 'slash command receiver unreachable');
