@@ -71,5 +71,8 @@ export function actionOf(text: string): string | undefined {
   return text.slice(ACTION_START.length, text.length - ACTION_END.length);
 }
 
-/** What `/shrug` appends. */
-export const SHRUG = '¯\\_(ツ)_/¯';
+/**
+ * What `/shrug` appends, in Markdown (as the page renders messages): the backslash and the
+ * underscores escaped, so it shows as ¯\_(ツ)_/¯ instead of losing its arm to an escape.
+ */
+export const SHRUG = '¯\\\\\\_(ツ)\\_/¯';
