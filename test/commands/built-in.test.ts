@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { actionOf, SHRUG } from '../../src/shared/commands.js';
 import type { AuditView, RoomSummary } from '../../src/shared/events.js';
 import { ackOf, refusedWith } from '../helpers/ack.js';
+import { connected, tutorialClient } from '../helpers/clients.js';
 import type { Tab } from '../helpers/room-client.js';
 import { eventually, quietFor } from '../helpers/waits.js';
 import { adminApi } from '../moderation/moderation-client.js';
@@ -54,6 +55,19 @@ for (const backend of backends) {
       refusedWith(await run(alice.tab, room.id, '//me is sent as text by the page, never as a command'), 'INVALID_PAYLOAD');
       await quietFor(300, 'nothing reaches bob');
       assert.equal(bob.tab.eventsOf(room.id).length, before, 'nothing was sent');
+    });
+
+    test("/me in general reaches the tutorial's page as a line it can show: '* alice waves'", async () => {
+      const alice = await person(deployed.url, 'alice', tabs);
+      const general = (await alice.tab.must('room:list', {})).find((summary) => summary.name === 'general');
+      assert.ok(general);
+      await alice.tab.must('room:join', { roomId: general.id });
+      const tutorial = tutorialClient(deployed.url, { transports: ['websocket'] });
+      tabs.push({ close: () => tutorial.close() } as unknown as Tab);
+      await connected(tutorial);
+      const acted = await run(alice.tab, general.id, '/me waves at the tutorial');
+      assert.ok(acted.ok, JSON.stringify(acted));
+      await eventually(() => tutorial.deliveries.some((delivery) => delivery.text === `* ${alice.name} waves at the tutorial`), 'the tutorial client gets the action as text');
     });
 
     test('/topic sets the topic: followers get room:topic, the room list carries it; /invite tells the person; /leave leaves', async () => {
