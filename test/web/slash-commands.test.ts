@@ -3,6 +3,7 @@
 // is shown to the caller alone, marked so; at desktop width and on a phone 375 px wide.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { grantAdmin } from '../helpers/admin-command.js';
 import { Receiver } from '../integrations/receiver.js';
 import { adminApi } from '../moderation/moderation-client.js';
 import type { ChatPage } from './chat-page.js';
@@ -71,6 +72,9 @@ describe('slash commands on the page', () => {
       await chat.waitForMessages('the shrug is shown', (messages) => messages.some((m) => m.text === `who knows ${word} ${SHRUG}`));
       await other.waitForMessages('the other person sees the shrug', (messages) => messages.some((m) => m.text === `who knows ${word} ${SHRUG}`));
 
+      await chat.send(`/topic Plans for ${word}`);
+      for (const page of [chat, other]) await page.waitForText('#room-topic', `Plans for ${word}`);
+
       await chat.send(`//not a command ${word}`);
       await chat.waitForDelivered([`/not a command ${word}`]);
 
@@ -89,4 +93,28 @@ describe('slash commands on the page', () => {
       assert.deepEqual(chat.problems, []);
     });
   }
+
+  test('the admin panel lists the registered commands, registers one (its secret shown once) and deletes one', { skip: world.skip }, async () => {
+    const boss = await world.open(DESKTOP);
+    await boss.register('cmdboss', 'correct horse battery staple');
+    await grantAdmin(`sqlite:${world.server.databaseFile}`, 'cmdboss');
+    await boss.page.reload();
+    await boss.waitForStatus('online');
+    await boss.page.waitForSelector('#admin-button:not([hidden])', TIMEOUT);
+    await boss.page.click('#admin-button');
+    await boss.page.waitForSelector('#admin-dialog[open] #admin-command-list', TIMEOUT);
+    assert.match((await boss.page.textContent('#admin-command-list')) ?? '', /\/weather \[city\] → http:\/\/127\.0\.0\.1:\d+\/hook \(the forecast\)/);
+
+    await boss.page.fill('#admin-command-name', 'standup');
+    await boss.page.fill('#admin-command-url', 'https://bots.example.com/standup');
+    await boss.page.fill('#admin-command-usage', '[team]');
+    await boss.page.click('form[aria-label="New slash command"] button[type="submit"]');
+    await boss.page.waitForSelector('#admin-secret', TIMEOUT);
+    assert.match((await boss.page.textContent('#admin-secret')) ?? '', /^[A-Za-z0-9_-]{32}$/);
+    await boss.page.waitForFunction(() => /\/standup \[team\]/.test(document.querySelector('#admin-command-list')?.textContent ?? ''), undefined, TIMEOUT);
+
+    await boss.page.getByRole('button', { name: 'Delete /standup' }).click();
+    await boss.page.waitForFunction(() => !/\/standup/.test(document.querySelector('#admin-command-list')?.textContent ?? ''), undefined, TIMEOUT);
+    assert.deepEqual(boss.problems, []);
+  });
 });
