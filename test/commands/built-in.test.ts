@@ -143,3 +143,33 @@ for (const backend of backends) {
     });
   });
 }
+
+describe('built-in slash commands pay the price of the call they stand for (SQLite)', () => {
+  let deployed: Deployed;
+  const tabs: Tab[] = [];
+  before(async () => {
+    // PARLEY_RATE_BURST sets the messages budget of a connection (messages.connection): two messages, one more a second.
+    deployed = await backends[0]!.start({ PARLEY_RATE_BURST: '2', PARLEY_RATE_LIMIT: '1' });
+  });
+  after(async () => {
+    for (const tab of tabs.splice(0)) tab.close();
+    await deployed?.stop();
+  });
+
+  test('/me and /shrug spend the per-connection messages budget that message:send spends: past it both are RATE_LIMITED alike', async () => {
+    const alice = await person(deployed.url, 'alice', tabs);
+    const room = await alice.tab.must('room:create', { name: unique('price-') });
+    // Sent together, well within the second in which one more token comes back.
+    const [first, second, third, plain] = await Promise.all([
+      run(alice.tab, room.id, '/me pays once'),
+      run(alice.tab, room.id, '/shrug'),
+      run(alice.tab, room.id, '/me pays thrice'),
+      alice.tab.call('message:send', { roomId: room.id, text: 'plain', clientId: unique('c') }),
+    ]);
+    const codes = [first, second, third, plain].map((ack) => (ack.ok ? 'ok' : ack.error));
+    assert.equal(codes.filter((code) => code === 'ok').length, 2, `two messages fit the budget, commands or not: ${codes.join(' ')}`);
+    assert.equal(codes.filter((code) => code === 'RATE_LIMITED').length, 2, `the others are RATE_LIMITED alike: ${codes.join(' ')}`);
+    const history = await alice.tab.must('history:before', { roomId: room.id });
+    assert.equal(history.length, 2, 'nothing past the budget was stored');
+  });
+});
