@@ -1,4 +1,4 @@
-import { actionOf } from '../shared/commands.js';
+import { readableText } from '../shared/commands.js';
 import type { StoredMessage } from '../shared/message.js';
 import { tutorialRoom } from '../socket-rooms.js';
 import type { Wire } from './wire.js';
@@ -22,7 +22,4 @@ const EVERYONE: readonly string[] = Object.freeze([]);
 const isMessage = (kind: string | undefined): boolean => kind === undefined || kind === 'message';
 
 /** An action message (`/me waves`, src/shared/commands.ts) as the tutorial's page can show it: "* alice waves". */
-function tutorialText(message: StoredMessage): string {
-  const action = actionOf(message.text);
-  return action === undefined ? message.text : `* ${message.author} ${action}`;
-}
+const tutorialText = (message: StoredMessage): string => readableText(message.text, message.author);

@@ -71,6 +71,12 @@ export function actionOf(text: string): string | undefined {
   return text.slice(ACTION_START.length, text.length - ACTION_END.length);
 }
 
+/** A message's text as plain words: an action message reads "* alice waves", any other is its text. */
+export function readableText(text: string, author: string): string {
+  const action = actionOf(text);
+  return action === undefined ? text : `* ${author} ${action}`;
+}
+
 /**
  * What `/shrug` appends, in Markdown (as the page renders messages): the backslash and the
  * underscores escaped, so it shows as ¯\_(ツ)_/¯ instead of losing its arm to an escape.

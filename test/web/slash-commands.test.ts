@@ -87,6 +87,8 @@ describe('slash commands on the page', () => {
 
       await chat.send('/frobnicate');
       await chat.page.waitForFunction(() => /unknown command \/frobnicate/.test(document.querySelector('#alert')?.textContent ?? ''), undefined, TIMEOUT);
+      assert.equal(await chat.page.inputValue('#input'), '/frobnicate', 'the refused command is back in the box, to be corrected');
+      await chat.page.fill('#input', '');
       await other.page.waitForTimeout(300);
       assert.equal(await other.page.locator('#messages li', { hasText: `forecast for Lisbon ${word}` }).count(), 0, 'the other person never sees the ephemeral answer');
       assert.equal(await other.page.locator('#messages li', { hasText: 'frobnicate' }).count(), 0, 'an unknown command sends nothing');

@@ -14,6 +14,8 @@ export interface CommandRunnerParts {
   readonly room: (roomId: number) => RoomState | undefined;
   /** Says a refusal that belongs to no message on screen. */
   readonly alert: (text: string) => void;
+  /** Puts a refused command back in the message box (unless something else was typed since), to be corrected. */
+  readonly restore: (typed: string) => void;
 }
 
 /**
@@ -22,7 +24,7 @@ export interface CommandRunnerParts {
  * parses it and runs the call it stands for (src/commands/), so the rights, prices and audit
  * of a command live in one place. `//text` is sent as the text `/text`. The answer is shown:
  * a message the command sent, in the log as this tab's own; an answer for this person alone,
- * marked "only you can see this"; a refusal, in the alert line.
+ * marked "only you can see this"; a refusal, in the alert line, the command back in the box.
  */
 export class CommandRunner {
   constructor(
@@ -41,6 +43,7 @@ export class CommandRunner {
     const answer = await request(this.socket, 'command:run', { roomId, text, clientId: newClientOffset(), ...(epoch === undefined ? {} : { epoch }) });
     if (!answer.ok) {
       this.parts.alert(`/${name}: ${readableTimes(answer.message)}`);
+      this.parts.restore(text);
       return;
     }
     this.show(roomId, answer.data);

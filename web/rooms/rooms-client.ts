@@ -94,6 +94,9 @@ export class RoomsClient {
       sent: (roomId, offset, text) => this.writer.sentByCommand(roomId, offset, text),
       room: (roomId) => this.registry.get(roomId),
       alert: (text) => this.screen.alert(text),
+      restore: (typed) => {
+        if (elements.composer.input.value === '') elements.composer.input.value = typed;
+      },
     });
     this.composer = new Composer(elements.composer, new TypingNotifier((roomId, typing) => socket.emit('typing', { roomId, typing })), {
       roomId: () => this.registry.activeId,
