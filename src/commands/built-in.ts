@@ -11,7 +11,6 @@ import { findPerson } from './people.js';
 export interface BuiltInContext {
   readonly roomId: number;
   readonly clientId: string;
-  readonly epoch: string | undefined;
   readonly socket: ParleySocket;
   readonly dispatch: Dispatch;
   readonly services: Services;

@@ -52,6 +52,7 @@ for (const backend of backends) {
       const before = bob.tab.eventsOf(room.id).length;
       refusedWith(await run(alice.tab, room.id, '/frobnicate now'), 'INVALID_PAYLOAD', 'an unknown command');
       refusedWith(await run(alice.tab, room.id, '/me'), 'INVALID_PAYLOAD', '/me without an action');
+      refusedWith(await run(alice.tab, room.id, '/'), 'INVALID_PAYLOAD', 'a slash alone');
       refusedWith(await run(alice.tab, room.id, '//me is sent as text by the page, never as a command'), 'INVALID_PAYLOAD');
       await quietFor(300, 'nothing reaches bob');
       assert.equal(bob.tab.eventsOf(room.id).length, before, 'nothing was sent');

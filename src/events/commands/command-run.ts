@@ -15,11 +15,11 @@ export const commandRun = defineEvent({
   schema: commandRunSchema,
   price: ['commands.user'],
   access: 'member',
-  handle: async ({ input: { roomId, text, clientId, epoch }, socket, room, dispatch, services }) => {
+  handle: async ({ input: { roomId, text, clientId }, socket, room, dispatch, services }) => {
     const composed = parseComposed(text);
     if (composed.kind !== 'command' || !COMMAND_NAME.test(composed.name)) return fail(ErrorCode.INVALID_PAYLOAD, 'not a command: type / and a command name, or // to send a line that starts with /');
     const builtIn = Object.hasOwn(BUILT_IN, composed.name) ? BUILT_IN[composed.name] : undefined;
-    if (builtIn) return builtIn(composed.args, { roomId, clientId, epoch, socket, dispatch, services });
+    if (builtIn) return builtIn(composed.args, { roomId, clientId, socket, dispatch, services });
     const registered = await services.commands.find(composed.name);
     if (!registered || !room) return fail(ErrorCode.INVALID_PAYLOAD, `unknown command /${composed.name}: nothing was sent`);
     return services.commands.run(registered, composed.args, { user: socket.data.user, room, clientId, socketId: socket.id });

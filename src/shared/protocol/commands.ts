@@ -17,7 +17,7 @@ export const MAX_COMMAND_LENGTH = 4000;
 export const commandRunSchema = z.object({
   roomId: roomIdSchema,
   /** What was typed, slash included: `/me waves`. */
-  text: storableString(2, MAX_COMMAND_LENGTH).refine((text) => text.startsWith('/') && !text.startsWith('//'), 'a command starts with one slash'),
+  text: storableString(1, MAX_COMMAND_LENGTH).refine((text) => text.startsWith('/') && !text.startsWith('//'), 'a command starts with one slash'),
   /** The id of the message the command may send (`/me`, `/shrug`, a registered command's public answer); a retry reuses it. */
   clientId: clientIdSchema,
   epoch: epochSchema.optional(),
