@@ -20,6 +20,8 @@ export class CommandCompletion {
   private selected = 0;
   /** Answers to older keystrokes are dropped: only the latest question is shown. */
   private asked = 0;
+  /** The list the box named as its own before this one opened (the `@name` list's): named again on close. */
+  private controlled: string | null = null;
 
   constructor(
     lifetime: Lifetime,
@@ -115,7 +117,9 @@ export class CommandCompletion {
       return option;
     });
     this.list.replaceChildren(...options);
+    if (this.list.hidden) this.controlled = this.input.getAttribute('aria-controls');
     this.list.hidden = false;
+    this.input.setAttribute('aria-controls', this.list.id);
     this.input.setAttribute('aria-expanded', 'true');
     this.input.setAttribute('aria-activedescendant', `command-option-${this.selected}`);
   }
@@ -127,5 +131,6 @@ export class CommandCompletion {
     this.list.replaceChildren();
     this.input.setAttribute('aria-expanded', 'false');
     this.input.removeAttribute('aria-activedescendant');
+    if (this.controlled !== null) this.input.setAttribute('aria-controls', this.controlled);
   }
 }
