@@ -7,6 +7,7 @@ import { createWebhookDoorway } from './events/webhook-doorway.js';
 import { Bots } from './integrations/bots.js';
 import { Webhooks } from './integrations/webhooks.js';
 import { OutgoingWebhooks } from './integrations/outgoing-webhooks.js';
+import { RegisteredCommands } from './commands/registered-commands.js';
 import { AddressGuard } from './outgoing/address-guard.js';
 import { OutgoingDispatcher } from './outgoing/dispatcher.js';
 import { PasswordChanges } from './passwords/password-changes.js';
@@ -265,6 +266,15 @@ export async function createApp(options: AppOptions): Promise<App> {
       log: log.child({ module: 'passwords' }),
       resetTtlMs: config.passwordResetTtlMs,
       rankOf: (userId) => roles.of(userId),
+    }),
+    commands: new RegisteredCommands({
+      store,
+      appends,
+      guard: new AddressGuard(config.webhooks.allowedNetworks),
+      log: log.child({ module: 'slash-commands' }),
+      timeoutMs: config.commandTimeoutMs,
+      maxMessageLength: config.maxMessageLength,
+      isIssued: (id) => issuedIds.isIssued(id),
     }),
   });
   const door = new EventDoor(pipeline.services, pipeline);

@@ -205,6 +205,12 @@ export interface Config {
    * worker looks for new messages and due deliveries; `timeoutMs` (PARLEY_WEBHOOK_TIMEOUT_MS,
    * @default 10000) the longest a receiver may take to answer.
    */
+  /**
+   * The longest a registered slash command's receiver may take to answer
+   * (PARLEY_COMMAND_TIMEOUT_MS): the person waits for it, so it is short, like Slack's 3 s.
+   * @default 3000
+   */
+  readonly commandTimeoutMs: number;
   readonly webhooks: {
     readonly allowedNetworks: readonly string[];
     readonly maxAttempts: number;
@@ -317,6 +323,7 @@ const schema = z.object({
   PARLEY_WEBHOOK_BACKOFF_MS: integer(1000, 10, 3_600_000),
   PARLEY_WEBHOOK_POLL_MS: integer(500, 10, 60_000),
   PARLEY_WEBHOOK_TIMEOUT_MS: integer(10_000, 100, 120_000),
+  PARLEY_COMMAND_TIMEOUT_MS: integer(3000, 100, 30_000),
   PARLEY_SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').max(1024).optional(),
   PARLEY_SECURE_COOKIES: z.enum(['auto', 'always', 'never']).default('auto'),
   PARLEY_OIDC_ISSUER: z.url({ protocol: /^https?$/ }).optional(),
@@ -422,6 +429,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }),
     limits,
     maxOutboundBytes: e.PARLEY_MAX_OUTBOUND_BYTES,
+    commandTimeoutMs: e.PARLEY_COMMAND_TIMEOUT_MS,
     webhooks: Object.freeze({
       allowedNetworks: Object.freeze(commaList(e.PARLEY_WEBHOOK_ALLOWED_NETWORKS)),
       maxAttempts: e.PARLEY_WEBHOOK_MAX_ATTEMPTS,

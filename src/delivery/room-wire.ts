@@ -5,7 +5,7 @@ import { Origins } from './origins.js';
 
 /** Account ids start with `a:`, bots' `b:` and webhooks' `w:` (see PublicUser); everything else is a guest. */
 export const userKind = (userId: string): PublicUser['kind'] =>
-  userId.startsWith('a:') ? 'account' : userId.startsWith('b:') || userId.startsWith('w:') || userId.startsWith('o:') ? 'bot' : 'guest';
+  userId.startsWith('a:') ? 'account' : userId.startsWith('b:') || userId.startsWith('w:') || userId.startsWith('o:') || userId.startsWith('c:') ? 'bot' : 'guest';
 
 /** A stored message as the room protocol shows it: a tombstone says who erased it and when. */
 export function toRoomEvent(message: MessageEnvelope): RoomEvent {

@@ -1,3 +1,5 @@
+import { readableText } from '../shared/commands.js';
+import type { StoredMessage } from '../shared/message.js';
 import { tutorialRoom } from '../socket-rooms.js';
 import type { Wire } from './wire.js';
 
@@ -10,7 +12,7 @@ import type { Wire } from './wire.js';
  */
 export const tutorialWire: Wire = {
   key: tutorialRoom,
-  event: (message) => (isMessage(message.kind) && !message.redacted ? ['chat message', message.text, message.offset] : undefined),
+  event: (message) => (isMessage(message.kind) && !message.redacted ? ['chat message', tutorialText(message), message.offset] : undefined),
   except: () => EVERYONE,
 };
 
@@ -18,3 +20,6 @@ export const tutorialWire: Wire = {
 const EVERYONE: readonly string[] = Object.freeze([]);
 
 const isMessage = (kind: string | undefined): boolean => kind === undefined || kind === 'message';
+
+/** An action message (`/me waves`, src/shared/commands.ts) as the tutorial's page can show it: "* alice waves". */
+const tutorialText = (message: StoredMessage): string => readableText(message.text, message.author);

@@ -114,7 +114,8 @@ export class EventDoor {
     respond: (result: Ack<unknown>) => void,
   ): Promise<void> {
     const raw = spec.arguments ? spec.arguments(payload) : payload[0];
-    const outcome = await this.pipeline.run(event, spec, raw, { connection: { socket, follows: state.follows, address: state.address } });
+    const dispatch = (inner: string, innerPayload: unknown): Promise<Ack<unknown>> => this.dispatch(socket, state, event, inner, innerPayload);
+    const outcome = await this.pipeline.run(event, spec, raw, { connection: { socket, follows: state.follows, address: state.address, dispatch } });
     if ('refused' in outcome) return this.refuse(socket, state, event, outcome.refused, respond);
     if ('stale' in outcome) {
       // Not a refusal to count against the connection: every open page meets one per room after a restore.
@@ -124,6 +125,29 @@ export class EventDoor {
     const result = outcome.answered;
     if (!result.ok) this.refusals.add(`${event} ${result.error}`);
     this.answer(spec, result, respond);
+  }
+
+  /**
+   * Runs `event` for this connection on behalf of the handler of `from` (a slash command):
+   * its own price from the connection's limits, then the pipeline, as if the client had sent
+   * it. Only one level deep: a dispatched call cannot dispatch again.
+   */
+  private async dispatch(socket: ParleySocket, state: ConnectionState, from: string, event: string, payload: unknown): Promise<Ack<unknown>> {
+    const spec = this.pipeline.spec(event);
+    if (!spec) return fail(ErrorCode.UNKNOWN_EVENT, 'no such event');
+    const eventPrice = typeof spec.price === 'function' ? spec.price([payload]) : spec.price;
+    const price = socket.data.user.kind === 'bot' ? botPrice(eventPrice) : eventPrice;
+    try {
+      if (!(await this.charge(price, state))) return RATE_LIMITED;
+    } catch (error) {
+      return failureAck(error, this.services.log, { event, socketId: socket.id }, this.pipeline.unavailable);
+    }
+    const refuseNesting = (): Promise<Ack<unknown>> => Promise.resolve(fail(ErrorCode.FORBIDDEN, `${from} cannot run ${event} again`));
+    const outcome = await this.pipeline.run(event, spec, payload, { connection: { socket, follows: state.follows, address: state.address, dispatch: refuseNesting } });
+    if ('answered' in outcome) return outcome.answered;
+    const refusal = 'refused' in outcome ? outcome.refused : outcome.stale;
+    if (!refusal.ok) this.refusals.add(`${event} (from ${from}) ${refusal.error}`);
+    return refusal;
   }
 
   /** Answers a handler's result, unless the event is one the client retries when unanswered and the failure is the server's. */

@@ -22,6 +22,7 @@ import type { Bots } from '../integrations/bots.js';
 import type { FileStore } from '../files/file-store.js';
 import type { Webhooks } from '../integrations/webhooks.js';
 import type { OutgoingWebhooks } from '../integrations/outgoing-webhooks.js';
+import type { RegisteredCommands } from '../commands/registered-commands.js';
 import type { RoomRecord } from '../store/rooms.js';
 import type { Room, Store } from '../store/store.js';
 import type { ParleyServer, ParleySocket } from '../types.js';
@@ -66,6 +67,8 @@ export interface Services {
   readonly passwords: PasswordChanges;
   /** Read receipts of small rooms (src/rooms/receipts.ts). */
   readonly receipts: ReadReceipts;
+  /** Registered slash commands: made by admins, run by `command:run` (src/commands/). */
+  readonly commands: RegisteredCommands;
 }
 
 /**
@@ -133,7 +136,16 @@ export interface ConnectionCall<Input> {
   /** The client's address, as limits count it. */
   readonly address: string;
   readonly services: Services;
+  /** Runs another event as this connection sending it would (src/events/door.ts): for the calls a slash command stands for. */
+  readonly dispatch: Dispatch;
 }
+
+/**
+ * Runs `event` with `payload` for the connection that called: its price paid from the
+ * connection's own limits, then the pipeline (schema, access, handler) as if the client had
+ * sent it, so a slash command gets the rights, prices and audit of the call it stands for.
+ */
+export type Dispatch = (event: string, payload: unknown) => Promise<Ack<unknown>>;
 
 /** One call of a role's event (`moderator`, `admin`): by a connection or over HTTP, so no connection. */
 export interface RoleCall<Input> {

@@ -3,7 +3,7 @@ import type { Actor } from '../moderation/moderation.js';
 import { ErrorCode, fail, type Ack } from '../shared/errors.js';
 import { checkAccess, checkBotAccess, checkFileAccess, checkOperatorAccess, confineBot, type AccessContext, type AccessResult, type ConnectionCaller } from './access.js';
 import { failureAck, invalidPayloadAck } from './failures.js';
-import type { Access, BotCall, ConnectionCall, EventSpec, FileCall, HookCall, HookCaller, RoleCall, Services } from './kit.js';
+import type { Access, BotCall, ConnectionCall, Dispatch, EventSpec, FileCall, HookCall, HookCaller, RoleCall, Services } from './kit.js';
 import type { PublicUser } from '../shared/events.js';
 import { eventTable } from './table.js';
 import { UnavailableLog } from './unavailable-log.js';
@@ -28,7 +28,7 @@ export interface AnySpec {
  * account uploading or fetching a file (file-doorway.ts).
  */
 export type Caller =
-  | { readonly connection: ConnectionCaller & { readonly address: string } }
+  | { readonly connection: ConnectionCaller & { readonly address: string; readonly dispatch: Dispatch } }
   | { readonly operator: Actor }
   | { readonly bot: PublicUser }
   | { readonly webhook: HookCaller }
@@ -115,8 +115,8 @@ export class EventPipeline {
       else if ('webhook' in caller) answer = await (spec.handle as HookHandler)({ input, hook: caller.webhook, services });
       else if ('file' in caller) answer = await (spec.handle as FileHandler)({ input, user: caller.file.user, address: caller.file.address, room: access.room, services });
       else if ('connection' in caller) {
-        const { socket, follows, address } = caller.connection;
-        answer = await (spec.handle as ConnectionHandler)({ input, socket, follows, room: access.room, address, services });
+        const { socket, follows, address, dispatch } = caller.connection;
+        answer = await (spec.handle as ConnectionHandler)({ input, socket, follows, room: access.room, address, services, dispatch });
       } else return { refused: fail(ErrorCode.FORBIDDEN, 'not open over HTTP') };
     } catch (error) {
       answer = failureAck(error, services.log, { event, ...contextOf(caller) }, this.unavailable);

@@ -3,6 +3,11 @@ import type { Config } from '../config.js';
 import type { Calls } from '../shared/events.js';
 import type { BotCalls, WebhookCalls } from '../shared/protocol/integrations.js';
 import type { FileCalls } from '../shared/protocol/files.js';
+import { commandAdminEvents } from './commands/command-admin.js';
+import { commandList } from './commands/command-list.js';
+import { commandRun } from './commands/command-run.js';
+import { roomInvite } from './rooms/room-invite.js';
+import { roomTopic } from './rooms/room-topic.js';
 import { fileGet } from './files/file-get.js';
 import { fileUpload } from './files/file-upload.js';
 import type { TutorialCalls } from '../shared/protocol/messages.js';
@@ -70,6 +75,11 @@ export function eventTable(config: Config) {
     'room:leave': roomLeave,
     'room:members': roomMembers,
     'dm:open': dmOpen,
+    'room:topic': roomTopic,
+    'room:invite': roomInvite,
+
+    'command:run': commandRun,
+    'command:list': commandList,
 
     'message:send': messageSend(config.maxMessageLength),
     'message:edit': messageEdit(config.maxMessageLength),
@@ -91,6 +101,7 @@ export function eventTable(config: Config) {
     ...moderationEvents(config.maxMessageLength),
     ...integrationAdminEvents,
     ...outgoingAdminEvents,
+    ...commandAdminEvents,
     'mod:retention': retentionRule,
 
     // HTTP only: the bot API (src/events/bot-doorway.ts) and webhook deliveries (webhook-doorway.ts).

@@ -79,6 +79,10 @@ export const DEFAULT_LIMITS = {
   'register.address': { scope: 'address', points: 20, seconds: 3600 },
   /** Moderation actions of one user (each writes the store and reaches every server); refused at once for members. */
   'moderation.user': { scope: 'user', points: 120, seconds: 60 },
+  /** Slash commands of one user (`command:run`); the call a command stands for pays its own price too. A registered one POSTs to a receiver. */
+  'commands.user': { scope: 'user', points: 30, seconds: 10 },
+  /** Invitations one user sends (`room:invite`): each reaches another person's tabs. */
+  'invites.user': { scope: 'user', points: 20, seconds: 60 },
   /** Sign-outs (each ends a session and renames every tab). */
   'logout.user': { scope: 'user', points: 10, seconds: 60 },
   /** Changes to one's own settings (read receipts): each writes the store and reaches every tab. */

@@ -3,8 +3,8 @@ import type { RoomSummary } from '../shared/events.js';
 import type { RoomListing } from '../store/rooms.js';
 import type { Store } from '../store/store.js';
 
-/** A room listing as the room protocol shows it, its offsets in history epoch `epoch`. */
-export function toSummary(listing: RoomListing, epoch: string): RoomSummary {
+/** A room listing as the room protocol shows it, its offsets in history epoch `epoch`, with its topic if it has one. */
+export function toSummary(listing: RoomListing, epoch: string, topic?: string): RoomSummary {
   return {
     id: listing.id,
     name: listing.name,
@@ -18,6 +18,7 @@ export function toSummary(listing: RoomListing, epoch: string): RoomSummary {
     mentions: listing.mentions,
     member: listing.member,
     epoch,
+    ...(topic ? { topic } : {}),
   };
 }
 
@@ -25,5 +26,12 @@ export function toSummary(listing: RoomListing, epoch: string): RoomSummary {
 export async function summaryOf(store: Store, roomId: number, userId: string): Promise<RoomSummary> {
   const listing = await store.rooms.roomListing(roomId, userId);
   if (!listing) throw new Error(`room ${roomId} not found after use`);
-  return toSummary(listing, store.historyEpoch);
+  const [topic] = await store.commands.topics([roomId]);
+  return toSummary(listing, store.historyEpoch, topic?.topic);
+}
+
+/** The summaries of `listings` for one user, each with its room's topic. */
+export async function summariesOf(store: Store, listings: readonly RoomListing[]): Promise<RoomSummary[]> {
+  const topics = new Map((await store.commands.topics(listings.filter((listing) => listing.kind === 'public').map((listing) => listing.id))).map((row) => [row.roomId, row.topic]));
+  return listings.map((listing) => toSummary(listing, store.historyEpoch, topics.get(listing.id)));
 }

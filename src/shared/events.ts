@@ -12,6 +12,7 @@ import type { AccountCalls, AccountPushes, PublicUser } from './protocol/account
 import type { MessageCalls, MessagePushes, TutorialCalls } from './protocol/messages.js';
 import type { IntegrationCalls } from './protocol/integrations.js';
 import type { OutgoingCalls } from './protocol/outgoing.js';
+import type { CommandCalls, CommandPushes } from './protocol/commands.js';
 import type { ModerationCalls, ModerationPushes, ServerStats } from './protocol/moderation.js';
 import type { PasswordCalls } from './protocol/passwords.js';
 import type { RetentionCalls } from './protocol/retention.js';
@@ -25,6 +26,7 @@ export type { PublicUser, Session } from './protocol/accounts.js';
 export type { RoomEvent, SentMessage } from './protocol/messages.js';
 export type { BotView, WebhookView } from './protocol/integrations.js';
 export type { AuditView, DeploymentView, ModerationNotice, RestrictionView, RoleName, ServerStats } from './protocol/moderation.js';
+export type { CommandOutcome, RegisteredCommandView } from './protocol/commands.js';
 export type { ResetLink } from './protocol/passwords.js';
 export type { PresenceNotice } from './protocol/presence.js';
 export type { Receipt, Receipts } from './protocol/receipts.js';
@@ -33,7 +35,7 @@ export type { SearchResults } from './protocol/search.js';
 export type { FollowedThread, ThreadSummary, ThreadView } from './protocol/threads.js';
 
 /** Every call of the room protocol (one payload, one acknowledgement), by name: ./protocol/<domain>.ts. */
-export type Calls = AccountCalls & RoomCalls & MessageCalls & ThreadCalls & ReceiptCalls & SearchCalls & PresenceCalls & ModerationCalls & IntegrationCalls & OutgoingCalls & PasswordCalls & RetentionCalls;
+export type Calls = AccountCalls & RoomCalls & MessageCalls & ThreadCalls & ReceiptCalls & SearchCalls & PresenceCalls & ModerationCalls & IntegrationCalls & OutgoingCalls & PasswordCalls & RetentionCalls & CommandCalls;
 
 /** What a client sends as the payload of `Event`: the input of its schema. */
 export type PayloadOf<Event extends keyof Calls> = z.input<Calls[Event]['schema']>;
@@ -57,7 +59,7 @@ export type ClientToServerEvents = {
 };
 
 /** Every event the server pushes, by name, with its arguments: ./protocol/<domain>.ts. */
-export type Pushes = MessagePushes & RoomPushes & ReceiptPushes & AccountPushes & PresencePushes & ModerationPushes;
+export type Pushes = MessagePushes & RoomPushes & ReceiptPushes & AccountPushes & PresencePushes & ModerationPushes & CommandPushes;
 
 /** Events the server sends. */
 export type ServerToClientEvents = { [Event in keyof Pushes]: (...args: Pushes[Event]) => void };

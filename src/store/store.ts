@@ -8,6 +8,7 @@ import type { IntegrationStore } from './integrations.js';
 import type { OutboxStore } from './outbox.js';
 import type { RetentionStore } from './retention.js';
 import type { SsoStore } from './sso.js';
+import type { CommandStore } from './commands.js';
 import type { MentionStore } from './mentions.js';
 import type { ModerationStore } from './moderation.js';
 import type { RoomStore } from './rooms.js';
@@ -124,6 +125,8 @@ export interface StoreParts {
   readonly retention: RetentionStore;
   /** Single sign-on: identities bound to accounts, and sign-in flows in progress (./sso.ts). */
   readonly sso: SsoStore;
+  /** Registered slash commands and room topics (./commands.ts). */
+  readonly commands: CommandStore;
 }
 
 /** The name of one part of the store. */

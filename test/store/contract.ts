@@ -18,6 +18,7 @@ import { mentionsContract } from './mentions-contract.js';
 import { redactionContract } from './redaction-contract.js';
 import { threadsContract } from './threads-contract.js';
 import { ssoContract } from './sso-contract.js';
+import { commandsContract } from './commands-contract.js';
 import { freshStores, type HarnessFactory } from './harness.js';
 
 
@@ -337,4 +338,5 @@ export function storeContract(name: string, factory: HarnessFactory, skip: strin
   redactionContract(name, factory, skip);
   threadsContract(name, factory, skip);
   ssoContract(name, factory, skip);
+  commandsContract(name, factory, skip);
 }

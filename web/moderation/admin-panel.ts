@@ -1,6 +1,7 @@
 import type { PublicUser, RoleName, RoomSummary } from '../../src/shared/events.js';
 import { readableTimes } from '../shared/readable-times.js';
 import { request, type ChatSocket, type Outcome } from '../shared/rpc.js';
+import { commandsSection } from './commands-section.js';
 import { integrationsSection } from './integrations-section.js';
 import { keepingSection } from './keeping-section.js';
 
@@ -80,6 +81,7 @@ export class AdminPanel {
     if (this.role === 'admin') {
       const report = (what: string, answer: Outcome<unknown>): Promise<void> => this.report(result, what, answer);
       body.append(await integrationsSection({ socket: this.socket, activeRoom: this.context.activeRoom(), report }));
+      body.append(await commandsSection({ socket: this.socket, report }));
       body.append(keepingSection({ socket: this.socket, activeRoom: this.context.activeRoom(), report }));
       body.append(await this.audit(), await this.deployment());
     }

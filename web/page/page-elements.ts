@@ -72,6 +72,8 @@ export function pageElements(): PageElements {
       composer: { form, input, editBanner: byId('edit-banner', HTMLElement), editCancel: byId('edit-cancel', HTMLButtonElement) },
       jump: byId('jump-latest', HTMLButtonElement),
       mentionChoices: byId('mention-choices', HTMLUListElement),
+      commandChoices: byId('command-choices', HTMLUListElement),
+      topic: byId('room-topic', HTMLElement),
       enableNotifications: byId('enable-notifications', HTMLButtonElement),
       receipts: { toggle: byId('send-receipts', HTMLInputElement) },
       undoDelete: { element: byId('undo-delete', HTMLElement), undo: byId('undo-delete-button', HTMLButtonElement) },

@@ -1,4 +1,5 @@
 import type { RoomEvent } from '../../src/shared/events.js';
+import { readableText } from '../../src/shared/commands.js';
 import type { Lifetime } from '../shared/lifetime.js';
 
 /** What the page says about a message that asks for this person's attention. */
@@ -44,7 +45,7 @@ export class Attention {
     if (!('Notification' in window) || Notification.permission !== 'granted') return;
     const { event, place } = callout;
     const title = callout.mention ? `${event.author.name} mentioned you in ${place}` : `${event.author.name} wrote to you`;
-    const notification = new Notification(title, { body: event.text.slice(0, 200), tag: `parley:${event.roomId}:${event.offset}` });
+    const notification = new Notification(title, { body: readableText(event.text, event.author.name).slice(0, 200), tag: `parley:${event.roomId}:${event.offset}` });
     notification.addEventListener('click', () => {
       window.focus();
       this.open(event.roomId);

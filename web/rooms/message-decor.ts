@@ -40,6 +40,14 @@ function withMentions(text: string, myName: string | undefined): Node[] {
   return nodes;
 }
 
+/** An action message (`/me waves`) as the log shows it: "* alice waves", in italics, its mentions marked. */
+export function actionNode(author: string, action: string, myName: string | undefined): HTMLElement {
+  const line = document.createElement('em');
+  line.className = 'action';
+  line.append(document.createTextNode(`* ${author} `), ...withMentions(action, myName));
+  return line;
+}
+
 /** The `<time>` of a message: hours and minutes, the full date on hover. */
 export function timeElement(createdAt: number): HTMLTimeElement {
   const time = document.createElement('time');

@@ -13,6 +13,8 @@ export interface ScreenElements {
   /** Scrolls the log of the room on screen. */
   readonly scroller: HTMLElement;
   readonly title: HTMLElement;
+  /** The room's topic (`/topic`), under its title. */
+  readonly topic: HTMLElement;
   readonly leave: HTMLButtonElement;
   /** Says that a public room is read without being joined, with its Join button. */
   readonly preview: { readonly element: HTMLElement };
@@ -84,6 +86,7 @@ export class RoomScreen {
     title.textContent = room.summary.kind === 'public' ? `# ${room.label(this.me())}` : room.label(this.me());
     // The style sheet says "private conversation" beside a direct room's name.
     title.dataset.kind = room.summary.kind;
+    this.showTopic();
     // A public room this tab does not follow (a search hit) is read, not joined: no Leave, no
     // message box, until the person chooses Join.
     const previewing = room.progress === undefined && room.summary.kind === 'public';
@@ -98,6 +101,13 @@ export class RoomScreen {
     this.parts.readMarker.schedule();
     void this.parts.receipts.opened(roomId);
     this.changed();
+  }
+
+  /** Shows the topic of the room on screen, if it has one. */
+  showTopic(): void {
+    const topic = this.registry.active()?.summary.topic ?? '';
+    this.elements.topic.textContent = topic;
+    this.elements.topic.hidden = topic === '';
   }
 
   /** Shows or hides "Jump to latest (n new)". */

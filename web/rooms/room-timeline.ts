@@ -1,6 +1,7 @@
 import type { PublicUser, RoomEvent } from '../../src/shared/events.js';
+import { actionOf } from '../../src/shared/commands.js';
 import { mentions } from '../../src/shared/mentions.js';
-import { decorate, messageNodes, timeElement } from './message-decor.js';
+import { actionNode, decorate, messageNodes, timeElement } from './message-decor.js';
 import type { MessageList } from '../shared/message-list.js';
 import { Reactions } from './reactions.js';
 import { ThreadSummaries } from './thread-summaries.js';
@@ -230,6 +231,7 @@ export class RoomTimeline {
     const shape = deleted ? 'deleted' : `for:${myName ?? ''}`;
     if (body && (this.drawnTexts.get(body) !== text || body.dataset.shape !== shape)) {
       if (deleted) body.textContent = text;
+      else if (actionOf(text) !== undefined) body.replaceChildren(actionNode(message.author.name, actionOf(text) ?? '', myName));
       else body.replaceChildren(...messageNodes(text, myName));
       body.dataset.shape = shape;
       this.drawnTexts.set(body, text);

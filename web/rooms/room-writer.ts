@@ -87,6 +87,18 @@ export class RoomWriter {
     this.write(RoomOutbox.create(on ? 'react' : 'unreact', roomId, emoji, target, this.epochOf(roomId)));
   }
 
+  /**
+   * A message a slash command sent (`command:run`), acknowledged at `offset`: like this tab's
+   * own messages, the server sends no echo of it here, so it is shown from the answer.
+   */
+  sentByCommand(roomId: number, offset: number, text: string): void {
+    const room = this.rooms.get(roomId);
+    const me = this.rooms.me();
+    if (!room || !me) return;
+    if (room.progress?.take(offset)) this.rooms.progressed();
+    room.timeline.apply({ roomId, offset, kind: 'message', author: me, text, createdAt: Date.now() });
+  }
+
   /** The history epoch the offsets this tab shows of a room belong to. */
   private epochOf(roomId: number): string | undefined {
     return this.rooms.get(roomId)?.epoch;

@@ -4,6 +4,8 @@ import { Lifetime } from '../shared/lifetime.js';
 import { MessageList } from '../shared/message-list.js';
 import { request, type ChatSocket } from '../shared/rpc.js';
 import { Attention } from './attention.js';
+import { CommandCompletion } from './command-completion.js';
+import { CommandRunner } from './command-runner.js';
 import { Composer } from './composer.js';
 import { HistoryLoader } from './history-loader.js';
 import { MentionCompletion } from './mention-completion.js';
@@ -86,9 +88,19 @@ export class RoomsClient {
     this.snapshots = new SnapshotSaver(lifetime, () => this.registry.snapshot());
     // Before the composer, so that its keys (Enter takes a name) come first.
     new MentionCompletion(lifetime, socket, elements.composer.input, elements.mentionChoices, () => this.registry.activeId);
+    new CommandCompletion(lifetime, socket, elements.composer.input, elements.commandChoices);
+    const commands = new CommandRunner(socket, {
+      message: (roomId, text) => this.writer.message(roomId, text),
+      sent: (roomId, offset, text) => this.writer.sentByCommand(roomId, offset, text),
+      room: (roomId) => this.registry.get(roomId),
+      alert: (text) => this.screen.alert(text),
+      restore: (typed) => {
+        if (elements.composer.input.value === '') elements.composer.input.value = typed;
+      },
+    });
     this.composer = new Composer(elements.composer, new TypingNotifier((roomId, typing) => socket.emit('typing', { roomId, typing })), {
       roomId: () => this.registry.activeId,
-      send: (roomId, text) => this.writer.message(roomId, text),
+      send: (roomId, text) => commands.submit(roomId, text),
       edit: (roomId, target, text) => this.writer.edit(roomId, target, text),
     });
     this.writer = new RoomWriter(
@@ -122,6 +134,13 @@ export class RoomsClient {
     this.actions = new RoomActions(socket, this.registry, this.screen, this.history, { createRoom: elements.createRoom, leave: elements.leave, join: elements.preview.join, input: elements.composer.input });
     const inbound = { registry: this.registry, presence: this.presence, typingLine, attention, writer: this.writer, readMarker, receipts };
     new RoomInbound(lifetime, socket, inbound, user, changed);
+    lifetime.on(socket, 'room:topic', ({ roomId, topic }) => {
+      const room = this.registry.get(roomId);
+      if (!room) return;
+      this.registry.upsert({ ...room.summary, topic });
+      if (this.registry.activeId === roomId) this.screen.showTopic();
+    });
+    lifetime.on(socket, 'room:invited', ({ roomName, by }) => this.screen.alert(`${by} invited you to # ${roomName}: find it under Browse rooms`));
     this.refreshLists();
   }
 

@@ -27,6 +27,10 @@ export interface RoomsElements {
   readonly jump: HTMLButtonElement;
   /** The names `@` completes, under the message box. */
   readonly mentionChoices: HTMLUListElement;
+  /** The slash commands `/` completes, under the message box. */
+  readonly commandChoices: HTMLUListElement;
+  /** The topic of the room on screen, under its title. */
+  readonly topic: HTMLElement;
   /** "Notify me of mentions and direct messages", while the browser has not asked the person yet. */
   readonly enableNotifications: HTMLButtonElement;
   /** "Send read receipts". */

@@ -1,4 +1,5 @@
 import type { SearchResults } from '../../src/shared/events.js';
+import { readableText } from '../../src/shared/commands.js';
 import { request, type ChatSocket } from '../shared/rpc.js';
 
 export interface SearchElements {
@@ -120,7 +121,7 @@ export class SearchView {
       where.textContent = `${room} · ${event.author.name} · ${new Date(event.createdAt).toLocaleString()}`;
       const text = document.createElement('span');
       text.className = 'hit-text';
-      text.append(...highlighted(event.text, this.words));
+      text.append(...highlighted(readableText(event.text, event.author.name), this.words));
       open.append(where, text);
       open.addEventListener('click', () => this.show(event.roomId, event.offset, roomName, event.target));
       item.append(open);

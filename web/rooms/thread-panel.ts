@@ -1,4 +1,5 @@
 import type { FollowedThread, PublicUser, RoomEvent } from '../../src/shared/events.js';
+import { readableText } from '../../src/shared/commands.js';
 import type { Lifetime } from '../shared/lifetime.js';
 import { request, type ChatSocket } from '../shared/rpc.js';
 import { messageNodes, timeElement } from './message-decor.js';
@@ -191,7 +192,7 @@ export class ThreadPanel {
     where.textContent = `# ${thread.roomName} · ${thread.root.author.name}`;
     const text = document.createElement('span');
     text.className = 'text';
-    text.textContent = thread.root.redacted ? 'message deleted' : thread.root.text;
+    text.textContent = thread.root.redacted ? 'message deleted' : readableText(thread.root.text, thread.root.author.name);
     const counts = document.createElement('span');
     counts.className = 'counts';
     counts.textContent = `${thread.replies} ${thread.replies === 1 ? 'reply' : 'replies'}`;

@@ -1,4 +1,4 @@
-import { toSummary } from '../../rooms/summary.js';
+import { summariesOf } from '../../rooms/summary.js';
 import { ok } from '../../shared/errors.js';
 import { roomListSchema } from '../../shared/protocol/rooms.js';
 import { defineEvent } from '../kit.js';
@@ -14,6 +14,6 @@ export const roomList = defineEvent({
   bots: true,
   handle: async ({ socket, services: { store } }) => {
     const listings = await store.rooms.listRooms(socket.data.user.id);
-    return ok(listings.map((listing) => toSummary(listing, store.historyEpoch)));
+    return ok(await summariesOf(store, listings));
   },
 });

@@ -31,6 +31,8 @@ export interface RoomSummary {
    * `epoch` in `room:join`, `history:before`, `read:mark` and the message events).
    */
   readonly epoch: string;
+  /** Public rooms: the topic its members set (`/topic`, `room:topic`); absent when none. */
+  readonly topic?: string;
 }
 
 /** A public room as the directory lists it: the same for every user. */

@@ -519,6 +519,29 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX sso_flows_expiry ON sso_flows (expires_at);
     `,
   },
+  {
+    version: 23,
+    name: 'slash commands: registered commands and room topics',
+    // A command's signing secret is kept in clear, as an outgoing webhook's: an HMAC needs the key.
+    sql: `
+      CREATE TABLE slash_commands (
+        id          serial  PRIMARY KEY,
+        name        text NOT NULL UNIQUE,
+        url         text NOT NULL,
+        description text NOT NULL,
+        usage       text NOT NULL,
+        secret      text NOT NULL,
+        created_at  bigint NOT NULL,
+        created_by  text NOT NULL
+      );
+      CREATE TABLE room_topics (
+        room_id integer PRIMARY KEY REFERENCES rooms (id),
+        topic   text NOT NULL,
+        set_by  text NOT NULL,
+        set_at  bigint NOT NULL
+      );
+    `,
+  },
 ];
 
 /**

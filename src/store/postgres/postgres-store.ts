@@ -27,6 +27,8 @@ import { PostgresRetention } from './retention.js';
 import type { RetentionStore } from '../retention.js';
 import { PostgresSso } from './sso.js';
 import type { SsoStore } from '../sso.js';
+import { PostgresCommands } from './commands.js';
+import type { CommandStore } from '../commands.js';
 import type { IntegrationStore } from '../integrations.js';
 import { PostgresThreads } from './threads.js';
 import { PostgresOutbox } from './outbox.js';
@@ -123,6 +125,8 @@ export class PostgresStore implements Store {
   readonly retention: RetentionStore;
   /** Single sign-on identities and flows: ./sso.ts, on this pool. */
   readonly sso: SsoStore;
+  /** Registered slash commands and room topics: ./commands.ts. */
+  readonly commands: CommandStore;
 
   protected constructor(
     private readonly pool: pg.Pool,
@@ -146,6 +150,7 @@ export class PostgresStore implements Store {
     this.outbox = new PostgresOutbox(pool, query);
     this.retention = new PostgresRetention(query);
     this.sso = new PostgresSso(pool, query);
+    this.commands = new PostgresCommands(pool, query);
   }
 
   /**

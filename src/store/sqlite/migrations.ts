@@ -507,4 +507,27 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX sso_flows_expiry ON sso_flows (expires_at);
     `,
   },
+  {
+    version: 20,
+    name: 'slash commands: registered commands and room topics',
+    // A command's signing secret is kept in clear, as an outgoing webhook's: an HMAC needs the key.
+    sql: `
+      CREATE TABLE slash_commands (
+        id          INTEGER PRIMARY KEY,
+        name        TEXT NOT NULL UNIQUE,
+        url         TEXT NOT NULL,
+        description TEXT NOT NULL,
+        usage       TEXT NOT NULL,
+        secret      TEXT NOT NULL,
+        created_at  INTEGER NOT NULL,
+        created_by  TEXT NOT NULL
+      );
+      CREATE TABLE room_topics (
+        room_id INTEGER PRIMARY KEY REFERENCES rooms (id),
+        topic   TEXT NOT NULL,
+        set_by  TEXT NOT NULL,
+        set_at  INTEGER NOT NULL
+      );
+    `,
+  },
 ];

@@ -4,6 +4,7 @@ import type { IntegrationStore } from '../integrations.js';
 import type { OutboxStore } from '../outbox.js';
 import type { RetentionStore } from '../retention.js';
 import type { SsoStore } from '../sso.js';
+import type { CommandStore } from '../commands.js';
 import type { ModerationStore } from '../moderation.js';
 import type { RoomStore } from '../rooms.js';
 import type { SearchStore } from '../search.js';
@@ -30,6 +31,7 @@ export class SharedWriterSqliteStore implements Store {
   readonly outbox: OutboxStore;
   readonly retention: RetentionStore;
   readonly sso: SsoStore;
+  readonly commands: CommandStore;
   /**
    * Read-only, so that a write missing from the table of writes (../writer/write-calls.ts)
    * fails loudly instead of quietly taking the write lock beside the writer.
@@ -55,6 +57,7 @@ export class SharedWriterSqliteStore implements Store {
     this.outbox = writesThrough('outbox', this.reads.outbox, send);
     this.retention = writesThrough('retention', this.reads.retention, send);
     this.sso = writesThrough('sso', this.reads.sso, send);
+    this.commands = writesThrough('commands', this.reads.commands, send);
     this.search = this.reads.search;
   }
 

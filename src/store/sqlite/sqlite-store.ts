@@ -28,6 +28,8 @@ import { SqliteRetention } from './retention.js';
 import type { RetentionStore } from '../retention.js';
 import { SqliteSso } from './sso.js';
 import type { SsoStore } from '../sso.js';
+import { SqliteCommands } from './commands.js';
+import type { CommandStore } from '../commands.js';
 import type { IntegrationStore } from '../integrations.js';
 import { SqliteThreads } from './threads.js';
 import { SqliteOutbox } from './outbox.js';
@@ -88,6 +90,8 @@ export class SqliteStore implements Store {
   readonly retention: RetentionStore;
   /** Single sign-on identities and flows: ./sso.ts, on this connection. */
   readonly sso: SsoStore;
+  /** Registered slash commands and room topics: ./commands.ts. */
+  readonly commands: CommandStore;
 
   /**
    * @param options.readOnly opens a connection that only reads a database another
@@ -145,6 +149,7 @@ export class SqliteStore implements Store {
     this.outbox = new SqliteOutbox(this.db, guard);
     this.retention = new SqliteRetention(this.db, guard);
     this.sso = new SqliteSso(this.db, guard);
+    this.commands = new SqliteCommands(this.db, guard);
   }
 
   checkWritable(): Promise<void> {

@@ -8,6 +8,7 @@
  * so it is plain data: errors travel as their name and message and are rebuilt on arrival.
  */
 import { NameTakenError } from '../accounts.js';
+import { CommandExistsError } from '../commands.js';
 import { StoreUnavailableError, UnknownRoomError, UnstorableDraftError, type AppendResult, type Store, type StoredMessage, type StoreParts, type StorePart } from '../store.js';
 
 /** The Store's own methods that write. */
@@ -38,6 +39,7 @@ const PART_WRITES = {
   retention: ['setRoomRetention'],
   // takeFlow deletes the row it answers: a write.
   sso: ['createBoundAccount', 'saveFlow', 'takeFlow'],
+  commands: ['createCommand', 'deleteCommand', 'setTopic'],
 } as const satisfies { readonly [P in StorePart]?: readonly (keyof StoreParts[P])[] };
 
 /** A part with methods that write. */
@@ -163,6 +165,8 @@ export function fromWireError(error: WireError): Error {
       return new UnknownRoomError(error.message);
     case 'NameTakenError':
       return new NameTakenError(error.message);
+    case 'CommandExistsError':
+      return new CommandExistsError(error.message);
     case 'UnstorableDraftError':
       return new UnstorableDraftError(error.message);
     default:

@@ -1,0 +1,64 @@
+import { parseComposed } from '../../src/shared/commands.js';
+import type { CommandOutcome } from '../../src/shared/events.js';
+import { newClientOffset } from '../shared/outbox-storage.js';
+import { readableTimes } from '../shared/readable-times.js';
+import { request, type ChatSocket } from '../shared/rpc.js';
+import type { RoomState } from './room-state.js';
+
+/** What the runner needs of the page. */
+export interface CommandRunnerParts {
+  /** Sends `text` as an ordinary message (the writer: pending at once, delivered on acknowledgement). */
+  readonly message: (roomId: number, text: string) => void;
+  /** A message a command sent, acknowledged at `offset`: shown as this tab's own. */
+  readonly sent: (roomId: number, offset: number, text: string) => void;
+  readonly room: (roomId: number) => RoomState | undefined;
+  /** Says a refusal that belongs to no message on screen. */
+  readonly alert: (text: string) => void;
+  /** Puts a refused command back in the message box (unless something else was typed since), to be corrected. */
+  readonly restore: (typed: string) => void;
+}
+
+/**
+ * What the message box sends: text as a message, a slash command to the server. The page
+ * translates no command itself: it sends what was typed to `command:run`, and the server
+ * parses it and runs the call it stands for (src/commands/), so the rights, prices and audit
+ * of a command live in one place. `//text` is sent as the text `/text`. The answer is shown:
+ * a message the command sent, in the log as this tab's own; an answer for this person alone,
+ * marked "only you can see this"; a refusal, in the alert line, the command back in the box.
+ */
+export class CommandRunner {
+  constructor(
+    private readonly socket: ChatSocket,
+    private readonly parts: CommandRunnerParts,
+  ) {}
+
+  submit(roomId: number, typed: string): void {
+    const composed = parseComposed(typed);
+    if (composed.kind === 'text') this.parts.message(roomId, composed.text);
+    else void this.run(roomId, typed, composed.name);
+  }
+
+  private async run(roomId: number, text: string, name: string): Promise<void> {
+    const epoch = this.parts.room(roomId)?.epoch;
+    const answer = await request(this.socket, 'command:run', { roomId, text, clientId: newClientOffset(), ...(epoch === undefined ? {} : { epoch }) });
+    if (!answer.ok) {
+      this.parts.alert(`/${name}: ${readableTimes(answer.message)}`);
+      this.parts.restore(text);
+      return;
+    }
+    this.show(roomId, answer.data);
+  }
+
+  private show(roomId: number, outcome: CommandOutcome): void {
+    if (outcome.kind === 'message') return this.parts.sent(roomId, outcome.serverOffset, outcome.text);
+    const room = this.parts.room(roomId);
+    if (!room) return;
+    const text = outcome.kind === 'ephemeral' ? `/${outcome.command}: ${outcome.text}` : outcome.note;
+    const item = room.timeline.list.addNotice(text, room.progress?.contiguous ?? room.summary.head);
+    item.classList.add('ephemeral');
+    const only = document.createElement('span');
+    only.className = 'only-you';
+    only.textContent = 'only you can see this';
+    item.append(only);
+  }
+}
