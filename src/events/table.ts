@@ -18,6 +18,9 @@ import { messageDelete } from './messages/message-delete.js';
 import { messageEdit } from './messages/message-edit.js';
 import { messageReact } from './messages/message-react.js';
 import { messageSend } from './messages/message-send.js';
+import { messagePin } from './pins/message-pin.js';
+import { messageUnpin } from './pins/message-unpin.js';
+import { roomPins } from './pins/room-pins.js';
 import { moderationEvents } from './moderation/moderation-events.js';
 import { botApiEvents } from './integrations/bot-api.js';
 import { integrationAdminEvents } from './integrations/integration-admin.js';
@@ -75,6 +78,9 @@ export function eventTable(config: Config) {
     'message:edit': messageEdit(config.maxMessageLength),
     'message:delete': messageDelete,
     'message:react': messageReact,
+    'message:pin': messagePin,
+    'message:unpin': messageUnpin,
+    'room:pins': roomPins,
     'history:before': historyBefore,
     'read:mark': readMark,
     'receipts:get': receiptsGet,

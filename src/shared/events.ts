@@ -14,6 +14,7 @@ import type { IntegrationCalls } from './protocol/integrations.js';
 import type { OutgoingCalls } from './protocol/outgoing.js';
 import type { ModerationCalls, ModerationPushes, ServerStats } from './protocol/moderation.js';
 import type { PasswordCalls } from './protocol/passwords.js';
+import type { PinCalls } from './protocol/pins.js';
 import type { RetentionCalls } from './protocol/retention.js';
 import type { PresenceCalls, PresenceNotice, PresencePushes } from './protocol/presence.js';
 import type { ReceiptCalls, ReceiptPushes } from './protocol/receipts.js';
@@ -33,7 +34,7 @@ export type { SearchResults } from './protocol/search.js';
 export type { FollowedThread, ThreadSummary, ThreadView } from './protocol/threads.js';
 
 /** Every call of the room protocol (one payload, one acknowledgement), by name: ./protocol/<domain>.ts. */
-export type Calls = AccountCalls & RoomCalls & MessageCalls & ThreadCalls & ReceiptCalls & SearchCalls & PresenceCalls & ModerationCalls & IntegrationCalls & OutgoingCalls & PasswordCalls & RetentionCalls;
+export type Calls = AccountCalls & RoomCalls & MessageCalls & PinCalls & ThreadCalls & ReceiptCalls & SearchCalls & PresenceCalls & ModerationCalls & IntegrationCalls & OutgoingCalls & PasswordCalls & RetentionCalls;
 
 /** What a client sends as the payload of `Event`: the input of its schema. */
 export type PayloadOf<Event extends keyof Calls> = z.input<Calls[Event]['schema']>;

@@ -28,6 +28,8 @@ import { SqliteRetention } from './retention.js';
 import type { RetentionStore } from '../retention.js';
 import type { IntegrationStore } from '../integrations.js';
 import { SqliteThreads } from './threads.js';
+import { SqlitePins } from './pins.js';
+import type { PinStore } from '../pins.js';
 import { SqliteOutbox } from './outbox.js';
 import type { OutboxStore } from '../outbox.js';
 import { migrations } from './migrations.js';
@@ -80,6 +82,8 @@ export class SqliteStore implements Store {
   readonly integrations: IntegrationStore;
   /** Thread follows, read markers and summaries: ./threads.ts, on this connection. */
   readonly threads: ThreadStore;
+  /** Pinned messages: ./pins.ts, on this connection. */
+  readonly pins: PinStore;
   /** Outgoing webhooks and their outbox: ./outbox.ts, on this connection. */
   readonly outbox: OutboxStore;
   /** Room retention rules: ./retention.ts, on this connection. */
@@ -138,6 +142,7 @@ export class SqliteStore implements Store {
     this.mentions = new SqliteMentions(this.db, guard);
     this.integrations = new SqliteIntegrations(this.db, guard);
     this.threads = new SqliteThreads(this.db, guard);
+    this.pins = new SqlitePins(this.db, guard);
     this.outbox = new SqliteOutbox(this.db, guard);
     this.retention = new SqliteRetention(this.db, guard);
   }
