@@ -21,6 +21,7 @@ import { messageSend } from './messages/message-send.js';
 import { messagePin } from './pins/message-pin.js';
 import { messageUnpin } from './pins/message-unpin.js';
 import { roomPins } from './pins/room-pins.js';
+import { messageLink } from './pins/message-link.js';
 import { moderationEvents } from './moderation/moderation-events.js';
 import { botApiEvents } from './integrations/bot-api.js';
 import { integrationAdminEvents } from './integrations/integration-admin.js';
@@ -81,6 +82,7 @@ export function eventTable(config: Config) {
     'message:pin': messagePin,
     'message:unpin': messageUnpin,
     'room:pins': roomPins,
+    'message:link': messageLink,
     'history:before': historyBefore,
     'read:mark': readMark,
     'receipts:get': receiptsGet,

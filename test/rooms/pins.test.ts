@@ -146,6 +146,17 @@ function pinSuite(backend: string, database: () => Promise<Record<string, string
       const direct = await ana.must('dm:open', { userId: (await (await open(`dan${tag}`)).whoAmI()).id });
       assert.equal(codeOf(await ackOf(eve.socket, 'room:pins', { roomId: direct.id })), 'UNKNOWN_ROOM', 'another’s direct room reveals nothing');
       assert.equal(codeOf(await pin(eve, direct.id, 1)), 'UNKNOWN_ROOM');
+      const linked = await eve.must('message:link', { roomId: room.id, offset: message.serverOffset });
+      assert.deepEqual([linked.room.id, linked.room.name, linked.room.kind, linked.message.text], [room.id, `pin-hostile-${tag}`, 'public', 'mine'], 'a link to a public room opens for a non-member');
+      assert.equal((await eve.must('message:link', { roomId: room.id, offset: reply.serverOffset })).message.target, message.serverOffset, 'a reply’s link names its root');
+      const said = await ana.send(direct.id, 'between us');
+      assert.equal(codeOf(await ackOf(eve.socket, 'message:link', { roomId: direct.id, offset: said.serverOffset })), 'UNKNOWN_ROOM', 'a link into another’s direct room opens nothing');
+      assert.equal((await ana.must('message:link', { roomId: direct.id, offset: said.serverOffset })).room.kind, 'direct');
+      assert.equal(codeOf(await ackOf(eve.socket, 'message:link', { roomId: room.id, offset: own.serverOffset })), 'UNKNOWN_MESSAGE', 'a pin event is no message');
+      assert.equal(codeOf(await ackOf(eve.socket, 'message:link', { roomId: room.id, offset: 999_999 })), 'UNKNOWN_MESSAGE');
+      for (const payload of [undefined, {}, { roomId: room.id }, { roomId: room.id, offset: 0 }, { roomId: room.id, offset: 'x' }, { roomId: -1, offset: 1 }]) {
+        assert.equal(codeOf(await ackOf(eve.socket, 'message:link', payload)), 'INVALID_PAYLOAD', `message:link ${JSON.stringify(payload)}`);
+      }
       const after = (await ana.must('room:list', {})).find((entry) => entry.id === room.id)?.head;
       assert.equal(after, head + 2, 'only the reply and the one pin were stored');
       assert.equal((await ana.send(room.id, 'still standing')).duplicate, false, 'the server is still up');

@@ -32,6 +32,17 @@ export const messagePinSchema = z.object({
 
 export const roomPinsSchema = z.object({ roomId: roomIdSchema, epoch: epochSchema.optional() });
 
+/**
+ * A message link (`<origin>/#room=<roomId>&message=<offset>`) as `message:link` answers it:
+ * the room it is in, and the message as it reads now (a thread reply names its root in `target`).
+ */
+export interface LinkedMessage {
+  readonly room: { readonly id: number; readonly name: string; readonly kind: 'public' | 'direct' };
+  readonly message: RoomEvent;
+}
+
+export const messageLinkSchema = z.object({ roomId: roomIdSchema, offset: offsetSchema.min(1) });
+
 /** The pin calls of the room protocol. Pins and unpins are room events (`pin` / `unpin`), delivered as every event is. */
 export interface PinCalls {
   /**
@@ -43,4 +54,10 @@ export interface PinCalls {
   'message:unpin': Call<typeof messagePinSchema, SentMessage>;
   /** The room's pinned messages, the newest pin first (at most MAX_PINS). */
   'room:pins': Call<typeof roomPinsSchema, PinnedMessage[]>;
+  /**
+   * What a message link opens: for whoever may read the room (any public room, a direct room
+   * as a member; UNKNOWN_ROOM otherwise), the room and the live message (UNKNOWN_MESSAGE when
+   * it was deleted or never was).
+   */
+  'message:link': Call<typeof messageLinkSchema, LinkedMessage>;
 }
