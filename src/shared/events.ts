@@ -27,6 +27,7 @@ export type { RoomEvent, SentMessage } from './protocol/messages.js';
 export type { BotView, WebhookView } from './protocol/integrations.js';
 export type { AuditView, DeploymentView, ModerationNotice, RestrictionView, RoleName, ServerStats } from './protocol/moderation.js';
 export type { ResetLink } from './protocol/passwords.js';
+export type { LinkedMessage, PinnedMessage } from './protocol/pins.js';
 export type { PresenceNotice } from './protocol/presence.js';
 export type { Receipt, Receipts } from './protocol/receipts.js';
 export type { DirectoryRoom, RoomDirectoryPage, RoomSummary } from './protocol/rooms.js';
