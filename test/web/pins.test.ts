@@ -44,6 +44,7 @@ describe('pins and message links in the page', () => {
 
     const plan = ana.page.locator('#messages > li.message', { hasText: 'the plan for friday' });
     await plan.hover();
+    await plan.locator('.more-actions summary').click(TIMEOUT);
     await plan.getByRole('button', { name: 'Pin this message to the room' }).click(TIMEOUT);
     await ana.page.waitForSelector('#messages > li.message[data-pinned] .pin-mark', TIMEOUT);
     assert.equal(await plan.locator('.pin-mark').getAttribute('title'), 'Pinned by ana-pins');
@@ -69,6 +70,7 @@ describe('pins and message links in the page', () => {
     await cy.page.locator('#pinned-list .pinned-entry', { hasText: 'the plan for friday' }).waitFor(TIMEOUT);
 
     await plan.hover();
+    await plan.locator('.more-actions summary').click(TIMEOUT);
     await plan.getByRole('button', { name: 'Unpin this message' }).click(TIMEOUT);
     await cy.page.waitForSelector('#pinned-list .pinned-note', TIMEOUT);
     await ben.page.waitForSelector('#messages > li.message[data-pinned]', { state: 'detached', ...TIMEOUT });
@@ -96,6 +98,7 @@ describe('pins and message links in the page', () => {
     // "Copy link" gives the same link.
     const row = reader.page.locator('#messages > li.message', { hasText: 'the linked answer' });
     await row.hover();
+    await row.locator('.more-actions summary').click(TIMEOUT);
     assert.equal(await row.locator('a.copy-link').getAttribute('href'), link);
     await row.locator('a.copy-link').click();
     await reader.page.waitForFunction(() => document.querySelector('#messages > li[data-found] a.copy-link')?.textContent === 'Link copied', undefined, TIMEOUT);

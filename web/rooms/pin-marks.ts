@@ -53,6 +53,21 @@ export function pinMark(by: PublicUser): HTMLElement {
   return mark;
 }
 
+/**
+ * "⋯" (More actions) in a message's toolbar, opening `actions` in line: the toolbar floats
+ * over the message's text, so it stays as narrow as it was before pins and links.
+ */
+export function moreActions(...actions: HTMLElement[]): HTMLDetailsElement {
+  const details = document.createElement('details');
+  details.className = 'more-actions';
+  const summary = document.createElement('summary');
+  summary.textContent = '⋯';
+  summary.setAttribute('aria-label', 'More actions');
+  // A pin redraws the message, closing it; "Link copied" stays in view.
+  details.append(summary, ...actions);
+  return details;
+}
+
 /** "Pin" or "Unpin", for a message's toolbar. */
 export function pinButton(pinned: boolean, toggle: () => void): HTMLButtonElement {
   const button = document.createElement('button');

@@ -3,7 +3,7 @@ import { mentions } from '../../src/shared/mentions.js';
 import { decorate, messageNodes, timeElement } from './message-decor.js';
 import type { MessageList } from '../shared/message-list.js';
 import { Reactions } from './reactions.js';
-import { linkButton, PinMarks, pinButton, pinMark } from './pin-marks.js';
+import { linkButton, moreActions, PinMarks, pinButton, pinMark } from './pin-marks.js';
 import { ThreadSummaries } from './thread-summaries.js';
 
 /** What the reader can do to a message: edit and delete their own, react to any; moderators delete any. */
@@ -294,9 +294,9 @@ export class RoomTimeline {
       if (!deleted) toolbar.append(this.replyButton(offset));
       // A reply shown in the log is pinned and linked by its thread's root (the server pins no reply).
       if (!deleted && item.dataset.inThread === undefined) {
-        toolbar.append(pinButton(pinnedBy !== undefined, () => this.actions.pin(offset, pinnedBy === undefined)));
         const link = this.actions.link(offset);
-        toolbar.append(linkButton(link, (copied) => this.actions.linkCopied(link, copied)));
+        const pin = pinButton(pinnedBy !== undefined, () => this.actions.pin(offset, pinnedBy === undefined));
+        toolbar.append(moreActions(pin, linkButton(link, (copied) => this.actions.linkCopied(link, copied))));
       }
     }
     if (toolbar.childElementCount > 0) item.append(toolbar);
