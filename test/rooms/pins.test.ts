@@ -4,6 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import type { RoomEvent } from '../../src/shared/events.js';
 import { MAX_PINS } from '../../src/shared/protocol/pins.js';
 import { ackOf, codeOf } from '../helpers/ack.js';
+import { connected, eventually, tutorialClient } from '../helpers/clients.js';
 import { grantAdmin } from '../helpers/admin-command.js';
 import { newBrowser, Tab } from '../helpers/room-client.js';
 import { startServer, type RunningServer } from '../helpers/server.js';
@@ -24,7 +25,8 @@ function pinnedBy(events: readonly RoomEvent[]): number[] {
 function pinSuite(backend: string, database: () => Promise<Record<string, string>>, databaseUrl: (server: RunningServer) => string, skip: string | false): void {
   describe(`pins on ${backend}`, () => {
     let server: RunningServer | undefined;
-    const tabs: Tab[] = [];
+    /** Closed after the suite's last test, before its server stops. */
+    const tabs: { close(): void }[] = [];
     before(async () => {
       if (!skip) server = await startServer({ workers: 2, env: await database() });
     });
@@ -160,6 +162,28 @@ function pinSuite(backend: string, database: () => Promise<Record<string, string
       const after = (await ana.must('room:list', {})).find((entry) => entry.id === room.id)?.head;
       assert.equal(after, head + 2, 'only the reply and the one pin were stored');
       assert.equal((await ana.send(room.id, 'still standing')).duplicate, false, 'the server is still up');
+    });
+
+    test('the tutorial’s clients in general are sent no pin events', { skip }, async () => {
+      const tag = randomUUID().slice(0, 6);
+      const ana = await open(`ana${tag}`);
+      const general = (await ana.must('room:list', {})).find((room) => room.name === 'general') ?? assert.fail('general is listed');
+      await ana.must('room:join', { roomId: general.id });
+      const old = tutorialClient(url(), { transports: ['websocket'] });
+      tabs.push(old);
+      await connected(old);
+      const message = await ana.send(general.id, `pin me ${tag}`);
+      await ana.must('message:pin', { roomId: general.id, target: message.serverOffset, clientId: randomUUID() });
+      const marker = await ana.send(general.id, `marker ${tag}`);
+      await eventually(() => old.deliveries.some((delivery) => delivery.serverOffset === marker.serverOffset), 'the tutorial client gets what follows the pin');
+      assert.deepEqual(
+        old.deliveries.filter((delivery) => delivery.text.endsWith(tag)),
+        [
+          { text: `pin me ${tag}`, serverOffset: message.serverOffset },
+          { text: `marker ${tag}`, serverOffset: marker.serverOffset },
+        ],
+        'messages only: the pin, no message, is not sent',
+      );
     });
 
     test(`a room holds at most ${MAX_PINS} pins; whoever pinned, either member of a direct room, or a moderator may unpin`, { skip }, async () => {
