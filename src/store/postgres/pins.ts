@@ -12,8 +12,9 @@ const PINNED_COLUMNS = `${MESSAGE_COLUMNS.split(', ')
  * The pinned live messages of room $1, the newest pin first: for each message the latest of
  * its pin/unpin events (a range of the partial index messages_pins, migration 22) when it is a
  * pin, joined with the message when it is still live (a deletion sets its redacted_at).
+ * Exported so that a test can check its plan.
  */
-const PINNED_SQL = `WITH latest (target, seq) AS (
+export const PINNED_SQL = `WITH latest (target, seq) AS (
     SELECT target, max(seq) FROM messages WHERE room_id = $1 AND kind IN ('pin', 'unpin') GROUP BY target)
   SELECT ${PINNED_COLUMNS}
     FROM latest l
@@ -22,7 +23,7 @@ const PINNED_SQL = `WITH latest (target, seq) AS (
    ORDER BY p.seq DESC LIMIT $2`;
 
 /** The latest pin/unpin of message $2 of room $1 while that message is live. */
-const PIN_OF_SQL = `SELECT ${MESSAGE_COLUMNS} FROM messages
+export const PIN_OF_SQL = `SELECT ${MESSAGE_COLUMNS} FROM messages
   WHERE room_id = $1 AND target = $2 AND kind IN ('pin', 'unpin')
     AND EXISTS (SELECT 1 FROM messages m WHERE m.room_id = $1 AND m.seq = $2 AND m.kind = 'message' AND m.redacted_at IS NULL)
   ORDER BY seq DESC LIMIT 1`;

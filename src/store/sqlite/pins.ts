@@ -13,17 +13,21 @@ const PINNED_COLUMNS = `${MESSAGE_COLUMNS.split(', ')
  * The pinned live messages of @room, the newest pin first: for each message the latest of
  * its pin/unpin events (a range of the partial index messages_pins, migration 19) when it is a
  * pin, joined with the message when it is still live (a deletion sets its redacted_at).
+ * Without statistics SQLite's planner would rather walk the room's whole history by its
+ * primary key: INDEXED BY and CROSS JOIN (which SQLite never reorders) hold it to the pins
+ * first, then one primary-key probe per pin. Exported so that a test can check its plan.
  */
-const PINNED_SQL = `WITH latest (target, seq) AS (
-    SELECT target, max(seq) FROM messages WHERE room_id = @room AND kind IN ('pin', 'unpin') GROUP BY target)
+export const PINNED_SQL = `WITH latest (target, seq) AS (
+    SELECT target, max(seq) FROM messages INDEXED BY messages_pins
+     WHERE room_id = @room AND kind IN ('pin', 'unpin') GROUP BY target)
   SELECT ${PINNED_COLUMNS}
     FROM latest l
-    JOIN messages p ON p.room_id = @room AND p.seq = l.seq AND p.kind = 'pin'
-    JOIN messages m ON m.room_id = @room AND m.seq = l.target AND m.kind = 'message' AND m.redacted_at IS NULL
+    CROSS JOIN messages p ON p.room_id = @room AND p.seq = l.seq AND p.kind = 'pin'
+    CROSS JOIN messages m ON m.room_id = @room AND m.seq = l.target AND m.kind = 'message' AND m.redacted_at IS NULL
    ORDER BY p.seq DESC LIMIT @limit`;
 
-/** The latest pin/unpin of message @target of @room while that message is live. */
-const PIN_OF_SQL = `SELECT ${MESSAGE_COLUMNS} FROM messages
+/** The latest pin/unpin of message @target of @room while that message is live: one range of messages_pins. */
+export const PIN_OF_SQL = `SELECT ${MESSAGE_COLUMNS} FROM messages INDEXED BY messages_pins
   WHERE room_id = @room AND target = @target AND kind IN ('pin', 'unpin')
     AND EXISTS (SELECT 1 FROM messages m WHERE m.room_id = @room AND m.seq = @target AND m.kind = 'message' AND m.redacted_at IS NULL)
   ORDER BY seq DESC LIMIT 1`;
