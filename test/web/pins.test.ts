@@ -121,6 +121,11 @@ describe('pins and message links in the page', () => {
     await phone.waitForText('#room-title', `# ${room.name}`);
     await phone.page.waitForSelector('#messages > li.message[data-found]', TIMEOUT);
     assert.deepEqual(await placeOf(phone, 'the linked answer'), { found: true, inView: true, pageWidth: 375 }, 'in view, nothing wider than the screen');
+    await phone.page.tap('#pinned-button');
+    await phone.page.waitForSelector('#pinned-list .pinned-note', TIMEOUT);
+    assert.equal(await phone.page.evaluate(() => document.documentElement.scrollWidth), 375, 'the Pinned list fits the screen too');
+    await phone.page.tap('#pinned-button');
+    assert.equal(await phone.page.isHidden('#pinned-panel'), true, 'and folds away again');
 
     // Another's direct room, and a message deleted since: said plainly.
     const other = await world.tab();
