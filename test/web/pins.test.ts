@@ -114,6 +114,14 @@ describe('pins and message links in the page', () => {
     await member.page.waitForSelector('#messages > li.message[data-found]', TIMEOUT);
     assert.deepEqual(await placeOf(member, 'the linked answer'), { found: true, inView: true, pageWidth: 900 });
     assert.equal(await member.page.isHidden('#room-preview'), true, 'a member reads it as a member');
+    // Having left the room, the link opens it read-only, as a search hit does.
+    await member.page.click('#leave-room');
+    await member.waitForText('#room-title', '# general');
+    await member.page.goto(link);
+    await member.waitForText('#room-title', `# ${room.name}`);
+    await member.page.waitForSelector('#messages > li.message[data-found]', TIMEOUT);
+    assert.equal(await member.page.isVisible('#room-preview'), true, 'read-only after leaving');
+    assert.equal(await member.page.isDisabled('#input'), true, 'no message box');
 
     // 375 px: the link opened as the page loads.
     const { chat: phone } = await ChatPage.open(world.browser, link, PHONE);
