@@ -9,6 +9,7 @@ import { atLeast } from '../moderation/roles.js';
 import type { ParleySocket } from '../types.js';
 import type { Access, BotAccess } from './kit.js';
 import type { PublicUser } from '../shared/events.js';
+import { refuseUnpin } from './pin-access.js';
 
 /** What the access rule found: the room it checked and, for a role's event, the actor; or the refusal to answer. */
 export type AccessResult = { readonly room: RoomRecord | undefined; readonly actor?: Actor } | { readonly refusal: Ack<never> };
@@ -74,7 +75,7 @@ export async function checkAccess(
   }
   const roomId = fieldOf(input, 'roomId');
   if (roomId === undefined) return access === 'follower' ? NO_ROOM : { refusal: UNKNOWN_ROOM };
-  const writes = access === 'writer' || access === 'live-target' || access === 'author';
+  const writes = access === 'writer' || access === 'live-target' || access === 'author' || access === 'unpinner';
   // A writer's room and membership are read once per follow (and half-minute), not once per
   // message: the connection's follow remembers them (Follows.rememberMember says why that holds).
   const known = writes && (await connectionFollows.isLiveMember(roomId, user));
@@ -99,6 +100,10 @@ export async function checkAccess(
   }
   if (access === 'writer') return NO_ROOM;
   const target = fieldOf(input, 'target');
+  if (access === 'unpinner') {
+    const refusal = await refuseUnpin(roomId, target, user, room, { store, moderation });
+    return refusal ? { refusal } : NO_ROOM;
+  }
   const message = target === undefined ? undefined : await store.rooms.liveMessage(roomId, target);
   if (!message) return { refusal: fail(ErrorCode.UNKNOWN_MESSAGE, `no message at offset ${target ?? '?'}, or it was deleted`) };
   if (access === 'author' && message.authorId !== user.id) return { refusal: fail(ErrorCode.NOT_AUTHOR, 'only the author may change a message') };

@@ -91,6 +91,8 @@ export interface Services {
  *   other event below N).
  * - `live-target`: a writer, and `target` is a live message of the room (anyone's).
  * - `author`: a live-target written by this user.
+ * - `unpinner`: a writer, `target` is pinned (NOT_PINNED otherwise), and the user pinned it,
+ *   is a member of the direct room, or is a moderator or admin (FORBIDDEN otherwise; ./pin-access.ts).
  * - `bot`, `bot-member`, `bot-writer`, `bot-target`, `bot-author`: a bot over its HTTP API
  *   (BotCall: no connection). `bot` asks nothing more; the others ask what `member`,
  *   `writer`, `live-target` and `author` ask, without a connection to follow the room: the
@@ -111,7 +113,7 @@ export type Access<Input> =
   | BotAccess
   | HookAccess
   | 'general-writer'
-  | ('roomId' extends keyof Input ? FileAccess | 'member' | 'reader' | 'follower' | 'writer' | ('target' extends keyof Input ? 'live-target' | 'author' : never) : never);
+  | ('roomId' extends keyof Input ? FileAccess | 'member' | 'reader' | 'follower' | 'writer' | ('target' extends keyof Input ? 'live-target' | 'author' | 'unpinner' : never) : never);
 
 /** The access levels of a role: their events are the operator's too, over HTTP. */
 export type RoleAccess = 'moderator' | 'admin';

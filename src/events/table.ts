@@ -23,6 +23,10 @@ import { messageDelete } from './messages/message-delete.js';
 import { messageEdit } from './messages/message-edit.js';
 import { messageReact } from './messages/message-react.js';
 import { messageSend } from './messages/message-send.js';
+import { messagePin } from './pins/message-pin.js';
+import { messageUnpin } from './pins/message-unpin.js';
+import { roomPins } from './pins/room-pins.js';
+import { messageLink } from './pins/message-link.js';
 import { moderationEvents } from './moderation/moderation-events.js';
 import { botApiEvents } from './integrations/bot-api.js';
 import { integrationAdminEvents } from './integrations/integration-admin.js';
@@ -85,6 +89,10 @@ export function eventTable(config: Config) {
     'message:edit': messageEdit(config.maxMessageLength),
     'message:delete': messageDelete,
     'message:react': messageReact,
+    'message:pin': messagePin,
+    'message:unpin': messageUnpin,
+    'room:pins': roomPins,
+    'message:link': messageLink,
     'history:before': historyBefore,
     'read:mark': readMark,
     'receipts:get': receiptsGet,

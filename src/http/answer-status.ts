@@ -16,6 +16,8 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   [ErrorCode.UNKNOWN_EVENT]: 404,
   [ErrorCode.NAME_TAKEN]: 409,
   [ErrorCode.EPOCH_CHANGED]: 409,
+  [ErrorCode.PIN_LIMIT]: 409,
+  [ErrorCode.NOT_PINNED]: 409,
   [ErrorCode.FILE_TOO_LARGE]: 413,
   [ErrorCode.QUOTA_EXCEEDED]: 413,
   [ErrorCode.RATE_LIMITED]: 429,

@@ -45,6 +45,10 @@ export const ErrorCode = {
   FILE_TOO_LARGE: 'FILE_TOO_LARGE',
   /** An upload that would take its user past PARLEY_FILES_QUOTA_BYTES: delete older files first. */
   QUOTA_EXCEEDED: 'QUOTA_EXCEEDED',
+  /** The room has as many pinned messages as it may hold (MAX_PINS): unpin one first. */
+  PIN_LIMIT: 'PIN_LIMIT',
+  /** The message to unpin is not pinned (or was deleted, which unpins it). */
+  NOT_PINNED: 'NOT_PINNED',
   /** The connection sent faster than its rate limit allows; wait and retry. */
   RATE_LIMITED: 'RATE_LIMITED',
   /** Storage is busy or down; the same request may succeed later. */

@@ -15,6 +15,7 @@ import type { OutgoingCalls } from './protocol/outgoing.js';
 import type { CommandCalls, CommandPushes } from './protocol/commands.js';
 import type { ModerationCalls, ModerationPushes, ServerStats } from './protocol/moderation.js';
 import type { PasswordCalls } from './protocol/passwords.js';
+import type { PinCalls } from './protocol/pins.js';
 import type { RetentionCalls } from './protocol/retention.js';
 import type { PresenceCalls, PresenceNotice, PresencePushes } from './protocol/presence.js';
 import type { ReceiptCalls, ReceiptPushes } from './protocol/receipts.js';
@@ -28,6 +29,7 @@ export type { BotView, WebhookView } from './protocol/integrations.js';
 export type { AuditView, DeploymentView, ModerationNotice, RestrictionView, RoleName, ServerStats } from './protocol/moderation.js';
 export type { CommandOutcome, RegisteredCommandView } from './protocol/commands.js';
 export type { ResetLink } from './protocol/passwords.js';
+export type { LinkedMessage, PinnedMessage } from './protocol/pins.js';
 export type { PresenceNotice } from './protocol/presence.js';
 export type { Receipt, Receipts } from './protocol/receipts.js';
 export type { DirectoryRoom, RoomDirectoryPage, RoomSummary } from './protocol/rooms.js';
@@ -35,7 +37,7 @@ export type { SearchResults } from './protocol/search.js';
 export type { FollowedThread, ThreadSummary, ThreadView } from './protocol/threads.js';
 
 /** Every call of the room protocol (one payload, one acknowledgement), by name: ./protocol/<domain>.ts. */
-export type Calls = AccountCalls & RoomCalls & MessageCalls & ThreadCalls & ReceiptCalls & SearchCalls & PresenceCalls & ModerationCalls & IntegrationCalls & OutgoingCalls & PasswordCalls & RetentionCalls & CommandCalls;
+export type Calls = AccountCalls & RoomCalls & MessageCalls & PinCalls & ThreadCalls & ReceiptCalls & SearchCalls & PresenceCalls & ModerationCalls & IntegrationCalls & OutgoingCalls & PasswordCalls & RetentionCalls & CommandCalls;
 
 /** What a client sends as the payload of `Event`: the input of its schema. */
 export type PayloadOf<Event extends keyof Calls> = z.input<Calls[Event]['schema']>;

@@ -5,10 +5,11 @@
 /**
  * What a room event is: a message; an edit or deletion of an earlier message; a user
  * adding (`react`) or taking back (`unreact`) an emoji reaction to one (its text is the
- * emoji); or a thread reply sent "also to the room" (`share`, its target the reply, its text
- * empty): the room shows that reply in its log as well.
+ * emoji); a thread reply sent "also to the room" (`share`, its target the reply, its text
+ * empty): the room shows that reply in its log as well; or a user pinning (`pin`) or
+ * unpinning (`unpin`) a message of the room (its text empty): the latest of them decides.
  */
-export type EventKind = 'message' | 'edit' | 'delete' | 'react' | 'unreact' | 'share';
+export type EventKind = 'message' | 'edit' | 'delete' | 'react' | 'unreact' | 'share' | 'pin' | 'unpin';
 
 /**
  * Whose change erased an event's text, and when: the deletion of a message (which erases the

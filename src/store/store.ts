@@ -14,6 +14,7 @@ import type { ModerationStore } from './moderation.js';
 import type { RoomStore } from './rooms.js';
 import type { SearchStore } from './search.js';
 import type { ThreadStore } from './threads.js';
+import type { PinStore } from './pins.js';
 import type { EventKind, StoredMessage } from '../shared/message.js';
 
 export type { EventKind, Redaction, StoredMessage } from '../shared/message.js';
@@ -53,7 +54,7 @@ export interface AppendResult {
  * Everything Parley keeps, by its parts: messages (below, the store's own), rooms and
  * membership (`rooms`), identity (`accounts`), roles, bans, mutes and the audit log
  * (`moderation`), full-text search (`search`), who messages mention (`mentions`), who
- * follows which thread (`threads`), bots and webhooks (`integrations`). Callers
+ * follows which thread (`threads`), which messages are pinned (`pins`), bots and webhooks (`integrations`). Callers
  * name the part: `store.rooms.isMember(...)`. Every backend gives each part its own object,
  * on the store's connection or pool.
  */
@@ -119,6 +120,8 @@ export interface StoreParts {
   readonly integrations: IntegrationStore;
   /** Thread follows, read markers and summaries (./threads.ts). */
   readonly threads: ThreadStore;
+  /** What the room's pin and unpin events add up to: its pinned messages (./pins.ts). */
+  readonly pins: PinStore;
   /** Outgoing webhooks and the outbox of their deliveries (./outbox.ts). */
   readonly outbox: OutboxStore;
   /** Room retention rules and the messages they expire (./retention.ts). */

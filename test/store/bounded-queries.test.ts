@@ -5,6 +5,8 @@ import pg from 'pg';
 import { MEMBERS_BY_PREFIX_SQL as postgresMembersByPrefix, RECORD_MENTIONS_SQL as postgresRecordMentions } from '../../src/store/postgres/mentions.js';
 import { LIVE_MESSAGE_SQL as postgresLiveMessage, listingSql as postgresListing } from '../../src/store/postgres/rooms.js';
 import { SEARCH_SQL as postgresSearch } from '../../src/store/postgres/search.js';
+import { PINNED_SQL as postgresPinned, PIN_OF_SQL as postgresPinOf } from '../../src/store/postgres/pins.js';
+import { PINNED_SQL as sqlitePinned, PIN_OF_SQL as sqlitePinOf } from '../../src/store/sqlite/pins.js';
 import { SEARCH_SPAN, searchTerms } from '../../src/store/search.js';
 import { MEMBERS_BY_PREFIX_SQL as sqliteMembersByPrefix, RECORD_MENTIONS_SQL as sqliteRecordMentions } from '../../src/store/sqlite/mentions.js';
 import { LISTING_SQL as sqliteListing, LIVE_MESSAGE_SQL as sqliteLiveMessage } from '../../src/store/sqlite/rooms.js';
@@ -107,6 +109,8 @@ const sqlite: Backend = {
         'members by prefix': plan(sqliteMembersByPrefix, { room: general, lo: 'member1', hi: 'member1\u{10FFFF}', limit: 8 }),
         'search, public rooms': plan(sqlitePublicSearch, { match: '"chat"*', before: 1e15, limit: 21 }),
         'search, direct rooms': plan(sqliteDirectSearch, { match: '{room} : (r2) AND {text} : ("chat"*)', before: 1e15, limit: 21 }),
+        'pinned messages': plan(sqlitePinned, { room: general, limit: 50 }),
+        'pin of a message': plan(sqlitePinOf, { room: general, target: 5 }),
       };
     }),
 };
@@ -160,6 +164,8 @@ const postgres: Backend = {
         'record mentions': await plan(postgresRecordMentions, [general, 5, ['member00001'], null]),
         'members by prefix': await plan(postgresMembersByPrefix, [general, 'member1', 'member1\u{10FFFF}', 8]),
         search: await plan(postgresSearch, ['chat:*', GENERAL_MESSAGES + 1, GENERAL_MESSAGES + 1 - SEARCH_SPAN, 'guest-new', 21]),
+        'pinned messages': await plan(postgresPinned, [general, 50]),
+        'pin of a message': await plan(postgresPinOf, [general, 5]),
       };
     }),
 };
@@ -215,6 +221,10 @@ for (const backend of [sqlite, postgres]) {
       assert.match(plans['record mentions'] ?? '', /room_members_name/);
       assert.match(plans['members by prefix'] ?? '', /room_members_name/);
       assert.doesNotMatch(plans['members by prefix'] ?? '', /TEMP B-TREE|Sort/, 'completions are read in index order');
+      for (const what of ['pinned messages', 'pin of a message']) {
+        assert.match(plans[what] ?? '', /messages_pins/, `${what}: read from the pins index`);
+        assert.doesNotMatch(plans[what] ?? '', /USING PRIMARY KEY \(room_id=\?\)(\n|$)/, `${what}: no range of the whole room`);
+      }
     });
 
     test('a reaction, edit or deletion, a new guest\'s listing, 20 mentions and a completion cost about the same in the big room as in a small one', async () => {

@@ -19,6 +19,7 @@ import { redactionContract } from './redaction-contract.js';
 import { threadsContract } from './threads-contract.js';
 import { ssoContract } from './sso-contract.js';
 import { commandsContract } from './commands-contract.js';
+import { pinsContract } from './pins-contract.js';
 import { freshStores, type HarnessFactory } from './harness.js';
 
 
@@ -339,4 +340,5 @@ export function storeContract(name: string, factory: HarnessFactory, skip: strin
   threadsContract(name, factory, skip);
   ssoContract(name, factory, skip);
   commandsContract(name, factory, skip);
+  pinsContract(name, factory, skip);
 }

@@ -209,6 +209,13 @@ export class ChatPage {
     void identity.connected();
     void this.refreshRole();
     await rooms.start(list);
+    // A message link (`#room=<id>&message=<offset>`) opens its message, at load and when
+    // followed from the page itself; its fragment is then dropped, so following it again works.
+    const openLink = async (): Promise<void> => {
+      if (await rooms.openLink(location.hash)) history.replaceState(history.state, '', `${location.pathname}${location.search}`);
+    };
+    window.addEventListener('hashchange', () => void openLink());
+    await openLink();
   }
 
   private startTutorial(): void {

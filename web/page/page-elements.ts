@@ -77,6 +77,7 @@ export function pageElements(): PageElements {
       enableNotifications: byId('enable-notifications', HTMLButtonElement),
       receipts: { toggle: byId('send-receipts', HTMLInputElement) },
       undoDelete: { element: byId('undo-delete', HTMLElement), undo: byId('undo-delete-button', HTMLButtonElement) },
+      pinned: { button: byId('pinned-button', HTMLButtonElement), panel: byId('pinned-panel', HTMLElement), list: byId('pinned-list', HTMLOListElement) },
       threads: {
         panel: byId('thread-panel', HTMLElement),
         title: byId('thread-title', HTMLElement),

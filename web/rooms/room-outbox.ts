@@ -5,7 +5,7 @@ import type { Outcome } from '../shared/rpc.js';
 
 /** A change this tab asks of a room: a new message, a thread reply, an edit or a deletion of its own, a reaction. */
 export interface RoomRequest {
-  readonly kind: 'message' | 'reply' | 'edit' | 'delete' | 'react' | 'unreact';
+  readonly kind: 'message' | 'reply' | 'edit' | 'delete' | 'react' | 'unreact' | 'pin' | 'unpin';
   readonly roomId: number;
   /** The idempotency key, kept across retries, reconnects and reloads. */
   readonly clientId: string;
@@ -135,7 +135,7 @@ function isRoomRequest(value: unknown): value is RoomRequest {
   if (typeof value !== 'object' || value === null) return false;
   const { kind, roomId, clientId, text, target, epoch, alsoToRoom } = value as Record<string, unknown>;
   return (
-    (kind === 'message' || kind === 'reply' || kind === 'edit' || kind === 'delete' || kind === 'react' || kind === 'unreact') &&
+    (kind === 'message' || kind === 'reply' || kind === 'edit' || kind === 'delete' || kind === 'react' || kind === 'unreact' || kind === 'pin' || kind === 'unpin') &&
     Number.isSafeInteger(roomId) &&
     typeof clientId === 'string' &&
     clientId.length > 0 &&

@@ -4,6 +4,7 @@ import { mentions } from '../../src/shared/mentions.js';
 import { actionNode, decorate, messageNodes, timeElement } from './message-decor.js';
 import type { MessageList } from '../shared/message-list.js';
 import { Reactions } from './reactions.js';
+import { linkButton, moreActions, PinMarks, pinButton, pinMark } from './pin-marks.js';
 import { ThreadSummaries } from './thread-summaries.js';
 
 /** What the reader can do to a message: edit and delete their own, react to any; moderators delete any. */
@@ -15,6 +16,12 @@ export interface OwnMessageActions {
   canModerate(): boolean;
   /** Deletes someone else's message as a moderator. */
   moderate(target: number): void;
+  /** Pins (`on`) or unpins message `target`. */
+  pin(target: number, on: boolean): void;
+  /** The link to message `target` ("Copy link"). */
+  link(target: number): string;
+  /** Says whether "Copy link" copied the link (the link itself when it could not). */
+  linkCopied(link: string, ok: boolean): void;
   /** Opens the thread of message `root` beside the room. */
   openThread(root: number): void;
   /** Every event applied to the room, for the thread open beside it (./thread-panel.ts). */
@@ -41,6 +48,8 @@ export class RoomTimeline {
   private readonly edits = new Map<number, { readonly offset: number; readonly text: string }>();
   private readonly deleted = new Set<number>();
   private readonly reactions = new Reactions();
+  /** Which messages are pinned, from the room's pin and unpin events. */
+  private readonly pins = new PinMarks();
   /** Reply counts, repliers and last reply of the room's threads: replies show there, not in the log. */
   readonly threads = new ThreadSummaries();
   /** Replies sent also to the room (`share` events), by offset. */
@@ -111,7 +120,7 @@ export class RoomTimeline {
       this.erase(event.target);
       const root = this.threads.deleted(event.target);
       if (root !== undefined) this.render(root);
-    } else if (!this.reactions.apply(event)) {
+    } else if (!this.reactions.apply(event) && !this.pins.apply(event)) {
       return;
     }
     this.render(event.target);
@@ -261,6 +270,11 @@ export class RoomTimeline {
     if (own !== (item.dataset.own === 'true')) this.list.setOwn(item, own);
     item.querySelector('.toolbar')?.remove();
     item.querySelector('.reactions')?.remove();
+    item.querySelector(':scope > .pin-mark')?.remove();
+    const pinnedBy = deleted ? undefined : this.pins.pinnedBy(offset);
+    if (pinnedBy) item.querySelector(':scope > .author')?.after(pinMark(pinnedBy));
+    if (pinnedBy) item.dataset.pinned = 'true';
+    else delete item.dataset.pinned;
     // The actions float over the row (shown on hover, focus or a tap), so a message is as
     // tall as its text; only reactions, once there are some, take a line of their own.
     const toolbar = document.createElement('span');
@@ -280,6 +294,12 @@ export class RoomTimeline {
       if (line) item.append(line);
       // Reply is one of the actions over the row: a message without replies takes no line more.
       if (!deleted) toolbar.append(this.replyButton(offset));
+      // A reply shown in the log is pinned and linked by its thread's root (the server pins no reply).
+      if (!deleted && item.dataset.inThread === undefined) {
+        const link = this.actions.link(offset);
+        const pin = pinButton(pinnedBy !== undefined, () => this.actions.pin(offset, pinnedBy === undefined));
+        toolbar.append(moreActions(pin, linkButton(link, (copied) => this.actions.linkCopied(link, copied))));
+      }
     }
     if (toolbar.childElementCount > 0) item.append(toolbar);
   }

@@ -99,6 +99,11 @@ export class RoomWriter {
     room.timeline.apply({ roomId, offset, kind: 'message', author: me, text, createdAt: Date.now() });
   }
 
+  /** Pins (`on`) or unpins message `target`: applied here once acknowledged, as reactions are. */
+  pin(roomId: number, target: number, on: boolean): void {
+    this.write(RoomOutbox.create(on ? 'pin' : 'unpin', roomId, '', target, this.epochOf(roomId)));
+  }
+
   /** The history epoch the offsets this tab shows of a room belong to. */
   private epochOf(roomId: number): string | undefined {
     return this.rooms.get(roomId)?.epoch;
@@ -178,6 +183,7 @@ function sendRequest(socket: ChatSocket, req: RoomRequest): ReturnType<OutboxHoo
   if (req.kind === 'reply') return request(socket, 'message:send', { roomId, text, clientId, replyTo: target, ...(req.alsoToRoom ? { alsoToRoom: true } : {}), ...epoch });
   if (req.kind === 'edit') return request(socket, 'message:edit', { roomId, target, text, clientId, ...epoch });
   if (req.kind === 'delete') return request(socket, 'message:delete', { roomId, target, clientId, ...epoch });
+  if (req.kind === 'pin' || req.kind === 'unpin') return request(socket, req.kind === 'pin' ? 'message:pin' : 'message:unpin', { roomId, target, clientId, ...epoch });
   return request(socket, 'message:react', { roomId, target, emoji: text, on: req.kind === 'react', clientId, ...epoch });
 }
 
@@ -189,4 +195,6 @@ const KIND_NAMES: Readonly<Record<RoomRequest['kind'], string>> = {
   delete: 'Deletion',
   react: 'Reaction',
   unreact: 'Reaction',
+  pin: 'Pin',
+  unpin: 'Unpin',
 };

@@ -26,6 +26,8 @@ import { RoomWriter } from './room-writer.js';
 import type { RoomsElements } from './rooms-elements.js';
 import { SnapshotSaver } from './snapshot-saver.js';
 import { ThreadPanel } from './thread-panel.js';
+import { PinnedView } from './pinned-view.js';
+import { messageLink, parseMessageLink } from './pin-marks.js';
 import { TypingLine, TypingNotifier } from './typing.js';
 import { UndoDelete } from './undo-delete.js';
 
@@ -54,6 +56,7 @@ export class RoomsClient {
   private readonly actions: RoomActions;
   private readonly receipts: ReadReceiptsView;
   private readonly threads: ThreadPanel;
+  private readonly pinned: PinnedView;
   private me: PublicUser | undefined;
 
   constructor(
@@ -122,6 +125,10 @@ export class RoomsClient {
       me: user,
       reply: (roomId, root, text, alsoToRoom) => this.writer.reply(roomId, root, text, alsoToRoom),
       summaries: (roomId) => this.registry.get(roomId)?.timeline.threads,
+    });
+    this.pinned = new PinnedView(lifetime, socket, elements.pinned, {
+      activeId: () => this.registry.activeId,
+      show: (roomId, offset) => void this.actions.showMessage(roomId, offset, this.registry.get(roomId)?.summary.name ?? ''),
     });
     const readMarker = new ReadMarker(lifetime, socket, () => this.registry.active(), changed);
     this.receipts = new ReadReceiptsView(lifetime, socket, elements.receipts, {
@@ -224,6 +231,26 @@ export class RoomsClient {
     if (threadRoot !== undefined) await this.threads.open(roomId, threadRoot);
   }
 
+  /**
+   * Opens a message link (`#room=<id>&message=<offset>`, ./pin-marks.ts): the room at that
+   * message, highlighted, for whoever may read it; a public room not followed (never joined,
+   * or left) opens read-only, as a search hit does. Anyone else is told they cannot see it.
+   * Returns false when `hash` is no message link.
+   */
+  async openLink(hash: string): Promise<boolean> {
+    const link = parseMessageLink(hash);
+    if (!link) return false;
+    const answer = await request(this.socket, 'message:link', { roomId: link.roomId, offset: link.offset });
+    if (!answer.ok) {
+      const why = answer.error === 'UNKNOWN_MESSAGE' ? 'it was deleted, or never was' : 'it is in a room you cannot read';
+      this.screen.alert(answer.error === 'INVALID_PAYLOAD' ? 'That link names no message.' : `You cannot see this message: ${why}.`);
+      return true;
+    }
+    const { room, message } = answer.data;
+    await this.showMessage(room.id, link.offset, room.name, message.kind === 'message' ? message.target : undefined);
+    return true;
+  }
+
   /** Redraws every room's messages (e.g. the reader became a moderator). */
   rerender(): void {
     for (const room of this.registry.all()) room.timeline.renderAll();
@@ -257,7 +284,13 @@ export class RoomsClient {
       canModerate: () => this.canModerate() && summary.kind === 'public',
       moderate: (target) => void this.actions.moderate(summary.id, target),
       openThread: (root) => void this.threads.open(summary.id, root),
-      observe: (event) => this.threads.observe(event),
+      pin: (target, on) => this.writer.pin(summary.id, target, on),
+      link: (target) => messageLink(summary.id, target),
+      linkCopied: (link, copied) => this.screen.alert(copied ? '' : `Copy this link: ${link}`),
+      observe: (event) => {
+        this.threads.observe(event);
+        this.pinned.observe(event);
+      },
     });
   }
 
@@ -272,6 +305,7 @@ export class RoomsClient {
 
   /** The rooms or their counts changed: the snapshot is written soon, the lists redrawn this frame. */
   private changed(): void {
+    this.pinned.roomShown(this.registry.activeId);
     this.snapshots.schedule();
     this.sidebar.render();
   }

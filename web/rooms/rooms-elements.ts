@@ -2,6 +2,7 @@ import type { ComposerElements } from './composer.js';
 import type { ReceiptElements } from './read-receipts.js';
 import type { DirectoryElements } from './room-directory-view.js';
 import type { ThreadElements } from './thread-panel.js';
+import type { PinnedElements } from './pinned-view.js';
 
 /** The page's elements that the room protocol drives. */
 export interface RoomsElements {
@@ -39,4 +40,6 @@ export interface RoomsElements {
   readonly undoDelete: { readonly element: HTMLElement; readonly undo: HTMLButtonElement };
   /** The thread beside the room, and "Threads" in the sidebar. */
   readonly threads: ThreadElements;
+  /** "Pinned" in the room's header, and the list it opens. */
+  readonly pinned: PinnedElements;
 }

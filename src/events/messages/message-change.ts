@@ -3,7 +3,7 @@ import { ok, type Ack } from '../../shared/errors.js';
 import type { SentMessage } from '../../shared/events.js';
 import type { Call } from '../kit.js';
 
-/** What an edit, deletion or reaction names: the room, the message, the sender's id for the change. */
+/** What an edit, deletion, reaction or pin names: the room, the message, the sender's id for the change. */
 interface ChangeInput {
   readonly roomId: number;
   readonly target: number;
@@ -11,11 +11,11 @@ interface ChangeInput {
 }
 
 /**
- * Stores an edit or deletion of `target` as an event of its own, at its own offset, so a
+ * Stores an edit, deletion, reaction, pin or unpin of `target` as an event of its own, at its own offset, so a
  * client replaying the history in order converges. The door or the handler checked that
  * `target` is a live message of the room (and, for edits and deletions, this user's: access `author`).
  */
-export async function appendChange(call: Call<ChangeInput>, kind: 'edit' | 'delete' | 'react' | 'unreact', text: string): Promise<Ack<SentMessage>> {
+export async function appendChange(call: Call<ChangeInput>, kind: 'edit' | 'delete' | 'react' | 'unreact' | 'pin' | 'unpin', text: string): Promise<Ack<SentMessage>> {
   const { input, socket, services } = call;
   const { user } = socket.data;
   const retry = { by: 'room-protocol', clientId: input.clientId, isIssued: services.issuedIds.isIssued } as const;

@@ -24,8 +24,10 @@ export interface RoomEvent {
    * `react` / `unreact`: `author` added or took back the emoji `text` on message `target`.
    * A user reacts with an emoji at most once: replayed in order, the last of their
    * react/unreact of that emoji on that message decides.
+   * `pin` / `unpin`: `author` pinned or unpinned message `target` (text empty); replayed in
+   * order, the latest pin/unpin of that message decides, and a deleted message is unpinned.
    */
-  readonly kind: 'message' | 'edit' | 'delete' | 'react' | 'unreact' | 'share';
+  readonly kind: 'message' | 'edit' | 'delete' | 'react' | 'unreact' | 'share' | 'pin' | 'unpin';
   readonly author: PublicUser;
   /**
    * The text (message, edit), the emoji (react, unreact); empty for a deletion and a `share`

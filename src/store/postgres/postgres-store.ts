@@ -31,6 +31,8 @@ import { PostgresCommands } from './commands.js';
 import type { CommandStore } from '../commands.js';
 import type { IntegrationStore } from '../integrations.js';
 import { PostgresThreads } from './threads.js';
+import { PostgresPins } from './pins.js';
+import type { PinStore } from '../pins.js';
 import { PostgresOutbox } from './outbox.js';
 import type { OutboxStore } from '../outbox.js';
 import { PostgresRooms } from './rooms.js';
@@ -119,6 +121,8 @@ export class PostgresStore implements Store {
   readonly integrations: IntegrationStore;
   /** Thread follows, read markers and summaries: ./threads.ts, on this pool. */
   readonly threads: ThreadStore;
+  /** Pinned messages: ./pins.ts, on this pool. */
+  readonly pins: PinStore;
   /** Outgoing webhooks and their outbox: ./outbox.ts, on this pool. */
   readonly outbox: OutboxStore;
   /** Room retention rules: ./retention.ts, on this pool. */
@@ -147,6 +151,7 @@ export class PostgresStore implements Store {
     this.mentions = new PostgresMentions(query);
     this.integrations = new PostgresIntegrations(pool, query);
     this.threads = new PostgresThreads(query);
+    this.pins = new PostgresPins(query);
     this.outbox = new PostgresOutbox(pool, query);
     this.retention = new PostgresRetention(query);
     this.sso = new PostgresSso(pool, query);

@@ -530,4 +530,13 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 21,
+    name: 'pinned messages',
+    // Pins are events of the room (kind 'pin' / 'unpin'), stored by the one append path; this
+    // index holds them alone, so listing a room's pins reads its pin events, not its history.
+    sql: `
+      CREATE INDEX messages_pins ON messages (room_id, target, seq) WHERE kind IN ('pin', 'unpin');
+    `,
+  },
 ];

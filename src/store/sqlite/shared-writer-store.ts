@@ -9,6 +9,7 @@ import type { ModerationStore } from '../moderation.js';
 import type { RoomStore } from '../rooms.js';
 import type { SearchStore } from '../search.js';
 import type { ThreadStore } from '../threads.js';
+import type { PinStore } from '../pins.js';
 import { StoreUnavailableError, type AppendResult, type MessageDraft, type Room, type Store, type StoredMessage } from '../store.js';
 import { SqliteStore } from './sqlite-store.js';
 import { writesThrough, type SendWrite, type WriteMethod, type WriteSignature } from '../writer/write-calls.js';
@@ -28,6 +29,7 @@ export class SharedWriterSqliteStore implements Store {
   readonly mentions: MentionStore;
   readonly integrations: IntegrationStore;
   readonly threads: ThreadStore;
+  readonly pins: PinStore;
   readonly outbox: OutboxStore;
   readonly retention: RetentionStore;
   readonly sso: SsoStore;
@@ -59,6 +61,8 @@ export class SharedWriterSqliteStore implements Store {
     this.sso = writesThrough('sso', this.reads.sso, send);
     this.commands = writesThrough('commands', this.reads.commands, send);
     this.search = this.reads.search;
+    // Pins only read: pin and unpin events are written by appendMessage.
+    this.pins = this.reads.pins;
   }
 
   /** Asks the writer itself: it alone takes the write lock. */

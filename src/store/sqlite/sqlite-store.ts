@@ -32,6 +32,8 @@ import { SqliteCommands } from './commands.js';
 import type { CommandStore } from '../commands.js';
 import type { IntegrationStore } from '../integrations.js';
 import { SqliteThreads } from './threads.js';
+import { SqlitePins } from './pins.js';
+import type { PinStore } from '../pins.js';
 import { SqliteOutbox } from './outbox.js';
 import type { OutboxStore } from '../outbox.js';
 import { migrations } from './migrations.js';
@@ -84,6 +86,8 @@ export class SqliteStore implements Store {
   readonly integrations: IntegrationStore;
   /** Thread follows, read markers and summaries: ./threads.ts, on this connection. */
   readonly threads: ThreadStore;
+  /** Pinned messages: ./pins.ts, on this connection. */
+  readonly pins: PinStore;
   /** Outgoing webhooks and their outbox: ./outbox.ts, on this connection. */
   readonly outbox: OutboxStore;
   /** Room retention rules: ./retention.ts, on this connection. */
@@ -146,6 +150,7 @@ export class SqliteStore implements Store {
     this.mentions = new SqliteMentions(this.db, guard);
     this.integrations = new SqliteIntegrations(this.db, guard);
     this.threads = new SqliteThreads(this.db, guard);
+    this.pins = new SqlitePins(this.db, guard);
     this.outbox = new SqliteOutbox(this.db, guard);
     this.retention = new SqliteRetention(this.db, guard);
     this.sso = new SqliteSso(this.db, guard);
