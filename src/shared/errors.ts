@@ -45,6 +45,11 @@ export const ErrorCode = {
   FILE_TOO_LARGE: 'FILE_TOO_LARGE',
   /** An upload that would take its user past PARLEY_FILES_QUOTA_BYTES: delete older files first. */
   QUOTA_EXCEEDED: 'QUOTA_EXCEEDED',
+  /**
+   * A message's `attachments` name a file that is not the sender's own upload to that room,
+   * or is attached to another message already, or is no more (the message says which).
+   */
+  FILE_REFUSED: 'FILE_REFUSED',
   /** The connection sent faster than its rate limit allows; wait and retry. */
   RATE_LIMITED: 'RATE_LIMITED',
   /** Storage is busy or down; the same request may succeed later. */

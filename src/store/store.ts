@@ -12,9 +12,10 @@ import type { ModerationStore } from './moderation.js';
 import type { RoomStore } from './rooms.js';
 import type { SearchStore } from './search.js';
 import type { ThreadStore } from './threads.js';
-import type { EventKind, StoredMessage } from '../shared/message.js';
+import type { AttachedFile, EventKind, StoredMessage } from '../shared/message.js';
+import type { FileMetaStore } from './files.js';
 
-export type { EventKind, Redaction, StoredMessage } from '../shared/message.js';
+export type { AttachedFile, EventKind, Redaction, StoredMessage } from '../shared/message.js';
 
 /** A room's id and unique name. `general` always exists: it is the tutorial's room. */
 export interface Room {
@@ -38,6 +39,11 @@ export interface MessageDraft {
   readonly target?: number | null;
   readonly authorId?: string | null;
   readonly clientId?: string | null;
+  /**
+   * Files claimed for this message (FileMetaStore.claim, with this draft's idempotency key):
+   * the append links them in its transaction; the stored message carries them.
+   */
+  readonly attachments?: readonly AttachedFile[];
 }
 
 /** The outcome of `appendMessage`. */
@@ -121,6 +127,8 @@ export interface StoreParts {
   readonly outbox: OutboxStore;
   /** Room retention rules and the messages they expire (./retention.ts). */
   readonly retention: RetentionStore;
+  /** Uploaded files' metadata and what they are attached to (./files.ts). */
+  readonly files: FileMetaStore;
 }
 
 /** The name of one part of the store. */

@@ -24,6 +24,8 @@ import { PostgresSearch } from './search.js';
 import { PostgresMentions } from './mentions.js';
 import { PostgresIntegrations } from './integrations.js';
 import { PostgresRetention } from './retention.js';
+import { PostgresFiles } from './files.js';
+import type { FileMetaStore } from '../files.js';
 import type { RetentionStore } from '../retention.js';
 import type { IntegrationStore } from '../integrations.js';
 import { PostgresThreads } from './threads.js';
@@ -119,6 +121,8 @@ export class PostgresStore implements Store {
   readonly outbox: OutboxStore;
   /** Room retention rules: ./retention.ts, on this pool. */
   readonly retention: RetentionStore;
+  /** Uploaded files' metadata: ./files.ts, on this pool. */
+  readonly files: FileMetaStore;
 
   protected constructor(
     private readonly pool: pg.Pool,
@@ -141,6 +145,7 @@ export class PostgresStore implements Store {
     this.threads = new PostgresThreads(query);
     this.outbox = new PostgresOutbox(pool, query);
     this.retention = new PostgresRetention(query);
+    this.files = new PostgresFiles(pool, query);
   }
 
   /**

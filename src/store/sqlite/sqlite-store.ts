@@ -25,6 +25,8 @@ import { SqliteSearch } from './search.js';
 import { SqliteMentions } from './mentions.js';
 import { SqliteIntegrations } from './integrations.js';
 import { SqliteRetention } from './retention.js';
+import { SqliteFiles } from './files.js';
+import type { FileMetaStore } from '../files.js';
 import type { RetentionStore } from '../retention.js';
 import type { IntegrationStore } from '../integrations.js';
 import { SqliteThreads } from './threads.js';
@@ -84,6 +86,7 @@ export class SqliteStore implements Store {
   readonly outbox: OutboxStore;
   /** Room retention rules: ./retention.ts, on this connection. */
   readonly retention: RetentionStore;
+  readonly files: FileMetaStore;
 
   /**
    * @param options.readOnly opens a connection that only reads a database another
@@ -140,6 +143,7 @@ export class SqliteStore implements Store {
     this.threads = new SqliteThreads(this.db, guard);
     this.outbox = new SqliteOutbox(this.db, guard);
     this.retention = new SqliteRetention(this.db, guard);
+    this.files = new SqliteFiles(this.db, guard);
   }
 
   checkWritable(): Promise<void> {
@@ -232,6 +236,8 @@ export class SqliteStore implements Store {
           target: draft.target ?? null,
           authorId: draft.authorId ?? null,
           clientId: draft.clientId ?? null,
+          // Linked by the insert's trigger from the claim that made this list (store/files.ts).
+          ...(draft.attachments && draft.attachments.length > 0 ? { attachments: draft.attachments } : {}),
         };
         insert.run(
           message.roomId,

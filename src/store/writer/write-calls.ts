@@ -36,6 +36,7 @@ const PART_WRITES = {
   threads: ['recordReply', 'markThreadRead'],
   outbox: ['createOutgoing', 'revokeOutgoing', 'enqueue', 'claim', 'delivered', 'failed', 'retryParked'],
   retention: ['setRoomRetention'],
+  files: ['addFile', 'claim', 'detach', 'removeFile'],
 } as const satisfies { readonly [P in StorePart]?: readonly (keyof StoreParts[P])[] };
 
 /** A part with methods that write. */
