@@ -88,7 +88,7 @@ export class RoomsClient {
     new MentionCompletion(lifetime, socket, elements.composer.input, elements.mentionChoices, () => this.registry.activeId);
     this.composer = new Composer(elements.composer, new TypingNotifier((roomId, typing) => socket.emit('typing', { roomId, typing })), {
       roomId: () => this.registry.activeId,
-      send: (roomId, text) => this.writer.message(roomId, text),
+      send: (roomId, text, files) => this.writer.message(roomId, text, files),
       edit: (roomId, target, text) => this.writer.edit(roomId, target, text),
     });
     this.writer = new RoomWriter(
