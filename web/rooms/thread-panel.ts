@@ -2,6 +2,7 @@ import type { FollowedThread, PublicUser, RoomEvent } from '../../src/shared/eve
 import type { Lifetime } from '../shared/lifetime.js';
 import { request, type ChatSocket } from '../shared/rpc.js';
 import { messageNodes, timeElement } from './message-decor.js';
+import { drawAttachments } from './attachment-view.js';
 import type { ThreadSummaries } from './thread-summaries.js';
 
 /** The panel beside the room (over it on a phone) that shows one thread or the threads one follows. */
@@ -130,6 +131,7 @@ export class ThreadPanel {
       if (event.kind === 'delete') {
         shown.dataset.deleted = 'true';
         body.textContent = 'message deleted';
+        drawAttachments(shown, []);
       } else body.replaceChildren(...messageNodes(event.text, this.hooks.me()?.name));
     }
   }
@@ -178,6 +180,7 @@ export class ThreadPanel {
       body.textContent = 'message deleted';
     } else body.replaceChildren(...messageNodes(event.text, this.hooks.me()?.name));
     item.append(timeElement(event.createdAt), author, body);
+    drawAttachments(item, event.redacted ? [] : (event.attachments ?? []));
     return item;
   }
 
