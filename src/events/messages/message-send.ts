@@ -1,5 +1,6 @@
 import { draftOf } from '../../delivery/drafts.js';
 import { ErrorCode, fail, ok } from '../../shared/errors.js';
+import type { AttachedFile } from '../../shared/message.js';
 import { messageSendSchema } from '../../shared/protocol/messages.js';
 import { threadRootOf } from '../../threads/threads.js';
 import { defineEvent } from '../kit.js';
@@ -32,11 +33,13 @@ export const messageSend = (maxMessageLength: number) =>
       if (replyTo !== undefined && root === undefined) return fail(ErrorCode.UNKNOWN_MESSAGE, `no message at offset ${replyTo} in this room, or it was deleted`);
       const retry = { by: 'room-protocol', clientId, isIssued: services.issuedIds.isIssued } as const;
       const draft = draftOf({ roomId, text, ...(root === undefined ? {} : { target: root }), author: user.name, authorId: user.id, retry });
-      let files;
+      let files: readonly AttachedFile[] | undefined;
       if (attachments.length > 0) {
+        // The key ties the claim to this message and its retries (room-protocol drafts always have one).
         if (draft.idempotencyKey === null) return fail(ErrorCode.INVALID_PAYLOAD, 'attachments need a clientId');
-        files = await services.store.files.claim({ roomId, ownerId: user.id, ids: attachments, key: draft.idempotencyKey });
-        if ('refused' in files) return fail(ErrorCode.FILE_REFUSED, files.refused);
+        const claimed = await services.store.files.claim({ roomId, ownerId: user.id, ids: attachments, key: draft.idempotencyKey });
+        if ('refused' in claimed) return fail(ErrorCode.FILE_REFUSED, claimed.refused);
+        files = claimed;
       }
       const sent = await services.appends.append(files ? { ...draft, attachments: files } : draft, { socketId: socket.id, clientId });
       if (root !== undefined && alsoToRoom === true) {
