@@ -132,6 +132,30 @@ describe('attachments: files on messages, in every read of the message', () => {
     assert.equal((await fetchAs(bob, mine.url)).status, 200, 'nothing refused harmed the file');
   });
 
+  test('a page named .png with forged bytes is attached as text: no thumbnail, never inline', async () => {
+    const { alice, bob, roomId } = await roomOfTwo();
+    const forged = await upload(alice, roomId, 'cat.png', Buffer.from('<!doctype html><script>alert(document.cookie)</script>'));
+    const sent = await alice.tab.must('message:send', { roomId, text: 'a cat', clientId: randomUUID(), attachments: [forged.id] });
+    const [event] = await bob.tab.must('history:before', { roomId, before: sent.serverOffset + 1, limit: 1 });
+    const [file] = event?.attachments ?? [];
+    assert.equal(file?.type, 'text/plain', 'the type comes from the bytes');
+    assert.equal(file?.thumbnailUrl, undefined);
+    assert.equal((await fetchAs(bob, `${forged.url}/thumbnail`)).status, 404);
+    const served = await fetchAs(bob, forged.url);
+    assert.match(served.headers.get('content-disposition') ?? '', /^attachment;/);
+    assert.equal(served.headers.get('x-content-type-options'), 'nosniff');
+  });
+
+  test('a member who may not read the room fetches neither its files nor their thumbnails', async () => {
+    const { alice, roomId } = await roomOfTwo();
+    const stranger = await member();
+    const image = await upload(alice, roomId, 'private.png', PNG);
+    await alice.tab.must('message:send', { roomId, text: 'ours', clientId: randomUUID(), attachments: [image.id] });
+    assert.equal((await fetchAs(stranger, image.url)).status, 403);
+    assert.equal((await fetchAs(stranger, image.thumbnailUrl ?? '')).status, 403);
+    assert.equal((await fetch(`${world.url}${image.thumbnailUrl ?? ''}`)).status, 401, 'nobody signed in');
+  });
+
   test('a deleted message takes its files with it: 404 after, and no list in history', async () => {
     const { alice, bob, roomId } = await roomOfTwo();
     const image = await upload(alice, roomId, 'gone.png', PNG);
