@@ -3,6 +3,7 @@ import { createHttpDoorway } from './events/http-doorway.js';
 import { BOT_API_PREFIX, createBotDoorway } from './events/bot-doorway.js';
 import { createFileDoorway } from './events/file-doorway.js';
 import { createFileStore } from './files/index.js';
+import { FileRemoval } from './files/file-removal.js';
 import { createWebhookDoorway } from './events/webhook-doorway.js';
 import { Bots } from './integrations/bots.js';
 import { Webhooks } from './integrations/webhooks.js';
@@ -225,7 +226,9 @@ export async function createApp(options: AppOptions): Promise<App> {
   options.redis?.onReconnect(() => void delivery.resync());
   const inFlight = new InFlight();
   const chatLog = log.child({ module: 'events' });
-  const appends = new Appends(store, delivery, roomWire.origins, inFlight);
+  const fileStore = createFileStore(config);
+  const fileRemoval = new FileRemoval({ store, files: fileStore, log: log.child({ module: 'files' }), unattachedMs: config.files.unattachedMs });
+  const appends = new Appends(store, delivery, roomWire.origins, inFlight, (roomId, target) => fileRemoval.messageDeleted(roomId, target));
   const roles = new Roles(store);
   const moderation = new Moderation({
     io,
@@ -259,7 +262,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     webhooks,
     outgoing: new OutgoingWebhooks({ store, log: log.child({ module: 'outgoing-webhooks' }) }),
     receipts: new ReadReceipts(io, store, config.receiptsMaxMembers),
-    files: createFileStore(config),
+    files: fileStore,
     passwords: new PasswordChanges({
       io,
       store,
@@ -286,6 +289,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     intervalMs: config.retentionIntervalMs,
   });
   retention.start();
+  fileRemoval.start();
   doorway.serve = createHttpDoorway({ tokens: config.adminTokens, pipeline, log });
   doorway.bots = createBotDoorway({ pipeline, log });
   doorway.webhooks = createWebhookDoorway(pipeline);
@@ -328,6 +332,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     const drained = await drainClients(io, config.drainMs);
     if (drained > 0) log.info({ clients: drained, windowMs: config.drainMs }, 'clients told to reconnect elsewhere');
     await retention.close();
+    await fileRemoval.close();
     await withTimeout(inFlight.close(), config.shutdownTimeoutMs);
     // Its deliveries in flight settle while the store is still open.
     await withTimeout(dispatcher.close(), config.shutdownTimeoutMs);

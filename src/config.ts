@@ -65,9 +65,11 @@ export interface Config {
    * `files` folder next to the SQLite file, `./data/files` on PostgreSQL); `maxBytes` the
    * largest upload (PARLEY_FILES_MAX_BYTES, @default 10 MiB: a phone photo with room to
    * spare, and what one request may make a worker hold in memory); `quotaBytes` what one
-   * user may store over every room (PARLEY_FILES_QUOTA_BYTES, @default 200 MiB).
+   * user may store over every room (PARLEY_FILES_QUOTA_BYTES, @default 200 MiB);
+   * `unattachedMs` how long an upload waits for a message to attach it before it is removed
+   * (PARLEY_FILES_UNATTACHED_MS, @default 3600000: an hour, ample for a composer left open).
    */
-  readonly files: { readonly dir: string; readonly maxBytes: number; readonly quotaBytes: number };
+  readonly files: { readonly dir: string; readonly maxBytes: number; readonly quotaBytes: number; readonly unattachedMs: number };
   /** Messages sent to a catching-up client per batch before yielding to other clients. @default 200 */
   readonly catchUpBatchSize: number;
   /** How long Socket.IO keeps a disconnected session for connection state recovery. @default 120000 */
@@ -282,6 +284,7 @@ const schema = z.object({
   PARLEY_FILES_DIR: z.string().min(1).optional(),
   PARLEY_FILES_MAX_BYTES: integer(10 * 1024 * 1024, 1, 1024 * 1024 * 1024),
   PARLEY_FILES_QUOTA_BYTES: integer(200 * 1024 * 1024, 0, 1024 ** 4),
+  PARLEY_FILES_UNATTACHED_MS: integer(3_600_000, 1000, 30 * 86_400_000),
   PARLEY_CATCHUP_BATCH: integer(200, 1, 10_000),
   PARLEY_RECOVERY_WINDOW_MS: integer(120_000, 0, 86_400_000),
   PARLEY_RATE_LIMIT: integer(100, 1, 1_000_000),
@@ -398,7 +401,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.PARLEY_LOG_LEVEL,
     maxMessageLength: e.PARLEY_MAX_MESSAGE_LENGTH,
     receiptsMaxMembers: e.PARLEY_RECEIPTS_MAX_MEMBERS,
-    files: Object.freeze({ dir: e.PARLEY_FILES_DIR ?? defaultFilesDir(e.PARLEY_DATABASE_URL), maxBytes: e.PARLEY_FILES_MAX_BYTES, quotaBytes: e.PARLEY_FILES_QUOTA_BYTES }),
+    files: Object.freeze({ dir: e.PARLEY_FILES_DIR ?? defaultFilesDir(e.PARLEY_DATABASE_URL), maxBytes: e.PARLEY_FILES_MAX_BYTES, quotaBytes: e.PARLEY_FILES_QUOTA_BYTES, unattachedMs: e.PARLEY_FILES_UNATTACHED_MS }),
     catchUpBatchSize: e.PARLEY_CATCHUP_BATCH,
     recoveryWindowMs: e.PARLEY_RECOVERY_WINDOW_MS,
     shutdownTimeoutMs: e.PARLEY_SHUTDOWN_TIMEOUT_MS,

@@ -34,6 +34,12 @@ export class Appends {
     private readonly delivery: Delivery,
     private readonly origins: Origins,
     private readonly inFlight: InFlight,
+    /**
+     * Called once a deletion of message `target` is stored (and again on its retry): its
+     * files go with it (src/files/file-removal.ts). A failure fails the append's answer, so
+     * that the retry removes them.
+     */
+    private readonly onDeleted?: (roomId: number, target: number) => Promise<void>,
   ) {}
 
   /** False once shutdown began. */
@@ -71,6 +77,7 @@ export class Appends {
       // A thread reply: after its mentions, so that those it mentions follow the thread too;
       // on a retry as well, for the same reason as the mentions (recording is idempotent).
       if (isReply(message)) await this.inFlight.track(this.store.threads.recordReply(message.roomId, message.target ?? 0, message.offset));
+      if (message.kind === 'delete' && message.target !== null && this.onDeleted) await this.inFlight.track(this.onDeleted(message.roomId, message.target));
       if (!duplicate) messagesStored.inc();
       if (duplicate) this.delivery.announceHead(message.roomId, message.offset);
       else this.delivery.announce(sender ? { ...message, origin: sender.socketId } : message);

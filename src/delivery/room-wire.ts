@@ -2,6 +2,7 @@ import type { MessageEnvelope, PublicUser, RoomEvent } from '../shared/events.js
 import { liveRoom } from '../socket-rooms.js';
 import type { Wire } from './wire.js';
 import { Origins } from './origins.js';
+import { fileInfo } from '../files/file-info.js';
 
 /** Account ids start with `a:`, bots' `b:` and webhooks' `w:` (see PublicUser); everything else is a guest. */
 export const userKind = (userId: string): PublicUser['kind'] =>
@@ -19,6 +20,10 @@ export function toRoomEvent(message: MessageEnvelope): RoomEvent {
     ...(message.target !== undefined && message.target !== null ? { target: message.target } : {}),
     ...(message.clientId !== undefined && message.clientId !== null ? { clientId: message.clientId } : {}),
     ...(message.redacted ? { redacted: { by: publicUser(message.redacted.byId, message.redacted.by), at: message.redacted.at } } : {}),
+    // A deleted message's files were deleted with it: a copy read before its deletion shows none either.
+    ...(message.attachments && message.attachments.length > 0 && !message.redacted
+      ? { attachments: message.attachments.map((file) => fileInfo(file, message.roomId)) }
+      : {}),
   };
 }
 

@@ -5,6 +5,7 @@ import { clientAddress } from '../http/client-address.js';
 import { BadBody, json, readBytes } from '../http/json-body.js';
 import { originMayUseCookie } from '../http/origins.js';
 import { INLINE_IMAGE_TYPES } from '../files/sniff.js';
+import { makeThumbnail } from '../files/thumbnails.js';
 import { hashSecret } from '../secrets.js';
 import { ErrorCode, fail, type Ack } from '../shared/errors.js';
 import type { PublicUser } from '../shared/events.js';
@@ -43,7 +44,9 @@ function fileHeaders(content: FileContent): Record<string, string> {
 /**
  * The file doorway. `POST /files?roomId=<id>&name=<name>` with the file as the body uploads
  * (`file:upload`); `GET /files/<id>` fetches (`file:get`, the room read from the file's
- * metadata). Both enter the same pipeline as every call (pipeline.ts: payload, access,
+ * metadata in the Store); `GET /files/<id>/thumbnail` fetches the same way and serves a small
+ * image made by makeThumbnail (files/thumbnails.ts; the original when it makes none), for
+ * images shown inline only. Both enter the same pipeline as every call (pipeline.ts: payload, access,
  * handler, the one failure mapping), as the account of the `Authorization: Bearer <session
  * token>` header or of the browser's session cookie (a page of a trusted origin only); a
  * guest is refused (401). Each request is priced first: its address before anything is
@@ -96,18 +99,25 @@ export function createFileDoorway(options: { readonly pipeline: EventPipeline })
       const payload = { roomId: Number(url.searchParams.get('roomId')), name: url.searchParams.get('name') ?? 'file', bytes };
       return answer(response, await pipeline.run('file:upload', uploadSpec, payload, caller));
     }
-    const id = path.slice(FILES_PREFIX.length + 1);
+    const [, id = '', thumbnail] = /^\/files\/([^/]*)(\/thumbnail)?$/.exec(path) ?? [];
     if (!path.startsWith(`${FILES_PREFIX}/`) || (request.method !== 'GET' && request.method !== 'HEAD')) {
       request.resume();
-      return json(response, 404, fail(ErrorCode.UNKNOWN_EVENT, 'POST /files or GET /files/<id>'));
+      return json(response, 404, fail(ErrorCode.UNKNOWN_EVENT, 'POST /files, GET /files/<id> or GET /files/<id>/thumbnail'));
     }
-    const meta = await services.files.meta(id);
-    if (!meta) return json(response, 404, NO_FILE);
-    const outcome = await pipeline.run('file:get', getSpec, { roomId: meta.roomId, id }, caller);
+    const record = await services.store.files.file(id);
+    if (!record) return json(response, 404, NO_FILE);
+    const outcome = await pipeline.run('file:get', getSpec, { roomId: record.roomId, id }, caller);
     const result = resultOf(outcome) as Ack<FileContent>;
     if (!result.ok) return json(response, statusOf(result), result);
-    response.writeHead(200, fileHeaders(result.data));
-    response.end(request.method === 'HEAD' ? undefined : result.data.bytes);
+    let content = result.data;
+    if (thumbnail !== undefined) {
+      if (!INLINE_IMAGE_TYPES.has(content.info.type)) return json(response, 404, fail(ErrorCode.UNKNOWN_MESSAGE, 'only images have thumbnails'));
+      const small = await makeThumbnail(Buffer.from(content.bytes), content.info.type);
+      // Only an image type shown inline keeps the safe headers' promise; anything else is refused.
+      if (small && INLINE_IMAGE_TYPES.has(small.type)) content = { info: { ...content.info, type: small.type }, bytes: small.bytes };
+    }
+    response.writeHead(200, fileHeaders(content));
+    response.end(request.method === 'HEAD' ? undefined : content.bytes);
   };
 
   return (request, response, path) => {

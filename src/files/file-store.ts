@@ -1,34 +1,15 @@
-/** What Parley keeps about one uploaded file besides its bytes. */
-export interface FileMeta {
-  /** Unguessable (24 random bytes, base64url): a URL names it, but the access check decides. */
-  readonly id: string;
-  /** The room whose readers may fetch it. */
-  readonly roomId: number;
-  /** Who uploaded it (`a:<id>`): the quota counts against them. */
-  readonly ownerId: string;
-  /** The name the uploader gave, cleaned (files/names.ts); shown, never used as a path. */
-  readonly name: string;
-  /** The type read from the bytes (files/sniff.ts), never the client's word. */
-  readonly type: string;
-  readonly size: number;
-  readonly createdAt: number;
-}
-
 /**
- * Where uploaded files live: a local folder (one machine) or, later, an S3-compatible
- * object store (several nodes). Picked in one place, createFileStore (files/index.ts).
- * Every method is keyed by the file's id; access is the caller's business (the pipeline's
- * `file-reader` and `file-writer` rules), never this interface's.
+ * Where uploaded files' bytes live: a local folder (one machine, or a volume every node
+ * shares) or an S3-compatible object store. Picked in one place, createFileStore
+ * (files/index.ts). Bytes only, keyed by the file's id: what a file is, whose, of which room
+ * and attached to what is the Store's (store.files, src/store/files.ts), so that every node
+ * agrees on it; access is the pipeline's (`file-reader`, `file-writer`), never this interface's.
  */
 export interface FileStore {
-  /** Stores `bytes` under `meta.id`, with its metadata; the file is whole or absent. */
-  put(meta: FileMeta, bytes: Buffer): Promise<void>;
-  /** The file's metadata, or undefined when there is no such file. */
-  meta(id: string): Promise<FileMeta | undefined>;
+  /** Stores `bytes` under `id`; the file is whole or absent. */
+  put(id: string, bytes: Buffer): Promise<void>;
   /** The file's bytes, or undefined when there is no such file. */
   read(id: string): Promise<Buffer | undefined>;
-  /** Removes the file and its metadata; no such file is no error. */
+  /** Removes the file; no such file is no error. */
   delete(id: string): Promise<void>;
-  /** The bytes `ownerId` stores now, over every room: what the quota compares. */
-  usage(ownerId: string): Promise<number>;
 }

@@ -1,33 +1,25 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { FileMeta, FileStore } from './file-store.js';
+import type { FileStore } from './file-store.js';
 
 /** An id as files/ids.ts makes them: nothing else may reach the file system. */
 const ID = /^[A-Za-z0-9_-]{32}$/;
 
 /**
- * Files in a local folder (PARLEY_FILES_DIR): `blobs/<id>`, `meta/<id>.json`, and
- * `owners/<hash of owner>/<id>.<size>` (empty), so that a user's usage is one directory
- * listing rather than a scan of every file. Each file is written to a temporary name and
- * renamed, so a crash leaves it whole or absent. For one machine (or a shared volume);
- * several nodes without one need the object store.
+ * Files in a local folder (PARLEY_FILES_DIR): `blobs/<id>`. Each file is written to a
+ * temporary name and renamed, so a crash leaves it whole or absent. For one machine (or a
+ * volume every node shares); several nodes without one need the object store.
  */
 export class LocalFileStore implements FileStore {
   constructor(private readonly root: string) {}
 
-  async put(meta: FileMeta, bytes: Buffer): Promise<void> {
-    const id = checked(meta.id);
-    await Promise.all(['blobs', 'meta', this.ownerDir(meta.ownerId)].map((dir) => mkdir(path.join(this.root, dir), { recursive: true })));
-    await this.writeWhole(path.join('blobs', id), bytes);
-    await this.writeWhole(path.join('meta', `${id}.json`), Buffer.from(JSON.stringify(meta)));
-    await writeFile(path.join(this.root, this.ownerDir(meta.ownerId), `${id}.${meta.size}`), '');
-  }
-
-  async meta(id: string): Promise<FileMeta | undefined> {
-    if (!ID.test(id)) return undefined;
-    const text = await readFile(path.join(this.root, 'meta', `${id}.json`), 'utf8').catch(absentAsUndefined);
-    return text === undefined ? undefined : (JSON.parse(text) as FileMeta);
+  async put(id: string, bytes: Buffer): Promise<void> {
+    const target = path.join(this.root, 'blobs', checked(id));
+    await mkdir(path.dirname(target), { recursive: true });
+    const temporary = `${target}.${randomBytes(6).toString('hex')}.tmp`;
+    await writeFile(temporary, bytes);
+    await rename(temporary, target);
   }
 
   async read(id: string): Promise<Buffer | undefined> {
@@ -36,28 +28,8 @@ export class LocalFileStore implements FileStore {
   }
 
   async delete(id: string): Promise<void> {
-    const meta = await this.meta(id);
-    if (!meta) return;
-    // The metadata last: a crash midway leaves a file that can still be found and deleted again.
-    await rm(path.join(this.root, 'blobs', meta.id), { force: true });
-    await rm(path.join(this.root, this.ownerDir(meta.ownerId), `${meta.id}.${meta.size}`), { force: true });
-    await rm(path.join(this.root, 'meta', `${meta.id}.json`), { force: true });
-  }
-
-  async usage(ownerId: string): Promise<number> {
-    const names = await readdir(path.join(this.root, this.ownerDir(ownerId))).catch(absentAsUndefined);
-    return (names ?? []).reduce((sum, name) => sum + Number(name.slice(name.lastIndexOf('.') + 1) || 0), 0);
-  }
-
-  private ownerDir(ownerId: string): string {
-    return path.join('owners', createHash('sha256').update(ownerId).digest('base64url').slice(0, 22));
-  }
-
-  private async writeWhole(relative: string, bytes: Buffer): Promise<void> {
-    const target = path.join(this.root, relative);
-    const temporary = `${target}.${randomBytes(6).toString('hex')}.tmp`;
-    await writeFile(temporary, bytes);
-    await rename(temporary, target);
+    if (!ID.test(id)) return;
+    await rm(path.join(this.root, 'blobs', id), { force: true });
   }
 }
 

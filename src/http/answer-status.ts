@@ -20,6 +20,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   [ErrorCode.NOT_PINNED]: 409,
   [ErrorCode.FILE_TOO_LARGE]: 413,
   [ErrorCode.QUOTA_EXCEEDED]: 413,
+  [ErrorCode.FILE_REFUSED]: 403,
   [ErrorCode.RATE_LIMITED]: 429,
   [ErrorCode.UNAVAILABLE]: 503,
 };

@@ -49,6 +49,11 @@ export const ErrorCode = {
   PIN_LIMIT: 'PIN_LIMIT',
   /** The message to unpin is not pinned (or was deleted, which unpins it). */
   NOT_PINNED: 'NOT_PINNED',
+  /**
+   * A message's `attachments` name a file that is not the sender's own upload to that room,
+   * or is attached to another message already, or is no more (the message says which).
+   */
+  FILE_REFUSED: 'FILE_REFUSED',
   /** The connection sent faster than its rate limit allows; wait and retry. */
   RATE_LIMITED: 'RATE_LIMITED',
   /** Storage is busy or down; the same request may succeed later. */

@@ -25,6 +25,18 @@ export interface Redaction {
   readonly at: number;
 }
 
+/**
+ * A file attached to a message, as the message row keeps it (src/files/): the file's id and
+ * what its upload recorded. Its address, and its thumbnail's, follow from the id.
+ */
+export interface AttachedFile {
+  readonly id: string;
+  readonly name: string;
+  /** Read from the bytes at upload (src/files/sniff.ts). */
+  readonly type: string;
+  readonly size: number;
+}
+
 /** A message as stored: its offset is its position in its room's history. */
 export interface StoredMessage {
   readonly roomId: number;
@@ -51,6 +63,12 @@ export interface StoredMessage {
    * Absent on events just stored (nothing has erased them yet).
    */
   readonly redacted?: Redaction | null;
+  /**
+   * The files attached to a message (at most 10, in the order sent), linked in the append's
+   * own transaction (see FileMetaStore.claim). Absent when it has none; dropped when the
+   * message is deleted (its files are deleted with it).
+   */
+  readonly attachments?: readonly AttachedFile[];
 }
 
 /**

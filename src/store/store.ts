@@ -15,9 +15,10 @@ import type { RoomStore } from './rooms.js';
 import type { SearchStore } from './search.js';
 import type { ThreadStore } from './threads.js';
 import type { PinStore } from './pins.js';
-import type { EventKind, StoredMessage } from '../shared/message.js';
+import type { AttachedFile, EventKind, StoredMessage } from '../shared/message.js';
+import type { FileMetaStore } from './files.js';
 
-export type { EventKind, Redaction, StoredMessage } from '../shared/message.js';
+export type { AttachedFile, EventKind, Redaction, StoredMessage } from '../shared/message.js';
 
 /** A room's id and unique name. `general` always exists: it is the tutorial's room. */
 export interface Room {
@@ -41,6 +42,11 @@ export interface MessageDraft {
   readonly target?: number | null;
   readonly authorId?: string | null;
   readonly clientId?: string | null;
+  /**
+   * Files claimed for this message (FileMetaStore.claim, with this draft's idempotency key):
+   * the append links them in its transaction; the stored message carries them.
+   */
+  readonly attachments?: readonly AttachedFile[];
 }
 
 /** The outcome of `appendMessage`. */
@@ -130,6 +136,8 @@ export interface StoreParts {
   readonly sso: SsoStore;
   /** Registered slash commands and room topics (./commands.ts). */
   readonly commands: CommandStore;
+  /** Uploaded files' metadata and what they are attached to (./files.ts). */
+  readonly files: FileMetaStore;
 }
 
 /** The name of one part of the store. */

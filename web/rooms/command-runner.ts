@@ -1,5 +1,6 @@
 import { parseComposed } from '../../src/shared/commands.js';
 import type { CommandOutcome } from '../../src/shared/events.js';
+import type { FileInfo } from '../../src/shared/protocol/files.js';
 import { newClientOffset } from '../shared/outbox-storage.js';
 import { readableTimes } from '../shared/readable-times.js';
 import { request, type ChatSocket } from '../shared/rpc.js';
@@ -7,8 +8,8 @@ import type { RoomState } from './room-state.js';
 
 /** What the runner needs of the page. */
 export interface CommandRunnerParts {
-  /** Sends `text` as an ordinary message (the writer: pending at once, delivered on acknowledgement). */
-  readonly message: (roomId: number, text: string) => void;
+  /** Sends `text` and its files as an ordinary message (the writer: pending at once, delivered on acknowledgement). */
+  readonly message: (roomId: number, text: string, files: readonly FileInfo[]) => void;
   /** A message a command sent, acknowledged at `offset`: shown as this tab's own. */
   readonly sent: (roomId: number, offset: number, text: string) => void;
   readonly room: (roomId: number) => RoomState | undefined;
@@ -32,10 +33,12 @@ export class CommandRunner {
     private readonly parts: CommandRunnerParts,
   ) {}
 
-  submit(roomId: number, typed: string): void {
+  submit(roomId: number, typed: string, files: readonly FileInfo[] = []): void {
     const composed = parseComposed(typed);
-    if (composed.kind === 'text') this.parts.message(roomId, composed.text);
-    else void this.run(roomId, typed, composed.name);
+    if (composed.kind === 'text') return this.parts.message(roomId, composed.text, files);
+    // A command carries no files: rather than drop them unsaid, the whole is sent as text.
+    if (files.length > 0) return this.parts.message(roomId, typed, files);
+    void this.run(roomId, typed, composed.name);
   }
 
   private async run(roomId: number, text: string, name: string): Promise<void> {

@@ -1,4 +1,6 @@
+import type { FileInfo } from '../../src/shared/protocol/files.js';
 import type { TypingNotifier } from './typing.js';
+import { UploadTray, type UploadElements } from './upload-tray.js';
 
 /** What the message box says while empty (index.html's placeholder). */
 const WRITE_PLACEHOLDER = 'Write a message';
@@ -10,6 +12,8 @@ export interface ComposerElements {
   /** Says that the box edits a message, with a Cancel button. */
   readonly editBanner: HTMLElement;
   readonly editCancel: HTMLButtonElement;
+  /** Attaching files: the tray of uploads, the attach button and field, where files drop. */
+  readonly uploads: Omit<UploadElements, 'input'>;
 }
 
 /**
@@ -18,6 +22,7 @@ export interface ComposerElements {
  */
 export class Composer {
   private editing: { readonly roomId: number; readonly target: number } | undefined;
+  private readonly tray: UploadTray;
 
   constructor(
     private readonly elements: ComposerElements,
@@ -25,11 +30,12 @@ export class Composer {
     private readonly actions: {
       /** The room on screen, if any. */
       readonly roomId: () => number | undefined;
-      readonly send: (roomId: number, text: string) => void;
+      readonly send: (roomId: number, text: string, files: readonly FileInfo[]) => void;
       readonly edit: (roomId: number, target: number, text: string) => void;
     },
   ) {
     const { form, input, editCancel } = elements;
+    this.tray = new UploadTray({ ...elements.uploads, input }, () => (this.editing ? undefined : actions.roomId()));
     form.addEventListener('submit', (event) => {
       event.preventDefault();
       this.submit();
@@ -71,18 +77,27 @@ export class Composer {
   roomChanged(): void {
     this.typing.stop();
     if (this.editing && this.editing.roomId !== this.actions.roomId()) this.cancelEdit();
+    // Files go to the room they were uploaded to: another room starts with none.
+    this.tray.clear();
   }
 
   private submit(): void {
     const roomId = this.actions.roomId();
     const text = this.elements.input.value.trim();
-    if (roomId === undefined || !text) return;
+    if (roomId === undefined || (!text && !this.tray.busy)) return;
     this.typing.stop();
     if (this.editing) {
+      if (!text) return;
       this.actions.edit(this.editing.roomId, this.editing.target, text);
       this.cancelEdit();
+    } else if (this.tray.busy) {
+      // The message goes once its files are uploaded; the box is free for the next one at once.
+      this.elements.input.value = '';
+      void this.tray.settle().then((files) => {
+        if (text || files.length > 0) this.actions.send(roomId, text, files);
+      });
     } else {
-      this.actions.send(roomId, text);
+      this.actions.send(roomId, text, []);
       this.elements.input.value = '';
     }
     this.elements.input.focus();

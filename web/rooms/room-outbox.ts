@@ -1,5 +1,6 @@
 import type { ErrorCode } from '../../src/shared/errors.js';
 import type { SentMessage } from '../../src/shared/events.js';
+import type { FileInfo } from '../../src/shared/protocol/files.js';
 import { newClientOffset } from '../shared/outbox-storage.js';
 import type { Outcome } from '../shared/rpc.js';
 
@@ -16,6 +17,8 @@ export interface RoomRequest {
   readonly alsoToRoom?: boolean;
   /** The history epoch `target` belongs to: after a restore the server refuses it (EPOCH_CHANGED) rather than change another message. */
   readonly epoch?: string;
+  /** A message: the files uploaded for it (sent as their ids). */
+  readonly attachments?: readonly FileInfo[];
 }
 
 /** How the outbox reaches the server and shows progress; room-writer.ts implements it. */
@@ -64,7 +67,15 @@ export class RoomOutbox {
   }
 
   /** A new request with a fresh idempotency key. */
-  static create(kind: RoomRequest['kind'], roomId: number, text: string, target?: number, epoch?: string, alsoToRoom = false): RoomRequest {
+  static create(
+    kind: RoomRequest['kind'],
+    roomId: number,
+    text: string,
+    target?: number,
+    epoch?: string,
+    alsoToRoom = false,
+    attachments: readonly FileInfo[] = [],
+  ): RoomRequest {
     return {
       kind,
       roomId,
@@ -73,6 +84,7 @@ export class RoomOutbox {
       ...(target === undefined ? {} : { target }),
       ...(epoch === undefined ? {} : { epoch }),
       ...(alsoToRoom ? { alsoToRoom } : {}),
+      ...(attachments.length > 0 ? { attachments } : {}),
     };
   }
 
@@ -133,7 +145,7 @@ export class RoomOutbox {
 
 function isRoomRequest(value: unknown): value is RoomRequest {
   if (typeof value !== 'object' || value === null) return false;
-  const { kind, roomId, clientId, text, target, epoch, alsoToRoom } = value as Record<string, unknown>;
+  const { kind, roomId, clientId, text, target, epoch, alsoToRoom, attachments } = value as Record<string, unknown>;
   return (
     (kind === 'message' || kind === 'reply' || kind === 'edit' || kind === 'delete' || kind === 'react' || kind === 'unreact' || kind === 'pin' || kind === 'unpin') &&
     Number.isSafeInteger(roomId) &&
@@ -142,7 +154,8 @@ function isRoomRequest(value: unknown): value is RoomRequest {
     typeof text === 'string' &&
     (target === undefined || Number.isSafeInteger(target)) &&
     (epoch === undefined || typeof epoch === 'string') &&
-    (alsoToRoom === undefined || typeof alsoToRoom === 'boolean')
+    (alsoToRoom === undefined || typeof alsoToRoom === 'boolean') &&
+    (attachments === undefined || (Array.isArray(attachments) && attachments.every((file: unknown) => typeof file === 'object' && file !== null && typeof (file as FileInfo).id === 'string')))
   );
 }
 

@@ -1,5 +1,7 @@
 import type { PublicUser, RoomEvent } from '../../src/shared/events.js';
 import { actionOf } from '../../src/shared/commands.js';
+import type { FileInfo } from '../../src/shared/protocol/files.js';
+import { drawAttachments } from './attachment-view.js';
 import { mentions } from '../../src/shared/mentions.js';
 import { actionNode, decorate, messageNodes, timeElement } from './message-decor.js';
 import type { MessageList } from '../shared/message-list.js';
@@ -28,6 +30,9 @@ export interface OwnMessageActions {
   observe(event: RoomEvent): void;
 }
 
+/** An event's files, as a stored message of this log keeps them (none: nothing). */
+const filesOf = (event: RoomEvent): { attachments?: readonly FileInfo[] } => (event.attachments && event.attachments.length > 0 ? { attachments: event.attachments } : {});
+
 const shortTime = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 
 interface StoredMessage {
@@ -35,6 +40,7 @@ interface StoredMessage {
   readonly text: string;
   /** Milliseconds since the epoch: the server's time for messages it sent, this page's for its own. */
   readonly createdAt: number;
+  readonly attachments?: readonly FileInfo[];
 }
 
 /**
@@ -103,7 +109,7 @@ export class RoomTimeline {
         if (event.redacted) this.render(event.offset);
         return;
       }
-      this.messages.set(event.offset, { author: event.author, text: event.text, createdAt: event.createdAt });
+      this.messages.set(event.offset, { author: event.author, text: event.text, createdAt: event.createdAt, ...filesOf(event) });
       if (!this.list.at(event.offset)) {
         if (pending) this.list.place(pending, event.offset);
         else this.list.addDelivered(event.text, event.offset, event.author.name);
@@ -129,7 +135,7 @@ export class RoomTimeline {
   /** A reply sent also to the room: shown in the log too, at its own offset, marked as in a thread. */
   private showInLog(reply: RoomEvent): void {
     if (reply.kind !== 'message' || this.messages.has(reply.offset)) return;
-    this.messages.set(reply.offset, { author: reply.author, text: reply.text, createdAt: reply.createdAt });
+    this.messages.set(reply.offset, { author: reply.author, text: reply.text, createdAt: reply.createdAt, ...filesOf(reply) });
     if (!this.list.at(reply.offset)) this.list.addDelivered(reply.text, reply.offset, reply.author.name);
     const item = this.list.at(reply.offset);
     if (item && reply.target !== undefined) item.dataset.inThread = String(reply.target);
@@ -146,7 +152,7 @@ export class RoomTimeline {
     this.deleted.add(target);
     this.edits.delete(target);
     const message = this.messages.get(target);
-    if (message) this.messages.set(target, { ...message, text: '' });
+    if (message) this.messages.set(target, { author: message.author, createdAt: message.createdAt, text: '' });
     for (const [offset, event] of this.applied) {
       const changes = event.kind === 'message' ? offset === target : event.kind !== 'delete' && event.target === target;
       if (changes && event.text !== '') this.applied.set(offset, { ...event, text: '' });
@@ -162,21 +168,24 @@ export class RoomTimeline {
   }
 
   /** Shows a message of this tab at the bottom, pending. */
-  addPending(text: string): HTMLLIElement {
-    return this.list.addPending(text, this.me()?.name ?? 'you');
+  addPending(text: string, attachments: readonly FileInfo[] = []): HTMLLIElement {
+    const item = this.list.addPending(text, this.me()?.name ?? 'you');
+    drawAttachments(item, attachments);
+    return item;
   }
 
   /**
    * The server stored this tab's message at `offset`: show it there, once, delivered. If the
    * room already shows that offset (replayed after a reconnect), the pending item goes.
    */
-  confirm(item: HTMLLIElement, offset: number, text: string): void {
+  confirm(item: HTMLLIElement, offset: number, text: string, attachments: readonly FileInfo[] = []): void {
     const shown = this.list.at(offset);
     if (shown && shown !== item) this.list.remove(item);
     const author = this.me();
     if (author && !this.messages.has(offset)) {
-      this.messages.set(offset, { author, text, createdAt: Date.now() });
-      this.applied.set(offset, { roomId: this.roomId, offset, kind: 'message', author, text, createdAt: Date.now() });
+      const files = attachments.length > 0 ? { attachments } : {};
+      this.messages.set(offset, { author, text, createdAt: Date.now(), ...files });
+      this.applied.set(offset, { roomId: this.roomId, offset, kind: 'message', author, text, createdAt: Date.now(), ...files });
     }
     if (!shown) this.list.place(item, offset);
     const placed = this.list.at(offset);
@@ -245,6 +254,8 @@ export class RoomTimeline {
       body.dataset.shape = shape;
       this.drawnTexts.set(body, text);
     }
+    // A deleted message's files were deleted with it.
+    drawAttachments(item, deleted ? [] : (message.attachments ?? []));
     if (!deleted && myName !== undefined && message.author.id !== this.me()?.id && mentions(text, myName)) item.dataset.mentionsMe = 'true';
     else delete item.dataset.mentionsMe;
     if (item.dataset.created !== String(message.createdAt)) {

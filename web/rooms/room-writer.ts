@@ -1,5 +1,6 @@
 import { readableTimes } from '../shared/readable-times.js';
 import type { PublicUser } from '../../src/shared/events.js';
+import type { FileInfo } from '../../src/shared/protocol/files.js';
 import type { ConnectionStatus } from '../shared/connection-status.js';
 import { RoomOutbox, type OutboxHooks, type RoomRequest } from './room-outbox.js';
 import type { RoomState } from './room-state.js';
@@ -62,8 +63,9 @@ export class RoomWriter {
     for (const req of RoomOutbox.restore()) this.write(req);
   }
 
-  message(roomId: number, text: string): void {
-    this.write(RoomOutbox.create('message', roomId, text));
+  /** A new message, with the files uploaded for it (shown at once, sent as their ids). */
+  message(roomId: number, text: string, attachments: readonly FileInfo[] = []): void {
+    this.write(RoomOutbox.create('message', roomId, text, undefined, undefined, false, attachments));
   }
 
   /**
@@ -120,7 +122,7 @@ export class RoomWriter {
       const item = this.pendingItems.get(req.clientId);
       if (req.roomId !== roomId || req.kind !== 'message' || !item) continue;
       item.remove();
-      this.pendingItems.set(req.clientId, timeline.addPending(req.text));
+      this.pendingItems.set(req.clientId, timeline.addPending(req.text, req.attachments));
     }
   }
 
@@ -131,7 +133,7 @@ export class RoomWriter {
 
   private write(req: RoomRequest): void {
     const timeline = this.rooms.get(req.roomId)?.timeline;
-    if (req.kind === 'message' && timeline) this.pendingItems.set(req.clientId, timeline.addPending(req.text));
+    if (req.kind === 'message' && timeline) this.pendingItems.set(req.clientId, timeline.addPending(req.text, req.attachments));
     this.outbox.add(req);
   }
 
@@ -142,7 +144,7 @@ export class RoomWriter {
     if (!room) return;
     if (room.progress?.take(offset)) this.rooms.progressed();
     const me = this.rooms.me();
-    if (req.kind === 'message' && item) room.timeline.confirm(item, offset, req.text);
+    if (req.kind === 'message' && item) room.timeline.confirm(item, offset, req.text, req.attachments);
     else if (req.kind === 'reply' && me && req.target !== undefined) {
       room.timeline.apply({ roomId: req.roomId, offset, kind: 'message', author: me, text: req.text, target: req.target, createdAt: Date.now(), clientId: req.clientId });
     } else if (req.kind !== 'message' && req.kind !== 'reply' && me && req.target !== undefined) {
@@ -164,7 +166,7 @@ export class RoomWriter {
       label: 'Retry',
       run: () => {
         timeline.list.remove(item);
-        this.pendingItems.set(req.clientId, timeline.addPending(req.text));
+        this.pendingItems.set(req.clientId, timeline.addPending(req.text, req.attachments));
         retry();
       },
     };
@@ -176,7 +178,10 @@ export class RoomWriter {
 function sendRequest(socket: ChatSocket, req: RoomRequest): ReturnType<OutboxHooks['send']> {
   const { roomId, clientId, text, target } = req;
   // A new message names no offset, so it is good in any epoch; the others name their target's.
-  if (req.kind === 'message') return request(socket, 'message:send', { roomId, text, clientId });
+  if (req.kind === 'message') {
+    const attachments = req.attachments?.map((file) => file.id) ?? [];
+    return request(socket, 'message:send', { roomId, text, clientId, ...(attachments.length > 0 ? { attachments } : {}) });
+  }
   // Every change names its target (RoomOutbox.create); one without it cannot be sent.
   if (target === undefined) return Promise.resolve({ ok: false, error: 'INVALID_PAYLOAD', message: `${req.kind} names no message` });
   const epoch = req.epoch === undefined ? {} : { epoch: req.epoch };

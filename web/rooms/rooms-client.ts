@@ -93,7 +93,7 @@ export class RoomsClient {
     new MentionCompletion(lifetime, socket, elements.composer.input, elements.mentionChoices, () => this.registry.activeId);
     new CommandCompletion(lifetime, socket, elements.composer.input, elements.commandChoices);
     const commands = new CommandRunner(socket, {
-      message: (roomId, text) => this.writer.message(roomId, text),
+      message: (roomId, text, files) => this.writer.message(roomId, text, files),
       sent: (roomId, offset, text) => this.writer.sentByCommand(roomId, offset, text),
       room: (roomId) => this.registry.get(roomId),
       alert: (text) => this.screen.alert(text),
@@ -103,7 +103,7 @@ export class RoomsClient {
     });
     this.composer = new Composer(elements.composer, new TypingNotifier((roomId, typing) => socket.emit('typing', { roomId, typing })), {
       roomId: () => this.registry.activeId,
-      send: (roomId, text) => commands.submit(roomId, text),
+      send: (roomId, text, files) => commands.submit(roomId, text, files),
       edit: (roomId, target, text) => this.writer.edit(roomId, target, text),
     });
     this.writer = new RoomWriter(

@@ -3,6 +3,7 @@ import { readableText } from '../../src/shared/commands.js';
 import type { Lifetime } from '../shared/lifetime.js';
 import { request, type ChatSocket } from '../shared/rpc.js';
 import { messageNodes, timeElement } from './message-decor.js';
+import { drawAttachments } from './attachment-view.js';
 import type { ThreadSummaries } from './thread-summaries.js';
 
 /** The panel beside the room (over it on a phone) that shows one thread or the threads one follows. */
@@ -131,6 +132,7 @@ export class ThreadPanel {
       if (event.kind === 'delete') {
         shown.dataset.deleted = 'true';
         body.textContent = 'message deleted';
+        drawAttachments(shown, []);
       } else body.replaceChildren(...messageNodes(event.text, this.hooks.me()?.name));
     }
   }
@@ -179,6 +181,7 @@ export class ThreadPanel {
       body.textContent = 'message deleted';
     } else body.replaceChildren(...messageNodes(event.text, this.hooks.me()?.name));
     item.append(timeElement(event.createdAt), author, body);
+    drawAttachments(item, event.redacted ? [] : (event.attachments ?? []));
     return item;
   }
 

@@ -15,7 +15,7 @@ export const fileUploadSchema = z.object({
   bytes: z.instanceof(Uint8Array),
 });
 
-/** A fetch, `GET /files/<id>`: the doorway names the file's room, read from its metadata. */
+/** A fetch, `GET /files/<id>` (or its thumbnail): the doorway names the file's room, read from its metadata. */
 export const fileGetSchema = z.object({ roomId: roomIdSchema, id: fileIdSchema });
 
 /** An uploaded file as a page shows it. */
@@ -29,7 +29,15 @@ export interface FileInfo {
   readonly size: number;
   /** Where members of the room fetch it: `/files/<id>`. */
   readonly url: string;
+  /**
+   * Images shown inline (PNG, JPEG, GIF, WebP) only: a small image made by the server,
+   * `/files/<id>/thumbnail` (the original until a thumbnail maker makes one).
+   */
+  readonly thumbnailUrl?: string;
 }
+
+/** The most files one message carries. */
+export const MAX_ATTACHMENTS = 10;
 
 /** What a fetch answers before the doorway writes the bytes. */
 export interface FileContent {

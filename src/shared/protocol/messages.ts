@@ -3,6 +3,7 @@ import type { PublicUser } from './accounts.js';
 import type { Call } from './call.js';
 import { clientIdSchema, epochSchema, offsetSchema, roomIdSchema, storableString, textSchema } from './fields.js';
 import type { RoomSummary } from './rooms.js';
+import { fileIdSchema, MAX_ATTACHMENTS, type FileInfo } from './files.js';
 
 /** What the server acknowledges for a stored message (or edit, deletion, reaction). */
 export interface SentMessage {
@@ -53,6 +54,11 @@ export interface RoomEvent {
    * arrive as events of their own; a client adds them to it.
    */
   readonly thread?: ThreadSummary;
+  /**
+   * The files attached to a message (`message:send`'s `attachments`), in the order sent;
+   * absent when it has none, and on a deleted message (its files were deleted with it).
+   */
+  readonly attachments?: readonly FileInfo[];
 }
 
 /**
@@ -68,11 +74,18 @@ export const chatMessageSchema = (maxMessageLength: number) =>
 /**
  * `replyTo`: the offset of a message of the same room: the message is a reply in its thread
  * (a reply to a reply joins the thread of that reply's root: threads are one level deep).
+ * `attachments`: ids of files the sender uploaded to this room (`POST /files`) and not yet
+ * attached, at most 10, no repeats; with them the text may be empty.
  */
 export const messageSendSchema = (maxMessageLength: number) =>
   z.object({
     roomId: roomIdSchema,
-    text: textSchema(maxMessageLength),
+    text: z.union([z.literal(''), textSchema(maxMessageLength)]),
+    attachments: z
+      .array(fileIdSchema)
+      .max(MAX_ATTACHMENTS, `a message carries at most ${MAX_ATTACHMENTS} files`)
+      .refine((ids) => new Set(ids).size === ids.length, 'attachments must not repeat a file')
+      .optional(),
     clientId: clientIdSchema,
     epoch: epochSchema.optional(),
     replyTo: offsetSchema.min(1).optional(),

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { attachmentsOf } from '../attachments-column.js';
 import { UnknownRoomError, type AppendResult, type EventKind, type MessageDraft, type StoredMessage } from '../store.js';
 
 /** A `messages` row as node-postgres returns it: `bigint` columns arrive as strings. */
@@ -17,10 +18,12 @@ export interface MessageRow {
   redacted_at?: string | null;
   redacted_by?: string | null;
   redacted_by_id?: string | null;
+  /** The attached files as JSON (migration 25); absent where a row is built from `parley_append`'s reply. */
+  attachments?: string | null;
 }
 
 export const MESSAGE_COLUMNS =
-  'room_id, seq, idempotency_key, author, content, created_at, kind, target, author_id, client_id, redacted_at, redacted_by, redacted_by_id';
+  'room_id, seq, idempotency_key, author, content, created_at, kind, target, author_id, client_id, redacted_at, redacted_by, redacted_by_id, attachments';
 
 export const toMessage = (row: MessageRow): StoredMessage => ({
   roomId: row.room_id,
@@ -36,6 +39,7 @@ export const toMessage = (row: MessageRow): StoredMessage => ({
   ...(row.redacted_at === undefined || row.redacted_at === null
     ? {}
     : { redacted: { at: Number(row.redacted_at), by: row.redacted_by ?? '', byId: row.redacted_by_id ?? null } }),
+  ...attachmentsOf(row.attachments),
 });
 
 /** A row of `parley_append` (see ./append-function.ts); the other columns are set for outcome 2 only. */
@@ -104,6 +108,8 @@ export async function appendRoomBatch(client: pg.PoolClient, roomId: number, dra
     target: draft.target ?? null,
     authorId: draft.authorId ?? null,
     clientId: draft.clientId ?? null,
+    // Linked by the append's trigger from the claim that made this list (store/files.ts).
+    ...(draft.attachments && draft.attachments.length > 0 ? { attachments: draft.attachments } : {}),
   });
   // A repeat within the batch returns the message of the draft it repeats, built once.
   const storedNow = new Map<number, StoredMessage>();

@@ -552,6 +552,46 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX messages_pins ON messages (room_id, target, seq) WHERE kind IN ('pin', 'unpin');
     `,
   },
+  {
+    version: 25,
+    name: 'files: uploads and the messages they are attached to',
+    // A file is claimed by a draft's idempotency key (store/files.ts), then linked in the
+    // append's own statement by the trigger: parley_append is unchanged, and a message
+    // without files pays one probe of a partial index that holds only claims.
+    sql: `
+      ALTER TABLE messages ADD COLUMN attachments text;
+      CREATE TABLE files (
+        id          text    PRIMARY KEY,
+        room_id     integer NOT NULL REFERENCES rooms (id),
+        owner_id    text    NOT NULL,
+        name        text    NOT NULL,
+        type        text    NOT NULL,
+        size        bigint  NOT NULL,
+        created_at  bigint  NOT NULL,
+        claim_key   text,
+        claim_order integer,
+        message_seq bigint
+      );
+      CREATE INDEX files_owner ON files (owner_id);
+      CREATE INDEX files_claim ON files (room_id, claim_key) WHERE claim_key IS NOT NULL AND message_seq IS NULL;
+      CREATE INDEX files_message ON files (room_id, message_seq) WHERE message_seq IS NOT NULL;
+      CREATE INDEX files_unattached ON files (created_at) WHERE message_seq IS NULL;
+      CREATE FUNCTION parley_attach() RETURNS trigger LANGUAGE plpgsql AS $fn$
+      BEGIN
+        IF NEW.kind = 'message' AND NEW.idempotency_key IS NOT NULL THEN
+          WITH linked AS (
+            UPDATE files SET message_seq = NEW.seq
+             WHERE room_id = NEW.room_id AND claim_key = NEW.idempotency_key AND message_seq IS NULL
+             RETURNING id, name, type, size, claim_order)
+          SELECT json_agg(json_build_object('id', id, 'name', name, 'type', type, 'size', size) ORDER BY claim_order)::text
+            INTO NEW.attachments FROM linked;
+        END IF;
+        RETURN NEW;
+      END
+      $fn$;
+      CREATE TRIGGER messages_attach BEFORE INSERT ON messages FOR EACH ROW EXECUTE FUNCTION parley_attach();
+    `,
+  },
 ];
 
 /**

@@ -24,6 +24,8 @@ import { PostgresSearch } from './search.js';
 import { PostgresMentions } from './mentions.js';
 import { PostgresIntegrations } from './integrations.js';
 import { PostgresRetention } from './retention.js';
+import { PostgresFiles } from './files.js';
+import type { FileMetaStore } from '../files.js';
 import type { RetentionStore } from '../retention.js';
 import { PostgresSso } from './sso.js';
 import type { SsoStore } from '../sso.js';
@@ -131,6 +133,8 @@ export class PostgresStore implements Store {
   readonly sso: SsoStore;
   /** Registered slash commands and room topics: ./commands.ts. */
   readonly commands: CommandStore;
+  /** Uploaded files' metadata: ./files.ts, on this pool. */
+  readonly files: FileMetaStore;
 
   protected constructor(
     private readonly pool: pg.Pool,
@@ -156,6 +160,7 @@ export class PostgresStore implements Store {
     this.retention = new PostgresRetention(query);
     this.sso = new PostgresSso(pool, query);
     this.commands = new PostgresCommands(pool, query);
+    this.files = new PostgresFiles(pool, query);
   }
 
   /**

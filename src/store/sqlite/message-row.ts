@@ -1,4 +1,5 @@
 import type { EventKind, StoredMessage } from '../store.js';
+import { attachmentsOf } from '../attachments-column.js';
 
 /** A `messages` row as better-sqlite3 returns it. */
 export interface MessageRow {
@@ -15,10 +16,12 @@ export interface MessageRow {
   redacted_at?: number | null;
   redacted_by?: string | null;
   redacted_by_id?: string | null;
+  /** The attached files as JSON (migration 22); absent from reads that do not select it. */
+  attachments?: string | null;
 }
 
 /** The columns every message read selects, in `MessageRow`'s shape. */
-export const MESSAGE_COLUMNS = 'room_id, seq, author, content, created_at, kind, target, author_id, client_id, redacted_at, redacted_by, redacted_by_id';
+export const MESSAGE_COLUMNS = 'room_id, seq, author, content, created_at, kind, target, author_id, client_id, redacted_at, redacted_by, redacted_by_id, attachments';
 
 export const toMessage = (row: MessageRow): StoredMessage => ({
   roomId: row.room_id,
@@ -34,4 +37,5 @@ export const toMessage = (row: MessageRow): StoredMessage => ({
   ...(row.redacted_at === undefined || row.redacted_at === null
     ? {}
     : { redacted: { at: row.redacted_at, by: row.redacted_by ?? '', byId: row.redacted_by_id ?? null } }),
+  ...attachmentsOf(row.attachments),
 });

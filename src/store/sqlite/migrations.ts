@@ -539,4 +539,43 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX messages_pins ON messages (room_id, target, seq) WHERE kind IN ('pin', 'unpin');
     `,
   },
+  {
+    version: 22,
+    name: 'files: uploads and the messages they are attached to',
+    // A file is claimed by a draft's idempotency key (store/files.ts), then linked by the
+    // append's own transaction through the trigger: the append path itself is unchanged, and
+    // a message without files pays one probe of a partial index that holds only claims.
+    sql: `
+      ALTER TABLE messages ADD COLUMN attachments TEXT;
+      CREATE TABLE files (
+        id          TEXT    PRIMARY KEY,
+        room_id     INTEGER NOT NULL REFERENCES rooms (id),
+        owner_id    TEXT    NOT NULL,
+        name        TEXT    NOT NULL,
+        type        TEXT    NOT NULL,
+        size        INTEGER NOT NULL,
+        created_at  INTEGER NOT NULL,
+        claim_key   TEXT,
+        claim_order INTEGER,
+        message_seq INTEGER
+      ) WITHOUT ROWID;
+      CREATE INDEX files_owner ON files (owner_id);
+      CREATE INDEX files_claim ON files (room_id, claim_key) WHERE claim_key IS NOT NULL AND message_seq IS NULL;
+      CREATE INDEX files_message ON files (room_id, message_seq) WHERE message_seq IS NOT NULL;
+      CREATE INDEX files_unattached ON files (created_at) WHERE message_seq IS NULL;
+      CREATE TRIGGER messages_attach AFTER INSERT ON messages
+        WHEN NEW.kind = 'message' AND NEW.idempotency_key IS NOT NULL
+         AND EXISTS (SELECT 1 FROM files WHERE room_id = NEW.room_id AND claim_key = NEW.idempotency_key AND message_seq IS NULL)
+      BEGIN
+        UPDATE messages SET attachments = (
+          SELECT json_group_array(json_object('id', id, 'name', name, 'type', type, 'size', size))
+            FROM (SELECT id, name, type, size FROM files
+                   WHERE room_id = NEW.room_id AND claim_key = NEW.idempotency_key AND message_seq IS NULL
+                   ORDER BY claim_order))
+         WHERE room_id = NEW.room_id AND seq = NEW.seq;
+        UPDATE files SET message_seq = NEW.seq
+         WHERE room_id = NEW.room_id AND claim_key = NEW.idempotency_key AND message_seq IS NULL;
+      END;
+    `,
+  },
 ];

@@ -10,7 +10,7 @@ type HitRow = MessageRow & { room_name: string; hit: number };
 const ftsTerms = (terms: readonly string[]): string => terms.map((term) => `"${term}"*`).join(' ');
 
 /** Hits of index `f` stored before @before, newest first, joined with `search_rows`, `messages` and `rooms`. */
-const hitSql = (index: string): string => `SELECT m.room_id, m.seq, m.author, f.text AS content, m.created_at, m.kind, m.target, m.author_id, m.client_id,
+const hitSql = (index: string): string => `SELECT m.room_id, m.seq, m.author, f.text AS content, m.created_at, m.kind, m.target, m.author_id, m.client_id, m.attachments,
        r.name AS room_name, s.id AS hit
   FROM ${index} f
   JOIN search_rows s ON s.id = -f.rowid

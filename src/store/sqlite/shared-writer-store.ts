@@ -5,6 +5,7 @@ import type { OutboxStore } from '../outbox.js';
 import type { RetentionStore } from '../retention.js';
 import type { SsoStore } from '../sso.js';
 import type { CommandStore } from '../commands.js';
+import type { FileMetaStore } from '../files.js';
 import type { ModerationStore } from '../moderation.js';
 import type { RoomStore } from '../rooms.js';
 import type { SearchStore } from '../search.js';
@@ -34,6 +35,7 @@ export class SharedWriterSqliteStore implements Store {
   readonly retention: RetentionStore;
   readonly sso: SsoStore;
   readonly commands: CommandStore;
+  readonly files: FileMetaStore;
   /**
    * Read-only, so that a write missing from the table of writes (../writer/write-calls.ts)
    * fails loudly instead of quietly taking the write lock beside the writer.
@@ -60,6 +62,7 @@ export class SharedWriterSqliteStore implements Store {
     this.retention = writesThrough('retention', this.reads.retention, send);
     this.sso = writesThrough('sso', this.reads.sso, send);
     this.commands = writesThrough('commands', this.reads.commands, send);
+    this.files = writesThrough('files', this.reads.files, send);
     this.search = this.reads.search;
     // Pins only read: pin and unpin events are written by appendMessage.
     this.pins = this.reads.pins;

@@ -25,6 +25,8 @@ import { SqliteSearch } from './search.js';
 import { SqliteMentions } from './mentions.js';
 import { SqliteIntegrations } from './integrations.js';
 import { SqliteRetention } from './retention.js';
+import { SqliteFiles } from './files.js';
+import type { FileMetaStore } from '../files.js';
 import type { RetentionStore } from '../retention.js';
 import { SqliteSso } from './sso.js';
 import type { SsoStore } from '../sso.js';
@@ -96,6 +98,7 @@ export class SqliteStore implements Store {
   readonly sso: SsoStore;
   /** Registered slash commands and room topics: ./commands.ts. */
   readonly commands: CommandStore;
+  readonly files: FileMetaStore;
 
   /**
    * @param options.readOnly opens a connection that only reads a database another
@@ -155,6 +158,7 @@ export class SqliteStore implements Store {
     this.retention = new SqliteRetention(this.db, guard);
     this.sso = new SqliteSso(this.db, guard);
     this.commands = new SqliteCommands(this.db, guard);
+    this.files = new SqliteFiles(this.db, guard);
   }
 
   checkWritable(): Promise<void> {
@@ -247,6 +251,8 @@ export class SqliteStore implements Store {
           target: draft.target ?? null,
           authorId: draft.authorId ?? null,
           clientId: draft.clientId ?? null,
+          // Linked by the insert's trigger from the claim that made this list (store/files.ts).
+          ...(draft.attachments && draft.attachments.length > 0 ? { attachments: draft.attachments } : {}),
         };
         insert.run(
           message.roomId,

@@ -40,6 +40,7 @@ const PART_WRITES = {
   // takeFlow deletes the row it answers: a write.
   sso: ['createBoundAccount', 'saveFlow', 'takeFlow'],
   commands: ['createCommand', 'deleteCommand', 'setTopic'],
+  files: ['addFile', 'claim', 'detach', 'removeFile'],
 } as const satisfies { readonly [P in StorePart]?: readonly (keyof StoreParts[P])[] };
 
 /** A part with methods that write. */
