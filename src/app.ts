@@ -2,6 +2,7 @@ import { ReadReceipts } from './rooms/receipts.js';
 import { createHttpDoorway } from './events/http-doorway.js';
 import { BOT_API_PREFIX, createBotDoorway } from './events/bot-doorway.js';
 import { createFileDoorway } from './events/file-doorway.js';
+import { createExportDoorway } from './events/export-doorway.js';
 import { createFileStore } from './files/index.js';
 import { createWebhookDoorway } from './events/webhook-doorway.js';
 import { Bots } from './integrations/bots.js';
@@ -137,7 +138,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   let readiness = sharedFor(READINESS_CACHE_MS, computeReadiness);
   // Set once the Socket.IO server exists; the HTTP doorway answers only after the start.
   type Doorway = (request: IncomingMessage, response: ServerResponse, path: string) => void;
-  const doorway: { serve?: Doorway; bots?: Doorway; webhooks?: Doorway; files?: Doorway } = {};
+  const doorway: { serve?: Doorway; bots?: Doorway; webhooks?: Doorway; files?: Doorway; exports?: Doorway } = {};
   const admin: Doorway = (request, response, path) => {
     if (!doorway.serve) return void response.writeHead(503).end();
     doorway.serve(request, response, path);
@@ -151,9 +152,23 @@ export async function createApp(options: AppOptions): Promise<App> {
     if (!doorway.files) return void response.writeHead(503).end();
     doorway.files(request, response, path);
   };
+  const exports: Doorway = (request, response, path) => {
+    if (!doorway.exports) return void response.writeHead(503).end();
+    doorway.exports(request, response, path);
+  };
   httpServer.on(
     'request',
-    createRequestHandler({ webRoot: options.webRoot ?? DEFAULT_WEB_ROOT, isReady: () => ready, readiness: () => readiness(), admin, integrations, files, adminUi: config.adminUi !== 'off', session }),
+    createRequestHandler({
+      webRoot: options.webRoot ?? DEFAULT_WEB_ROOT,
+      isReady: () => ready,
+      readiness: () => readiness(),
+      admin,
+      integrations,
+      files,
+      exports,
+      adminUi: config.adminUi !== 'off',
+      session,
+    }),
   );
 
   const prices = new Prices(config.limits, options.redis && redisCounters(options.redis));
@@ -268,6 +283,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   doorway.bots = createBotDoorway({ pipeline, log });
   doorway.webhooks = createWebhookDoorway(pipeline);
   doorway.files = createFileDoorway({ pipeline });
+  doorway.exports = createExportDoorway({ pipeline });
 
   // From here connections are let in: their whole life is in src/connections/lifecycle.ts.
   runConnections(io, {

@@ -31,4 +31,6 @@ export interface FileStore {
   delete(id: string): Promise<void>;
   /** The bytes `ownerId` stores now, over every room: what the quota compares. */
   usage(ownerId: string): Promise<number>;
+  /** The ids of the files `ownerId` stores now, over every room (their owner's data export lists them). */
+  owned(ownerId: string): Promise<string[]>;
 }

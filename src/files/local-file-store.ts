@@ -49,6 +49,11 @@ export class LocalFileStore implements FileStore {
     return (names ?? []).reduce((sum, name) => sum + Number(name.slice(name.lastIndexOf('.') + 1) || 0), 0);
   }
 
+  async owned(ownerId: string): Promise<string[]> {
+    const names = await readdir(path.join(this.root, this.ownerDir(ownerId))).catch(absentAsUndefined);
+    return (names ?? []).map((name) => name.slice(0, name.lastIndexOf('.'))).filter((id) => ID.test(id));
+  }
+
   private ownerDir(ownerId: string): string {
     return path.join('owners', createHash('sha256').update(ownerId).digest('base64url').slice(0, 22));
   }

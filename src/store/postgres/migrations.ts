@@ -497,6 +497,11 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 22,
+    name: "an author's events in order, for data exports",
+    sql: 'CREATE INDEX messages_author ON messages (author_id, room_id, seq) WHERE author_id IS NOT NULL;',
+  },
 ];
 
 /**

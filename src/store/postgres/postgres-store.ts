@@ -24,6 +24,8 @@ import { PostgresSearch } from './search.js';
 import { PostgresMentions } from './mentions.js';
 import { PostgresIntegrations } from './integrations.js';
 import { PostgresRetention } from './retention.js';
+import { PostgresExports } from './exports.js';
+import type { ExportStore } from '../exports.js';
 import type { RetentionStore } from '../retention.js';
 import type { IntegrationStore } from '../integrations.js';
 import { PostgresThreads } from './threads.js';
@@ -119,6 +121,8 @@ export class PostgresStore implements Store {
   readonly outbox: OutboxStore;
   /** Room retention rules: ./retention.ts, on this pool. */
   readonly retention: RetentionStore;
+  /** The paged reads of data exports: ./exports.ts, on this pool. */
+  readonly exports: ExportStore;
 
   protected constructor(
     private readonly pool: pg.Pool,
@@ -141,6 +145,7 @@ export class PostgresStore implements Store {
     this.threads = new PostgresThreads(query);
     this.outbox = new PostgresOutbox(pool, query);
     this.retention = new PostgresRetention(query);
+    this.exports = new PostgresExports(query);
   }
 
   /**

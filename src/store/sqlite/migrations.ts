@@ -485,4 +485,9 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 19,
+    name: "an author's events in order, for data exports",
+    sql: 'CREATE INDEX messages_author ON messages (author_id, room_id, seq) WHERE author_id IS NOT NULL;',
+  },
 ];

@@ -3,6 +3,7 @@ import type { MentionStore } from '../mentions.js';
 import type { IntegrationStore } from '../integrations.js';
 import type { OutboxStore } from '../outbox.js';
 import type { RetentionStore } from '../retention.js';
+import type { ExportStore } from '../exports.js';
 import type { ModerationStore } from '../moderation.js';
 import type { RoomStore } from '../rooms.js';
 import type { SearchStore } from '../search.js';
@@ -28,6 +29,7 @@ export class SharedWriterSqliteStore implements Store {
   readonly threads: ThreadStore;
   readonly outbox: OutboxStore;
   readonly retention: RetentionStore;
+  readonly exports: ExportStore;
   /**
    * Read-only, so that a write missing from the table of writes (../writer/write-calls.ts)
    * fails loudly instead of quietly taking the write lock beside the writer.
@@ -53,6 +55,7 @@ export class SharedWriterSqliteStore implements Store {
     this.outbox = writesThrough('outbox', this.reads.outbox, send);
     this.retention = writesThrough('retention', this.reads.retention, send);
     this.search = this.reads.search;
+    this.exports = this.reads.exports;
   }
 
   /** Asks the writer itself: it alone takes the write lock. */

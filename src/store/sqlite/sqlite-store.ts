@@ -25,6 +25,8 @@ import { SqliteSearch } from './search.js';
 import { SqliteMentions } from './mentions.js';
 import { SqliteIntegrations } from './integrations.js';
 import { SqliteRetention } from './retention.js';
+import { SqliteExports } from './exports.js';
+import type { ExportStore } from '../exports.js';
 import type { RetentionStore } from '../retention.js';
 import type { IntegrationStore } from '../integrations.js';
 import { SqliteThreads } from './threads.js';
@@ -84,6 +86,8 @@ export class SqliteStore implements Store {
   readonly outbox: OutboxStore;
   /** Room retention rules: ./retention.ts, on this connection. */
   readonly retention: RetentionStore;
+  /** The paged reads of data exports: ./exports.ts, on this connection. */
+  readonly exports: ExportStore;
 
   /**
    * @param options.readOnly opens a connection that only reads a database another
@@ -140,6 +144,7 @@ export class SqliteStore implements Store {
     this.threads = new SqliteThreads(this.db, guard);
     this.outbox = new SqliteOutbox(this.db, guard);
     this.retention = new SqliteRetention(this.db, guard);
+    this.exports = new SqliteExports(this.db, guard);
   }
 
   checkWritable(): Promise<void> {

@@ -1,0 +1,50 @@
+import { EXPORT_PAGE } from '../store/exports.js';
+import type { Store } from '../store/store.js';
+import { accountLine, eventLine, membershipLine, roomLine } from './lines.js';
+import { ndjson, type StreamOut } from './stream-out.js';
+
+/**
+ * Streams every event of a room as NDJSON, one line per event in offset order and nothing
+ * else, a page of EXPORT_PAGE at a time. The head is read first: events stored while the
+ * export runs are left out, so the file is the room as it was when the export began.
+ */
+export async function streamRoomEvents(store: Store, roomId: number, out: StreamOut): Promise<void> {
+  const head = await store.roomHead(roomId);
+  let after = 0;
+  while (after < head) {
+    const page = (await store.messagesAfter(roomId, after, EXPORT_PAGE)).filter((message) => message.offset <= head);
+    if (page.length === 0) break;
+    await out.write(ndjson(page.map(eventLine)));
+    after = page.at(-1)?.offset ?? head;
+  }
+}
+
+/**
+ * Streams the whole deployment as NDJSON: every account (no password hash, session or
+ * secret: the store's export reads select none), every room, every membership, then each
+ * room's events in offset order (streamRoomEvents), each kind of line marked by `type`.
+ */
+export async function streamDeployment(store: Store, out: StreamOut): Promise<void> {
+  for (let after = 0; ; ) {
+    const page = await store.exports.accountsAfter(after, EXPORT_PAGE);
+    if (page.length === 0) break;
+    await out.write(ndjson(page.map(accountLine)));
+    after = Number(page.at(-1)?.id.slice(2));
+  }
+  const roomIds: number[] = [];
+  for (let after = 0; ; ) {
+    const page = await store.exports.roomsAfter(after, EXPORT_PAGE);
+    if (page.length === 0) break;
+    await out.write(ndjson(page.map(roomLine)));
+    roomIds.push(...page.map((room) => room.id));
+    after = page.at(-1)?.id ?? after;
+  }
+  for (let after = null as { roomId: number; userId: string } | null; ; ) {
+    const page = await store.exports.membershipsAfter(after, EXPORT_PAGE);
+    const last = page.at(-1);
+    if (!last) break;
+    await out.write(ndjson(page.map(membershipLine)));
+    after = { roomId: last.roomId, userId: last.userId };
+  }
+  for (const roomId of roomIds) await streamRoomEvents(store, roomId, out);
+}
