@@ -34,7 +34,7 @@ const PART_WRITES = {
   mentions: ['recordMentions', 'renameMember'],
   integrations: ['createBot', 'revokeBot', 'createWebhook', 'revokeWebhook'],
   threads: ['recordReply', 'markThreadRead'],
-  outbox: ['createOutgoing', 'revokeOutgoing', 'enqueue', 'claim', 'delivered', 'failed', 'retryParked'],
+  outbox: ['createOutgoing', 'revokeOutgoing', 'enqueue', 'claim', 'delivered', 'failed', 'retryParked', 'discardParked'],
   retention: ['setRoomRetention'],
 } as const satisfies { readonly [P in StorePart]?: readonly (keyof StoreParts[P])[] };
 
