@@ -41,6 +41,7 @@ describe('one pipeline, two doorways', () => {
       'mod:bots',
       'mod:delete',
       'mod:deliveries-parked',
+      'mod:delivery-discard',
       'mod:delivery-retry',
       'mod:kick',
       'mod:move',
