@@ -55,6 +55,8 @@ export class AccountMenu {
       event.preventDefault();
       void this.reset();
     });
+    // A link pasted into a tab already open changes only the fragment: no new page load.
+    window.addEventListener('hashchange', () => this.openResetLink());
   }
 
   /** Shows the menu's button to accounts only; a guest has no data of an account to download. */
