@@ -121,7 +121,7 @@ describe('the account menu, reset links and exports on the page', () => {
       await reader.page.fill('#reset-again', 'fresh start 123');
       await reader.page.click('#reset-form button[type="submit"]');
       await reader.waitForText('#me', `Signed in as ${name}`);
-      await reader.page.waitForSelector('#reset-dialog:not([open])', TIMEOUT);
+      await reader.page.waitForFunction(() => document.querySelector<HTMLDialogElement>('#reset-dialog')?.open === false, undefined, TIMEOUT);
       assert.equal(new URL(reader.page.url()).hash, '', 'the spent token is out of the address');
 
       // Used once: the same link again is refused, clearly.
