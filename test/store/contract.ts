@@ -17,6 +17,7 @@ import { searchContract } from './search-contract.js';
 import { mentionsContract } from './mentions-contract.js';
 import { redactionContract } from './redaction-contract.js';
 import { threadsContract } from './threads-contract.js';
+import { exportsContract } from './exports-contract.js';
 import { freshStores, type HarnessFactory } from './harness.js';
 
 
@@ -335,4 +336,5 @@ export function storeContract(name: string, factory: HarnessFactory, skip: strin
   mentionsContract(name, factory, skip);
   redactionContract(name, factory, skip);
   threadsContract(name, factory, skip);
+  exportsContract(name, factory, skip);
 }
