@@ -117,11 +117,12 @@ export function exportsContract(name: string, factory: HarnessFactory, skip: str
 
     test('a parked delivery is discarded once, with its audit entry; an unparked one is not', { skip }, () =>
       inFreshStore(async ({ store, general }) => {
-        const offset = (await store.appendMessage(draft(general, 'a:1', 'to deliver'))).message.offset;
         const hook = await store.outbox.createOutgoing(
           { roomId: general, name: 'echo', url: 'https://example.com/', triggerWords: [], secret: 's', createdAt: Date.now(), createdBy: 'a:1' },
           audit('outgoing-create'),
         );
+        // After the hook: it delivers what is stored past the room's head when it was made.
+        const offset = (await store.appendMessage(draft(general, 'a:1', 'to deliver'))).message.offset;
         await store.outbox.enqueue(hook.id, hook.enqueuedThrough, offset, [offset], Date.now());
         const [delivery] = await store.outbox.claim(Date.now() + 1000, 10_000, 10);
         assert.ok(delivery);
