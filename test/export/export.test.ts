@@ -218,3 +218,23 @@ for (const backend of ['SQLite', 'PostgreSQL'] as const) {
     });
   });
 }
+
+describe('data exports are priced', () => {
+  test('per account (exports.user) and per address before any token is looked up (exports.address): 429 past them', async (t) => {
+    const server = await startServer({
+      workers: 1,
+      env: { PARLEY_LIMITS: JSON.stringify({ 'exports.user': { points: 2, seconds: 600 }, 'exports.address': { points: 6, seconds: 600 } }) },
+    });
+    t.after(() => server.stop());
+    const alice = await person(t, server.url);
+    const answers: number[] = [];
+    for (let index = 0; index < 3; index += 1) answers.push((await download(server.url, '/export/me', alice.token)).status);
+    assert.deepEqual(answers, [200, 200, 429], 'the account spent its two');
+    const forged: number[] = [];
+    for (let index = 0; index < 4; index += 1) forged.push((await download(server.url, '/export/me', `forged-${index}`)).status);
+    assert.deepEqual(forged, [401, 401, 401, 429], 'forged tokens spend the address: six requests in all, then 429');
+    const spent = await download(server.url, '/export/me', alice.token);
+    assert.equal(spent.status, 429);
+    assert.equal(((await spent.json()) as { error: string }).error, 'RATE_LIMITED');
+  });
+});
