@@ -5,6 +5,8 @@ import pg from 'pg';
 import { MEMBERS_BY_PREFIX_SQL as postgresMembersByPrefix, RECORD_MENTIONS_SQL as postgresRecordMentions } from '../../src/store/postgres/mentions.js';
 import { LIVE_MESSAGE_SQL as postgresLiveMessage, listingSql as postgresListing } from '../../src/store/postgres/rooms.js';
 import { SEARCH_SQL as postgresSearch } from '../../src/store/postgres/search.js';
+import { AUTHOR_EVENTS_SQL as postgresAuthorEvents, MEMBERSHIPS_OF_SQL as postgresMembershipsOf, MEMBERSHIPS_SQL as postgresMemberships } from '../../src/store/postgres/exports.js';
+import { AUTHOR_EVENTS_SQL as sqliteAuthorEvents, MEMBERSHIPS_OF_SQL as sqliteMembershipsOf, MEMBERSHIPS_SQL as sqliteMemberships } from '../../src/store/sqlite/exports.js';
 import { SEARCH_SPAN, searchTerms } from '../../src/store/search.js';
 import { MEMBERS_BY_PREFIX_SQL as sqliteMembersByPrefix, RECORD_MENTIONS_SQL as sqliteRecordMentions } from '../../src/store/sqlite/mentions.js';
 import { LISTING_SQL as sqliteListing, LIVE_MESSAGE_SQL as sqliteLiveMessage } from '../../src/store/sqlite/rooms.js';
@@ -107,6 +109,9 @@ const sqlite: Backend = {
         'members by prefix': plan(sqliteMembersByPrefix, { room: general, lo: 'member1', hi: 'member1\u{10FFFF}', limit: 8 }),
         'search, public rooms': plan(sqlitePublicSearch, { match: '"chat"*', before: 1e15, limit: 21 }),
         'search, direct rooms': plan(sqliteDirectSearch, { match: '{room} : (r2) AND {text} : ("chat"*)', before: 1e15, limit: 21 }),
+        "export, an author's events": plan(sqliteAuthorEvents, { author: 'user-author', room: general, seq: 50_000, limit: 1000 }),
+        'export, memberships': plan(sqliteMemberships, { room: general, user: 'user-m5', limit: 1000 }),
+        "export, a person's memberships": plan(sqliteMembershipsOf, { user: 'user-m5', room: 0, limit: 1000 }),
       };
     }),
 };
@@ -160,6 +165,9 @@ const postgres: Backend = {
         'record mentions': await plan(postgresRecordMentions, [general, 5, ['member00001'], null]),
         'members by prefix': await plan(postgresMembersByPrefix, [general, 'member1', 'member1\u{10FFFF}', 8]),
         search: await plan(postgresSearch, ['chat:*', GENERAL_MESSAGES + 1, GENERAL_MESSAGES + 1 - SEARCH_SPAN, 'guest-new', 21]),
+        "export, an author's events": await plan(postgresAuthorEvents, ['user-author', general, 50_000, 1000]),
+        'export, memberships': await plan(postgresMemberships, [general, 'user-m5', 1000]),
+        "export, a person's memberships": await plan(postgresMembershipsOf, ['user-m5', 0, 1000]),
       };
     }),
 };
@@ -215,6 +223,11 @@ for (const backend of [sqlite, postgres]) {
       assert.match(plans['record mentions'] ?? '', /room_members_name/);
       assert.match(plans['members by prefix'] ?? '', /room_members_name/);
       assert.doesNotMatch(plans['members by prefix'] ?? '', /TEMP B-TREE|Sort/, 'completions are read in index order');
+      assert.match(plans["export, an author's events"] ?? '', /messages_author/, "an export reads an author's events by their index");
+      assert.doesNotMatch(plans["export, an author's events"] ?? '', /TEMP B-TREE|\bSort\b/, "an author's events are read in index order");
+      // PostgreSQL may sort a membership page's candidates when it estimates them few (a
+      // person's rooms); SQLite reads them in index order.
+      if (backend === sqlite) for (const what of ['export, memberships', "export, a person's memberships"]) assert.doesNotMatch(plans[what] ?? '', /TEMP B-TREE/, `${what}: read in index order`);
     });
 
     test('a reaction, edit or deletion, a new guest\'s listing, 20 mentions and a completion cost about the same in the big room as in a small one', async () => {

@@ -6,6 +6,16 @@ import { MESSAGE_COLUMNS, toMessage, type MessageRow } from './append-batch.js';
 const ACCOUNT_COLUMNS = `'a:' || id AS id, username, role, created_at::float8 AS "createdAt"`;
 const MEMBERSHIP_COLUMNS = `m.room_id AS "roomId", r.name AS "roomName", r.kind AS "roomKind", m.user_id AS "userId", m.user_name AS "userName", m.joined_at::float8 AS "joinedAt"`;
 
+/** One page of an author's events (messages_author, migration 22): $1 author, $2 room, $3 offset, $4 limit. Exported for the plan test. */
+export const AUTHOR_EVENTS_SQL = `SELECT ${MESSAGE_COLUMNS} FROM messages
+  WHERE author_id = $1 AND (room_id, seq) > ($2::integer, $3::bigint) ORDER BY room_id, seq LIMIT $4`;
+/** One page of every membership, by the primary key: $1 room, $2 user, $3 limit. */
+export const MEMBERSHIPS_SQL = `SELECT ${MEMBERSHIP_COLUMNS} FROM room_members m JOIN rooms r ON r.id = m.room_id
+  WHERE (m.room_id, m.user_id) > ($1, $2) ORDER BY m.room_id, m.user_id LIMIT $3`;
+/** One page of one person's memberships: $1 user, $2 room, $3 limit. */
+export const MEMBERSHIPS_OF_SQL = `SELECT ${MEMBERSHIP_COLUMNS} FROM room_members m JOIN rooms r ON r.id = m.room_id
+  WHERE m.user_id = $1 AND m.room_id > $2 ORDER BY m.room_id LIMIT $3`;
+
 /** See the SQLite twin (../sqlite/exports.ts): keyset pages, one index range each (migration 22 adds messages_author). */
 export class PostgresExports implements ExportStore {
   constructor(private readonly query: Query) {}
@@ -35,14 +45,12 @@ export class PostgresExports implements ExportStore {
       userId === undefined
         ? await this.query<ExportedMembership>(
             'membershipsAfter',
-            `SELECT ${MEMBERSHIP_COLUMNS} FROM room_members m JOIN rooms r ON r.id = m.room_id
-              WHERE (m.room_id, m.user_id) > ($1, $2) ORDER BY m.room_id, m.user_id LIMIT $3`,
+            MEMBERSHIPS_SQL,
             [after?.roomId ?? 0, after?.userId ?? '', limit],
           )
         : await this.query<ExportedMembership>(
             'membershipsOf',
-            `SELECT ${MEMBERSHIP_COLUMNS} FROM room_members m JOIN rooms r ON r.id = m.room_id
-              WHERE m.user_id = $1 AND m.room_id > $2 ORDER BY m.room_id LIMIT $3`,
+            MEMBERSHIPS_OF_SQL,
             [userId, after?.roomId ?? 0, limit],
           );
     return rows;
@@ -51,8 +59,7 @@ export class PostgresExports implements ExportStore {
   async eventsByAuthor(authorId: string, after: AuthorCursor | null, limit: number): Promise<StoredMessage[]> {
     const { rows } = await this.query<MessageRow>(
       'eventsByAuthor',
-      `SELECT ${MESSAGE_COLUMNS} FROM messages
-        WHERE author_id = $1 AND (room_id, seq) > ($2::integer, $3::bigint) ORDER BY room_id, seq LIMIT $4`,
+      AUTHOR_EVENTS_SQL,
       [authorId, after?.roomId ?? 0, after?.offset ?? 0, limit],
     );
     return rows.map(toMessage);
