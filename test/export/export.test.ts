@@ -213,6 +213,7 @@ for (const backend of ['SQLite', 'PostgreSQL'] as const) {
       }
       const streamed = await download(server.url, `/export/rooms/${large.id}`, admin.token);
       assert.equal(streamed.status, 200);
+      assert.equal(streamed.headers.get('content-length'), null, 'streamed in chunks, not built whole first');
       const offsets = (lines(await streamed.text()) as EventLine[]).map((event) => event.offset);
       assert.deepEqual(offsets, Array.from({ length: LARGE_ROOM }, (_, index) => index + 1));
     });

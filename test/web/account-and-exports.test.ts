@@ -72,6 +72,13 @@ describe('the account menu, reset links and exports on the page', () => {
 
       const exported = JSON.parse(await downloaded(chat.page, () => chat.page.click('#export-me'))) as { account: { username: string }; messages: { text: string }[] };
       assert.equal(exported.account.username, name);
+      // The cookie the download used speaks for a page of this origin only, never for another site's.
+      const cookie = (await chat.context.cookies(world.url)).map((entry) => `${entry.name}=${entry.value}`).join('; ');
+      const own = await fetch(`${world.url}/export/me`, { headers: { cookie } });
+      assert.equal(own.status, 200, 'the cookie alone, as a download link sends it');
+      await own.body?.cancel();
+      const evil = await fetch(`${world.url}/export/me`, { headers: { cookie, origin: 'https://evil.example' } });
+      assert.equal(evil.status, 401, "another site's page cannot spend the cookie");
       assert.deepEqual(
         exported.messages.map((message) => message.text),
         ['my own words'],
