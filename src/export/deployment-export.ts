@@ -31,13 +31,12 @@ export async function streamDeployment(store: Store, out: StreamOut): Promise<vo
     await out.write(ndjson(page.map(accountLine)));
     after = Number(page.at(-1)?.id.slice(2));
   }
-  const roomIds: number[] = [];
-  for (let after = 0; ; ) {
-    const page = await store.exports.roomsAfter(after, EXPORT_PAGE);
+  let lastRoom = 0;
+  for (; ; ) {
+    const page = await store.exports.roomsAfter(lastRoom, EXPORT_PAGE);
     if (page.length === 0) break;
     await out.write(ndjson(page.map(roomLine)));
-    roomIds.push(...page.map((room) => room.id));
-    after = page.at(-1)?.id ?? after;
+    lastRoom = page.at(-1)?.id ?? lastRoom;
   }
   for (let after = null as { roomId: number; userId: string } | null; ; ) {
     const page = await store.exports.membershipsAfter(after, EXPORT_PAGE);
@@ -46,5 +45,12 @@ export async function streamDeployment(store: Store, out: StreamOut): Promise<vo
     await out.write(ndjson(page.map(membershipLine)));
     after = { roomId: last.roomId, userId: last.userId };
   }
-  for (const roomId of roomIds) await streamRoomEvents(store, roomId, out);
+  // The rooms paged again rather than remembered (a deployment's room ids are not held
+  // either), up to the last one listed: a room made since has no room line above.
+  for (let after = 0; after < lastRoom; ) {
+    const page = (await store.exports.roomsAfter(after, EXPORT_PAGE)).filter((room) => room.id <= lastRoom);
+    if (page.length === 0) break;
+    for (const room of page) await streamRoomEvents(store, room.id, out);
+    after = page.at(-1)?.id ?? lastRoom;
+  }
 }

@@ -26,6 +26,7 @@ export async function streamUserExport(
 ): Promise<void> {
   const { store } = services;
   const header = { format: USER_EXPORT_FORMAT, exportedAt: Date.now(), account: { id: account.id, username: account.username, role: account.role, createdAt: Number(account.createdAt) } };
+  // The header object left open (its closing brace cut), so the arrays follow as its fields.
   await out.write(`${JSON.stringify(header).slice(0, -1)},\n"memberships":[`);
   let first = true;
   const roomNames = new Map<number, string>();
