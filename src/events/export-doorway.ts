@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { accountOfRequest } from '../auth/request-account.js';
-import { streamDeployment, streamRoomEvents } from '../export/deployment-export.js';
+import { streamDeployment, streamRoom } from '../export/deployment-export.js';
 import { ExportAborted, StreamOut } from '../export/stream-out.js';
 import { streamUserExport } from '../export/user-export.js';
 import { statusOf } from '../http/answer-status.js';
@@ -75,7 +75,7 @@ export function createExportDoorway(options: { readonly pipeline: EventPipeline 
       await audit(user, null, 'exported the deployment');
       response.writeHead(200, downloadHeaders('application/x-ndjson; charset=utf-8', 'parley-deployment.ndjson'));
       if (request.method === 'HEAD') return void response.end();
-      await streamDeployment(services.store, out);
+      await streamDeployment(services, out);
     } else {
       const roomId = Number(roomText);
       const room = await services.store.rooms.roomById(roomId);
@@ -83,7 +83,7 @@ export function createExportDoorway(options: { readonly pipeline: EventPipeline 
       await audit(user, roomId, `exported room ${room.name}`);
       response.writeHead(200, downloadHeaders('application/x-ndjson; charset=utf-8', `parley-room-${roomId}.ndjson`));
       if (request.method === 'HEAD') return void response.end();
-      await streamRoomEvents(services.store, roomId, out);
+      await streamRoom(services, roomId, out);
     }
     out.end();
   };

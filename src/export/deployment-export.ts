@@ -1,14 +1,34 @@
+import type { FileStore } from '../files/file-store.js';
 import { EXPORT_PAGE } from '../store/exports.js';
 import type { Store } from '../store/store.js';
-import { accountLine, eventLine, membershipLine, roomLine } from './lines.js';
+import { accountLine, eventLine, fileLine, membershipLine, roomLine } from './lines.js';
 import { ndjson, type StreamOut } from './stream-out.js';
 
+/** What a room's export reads: its events from the store, its files' metadata from the file store. */
+export interface ExportSources {
+  readonly store: Store;
+  readonly files: FileStore;
+}
+
+/** How many files one room's export lists at most (each is one metadata read). */
+const MAX_ROOM_FILES = 10_000;
+
 /**
- * Streams every event of a room as NDJSON, one line per event in offset order and nothing
- * else, a page of EXPORT_PAGE at a time. The head is read first: events stored while the
- * export runs are left out, so the file is the room as it was when the export began.
+ * Streams a room as NDJSON: one line per event in offset order, a page of EXPORT_PAGE at a
+ * time, then one line per file shared in it (its metadata and download URL), nothing else.
+ * The head is read first: events stored while the export runs are left out, so the file is
+ * the room as it was when the export began.
  */
-export async function streamRoomEvents(store: Store, roomId: number, out: StreamOut): Promise<void> {
+export async function streamRoom(sources: ExportSources, roomId: number, out: StreamOut): Promise<void> {
+  await streamRoomEvents(sources.store, roomId, out);
+  for (const id of (await sources.files.inRoom(roomId)).slice(0, MAX_ROOM_FILES)) {
+    const meta = await sources.files.meta(id);
+    if (meta && meta.roomId === roomId) await out.write(ndjson([fileLine(meta)]));
+  }
+}
+
+/** Streams every event of a room as NDJSON lines, in offset order, up to the head when it began. */
+async function streamRoomEvents(store: Store, roomId: number, out: StreamOut): Promise<void> {
   const head = await store.roomHead(roomId);
   let after = 0;
   while (after < head) {
@@ -22,9 +42,10 @@ export async function streamRoomEvents(store: Store, roomId: number, out: Stream
 /**
  * Streams the whole deployment as NDJSON: every account (no password hash, session or
  * secret: the store's export reads select none), every room, every membership, then each
- * room's events in offset order (streamRoomEvents), each kind of line marked by `type`.
+ * room's events in offset order and its files (streamRoom), each kind of line marked by `type`.
  */
-export async function streamDeployment(store: Store, out: StreamOut): Promise<void> {
+export async function streamDeployment(sources: ExportSources, out: StreamOut): Promise<void> {
+  const { store } = sources;
   for (let after = 0; ; ) {
     const page = await store.exports.accountsAfter(after, EXPORT_PAGE);
     if (page.length === 0) break;
@@ -50,7 +71,7 @@ export async function streamDeployment(store: Store, out: StreamOut): Promise<vo
   for (let after = 0; after < lastRoom; ) {
     const page = (await store.exports.roomsAfter(after, EXPORT_PAGE)).filter((room) => room.id <= lastRoom);
     if (page.length === 0) break;
-    for (const room of page) await streamRoomEvents(store, room.id, out);
+    for (const room of page) await streamRoom(sources, room.id, out);
     after = page.at(-1)?.id ?? lastRoom;
   }
 }

@@ -1,3 +1,4 @@
+import type { FileMeta } from '../files/file-store.js';
 import type { ExportedAccount, ExportedMembership, ExportedRoom } from '../store/exports.js';
 import type { StoredMessage } from '../shared/message.js';
 
@@ -52,3 +53,7 @@ export const membershipLine = (member: ExportedMembership) =>
     userName: member.userName,
     joinedAt: Number(member.joinedAt),
   }) as const;
+
+/** A file shared in a room: its metadata and the URL that downloads it (for readers of the room). */
+export const fileLine = (meta: FileMeta) =>
+  ({ type: 'file', id: meta.id, roomId: meta.roomId, ownerId: meta.ownerId, name: meta.name, fileType: meta.type, size: meta.size, createdAt: meta.createdAt, url: `/files/${meta.id}` }) as const;

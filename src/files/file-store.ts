@@ -33,4 +33,6 @@ export interface FileStore {
   usage(ownerId: string): Promise<number>;
   /** The ids of the files `ownerId` stores now, over every room (their owner's data export lists them). */
   owned(ownerId: string): Promise<string[]>;
+  /** The ids of the files shared in `roomId` (a room's export lists them). */
+  inRoom(roomId: number): Promise<string[]>;
 }

@@ -8,8 +8,9 @@ const ID = /^[A-Za-z0-9_-]{32}$/;
 
 /**
  * Files in a local folder (PARLEY_FILES_DIR): `blobs/<id>`, `meta/<id>.json`, and
- * `owners/<hash of owner>/<id>.<size>` (empty), so that a user's usage is one directory
- * listing rather than a scan of every file. Each file is written to a temporary name and
+ * `owners/<hash of owner>/<id>.<size>` and `rooms/<room id>/<id>` (both empty), so that a
+ * user's usage and a room's files are one directory listing each rather than a scan of
+ * every file (files stored before the room markers existed are not listed by room). Each file is written to a temporary name and
  * renamed, so a crash leaves it whole or absent. For one machine (or a shared volume);
  * several nodes without one need the object store.
  */
@@ -18,10 +19,11 @@ export class LocalFileStore implements FileStore {
 
   async put(meta: FileMeta, bytes: Buffer): Promise<void> {
     const id = checked(meta.id);
-    await Promise.all(['blobs', 'meta', this.ownerDir(meta.ownerId)].map((dir) => mkdir(path.join(this.root, dir), { recursive: true })));
+    await Promise.all(['blobs', 'meta', this.ownerDir(meta.ownerId), this.roomDir(meta.roomId)].map((dir) => mkdir(path.join(this.root, dir), { recursive: true })));
     await this.writeWhole(path.join('blobs', id), bytes);
     await this.writeWhole(path.join('meta', `${id}.json`), Buffer.from(JSON.stringify(meta)));
     await writeFile(path.join(this.root, this.ownerDir(meta.ownerId), `${id}.${meta.size}`), '');
+    await writeFile(path.join(this.root, this.roomDir(meta.roomId), id), '');
   }
 
   async meta(id: string): Promise<FileMeta | undefined> {
@@ -41,6 +43,7 @@ export class LocalFileStore implements FileStore {
     // The metadata last: a crash midway leaves a file that can still be found and deleted again.
     await rm(path.join(this.root, 'blobs', meta.id), { force: true });
     await rm(path.join(this.root, this.ownerDir(meta.ownerId), `${meta.id}.${meta.size}`), { force: true });
+    await rm(path.join(this.root, this.roomDir(meta.roomId), meta.id), { force: true });
     await rm(path.join(this.root, 'meta', `${meta.id}.json`), { force: true });
   }
 
@@ -52,6 +55,17 @@ export class LocalFileStore implements FileStore {
   async owned(ownerId: string): Promise<string[]> {
     const names = await readdir(path.join(this.root, this.ownerDir(ownerId))).catch(absentAsUndefined);
     return (names ?? []).map((name) => name.slice(0, name.lastIndexOf('.'))).filter((id) => ID.test(id));
+  }
+
+  async inRoom(roomId: number): Promise<string[]> {
+    const names = await readdir(path.join(this.root, this.roomDir(roomId))).catch(absentAsUndefined);
+    return (names ?? []).filter((id) => ID.test(id));
+  }
+
+  private roomDir(roomId: number): string {
+    // A room id is an integer from the store; anything else must not become a path.
+    if (!Number.isSafeInteger(roomId) || roomId < 0) throw new Error('not a room id');
+    return path.join('rooms', String(roomId));
   }
 
   private ownerDir(ownerId: string): string {

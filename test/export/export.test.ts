@@ -153,6 +153,12 @@ for (const backend of ['SQLite', 'PostgreSQL'] as const) {
       await alice.tab.send(room.id, 'first words');
       const gone = await bob.tab.send(room.id, 'bob takes this back');
       await bob.tab.must('message:delete', { roomId: room.id, target: gone.serverOffset, clientId: randomUUID() });
+      const shared = await fetch(`${server.url}/files?roomId=${room.id}&name=chart.png`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${alice.token}` },
+        body: new Uint8Array(PNG),
+      });
+      const file = ((await shared.json()) as { data: { id: string; url: string } }).data;
 
       for (const path of ['/export/me', `/export/rooms/${room.id}`, '/export/all']) {
         const guest = await download(server.url, path);
@@ -174,15 +180,19 @@ for (const backend of ['SQLite', 'PostgreSQL'] as const) {
       assert.equal(roomExport.status, 200);
       assert.match(roomExport.headers.get('content-type') ?? '', /^application\/x-ndjson/);
       const roomRaw = await roomExport.text();
-      const events = lines(roomRaw) as EventLine[];
+      const roomLines = lines(roomRaw) as (EventLine & { id?: string; url?: string; name?: string })[];
+      const events = roomLines.filter((line) => line.type === 'event');
       assert.deepEqual(
-        events.map((event) => [event.type, event.offset, event.kind, event.text]),
+        roomLines.map((event) => [event.type, event.offset, event.kind, event.text]),
         [
           ['event', 1, 'message', 'first words'],
           ['event', 2, 'message', ''],
           ['event', 3, 'delete', ''],
+          ['file', undefined, undefined, undefined],
         ],
+        'the events in offset order, then the files',
       );
+      assert.deepEqual([roomLines[3]?.id, roomLines[3]?.url, roomLines[3]?.name], [file.id, file.url, 'chart.png']);
       assert.equal(events[1]?.redacted?.by, bob.username, 'the deleted message is a tombstone naming who deleted it');
       assert.ok(!roomRaw.includes('takes this back'));
 

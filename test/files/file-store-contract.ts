@@ -45,4 +45,21 @@ export function fileStoreContract(name: string, open: () => Promise<FileStore>, 
     await files.delete(first.id);
     assert.equal(await files.usage(`a:${newFileId()}`), 0, 'an owner without files');
   });
+
+  test(`${name}: an owner's files and a room's files are listed by id; a deleted one is listed no more`, async () => {
+    const files = await open();
+    const owner = `a:${newFileId()}`;
+    const room = Math.floor(Math.random() * 1e9) + 1000;
+    const mine = metaOf(owner, 3, room);
+    const elsewhere = metaOf(owner, 3, room + 1);
+    const theirs = metaOf(`${owner}-other`, 2, room);
+    for (const meta of [mine, elsewhere, theirs]) await files.put(meta, Buffer.from('abc'.slice(0, meta.size)));
+    assert.deepEqual((await files.owned(owner)).sort(), [mine.id, elsewhere.id].sort());
+    assert.deepEqual((await files.inRoom(room)).sort(), [mine.id, theirs.id].sort());
+    await files.delete(mine.id);
+    assert.deepEqual(await files.owned(owner), [elsewhere.id]);
+    assert.deepEqual(await files.inRoom(room), [theirs.id]);
+    assert.deepEqual(await files.inRoom(room + 2), [], 'a room without files');
+    assert.deepEqual(await files.owned(`a:${newFileId()}`), [], 'an owner without files');
+  });
 }
