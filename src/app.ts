@@ -2,6 +2,7 @@ import { ReadReceipts } from './rooms/receipts.js';
 import { createHttpDoorway } from './events/http-doorway.js';
 import { BOT_API_PREFIX, createBotDoorway } from './events/bot-doorway.js';
 import { createFileDoorway } from './events/file-doorway.js';
+import { createExportDoorway } from './events/export-doorway.js';
 import { createFileStore } from './files/index.js';
 import { FileRemoval } from './files/file-removal.js';
 import { createWebhookDoorway } from './events/webhook-doorway.js';
@@ -141,7 +142,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   let readiness = sharedFor(READINESS_CACHE_MS, computeReadiness);
   // Set once the Socket.IO server exists; the HTTP doorway answers only after the start.
   type Doorway = (request: IncomingMessage, response: ServerResponse, path: string) => void;
-  const doorway: { serve?: Doorway; bots?: Doorway; webhooks?: Doorway; files?: Doorway; oidc?: Doorway } = {};
+  const doorway: { serve?: Doorway; bots?: Doorway; webhooks?: Doorway; files?: Doorway; oidc?: Doorway; exports?: Doorway } = {};
   const admin: Doorway = (request, response, path) => {
     if (!doorway.serve) return void response.writeHead(503).end();
     doorway.serve(request, response, path);
@@ -155,6 +156,10 @@ export async function createApp(options: AppOptions): Promise<App> {
     if (!doorway.files) return void response.writeHead(503).end();
     doorway.files(request, response, path);
   };
+  const exports: Doorway = (request, response, path) => {
+    if (!doorway.exports) return void response.writeHead(503).end();
+    doorway.exports(request, response, path);
+  };
   httpServer.on(
     'request',
     createRequestHandler({
@@ -164,6 +169,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       admin,
       integrations,
       files,
+      exports,
       adminUi: config.adminUi !== 'off',
       session,
       auth: createAuthRoutes(config, () => doorway.oidc),
@@ -297,6 +303,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   if (config.oidc) {
     doorway.oidc = createOidcDoorway({ oidc: config.oidc, config, secret, store, cookies, prices, restrictions, log: log.child({ module: 'sso' }) });
   }
+  doorway.exports = createExportDoorway({ pipeline });
 
   // From here connections are let in: their whole life is in src/connections/lifecycle.ts.
   runConnections(io, {

@@ -1,12 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { accountUser } from '../accounts/identities.js';
+import { accountOfRequest } from '../auth/request-account.js';
 import { statusOf } from '../http/answer-status.js';
 import { clientAddress } from '../http/client-address.js';
 import { BadBody, json, readBytes } from '../http/json-body.js';
-import { originMayUseCookie } from '../http/origins.js';
 import { INLINE_IMAGE_TYPES } from '../files/sniff.js';
 import { makeThumbnail } from '../files/thumbnails.js';
-import { hashSecret } from '../secrets.js';
 import { ErrorCode, fail, type Ack } from '../shared/errors.js';
 import type { PublicUser } from '../shared/events.js';
 import type { FileContent } from '../shared/protocol/files.js';
@@ -61,18 +59,7 @@ export function createFileDoorway(options: { readonly pipeline: EventPipeline })
   const getSpec = pipeline.spec('file:get');
   if (!uploadSpec || !getSpec) throw new Error('the event table lacks the file events');
 
-  const whoAsks = async (request: IncomingMessage): Promise<PublicUser | undefined> => {
-    const now = Date.now();
-    const token = /^Bearer (\S{1,256})$/.exec(request.headers.authorization ?? '')?.[1];
-    if (token !== undefined) {
-      const account = await services.store.accounts.accountBySession(hashSecret(token), now);
-      return account && accountUser(account);
-    }
-    if (!originMayUseCookie(request, services.config.allowedOrigins, services.config.trustedProxies)) return undefined;
-    const session = services.identities.cookies.fromRequest(request);
-    const bound = session === undefined ? undefined : await services.store.accounts.accountByBrowser(hashSecret(session), now);
-    return bound && accountUser(bound.account);
-  };
+  const whoAsks = (request: IncomingMessage): Promise<PublicUser | undefined> => accountOfRequest(request, services);
 
   const serve = async (request: IncomingMessage, response: ServerResponse, path: string): Promise<void> => {
     const address = clientAddress(request, services.config.trustedProxies);

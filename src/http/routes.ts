@@ -17,6 +17,8 @@ export interface RouteOptions {
   readonly integrations: (request: IncomingMessage, response: ServerResponse, path: string) => void;
   /** `POST /files` and `GET /files/<id>`: uploads and fetches (src/events/file-doorway.ts). */
   readonly files: (request: IncomingMessage, response: ServerResponse, path: string) => void;
+  /** `GET /export/…`: data exports (src/events/export-doorway.ts). */
+  readonly exports: (request: IncomingMessage, response: ServerResponse, path: string) => void;
   /** `POST /session`: sets the browser's session cookie (src/auth/session-exchange.ts). */
   readonly session: (request: IncomingMessage, response: ServerResponse) => void;
   /** `/auth/…`: how people may sign in, and OpenID Connect sign-in (src/sso/auth-routes.ts). */
@@ -52,6 +54,10 @@ export function createRequestHandler(options: RouteOptions) {
     }
     if (url.pathname === '/files' || url.pathname.startsWith('/files/')) {
       options.files(request, response, url.pathname);
+      return;
+    }
+    if (url.pathname.startsWith('/export/')) {
+      options.exports(request, response, url.pathname);
       return;
     }
     if (request.method !== 'GET' && request.method !== 'HEAD') {

@@ -56,4 +56,12 @@ export class OutgoingWebhooks {
     if (!retried) return fail(ErrorCode.INVALID_PAYLOAD, 'no such parked delivery');
     return ok({ retried });
   }
+
+  /** Drops a parked delivery for good: the hook never gets that message. Audited (`delivery-discard`). */
+  async discard(actor: Actor, command: { readonly deliveryId: number }): Promise<Ack<{ discarded: boolean }>> {
+    const audit = { at: Date.now(), actor: actor.id, actorName: actor.name, action: 'delivery-discard', target: null, roomId: null, detail: String(command.deliveryId) };
+    const discarded = await this.options.store.outbox.discardParked(command.deliveryId, audit);
+    if (!discarded) return fail(ErrorCode.INVALID_PAYLOAD, 'no such parked delivery');
+    return ok({ discarded });
+  }
 }

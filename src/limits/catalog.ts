@@ -126,6 +126,12 @@ export const DEFAULT_LIMITS = {
   'uploads.address': { scope: 'address', points: 60, seconds: 60 },
   /** File fetches of one address (each reads the file from its store); an image-heavy room's page loads many. */
   'file-reads.address': { scope: 'address', points: 600, seconds: 60 },
+  /**
+   * Data exports (GET /export/...) of one address, then of one account: each streams up to
+   * the whole history from the store, so a few a minute is plenty for a person.
+   */
+  'exports.address': { scope: 'address', points: 20, seconds: 60 },
+  'exports.user': { scope: 'user', points: 6, seconds: 60 },
   /** Events refused for a spent limit on one connection: cheap each, but past this the connection is closed. */
   'rate-limited.connection': { scope: 'connection', points: 1000, seconds: 10 },
 } as const satisfies Record<string, LimitRule>;

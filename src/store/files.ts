@@ -61,6 +61,10 @@ export interface FileMetaStore {
   detach(roomId: number, offset: number): Promise<string[]>;
   /** Up to `limit` ids of files never attached and created before `before`, oldest first. */
   unattached(before: number, limit: number): Promise<string[]>;
+  /** Up to `limit` files `ownerId` uploaded, over every room, oldest first (their data export lists them). */
+  owned(ownerId: string, limit: number): Promise<FileRecord[]>;
+  /** Up to `limit` files attached to messages of `roomId`, in message order (a room's export lists them). */
+  inRoom(roomId: number, limit: number): Promise<FileRecord[]>;
   /** Forgets one file's metadata (its bytes are the caller's). No such file is no error. */
   removeFile(id: string): Promise<void>;
 }

@@ -95,6 +95,8 @@ export interface OutboxStore {
   parked(): Promise<OutboxDelivery[]>;
   /** Makes a parked delivery due now with its attempts reset, recording `audit`; false when no such parked row. */
   retryParked(id: number, at: number, audit: AuditDraft): Promise<boolean>;
+  /** Removes a parked delivery for good (its message is never sent to the hook), recording `audit`; false when no such parked row. */
+  discardParked(id: number, audit: AuditDraft): Promise<boolean>;
 }
 
 /** The user id of an outgoing webhook's replies. */

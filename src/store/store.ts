@@ -4,6 +4,7 @@
  * (test/store/contract.ts). `createStore` in ./index.ts is the one place a backend is picked.
  */
 import type { AccountStore } from './accounts.js';
+import type { ExportStore } from './exports.js';
 import type { IntegrationStore } from './integrations.js';
 import type { OutboxStore } from './outbox.js';
 import type { RetentionStore } from './retention.js';
@@ -138,6 +139,8 @@ export interface StoreParts {
   readonly commands: CommandStore;
   /** Uploaded files' metadata and what they are attached to (./files.ts). */
   readonly files: FileMetaStore;
+  /** The paged reads of data exports (./exports.ts). */
+  readonly exports: ExportStore;
 }
 
 /** The name of one part of the store. */

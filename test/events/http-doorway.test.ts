@@ -44,6 +44,7 @@ describe('one pipeline, two doorways', () => {
       'mod:commands',
       'mod:delete',
       'mod:deliveries-parked',
+      'mod:delivery-discard',
       'mod:delivery-retry',
       'mod:kick',
       'mod:move',

@@ -122,6 +122,37 @@ describe('outgoing webhooks: each new message POSTed, signed, durable', () => {
     assert.equal(again.status, 400, 'a delivered row cannot be retried');
   });
 
+  test('a parked delivery discarded by an admin is gone for good, audited; a second discard and bad ids are refused', async () => {
+    const person = await world.open();
+    const room = await person.must('room:create', { name: roomName() });
+    const target = await receiver();
+    target.answer = () => ({ status: 500, body: 'down for maintenance' });
+    const { hook, secret } = await createOutgoing(room.id, target.url);
+    target.expectSecret(secret);
+    await person.send(room.id, 'will be discarded');
+    const parkedOf = async (): Promise<ParkedDeliveryView[]> =>
+      ((await admin(world.url, 'GET', 'deliveries-parked')).body['data'] as ParkedDeliveryView[]).filter((row) => row.hookId === hook.id);
+    await eventually(async () => (await parkedOf()).length === 1, 'the delivery is parked');
+    const [parked] = await parkedOf();
+
+    target.answer = () => ({ status: 204, body: '' });
+    const discarded = await admin(world.url, 'POST', 'delivery-discard', { deliveryId: parked?.id });
+    assert.deepEqual(discarded.body['data'], { discarded: true });
+    assert.deepEqual(await parkedOf(), [], 'no longer listed');
+    const tries = target.received.length;
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    assert.equal(target.received.length, tries, 'never sent again');
+    const again = await admin(world.url, 'POST', 'delivery-discard', { deliveryId: parked?.id });
+    assert.equal(again.status, 400, 'a discarded row cannot be discarded again');
+    for (const deliveryId of [0, -1, 'x', 1.5]) assert.equal((await admin(world.url, 'POST', 'delivery-discard', { deliveryId })).status, 400, `deliveryId ${String(deliveryId)}`);
+    const retried = await admin(world.url, 'POST', 'delivery-retry', { deliveryId: parked?.id });
+    assert.equal(retried.status, 400, 'nor retried');
+    const audit = (await admin(world.url, 'GET', 'audit')).body['data'] as { action: string; detail: string }[];
+    assert.ok(audit.some((entry) => entry.action === 'delivery-discard' && entry.detail === String(parked?.id)), 'in the audit log');
+    const asPerson = await person.call('mod:delivery-discard', { deliveryId: parked?.id ?? 1 });
+    assert.equal(asPerson.ok, false, 'a member may not');
+  });
+
   test('admins only; bad URLs refused at creation; a revoked hook sends nothing more', async () => {
     const person = await world.open();
     const room = await person.must('room:create', { name: roomName() });

@@ -7,6 +7,8 @@ import { LIVE_MESSAGE_SQL as postgresLiveMessage, listingSql as postgresListing 
 import { SEARCH_SQL as postgresSearch } from '../../src/store/postgres/search.js';
 import { PINNED_SQL as postgresPinned, PIN_OF_SQL as postgresPinOf } from '../../src/store/postgres/pins.js';
 import { PINNED_SQL as sqlitePinned, PIN_OF_SQL as sqlitePinOf } from '../../src/store/sqlite/pins.js';
+import { AUTHOR_EVENTS_SQL as postgresAuthorEvents, MEMBERSHIPS_OF_SQL as postgresMembershipsOf, MEMBERSHIPS_SQL as postgresMemberships } from '../../src/store/postgres/exports.js';
+import { AUTHOR_EVENTS_SQL as sqliteAuthorEvents, MEMBERSHIPS_OF_SQL as sqliteMembershipsOf, MEMBERSHIPS_SQL as sqliteMemberships } from '../../src/store/sqlite/exports.js';
 import { SEARCH_SPAN, searchTerms } from '../../src/store/search.js';
 import { MEMBERS_BY_PREFIX_SQL as sqliteMembersByPrefix, RECORD_MENTIONS_SQL as sqliteRecordMentions } from '../../src/store/sqlite/mentions.js';
 import { LISTING_SQL as sqliteListing, LIVE_MESSAGE_SQL as sqliteLiveMessage } from '../../src/store/sqlite/rooms.js';
@@ -111,6 +113,9 @@ const sqlite: Backend = {
         'search, direct rooms': plan(sqliteDirectSearch, { match: '{room} : (r2) AND {text} : ("chat"*)', before: 1e15, limit: 21 }),
         'pinned messages': plan(sqlitePinned, { room: general, limit: 50 }),
         'pin of a message': plan(sqlitePinOf, { room: general, target: 5 }),
+        "export, an author's events": plan(sqliteAuthorEvents, { author: 'user-author', room: general, seq: 50_000, limit: 1000 }),
+        'export, memberships': plan(sqliteMemberships, { room: general, user: 'user-m5', limit: 1000 }),
+        "export, a person's memberships": plan(sqliteMembershipsOf, { user: 'user-m5', room: 0, limit: 1000 }),
       };
     }),
 };
@@ -166,6 +171,9 @@ const postgres: Backend = {
         search: await plan(postgresSearch, ['chat:*', GENERAL_MESSAGES + 1, GENERAL_MESSAGES + 1 - SEARCH_SPAN, 'guest-new', 21]),
         'pinned messages': await plan(postgresPinned, [general, 50]),
         'pin of a message': await plan(postgresPinOf, [general, 5]),
+        "export, an author's events": await plan(postgresAuthorEvents, ['user-author', general, 50_000, 1000]),
+        'export, memberships': await plan(postgresMemberships, [general, 'user-m5', 1000]),
+        "export, a person's memberships": await plan(postgresMembershipsOf, ['user-m5', 0, 1000]),
       };
     }),
 };
@@ -225,6 +233,11 @@ for (const backend of [sqlite, postgres]) {
         assert.match(plans[what] ?? '', /messages_pins/, `${what}: read from the pins index`);
         assert.doesNotMatch(plans[what] ?? '', /USING PRIMARY KEY \(room_id=\?\)(\n|$)/, `${what}: no range of the whole room`);
       }
+      assert.match(plans["export, an author's events"] ?? '', /messages_author/, "an export reads an author's events by their index");
+      assert.doesNotMatch(plans["export, an author's events"] ?? '', /TEMP B-TREE|\bSort\b/, "an author's events are read in index order");
+      // PostgreSQL may sort a membership page's candidates when it estimates them few (a
+      // person's rooms); SQLite reads them in index order.
+      if (backend === sqlite) for (const what of ['export, memberships', "export, a person's memberships"]) assert.doesNotMatch(plans[what] ?? '', /TEMP B-TREE/, `${what}: read in index order`);
     });
 
     test('a reaction, edit or deletion, a new guest\'s listing, 20 mentions and a completion cost about the same in the big room as in a small one', async () => {

@@ -20,6 +20,7 @@ import { threadsContract } from './threads-contract.js';
 import { ssoContract } from './sso-contract.js';
 import { commandsContract } from './commands-contract.js';
 import { pinsContract } from './pins-contract.js';
+import { exportsContract } from './exports-contract.js';
 import { freshStores, type HarnessFactory } from './harness.js';
 
 
@@ -341,4 +342,5 @@ export function storeContract(name: string, factory: HarnessFactory, skip: strin
   ssoContract(name, factory, skip);
   commandsContract(name, factory, skip);
   pinsContract(name, factory, skip);
+  exportsContract(name, factory, skip);
 }

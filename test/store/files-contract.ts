@@ -88,6 +88,26 @@ export function filesContract(name: string, factory: HarnessFactory, skip: strin
         assert.match(JSON.stringify(await claim([mine.id], 'second')), /already attached/);
       }));
 
+    test("an owner's files over every room, and a room's attached files in message order, for exports", { skip }, () =>
+      withStore(async ({ store, general, harness }) => {
+        const other = await harness.addRoom('other');
+        const first = upload(general, ALICE, 'first.png', 10, Date.now() - 3000);
+        const elsewhere = upload(other, ALICE, 'elsewhere.pdf', 10, Date.now() - 2000);
+        const loose = upload(general, ALICE, 'loose.pdf', 10, Date.now() - 1000);
+        const bobs = upload(general, BOB, 'bob.png');
+        for (const file of [first, elsewhere, loose, bobs]) await store.files.addFile(file);
+        assert.deepEqual((await store.files.owned(ALICE, 10)).map((file) => file.id), [first.id, elsewhere.id, loose.id]);
+        assert.deepEqual((await store.files.owned(ALICE, 2)).map((file) => file.id), [first.id, elsewhere.id], 'bounded');
+        assert.deepEqual(await store.files.inRoom(general, 10), [], 'nothing attached yet');
+        await sendWith(store, general, 'k', [loose.id, first.id]);
+        const bobClaim = await store.files.claim({ roomId: general, ownerId: BOB, ids: [bobs.id], key: 'b' });
+        if ('refused' in bobClaim) throw new Error(bobClaim.refused);
+        await store.appendMessage(message(general, 'b', { author: 'bob', authorId: BOB, attachments: bobClaim }));
+        assert.deepEqual((await store.files.inRoom(general, 10)).map((file) => file.id), [loose.id, first.id, bobs.id]);
+        assert.deepEqual(await store.files.inRoom(other, 10), [], "an unattached upload is not the room's");
+        assert.deepEqual(await store.files.owned('a:nobody', 10), []);
+      }));
+
     test('detach forgets the files of a deleted message and drops its list; unattached lists old uploads only', { skip }, () =>
       withStore(async ({ store, general }) => {
         const attached = upload(general, ALICE, 'a.png', 10, Date.now() - 60_000);

@@ -3,7 +3,9 @@ import { readableTimes } from '../shared/readable-times.js';
 import { request, type ChatSocket, type Outcome } from '../shared/rpc.js';
 import { commandsSection } from './commands-section.js';
 import { integrationsSection } from './integrations-section.js';
-import { keepingSection } from './keeping-section.js';
+import { exportSection } from './export-section.js';
+import { issueResetLink, keepingSection } from './keeping-section.js';
+import { outgoingSection } from './outgoing-section.js';
 
 /** The roles an admin may give, as the role form offers them. */
 const ROLES: readonly RoleName[] = ['member', 'moderator', 'admin'];
@@ -82,7 +84,9 @@ export class AdminPanel {
       const report = (what: string, answer: Outcome<unknown>): Promise<void> => this.report(result, what, answer);
       body.append(await integrationsSection({ socket: this.socket, activeRoom: this.context.activeRoom(), report }));
       body.append(await commandsSection({ socket: this.socket, report }));
+      body.append(await outgoingSection({ socket: this.socket, activeRoom: this.context.activeRoom(), report }));
       body.append(keepingSection({ socket: this.socket, activeRoom: this.context.activeRoom(), report }));
+      body.append(exportSection(this.context.activeRoom()));
       body.append(await this.audit(), await this.deployment());
     }
     // Rebuilt after each action: the picker would jump back to the first person otherwise.
@@ -128,6 +132,20 @@ export class AdminPanel {
       );
     }
     if (this.role === 'admin') actions.append(act('Ban', () => request(this.socket, 'mod:ban', { ...common(), ...duration() })));
+    if (this.role === 'admin') {
+      const report = (what: string, answer: Outcome<unknown>): Promise<void> => this.report(result, what, answer);
+      actions.append(
+        button('Issue reset link', () => {
+          const person = this.context.onlineUsers().find((user) => user.id === who.value);
+          if (person?.kind !== 'account') {
+            result.textContent = 'Issue reset link: only an account has a password.';
+            result.dataset.error = 'true';
+            return;
+          }
+          void issueResetLink({ socket: this.socket, report }, person.name);
+        }),
+      );
+    }
     if (who.options.length === 0) section.append(el('p', 'Nobody else is online.'));
     else section.append(who, reason, minutes, actions);
     return section;

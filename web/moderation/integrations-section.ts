@@ -1,5 +1,6 @@
 import type { BotView, RoomSummary, WebhookView } from '../../src/shared/events.js';
 import { request, type ChatSocket, type Outcome } from '../shared/rpc.js';
+import { showSecretOnce } from './secret-shown.js';
 
 /** What the section needs of the panel: the socket, the room on screen, and how the panel reports an outcome. */
 export interface IntegrationsContext {
@@ -21,12 +22,6 @@ const roomIds = (text: string): number[] => text.split(/[\s,]+/).filter(Boolean)
 
 const when = (at: number | null): string => (at === null ? '' : new Date(at).toLocaleString());
 
-/** Shows a secret the server will never show again, once the panel was built again. */
-function showOnce(label: string, secret: string): void {
-  const result = document.getElementById('admin-result');
-  if (!result) return;
-  result.replaceChildren(el('span', `${label} (shown once, copy it now): `), el('code', secret, { id: 'admin-secret' }));
-}
 
 /**
  * The admin panel's bots and incoming webhooks (admins only, every action checked again by
@@ -72,7 +67,7 @@ function botForm(context: IntegrationsContext): HTMLElement {
     event.preventDefault();
     void request(context.socket, 'mod:bot-create', { name: name.value.trim(), rooms: roomIds(rooms.value) }).then(async (answer) => {
       await context.report('New bot', answer);
-      if (answer.ok) showOnce(`Token of ${answer.data.bot.name}`, answer.data.token);
+      if (answer.ok) showSecretOnce(`Token of ${answer.data.bot.name}`, answer.data.token);
     });
   });
   return form;
@@ -100,7 +95,7 @@ function webhookForm(context: IntegrationsContext): HTMLElement {
     event.preventDefault();
     void request(context.socket, 'mod:webhook-create', { roomId: Number(room.value), name: name.value.trim() }).then(async (answer) => {
       await context.report('New webhook', answer);
-      if (answer.ok) showOnce(`URL of ${answer.data.webhook.name}`, `${location.origin}${answer.data.path}`);
+      if (answer.ok) showSecretOnce(`URL of ${answer.data.webhook.name}`, `${location.origin}${answer.data.path}`);
     });
   });
   return form;

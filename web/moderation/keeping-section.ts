@@ -1,5 +1,6 @@
 import type { RoomSummary } from '../../src/shared/events.js';
 import { request, type ChatSocket, type Outcome } from '../shared/rpc.js';
+import { showSecretOnce } from './secret-shown.js';
 
 /** What the section needs of the panel: the socket, the room on screen, and how the panel reports an outcome. */
 export interface KeepingContext {
@@ -17,6 +18,16 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, text = '', attributes
 }
 
 /**
+ * Asks for a one-time reset link for the account `username` and shows it once, with a Copy
+ * button (the server keeps only its hash: this is the only time anyone sees it).
+ */
+export async function issueResetLink(context: Pick<KeepingContext, 'socket' | 'report'>, username: string): Promise<void> {
+  const answer = await request(context.socket, 'mod:password-reset', { username });
+  await context.report('Reset link', answer);
+  if (answer.ok) showSecretOnce(`Reset link for ${username}, until ${new Date(answer.data.expiresAt).toLocaleString()}`, `${location.origin}${answer.data.path}`);
+}
+
+/**
  * The admin panel's password resets and room retention (admins only, checked again by the
  * server): a reset link for an account, shown once, and the retention of the room on screen.
  */
@@ -25,17 +36,8 @@ export function keepingSection(context: KeepingContext): HTMLElement {
   section.append(el('h3', 'Password resets and retention', { id: 'admin-keeping' }));
 
   const username = el('input', '', { 'aria-label': 'Account to reset', placeholder: 'username', id: 'admin-reset-username' });
-  const issue = el('button', 'Reset link', { type: 'button' });
-  issue.addEventListener('click', () => {
-    void request(context.socket, 'mod:password-reset', { username: username.value.trim() }).then(async (answer) => {
-      await context.report('Reset link', answer);
-      const result = document.getElementById('admin-result');
-      if (answer.ok && result) {
-        const link = `${location.origin}${answer.data.path}`;
-        result.replaceChildren(el('span', `Reset link (shown once, until ${new Date(answer.data.expiresAt).toLocaleString()}): `), el('code', link, { id: 'admin-secret' }));
-      }
-    });
-  });
+  const issue = el('button', 'Issue reset link', { type: 'button', id: 'admin-reset-issue' });
+  issue.addEventListener('click', () => void issueResetLink(context, username.value.trim()));
   section.append(el('p', '', {}), username, issue);
 
   const room = context.activeRoom;

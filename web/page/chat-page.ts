@@ -8,6 +8,7 @@ import { ConnectionStatus } from '../shared/connection-status.js';
 import { Lifetime } from '../shared/lifetime.js';
 import { request, type ChatSocket } from '../shared/rpc.js';
 import { startTutorialMode, type TutorialMode } from '../tutorial/tutorial-mode.js';
+import { AccountMenu } from './account-menu.js';
 import { Identity } from './identity.js';
 import type { PageElements } from './page-elements.js';
 import { enterSends } from './message-box.js';
@@ -39,6 +40,8 @@ export class ChatPage {
   private mode: 'rooms' | 'tutorial' | undefined;
   private rooms: RoomsClient | undefined;
   private admin: AdminPanel | undefined;
+  /** The signed-in person's menu (password, their data) and the reset link's page. */
+  private readonly account: AccountMenu;
   private search: SearchView | undefined;
   /** Who the page showed last, to tell a change of person from a rename. */
   private shownUserId: string | undefined;
@@ -56,12 +59,15 @@ export class ChatPage {
   ) {
     this.status = new ConnectionStatus(elements.status);
     this.identity = new Identity(socket, elements.identity, (user) => {
+      this.account.show(user);
       // Another person now (signed in or out): what the last one searched for goes too.
       if (this.shownUserId !== undefined && this.shownUserId !== user.id) this.search?.clear();
       this.shownUserId = user.id;
       this.rooms?.identify(user);
       void this.refreshRole();
     });
+    this.account = new AccountMenu(socket, elements.account, this.identity);
+    this.account.openResetLink();
   }
 
   /** Listens to the socket and the message box; the mode is chosen on the first connection. */

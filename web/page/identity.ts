@@ -103,6 +103,15 @@ export class Identity {
     if (answer.ok) this.set(answer.data);
   }
 
+  /** Signs this tab in as the account form does (after a reset link set a new password). */
+  async signIn(username: string, password: string): Promise<Outcome<PublicUser>> {
+    const answer = await request(this.socket, 'account:login', { username, password });
+    if (!answer.ok) return answer;
+    const user = this.signedIn(answer.data);
+    this.set(user);
+    return { ok: true, data: user };
+  }
+
   set(user: PublicUser): void {
     this.user = user;
     this.elements.name.textContent = user.kind === 'account' ? `Signed in as ${user.name}` : `Guest: ${user.name}`;

@@ -1,6 +1,7 @@
 import type { AdminElements } from '../moderation/admin-panel.js';
 import type { RoomsElements } from '../rooms/rooms-elements.js';
 import type { SearchElements } from '../rooms/search-view.js';
+import type { AccountElements } from './account-menu.js';
 import type { IdentityElements } from './identity.js';
 
 /** Every element of index.html that the page's code drives, found once at start-up. */
@@ -17,6 +18,7 @@ export interface PageElements {
   /** The tutorial's one log (room mode puts each room's log in its place). */
   readonly messages: HTMLOListElement;
   readonly identity: IdentityElements;
+  readonly account: AccountElements;
   readonly rooms: RoomsElements;
   readonly admin: AdminElements;
   readonly search: SearchElements;
@@ -51,6 +53,17 @@ export function pageElements(): PageElements {
       sso: byId('sso-sign-in', HTMLElement),
       ssoButton: byId('sso-button', HTMLButtonElement),
       error: byId('identity-error', HTMLElement),
+    },
+    account: {
+      button: byId('account-button', HTMLButtonElement),
+      dialog: byId('account-dialog', HTMLDialogElement),
+      download: byId('export-me', HTMLAnchorElement),
+      passwordForm: byId('password-form', HTMLFormElement),
+      status: byId('account-status', HTMLElement),
+      error: byId('account-error', HTMLElement),
+      resetDialog: byId('reset-dialog', HTMLDialogElement),
+      resetForm: byId('reset-form', HTMLFormElement),
+      resetError: byId('reset-error', HTMLElement),
     },
     rooms: {
       scroller: byId('log', HTMLElement),

@@ -5,7 +5,7 @@ import { defineEvent } from '../kit.js';
 
 /**
  * The admin's outgoing webhook events (`mod:outgoing-*`, `mod:deliveries-parked`,
- * `mod:delivery-retry`): access `admin` (the operator's too, over /admin/api/<name>), the
+ * `mod:delivery-retry`, `mod:delivery-discard`): access `admin` (the operator's too, over /admin/api/<name>), the
  * moderation budget, each change audited by the store (src/integrations/outgoing-webhooks.ts).
  */
 
@@ -46,5 +46,12 @@ export const outgoingAdminEvents = {
     access: 'admin',
     http: 'POST',
     handle: ({ input, actor, services }) => services.outgoing.retry(actor, input),
+  }),
+  'mod:delivery-discard': defineEvent({
+    schema: deliveryRetrySchema,
+    price: PRICE,
+    access: 'admin',
+    http: 'POST',
+    handle: ({ input, actor, services }) => services.outgoing.discard(actor, input),
   }),
 } as const;

@@ -75,4 +75,6 @@ export interface OutgoingCalls {
   'mod:deliveries-parked': Call<typeof emptySchema, ParkedDeliveryView[]>;
   /** Admins: try a parked delivery again (now, its failures counted from zero). */
   'mod:delivery-retry': Call<typeof deliveryRetrySchema, { retried: boolean }>;
+  /** Admins: drop a parked delivery for good (the hook never gets that message). */
+  'mod:delivery-discard': Call<typeof deliveryRetrySchema, { discarded: boolean }>;
 }

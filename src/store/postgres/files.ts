@@ -47,6 +47,20 @@ export class PostgresFiles implements FileMetaStore {
     return rows[0] && toRecord(rows[0]);
   }
 
+  async owned(ownerId: string, limit: number): Promise<FileRecord[]> {
+    const { rows } = await this.query<FileRow>('ownedFiles', `SELECT ${FILE_COLUMNS} FROM files WHERE owner_id = $1 ORDER BY created_at, id LIMIT $2`, [ownerId, limit]);
+    return rows.map(toRecord);
+  }
+
+  async inRoom(roomId: number, limit: number): Promise<FileRecord[]> {
+    const { rows } = await this.query<FileRow>(
+      'roomFiles',
+      `SELECT ${FILE_COLUMNS} FROM files WHERE room_id = $1 AND message_seq IS NOT NULL ORDER BY message_seq, claim_order LIMIT $2`,
+      [roomId, limit],
+    );
+    return rows.map(toRecord);
+  }
+
   async usage(ownerId: string): Promise<number> {
     const { rows } = await this.query<{ used: string }>('usage', 'SELECT COALESCE(SUM(size), 0) AS used FROM files WHERE owner_id = $1', [ownerId]);
     return Number(rows[0]?.used ?? 0);

@@ -592,6 +592,11 @@ export const migrations: readonly Migration[] = [
       CREATE TRIGGER messages_attach BEFORE INSERT ON messages FOR EACH ROW EXECUTE FUNCTION parley_attach();
     `,
   },
+  {
+    version: 26,
+    name: "an author's events in order, for data exports",
+    sql: 'CREATE INDEX messages_author ON messages (author_id, room_id, seq) WHERE author_id IS NOT NULL;',
+  },
 ];
 
 /**

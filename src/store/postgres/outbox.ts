@@ -135,6 +135,15 @@ export class PostgresOutbox implements OutboxStore {
     });
   }
 
+  async discardParked(id: number, audit: AuditDraft): Promise<boolean> {
+    return this.transaction('discardParked', async (client) => {
+      const { rowCount } = await client.query('DELETE FROM outbox WHERE id = $1 AND parked_at IS NOT NULL', [id]);
+      if (!rowCount) return false;
+      await client.query(INSERT_AUDIT, auditValues(audit));
+      return true;
+    });
+  }
+
   private async transaction<T>(operation: string, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     try {
       return await inTransaction(this.pool, work);

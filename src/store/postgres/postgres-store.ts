@@ -26,6 +26,8 @@ import { PostgresIntegrations } from './integrations.js';
 import { PostgresRetention } from './retention.js';
 import { PostgresFiles } from './files.js';
 import type { FileMetaStore } from '../files.js';
+import { PostgresExports } from './exports.js';
+import type { ExportStore } from '../exports.js';
 import type { RetentionStore } from '../retention.js';
 import { PostgresSso } from './sso.js';
 import type { SsoStore } from '../sso.js';
@@ -135,6 +137,8 @@ export class PostgresStore implements Store {
   readonly commands: CommandStore;
   /** Uploaded files' metadata: ./files.ts, on this pool. */
   readonly files: FileMetaStore;
+  /** The paged reads of data exports: ./exports.ts, on this pool. */
+  readonly exports: ExportStore;
 
   protected constructor(
     private readonly pool: pg.Pool,
@@ -161,6 +165,7 @@ export class PostgresStore implements Store {
     this.sso = new PostgresSso(pool, query);
     this.commands = new PostgresCommands(pool, query);
     this.files = new PostgresFiles(pool, query);
+    this.exports = new PostgresExports(query);
   }
 
   /**

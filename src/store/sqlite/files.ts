@@ -40,6 +40,9 @@ export class SqliteFiles implements FileMetaStore {
         'SELECT id FROM files WHERE message_seq IS NULL AND created_at < ? ORDER BY created_at LIMIT ?',
       ),
       remove: db.prepare<[string]>('DELETE FROM files WHERE id = ?'),
+      // files_owner and files_message: one index range each.
+      owned: db.prepare<[string, number], FileRow>(`SELECT ${FILE_COLUMNS} FROM files WHERE owner_id = ? ORDER BY created_at, id LIMIT ?`),
+      inRoom: db.prepare<[number, number], FileRow>(`SELECT ${FILE_COLUMNS} FROM files WHERE room_id = ? AND message_seq IS NOT NULL ORDER BY message_seq, claim_order LIMIT ?`),
     };
   }
 
@@ -54,6 +57,14 @@ export class SqliteFiles implements FileMetaStore {
 
   async usage(ownerId: string): Promise<number> {
     return this.guard(() => this.statements.usage.get(ownerId)?.used ?? 0);
+  }
+
+  async owned(ownerId: string, limit: number): Promise<FileRecord[]> {
+    return this.guard(() => this.statements.owned.all(ownerId, limit));
+  }
+
+  async inRoom(roomId: number, limit: number): Promise<FileRecord[]> {
+    return this.guard(() => this.statements.inRoom.all(roomId, limit));
   }
 
   async claim(request: ClaimRequest): Promise<AttachedFile[] | ClaimRefusal> {

@@ -578,4 +578,9 @@ export const migrations: readonly Migration[] = [
       END;
     `,
   },
+  {
+    version: 23,
+    name: "an author's events in order, for data exports",
+    sql: 'CREATE INDEX messages_author ON messages (author_id, room_id, seq) WHERE author_id IS NOT NULL;',
+  },
 ];

@@ -61,6 +61,7 @@ export class SqliteOutbox implements OutboxStore {
         `SELECT o.* FROM outbox o JOIN outgoing_webhooks h ON h.id = o.hook_id
          WHERE o.parked_at IS NOT NULL AND h.revoked_at IS NULL ORDER BY o.id`,
       ),
+      discard: db.prepare<[number]>('DELETE FROM outbox WHERE id = ? AND parked_at IS NOT NULL'),
       retry: db.prepare<[number, number]>(
         'UPDATE outbox SET parked_at = NULL, attempts = 0, next_attempt_at = ?, lease_until = NULL WHERE id = ? AND parked_at IS NOT NULL',
       ),
@@ -133,6 +134,15 @@ export class SqliteOutbox implements OutboxStore {
       return true;
     });
     return this.guard(() => retry.immediate());
+  }
+
+  async discardParked(id: number, audit: AuditDraft): Promise<boolean> {
+    const discard = this.db.transaction((): boolean => {
+      if (this.s.discard.run(id).changes === 0) return false;
+      this.insertAudit(audit);
+      return true;
+    });
+    return this.guard(() => discard.immediate());
   }
 
   private insertAudit(a: AuditDraft): void {

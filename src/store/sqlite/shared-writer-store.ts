@@ -6,6 +6,7 @@ import type { RetentionStore } from '../retention.js';
 import type { SsoStore } from '../sso.js';
 import type { CommandStore } from '../commands.js';
 import type { FileMetaStore } from '../files.js';
+import type { ExportStore } from '../exports.js';
 import type { ModerationStore } from '../moderation.js';
 import type { RoomStore } from '../rooms.js';
 import type { SearchStore } from '../search.js';
@@ -36,6 +37,7 @@ export class SharedWriterSqliteStore implements Store {
   readonly sso: SsoStore;
   readonly commands: CommandStore;
   readonly files: FileMetaStore;
+  readonly exports: ExportStore;
   /**
    * Read-only, so that a write missing from the table of writes (../writer/write-calls.ts)
    * fails loudly instead of quietly taking the write lock beside the writer.
@@ -66,6 +68,7 @@ export class SharedWriterSqliteStore implements Store {
     this.search = this.reads.search;
     // Pins only read: pin and unpin events are written by appendMessage.
     this.pins = this.reads.pins;
+    this.exports = this.reads.exports;
   }
 
   /** Asks the writer itself: it alone takes the write lock. */

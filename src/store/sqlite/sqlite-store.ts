@@ -27,6 +27,8 @@ import { SqliteIntegrations } from './integrations.js';
 import { SqliteRetention } from './retention.js';
 import { SqliteFiles } from './files.js';
 import type { FileMetaStore } from '../files.js';
+import { SqliteExports } from './exports.js';
+import type { ExportStore } from '../exports.js';
 import type { RetentionStore } from '../retention.js';
 import { SqliteSso } from './sso.js';
 import type { SsoStore } from '../sso.js';
@@ -99,6 +101,8 @@ export class SqliteStore implements Store {
   /** Registered slash commands and room topics: ./commands.ts. */
   readonly commands: CommandStore;
   readonly files: FileMetaStore;
+  /** The paged reads of data exports: ./exports.ts, on this connection. */
+  readonly exports: ExportStore;
 
   /**
    * @param options.readOnly opens a connection that only reads a database another
@@ -159,6 +163,7 @@ export class SqliteStore implements Store {
     this.sso = new SqliteSso(this.db, guard);
     this.commands = new SqliteCommands(this.db, guard);
     this.files = new SqliteFiles(this.db, guard);
+    this.exports = new SqliteExports(this.db, guard);
   }
 
   checkWritable(): Promise<void> {

@@ -35,7 +35,7 @@ const PART_WRITES = {
   mentions: ['recordMentions', 'renameMember'],
   integrations: ['createBot', 'revokeBot', 'createWebhook', 'revokeWebhook'],
   threads: ['recordReply', 'markThreadRead'],
-  outbox: ['createOutgoing', 'revokeOutgoing', 'enqueue', 'claim', 'delivered', 'failed', 'retryParked'],
+  outbox: ['createOutgoing', 'revokeOutgoing', 'enqueue', 'claim', 'delivered', 'failed', 'retryParked', 'discardParked'],
   retention: ['setRoomRetention'],
   // takeFlow deletes the row it answers: a write.
   sso: ['createBoundAccount', 'saveFlow', 'takeFlow'],
