@@ -246,7 +246,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     webhooks,
     outgoing: new OutgoingWebhooks({ store, log: log.child({ module: 'outgoing-webhooks' }) }),
     receipts: new ReadReceipts(io, store, config.receiptsMaxMembers),
-    files: createFileStore(config),
+    files: createFileStore(config, log.child({ module: 'files' })),
     passwords: new PasswordChanges({
       io,
       store,

@@ -1,0 +1,67 @@
+import sharp from 'sharp';
+
+/** The box a thumbnail fits in, in pixels: a chat column's image, sharp on a 2x screen. */
+const BOX = 320;
+
+/**
+ * The most pixels an image may declare to be decoded at all: 50 megapixels, above a 48 MP
+ * phone camera's photo. A PNG of a few kilobytes can declare gigapixels (a decompression
+ * bomb); sharp reads the declared size from the header and refuses before decoding.
+ */
+const MAX_INPUT_PIXELS = 50_000_000;
+
+/** The longest one thumbnail may take before it is given up (sharp stops the work itself). */
+const TIMEOUT_SECONDS = 10;
+
+/**
+ * Thumbnails made at once by this process. sharp works on libuv's thread pool, off the event
+ * loop, but that pool (4 threads) also serves file reads, DNS and password hashing: a burst
+ * of uploads must not take all of it. Two at once, the rest wait their turn.
+ */
+const AT_ONCE = 2;
+
+const TYPES: ReadonlySet<string> = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
+
+/** libvips' threads per image: one, so that AT_ONCE bounds the threads too. */
+sharp.concurrency(1);
+// No operation cache: thumbnails are made once per file, and the cache would keep decoded images.
+sharp.cache(false);
+
+let running = 0;
+const waiting: (() => void)[] = [];
+
+async function inTurn<T>(work: () => Promise<T>): Promise<T> {
+  if (running >= AT_ONCE) await new Promise<void>((resolve) => waiting.push(resolve));
+  running++;
+  try {
+    return await work();
+  } finally {
+    running--;
+    waiting.shift()?.();
+  }
+}
+
+/**
+ * A thumbnail of an uploaded image: PNG, JPEG, GIF (its first frame) or WebP (its first
+ * frame), turned upright by its EXIF orientation, scaled to fit in 320x320 keeping its
+ * proportions and never enlarged, as WebP (which keeps transparency). Undefined for any
+ * other type, for bytes that do not decode, and for an image over 50 megapixels (refused
+ * from its header, before any decoding).
+ */
+export async function makeThumbnail(bytes: Buffer, type: string): Promise<{ bytes: Buffer; type: string } | undefined> {
+  if (!TYPES.has(type)) return undefined;
+  try {
+    const thumbnail = await inTurn(() =>
+      sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS, pages: 1, failOn: 'error' })
+        .autoOrient()
+        .resize(BOX, BOX, { fit: 'inside', withoutEnlargement: true })
+        .webp({ quality: 80 })
+        .timeout({ seconds: TIMEOUT_SECONDS })
+        .toBuffer(),
+    );
+    return { bytes: thumbnail, type: 'image/webp' };
+  } catch {
+    // Undecodable, too large, or too slow: the caller serves no thumbnail (or the original).
+    return undefined;
+  }
+}
