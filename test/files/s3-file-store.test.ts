@@ -33,7 +33,7 @@ describe('S3FileStore: files\' bytes in a bucket of a real S3-compatible server 
     files = new S3FileStore({ kind: 's3', bucket: s3.bucket, region: 'us-east-1', endpoint: s3.endpoint, prefix: PREFIX, forcePathStyle: true }, sink);
   });
   after(async () => {
-    files?.close();
+    await files?.close();
     await s3?.close();
   });
 
@@ -90,7 +90,7 @@ describe('S3FileStore: files\' bytes in a bucket of a real S3-compatible server 
       await assert.rejects(elsewhere.read(newFileId()), FileStorageUnavailableError);
       await assert.rejects(elsewhere.put(newFileId(), Buffer.from('x')), FileStorageUnavailableError);
     } finally {
-      elsewhere.close();
+      await elsewhere.close();
     }
   });
 
