@@ -22,24 +22,34 @@ const AT_ONCE = 2;
 
 const TYPES: ReadonlySet<string> = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
 
-/** libvips' threads per image: one, so that AT_ONCE bounds the threads too. */
+// Process-wide settings of sharp, which only this module uses: one libvips thread per image,
+// so that AT_ONCE bounds the threads too; and no operation cache, since each thumbnail is
+// made once per file and the cache would keep decoded images in memory.
 sharp.concurrency(1);
-// No operation cache: thumbnails are made once per file, and the cache would keep decoded images.
 sharp.cache(false);
 
-let running = 0;
-const waiting: (() => void)[] = [];
+/** Runs at most `limit` tasks at once; the others wait in order. */
+class Turns {
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
 
-async function inTurn<T>(work: () => Promise<T>): Promise<T> {
-  if (running >= AT_ONCE) await new Promise<void>((resolve) => waiting.push(resolve));
-  running++;
-  try {
-    return await work();
-  } finally {
-    running--;
-    waiting.shift()?.();
+  constructor(private readonly limit: number) {}
+
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    if (this.running >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.running++;
+    try {
+      return await work();
+    } finally {
+      this.running--;
+      this.waiting.shift()?.();
+    }
   }
 }
+
+// One per process: the thread pool it spares is the process's, and makeThumbnail's
+// signature (bytes, type) is shared with the endpoint that calls it.
+const turns = new Turns(AT_ONCE);
 
 /**
  * A thumbnail of an uploaded image: PNG, JPEG, GIF (its first frame) or WebP (its first
@@ -51,7 +61,7 @@ async function inTurn<T>(work: () => Promise<T>): Promise<T> {
 export async function makeThumbnail(bytes: Buffer, type: string): Promise<{ bytes: Buffer; type: string } | undefined> {
   if (!TYPES.has(type)) return undefined;
   try {
-    const thumbnail = await inTurn(() =>
+    const thumbnail = await turns.run(() =>
       sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS, pages: 1, failOn: 'error' })
         .autoOrient()
         .resize(BOX, BOX, { fit: 'inside', withoutEnlargement: true })

@@ -32,7 +32,7 @@ const motoInstalled = (): readonly string[] | undefined => (command === null ? (
  * PARLEY_REQUIRE_SERVICES=1 (.ci/run installs it).
  */
 export function skipUnlessMoto(): string | false {
-  return skipUnlessAvailable('moto (an S3-compatible server for the tests)', motoInstalled() !== undefined, "pip install 'moto[server]'");
+  return skipUnlessAvailable('moto (an S3-compatible server for the tests)', motoInstalled() !== undefined, "not installed: pip install 'moto[server]'");
 }
 
 /** moto's S3 on a free port of 127.0.0.1, with one empty bucket; every test closes the one it started. */
