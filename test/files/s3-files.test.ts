@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
@@ -11,6 +11,18 @@ import { fetchFile, signedIn, upload } from './uploads.js';
 
 const skip = skipUnlessMoto();
 const PREFIX = 'chat/files';
+// Small enough that the outage test shows a failed upload is not counted against its sender.
+const QUOTA_BYTES = 1_000_000;
+
+/** Files under `dir` (recursively) named with `id` that hold any bytes: a local copy of the file. */
+function localCopies(dir: string, id: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return localCopies(full, id);
+    return entry.name.includes(id) && !entry.name.endsWith('.json') && statSync(full).size > 0 ? [full] : [];
+  });
+}
 
 describe('PARLEY_FILES_STORE=s3: a Parley server keeps uploaded files in the bucket', { skip }, () => {
   let s3: TestS3;
@@ -20,7 +32,7 @@ describe('PARLEY_FILES_STORE=s3: a Parley server keeps uploaded files in the buc
 
   before(async () => {
     s3 = await startTestS3();
-    server = await startServer({ workers: 2, env: { ...s3.env(PREFIX), PARLEY_FILES_DIR: filesDir } });
+    server = await startServer({ workers: 2, env: { ...s3.env(PREFIX), PARLEY_FILES_DIR: filesDir, PARLEY_FILES_QUOTA_BYTES: String(QUOTA_BYTES) } });
   });
   after(async () => {
     for (const tab of tabs) tab.close();
@@ -45,8 +57,7 @@ describe('PARLEY_FILES_STORE=s3: a Parley server keeps uploaded files in the buc
 
     const object = await s3.client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: `${PREFIX}/${info.id}` }));
     assert.deepEqual(Buffer.from(await object.Body!.transformToByteArray()), bytes, 'the bytes are in the bucket under the prefix');
-    const kept = readFileSync(path.join(filesDir, 'blobs', info.id));
-    assert.equal(kept.length, 0, 'the local folder keeps the metadata only, no content');
+    assert.deepEqual(localCopies(filesDir, info.id), [], 'no copy of the content in the local folder');
 
     const fetched = await fetchFile(server.url, token, info.url);
     assert.equal(fetched.status, 200);
@@ -56,16 +67,14 @@ describe('PARLEY_FILES_STORE=s3: a Parley server keeps uploaded files in the buc
 
   test('S3 down: an upload is refused 503 UNAVAILABLE saying file storage is unavailable, a fetch too; the server does not crash, and recovers', async () => {
     const { token, roomId } = await member();
-    const before = await upload(server.url, token, roomId, 'before.txt', Buffer.from('stored before the outage'));
+    const before = await upload(server.url, token, roomId, 'before.txt', Buffer.alloc(300_000, 0x61));
     assert.equal(before.status, 200, JSON.stringify(before.body));
     const workers = server.workerPids().slice(-2);
-    const metaFiles = readdirSync(path.join(filesDir, 'meta')).length;
 
     await s3.kill();
-    const refused = await upload(server.url, token, roomId, 'during.txt', Buffer.from('sent during the outage'));
+    const refused = await upload(server.url, token, roomId, 'during.txt', Buffer.alloc(600_000, 0x62));
     assert.equal(refused.status, 503, JSON.stringify(refused.body));
     assert.deepEqual(refused.body, { ok: false, error: 'UNAVAILABLE', message: 'file storage is unavailable; try again later' });
-    assert.equal(readdirSync(path.join(filesDir, 'meta')).length, metaFiles, 'no metadata for bytes that were not stored');
     const unreadable = await fetchFile(server.url, token, (before.body['data'] as { url: string }).url);
     assert.equal(unreadable.status, 503);
     assert.equal(((await unreadable.json()) as { error: string }).error, 'UNAVAILABLE');
@@ -76,10 +85,11 @@ describe('PARLEY_FILES_STORE=s3: a Parley server keeps uploaded files in the buc
     assert.ok(server.logs().some((line) => line.msg?.startsWith('file storage unavailable') && line['level'] === 50), 'the outage is logged as an error');
 
     await s3.start();
-    const afterwards = await upload(server.url, token, roomId, 'after.txt', Buffer.from('stored after'));
+    // 300 kB + 600 kB fits the 1 MB quota only if the upload that failed left nothing counted.
+    const afterwards = await upload(server.url, token, roomId, 'after.txt', Buffer.alloc(600_000, 0x63));
     assert.equal(afterwards.status, 200, JSON.stringify(afterwards.body));
     const fetched = await fetchFile(server.url, token, (afterwards.body['data'] as { url: string }).url);
-    assert.equal(await fetched.text(), 'stored after');
+    assert.deepEqual(Buffer.from(await fetched.arrayBuffer()), Buffer.alloc(600_000, 0x63));
   });
 
   test('hostile: a bad id, a path for an id, an empty body, an unknown room are clear 4xx answers, never a bucket request that crashes', async () => {
