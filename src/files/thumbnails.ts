@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import type { default as Sharp } from 'sharp';
 
 /** The box a thumbnail fits in, in pixels: a chat column's image, sharp on a 2x screen. */
 const BOX = 320;
@@ -22,11 +22,22 @@ const AT_ONCE = 2;
 
 const TYPES: ReadonlySet<string> = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
 
-// Process-wide settings of sharp, which only this module uses: one libvips thread per image,
-// so that AT_ONCE bounds the threads too; and no operation cache, since each thumbnail is
-// made once per file and the cache would keep decoded images in memory.
-sharp.concurrency(1);
-sharp.cache(false);
+let loaded: Promise<typeof Sharp> | undefined;
+
+/**
+ * sharp, loaded by the first thumbnail of a process (some 500 ms and 30 MB: a worker that
+ * never makes one does not pay it), with its process-wide settings, which only this module
+ * relies on: one libvips thread per image, so that AT_ONCE bounds the threads too; and no
+ * operation cache, since each thumbnail is made once and the cache would keep decoded images.
+ */
+function loadSharp(): Promise<typeof Sharp> {
+  loaded ??= import('sharp').then(({ default: sharp }) => {
+    sharp.concurrency(1);
+    sharp.cache(false);
+    return sharp;
+  });
+  return loaded;
+}
 
 /** Runs at most `limit` tasks at once; the others wait in order. */
 class Turns {
@@ -61,6 +72,7 @@ const turns = new Turns(AT_ONCE);
 export async function makeThumbnail(bytes: Buffer, type: string): Promise<{ bytes: Buffer; type: string } | undefined> {
   if (!TYPES.has(type)) return undefined;
   try {
+    const sharp = await loadSharp();
     const thumbnail = await turns.run(() =>
       sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS, pages: 1, failOn: 'error' })
         .autoOrient()
