@@ -232,7 +232,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   options.redis?.onReconnect(() => void delivery.resync());
   const inFlight = new InFlight();
   const chatLog = log.child({ module: 'events' });
-  const fileStore = createFileStore(config);
+  const fileStore = createFileStore(config, log.child({ module: 'files' }));
   const fileRemoval = new FileRemoval({ store, files: fileStore, log: log.child({ module: 'files' }), unattachedMs: config.files.unattachedMs });
   const appends = new Appends(store, delivery, roomWire.origins, inFlight, (roomId, target) => fileRemoval.messageDeleted(roomId, target));
   const roles = new Roles(store);

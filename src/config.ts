@@ -70,6 +70,13 @@ export interface Config {
    * (PARLEY_FILES_UNATTACHED_MS, @default 3600000: an hour, ample for a composer left open).
    */
   readonly files: { readonly dir: string; readonly maxBytes: number; readonly quotaBytes: number; readonly unattachedMs: number };
+  /**
+   * Where uploaded files' bytes live (PARLEY_FILES_STORE): `local` (@default), the folder
+   * `files.dir`, enough for one machine; or `s3`, a bucket of an S3-compatible object store
+   * that every node of a deployment shares (S3Settings). Credentials are the AWS SDK's own
+   * (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, a profile, an instance role), never ours.
+   */
+  readonly fileStorage: { readonly kind: 'local' } | S3Settings;
   /** Messages sent to a catching-up client per batch before yielding to other clients. @default 200 */
   readonly catchUpBatchSize: number;
   /** How long Socket.IO keeps a disconnected session for connection state recovery. @default 120000 */
@@ -238,6 +245,27 @@ export interface OidcConfig {
   readonly name: string;
 }
 
+/** The bucket that holds uploaded files' bytes (PARLEY_FILES_STORE=s3). */
+export interface S3Settings {
+  readonly kind: 's3';
+  /** PARLEY_S3_BUCKET, required: the bucket, which must exist (Parley does not create it). */
+  readonly bucket: string;
+  /** PARLEY_S3_REGION. @default us-east-1 (what most S3-compatible servers accept) */
+  readonly region: string;
+  /** PARLEY_S3_ENDPOINT: an S3-compatible server's URL (MinIO, Ceph, R2, ...). @default undefined: AWS itself */
+  readonly endpoint: string | undefined;
+  /**
+   * PARLEY_S3_PREFIX: put before every object key (`<prefix><file id>`), a `/` added when
+   * missing, so that Parley may share a bucket. @default '' (the bucket's top)
+   */
+  readonly prefix: string;
+  /**
+   * PARLEY_S3_FORCE_PATH_STYLE: `<endpoint>/<bucket>/<key>` rather than
+   * `<bucket>.<endpoint>/<key>`, as most self-hosted S3-compatible servers need. @default false
+   */
+  readonly forcePathStyle: boolean;
+}
+
 const integer = (fallback: number, min: number, max: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
 
@@ -285,6 +313,19 @@ const schema = z.object({
   PARLEY_FILES_MAX_BYTES: integer(10 * 1024 * 1024, 1, 1024 * 1024 * 1024),
   PARLEY_FILES_QUOTA_BYTES: integer(200 * 1024 * 1024, 0, 1024 ** 4),
   PARLEY_FILES_UNATTACHED_MS: integer(3_600_000, 1000, 30 * 86_400_000),
+  PARLEY_FILES_STORE: z.enum(['local', 's3']).default('local'),
+  PARLEY_S3_BUCKET: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name: 3 to 63 characters of a-z, 0-9, . and -')
+    .optional(),
+  PARLEY_S3_REGION: z.string().regex(/^[a-z0-9-]{1,64}$/, 'must be a region name such as us-east-1').optional(),
+  PARLEY_S3_ENDPOINT: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
+  PARLEY_S3_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9/_.-]{1,200}$/, 'must be at most 200 characters of A-Z, a-z, 0-9, / _ . and -')
+    .refine((prefix) => !prefix.startsWith('/'), 'must not start with /')
+    .optional(),
+  PARLEY_S3_FORCE_PATH_STYLE: z.enum(['true', 'false', '1', '0']).optional(),
   PARLEY_CATCHUP_BATCH: integer(200, 1, 10_000),
   PARLEY_RECOVERY_WINDOW_MS: integer(120_000, 0, 86_400_000),
   PARLEY_RATE_LIMIT: integer(100, 1, 1_000_000),
@@ -372,6 +413,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'invalid configuration: PARLEY_REDIS_URL is set but PARLEY_DATABASE_URL is a SQLite file, which only one machine can use; set PARLEY_DATABASE_URL to a postgres:// URL shared by every node, or unset PARLEY_REDIS_URL',
     );
   }
+  const fileStorage = fileStorageOf(e);
   if (e.PARLEY_ADMINS !== undefined) throw new Error(adminsRemoved(commaList(e.PARLEY_ADMINS)));
   if (e.PARLEY_ADMIN_UI !== 'off' && commaList(e.PARLEY_ADMIN_TOKENS).length === 0) {
     throw new Error('invalid configuration: PARLEY_ADMIN_UI is on but PARLEY_ADMIN_TOKENS is empty; the Admin UI needs an admin token as its password');
@@ -402,6 +444,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxMessageLength: e.PARLEY_MAX_MESSAGE_LENGTH,
     receiptsMaxMembers: e.PARLEY_RECEIPTS_MAX_MEMBERS,
     files: Object.freeze({ dir: e.PARLEY_FILES_DIR ?? defaultFilesDir(e.PARLEY_DATABASE_URL), maxBytes: e.PARLEY_FILES_MAX_BYTES, quotaBytes: e.PARLEY_FILES_QUOTA_BYTES, unattachedMs: e.PARLEY_FILES_UNATTACHED_MS }),
+    fileStorage,
     catchUpBatchSize: e.PARLEY_CATCHUP_BATCH,
     recoveryWindowMs: e.PARLEY_RECOVERY_WINDOW_MS,
     shutdownTimeoutMs: e.PARLEY_SHUTDOWN_TIMEOUT_MS,
@@ -474,6 +517,32 @@ function oidcConfig(e: z.infer<typeof schema>): OidcConfig | undefined {
 
 function defaultFilesDir(databaseUrl: string): string {
   return databaseUrl.startsWith('sqlite:') ? path.join(path.dirname(databaseUrl.slice('sqlite:'.length)), 'files') : path.join('data', 'files');
+}
+
+const S3_VARIABLES = ['PARLEY_S3_BUCKET', 'PARLEY_S3_REGION', 'PARLEY_S3_ENDPOINT', 'PARLEY_S3_PREFIX', 'PARLEY_S3_FORCE_PATH_STYLE'] as const;
+
+/**
+ * Where files' bytes live, from PARLEY_FILES_STORE and PARLEY_S3_*. An incomplete or
+ * contradictory setting fails the start, naming the variable: a bucket left unnamed, or
+ * PARLEY_S3_* set while the store is local (each node would then keep its own files, which
+ * the other nodes cannot serve, and nobody would notice until a fetch failed).
+ */
+function fileStorageOf(e: z.infer<typeof schema>): Config['fileStorage'] {
+  if (e.PARLEY_FILES_STORE === 'local') {
+    const stray = S3_VARIABLES.filter((name) => e[name] !== undefined);
+    if (stray.length > 0) throw new Error(`invalid configuration: ${stray.join(', ')} set but PARLEY_FILES_STORE is local (the default); set PARLEY_FILES_STORE=s3 to keep files in the bucket, or unset ${stray.length > 1 ? 'them' : 'it'}`);
+    return Object.freeze({ kind: 'local' });
+  }
+  if (e.PARLEY_S3_BUCKET === undefined) throw new Error('invalid configuration: PARLEY_FILES_STORE is s3 but PARLEY_S3_BUCKET is unset; name the bucket that holds the files');
+  const prefix = e.PARLEY_S3_PREFIX ?? '';
+  return Object.freeze({
+    kind: 's3',
+    bucket: e.PARLEY_S3_BUCKET,
+    region: e.PARLEY_S3_REGION ?? 'us-east-1',
+    endpoint: e.PARLEY_S3_ENDPOINT,
+    prefix: prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`,
+    forcePathStyle: e.PARLEY_S3_FORCE_PATH_STYLE === 'true' || e.PARLEY_S3_FORCE_PATH_STYLE === '1',
+  });
 }
 
 /**

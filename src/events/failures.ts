@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { ShuttingDownError } from '../delivery/append.js';
+import { FileStorageUnavailableError } from '../files/file-store.js';
 import type { Logger } from '../log.js';
 import { LimitsUnavailableError } from '../limits/shared-counter.js';
 import { ErrorCode, fail, type Ack } from '../shared/errors.js';
@@ -18,6 +19,10 @@ export function failureAck(error: unknown, log: Logger, context: { readonly even
   if (error instanceof NameTakenError) return fail(ErrorCode.NAME_TAKEN, 'that name is taken');
   // The door refuses what no backend can store; this is the store's own word on the same.
   if (error instanceof UnstorableDraftError) return fail(ErrorCode.INVALID_PAYLOAD, 'the message holds text that cannot be stored');
+  if (error instanceof FileStorageUnavailableError) {
+    unavailable.failed(error, context);
+    return fail(ErrorCode.UNAVAILABLE, 'file storage is unavailable; try again later');
+  }
   if (error instanceof StoreUnavailableError || error instanceof ShuttingDownError || error instanceof LimitsUnavailableError) {
     unavailable.failed(error, context);
     return fail(ErrorCode.UNAVAILABLE, 'the server is busy or restarting; try again');

@@ -13,3 +13,12 @@ export interface FileStore {
   /** Removes the file; no such file is no error. */
   delete(id: string): Promise<void>;
 }
+
+/**
+ * The file storage (the bucket) could not be reached or refused the request after the
+ * client's own retries. The one failure mapping (events/failures.ts) answers it UNAVAILABLE
+ * (503 over HTTP), saying that file storage is down: the same request may succeed later.
+ */
+export class FileStorageUnavailableError extends Error {
+  override readonly name = 'FileStorageUnavailableError';
+}

@@ -37,6 +37,8 @@ export interface DeploymentOptions {
   readonly workers?: number;
   /** Extra environment for every node (e.g. PARLEY_LIMITS). */
   readonly env?: Readonly<Record<string, string>>;
+  /** Extra environment for node `index` alone (e.g. a folder of its own), over `env`. */
+  readonly envOfNode?: (index: number) => Readonly<Record<string, string>>;
   /**
    * Leave PARLEY_REDIS_URL unset: nodes share the database only (each node's workers use
    * the cluster adapter), to show what breaks without Redis.
@@ -91,6 +93,7 @@ export async function startDeployment(options: DeploymentOptions = {}): Promise<
     ...(options.nodeIds ? { PARLEY_NODE_ID: `node${index + 1}`, PARLEY_TRUSTED_PROXIES: '127.0.0.1' } : {}),
     PORT: String(ports[index] ?? 0),
     ...options.env,
+    ...options.envOfNode?.(index),
     ...extra,
   });
   const start = async (index: number, extra?: Readonly<Record<string, string>>): Promise<RunningServer> => {
