@@ -6,6 +6,7 @@ import type { Logger } from '../log.js';
 import type { Actor } from '../moderation/moderation.js';
 import { RefusedAddressError, type AddressGuard } from '../outgoing/address-guard.js';
 import { signedPost } from '../outgoing/signed-post.js';
+import { BUILT_IN_COMMANDS } from '../shared/commands.js';
 import { ErrorCode, fail, ok, type Ack } from '../shared/errors.js';
 import type { PublicUser } from '../shared/events.js';
 import type { CommandOutcome, RegisteredCommandView } from '../shared/protocol/commands.js';
@@ -13,7 +14,6 @@ import { storable } from '../shared/protocol/fields.js';
 import { CommandExistsError, commandAuditId, type RegisteredCommandRecord } from '../store/commands.js';
 import type { RoomRecord } from '../store/rooms.js';
 import type { Store } from '../store/store.js';
-import { BUILT_IN } from './built-in.js';
 
 const view = ({ secret: _secret, ...command }: RegisteredCommandRecord): RegisteredCommandView => command;
 
@@ -59,7 +59,7 @@ export class RegisteredCommands {
   ) {}
 
   async create(actor: Actor, command: { readonly name: string; readonly url: string; readonly description: string; readonly usage: string }): Promise<Ack<{ command: RegisteredCommandView; secret: string }>> {
-    if (Object.hasOwn(BUILT_IN, command.name)) return fail(ErrorCode.INVALID_PAYLOAD, `/${command.name} is a built-in command`);
+    if (BUILT_IN_COMMANDS.some((builtIn) => builtIn.name === command.name)) return fail(ErrorCode.INVALID_PAYLOAD, `/${command.name} is a built-in command`);
     const secret = randomBytes(24).toString('base64url');
     const at = Date.now();
     const audit = { at, actor: actor.id, actorName: actor.name, action: 'command-create', target: null, roomId: null, detail: `/${command.name} ${new URL(command.url).origin}` };

@@ -4,7 +4,7 @@ import { FileStorageUnavailableError } from '../files/file-store.js';
 import type { Logger } from '../log.js';
 import { LimitsUnavailableError } from '../limits/shared-counter.js';
 import { ErrorCode, fail, type Ack } from '../shared/errors.js';
-import type { UnavailableLog } from './unavailable-log.js';
+import type { UnavailableLog } from '../operations/unavailable-log.js';
 import { NameTakenError } from '../store/accounts.js';
 import { StoreUnavailableError, UnknownRoomError, UnstorableDraftError } from '../store/store.js';
 

@@ -6,7 +6,7 @@ import { failureAck, invalidPayloadAck } from './failures.js';
 import type { Access, BotCall, ConnectionCall, Dispatch, EventSpec, FileCall, HookCall, HookCaller, RoleCall, Services } from './kit.js';
 import type { PublicUser } from '../shared/events.js';
 import { eventTable } from './table.js';
-import { UnavailableLog } from './unavailable-log.js';
+import { UnavailableLog } from '../operations/unavailable-log.js';
 
 /** An event spec whose types the table erased: the pipeline only passes its values along. */
 export interface AnySpec {

@@ -1,6 +1,6 @@
 import type { Appends } from '../delivery/append.js';
 import { outgoingReplyKey } from '../delivery/idempotency.js';
-import type { UnavailableLog } from '../events/unavailable-log.js';
+import type { UnavailableLog } from '../operations/unavailable-log.js';
 import type { Logger } from '../log.js';
 import { StoreUnavailableError } from '../store/store.js';
 import type { StoredMessage } from '../shared/message.js';
@@ -15,7 +15,7 @@ export interface DispatcherOptions {
   readonly appends: Appends;
   readonly guard: AddressGuard;
   readonly log: Logger;
-  /** Where a round that found the store away is told, once per outage with the events that were not served (src/events/unavailable-log.ts). */
+  /** Where a round that found the store away is told, once per outage with the events that were not served (src/operations/unavailable-log.ts). */
   readonly unavailable: UnavailableLog;
   readonly maxAttempts: number;
   readonly backOffMs: number;

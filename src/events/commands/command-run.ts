@@ -1,4 +1,4 @@
-import { BUILT_IN } from '../../commands/built-in.js';
+import { BUILT_IN } from './built-in.js';
 import { COMMAND_NAME, parseComposed } from '../../shared/commands.js';
 import { ErrorCode, fail } from '../../shared/errors.js';
 import { commandRunSchema } from '../../shared/protocol/commands.js';
@@ -7,7 +7,7 @@ import { defineEvent } from '../kit.js';
 /**
  * `command:run` ({ roomId, text, clientId }): what a person typed after a slash, parsed here
  * (src/shared/commands.ts) and run. A built-in command becomes the call it stands for,
- * dispatched through the door (src/commands/built-in.ts), so it pays that call's price and
+ * dispatched through the door (./built-in.ts), so it pays that call's price and
  * meets that call's access rule and audit; a registered one POSTs to its receiver
  * (src/commands/registered-commands.ts). An unknown command is INVALID_PAYLOAD and sends nothing.
  */

@@ -1,11 +1,11 @@
-import type { Dispatch, Services } from '../events/kit.js';
-import { atLeast } from '../moderation/roles.js';
-import { actionText, SHRUG, splitTarget } from '../shared/commands.js';
-import { ErrorCode, fail, ok, type Ack } from '../shared/errors.js';
-import type { CommandOutcome } from '../shared/protocol/commands.js';
-import type { SentMessage } from '../shared/protocol/messages.js';
-import type { ParleySocket } from '../types.js';
-import { findPerson } from './people.js';
+import type { Dispatch, Services } from '../kit.js';
+import { atLeast } from '../../moderation/roles.js';
+import { actionText, SHRUG, splitTarget } from '../../shared/commands.js';
+import { ErrorCode, fail, ok, type Ack } from '../../shared/errors.js';
+import type { CommandOutcome } from '../../shared/protocol/commands.js';
+import type { SentMessage } from '../../shared/protocol/messages.js';
+import type { ParleySocket } from '../../types.js';
+import { findPerson } from '../../commands/people.js';
 
 /** What a built-in command runs with: the room it was typed in and the connection's way to call events. */
 export interface BuiltInContext {

@@ -1,5 +1,5 @@
 import type { Logger } from '../log.js';
-import { eventsUnavailable } from '../operations/metrics.js';
+import { eventsUnavailable } from './metrics.js';
 
 /** A run of failures ends once events are served and none failed for this long (some events may be served while others fail). */
 const QUIET_MS = 5000;
