@@ -5,7 +5,7 @@ import { defineEvent } from '../kit.js';
 
 /**
  * `message:link` ({ roomId, offset }): what a message link (`#room=<id>&message=<offset>`)
- * opens. Access `reader`: any public room, joined or not (read-only, as a search hit opens
+ * opens. Access `reader`: every public room, joined or not (read-only, as a search hit opens
  * it), a direct room only as a member; another's direct room and an unknown room are alike
  * UNKNOWN_ROOM, so a guessed link reveals nothing. A deleted or missing message is UNKNOWN_MESSAGE.
  */

@@ -5,7 +5,7 @@ import { defineEvent } from '../kit.js';
 
 /**
  * `room:pins` ({ roomId }): the room's pinned messages, the newest pin first, each with who
- * pinned it and when. Whoever may read the room (access `reader`: any public room, a direct
+ * pinned it and when. Whoever may read the room (access `reader`: every public room, a direct
  * room as a member), so a room opened read-only shows its pins too.
  */
 export const roomPins = defineEvent({
