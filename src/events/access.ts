@@ -55,6 +55,8 @@ export async function checkAccess(
     case 'webhook':
     case 'file-reader':
     case 'file-writer':
+    case 'exporter':
+    case 'export-admin':
       return { refusal: fail(ErrorCode.FORBIDDEN, 'not open over Socket.IO') };
     case 'anyone':
       return NO_ROOM;
@@ -117,21 +119,28 @@ export function checkOperatorAccess(access: Access<Record<string, unknown>>, act
 }
 
 /**
- * Checks the access rule of a file doorway call (kit.ts, Access: `file-reader`,
- * `file-writer`), made afresh on every request, whatever URL it came by: an account, not
- * banned, a member of the room (an unknown room and another's direct room alike
- * UNKNOWN_ROOM, so a file id reveals nothing), and for a writer not muted there.
+ * Checks the access rule of a call by a signed-in account over HTTP (kit.ts, Access:
+ * `file-reader`, `file-writer`, `exporter`, `export-admin`), made afresh on every request,
+ * whatever URL it came by: an account, not banned; for a file, a member of the room (an
+ * unknown room and another's direct room alike UNKNOWN_ROOM, so a file id reveals nothing)
+ * and for a writer not muted there; for an export-admin, the admin role as stored now.
  */
-export async function checkFileAccess(
+export async function checkHttpAccountAccess(
   access: Access<Record<string, unknown>>,
   input: unknown,
   user: PublicUser,
-  { store, restrictions }: AccessContext,
+  { store, restrictions, moderation }: AccessContext,
 ): Promise<AccessResult> {
-  if (access !== 'file-reader' && access !== 'file-writer') return { refusal: fail(ErrorCode.FORBIDDEN, 'not open over the file doorway') };
-  if (user.kind !== 'account') return { refusal: fail(ErrorCode.UNAUTHENTICATED, 'sign in to an account to share and open files') };
+  const files = access === 'file-reader' || access === 'file-writer';
+  if (!files && access !== 'exporter' && access !== 'export-admin') return { refusal: fail(ErrorCode.FORBIDDEN, 'not open over this HTTP doorway') };
+  if (user.kind !== 'account') return { refusal: fail(ErrorCode.UNAUTHENTICATED, files ? 'sign in to an account to share and open files' : 'sign in to an account to export data') };
   const ban = restrictions.banOf(user.id);
   if (ban) return { refusal: fail(ErrorCode.BANNED, describeRestriction(ban)) };
+  if (access === 'exporter') return NO_ROOM;
+  if (access === 'export-admin') {
+    const rank = await moderation.rankOf(user);
+    return atLeast(rank, 'admin') ? NO_ROOM : { refusal: fail(ErrorCode.FORBIDDEN, 'exporting a room or the deployment needs the admin role') };
+  }
   const roomId = fieldOf(input, 'roomId');
   if (roomId === undefined) return { refusal: UNKNOWN_ROOM };
   const room = await store.rooms.roomById(roomId);

@@ -6,7 +6,7 @@ import { BadBody, json, readJson } from '../http/json-body.js';
 import { ErrorCode, fail } from '../shared/errors.js';
 import { queryPayload } from './http-doorway.js';
 import { chargeRefusal, httpPayer, priceOf, RATE_LIMITED } from './integration-price.js';
-import type { EventPipeline } from './pipeline.js';
+import { ackOf, type EventPipeline } from './pipeline.js';
 
 /** Where the bot API is served. */
 export const BOT_API_PREFIX = '/api/bot/';
@@ -52,7 +52,7 @@ export function createBotDoorway(options: { readonly pipeline: EventPipeline; re
     }
     const payload = entry.method === 'GET' ? queryPayload(new URL(request.url ?? '/', 'http://bot').searchParams) : await readJson(request, maxBody);
     const outcome = await pipeline.run(entry.event, entry.spec, withIdempotencyKey(payload, request), { bot });
-    const answer = 'answered' in outcome ? outcome.answered : 'refused' in outcome ? outcome.refused : outcome.stale;
+    const answer = ackOf(outcome);
     json(response, statusOf(answer), answer);
   };
   return (request, response, path) => {

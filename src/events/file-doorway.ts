@@ -9,7 +9,7 @@ import { ErrorCode, fail, type Ack } from '../shared/errors.js';
 import type { PublicUser } from '../shared/events.js';
 import type { FileContent } from '../shared/protocol/files.js';
 import { httpPayer, priceOf, RATE_LIMITED } from './integration-price.js';
-import type { EventPipeline } from './pipeline.js';
+import { ackOf, type EventPipeline, type Outcome } from './pipeline.js';
 
 /** Where files are uploaded (`POST /files`) and fetched (`GET /files/<id>`). */
 export const FILES_PREFIX = '/files';
@@ -74,7 +74,7 @@ export function createFileDoorway(options: { readonly pipeline: EventPipeline })
       request.resume();
       return json(response, 401, SIGN_IN);
     }
-    const caller = { file: { user, address } };
+    const caller = { httpAccount: { user, address } };
     const url = new URL(request.url ?? '/', 'http://files');
     if (upload) {
       const userPrice = priceOf(uploadSpec.price, undefined).filter((limit) => limit !== 'uploads.address');
@@ -94,7 +94,7 @@ export function createFileDoorway(options: { readonly pipeline: EventPipeline })
     const record = await services.store.files.file(id);
     if (!record) return json(response, 404, NO_FILE);
     const outcome = await pipeline.run('file:get', getSpec, { roomId: record.roomId, id }, caller);
-    const result = resultOf(outcome) as Ack<FileContent>;
+    const result = ackOf(outcome) as Ack<FileContent>;
     if (!result.ok) return json(response, statusOf(result), result);
     let content = result.data;
     if (thumbnail !== undefined) {
@@ -119,11 +119,7 @@ export function createFileDoorway(options: { readonly pipeline: EventPipeline })
   };
 }
 
-type Outcome = Awaited<ReturnType<EventPipeline['run']>>;
-
-const resultOf = (outcome: Outcome): Ack<unknown> => ('answered' in outcome ? outcome.answered : 'refused' in outcome ? outcome.refused : outcome.stale);
-
 function answer(response: ServerResponse, outcome: Outcome): void {
-  const result = resultOf(outcome);
+  const result = ackOf(outcome);
   json(response, statusOf(result), result);
 }

@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../log.js';
 import { OPERATOR_ID_PREFIX, type Actor } from '../moderation/moderation.js';
-import type { EventPipeline } from './pipeline.js';
+import { ackOf, type EventPipeline } from './pipeline.js';
 import { ErrorCode } from '../shared/errors.js';
 import { statusOf } from '../http/answer-status.js';
 import { BadBody, json, readJson } from '../http/json-body.js';
@@ -61,7 +61,7 @@ export function createHttpDoorway(options: HttpDoorwayOptions): (request: Incomi
       .then((payload) => pipeline.run(entry.event, entry.spec, payload, { operator: actor }))
       .then(
         (outcome) => {
-          const answer = 'answered' in outcome ? outcome.answered : 'refused' in outcome ? outcome.refused : outcome.stale;
+          const answer = ackOf(outcome);
           if (entry.event === 'mod:stats' && answer.ok) return json(response, 200, answer.data);
           json(response, statusOf(answer), answer);
         },

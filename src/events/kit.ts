@@ -98,9 +98,15 @@ export interface Services {
  *   `writer`, `live-target` and `author` ask, without a connection to follow the room: the
  *   room must be one the bot was given (a member), not muted there, and so on.
  * - `webhook`: an incoming webhook's delivery (HookCall): its URL and secret were checked.
- * - `file-reader`, `file-writer`: a signed-in account over the file doorway (FileCall: no
- *   connection; src/events/file-doorway.ts), not banned, a member of `roomId` (another's
+ * - `file-reader`, `file-writer`: a signed-in account over the file doorway (HttpAccountCall:
+ *   no connection; src/events/file-doorway.ts), not banned, a member of `roomId` (another's
  *   direct room and an unknown room alike UNKNOWN_ROOM); a writer is not muted there either.
+ * - `exporter`, `export-admin`: a signed-in account over the export doorway (HttpAccountCall;
+ *   src/events/export-doorway.ts), not banned; an export-admin's role, as stored at the
+ *   moment of the call, is admin (FORBIDDEN otherwise).
+ *
+ * The HTTP-only levels (bot, webhook, file and export) are refused over Socket.IO, and
+ * each doorway admits only its own.
  *
  * A bot connected over Socket.IO is further confined by the pipeline: only events that
  * declare `bots` are open to it, and only in the rooms it was given (EventSpec.bots).
@@ -112,6 +118,7 @@ export type Access<Input> =
   | RoleAccess
   | BotAccess
   | HookAccess
+  | ExportAccess
   | 'general-writer'
   | ('roomId' extends keyof Input ? FileAccess | 'member' | 'reader' | 'follower' | 'writer' | ('target' extends keyof Input ? 'live-target' | 'author' | 'unpinner' : never) : never);
 
@@ -123,6 +130,12 @@ export type BotAccess = 'bot' | 'bot-member' | 'bot-writer' | 'bot-target' | 'bo
 
 /** The access levels of the file doorway: their events are open to accounts over HTTP alone. */
 export type FileAccess = 'file-reader' | 'file-writer';
+
+/** The access levels of the export doorway: their events are open to accounts over HTTP alone. */
+export type ExportAccess = 'exporter' | 'export-admin';
+
+/** The levels whose events a signed-in account calls over an HTTP doorway of its own (HttpAccountCall). */
+export type HttpAccountAccess = FileAccess | ExportAccess;
 
 /** The access level of a webhook's delivery. */
 export type HookAccess = 'webhook';
@@ -184,8 +197,8 @@ export interface HookCall<Input> {
   readonly services: Services;
 }
 
-/** One call of the file doorway, after the pipeline let it in: the account, and no connection. */
-export interface FileCall<Input> {
+/** One call of the file or export doorway, after the pipeline let it in: the account, and no connection. */
+export interface HttpAccountCall<Input> {
   readonly input: Input;
   readonly user: PublicUser;
   /** The client's address, as limits count it. */
@@ -202,8 +215,8 @@ export type Call<Input, Level = Access<Input>> = [Level] extends [RoleAccess]
     ? BotCall<Input>
     : [Level] extends [HookAccess]
       ? HookCall<Input>
-      : [Level] extends [FileAccess]
-        ? FileCall<Input>
+      : [Level] extends [HttpAccountAccess]
+        ? HttpAccountCall<Input>
         : ConnectionCall<Input>;
 
 /**

@@ -1,9 +1,9 @@
 import type { z } from 'zod';
 import type { Actor } from '../moderation/moderation.js';
 import { ErrorCode, fail, type Ack } from '../shared/errors.js';
-import { checkAccess, checkBotAccess, checkFileAccess, checkOperatorAccess, confineBot, type AccessContext, type AccessResult, type ConnectionCaller } from './access.js';
+import { checkAccess, checkBotAccess, checkHttpAccountAccess, checkOperatorAccess, confineBot, type AccessContext, type AccessResult, type ConnectionCaller } from './access.js';
 import { failureAck, invalidPayloadAck } from './failures.js';
-import type { Access, BotCall, ConnectionCall, Dispatch, EventSpec, FileCall, HookCall, HookCaller, RoleCall, Services } from './kit.js';
+import type { Access, BotCall, ConnectionCall, Dispatch, EventSpec, HookCall, HttpAccountCall, HookCaller, RoleCall, Services } from './kit.js';
 import type { PublicUser } from '../shared/events.js';
 import { eventTable } from './table.js';
 import { UnavailableLog } from '../operations/unavailable-log.js';
@@ -24,18 +24,19 @@ export interface AnySpec {
 
 /**
  * Who calls: a connection (the Socket.IO doorway), the operator (the HTTP admin doorway), a
- * bot over its HTTP API (bot-doorway.ts), an incoming webhook (webhook-doorway.ts), or an
- * account uploading or fetching a file (file-doorway.ts).
+ * bot over its HTTP API (bot-doorway.ts), an incoming webhook (webhook-doorway.ts), or a
+ * signed-in account over HTTP: uploading or fetching a file (file-doorway.ts), downloading
+ * an export (export-doorway.ts).
  */
 export type Caller =
   | { readonly connection: ConnectionCaller & { readonly address: string; readonly dispatch: Dispatch } }
   | { readonly operator: Actor }
   | { readonly bot: PublicUser }
   | { readonly webhook: HookCaller }
-  | { readonly file: FileCaller };
+  | { readonly httpAccount: HttpAccountCaller };
 
-/** A signed-in account over the file doorway (file-doorway.ts): who, and from where. */
-export interface FileCaller {
+/** A signed-in account over the file or export doorway: who, and from where. */
+export interface HttpAccountCaller {
   readonly user: PublicUser;
   readonly address: string;
 }
@@ -47,6 +48,9 @@ export interface FileCaller {
  * after a restore and is no one's fault).
  */
 export type Outcome = { readonly answered: Ack<unknown> } | { readonly refused: Ack<never> } | { readonly stale: Ack<never> };
+
+/** The acknowledgement an outcome stands for, whichever way it went: what an HTTP doorway answers. */
+export const ackOf = (outcome: Outcome): Ack<unknown> => ('answered' in outcome ? outcome.answered : 'refused' in outcome ? outcome.refused : outcome.stale);
 
 const EPOCH_CHANGED = fail(ErrorCode.EPOCH_CHANGED, "the room's history was replaced (a backup restored): reload the room");
 
@@ -113,7 +117,10 @@ export class EventPipeline {
       if (access.actor) answer = await (spec.handle as RoleHandler)({ input, actor: access.actor, services });
       else if ('bot' in caller) answer = await (spec.handle as BotHandler)({ input, bot: caller.bot, room: access.room, services });
       else if ('webhook' in caller) answer = await (spec.handle as HookHandler)({ input, hook: caller.webhook, services });
-      else if ('file' in caller) answer = await (spec.handle as FileHandler)({ input, user: caller.file.user, address: caller.file.address, room: access.room, services });
+      else if ('httpAccount' in caller) {
+        const { user, address } = caller.httpAccount;
+        answer = await (spec.handle as HttpAccountHandler)({ input, user, address, room: access.room, services });
+      }
       else if ('connection' in caller) {
         const { socket, follows, address, dispatch } = caller.connection;
         answer = await (spec.handle as ConnectionHandler)({ input, socket, follows, room: access.room, address, services, dispatch });
@@ -135,7 +142,7 @@ export class EventPipeline {
     if ('operator' in caller) return checkOperatorAccess(spec.access, caller.operator);
     if ('bot' in caller) return checkBotAccess(spec.access, input, caller.bot, this.accessContext);
     if ('webhook' in caller) return spec.access === 'webhook' ? { room: undefined } : { refusal: fail(ErrorCode.FORBIDDEN, 'not open to webhooks') };
-    if ('file' in caller) return checkFileAccess(spec.access, input, caller.file.user, this.accessContext);
+    if ('httpAccount' in caller) return checkHttpAccountAccess(spec.access, input, caller.httpAccount.user, this.accessContext);
     const { user } = caller.connection.socket.data;
     if (user.kind === 'bot') {
       const refusal = await confineBot(event, spec.bots === true, input, user, this.services.store);
@@ -150,7 +157,7 @@ function contextOf(caller: Caller): { readonly socketId?: string; readonly actor
   if ('operator' in caller) return { actor: caller.operator.id };
   if ('bot' in caller) return { actor: caller.bot.id };
   if ('webhook' in caller) return { actor: `w:${caller.webhook.id}` };
-  if ('file' in caller) return { actor: caller.file.user.id };
+  if ('httpAccount' in caller) return { actor: caller.httpAccount.user.id };
   return { socketId: caller.connection.socket.id };
 }
 
@@ -159,4 +166,4 @@ type RoleHandler = (call: RoleCall<unknown>) => Promise<Ack<unknown>>;
 type ConnectionHandler = (call: ConnectionCall<unknown>) => Promise<Ack<unknown>>;
 type BotHandler = (call: BotCall<unknown>) => Promise<Ack<unknown>>;
 type HookHandler = (call: HookCall<unknown>) => Promise<Ack<unknown>>;
-type FileHandler = (call: FileCall<unknown>) => Promise<Ack<unknown>>;
+type HttpAccountHandler = (call: HttpAccountCall<unknown>) => Promise<Ack<unknown>>;

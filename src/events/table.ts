@@ -3,6 +3,7 @@ import type { Config } from '../config.js';
 import type { Calls } from '../shared/events.js';
 import type { BotCalls, WebhookCalls } from '../shared/protocol/integrations.js';
 import type { FileCalls } from '../shared/protocol/files.js';
+import type { ExportCalls } from '../shared/protocol/exports.js';
 import { commandAdminEvents } from './commands/command-admin.js';
 import { commandList } from './commands/command-list.js';
 import { commandRun } from './commands/command-run.js';
@@ -10,6 +11,9 @@ import { roomInvite } from './rooms/room-invite.js';
 import { roomTopic } from './rooms/room-topic.js';
 import { fileGet } from './files/file-get.js';
 import { fileUpload } from './files/file-upload.js';
+import { exportAll } from './exports/export-all.js';
+import { exportMe } from './exports/export-me.js';
+import { exportRoom } from './exports/export-room.js';
 import type { TutorialCalls } from '../shared/protocol/messages.js';
 import { guestNickname } from './accounts/guest-nickname.js';
 import { login } from './accounts/login.js';
@@ -118,7 +122,11 @@ export function eventTable(config: Config) {
     // HTTP only: uploads and fetches of files (src/events/file-doorway.ts).
     'file:upload': fileUpload,
     'file:get': fileGet,
-  } as const satisfies TableOf<Calls & TutorialCalls & BotCalls & WebhookCalls & FileCalls>;
+    // HTTP only: data exports (src/events/export-doorway.ts).
+    'export:me': exportMe,
+    'export:room': exportRoom,
+    'export:all': exportAll,
+  } as const satisfies TableOf<Calls & TutorialCalls & BotCalls & WebhookCalls & FileCalls & ExportCalls>;
 }
 
 export type EventTable = ReturnType<typeof eventTable>;

@@ -6,7 +6,7 @@ import { storable } from '../shared/protocol/fields.js';
 import { webhookUserId } from '../store/integrations.js';
 import { ErrorCode, fail } from '../shared/errors.js';
 import { chargeRefusal, httpPayer, priceOf, RATE_LIMITED } from './integration-price.js';
-import type { EventPipeline } from './pipeline.js';
+import { ackOf, type EventPipeline } from './pipeline.js';
 
 /** `/hooks/<id>/<secret>`: the id in decimal, the secret as issued (base64url). */
 const HOOK_PATH = /^\/hooks\/([1-9]\d{0,9})\/([A-Za-z0-9_-]{1,128})$/;
@@ -57,7 +57,7 @@ export function createWebhookDoorway(pipeline: EventPipeline): (request: Incomin
     const body = await readJson(request, maxBody, { form: true });
     const caller = { webhook: { id: hook.id, roomId: hook.roomId, name: hook.name, idempotencyKey: key } };
     const outcome = await pipeline.run('webhook:post', spec, body, caller);
-    const answer = 'answered' in outcome ? outcome.answered : 'refused' in outcome ? outcome.refused : outcome.stale;
+    const answer = ackOf(outcome);
     json(response, statusOf(answer), answer);
   };
   return (request, response, path) => {

@@ -1,5 +1,9 @@
 import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
+import type { ExportSink } from '../shared/protocol/exports.js';
+
+/** What the export writers (user-export.ts, deployment-export.ts) write to: a response, a file, a test's buffer. */
+export type StreamOut = ExportSink;
 
 /** The client went away during an export: nothing more is read for it. */
 export class ExportAborted extends Error {
@@ -10,7 +14,7 @@ export class ExportAborted extends Error {
  * Writes an export's body a chunk at a time and waits when the socket's buffer is full, so
  * that a slow (or stalled) reader holds one page in this process, never the whole export.
  */
-export class StreamOut {
+export class ResponseOut implements ExportSink {
   constructor(private readonly response: ServerResponse) {}
 
   /** Writes `text`; resolves once the response may take more; rejects ExportAborted when the client left. */
