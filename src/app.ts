@@ -32,7 +32,8 @@ import { tutorialWire } from './delivery/tutorial-wire.js';
 import { SessionCookies } from './accounts/session-cookies.js';
 import { sessionExchange } from './auth/session-exchange.js';
 import { createAuthRoutes } from './sso/auth-routes.js';
-import { createOidcDoorway } from './sso/oidc-doorway.js';
+import { createSsoDoorway } from './events/sso-doorway.js';
+import { SingleSignOn } from './sso/single-sign-on.js';
 import type { Config } from './config.js';
 import { Delivery } from './delivery/delivery.js';
 import { createRoomWire } from './delivery/room-wire.js';
@@ -285,6 +286,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       maxMessageLength: config.maxMessageLength,
       isIssued: (id) => issuedIds.isIssued(id),
     }),
+    sso: config.oidc && new SingleSignOn({ oidc: config.oidc, config, secret, store, cookies, restrictions, log: log.child({ module: 'sso' }) }),
   });
   const door = new EventDoor(pipeline.services, pipeline);
   const retention = new RetentionRunner({
@@ -300,9 +302,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   doorway.bots = createBotDoorway({ pipeline, log });
   doorway.webhooks = createWebhookDoorway(pipeline);
   doorway.files = createFileDoorway({ pipeline });
-  if (config.oidc) {
-    doorway.oidc = createOidcDoorway({ oidc: config.oidc, config, secret, store, cookies, prices, restrictions, log: log.child({ module: 'sso' }) });
-  }
+  if (config.oidc) doorway.oidc = createSsoDoorway({ pipeline });
   doorway.exports = createExportDoorway({ pipeline });
 
   // From here connections are let in: their whole life is in src/connections/lifecycle.ts.

@@ -57,6 +57,7 @@ export async function checkAccess(
     case 'file-writer':
     case 'exporter':
     case 'export-admin':
+    case 'visitor':
       return { refusal: fail(ErrorCode.FORBIDDEN, 'not open over Socket.IO') };
     case 'anyone':
       return NO_ROOM;

@@ -23,6 +23,7 @@ import type { FileStore } from '../files/file-store.js';
 import type { Webhooks } from '../integrations/webhooks.js';
 import type { OutgoingWebhooks } from '../integrations/outgoing-webhooks.js';
 import type { RegisteredCommands } from '../commands/registered-commands.js';
+import type { SingleSignOn } from '../sso/single-sign-on.js';
 import type { RoomRecord } from '../store/rooms.js';
 import type { Room, Store } from '../store/store.js';
 import type { ParleyServer, ParleySocket } from '../types.js';
@@ -69,6 +70,8 @@ export interface Services {
   readonly receipts: ReadReceipts;
   /** Registered slash commands: made by admins, run by `command:run` (src/commands/). */
   readonly commands: RegisteredCommands;
+  /** OpenID Connect sign-in (src/sso/), when PARLEY_OIDC_ISSUER configures it. */
+  readonly sso: SingleSignOn | undefined;
 }
 
 /**
@@ -105,8 +108,11 @@ export interface Services {
  *   src/events/export-doorway.ts), not banned; an export-admin's role, as stored at the
  *   moment of the call, is admin (FORBIDDEN otherwise).
  *
- * The HTTP-only levels (bot, webhook, file and export) are refused over Socket.IO, and
- * each doorway admits only its own.
+ * - `visitor`: anyone over the single sign-on doorway (VisitorCall: no account yet, no
+ *   connection; src/events/sso-doorway.ts): signing in is how one becomes an account.
+ *
+ * The HTTP-only levels (bot, webhook, file, export and visitor) are refused over Socket.IO,
+ * and each doorway admits only its own.
  *
  * A bot connected over Socket.IO is further confined by the pipeline: only events that
  * declare `bots` are open to it, and only in the rooms it was given (EventSpec.bots).
@@ -119,6 +125,7 @@ export type Access<Input> =
   | BotAccess
   | HookAccess
   | ExportAccess
+  | VisitorAccess
   | 'general-writer'
   | ('roomId' extends keyof Input ? FileAccess | 'member' | 'reader' | 'follower' | 'writer' | ('target' extends keyof Input ? 'live-target' | 'author' | 'unpinner' : never) : never);
 
@@ -133,6 +140,9 @@ export type FileAccess = 'file-reader' | 'file-writer';
 
 /** The access levels of the export doorway: their events are open to accounts over HTTP alone. */
 export type ExportAccess = 'exporter' | 'export-admin';
+
+/** The access level of the sign-in pages: open over HTTP to anyone, who is not signed in yet. */
+export type VisitorAccess = 'visitor';
 
 /** The levels whose events a signed-in account calls over an HTTP doorway of its own (HttpAccountCall). */
 export type HttpAccountAccess = FileAccess | ExportAccess;
@@ -208,6 +218,14 @@ export interface HttpAccountCall<Input> {
   readonly services: Services;
 }
 
+/** One call of the single sign-on doorway: who it is is what the call finds out, so only the address. */
+export interface VisitorCall<Input> {
+  readonly input: Input;
+  /** The client's address, as limits count it. */
+  readonly address: string;
+  readonly services: Services;
+}
+
 /** The call a handler gets: its shape follows the event's access. */
 export type Call<Input, Level = Access<Input>> = [Level] extends [RoleAccess]
   ? RoleCall<Input>
@@ -217,7 +235,9 @@ export type Call<Input, Level = Access<Input>> = [Level] extends [RoleAccess]
       ? HookCall<Input>
       : [Level] extends [HttpAccountAccess]
         ? HttpAccountCall<Input>
-        : ConnectionCall<Input>;
+        : [Level] extends [VisitorAccess]
+          ? VisitorCall<Input>
+          : ConnectionCall<Input>;
 
 /**
  * One client event as the door runs it: its payload schema, its price (the limits it takes,

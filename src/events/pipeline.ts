@@ -3,7 +3,7 @@ import type { Actor } from '../moderation/moderation.js';
 import { ErrorCode, fail, type Ack } from '../shared/errors.js';
 import { checkAccess, checkBotAccess, checkHttpAccountAccess, checkOperatorAccess, confineBot, type AccessContext, type AccessResult, type ConnectionCaller } from './access.js';
 import { failureAck, invalidPayloadAck } from './failures.js';
-import type { Access, BotCall, ConnectionCall, Dispatch, EventSpec, HookCall, HttpAccountCall, HookCaller, RoleCall, Services } from './kit.js';
+import type { Access, BotCall, ConnectionCall, Dispatch, EventSpec, HookCall, HttpAccountCall, HookCaller, RoleCall, Services, VisitorCall } from './kit.js';
 import type { PublicUser } from '../shared/events.js';
 import { eventTable } from './table.js';
 import { UnavailableLog } from '../operations/unavailable-log.js';
@@ -26,14 +26,15 @@ export interface AnySpec {
  * Who calls: a connection (the Socket.IO doorway), the operator (the HTTP admin doorway), a
  * bot over its HTTP API (bot-doorway.ts), an incoming webhook (webhook-doorway.ts), or a
  * signed-in account over HTTP: uploading or fetching a file (file-doorway.ts), downloading
- * an export (export-doorway.ts).
+ * an export (export-doorway.ts); or a visitor signing in with single sign-on (sso-doorway.ts).
  */
 export type Caller =
   | { readonly connection: ConnectionCaller & { readonly address: string; readonly dispatch: Dispatch } }
   | { readonly operator: Actor }
   | { readonly bot: PublicUser }
   | { readonly webhook: HookCaller }
-  | { readonly httpAccount: HttpAccountCaller };
+  | { readonly httpAccount: HttpAccountCaller }
+  | { readonly visitor: { readonly address: string } };
 
 /** A signed-in account over the file or export doorway: who, and from where. */
 export interface HttpAccountCaller {
@@ -121,6 +122,7 @@ export class EventPipeline {
         const { user, address } = caller.httpAccount;
         answer = await (spec.handle as HttpAccountHandler)({ input, user, address, room: access.room, services });
       }
+      else if ('visitor' in caller) answer = await (spec.handle as VisitorHandler)({ input, address: caller.visitor.address, services });
       else if ('connection' in caller) {
         const { socket, follows, address, dispatch } = caller.connection;
         answer = await (spec.handle as ConnectionHandler)({ input, socket, follows, room: access.room, address, services, dispatch });
@@ -142,6 +144,7 @@ export class EventPipeline {
     if ('operator' in caller) return checkOperatorAccess(spec.access, caller.operator);
     if ('bot' in caller) return checkBotAccess(spec.access, input, caller.bot, this.accessContext);
     if ('webhook' in caller) return spec.access === 'webhook' ? { room: undefined } : { refusal: fail(ErrorCode.FORBIDDEN, 'not open to webhooks') };
+    if ('visitor' in caller) return spec.access === 'visitor' ? { room: undefined } : { refusal: fail(ErrorCode.FORBIDDEN, 'not open to the sign-in pages') };
     if ('httpAccount' in caller) return checkHttpAccountAccess(spec.access, input, caller.httpAccount.user, this.accessContext);
     const { user } = caller.connection.socket.data;
     if (user.kind === 'bot') {
@@ -158,6 +161,7 @@ function contextOf(caller: Caller): { readonly socketId?: string; readonly actor
   if ('bot' in caller) return { actor: caller.bot.id };
   if ('webhook' in caller) return { actor: `w:${caller.webhook.id}` };
   if ('httpAccount' in caller) return { actor: caller.httpAccount.user.id };
+  if ('visitor' in caller) return { actor: `address ${caller.visitor.address}` };
   return { socketId: caller.connection.socket.id };
 }
 
@@ -167,3 +171,4 @@ type ConnectionHandler = (call: ConnectionCall<unknown>) => Promise<Ack<unknown>
 type BotHandler = (call: BotCall<unknown>) => Promise<Ack<unknown>>;
 type HookHandler = (call: HookCall<unknown>) => Promise<Ack<unknown>>;
 type HttpAccountHandler = (call: HttpAccountCall<unknown>) => Promise<Ack<unknown>>;
+type VisitorHandler = (call: VisitorCall<unknown>) => Promise<Ack<unknown>>;

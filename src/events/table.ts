@@ -4,6 +4,7 @@ import type { Calls } from '../shared/events.js';
 import type { BotCalls, WebhookCalls } from '../shared/protocol/integrations.js';
 import type { FileCalls } from '../shared/protocol/files.js';
 import type { ExportCalls } from '../shared/protocol/exports.js';
+import type { SsoCalls } from '../shared/protocol/sso.js';
 import { commandAdminEvents } from './commands/command-admin.js';
 import { commandList } from './commands/command-list.js';
 import { commandRun } from './commands/command-run.js';
@@ -14,6 +15,8 @@ import { fileUpload } from './files/file-upload.js';
 import { exportAll } from './exports/export-all.js';
 import { exportMe } from './exports/export-me.js';
 import { exportRoom } from './exports/export-room.js';
+import { ssoCallback } from './sso/sso-callback.js';
+import { ssoStart } from './sso/sso-start.js';
 import type { TutorialCalls } from '../shared/protocol/messages.js';
 import { guestNickname } from './accounts/guest-nickname.js';
 import { login } from './accounts/login.js';
@@ -126,7 +129,10 @@ export function eventTable(config: Config) {
     'export:me': exportMe,
     'export:room': exportRoom,
     'export:all': exportAll,
-  } as const satisfies TableOf<Calls & TutorialCalls & BotCalls & WebhookCalls & FileCalls & ExportCalls>;
+    // HTTP only: single sign-on (src/events/sso-doorway.ts).
+    'sso:start': ssoStart,
+    'sso:callback': ssoCallback,
+  } as const satisfies TableOf<Calls & TutorialCalls & BotCalls & WebhookCalls & FileCalls & ExportCalls & SsoCalls>;
 }
 
 export type EventTable = ReturnType<typeof eventTable>;

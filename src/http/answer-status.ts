@@ -21,7 +21,9 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   [ErrorCode.FILE_TOO_LARGE]: 413,
   [ErrorCode.QUOTA_EXCEEDED]: 413,
   [ErrorCode.FILE_REFUSED]: 403,
+  [ErrorCode.SIGN_IN_REFUSED]: 400,
   [ErrorCode.RATE_LIMITED]: 429,
+  [ErrorCode.PROVIDER_UNAVAILABLE]: 502,
   [ErrorCode.UNAVAILABLE]: 503,
 };
 

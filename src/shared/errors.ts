@@ -54,6 +54,10 @@ export const ErrorCode = {
    * or is attached to another message already, or is no more (the message says which).
    */
   FILE_REFUSED: 'FILE_REFUSED',
+  /** A single sign-on the caller cannot finish as it stands (no started flow, a forged state, a refused code): start again. */
+  SIGN_IN_REFUSED: 'SIGN_IN_REFUSED',
+  /** The single sign-on provider is unreachable or failed; try again in a moment. */
+  PROVIDER_UNAVAILABLE: 'PROVIDER_UNAVAILABLE',
   /** The connection sent faster than its rate limit allows; wait and retry. */
   RATE_LIMITED: 'RATE_LIMITED',
   /** Storage is busy or down; the same request may succeed later. */

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Config } from '../config.js';
 import { json } from '../http/json-body.js';
 import { SIGN_IN_OPTIONS_PATH, type SignInOptions } from '../shared/protocol/sign-in-options.js';
-import { OIDC_START_PATH } from './oidc-doorway.js';
+import { OIDC_START_PATH } from '../shared/protocol/sso.js';
 
 type Doorway = (request: IncomingMessage, response: ServerResponse, path: string) => void;
 

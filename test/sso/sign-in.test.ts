@@ -198,4 +198,19 @@ describe('single sign-on (SQLite, two workers)', () => {
     }
     assert.equal((await fetch(new URL('/healthz', world.url))).status, 200);
   });
+  test('the sign-in steps are events of the table, for their HTTP doorway alone: over Socket.IO refused, a callback past the schema 400', async () => {
+    const socket = world.track(await connectClient(world.url));
+    for (const [event, payload] of [['sso:start', {}], ['sso:callback', { query: { code: 'x', state: 'y' } }]] as const) {
+      // Not in the socket's typed events: sent as a hostile client would.
+      const emit = socket.timeout(10_000).emitWithAck as unknown as (name: string, body: unknown) => Promise<{ ok: boolean; error?: string; message?: string }>;
+      const answer = await emit.call(socket.timeout(10_000), event, payload);
+      assert.deepEqual([answer.ok, answer.error, answer.message], [false, 'FORBIDDEN', 'not open over Socket.IO'], event);
+    }
+    // A provider sends a handful of parameters; twenty is no provider's callback.
+    const crowded = new URL('/auth/oidc/callback', world.url);
+    for (let index = 0; index < 20; index++) crowded.searchParams.set(`p${index}`, 'x');
+    const refused = await fetch(crowded, { redirect: 'manual' });
+    assert.equal(refused.status, 400);
+    assert.match(await refused.text(), /at most 16 query parameters/);
+  });
 });
