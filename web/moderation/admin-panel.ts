@@ -6,6 +6,7 @@ import { integrationsSection } from './integrations-section.js';
 import { exportSection } from './export-section.js';
 import { issueResetLink, keepingSection } from './keeping-section.js';
 import { outgoingSection } from './outgoing-section.js';
+import { el } from './panel-kit.js';
 
 /** The roles an admin may give, as the role form offers them. */
 const ROLES: readonly RoleName[] = ['member', 'moderator', 'admin'];
@@ -21,14 +22,6 @@ export interface AdminElements {
   readonly button: HTMLButtonElement;
   readonly dialog: HTMLDialogElement;
   readonly body: HTMLElement;
-}
-
-/** Builds an element with text (never markup) and attributes. */
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, text = '', attributes: Record<string, string> = {}): HTMLElementTagNameMap[K] {
-  const element = document.createElement(tag);
-  if (text) element.textContent = text;
-  for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, value);
-  return element;
 }
 
 function button(label: string, run: () => void, attributes: Record<string, string> = {}): HTMLButtonElement {
@@ -83,7 +76,7 @@ export class AdminPanel {
     if (this.role === 'admin') {
       const report = (what: string, answer: Outcome<unknown>): Promise<void> => this.report(result, what, answer);
       body.append(await integrationsSection({ socket: this.socket, activeRoom: this.context.activeRoom(), report }));
-      body.append(await commandsSection({ socket: this.socket, report }));
+      body.append(await commandsSection({ socket: this.socket, activeRoom: this.context.activeRoom(), report }));
       body.append(await outgoingSection({ socket: this.socket, activeRoom: this.context.activeRoom(), report }));
       body.append(keepingSection({ socket: this.socket, activeRoom: this.context.activeRoom(), report }));
       body.append(exportSection(this.context.activeRoom()));

@@ -1,11 +1,5 @@
 import type { RoomSummary } from '../../src/shared/events.js';
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, text = '', attributes: Record<string, string> = {}): HTMLElementTagNameMap[K] {
-  const element = document.createElement(tag);
-  if (text) element.textContent = text;
-  for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, value);
-  return element;
-}
+import { el, section } from './panel-kit.js';
 
 /**
  * The admin panel's exports (admins only, checked again by the server, which audits each):
@@ -14,13 +8,12 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, text = '', attributes
  * and the file streams to disk however large it is.
  */
 export function exportSection(activeRoom: RoomSummary | undefined): HTMLElement {
-  const section = el('section', '', { 'aria-labelledby': 'admin-exports' });
-  section.append(el('h3', 'Exports', { id: 'admin-exports' }));
+  const element = section('admin-exports', 'Exports');
   const links = el('p', '', { class: 'admin-actions' });
   if (activeRoom) {
     links.append(el('a', `Export ${activeRoom.kind === 'direct' ? 'this conversation' : activeRoom.name}`, { id: 'admin-export-room', href: `/export/rooms/${activeRoom.id}`, download: '' }), ' ');
   }
   links.append(el('a', 'Export everything', { id: 'admin-export-all', href: '/export/all', download: '' }));
-  section.append(links, el('p', 'Each export is recorded in the audit log.', { class: 'hint' }));
-  return section;
+  element.append(links, el('p', 'Each export is recorded in the audit log.', { class: 'hint' }));
+  return element;
 }

@@ -1,9 +1,4 @@
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, text = '', attributes: Record<string, string> = {}): HTMLElementTagNameMap[K] {
-  const element = document.createElement(tag);
-  if (text) element.textContent = text;
-  for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, value);
-  return element;
-}
+import { el } from './panel-kit.js';
 
 /**
  * Shows, in the panel's result line, a secret the server will never show again (a reset
