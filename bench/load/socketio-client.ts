@@ -1,6 +1,6 @@
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../src/shared/events.js';
-import { RECONNECTION } from '../../src/shared/reconnect.js';
+import { RECONNECTION, reconnectDelay } from '../../src/shared/reconnect.js';
 import { withDeadline, type BenchClient, type BenchClientOptions, type SendOutcome } from './bench-client.js';
 
 type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -40,9 +40,7 @@ export function socketIoClient(options: BenchClientOptions): BenchClient {
     // A refusal by the server's middleware ('server unavailable; try again' when the store is
     // overloaded) is not retried by socket.io-client itself: come back with the same back-off.
     if (socket.active) return;
-    const base = Math.min(RECONNECTION.reconnectionDelayMax, RECONNECTION.reconnectionDelay * 2 ** refusals++);
-    const delay = base * (1 + RECONNECTION.randomizationFactor * (2 * Math.random() - 1));
-    setTimeout(() => socket.connect(), delay);
+    setTimeout(() => socket.connect(), reconnectDelay(refusals++));
   });
   socket.on('connect', () => {
     refusals = 0;

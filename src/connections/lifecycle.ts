@@ -11,7 +11,7 @@ import { tutorialWire } from '../delivery/tutorial-wire.js';
 import type { EventDoor } from '../events/door.js';
 import type { Logger } from '../log.js';
 import { joinUserRoom } from '../presence/connection-rooms.js';
-import { parseHandshake, type Handshake } from '../shared/protocol/handshake.js';
+import { parseHandshake, type Handshake, type HandshakeRefusalData } from '../shared/protocol/handshake.js';
 import type { Store } from '../store/store.js';
 import type { ParleyServer, ParleySocket } from '../types.js';
 
@@ -89,7 +89,7 @@ export function runConnections(io: ParleyServer, parts: ConnectionParts): void {
       },
       (error: unknown) => {
         log.warn({ err: error, socketId: socket.id }, 'identity not resolved; connection refused');
-        next(new Error('server unavailable; try again'));
+        next(unavailableRefusal());
       },
     );
   });
@@ -109,4 +109,9 @@ export function runConnections(io: ParleyServer, parts: ConnectionParts): void {
       socket.disconnect(true);
     });
   });
+}
+
+/** A handshake refused while the store does not answer: marked retryable (HandshakeRefusalData), so clients come back with their back-off. */
+function unavailableRefusal(): Error & { readonly data: HandshakeRefusalData } {
+  return Object.assign(new Error('server unavailable; try again'), { data: { code: 'UNAVAILABLE' as const } });
 }

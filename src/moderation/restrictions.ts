@@ -1,5 +1,6 @@
 import type { Logger } from '../log.js';
 import type { Restriction } from '../store/moderation.js';
+import type { HandshakeRefusalData } from '../shared/protocol/handshake.js';
 import type { Store } from '../store/store.js';
 
 /** How often each server re-reads the bans and mutes in force, in case it missed a change. */
@@ -94,6 +95,6 @@ export function describeRestriction(restriction: Restriction): string {
  * The handshake refusal of a banned user: `connect_error` with the reason in its message
  * and `data` ({ code: 'BANNED', reason, until }) for clients to show.
  */
-export function bannedError(ban: Restriction): Error & { data: { code: 'BANNED'; reason: string; until: number | null } } {
+export function bannedError(ban: Restriction): Error & { data: HandshakeRefusalData } {
   return Object.assign(new Error(describeRestriction(ban)), { data: { code: 'BANNED' as const, reason: ban.reason, until: ban.expiresAt } });
 }

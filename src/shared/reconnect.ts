@@ -23,3 +23,19 @@ export const RECONNECTION = Object.freeze({
   /** How long one attempt may take, held handshakes included, ms. */
   timeout: 20_000,
 } as const);
+
+/**
+ * The wait before the next attempt after `attempt` refusals in a row, as socket.io-client
+ * spaces its own reconnections (RECONNECTION): for a handshake the server refused as
+ * retryable (`data.code` UNAVAILABLE), which socket.io-client does not retry by itself.
+ */
+export function reconnectDelay(attempt: number, random: () => number = Math.random): number {
+  const base = Math.min(RECONNECTION.reconnectionDelayMax, RECONNECTION.reconnectionDelay * 2 ** attempt);
+  return base * (1 + RECONNECTION.randomizationFactor * (2 * random() - 1));
+}
+
+/** Whether a `connect_error` is a refusal the same handshake may pass later (`data.code` UNAVAILABLE: HandshakeRefusalData, ./protocol/handshake.ts). */
+export function isRetryableRefusal(error: Error): boolean {
+  const data: unknown = (error as Error & { data?: unknown }).data;
+  return typeof data === 'object' && data !== null && 'code' in data && data.code === 'UNAVAILABLE';
+}

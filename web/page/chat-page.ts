@@ -5,6 +5,7 @@ import { pageSnapshot, type PageSnapshot } from '../rooms/page-snapshot.js';
 import { RoomsClient } from '../rooms/rooms-client.js';
 import { SearchView } from '../rooms/search-view.js';
 import { ConnectionStatus } from '../shared/connection-status.js';
+import { isRetryableRefusal, reconnectDelay } from '../../src/shared/reconnect.js';
 import { Lifetime } from '../shared/lifetime.js';
 import { request, type ChatSocket } from '../shared/rpc.js';
 import { startTutorialMode, type TutorialMode } from '../tutorial/tutorial-mode.js';
@@ -48,6 +49,8 @@ export class ChatPage {
   private tutorial: TutorialMode | undefined;
   /** Why the server refused this page, once it has: nothing else is shown in the status line. */
   private refusal: string | undefined;
+  /** Handshakes refused as retryable in a row (the server's store away): the next attempt waits longer. */
+  private retryableRefusals = 0;
   /** Typed before the page knew its mode. */
   private readonly typedEarly: string[] = [];
   /** The tutorial's events that came before the page knew its mode. */
@@ -126,6 +129,7 @@ export class ChatPage {
   }
 
   private connected(): void {
+    this.retryableRefusals = 0;
     if (!this.mode) {
       void this.chooseMode();
       return;
@@ -143,6 +147,14 @@ export class ChatPage {
     if (!this.mode && socket.active) this.startFromSnapshot();
     if (socket.active) {
       status.show('offline');
+      return;
+    }
+    if (isRetryableRefusal(error)) {
+      // The server could not tell who this is just now (its store away): the same handshake
+      // passes later, so come back with the back-off socket.io-client uses for a lost connection.
+      if (!this.mode) this.startFromSnapshot();
+      status.show('offline');
+      this.lifetime.after(reconnectDelay(this.retryableRefusals++), () => socket.connect());
       return;
     }
     const auth = socket.auth as Record<string, unknown>;

@@ -30,6 +30,12 @@ export class Lifetime {
     this.add(() => clearInterval(interval));
   }
 
+  /** Calls `run` once after `ms`, unless stopped first. */
+  after(ms: number, run: () => void): void {
+    const timer = setTimeout(run, ms);
+    this.add(() => clearTimeout(timer));
+  }
+
   /** Listens on the window, the document or one of the page's elements until stopped. */
   listen<K extends keyof WindowEventMap>(target: Window, type: K, listener: (event: WindowEventMap[K]) => void): void;
   listen<K extends keyof HTMLElementEventMap>(target: HTMLElement, type: K, listener: (event: HTMLElementEventMap[K]) => void): void;

@@ -67,3 +67,13 @@ export function parseHandshake(auth: unknown): { readonly handshake: Handshake }
     },
   };
 }
+
+/**
+ * The `data` of a refused handshake (the client's `connect_error`), when the refusal says
+ * more than its message: `BANNED` (with the ban's reason and end), or `UNAVAILABLE`: the
+ * server could not decide who the client is just now (its store did not answer), so the
+ * same handshake will pass later. socket.io-client does not retry a refusal by itself; a
+ * client retries this one with the back-off of src/shared/reconnect.ts (isRetryableRefusal,
+ * reconnectDelay).
+ */
+export type HandshakeRefusalData = { readonly code: 'BANNED'; readonly reason: string; readonly until: number | null } | { readonly code: 'UNAVAILABLE' };
