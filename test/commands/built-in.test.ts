@@ -64,6 +64,7 @@ for (const backend of backends) {
       const reply = await bob.tab.reply(room.id, root.serverOffset, 'a first reply');
       const me = await run(alice.tab, room.id, '/me waves in the thread', reply.serverOffset);
       assert.ok(me.ok && me.data.kind === 'message', JSON.stringify(me));
+      assert.equal(me.data.threadRoot, root.serverOffset, 'the answer says the thread it went to');
       const shrug = await run(alice.tab, room.id, '/shrug no idea', root.serverOffset);
       assert.ok(shrug.ok && shrug.data.kind === 'message', JSON.stringify(shrug));
       const sent = [me.data.serverOffset, shrug.data.serverOffset];

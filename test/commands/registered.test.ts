@@ -100,6 +100,7 @@ for (const backend of backends) {
       const reply = await bob.tab.reply(room.id, root.serverOffset, 'a reply');
       const inThread = await run(alice.tab, room.id, `/${name} public from the thread`, reply.serverOffset);
       assert.ok(inThread.ok && inThread.data.kind === 'message', JSON.stringify(inThread));
+      assert.equal(inThread.data.threadRoot, undefined, 'the answer went to the room');
       assert.equal(receiver.received[2]?.body['thread_root'], root.serverOffset, 'the signed body names the thread root');
       const answered = inThread.data.serverOffset;
       await bob.tab.waitFor(() => bob.tab.eventsOf(room.id).some((event) => event.offset === answered), 'bob sees the answer');

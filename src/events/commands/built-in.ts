@@ -62,7 +62,7 @@ async function sendText(text: string, { roomId, clientId, threadRoot, dispatch }
   const answer = await dispatch('message:send', threadRoot === null ? { roomId, text, clientId } : { roomId, text, clientId, replyTo: threadRoot });
   if (!answer.ok) return answer;
   const sent = answer.data as SentMessage;
-  return ok({ kind: 'message', serverOffset: sent.serverOffset, duplicate: sent.duplicate, text });
+  return ok({ kind: 'message', serverOffset: sent.serverOffset, duplicate: sent.duplicate, text, ...(threadRoot === null ? {} : { threadRoot }) });
 }
 
 /**

@@ -33,15 +33,16 @@ export const commandRunSchema = z.object({
 /**
  * What a command did:
  * - `message`: it sent a message to the room (`/me`, `/shrug`, a registered command's
- *   `in_channel` answer), at `serverOffset`, reading `text`; `/me` and `/shrug` run with
- *   `replyTo` sent it as a reply in that thread. Like `message:send`, the event is
+ *   `in_channel` answer), at `serverOffset`, reading `text`; `threadRoot` when it is a reply
+ *   in that thread (`/me` and `/shrug` run with `replyTo`; a registered command's answer
+ *   goes to the room even then). Like `message:send`, the event is
  *   not echoed to the calling connection: the page shows it from this answer.
  * - `ephemeral`: an answer for the caller alone (a registered command's `ephemeral` answer).
  * - `done`: it acted (a topic set, someone invited, muted, kicked or banned, the room left);
  *   `note` says what, for the caller.
  */
 export type CommandOutcome =
-  | { readonly kind: 'message'; readonly serverOffset: number; readonly duplicate: boolean; readonly text: string }
+  | { readonly kind: 'message'; readonly serverOffset: number; readonly duplicate: boolean; readonly text: string; readonly threadRoot?: number }
   | { readonly kind: 'ephemeral'; readonly command: string; readonly text: string }
   | { readonly kind: 'done'; readonly command: string; readonly note: string };
 
