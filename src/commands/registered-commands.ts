@@ -32,6 +32,8 @@ export interface CommandCaller {
   readonly user: PublicUser;
   readonly room: RoomRecord;
   readonly clientId: string;
+  /** The root of the thread it was typed in (checked live), sent to the receiver as `thread_root`; null: the room's composer. */
+  readonly threadRoot: number | null;
   /** The socket that ran it: its `in_channel` answer is not echoed to it (the acknowledgement shows it). */
   readonly socketId: string;
 }
@@ -103,6 +105,8 @@ export class RegisteredCommands {
       text: args,
       user: { id: caller.user.id, name: caller.user.name },
       room: { id: caller.room.id, name: caller.room.name },
+      // So the receiver knows the thread; its in_channel answer still goes to the room.
+      thread_root: caller.threadRoot,
       clientId: caller.clientId,
     });
     let answer;

@@ -1,6 +1,6 @@
 import type { FileStore } from '../files/file-store.js';
-import type { StoredMessage } from '../shared/message.js';
-import { EXPORT_PAGE, type AuthorCursor, type ExportedAccount } from '../store/exports.js';
+import type { EventKind } from '../shared/message.js';
+import { EXPORT_PAGE, type AuthorCursor, type AuthoredEvent, type ExportedAccount } from '../store/exports.js';
 import type { Store } from '../store/store.js';
 import { membershipLine } from './lines.js';
 import type { StreamOut } from './stream-out.js';
@@ -14,10 +14,14 @@ const MAX_LISTED_FILES = 10_000;
 /**
  * Streams one person's data as one JSON document, written as it is read (never built in
  * memory): `format`, `exportedAt`, `account` (no password hash, session or token),
- * `memberships` (their rooms), `messages` (every message they wrote, with its room and time;
- * a deleted one as a tombstone: empty text and `redacted`), `reactions` (their reactions and
- * withdrawn reactions), and `files` (what they uploaded, with the URL that downloads each).
- * Nothing another person wrote is in it.
+ * `memberships` (their rooms), `messages` (every message they wrote, with its room and time,
+ * its text as it reads now and `editedAt`, when it was last edited; a deleted one as a
+ * tombstone: empty text and `redacted`), then every other event they made, an array each:
+ * `edits` (which message, the new text; a replaced or deleted one as a tombstone),
+ * `deletions`, `shares` (a thread reply of theirs sent also to the room), `pins` (pins and
+ * unpins), `reactions` (reactions and withdrawn reactions); and `files` (what they uploaded,
+ * with the URL that downloads each). Each event names its room (id and name), offset, time
+ * and target. Nothing another person did is in it.
  */
 export async function streamUserExport(
   services: { readonly store: Store; readonly files: FileStore },
@@ -45,26 +49,39 @@ export async function streamUserExport(
     return roomNames.get(roomId) || null;
   };
 
+  // Each array is its own pass over the author's index, narrowed to its kinds by the store:
+  // one JSON document cannot interleave them, and a pass holds one page at a time.
+  const where = async (message: AuthoredEvent) => ({ roomId: message.roomId, roomName: await roomName(message.roomId), offset: message.offset, createdAt: message.createdAt });
+  const redaction = (message: AuthoredEvent) => (message.redacted ? { by: message.redacted.by, at: message.redacted.at } : null);
   await out.write('],\n"messages":[');
-  await eachAuthored(store, account.id, out, (message) => message.kind === 'message', async (message) => ({
-    roomId: message.roomId,
-    roomName: await roomName(message.roomId),
-    offset: message.offset,
-    createdAt: message.createdAt,
+  await eachAuthored(store, account.id, ['message'], out, async (message) => ({
+    ...(await where(message)),
     text: message.redacted ? '' : message.text,
     threadRoot: message.target,
-    redacted: message.redacted ? { by: message.redacted.by, at: message.redacted.at } : null,
+    editedAt: message.editedAt,
+    redacted: redaction(message),
   }));
+  await out.write('],\n"edits":[');
+  // An edit replaced by a newer one (or of a deleted message) is a tombstone, as a message is.
+  await eachAuthored(store, account.id, ['edit'], out, async (message) => ({
+    ...(await where(message)),
+    target: message.target,
+    text: message.redacted ? '' : message.text,
+    redacted: redaction(message),
+  }));
+  await out.write('],\n"deletions":[');
+  await eachAuthored(store, account.id, ['delete'], out, async (message) => ({ ...(await where(message)), target: message.target }));
+  await out.write('],\n"shares":[');
+  await eachAuthored(store, account.id, ['share'], out, async (message) => ({ ...(await where(message)), target: message.target }));
+  await out.write('],\n"pins":[');
+  await eachAuthored(store, account.id, ['pin', 'unpin'], out, async (message) => ({ ...(await where(message)), kind: message.kind, target: message.target }));
   await out.write('],\n"reactions":[');
-  await eachAuthored(store, account.id, out, (message) => message.kind === 'react' || message.kind === 'unreact', async (message) => ({
-    roomId: message.roomId,
-    roomName: await roomName(message.roomId),
-    offset: message.offset,
-    createdAt: message.createdAt,
+  await eachAuthored(store, account.id, ['react', 'unreact'], out, async (message) => ({
+    ...(await where(message)),
     kind: message.kind,
     target: message.target,
     emoji: message.redacted ? '' : message.text,
-    redacted: message.redacted ? { by: message.redacted.by, at: message.redacted.at } : null,
+    redacted: redaction(message),
   }));
   await out.write('],\n"files":[');
   first = true;
@@ -76,24 +93,24 @@ export async function streamUserExport(
   await out.write(']}\n');
 }
 
-/** Writes, as JSON array items, each event `authorId` stored that `keep` keeps, a page at a time, by room then offset. */
+/** Writes, as JSON array items, each event of `kinds` that `authorId` stored, a page at a time, by room then offset. */
 async function eachAuthored(
   store: Store,
   authorId: string,
+  kinds: readonly EventKind[],
   out: StreamOut,
-  keep: (message: StoredMessage) => boolean,
-  shape: (message: StoredMessage) => Promise<unknown>,
+  shape: (message: AuthoredEvent) => Promise<unknown>,
 ): Promise<void> {
   let first = true;
   for (let after: AuthorCursor | null = null; ; ) {
-    const page = await store.exports.eventsByAuthor(authorId, after, EXPORT_PAGE);
+    const page = await store.exports.eventsByAuthor(authorId, kinds, after, EXPORT_PAGE);
     const last = page.at(-1);
     if (!last) return;
-    const kept: unknown[] = [];
+    const shaped: unknown[] = [];
     // One at a time: the first of a room reads its name, the rest find it remembered.
-    for (const message of page) if (keep(message)) kept.push(await shape(message));
-    await out.write(items(kept, first));
-    if (kept.length > 0) first = false;
+    for (const message of page) shaped.push(await shape(message));
+    await out.write(items(shaped, first));
+    first = false;
     after = { roomId: last.roomId, offset: last.offset };
   }
 }

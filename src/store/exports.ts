@@ -4,7 +4,7 @@
  * export of any size holds one page in memory and each page is one index range, however far
  * into the history it is.
  */
-import type { StoredMessage } from '../shared/message.js';
+import type { EventKind, StoredMessage } from '../shared/message.js';
 
 /** An account as an export shows it: never its password hash, sessions or reset tokens. */
 export interface ExportedAccount {
@@ -41,6 +41,15 @@ export interface AuthorCursor {
   readonly offset: number;
 }
 
+/** An author's event as an export reads it: the stored event, and for a message when it was last edited. */
+export interface AuthoredEvent extends StoredMessage {
+  /**
+   * For a message: when its latest edit was stored (its text is that edit's), null when it
+   * was never edited; null for every other kind.
+   */
+  readonly editedAt: number | null;
+}
+
 /** Where a page of memberships starts: after this room and user. */
 export interface MembershipCursor {
   readonly roomId: number;
@@ -57,11 +66,13 @@ export interface ExportStore {
   /** Up to `limit` memberships after `after` (null: from the start), by room then user id; `userId` narrows them to one person. */
   membershipsAfter(after: MembershipCursor | null, limit: number, userId?: string): Promise<ExportedMembership[]>;
   /**
-   * Up to `limit` events of every kind (messages, edits, deletions, reactions) stored with
-   * `authorId`, in every room, after `after` (null: from the start), by room then offset. A
-   * deleted message is served as the store keeps it: a tombstone with its text erased.
+   * Up to `limit` events of the given `kinds` (messages, edits, deletions, reactions, shares,
+   * pins: at least one) stored with `authorId`, in every room, after `after` (null: from the
+   * start), by room then offset. A deleted message (and an edit replaced by a newer one) is
+   * served as the store keeps it: a tombstone with its text erased. Each message says when it
+   * was last edited, read from the change index with it, not asked for one by one.
    */
-  eventsByAuthor(authorId: string, after: AuthorCursor | null, limit: number): Promise<StoredMessage[]>;
+  eventsByAuthor(authorId: string, kinds: readonly EventKind[], after: AuthorCursor | null, limit: number): Promise<AuthoredEvent[]>;
 }
 
 /** Rows one page of an export reads: big enough to amortise a round trip, small in memory. */

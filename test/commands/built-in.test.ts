@@ -58,6 +58,52 @@ for (const backend of backends) {
       assert.equal(bob.tab.eventsOf(room.id).length, before, 'nothing was sent');
     });
 
+    test('typed in a thread: /me and /shrug reply in it (a reply standing for its root), /topic acts on the room; a root of another room or a deleted one is refused, nothing run', async () => {
+      const { alice, bob, room } = await pair();
+      const root = await alice.tab.send(room.id, 'the thread starts here');
+      const reply = await bob.tab.reply(room.id, root.serverOffset, 'a first reply');
+      const me = await run(alice.tab, room.id, '/me waves in the thread', reply.serverOffset);
+      assert.ok(me.ok && me.data.kind === 'message', JSON.stringify(me));
+      assert.equal(me.data.threadRoot, root.serverOffset, 'the answer says the thread it went to');
+      const shrug = await run(alice.tab, room.id, '/shrug no idea', root.serverOffset);
+      assert.ok(shrug.ok && shrug.data.kind === 'message', JSON.stringify(shrug));
+      const sent = [me.data.serverOffset, shrug.data.serverOffset];
+      await bob.tab.waitFor(() => bob.tab.eventsOf(room.id).some((event) => event.offset === sent[1]), 'bob gets the shrug');
+      const thread = bob.tab.eventsOf(room.id).filter((event) => sent.includes(event.offset));
+      assert.deepEqual(
+        thread.map((event) => [actionOf(event.text) ?? event.text, event.target]),
+        [
+          ['waves in the thread', root.serverOffset],
+          [`no idea ${SHRUG}`, root.serverOffset],
+        ],
+        'both are replies of the root',
+      );
+      const topic = await run(alice.tab, room.id, '/topic set from a thread', reply.serverOffset);
+      assert.ok(topic.ok && topic.data.kind === 'done', JSON.stringify(topic));
+      assert.equal((await bob.tab.must('room:list', {})).find((summary) => summary.id === room.id)?.topic, 'set from a thread', 'the room has the topic');
+
+      const elsewhere = await alice.tab.must('room:create', { name: unique('other-') });
+      let farOffset = 0;
+      for (let index = 0; index < 8; index += 1) farOffset = (await alice.tab.send(elsewhere.id, `elsewhere ${index}`)).serverOffset;
+      const doomed = await alice.tab.send(room.id, 'a root soon deleted');
+      await alice.tab.must('message:delete', { roomId: room.id, target: doomed.serverOffset, clientId: unique('d') });
+      const before = bob.tab.eventsOf(room.id).length;
+      for (const [what, replyTo] of [
+        ['a root of another room', farOffset],
+        ['a deleted root', doomed.serverOffset],
+      ] as const) {
+        for (const command of ['/me waves', '/shrug', '/topic not from here']) {
+          const refused = await run(alice.tab, room.id, command, replyTo);
+          refusedWith(refused, 'UNKNOWN_MESSAGE', `${command} in ${what}`);
+          assert.ok(!refused.ok && refused.message.includes(`no message at offset ${replyTo} in this room, or it was deleted`), refused.ok ? '' : refused.message);
+        }
+      }
+      refusedWith(await ackOf(alice.tab.socket, 'command:run', { roomId: room.id, text: '/shrug', clientId: unique('c'), replyTo: 'one' }), 'INVALID_PAYLOAD', 'a replyTo that is no offset');
+      await quietFor(300, 'nothing reaches bob');
+      assert.equal(bob.tab.eventsOf(room.id).length, before, 'nothing was sent');
+      assert.equal((await bob.tab.must('room:list', {})).find((summary) => summary.id === room.id)?.topic, 'set from a thread', 'the topic is unchanged');
+    });
+
     test("/me in general reaches the tutorial's page as a line it can show: '* alice waves'", async () => {
       const alice = await person(deployed.url, 'alice', tabs);
       const general = (await alice.tab.must('room:list', {})).find((summary) => summary.name === 'general');

@@ -52,7 +52,7 @@ export async function person(url: string, prefix: string, tabs: Tab[]): Promise<
 /** Makes `name` an admin the way the operator does (`npm run admin -- grant`). */
 export const makeAdmin = (databaseUrl: string, name: string): Promise<void> => grantAdmin(databaseUrl, name);
 
-/** Runs `text` as a command in `roomId`. */
-export function run(tab: Tab, roomId: number, text: string): Promise<Ack<CommandOutcome>> {
-  return tab.call('command:run', { roomId, text, clientId: randomUUID() });
+/** Runs `text` as a command in `roomId`; with `replyTo`, as typed in that message's thread. */
+export function run(tab: Tab, roomId: number, text: string, replyTo?: number): Promise<Ack<CommandOutcome>> {
+  return tab.call('command:run', { roomId, text, clientId: randomUUID(), ...(replyTo === undefined ? {} : { replyTo }) });
 }

@@ -77,11 +77,12 @@ for (const backend of backends) {
       const [request] = receiver.received;
       assert.ok(request);
       assert.equal(request.signedRight, true, 'the receiver checked the HMAC signature');
-      assert.deepEqual([request.body['command'], request.body['text'], request.body['user'], request.body['room']], [
+      assert.deepEqual([request.body['command'], request.body['text'], request.body['user'], request.body['room'], request.body['thread_root']], [
         `/${name}`,
         'public hello',
         { id: alice.id, name: alice.name },
         { id: room.id, name: room.name },
+        null,
       ]);
       await bob.tab.waitFor(() => bob.tab.eventsOf(room.id).some((event) => event.text === 'echo: public hello'), 'bob sees the public answer');
       const posted = bob.tab.eventsOf(room.id).find((event) => event.text === 'echo: public hello');
@@ -93,6 +94,19 @@ for (const backend of backends) {
       await quietFor(300, 'the ephemeral answer reaches nobody else');
       assert.equal(bob.tab.eventsOf(room.id).length, before, 'nothing was posted');
       assert.equal(receiver.received.length, 2);
+
+      // Typed in a thread: the receiver is told its root (a reply stands for it); the answer still goes to the room.
+      const root = await alice.tab.send(room.id, 'a thread to ask in');
+      const reply = await bob.tab.reply(room.id, root.serverOffset, 'a reply');
+      const inThread = await run(alice.tab, room.id, `/${name} public from the thread`, reply.serverOffset);
+      assert.ok(inThread.ok && inThread.data.kind === 'message', JSON.stringify(inThread));
+      assert.equal(inThread.data.threadRoot, undefined, 'the answer went to the room');
+      assert.equal(receiver.received[2]?.body['thread_root'], root.serverOffset, 'the signed body names the thread root');
+      const answered = inThread.data.serverOffset;
+      await bob.tab.waitFor(() => bob.tab.eventsOf(room.id).some((event) => event.offset === answered), 'bob sees the answer');
+      assert.equal(bob.tab.eventsOf(room.id).find((event) => event.offset === answered)?.target, undefined, 'posted in the room, not the thread');
+      refusedWith(await run(alice.tab, room.id, `/${name} public lost`, root.serverOffset + 100), 'UNKNOWN_MESSAGE', 'no such root');
+      assert.equal(receiver.received.length, 3, 'a refused root calls no receiver');
     });
 
     test('a receiver that times out, fails or answers garbage: a clear error to the caller, nothing posted', async () => {

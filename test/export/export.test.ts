@@ -142,6 +142,99 @@ for (const backend of ['SQLite', 'PostgreSQL'] as const) {
       assert.equal((await download(server.url, file.url, alice.token)).status, 200, 'the listed URL downloads the file');
     });
 
+    test("a person's export lists their edits, deletions, shares, pins and unpins, each message's last edit, and none of another person's", async (t) => {
+      const { server } = await deployment(t, backend);
+      const alice = await person(t, server.url);
+      const bob = await person(t, server.url);
+      const room = await alice.tab.must('room:create', { name: `changes-${randomUUID().slice(0, 8)}` });
+      await bob.tab.must('room:join', { roomId: room.id });
+      const change = (tab: Tab, event: 'message:edit' | 'message:delete' | 'message:pin' | 'message:unpin', target: number, text?: string) =>
+        tab.must(event, { roomId: room.id, target, clientId: randomUUID(), ...(text === undefined ? {} : { text }) });
+
+      const kept = await alice.tab.send(room.id, 'alice first draft');
+      const firstEdit = await change(alice.tab, 'message:edit', kept.serverOffset, 'alice second draft');
+      const lastEdit = await change(alice.tab, 'message:edit', kept.serverOffset, 'alice final words');
+      const gone = await alice.tab.send(room.id, 'alice will regret');
+      const goneEdit = await change(alice.tab, 'message:edit', gone.serverOffset, 'alice regrets even more');
+      const deletion = await change(alice.tab, 'message:delete', gone.serverOffset);
+      const reply = await alice.tab.must('message:send', { roomId: room.id, text: 'alice replies for all', clientId: randomUUID(), replyTo: kept.serverOffset, alsoToRoom: true });
+      const bobs = await bob.tab.send(room.id, 'bob plain words');
+      const pin = await change(alice.tab, 'message:pin', kept.serverOffset);
+      const unpin = await change(alice.tab, 'message:unpin', kept.serverOffset);
+      // Bob's own changes, in the same room and of alice's messages too: none is hers.
+      await change(bob.tab, 'message:edit', bobs.serverOffset, 'bob edited privately');
+      await change(bob.tab, 'message:pin', kept.serverOffset);
+      const bobsGone = await bob.tab.send(room.id, 'bob takes back');
+      await change(bob.tab, 'message:delete', bobsGone.serverOffset);
+      await bob.tab.must('message:send', { roomId: room.id, text: 'bob replies for all', clientId: randomUUID(), replyTo: kept.serverOffset, alsoToRoom: true });
+
+      const response = await download(server.url, '/export/me', alice.token);
+      assert.equal(response.status, 200);
+      const raw = await response.text();
+      interface Item {
+        roomId: number;
+        roomName: string;
+        offset: number;
+        createdAt: number;
+        target: number | null;
+      }
+      const data = JSON.parse(raw) as {
+        messages: (Item & { text: string; editedAt: number | null; redacted: unknown })[];
+        edits: (Item & { text: string; redacted: { by: string; at: number } | null })[];
+        deletions: Item[];
+        shares: Item[];
+        pins: (Item & { kind: string })[];
+      };
+      assert.deepEqual(
+        Object.keys(data),
+        ['format', 'exportedAt', 'account', 'memberships', 'messages', 'edits', 'deletions', 'shares', 'pins', 'reactions', 'files'],
+      );
+      for (const item of [...data.messages, ...data.edits, ...data.deletions, ...data.shares, ...data.pins]) {
+        assert.deepEqual([item.roomId, item.roomName], [room.id, room.name], 'each item names its room');
+        assert.ok(item.createdAt > 0, 'each item has its time');
+      }
+      assert.deepEqual(
+        data.edits.map((edit) => [edit.offset, edit.target, edit.text, edit.redacted === null]),
+        [
+          [firstEdit.serverOffset, kept.serverOffset, '', false],
+          [lastEdit.serverOffset, kept.serverOffset, 'alice final words', true],
+          [goneEdit.serverOffset, gone.serverOffset, '', false],
+        ],
+        'the replaced edit and the deleted message\'s edit are tombstones',
+      );
+      assert.equal(data.edits[0]?.redacted?.by, alice.username);
+      const lastEditedAt = data.edits[1]?.createdAt;
+      assert.deepEqual(
+        data.messages.map((message) => [message.offset, message.text, message.editedAt]),
+        [
+          [kept.serverOffset, 'alice final words', lastEditedAt],
+          [gone.serverOffset, '', data.edits[2]?.createdAt],
+          [reply.serverOffset, 'alice replies for all', null],
+        ],
+        'each message as it reads now, with when it was last edited (null: never)',
+      );
+      assert.deepEqual(
+        data.deletions.map((item) => [item.offset, item.target]),
+        [[deletion.serverOffset, gone.serverOffset]],
+      );
+      assert.deepEqual(
+        data.shares.map((item) => [item.offset, item.target]),
+        [[reply.serverOffset + 1, reply.serverOffset]],
+        'the share names the reply it showed in the room',
+      );
+      assert.deepEqual(
+        data.pins.map((item) => [item.offset, item.kind, item.target]),
+        [
+          [pin.serverOffset, 'pin', kept.serverOffset],
+          [unpin.serverOffset, 'unpin', kept.serverOffset],
+        ],
+        "alice's pin and unpin, not bob's pin of her message",
+      );
+      for (const absent of ['first draft', 'second draft', 'regret', 'bob edited', 'bob plain', 'bob takes back', 'bob replies']) {
+        assert.ok(!raw.includes(absent), `the export holds no "${absent}"`);
+      }
+    });
+
     test('room and deployment exports: admins only (guests 401, members 403), audited, NDJSON in offset order, tombstones, no secrets; a large room streams whole', async (t) => {
       const { server, databaseUrl } = await deployment(t, backend);
       const alice = await person(t, server.url);

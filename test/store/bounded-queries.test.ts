@@ -113,7 +113,7 @@ const sqlite: Backend = {
         'search, direct rooms': plan(sqliteDirectSearch, { match: '{room} : (r2) AND {text} : ("chat"*)', before: 1e15, limit: 21 }),
         'pinned messages': plan(sqlitePinned, { room: general, limit: 50 }),
         'pin of a message': plan(sqlitePinOf, { room: general, target: 5 }),
-        "export, an author's events": plan(sqliteAuthorEvents, { author: 'user-author', room: general, seq: 50_000, limit: 1000 }),
+        "export, an author's events": plan(sqliteAuthorEvents, { author: 'user-author', kinds: '["message"]', room: general, seq: 50_000, limit: 1000 }),
         'export, memberships': plan(sqliteMemberships, { room: general, user: 'user-m5', limit: 1000 }),
         "export, a person's memberships": plan(sqliteMembershipsOf, { user: 'user-m5', room: 0, limit: 1000 }),
       };
@@ -171,7 +171,7 @@ const postgres: Backend = {
         search: await plan(postgresSearch, ['chat:*', GENERAL_MESSAGES + 1, GENERAL_MESSAGES + 1 - SEARCH_SPAN, 'guest-new', 21]),
         'pinned messages': await plan(postgresPinned, [general, 50]),
         'pin of a message': await plan(postgresPinOf, [general, 5]),
-        "export, an author's events": await plan(postgresAuthorEvents, ['user-author', general, 50_000, 1000]),
+        "export, an author's events": await plan(postgresAuthorEvents, ['user-author', general, 50_000, 1000, ['message']]),
         'export, memberships': await plan(postgresMemberships, [general, 'user-m5', 1000]),
         "export, a person's memberships": await plan(postgresMembershipsOf, ['user-m5', 0, 1000]),
       };
@@ -235,6 +235,8 @@ for (const backend of [sqlite, postgres]) {
       }
       assert.match(plans["export, an author's events"] ?? '', /messages_author/, "an export reads an author's events by their index");
       assert.doesNotMatch(plans["export, an author's events"] ?? '', /TEMP B-TREE|\bSort\b/, "an author's events are read in index order");
+      assert.match(plans["export, an author's events"] ?? '', backend === sqlite ? /messages_change/ : /messages_target/, "a message's last edit is read from the change index");
+      assert.doesNotMatch(plans["export, an author's events"] ?? '', /USING PRIMARY KEY \(room_id=\?\)(\n|$)/, "a message's last edit is no range of the whole room");
       // PostgreSQL may sort a membership page's candidates when it estimates them few (a
       // person's rooms); SQLite reads them in index order.
       if (backend === sqlite) for (const what of ['export, memberships', "export, a person's memberships"]) assert.doesNotMatch(plans[what] ?? '', /TEMP B-TREE/, `${what}: read in index order`);

@@ -46,7 +46,7 @@ export function exportsContract(name: string, factory: HarnessFactory, skip: str
         const seen: [number, number][] = [];
         const texts = new Map<string, string>();
         for (let after: { roomId: number; offset: number } | null = null; ; ) {
-          const page = await store.exports.eventsByAuthor('a:7', after, 3);
+          const page = await store.exports.eventsByAuthor('a:7', ['message', 'delete'], after, 3);
           const last = page.at(-1);
           if (!last) break;
           assert.ok(page.length <= 3);
@@ -59,9 +59,43 @@ export function exportsContract(name: string, factory: HarnessFactory, skip: str
         }
         assert.deepEqual(seen, expected);
         assert.equal(texts.get(`${deleted[0]}-${deleted[1]}`), '', 'the deleted message is a tombstone');
-        const tombstone = (await store.exports.eventsByAuthor('a:7', { roomId: deleted[0], offset: deleted[1] - 1 }, 1))[0];
+        const tombstone = (await store.exports.eventsByAuthor('a:7', ['message'], { roomId: deleted[0], offset: deleted[1] - 1 }, 1))[0];
         assert.ok(tombstone?.redacted, 'with its redaction');
-        assert.deepEqual(await store.exports.eventsByAuthor('a:nobody', null, EXPORT_PAGE), []);
+        assert.deepEqual(await store.exports.eventsByAuthor('a:nobody', ['message', 'delete'], null, EXPORT_PAGE), []);
+      }),
+    );
+
+    test("an author's events narrowed to some kinds; each message with when it was last edited", { skip }, () =>
+      inFreshStore(async ({ store, general }) => {
+        const edited = (await store.appendMessage(draft(general, 'a:7', 'first words'))).message.offset;
+        const plain = (await store.appendMessage(draft(general, 'a:7', 'never edited'))).message.offset;
+        await store.appendMessage(draft(general, 'a:7', 'second words', { kind: 'edit', target: edited }));
+        const latest = (await store.appendMessage(draft(general, 'a:7', 'third words', { kind: 'edit', target: edited }))).message;
+        const pin = (await store.appendMessage(draft(general, 'a:7', '', { kind: 'pin', target: plain }))).message.offset;
+        const unpin = (await store.appendMessage(draft(general, 'a:7', '', { kind: 'unpin', target: plain }))).message.offset;
+        await store.appendMessage(draft(general, 'a:8', '', { kind: 'pin', target: edited }));
+
+        const messages = await store.exports.eventsByAuthor('a:7', ['message'], null, EXPORT_PAGE);
+        assert.deepEqual(
+          messages.map((message) => [message.offset, message.text, message.editedAt]),
+          [
+            [edited, 'third words', latest.createdAt],
+            [plain, 'never edited', null],
+          ],
+        );
+        const edits = await store.exports.eventsByAuthor('a:7', ['edit'], null, EXPORT_PAGE);
+        assert.deepEqual(
+          edits.map((edit) => [edit.target, edit.text, edit.editedAt, Boolean(edit.redacted)]),
+          [
+            [edited, '', null, true],
+            [edited, 'third words', null, false],
+          ],
+          'the replaced edit a tombstone',
+        );
+        const pins = await store.exports.eventsByAuthor('a:7', ['pin', 'unpin'], null, 1);
+        assert.deepEqual(pins.map((event) => [event.offset, event.kind]), [[pin, 'pin']], 'paged within the kinds');
+        const rest = await store.exports.eventsByAuthor('a:7', ['pin', 'unpin'], { roomId: general, offset: pin }, EXPORT_PAGE);
+        assert.deepEqual(rest.map((event) => [event.offset, event.kind]), [[unpin, 'unpin']], "and not a:8's pin");
       }),
     );
 

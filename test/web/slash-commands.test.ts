@@ -96,6 +96,45 @@ describe('slash commands on the page', () => {
     });
   }
 
+  test("a thread's reply box completes commands too: /shrug is a reply in the thread, /topic acts on the room", { skip: world.skip }, async () => {
+    const word = `w${Math.random().toString(36).slice(2, 8)}`;
+    const chat = await world.open(DESKTOP);
+    const other = await world.open(DESKTOP);
+    await chat.send(`root of ${word}`);
+    await other.waitForDelivered([`root of ${word}`]);
+    await chat.page.locator('#messages > li.message', { hasText: `root of ${word}` }).locator('.reply-button').click();
+    await chat.page.waitForSelector('#thread-panel:not([hidden]) #thread-root .text', TIMEOUT);
+
+    await chat.page.type('#thread-input', '/');
+    await chat.page.waitForSelector('#thread-command-choices:not([hidden])', TIMEOUT);
+    const inThread = await chat.page.$$eval('#thread-command-choices [role="option"] .command-name', (names) => names.map((name) => name.textContent ?? ''));
+    for (const usage of ['/me <action>', '/shrug [text]', '/topic <text>']) assert.ok(inThread.includes(usage), `${usage} is offered in the thread, among ${JSON.stringify(inThread)}`);
+    assert.equal(await chat.page.isHidden('#command-choices'), true, "the room's list stays closed");
+    await chat.page.type('#thread-input', 'shr');
+    await chat.page.waitForFunction(() => document.querySelector('#thread-command-choices [aria-selected="true"]')?.getAttribute('data-command') === 'shrug', undefined, TIMEOUT);
+    await chat.page.press('#thread-input', 'Tab');
+    assert.equal(await chat.page.inputValue('#thread-input'), '/shrug ', 'Tab completes the command in the thread box');
+    assert.equal(await chat.page.isHidden('#thread-command-choices'), true);
+    await chat.page.type('#thread-input', `in the thread ${word}`);
+    await chat.page.press('#thread-input', 'Enter');
+    const shrug = `in the thread ${word} ${SHRUG}`;
+    await chat.page.locator('#thread-replies li .text', { hasText: shrug }).waitFor(TIMEOUT);
+    assert.equal(await chat.page.inputValue('#thread-input'), '', 'sent: the box is empty');
+
+    // The other person sees it as a reply of the root, not as a message of the room.
+    const summary = other.page.locator('#messages > li.message', { hasText: `root of ${word}` }).locator('.thread-summary');
+    await summary.waitFor(TIMEOUT);
+    assert.match((await summary.textContent()) ?? '', /^1 reply · /);
+    await summary.click();
+    await other.page.locator('#thread-replies li .text', { hasText: shrug }).waitFor(TIMEOUT);
+    for (const page of [chat, other]) assert.equal(await page.page.locator('#messages > li.message', { hasText: `in the thread ${word}` }).count(), 0, 'not in the room’s log');
+
+    await chat.page.fill('#thread-input', `/topic Thread-set ${word}`);
+    await chat.page.press('#thread-input', 'Enter');
+    for (const page of [chat, other]) await page.waitForText('#room-topic', `Thread-set ${word}`);
+    assert.deepEqual(chat.problems, []);
+  });
+
   test('the admin panel lists the registered commands, registers one (its secret shown once) and deletes one', { skip: world.skip }, async () => {
     const boss = await world.open(DESKTOP);
     await boss.register('cmdboss', 'correct horse battery staple');

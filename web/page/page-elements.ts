@@ -111,6 +111,7 @@ export function pageElements(): PageElements {
         followed: byId('thread-list', HTMLUListElement),
         form: byId('thread-form', HTMLFormElement),
         input: byId('thread-input', HTMLTextAreaElement),
+        commandChoices: byId('thread-command-choices', HTMLUListElement),
         alsoToRoom: byId('thread-also-to-room', HTMLInputElement),
         button: byId('threads-button', HTMLButtonElement),
         badge: byId('threads-unread', HTMLElement),

@@ -91,14 +91,15 @@ export class RoomWriter {
 
   /**
    * A message a slash command sent (`command:run`), acknowledged at `offset`: like this tab's
-   * own messages, the server sends no echo of it here, so it is shown from the answer.
+   * own messages, the server sends no echo of it here, so it is shown from the answer; typed
+   * in a thread (`root`), it is a reply there, shown in the thread as every reply is.
    */
-  sentByCommand(roomId: number, offset: number, text: string): void {
+  sentByCommand(roomId: number, offset: number, text: string, root?: number): void {
     const room = this.rooms.get(roomId);
     const me = this.rooms.me();
     if (!room || !me) return;
     if (room.progress?.take(offset)) this.rooms.progressed();
-    room.timeline.apply({ roomId, offset, kind: 'message', author: me, text, createdAt: Date.now() });
+    room.timeline.apply({ roomId, offset, kind: 'message', author: me, text, createdAt: Date.now(), ...(root === undefined ? {} : { target: root }) });
   }
 
   /** Pins (`on`) or unpins message `target`: applied here once acknowledged, as reactions are. */

@@ -94,11 +94,14 @@ export class RoomsClient {
     new CommandCompletion(lifetime, socket, elements.composer.input, elements.commandChoices);
     const commands = new CommandRunner(socket, {
       message: (roomId, text, files) => this.writer.message(roomId, text, files),
-      sent: (roomId, offset, text) => this.writer.sentByCommand(roomId, offset, text),
+      sent: (roomId, offset, text, root) => this.writer.sentByCommand(roomId, offset, text, root),
       room: (roomId) => this.registry.get(roomId),
       alert: (text) => this.screen.alert(text),
-      restore: (typed) => {
-        if (elements.composer.input.value === '') elements.composer.input.value = typed;
+      reply: (roomId, root, text, alsoToRoom) => this.writer.reply(roomId, root, text, alsoToRoom),
+      restore: (typed, root) => {
+        // Back in the box it was typed in (the thread's, if that thread is still open).
+        const input = root === undefined ? elements.composer.input : elements.threads.input;
+        if (input.value === '' && (root === undefined || this.threads.shows(root))) input.value = typed;
       },
     });
     this.composer = new Composer(elements.composer, new TypingNotifier((roomId, typing) => socket.emit('typing', { roomId, typing })), {
@@ -121,9 +124,11 @@ export class RoomsClient {
       },
       status,
     );
+    // Before the panel, so that its keys (Enter takes a command) come first.
+    new CommandCompletion(lifetime, socket, elements.threads.input, elements.threads.commandChoices);
     this.threads = new ThreadPanel(lifetime, socket, elements.threads, {
       me: user,
-      reply: (roomId, root, text, alsoToRoom) => this.writer.reply(roomId, root, text, alsoToRoom),
+      reply: (roomId, root, text, alsoToRoom) => commands.submitReply(roomId, root, text, alsoToRoom),
       summaries: (roomId) => this.registry.get(roomId)?.timeline.threads,
     });
     this.pinned = new PinnedView(lifetime, socket, elements.pinned, {

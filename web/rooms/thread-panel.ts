@@ -17,6 +17,8 @@ export interface ThreadElements {
   readonly followed: HTMLUListElement;
   readonly form: HTMLFormElement;
   readonly input: HTMLTextAreaElement;
+  /** The slash commands `/` completes in the reply box (./command-completion.ts, made before the panel). */
+  readonly commandChoices: HTMLUListElement;
   /** "Also send to the room". */
   readonly alsoToRoom: HTMLInputElement;
   /** "Threads" in the sidebar, and its unread count. */
@@ -27,7 +29,10 @@ export interface ThreadElements {
 /** What the panel needs of the rest of the page. */
 export interface ThreadHooks {
   me(): PublicUser | undefined;
-  /** Sends a reply through the room's writer (its outbox: once, in order, across reconnects). */
+  /**
+   * Sends what was typed in the reply box: a reply through the room's writer (its outbox:
+   * once, in order, across reconnects), or a slash command run in the thread (./command-runner.ts).
+   */
   reply(roomId: number, root: number, text: string, alsoToRoom: boolean): void;
   /** The room's thread summaries, to refresh from what the server counts now. */
   summaries(roomId: number): ThreadSummaries | undefined;
@@ -140,6 +145,11 @@ export class ThreadPanel {
   /** Asks for the "Threads" count again (at start, after a reconnect). */
   refresh(): void {
     this.scheduleBadge(0);
+  }
+
+  /** Whether the thread of `root` is the one open (in the room it was opened in). */
+  shows(root: number): boolean {
+    return this.showing?.root === root;
   }
 
   close(): void {

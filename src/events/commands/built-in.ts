@@ -11,6 +11,8 @@ import { findPerson } from '../../commands/people.js';
 export interface BuiltInContext {
   readonly roomId: number;
   readonly clientId: string;
+  /** The root of the thread it was typed in (checked live by command:run); null: the room's composer. */
+  readonly threadRoot: number | null;
   readonly socket: ParleySocket;
   readonly dispatch: Dispatch;
   readonly services: Services;
@@ -25,7 +27,8 @@ const usage = (text: string): Ack<never> => fail(ErrorCode.INVALID_PAYLOAD, `usa
  * `room:topic`, `room:invite`, `room:leave`, `mod:mute`, `mod:kick`, `mod:ban`), run through
  * the connection's `dispatch`: the door charges that call's price and the pipeline checks its
  * access and runs its handler, so a command has exactly the rights, limits and audit of the
- * call, and this file holds no rule of its own beyond reading the arguments.
+ * call, and this file holds no rule of its own beyond reading the arguments. Typed in a
+ * thread, `/me` and `/shrug` reply in it; the others have no thread meaning and act on the room.
  */
 export const BUILT_IN: Readonly<Record<string, BuiltIn>> = {
   me: (args, context) => (args ? sendText(actionText(args), context) : Promise.resolve(usage('/me <action>'))),
@@ -54,12 +57,12 @@ export const BUILT_IN: Readonly<Record<string, BuiltIn>> = {
   ban: (args, context) => moderate(args, context, '/ban @name [reason]', (rest) => ({ event: 'mod:ban', payload: { reason: rest } })),
 };
 
-/** Sends `text` to the room as this user's message (`message:send`). */
-async function sendText(text: string, { roomId, clientId, dispatch }: BuiltInContext): Promise<Ack<CommandOutcome>> {
-  const answer = await dispatch('message:send', { roomId, text, clientId });
+/** Sends `text` to the room as this user's message (`message:send`): a reply in the thread it was typed in, if any. */
+async function sendText(text: string, { roomId, clientId, threadRoot, dispatch }: BuiltInContext): Promise<Ack<CommandOutcome>> {
+  const answer = await dispatch('message:send', threadRoot === null ? { roomId, text, clientId } : { roomId, text, clientId, replyTo: threadRoot });
   if (!answer.ok) return answer;
   const sent = answer.data as SentMessage;
-  return ok({ kind: 'message', serverOffset: sent.serverOffset, duplicate: sent.duplicate, text });
+  return ok({ kind: 'message', serverOffset: sent.serverOffset, duplicate: sent.duplicate, text, ...(threadRoot === null ? {} : { threadRoot }) });
 }
 
 /**

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { CommandHelp } from '../commands.js';
 import type { Call } from './call.js';
-import { clientIdSchema, epochSchema, roomIdSchema, storableString } from './fields.js';
+import { clientIdSchema, epochSchema, offsetSchema, roomIdSchema, storableString } from './fields.js';
 import { emptySchema } from './moderation.js';
 import { webhookUrlSchema } from './outgoing.js';
 
@@ -20,20 +20,29 @@ export const commandRunSchema = z.object({
   text: storableString(1, MAX_COMMAND_LENGTH).refine((text) => text.startsWith('/') && !text.startsWith('//'), 'a command starts with one slash'),
   /** The id of the message the command may send (`/me`, `/shrug`, a registered command's public answer); a retry reuses it. */
   clientId: clientIdSchema,
+  /**
+   * Typed in a thread's reply box: a message of the same room, as `message:send`'s `replyTo`
+   * (a reply stands for its thread's root; a deleted or unknown one is UNKNOWN_MESSAGE and
+   * nothing runs). `/me` and `/shrug` then reply in that thread, a registered command is told
+   * its root (`thread_root`), and the others act on the room as from the room's composer.
+   */
+  replyTo: offsetSchema.min(1).optional(),
   epoch: epochSchema.optional(),
 });
 
 /**
  * What a command did:
  * - `message`: it sent a message to the room (`/me`, `/shrug`, a registered command's
- *   `in_channel` answer), at `serverOffset`, reading `text`. Like `message:send`, the event is
+ *   `in_channel` answer), at `serverOffset`, reading `text`; `threadRoot` when it is a reply
+ *   in that thread (`/me` and `/shrug` run with `replyTo`; a registered command's answer
+ *   goes to the room even then). Like `message:send`, the event is
  *   not echoed to the calling connection: the page shows it from this answer.
  * - `ephemeral`: an answer for the caller alone (a registered command's `ephemeral` answer).
  * - `done`: it acted (a topic set, someone invited, muted, kicked or banned, the room left);
  *   `note` says what, for the caller.
  */
 export type CommandOutcome =
-  | { readonly kind: 'message'; readonly serverOffset: number; readonly duplicate: boolean; readonly text: string }
+  | { readonly kind: 'message'; readonly serverOffset: number; readonly duplicate: boolean; readonly text: string; readonly threadRoot?: number }
   | { readonly kind: 'ephemeral'; readonly command: string; readonly text: string }
   | { readonly kind: 'done'; readonly command: string; readonly note: string };
 

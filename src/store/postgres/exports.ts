@@ -1,14 +1,21 @@
-import type { AuthorCursor, ExportedAccount, ExportedMembership, ExportedRoom, ExportStore, MembershipCursor } from '../exports.js';
-import type { StoredMessage } from '../store.js';
+import type { AuthorCursor, AuthoredEvent, ExportedAccount, ExportedMembership, ExportedRoom, ExportStore, MembershipCursor } from '../exports.js';
+import type { EventKind } from '../store.js';
 import type { Query } from './accounts.js';
 import { MESSAGE_COLUMNS, toMessage, type MessageRow } from './append-batch.js';
 
 const ACCOUNT_COLUMNS = `'a:' || id AS id, username, role, created_at::float8 AS "createdAt"`;
 const MEMBERSHIP_COLUMNS = `m.room_id AS "roomId", r.name AS "roomName", r.kind AS "roomKind", m.user_id AS "userId", m.user_name AS "userName", m.joined_at::float8 AS "joinedAt"`;
 
-/** One page of an author's events (messages_author, migration 26): $1 author, $2 room, $3 offset, $4 limit. Exported for the plan test. */
-export const AUTHOR_EVENTS_SQL = `SELECT ${MESSAGE_COLUMNS} FROM messages
-  WHERE author_id = $1 AND (room_id, seq) > ($2::integer, $3::bigint) ORDER BY room_id, seq LIMIT $4`;
+/**
+ * One page of an author's events of some kinds (messages_author, migration 26), each message
+ * with its latest edit's time (messages_target): $1 author, $2 room, $3 offset, $4 limit,
+ * $5 kinds. Exported for the plan test.
+ */
+export const AUTHOR_EVENTS_SQL = `SELECT ${MESSAGE_COLUMNS},
+    CASE WHEN kind = 'message' THEN (SELECT max(x.created_at) FROM messages x WHERE x.room_id = m.room_id AND x.target = m.seq AND x.kind = 'edit') END::float8 AS edited_at
+  FROM messages m
+  WHERE author_id = $1 AND (room_id, seq) > ($2::integer, $3::bigint) AND kind = ANY($5::text[])
+  ORDER BY room_id, seq LIMIT $4`;
 /** One page of every membership, by the primary key: $1 room, $2 user, $3 limit. */
 export const MEMBERSHIPS_SQL = `SELECT ${MEMBERSHIP_COLUMNS} FROM room_members m JOIN rooms r ON r.id = m.room_id
   WHERE (m.room_id, m.user_id) > ($1, $2) ORDER BY m.room_id, m.user_id LIMIT $3`;
@@ -56,12 +63,12 @@ export class PostgresExports implements ExportStore {
     return rows;
   }
 
-  async eventsByAuthor(authorId: string, after: AuthorCursor | null, limit: number): Promise<StoredMessage[]> {
-    const { rows } = await this.query<MessageRow>(
+  async eventsByAuthor(authorId: string, kinds: readonly EventKind[], after: AuthorCursor | null, limit: number): Promise<AuthoredEvent[]> {
+    const { rows } = await this.query<MessageRow & { edited_at: number | null }>(
       'eventsByAuthor',
       AUTHOR_EVENTS_SQL,
-      [authorId, after?.roomId ?? 0, after?.offset ?? 0, limit],
+      [authorId, after?.roomId ?? 0, after?.offset ?? 0, limit, kinds],
     );
-    return rows.map(toMessage);
+    return rows.map((row) => ({ ...toMessage(row), editedAt: row.edited_at }));
   }
 }
