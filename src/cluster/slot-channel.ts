@@ -11,7 +11,7 @@ const ANSWER_TIMEOUT_MS = 5000;
  * have run (process.nextTick): during a burst, many handshakes reach their slot in the same
  * turn (their price was answered by one message), and each message is a serialisation, a
  * write and a read on both sides; a connection burst profile put the slot messages at a
- * fifth of the worker's IPC time (docs/benchmarks.md). The primary answers each message's
+ * third of a worker's IPC writes (docs/benchmarks.md). The primary answers each message's
  * asks in order, as it did one by one, so the cap is counted exactly as before.
  */
 export function ipcConnectionSlots(): ConnectionSlots {

@@ -28,7 +28,7 @@ interface EngineSocket {
  * Socket.IO's CONNECT answer, `session:user` and whatever else the connection is sent in the
  * same turn of the event loop. Each write is a system call and a loopback delivery that the
  * profile of a burst of connections put at a tenth of a worker's time (docs/benchmarks.md,
- * "The writes of a new connection"); raw ws answers a connection with one.
+ * "The writes and messages of a new connection"); raw ws answers a connection with one.
  *
  * On the upgrade (engine.io's `headers` event, emitted by ws just before it writes the 101
  * answer, only for a request it accepted), the TCP socket is corked until the event loop's
