@@ -15,8 +15,8 @@ export type PrimaryToWorker =
    * of store writes, and the messages the other workers stored, for this worker's feeds.
    */
   | { readonly parley: 'store-news'; readonly items: readonly WriterNews[] }
-  /** The answer to the worker's `slot-acquire` with the same id. */
-  | { readonly parley: 'slot-granted'; readonly id: number; readonly granted: boolean }
+  /** The answers to the worker's `slot-acquire` asks, each by the ask's id. */
+  | { readonly parley: 'slot-granted'; readonly answers: readonly { readonly id: number; readonly granted: boolean }[] }
   /** The answer to the worker's `node-status` with the same id. */
   | ({ readonly parley: 'node-status'; readonly id: number } & NodeStatus);
 
@@ -26,10 +26,13 @@ export type WorkerToPrimary =
   | { readonly parley: 'ready' }
   /** Store writes for the shared writer (SQLite: one writer per database file). */
   | ({ readonly parley: 'store-writes' } & WriteBatch)
-  /** A new Socket.IO session from `address` asks for one of its connection slots. */
-  | { readonly parley: 'slot-acquire'; readonly id: number; readonly address: string }
-  /** A session from `address` closed: its slot is free. */
-  | { readonly parley: 'slot-release'; readonly address: string }
+  /**
+   * New Socket.IO sessions ask for one of their address's connection slots each: all the
+   * asks of one turn of the worker's event loop in one message (src/cluster/slot-channel.ts).
+   */
+  | { readonly parley: 'slot-acquire'; readonly asks: readonly { readonly id: number; readonly address: string }[] }
+  /** Sessions closed: a slot of each address listed (once per session) is free. */
+  | { readonly parley: 'slot-release'; readonly addresses: readonly string[] }
   /** How is the node? (readiness; answered with the same id) */
   | { readonly parley: 'node-status?'; readonly id: number };
 

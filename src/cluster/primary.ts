@@ -91,10 +91,10 @@ export async function runPrimary(config: Config, log: Logger): Promise<{ stop: (
         ready.add(worker);
         log.info({ worker: index, workerPid: worker.process.pid }, 'worker ready');
       } else if (fromWorker.parley === 'slot-acquire') {
-        const granted = slots.acquire(worker, fromWorker.address);
-        if (worker.isConnected()) worker.send({ parley: 'slot-granted', id: fromWorker.id, granted } satisfies PrimaryToWorker);
+        const answers = fromWorker.asks.map(({ id, address }) => ({ id, granted: slots.acquire(worker, address) }));
+        if (worker.isConnected()) worker.send({ parley: 'slot-granted', answers } satisfies PrimaryToWorker);
       } else if (fromWorker.parley === 'slot-release') {
-        slots.release(worker, fromWorker.address);
+        for (const address of fromWorker.addresses) slots.release(worker, address);
       } else if (fromWorker.parley === 'node-status?') {
         const status: PrimaryToWorker = { parley: 'node-status', id: fromWorker.id, workersReady: ready.size, workers: config.workers, draining: stopping };
         if (worker.isConnected()) worker.send(status);

@@ -6,6 +6,7 @@ import { identify, type ConnectionRefusal } from '../auth/authenticate.js';
 import { issueSocketId, type IssuedIds } from '../auth/issued-ids.js';
 import { issueSessionCookies } from '../auth/session-cookie.js';
 import { browserSessionOf, carriedSessionOf, keepConnectionFacts } from '../http/connection-facts.js';
+import { corkUpgradeAnswers, holdFirstWrites } from '../http/first-writes.js';
 import type { Delivery } from '../delivery/delivery.js';
 import { tutorialWire } from '../delivery/tutorial-wire.js';
 import type { EventDoor } from '../events/door.js';
@@ -50,7 +51,8 @@ export interface ConnectionParts {
  *   2. the handshake's `auth` is parsed, once (shared/protocol/handshake.ts);
  *   3. its sender key: the browser session, else the connection (idempotency of `clientOffset`);
  *   4. who it is: the token's account (or bot: src/integrations/bots.ts), else the browser's,
- *      else a guest; a banned user is refused.
+ *      else a guest; a banned user is refused. Let in, what it is sent in this turn of the
+ *      event loop (CONNECT, steps 5 to 8) leaves in one write (http/first-writes.ts).
  * Once connected:
  *   5. it joins the rooms its identity is shared through and is told who it is;
  *   6. it joins its user's room (presence);
@@ -64,6 +66,7 @@ export function runConnections(io: ParleyServer, parts: ConnectionParts): void {
   const { identities, log } = parts;
   issueSessionCookies(io, parts.cookies, parts.mayUseCookie);
   keepConnectionFacts(io, parts.trustedProxies);
+  corkUpgradeAnswers(io);
   const handshakes = new WeakMap<ParleySocket, Handshake>();
 
   io.use((socket, next) => {
@@ -85,6 +88,7 @@ export function runConnections(io: ParleyServer, parts: ConnectionParts): void {
           return next(refused);
         }
         identities.assign(socket, identity);
+        holdFirstWrites(socket);
         next();
       },
       (error: unknown) => {
