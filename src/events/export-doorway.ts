@@ -6,7 +6,7 @@ import { clientAddress } from '../http/client-address.js';
 import { json } from '../http/json-body.js';
 import { ErrorCode, fail, type Ack } from '../shared/errors.js';
 import type { ExportDownload } from '../shared/protocol/exports.js';
-import { httpPayer, priceOf, RATE_LIMITED } from './integration-price.js';
+import { httpPayer, priceAfterAddress, RATE_LIMITED } from './integration-price.js';
 import { ackOf, type EventPipeline } from './pipeline.js';
 
 /** Where data exports are downloaded: `/export/me`, `/export/rooms/<id>`, `/export/all`. */
@@ -64,7 +64,7 @@ export function createExportDoorway(options: { readonly pipeline: EventPipeline 
     const route = routeOf(path);
     const spec = route && pipeline.spec(route.event);
     if (!route || !spec) return json(response, 404, ROUTES);
-    if (!(await services.prices.charge(priceOf(spec.price, undefined).filter((limit) => limit !== ADDRESS_LIMIT), httpPayer(user.id, address)))) {
+    if (!(await services.prices.charge(priceAfterAddress(spec.price, ADDRESS_LIMIT), httpPayer(user.id, address)))) {
       return json(response, 429, RATE_LIMITED);
     }
     const result = ackOf(await pipeline.run(route.event, spec, route.payload, { httpAccount: { user, address } })) as Ack<ExportDownload>;

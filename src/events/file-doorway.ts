@@ -8,7 +8,7 @@ import { makeThumbnail } from '../files/thumbnails.js';
 import { ErrorCode, fail, type Ack } from '../shared/errors.js';
 import type { PublicUser } from '../shared/events.js';
 import type { FileContent } from '../shared/protocol/files.js';
-import { httpPayer, priceOf, RATE_LIMITED } from './integration-price.js';
+import { httpPayer, priceAfterAddress, RATE_LIMITED } from './integration-price.js';
 import { ackOf, type EventPipeline, type Outcome } from './pipeline.js';
 
 /** Where files are uploaded (`POST /files`) and fetched (`GET /files/<id>`). */
@@ -77,7 +77,7 @@ export function createFileDoorway(options: { readonly pipeline: EventPipeline })
     const caller = { httpAccount: { user, address } };
     const url = new URL(request.url ?? '/', 'http://files');
     if (upload) {
-      const userPrice = priceOf(uploadSpec.price, undefined).filter((limit) => limit !== 'uploads.address');
+      const userPrice = priceAfterAddress(uploadSpec.price, 'uploads.address');
       if (!(await services.prices.charge(userPrice, httpPayer(user.id, address)))) {
         request.resume();
         return json(response, 429, RATE_LIMITED);

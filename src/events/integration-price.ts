@@ -13,6 +13,13 @@ export const priceOf = (price: readonly LimitName[] | ((payload: readonly unknow
   typeof price === 'function' ? price([payload]) : price;
 
 /**
+ * The rest of a price once its address limit was paid: an HTTP doorway charges the address
+ * before it looks up any token (so forged ones cost their sender), then the account the rest.
+ */
+export const priceAfterAddress = (price: Parameters<typeof priceOf>[0], addressLimit: LimitName): readonly LimitName[] =>
+  priceOf(price, undefined).filter((limit) => limit !== addressLimit);
+
+/**
  * Charges a refused bot token or webhook secret to its address: the answer is the refusal
  * while the address has budget, RATE_LIMITED once it is spent.
  */

@@ -10,9 +10,9 @@ import { defineEvent } from '../kit.js';
  * parsed here (src/shared/commands.ts) and run. Typed in a thread (`replyTo`), the thread's
  * root is found first, as `message:send` finds it, and a root that is no live message of
  * this room refuses the command before it runs, whatever it is: `/me` and `/shrug` reply in
- * that thread, a registered command is told the root, the others act on the room. A built-in command becomes the call it stands for,
- * dispatched through the door (./built-in.ts), so it pays that call's price and
- * meets that call's access rule and audit; a registered one POSTs to its receiver
+ * that thread, a registered command is told the root, the others act on the room. A
+ * built-in command becomes the call it stands for, dispatched through the door
+ * (./built-in.ts), so it pays that call's price and meets that call's access rule and audit; a registered one POSTs to its receiver
  * (src/commands/registered-commands.ts). An unknown command is INVALID_PAYLOAD and sends nothing.
  */
 export const commandRun = defineEvent({
